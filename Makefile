@@ -1,0 +1,123 @@
+# grist: build, test, benchmark, demo. `make help` lists the targets.
+#
+# Every .c/.cpp file in the stage folders and lib/ is part of the one binary; a new stage needs
+# no Makefile change beyond its packages in DEBS/PKGS. Two build flavours share the rules:
+# BUILD=release (-O2) and BUILD=asan (AddressSanitizer + UndefinedBehaviorSanitizer).
+
+# Debian packages needed by the build, the tests, the benchmarks and the demo.
+DEBS := build-essential pkg-config git ca-certificates \
+	libsimdjson-dev libutf8proc-dev libpcre2-dev libxxhash-dev libarchive-dev \
+	libzstd-dev zlib1g-dev liblz4-dev liblzma-dev libbz2-dev libxml2-dev libjansson-dev \
+	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev \
+	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy nodejs npm \
+	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
+	hyperfine
+# pkg-config names of the libraries linked into grist.
+PKGS := simdjson libxxhash
+
+SRC_DIRS := lib ingest clean dedup tokenize shard
+BUILD ?= release
+B := build/$(BUILD)
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
+PREFIX ?= /usr/local
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wundef -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+ifneq ($(CI),)
+WARN += -Werror
+endif
+ifeq ($(BUILD),asan)
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+OPT := -O2 -g
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -I. -MMD -MP -DGRIST_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+CFLAGS ?=
+CFLAGS += -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) -pthread
+CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) $(PKG_CFLAGS) -pthread
+LDLIBS += $(PKG_LIBS) -pthread -lm
+
+C_SRCS := $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))
+CXX_SRCS := $(wildcard $(addsuffix /*.cpp,$(SRC_DIRS)))
+LIB_OBJS := $(C_SRCS:%.c=$(B)/%.o) $(CXX_SRCS:%.cpp=$(B)/%.o)
+BIN := $(B)/grist
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
+
+.PHONY: all deps build test check asan bench demo install help clean vocabs
+
+all: grist ## build ./grist (optimized; WERROR=1 makes warnings errors)
+
+grist: $(B)/grist
+	cp $< $@
+
+build: $(BIN) $(UNIT_BINS)
+
+$(BIN): $(B)/grist.o $(LIB_OBJS)
+	$(CXX) $(OPT) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+$(B)/tests/unit/%: tests/unit/%.c $(LIB_OBJS) tests/unit/harness.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(OPT) -x c $(CPPFLAGS) $(CFLAGS) -o $@ $< -x none $(LIB_OBJS) $(LDLIBS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+deps: ## install every Debian package (and npm test package) the build, tests and demo need
+	@missing=$$(for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@if [ -f tests/npm/package.json ] && [ ! -d tests/npm/node_modules ]; then \
+		echo "make deps: npm packages for the parity tests"; \
+		cd tests/npm && npm ci --no-audit --no-fund --loglevel=error; \
+	fi
+
+check: build ## run all tests against the current BUILD (no deps step)
+	tests/run-unit.sh $(UNIT_BINS)
+	GRIST=$(abspath $(BIN)) BUILD=$(BUILD) tests/run-cli.sh
+
+test: deps ## install deps, build, run every test, then again under ASan+UBSan
+	$(MAKE) --no-print-directory WERROR=1 BUILD=release check
+	$(MAKE) --no-print-directory WERROR=1 BUILD=asan check
+	cp build/release/grist grist
+	@echo "make test: all tests passed (release and asan+ubsan builds)"
+
+asan: ## build build/asan/grist with AddressSanitizer + UndefinedBehaviorSanitizer
+	$(MAKE) --no-print-directory BUILD=asan build
+
+bench: deps grist ## run the benchmarks (large inputs; minutes), peers side by side
+	bench/run.sh
+
+demo: deps grist ## build the demo corpus from Debian packages and run the pipeline on it
+	corpora/build-demo.sh corpora/demo
+	corpora/run-demo.sh ./grist corpora/demo out/demo
+
+install: grist ## install grist into $(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 grist $(DESTDIR)$(PREFIX)/bin/grist
+
+clean: ## remove build outputs
+	rm -rf build grist out tests/tmp
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | \
+		awk -F'\t' '{ printf "  %-10s %s\n", $$1, $$2 }'

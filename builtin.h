@@ -1,0 +1,7 @@
+/* One entry point per stage, listed in grist.c's table. */
+#ifndef GRIST_BUILTIN_H
+#define GRIST_BUILTIN_H
+
+int cmd_ingest(int argc, char **argv);
+
+#endif

@@ -1,0 +1,81 @@
+/* die()/error()/warning(): the only place that turns errors into messages and exit codes. */
+#include "die.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *grist_progname = "grist";
+
+static grist_cleanup_fn cleanups[16];
+static int ncleanups;
+
+void die_add_cleanup(grist_cleanup_fn fn)
+{
+	for (int i = 0; i < ncleanups; i++)
+		if (cleanups[i] == fn)
+			return;
+	if (ncleanups < (int)(sizeof(cleanups) / sizeof(cleanups[0])))
+		cleanups[ncleanups++] = fn;
+}
+
+void die_run_cleanups(void)
+{
+	while (ncleanups > 0)
+		cleanups[--ncleanups]();
+}
+
+static void vreport(const char *prefix, const char *fmt, va_list ap, const char *suffix)
+{
+	/* One fprintf per message keeps lines from concurrent writers whole. */
+	char msg[4096];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s: %s%s%s%s\n", grist_progname, prefix, msg, suffix ? ": " : "",
+		suffix ? suffix : "");
+}
+
+void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("", fmt, ap, NULL);
+	va_end(ap);
+	die_run_cleanups();
+	exit(code);
+}
+
+void die_errno(int code, const char *fmt, ...)
+{
+	const char *err = strerror(errno);
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("", fmt, ap, err);
+	va_end(ap);
+	die_run_cleanups();
+	exit(code);
+}
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("", fmt, ap, NULL);
+	va_end(ap);
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap, NULL);
+	va_end(ap);
+}
+
+void grist_bug(const char *file, int line, const char *msg)
+{
+	fprintf(stderr, "%s: BUG at %s:%d: %s\n", grist_progname, file, line, msg);
+	die_run_cleanups();
+	abort();
+}

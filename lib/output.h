@@ -1,0 +1,47 @@
+/*
+ * Buffered record output to stdout or to a file (-o FILE, written atomically).
+ *
+ * This module belongs to the command layer: a write error (a full disk, /dev/full) is fatal
+ * and dies with the file name, like git's write_or_die(); a closed pipe (`| head`) ends the
+ * process quietly with SIGPIPE, as `cat` does. The dispatcher finishes stdout after every
+ * command (output_finish_stdout), so a command cannot forget to check it.
+ */
+#ifndef GRIST_OUTPUT_H
+#define GRIST_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "atomic.h"
+
+struct output {
+	int fd;
+	int is_file;   /* written through atomic_file */
+	char *name;    /* for messages */
+	char *buf;
+	size_t len, cap;
+	uint64_t bytes; /* total bytes accepted */
+	struct atomic_file af;
+};
+
+/* path NULL or "-" means stdout. Dies if the file cannot be created. */
+void output_open(struct output *o, const char *path);
+void output_write(struct output *o, const void *p, size_t n);
+void output_flush(struct output *o);
+/* Flush and, for a file, commit it under its final name. */
+void output_close(struct output *o);
+
+static inline void output_putc(struct output *o, char c)
+{
+	if (o->len == o->cap)
+		output_flush(o);
+	o->buf[o->len++] = c;
+	o->bytes++;
+}
+
+/* The shared stdout output. */
+struct output *output_stdout(void);
+/* Called by the dispatcher after a command returns. */
+void output_finish_stdout(void);
+
+#endif
