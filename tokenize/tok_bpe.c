@@ -1,0 +1,367 @@
+/* BPE encoding and decoding (see tok_bpe.h). */
+#include "tokenize/tok_bpe.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+
+#define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
+#define CACHE_MAX_PIECE 128     /* longer pieces are not cached */
+#define CACHE_MAX_ENTRIES (1u << 17)
+
+void tok_ids_push(struct tok_ids *ids, uint32_t id)
+{
+	ALLOC_GROW(ids->v, ids->n + 1, ids->alloc);
+	ids->v[ids->n++] = id;
+}
+
+void tok_ids_release(struct tok_ids *ids)
+{
+	free(ids->v);
+	memset(ids, 0, sizeof(*ids));
+}
+
+/* ---- piece cache: piece bytes -> ids, per thread, cleared when full ---- */
+
+struct cache_slot {
+	uint64_t hash;
+	uint32_t key_off, key_len; /* into keys */
+	uint32_t ids_off, ids_n;   /* into ids; ids_n 0: empty slot */
+};
+
+struct tok_cache {
+	struct cache_slot *slots;
+	size_t mask, count;
+	struct buf keys;
+	struct tok_ids ids;
+};
+
+static void cache_init(struct tok_cache *c)
+{
+	size_t cap = CACHE_MAX_ENTRIES * 2;
+	c->slots = xcalloc(cap, sizeof(*c->slots));
+	c->mask = cap - 1;
+	c->count = 0;
+	buf_init(&c->keys, 1 << 20);
+	memset(&c->ids, 0, sizeof(c->ids));
+}
+
+static void cache_clear(struct tok_cache *c)
+{
+	memset(c->slots, 0, (c->mask + 1) * sizeof(*c->slots));
+	c->count = 0;
+	buf_reset(&c->keys);
+	c->ids.n = 0;
+}
+
+static void cache_free(struct tok_cache *c)
+{
+	free(c->slots);
+	buf_release(&c->keys);
+	tok_ids_release(&c->ids);
+}
+
+struct tok_state {
+	const struct tok_encoder *enc;
+	struct tok_pretok_state pre;
+	struct tok_cache cache;
+	struct tok_ids *out; /* current output during tok_encode */
+	struct tok_ids scratch;
+};
+
+/* ---- merge loops ---- */
+
+static inline uint32_t pair_rank(const struct tok_vocab *v, uint32_t a, uint32_t b, uint32_t *merged)
+{
+	const struct tok_pair_slot *s = tok_pairmap_get(&v->pairs, a, b);
+	if (!s)
+		return TOK_NONE;
+	*merged = s->id;
+	return s->rank;
+}
+
+static void bpe_array(const struct tok_vocab *v, const unsigned char *p, size_t n, struct tok_ids *out)
+{
+	uint32_t id[SMALL_PIECE * 4], rank[SMALL_PIECE * 4], mid[SMALL_PIECE * 4];
+	uint32_t *idp = id, *rk = rank, *md = mid;
+	uint32_t *heap_mem = NULL;
+	if (n > SMALL_PIECE * 4) {
+		heap_mem = xmalloc(3 * n * sizeof(uint32_t));
+		idp = heap_mem, rk = heap_mem + n, md = heap_mem + 2 * n;
+	}
+	size_t m = n;
+	for (size_t i = 0; i < n; i++)
+		idp[i] = v->byte_id[p[i]];
+	for (size_t i = 0; i + 1 < m; i++)
+		rk[i] = pair_rank(v, idp[i], idp[i + 1], &md[i]);
+	while (m > 1) {
+		uint32_t best = TOK_NONE;
+		size_t bi = 0;
+		for (size_t i = 0; i + 1 < m; i++)
+			if (rk[i] < best)
+				best = rk[i], bi = i;
+		if (best == TOK_NONE)
+			break;
+		idp[bi] = md[bi];
+		memmove(idp + bi + 1, idp + bi + 2, (m - bi - 2) * sizeof(uint32_t));
+		memmove(rk + bi + 1, rk + bi + 2, (m - bi - 2) * sizeof(uint32_t));
+		memmove(md + bi + 1, md + bi + 2, (m - bi - 2) * sizeof(uint32_t));
+		m--;
+		if (bi + 1 < m)
+			rk[bi] = pair_rank(v, idp[bi], idp[bi + 1], &md[bi]);
+		else
+			rk[bi] = TOK_NONE;
+		if (bi > 0)
+			rk[bi - 1] = pair_rank(v, idp[bi - 1], idp[bi], &md[bi - 1]);
+	}
+	for (size_t i = 0; i < m; i++)
+		tok_ids_push(out, idp[i]);
+	free(heap_mem);
+}
+
+/* Heap of (rank << 32 | position): the smallest rank, then the leftmost position. */
+struct node {
+	uint32_t id, rank, merged, prev, next; /* prev/next: TOK_NONE at the ends */
+	int alive;
+};
+
+static void heap_push(uint64_t *h, size_t *n, uint64_t x)
+{
+	size_t i = (*n)++;
+	while (i) {
+		size_t parent = (i - 1) / 2;
+		if (h[parent] <= x)
+			break;
+		h[i] = h[parent];
+		i = parent;
+	}
+	h[i] = x;
+}
+
+static uint64_t heap_pop(uint64_t *h, size_t *n)
+{
+	uint64_t top = h[0], x = h[--(*n)];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1] < h[c])
+			c++;
+		if (h[c] >= x)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = x;
+	return top;
+}
+
+static void bpe_heap(const struct tok_vocab *v, const unsigned char *p, size_t n, struct tok_ids *out)
+{
+	struct node *nd = xmalloc(n * sizeof(*nd));
+	/* Each merge pushes at most two entries. */
+	uint64_t *h = xmalloc((3 * n + 1) * sizeof(uint64_t));
+	size_t hn = 0;
+	for (size_t i = 0; i < n; i++) {
+		nd[i].id = v->byte_id[p[i]];
+		nd[i].prev = i ? (uint32_t)(i - 1) : TOK_NONE;
+		nd[i].next = i + 1 < n ? (uint32_t)(i + 1) : TOK_NONE;
+		nd[i].alive = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		nd[i].rank = i + 1 < n ? pair_rank(v, nd[i].id, nd[i + 1].id, &nd[i].merged) : TOK_NONE;
+		if (nd[i].rank != TOK_NONE)
+			heap_push(h, &hn, (uint64_t)nd[i].rank << 32 | i);
+	}
+	while (hn) {
+		uint64_t e = heap_pop(h, &hn);
+		uint32_t i = (uint32_t)e, r = (uint32_t)(e >> 32);
+		if (!nd[i].alive || nd[i].rank != r)
+			continue; /* stale */
+		uint32_t j = nd[i].next;
+		nd[i].id = nd[i].merged;
+		nd[j].alive = 0;
+		nd[i].next = nd[j].next;
+		if (nd[j].next != TOK_NONE)
+			nd[nd[j].next].prev = i;
+		if (nd[i].next != TOK_NONE) {
+			nd[i].rank = pair_rank(v, nd[i].id, nd[nd[i].next].id, &nd[i].merged);
+			if (nd[i].rank != TOK_NONE)
+				heap_push(h, &hn, (uint64_t)nd[i].rank << 32 | i);
+		} else {
+			nd[i].rank = TOK_NONE;
+		}
+		uint32_t q = nd[i].prev;
+		if (q != TOK_NONE) {
+			nd[q].rank = pair_rank(v, nd[q].id, nd[i].id, &nd[q].merged);
+			if (nd[q].rank != TOK_NONE)
+				heap_push(h, &hn, (uint64_t)nd[q].rank << 32 | q);
+		}
+	}
+	for (uint32_t i = 0; i != TOK_NONE; i = nd[i].next)
+		tok_ids_push(out, nd[i].id);
+	free(nd);
+	free(h);
+}
+
+void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force, struct tok_ids *out)
+{
+	if (!n)
+		return;
+	if (v->whole_piece && n <= UINT32_MAX) {
+		uint32_t id = tok_strmap_get(&v->map, p, (uint32_t)n);
+		if (id != TOK_NONE) {
+			tok_ids_push(out, id);
+			return;
+		}
+	}
+	if (n == 1) {
+		tok_ids_push(out, v->byte_id[(unsigned char)*p]);
+		return;
+	}
+	if (force == 1 || (force == 0 && n <= SMALL_PIECE))
+		bpe_array(v, (const unsigned char *)p, n, out);
+	else
+		bpe_heap(v, (const unsigned char *)p, n, out);
+}
+
+/* ---- per-piece callback with the cache ---- */
+
+static void on_piece(void *ctx, const char *p, size_t n)
+{
+	struct tok_state *st = ctx;
+	const struct tok_vocab *v = st->enc->vocab;
+	struct tok_cache *c = &st->cache;
+	if (n > CACHE_MAX_PIECE) {
+		tok_bpe_piece(v, p, n, 0, st->out);
+		return;
+	}
+	uint64_t h = tok_hash_bytes(p, n);
+	size_t i = (size_t)h & c->mask;
+	for (;;) {
+		struct cache_slot *s = &c->slots[i];
+		if (!s->ids_n)
+			break;
+		if (s->hash == h && s->key_len == n && !memcmp(c->keys.data + s->key_off, p, n)) {
+			const uint32_t *ids = c->ids.v + s->ids_off;
+			struct tok_ids *o = st->out;
+			ALLOC_GROW(o->v, o->n + s->ids_n, o->alloc);
+			memcpy(o->v + o->n, ids, s->ids_n * sizeof(uint32_t));
+			o->n += s->ids_n;
+			return;
+		}
+		i = (i + 1) & c->mask;
+	}
+	size_t before = st->out->n;
+	tok_bpe_piece(v, p, n, 0, st->out);
+	if (c->count >= CACHE_MAX_ENTRIES || c->keys.len > (64u << 20)) {
+		cache_clear(c);
+		i = (size_t)h & c->mask;
+		while (c->slots[i].ids_n)
+			i = (i + 1) & c->mask;
+	}
+	struct cache_slot *s = &c->slots[i];
+	s->hash = h;
+	s->key_off = (uint32_t)c->keys.len;
+	s->key_len = (uint32_t)n;
+	buf_add(&c->keys, p, n);
+	s->ids_off = (uint32_t)c->ids.n;
+	s->ids_n = (uint32_t)(st->out->n - before);
+	ALLOC_GROW(c->ids.v, c->ids.n + s->ids_n, c->ids.alloc);
+	memcpy(c->ids.v + c->ids.n, st->out->v + before, s->ids_n * sizeof(uint32_t));
+	c->ids.n += s->ids_n;
+	c->count++;
+}
+
+int tok_encoder_init(struct tok_encoder *e, const struct tok_vocab *v, int use_fast, struct buf *err)
+{
+	e->vocab = v;
+	return tok_pretok_init(&e->pretok, v, use_fast, err);
+}
+
+void tok_encoder_free(struct tok_encoder *e)
+{
+	tok_pretok_free(&e->pretok);
+}
+
+struct tok_state *tok_state_new(const struct tok_encoder *e)
+{
+	struct tok_state *st = xcalloc(1, sizeof(*st));
+	st->enc = e;
+	tok_pretok_state_init(&st->pre, &e->pretok);
+	cache_init(&st->cache);
+	return st;
+}
+
+void tok_state_free(struct tok_state *st)
+{
+	if (!st)
+		return;
+	tok_pretok_state_free(&st->pre);
+	cache_free(&st->cache);
+	tok_ids_release(&st->scratch);
+	free(st);
+}
+
+/* Earliest special token at or after `from`: leftmost, then longest. Returns its index or -1. */
+static long find_special(const struct tok_vocab *v, const char *text, size_t len, size_t from,
+			 size_t *at)
+{
+	long best = -1;
+	size_t best_at = len;
+	for (size_t k = 0; k < v->n_specials; k++) {
+		const struct tok_special *s = &v->specials[k];
+		if (!s->len || s->len > len - from)
+			continue;
+		const char *hit = memmem(text + from, len - from, s->text, s->len);
+		if (!hit)
+			continue;
+		size_t pos = (size_t)(hit - text);
+		if (pos < best_at || (pos == best_at && s->len > v->specials[best].len))
+			best = (long)k, best_at = pos;
+	}
+	*at = best_at;
+	return best;
+}
+
+int tok_encode(struct tok_state *st, const char *text, size_t len, int allow_special,
+	       struct tok_ids *out, struct buf *err)
+{
+	size_t bad = tok_utf8_check(text, len);
+	if (bad != len) {
+		buf_addf(err, "invalid UTF-8 at byte %zu", bad);
+		return -1;
+	}
+	const struct tok_vocab *v = st->enc->vocab;
+	st->out = out;
+	size_t pos = 0;
+	if (allow_special && v->n_specials) {
+		for (;;) {
+			size_t at;
+			long k = find_special(v, text, len, pos, &at);
+			if (k < 0)
+				break;
+			if (tok_pretok_run(&st->enc->pretok, &st->pre, text + pos, at - pos, on_piece, st, err))
+				return -1;
+			tok_ids_push(out, v->specials[k].id);
+			pos = at + v->specials[k].len;
+		}
+	}
+	return tok_pretok_run(&st->enc->pretok, &st->pre, text + pos, len - pos, on_piece, st, err);
+}
+
+int tok_decode(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct buf *out, struct buf *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = ids[i];
+		if (id >= v->n_ids || v->tok_len[id] == TOK_NONE) {
+			buf_addf(err, "token %zu: id %u is not in the vocabulary", i, id);
+			return -1;
+		}
+		buf_add(out, v->blob + v->tok_off[id], v->tok_len[id]);
+	}
+	return 0;
+}

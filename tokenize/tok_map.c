@@ -1,0 +1,117 @@
+/* Hash tables for the tokenizer (see tok_map.h). */
+#include "tokenize/tok_map.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "lib/xalloc.h"
+
+static size_t cap_for(size_t expected)
+{
+	size_t cap = 16;
+	while (cap < expected * 2 + 2)
+		cap <<= 1;
+	return cap;
+}
+
+uint64_t tok_hash_bytes(const void *p, size_t n)
+{
+	return XXH3_64bits(p, n);
+}
+
+void tok_strmap_init(struct tok_strmap *m, size_t expected)
+{
+	size_t cap = cap_for(expected);
+	m->slots = xmalloc(cap * sizeof(*m->slots));
+	for (size_t i = 0; i < cap; i++)
+		m->slots[i].id = TOK_NONE;
+	m->mask = cap - 1;
+	m->count = 0;
+}
+
+void tok_strmap_free(struct tok_strmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+static void strmap_rehash(struct tok_strmap *m)
+{
+	struct tok_strmap old = *m;
+	tok_strmap_init(m, (old.mask + 1));
+	for (size_t i = 0; i <= old.mask; i++)
+		if (old.slots[i].id != TOK_NONE)
+			tok_strmap_put(m, old.slots[i].key, old.slots[i].len, old.slots[i].id);
+	free(old.slots);
+}
+
+uint32_t tok_strmap_put(struct tok_strmap *m, const char *key, uint32_t len, uint32_t id)
+{
+	if ((m->count + 1) * 2 > m->mask + 1)
+		strmap_rehash(m);
+	uint64_t h = tok_hash_bytes(key, len);
+	size_t i = (size_t)h & m->mask;
+	for (;;) {
+		struct tok_strmap_slot *s = &m->slots[i];
+		if (s->id == TOK_NONE) {
+			s->hash = h;
+			s->key = key;
+			s->len = len;
+			s->id = id;
+			m->count++;
+			return TOK_NONE;
+		}
+		if (s->hash == h && s->len == len && !memcmp(s->key, key, len))
+			return s->id;
+		i = (i + 1) & m->mask;
+	}
+}
+
+void tok_pairmap_init(struct tok_pairmap *m, size_t expected)
+{
+	size_t cap = cap_for(expected);
+	m->slots = xmalloc(cap * sizeof(*m->slots));
+	for (size_t i = 0; i < cap; i++)
+		m->slots[i].key = UINT64_MAX;
+	m->mask = cap - 1;
+	m->count = 0;
+}
+
+void tok_pairmap_free(struct tok_pairmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+static void pairmap_rehash(struct tok_pairmap *m)
+{
+	struct tok_pairmap old = *m;
+	tok_pairmap_init(m, old.mask + 1);
+	for (size_t i = 0; i <= old.mask; i++)
+		if (old.slots[i].key != UINT64_MAX)
+			tok_pairmap_set(m, (uint32_t)(old.slots[i].key >> 32),
+					(uint32_t)old.slots[i].key, old.slots[i].rank, old.slots[i].id);
+	free(old.slots);
+}
+
+void tok_pairmap_set(struct tok_pairmap *m, uint32_t left, uint32_t right, uint32_t rank, uint32_t id)
+{
+	if ((m->count + 1) * 2 > m->mask + 1)
+		pairmap_rehash(m);
+	uint64_t k = (uint64_t)left << 32 | right;
+	size_t i = (size_t)tok_pair_hash(k) & m->mask;
+	for (;;) {
+		struct tok_pair_slot *s = &m->slots[i];
+		if (s->key == UINT64_MAX) {
+			s->key = k;
+			m->count++;
+			break;
+		}
+		if (s->key == k)
+			break;
+		i = (i + 1) & m->mask;
+	}
+	m->slots[i].rank = rank;
+	m->slots[i].id = id;
+}

@@ -1,0 +1,261 @@
+/* Pre-tokenization with PCRE2 (see tok_pretok.h). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "tokenize/tok_pretok.h"
+
+#include <pcre2.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+
+/* Unicode White_Space, as Rust's regex and Oniguruma define \s. */
+#define WS_CLASS_BODY "\\t-\\r\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
+
+/* Rewrites \s and \S (in and out of classes) to explicit White_Space classes. */
+static void rewrite_pattern(const char *pat, struct buf *out)
+{
+	int in_class = 0;
+	for (const char *p = pat; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			char c = p[1];
+			if (c == 's') {
+				buf_addstr(out, in_class ? WS_CLASS_BODY : "[" WS_CLASS_BODY "]");
+				p++;
+				continue;
+			}
+			if (c == 'S' && !in_class) {
+				buf_addstr(out, "[^" WS_CLASS_BODY "]");
+				p++;
+				continue;
+			}
+			/* \S inside a class has no simple rewrite; keep PCRE2's meaning. */
+			buf_addch(out, *p);
+			buf_addch(out, c);
+			p++;
+			continue;
+		}
+		if (*p == '[' && !in_class) {
+			in_class = 1;
+			buf_addch(out, *p);
+			if (p[1] == '^') {
+				buf_addch(out, '^');
+				p++;
+			}
+			if (p[1] == ']') { /* a leading ] is literal */
+				buf_addch(out, ']');
+				p++;
+			}
+			continue;
+		}
+		if (*p == ']' && in_class)
+			in_class = 0;
+		buf_addch(out, *p);
+	}
+}
+
+void *tok_regex_compile(const char *pattern, struct buf *err)
+{
+	struct buf pat = BUF_INIT;
+	int ec;
+	PCRE2_SIZE eo;
+	rewrite_pattern(pattern, &pat);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat.data, pat.len, PCRE2_UTF | PCRE2_UCP,
+				       &ec, &eo, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		buf_addf(err, "bad pre-tokenization pattern at offset %zu: %s", (size_t)eo, (char *)msg);
+		buf_release(&pat);
+		return NULL;
+	}
+	buf_release(&pat);
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is missing */
+	return re;
+}
+
+void tok_regex_free(void *re)
+{
+	pcre2_code_free(re);
+}
+
+int tok_pretok_init(struct tok_pretok *p, const struct tok_vocab *v, int use_fast, struct buf *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->steps = xcalloc(v->n_steps + 1, sizeof(*p->steps));
+	for (size_t i = 0; i < v->n_steps; i++) {
+		struct tok_pretok_step *s = &p->steps[p->n_steps];
+		s->kind = v->steps[i].kind;
+		s->mode = v->steps[i].mode;
+		if (s->kind == TOK_STEP_SPLIT) {
+			s->re = tok_regex_compile(v->steps[i].pattern, err);
+			if (!s->re) {
+				tok_pretok_free(p);
+				return -1;
+			}
+			if (use_fast && !strcmp(v->steps[i].pattern, tok_pattern_cl100k))
+				s->fast = TOK_FAST_CL100K;
+		}
+		p->n_steps++;
+	}
+	return 0;
+}
+
+void tok_pretok_free(struct tok_pretok *p)
+{
+	for (size_t i = 0; i < p->n_steps; i++)
+		if (p->steps[i].re)
+			pcre2_code_free(p->steps[i].re);
+	free(p->steps);
+	memset(p, 0, sizeof(*p));
+}
+
+void tok_pretok_state_init(struct tok_pretok_state *st, const struct tok_pretok *p)
+{
+	st->md = pcre2_match_data_create(4, NULL);
+	st->mctx = pcre2_match_context_create(NULL);
+	st->jstack = pcre2_jit_stack_create(32 * 1024, 4 * 1024 * 1024, NULL);
+	pcre2_jit_stack_assign(st->mctx, NULL, st->jstack);
+	st->n_scratch = p->n_steps;
+	st->scratch = xcalloc(p->n_steps + 1, sizeof(struct buf));
+	for (size_t i = 0; i < p->n_steps; i++)
+		buf_init(&st->scratch[i], 0);
+}
+
+void tok_pretok_state_free(struct tok_pretok_state *st)
+{
+	pcre2_match_data_free(st->md);
+	pcre2_match_context_free(st->mctx);
+	pcre2_jit_stack_free(st->jstack);
+	for (size_t i = 0; i < st->n_scratch; i++)
+		buf_release(&st->scratch[i]);
+	free(st->scratch);
+	memset(st, 0, sizeof(*st));
+}
+
+size_t tok_utf8_check(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		/* ASCII fast path, eight bytes at a time */
+		while (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n;
+		uint32_t cp, min;
+		if ((c & 0xE0) == 0xC0) {
+			n = 2, cp = c & 0x1F, min = 0x80;
+		} else if ((c & 0xF0) == 0xE0) {
+			n = 3, cp = c & 0x0F, min = 0x800;
+		} else if ((c & 0xF8) == 0xF0) {
+			n = 4, cp = c & 0x07, min = 0x10000;
+		} else {
+			return i;
+		}
+		if (i + n > len)
+			return i;
+		for (size_t k = 1; k < n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
+		    const char *text, size_t len, tok_piece_fn fn, void *ctx, struct buf *err);
+
+static inline int emit(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
+		       const char *s, size_t n, tok_piece_fn fn, void *ctx, struct buf *err)
+{
+	if (!n)
+		return 0;
+	if (k + 1 == p->n_steps) {
+		fn(ctx, s, n);
+		return 0;
+	}
+	return run_step(p, st, k + 1, s, n, fn, ctx, err);
+}
+
+static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
+		    const char *text, size_t len, tok_piece_fn fn, void *ctx, struct buf *err)
+{
+	const struct tok_pretok_step *s = &p->steps[k];
+	if (s->kind == TOK_STEP_PREFIX_SPACE) {
+		if (len && text[0] == ' ')
+			return emit(p, st, k, text, len, fn, ctx, err);
+		struct buf *b = &st->scratch[k];
+		buf_reset(b);
+		buf_addch(b, ' ');
+		buf_add(b, text, len);
+		return emit(p, st, k, b->data, b->len, fn, ctx, err);
+	}
+	if (s->fast == TOK_FAST_CL100K) {
+		size_t off = 0;
+		while (off < len) {
+			size_t n = tok_split_cl100k((const unsigned char *)text + off, len - off);
+			if (emit(p, st, k, text + off, n, fn, ctx, err))
+				return -1;
+			off += n;
+		}
+		return 0;
+	}
+	pcre2_match_data *md = st->md;
+	size_t off = 0, gap = 0;
+	while (off <= len) {
+		int rc = pcre2_jit_match(s->re, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, st->mctx);
+		if (rc == PCRE2_ERROR_JIT_BADOPTION)
+			rc = pcre2_match(s->re, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, st->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(rc, msg, sizeof(msg));
+			buf_addf(err, "pre-tokenization regex failed at byte %zu: %s", off, (char *)msg);
+			return -1;
+		}
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		size_t ms = ov[0], me = ov[1];
+		if (s->mode != TOK_SPLIT_MATCHES && emit(p, st, k, text + gap, ms - gap, fn, ctx, err))
+			return -1;
+		if (s->mode != TOK_SPLIT_GAPS && emit(p, st, k, text + ms, me - ms, fn, ctx, err))
+			return -1;
+		gap = me;
+		if (me == ms) { /* empty match: step over one character */
+			if (me >= len)
+				break;
+			me++;
+			while (me < len && ((unsigned char)text[me] & 0xC0) == 0x80)
+				me++;
+		}
+		off = me;
+	}
+	if (s->mode != TOK_SPLIT_MATCHES && emit(p, st, k, text + gap, len - gap, fn, ctx, err))
+		return -1;
+	return 0;
+}
+
+int tok_pretok_run(const struct tok_pretok *p, struct tok_pretok_state *st, const char *text,
+		   size_t len, tok_piece_fn fn, void *ctx, struct buf *err)
+{
+	if (!p->n_steps) {
+		if (len)
+			fn(ctx, text, len);
+		return 0;
+	}
+	return run_step(p, st, 0, text, len, fn, ctx, err);
+}

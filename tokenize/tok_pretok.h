@@ -1,0 +1,62 @@
+/*
+ * Pre-tokenization: the steps of a vocabulary (regex splits, HF's prefix space) applied to a
+ * text, handing each final piece to a callback. Regexes are PCRE2 in UTF + UCP mode with JIT;
+ * `\s` and `\S` are rewritten to Unicode White_Space, which is what the reference engines
+ * (Rust's regex in tiktoken, Oniguruma in HuggingFace tokenizers) mean by them, while PCRE2's own
+ * `\s` also matches U+180E. Known patterns (cl100k) may use a hand-written splitter instead,
+ * proven equal to PCRE2 by tests/unit/test_tok_split.c.
+ */
+#ifndef GRIST_TOK_PRETOK_H
+#define GRIST_TOK_PRETOK_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+#include "tokenize/tok_vocab.h"
+
+struct tok_pretok_step {
+	enum tok_step_kind kind;
+	int mode;
+	void *re;      /* pcre2_code_8 * */
+	int fast;      /* TOK_FAST_* hand-written splitter, 0 for PCRE2 */
+};
+
+enum { TOK_FAST_NONE = 0, TOK_FAST_CL100K = 1 };
+
+struct tok_pretok {
+	struct tok_pretok_step *steps;
+	size_t n_steps;
+};
+
+/* Per-thread matching state. */
+struct tok_pretok_state {
+	void *md;      /* pcre2_match_data_8 * */
+	void *mctx;    /* pcre2_match_context_8 * */
+	void *jstack;  /* pcre2_jit_stack_8 * */
+	struct buf *scratch; /* one per step (prefix-space copies) */
+	size_t n_scratch;
+};
+
+/* use_fast: allow the hand-written splitter for known patterns. */
+int tok_pretok_init(struct tok_pretok *p, const struct tok_vocab *v, int use_fast, struct buf *err);
+void tok_pretok_free(struct tok_pretok *p);
+void tok_pretok_state_init(struct tok_pretok_state *st, const struct tok_pretok *p);
+void tok_pretok_state_free(struct tok_pretok_state *st);
+
+typedef void (*tok_piece_fn)(void *ctx, const char *piece, size_t len);
+
+/* text must be valid UTF-8 (see tok_utf8_check). Returns 0, or -1 with err set on a regex error. */
+int tok_pretok_run(const struct tok_pretok *p, struct tok_pretok_state *st, const char *text,
+		   size_t len, tok_piece_fn fn, void *ctx, struct buf *err);
+
+/* Compiles a pattern as the pre-tokenizer does (for tests). Returns a pcre2_code_8 * or NULL. */
+void *tok_regex_compile(const char *pattern, struct buf *err);
+void tok_regex_free(void *re);
+
+/* Returns the offset of the first invalid UTF-8 byte, or len if all of it is valid. */
+size_t tok_utf8_check(const char *s, size_t len);
+
+/* The hand-written cl100k splitter: length of the piece starting at s[0] (n > 0). */
+size_t tok_split_cl100k(const unsigned char *s, size_t n);
+
+#endif
