@@ -22,6 +22,7 @@ struct stage {
 
 static const struct stage stages[] = {
 	{ "ingest", cmd_ingest, "read JSONL and text files, emit JSONL records" },
+	{ "tokenize", cmd_tokenize, "encode record text with a BPE vocabulary (tiktoken, HF, GPT-2 files)" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))

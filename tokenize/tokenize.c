@@ -1,0 +1,570 @@
+/*
+ * grist tokenize: JSONL records -> token ids with a byte-level BPE vocabulary.
+ *
+ * Output is the binary token stream of lib/tokstream.h (DESIGN.md section 3) by default, or
+ * with --to jsonl one line per record, {"id":ID,"tokens":[...]}. --decode turns a token stream
+ * or such JSONL back into {"id":ID,"text":"..."} records. Records are encoded in batches on -j N
+ * threads and emitted in input order, so the output does not depend on N.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "builtin.h"
+#include "lib/die.h"
+#include "lib/json.h"
+#include "lib/opts.h"
+#include "lib/parallel.h"
+#include "lib/record.h"
+#include "lib/source.h"
+#include "lib/stage.h"
+#include "lib/tokstream.h"
+#include "lib/xalloc.h"
+#include "tokenize/tok_bpe.h"
+
+enum out_format { OUT_STREAM, OUT_JSONL };
+enum eot_place { EOT_NONE, EOT_BEFORE, EOT_AFTER };
+
+struct tokenize {
+	struct common_opts co;
+	const char *tokenizer;
+	const char *pattern;
+	const char *eot_token;
+	enum out_format to;
+	enum eot_place eot;
+	int allow_special;
+	int use_fast;
+	int decode;
+	struct tok_vocab vocab;
+	struct tok_encoder enc;
+	uint32_t eot_id;
+	struct stage_run run;
+	struct tokstream_writer tw;
+	uint64_t tokens;
+	char **names;
+	size_t nnames, names_alloc;
+};
+
+static const char *const rule_invalid = "invalid_json";
+static const char *const rule_missing = "missing_text";
+static const char *const rule_null = "null_text";
+static const char *const rule_not_string = "text_not_string";
+static const char *const rule_too_big = "max_doc_bytes";
+static const char *const rule_bad_utf8 = "invalid_utf8";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: grist tokenize -t TOKENIZER [OPTIONS] [FILE...|-]\n"
+		"       grist tokenize --decode -t TOKENIZER [FILE|-]\n\n"
+		"Encode the text of JSONL records with a byte-level BPE vocabulary, exactly as\n"
+		"tiktoken and HuggingFace tokenizers do.\n\n"
+		"Tokenize options:\n"
+		"  -t, --tokenizer T     a name (gpt2, cl100k_base, o200k_base: installed by `make vocabs`,\n"
+		"                        searched in $GRIST_VOCABS, then vocabs/ beside the binary and in\n"
+		"                        the current directory) or a file: NAME.tiktoken, tokenizer.json,\n"
+		"                        or encoder.json with vocab.bpe beside it (required)\n"
+		"  --pattern P           pre-tokenization regex of a .tiktoken file: gpt2, cl100k, o200k\n"
+		"                        or a regex (default: from NAME.tiktoken.json or the file's name)\n"
+		"  --to FMT              stream|jsonl (default: stream, the binary token stream)\n"
+		"  --eot before|after    --to jsonl: add the end-of-text id before/after each document\n"
+		"                        (default: none; the token stream never carries it)\n"
+		"  --eot-token TOKEN     the end-of-text token (default: <|endoftext|> when present)\n"
+		"  --allow-special       special tokens in the text become their ids (default: text)\n"
+		"  --splitter S          auto|pcre2: hand-written pre-splitter for known patterns, or\n"
+		"                        PCRE2 for all (default: auto)\n"
+		"  --decode              read a token stream or {\"tokens\":[...]} JSONL, write\n"
+		"                        {\"id\":...,\"text\":...} JSONL\n");
+	common_opts_help(f, 1);
+}
+
+static char *vocab_search_path(void)
+{
+	struct buf p = BUF_INIT;
+	const char *env = getenv("GRIST_VOCABS");
+	if (env && *env)
+		buf_addf(&p, "%s:", env);
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			buf_addf(&p, "%s/vocabs:%s/../share/grist/vocabs:%s/../../vocabs:", exe, exe, exe);
+		}
+	}
+	buf_addstr(&p, "vocabs");
+	return buf_detach(&p, NULL);
+}
+
+/* ---- encoding ---- */
+
+struct tok_thread {
+	struct tok_state *st;
+	struct json_validator *v;
+	struct buf text, reason, id, err;
+	struct tok_ids ids;
+};
+
+static void *thread_new(void *shared)
+{
+	struct tokenize *tk = shared;
+	struct tok_thread *t = xcalloc(1, sizeof(*t));
+	t->st = tok_state_new(&tk->enc);
+	t->v = json_validator_new();
+	if (!t->v)
+		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
+	buf_init(&t->text, 0);
+	buf_init(&t->reason, 0);
+	buf_init(&t->id, 0);
+	buf_init(&t->err, 0);
+	return t;
+}
+
+static void thread_free(void *p)
+{
+	struct tok_thread *t = p;
+	tok_state_free(t->st);
+	json_validator_free(t->v);
+	buf_release(&t->text);
+	buf_release(&t->reason);
+	buf_release(&t->id);
+	buf_release(&t->err);
+	tok_ids_release(&t->ids);
+	free(t);
+}
+
+static void set_fatal(struct batch *b, const char *what, const char *source, uint64_t lineno,
+		      uint64_t offset, const char *reason)
+{
+	buf_addf(&b->fatal, "%s at %s:%llu byte %llu: %s", what, source, (unsigned long long)lineno,
+		 (unsigned long long)offset, reason);
+	b->fatal_code = GRIST_EXIT_DATA;
+}
+
+/* Per-document record in a batch's out buffer until the emitter writes it:
+ * u32 id length, u32 token count, id bytes, u32 ids (host order). */
+static void put_u32(struct buf *b, uint32_t x)
+{
+	buf_add(b, &x, 4);
+}
+
+static void emit_doc(struct tokenize *tk, struct batch *b, const struct buf *id, const struct tok_ids *ids)
+{
+	if (tk->to == OUT_STREAM) {
+		put_u32(&b->out, (uint32_t)id->len);
+		put_u32(&b->out, (uint32_t)ids->n);
+		buf_add(&b->out, id->data, id->len);
+		buf_add(&b->out, ids->v, ids->n * sizeof(uint32_t));
+		return;
+	}
+	buf_addstr(&b->out, "{\"id\":");
+	json_string_encode(&b->out, id->data, id->len);
+	buf_addstr(&b->out, ",\"tokens\":[");
+	int first = 1;
+	if (tk->eot == EOT_BEFORE) {
+		buf_addf(&b->out, "%u", tk->eot_id);
+		first = 0;
+	}
+	for (size_t i = 0; i < ids->n; i++) {
+		if (!first)
+			buf_addch(&b->out, ',');
+		first = 0;
+		char tmp[16];
+		int n = 0;
+		uint32_t x = ids->v[i];
+		char *e = tmp + sizeof(tmp);
+		do {
+			*--e = (char)('0' + x % 10);
+			x /= 10;
+			n++;
+		} while (x);
+		buf_add(&b->out, e, (size_t)n);
+	}
+	if (tk->eot == EOT_AFTER)
+		buf_addf(&b->out, "%s%u", first ? "" : ",", tk->eot_id);
+	buf_addstr(&b->out, "]}\n");
+}
+
+static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch *b, const struct line *l)
+{
+	const struct common_opts *o = &tk->co;
+	struct record r;
+	size_t off = 0;
+	b->counts.records_in++;
+	buf_reset(&t->reason);
+	if (record_parse(t->v, l, o, &r, &t->reason, &off) < 0) {
+		if (o->on_invalid == ON_INVALID_ERROR) {
+			set_fatal(b, "invalid JSON", b->source, l->lineno, l->offset + off, t->reason.data);
+			return -1;
+		}
+		buf_addf(&b->warnings, "invalid JSON at %s:%llu byte %llu: %s (skipped)\n", b->source,
+			 (unsigned long long)l->lineno, (unsigned long long)(l->offset + off), t->reason.data);
+		counts_reject(&b->counts, rule_invalid);
+		reject_write(&b->rejects, "tokenize", rule_invalid, NULL, b->source, l->lineno, l->p,
+			     l->len, 1, NULL);
+		return 0;
+	}
+	buf_reset(&t->text);
+	if (r.text_status != TEXT_OK) {
+		const char *rule = r.text_status == TEXT_MISSING ? rule_missing
+				   : r.text_status == TEXT_NULL ? rule_null : rule_not_string;
+		if (o->on_missing == ON_MISSING_ERROR) {
+			buf_reset(&t->reason);
+			buf_addf(&t->reason, "field \"%s\" is %s", o->text_field,
+				 r.text_status == TEXT_MISSING ? "missing"
+				 : r.text_status == TEXT_NULL ? "null" : "not a string");
+			set_fatal(b, "bad record", b->source, l->lineno, l->offset, t->reason.data);
+			return -1;
+		}
+		if (o->on_missing == ON_MISSING_SKIP) {
+			counts_reject(&b->counts, rule);
+			reject_write(&b->rejects, "tokenize", rule, NULL, b->source, l->lineno, r.line, r.len, 0, NULL);
+			return 0;
+		}
+	} else {
+		uint64_t n = record_text_len(&r, o->max_doc_bytes);
+		if (n > o->max_doc_bytes) {
+			char v[32];
+			snprintf(v, sizeof(v), "%llu", (unsigned long long)n);
+			counts_reject(&b->counts, rule_too_big);
+			reject_write(&b->rejects, "tokenize", rule_too_big, v, b->source, l->lineno, r.line, r.len, 0, NULL);
+			return 0;
+		}
+		record_text(&r, &t->text);
+	}
+	buf_reset(&t->id);
+	if (r.has_id && r.id.type == JV_STRING)
+		json_string_decode(&t->id, r.id.val + 1, r.id.val_len - 2);
+	else if (r.has_id)
+		buf_add(&t->id, r.id.val, r.id.val_len);
+	else
+		buf_addf(&t->id, "%s:%llu", b->source, (unsigned long long)l->lineno);
+	t->ids.n = 0;
+	buf_reset(&t->err);
+	if (tok_encode(t->st, t->text.data, t->text.len, tk->allow_special, &t->ids, &t->err)) {
+		/* Text decoded from valid JSON is valid UTF-8 except for NUL-free surrogate
+		 * escapes, which the record layer already replaced; this is a safety net. */
+		counts_reject(&b->counts, rule_bad_utf8);
+		reject_write(&b->rejects, "tokenize", rule_bad_utf8, NULL, b->source, l->lineno, r.line, r.len, 0, NULL);
+		buf_addf(&b->warnings, "%s:%llu: %s (skipped)\n", b->source, (unsigned long long)l->lineno, t->err.data);
+		return 0;
+	}
+	counts_text_length(&b->counts, t->text.len);
+	counts_add_rule(&b->counts, "tokens", t->ids.n);
+	emit_doc(tk, b, &t->id, &t->ids);
+	b->counts.records_out++;
+	return 0;
+}
+
+static void tokenize_work(void *shared, void *thread_state, struct batch *b)
+{
+	struct line_iter it;
+	struct line l;
+	line_iter_init(&it, b);
+	while (batch_next_line(b, &it, &l)) {
+		if (line_is_blank(&l))
+			continue;
+		if (tokenize_line(shared, thread_state, b, &l) < 0)
+			return;
+	}
+}
+
+static void tokenize_emit(void *shared, struct batch *b)
+{
+	struct tokenize *tk = shared;
+	if (tk->to == OUT_STREAM) {
+		struct buf err = BUF_INIT;
+		uint64_t before = tk->run.out->bytes;
+		for (size_t pos = 0; pos < b->out.len;) {
+			uint32_t idlen, n;
+			memcpy(&idlen, b->out.data + pos, 4);
+			memcpy(&n, b->out.data + pos + 4, 4);
+			const char *id = b->out.data + pos + 8;
+			uint32_t *ids = xmalloc((size_t)n * 4 + 4);
+			memcpy(ids, id + idlen, (size_t)n * 4);
+			if (tokstream_write_doc(&tk->tw, id, idlen, ids, n, NULL, &err))
+				die(GRIST_EXIT_INTERNAL, "%s", err.data);
+			free(ids);
+			pos += 8 + idlen + (size_t)n * 4;
+		}
+		buf_release(&err);
+		b->out.len = 0;
+		b->counts.bytes_out += tk->run.out->bytes - before;
+	}
+	tk->tokens += counts_rule(&b->counts, "tokens");
+	stage_emit(&tk->run, b);
+}
+
+static void tokenize_source(struct tokenize *tk, struct par *par, const char *path)
+{
+	struct source src;
+	struct buf err = BUF_INIT;
+	struct batch_reader rd;
+	if (source_open_file(&src, path, &err) < 0)
+		die(GRIST_EXIT_IO, "%s", err.data);
+	batch_reader_init(&rd, &src, 1u << 20);
+	for (;;) {
+		struct batch *b = par_get_batch(par);
+		int rc = batch_reader_next(&rd, b, &err);
+		if (rc < 0)
+			die(GRIST_EXIT_IO, "%s", err.data);
+		if (rc == 0) {
+			par_return_batch(par, b);
+			break;
+		}
+		par_submit(par, b);
+	}
+	batch_reader_release(&rd);
+	buf_release(&err);
+	ALLOC_GROW(tk->names, tk->nnames + 1, tk->names_alloc);
+	tk->names[tk->nnames++] = src.name;
+	src.name = NULL;
+	source_close(&src);
+}
+
+/* ---- decoding ---- */
+
+static void decode_write(struct tokenize *tk, struct output *out, const char *id, size_t id_len,
+			 const uint32_t *ids, size_t n, const char *where)
+{
+	struct buf text = BUF_INIT, err = BUF_INIT, line = BUF_INIT, fixed = BUF_INIT;
+	if (tok_decode(&tk->vocab, ids, n, &text, &err))
+		die(GRIST_EXIT_DATA, "%s: %s", where, err.data);
+	/* A token sequence may end inside a UTF-8 character; JSON needs valid text. */
+	if (utf8_repair(&fixed, text.data, text.len))
+		warning("%s: decoded bytes are not valid UTF-8; replaced by U+FFFD", where);
+	buf_addstr(&line, "{\"id\":");
+	json_string_encode(&line, id, id_len);
+	buf_addstr(&line, ",\"text\":");
+	json_string_encode(&line, fixed.data, fixed.len);
+	buf_addstr(&line, "}\n");
+	output_write(out, line.data, line.len);
+	buf_release(&text);
+	buf_release(&err);
+	buf_release(&line);
+	buf_release(&fixed);
+}
+
+static int decode_main(struct tokenize *tk, int argc, char **argv)
+{
+	struct output fo, *out = output_stdout();
+	if (tk->co.output) {
+		output_open(&fo, tk->co.output);
+		out = &fo;
+	}
+	int nin = argc - optind;
+	for (int a = nin ? optind : -1; a < argc; a++) {
+		const char *path = a < 0 ? "-" : argv[a];
+		struct source src;
+		struct buf err = BUF_INIT, all = BUF_INIT, where = BUF_INIT;
+		if (source_open_file(&src, path, &err) < 0 || source_read_all(&src, &all, UINT64_MAX, &err) < 0)
+			die(GRIST_EXIT_IO, "%s", err.data);
+		if (all.len >= 8 && !memcmp(all.data, TOKSTREAM_MAGIC, 8)) {
+			struct tokstream_mem mem = { all.data, all.len, 0 };
+			struct tokstream_reader r;
+			struct tokstream_doc d;
+			int rc;
+			if (tokstream_reader_open(&r, tokstream_source_mem, &mem, path, &err))
+				die(GRIST_EXIT_DATA, "%s", err.data);
+			if (r.h.vocab_size > tk->vocab.n_ids)
+				warning("%s: stream vocab size %u is larger than the tokenizer's %u",
+					path, r.h.vocab_size, tk->vocab.n_ids);
+			while ((rc = tokstream_reader_next(&r, &d, &err)) == 1) {
+				buf_reset(&where);
+				buf_addf(&where, "%s: document %llu", path, (unsigned long long)d.index);
+				decode_write(tk, out, d.id, d.id_len, d.ids, d.ntokens, where.data);
+			}
+			if (rc < 0)
+				die(GRIST_EXIT_DATA, "%s", err.data);
+			tokstream_reader_release(&r);
+		} else {
+			uint64_t lineno = 0;
+			for (size_t pos = 0; pos < all.len;) {
+				const char *p = all.data + pos;
+				const char *nl = memchr(p, '\n', all.len - pos);
+				size_t n = nl ? (size_t)(nl - p) : all.len - pos;
+				pos += n + (nl ? 1 : 0);
+				lineno++;
+				size_t k = 0;
+				while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+					k++;
+				if (k == n)
+					continue;
+				buf_reset(&where);
+				buf_addf(&where, "%s:%llu", path, (unsigned long long)lineno);
+				json_error_t je;
+				json_t *j = json_loadb(p, n, JSON_ALLOW_NUL, &je);
+				json_t *toks = json_object_get(j, "tokens");
+				if (!json_is_array(toks))
+					die(GRIST_EXIT_DATA, "%s: expected an object with a \"tokens\" array", where.data);
+				struct tok_ids ids = { 0 };
+				size_t i;
+				json_t *x;
+				json_array_foreach(toks, i, x) {
+					if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > UINT32_MAX)
+						die(GRIST_EXIT_DATA, "%s: tokens[%zu] is not a token id", where.data, i);
+					tok_ids_push(&ids, (uint32_t)json_integer_value(x));
+				}
+				json_t *id = json_object_get(j, "id");
+				const char *ids_s = json_is_string(id) ? json_string_value(id) : where.data;
+				size_t ids_n = json_is_string(id) ? json_string_length(id) : where.len;
+				decode_write(tk, out, ids_s, ids_n, ids.v, ids.n, where.data);
+				tok_ids_release(&ids);
+				json_decref(j);
+			}
+		}
+		source_close(&src);
+		buf_release(&err);
+		buf_release(&all);
+		buf_release(&where);
+		if (a < 0)
+			break;
+	}
+	if (out != output_stdout())
+		output_close(out);
+	return GRIST_EXIT_OK;
+}
+
+enum {
+	OPT_PATTERN = OPT_STAGE_BASE, OPT_TO, OPT_EOT, OPT_EOT_TOKEN, OPT_ALLOW_SPECIAL, OPT_DECODE,
+	OPT_SPLITTER,
+};
+
+int cmd_tokenize(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONG_OPTIONS,
+		RECORD_LONG_OPTIONS,
+		{ "tokenizer", required_argument, 0, 't' },
+		{ "pattern", required_argument, 0, OPT_PATTERN },
+		{ "to", required_argument, 0, OPT_TO },
+		{ "eot", required_argument, 0, OPT_EOT },
+		{ "eot-token", required_argument, 0, OPT_EOT_TOKEN },
+		{ "allow-special", no_argument, 0, OPT_ALLOW_SPECIAL },
+		{ "decode", no_argument, 0, OPT_DECODE },
+		{ "splitter", required_argument, 0, OPT_SPLITTER },
+		{ 0, 0, 0, 0 },
+	};
+	static struct tokenize tk;
+	memset(&tk, 0, sizeof(tk));
+	common_opts_init(&tk.co);
+	tk.use_fast = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS "t:", longopts, NULL)) != -1) {
+		if (common_opt(&tk.co, c, optarg, usage))
+			continue;
+		switch (c) {
+		case 't':
+			tk.tokenizer = optarg;
+			break;
+		case OPT_PATTERN:
+			tk.pattern = optarg;
+			break;
+		case OPT_TO:
+			if (!strcmp(optarg, "stream")) tk.to = OUT_STREAM;
+			else if (!strcmp(optarg, "jsonl")) tk.to = OUT_JSONL;
+			else die(GRIST_EXIT_USAGE, "--to expects stream or jsonl, got '%s'", optarg);
+			break;
+		case OPT_EOT:
+			if (!strcmp(optarg, "before")) tk.eot = EOT_BEFORE;
+			else if (!strcmp(optarg, "after")) tk.eot = EOT_AFTER;
+			else if (!strcmp(optarg, "none")) tk.eot = EOT_NONE;
+			else die(GRIST_EXIT_USAGE, "--eot expects before, after or none, got '%s'", optarg);
+			break;
+		case OPT_EOT_TOKEN:
+			tk.eot_token = optarg;
+			break;
+		case OPT_ALLOW_SPECIAL:
+			tk.allow_special = 1;
+			break;
+		case OPT_DECODE:
+			tk.decode = 1;
+			break;
+		case OPT_SPLITTER:
+			if (!strcmp(optarg, "auto")) tk.use_fast = 1;
+			else if (!strcmp(optarg, "pcre2")) tk.use_fast = 0;
+			else die(GRIST_EXIT_USAGE, "--splitter expects auto or pcre2, got '%s'", optarg);
+			break;
+		default:
+			usage(stderr);
+			return GRIST_EXIT_USAGE;
+		}
+	}
+	common_opts_finish(&tk.co);
+	if (!tk.tokenizer)
+		die(GRIST_EXIT_USAGE, "-t TOKENIZER is required (e.g. -t cl100k_base)");
+	if (tk.eot != EOT_NONE && tk.to != OUT_JSONL)
+		die(GRIST_EXIT_USAGE, "--eot applies to --to jsonl only (the token stream never carries "
+				      "end-of-text: shard adds it)");
+
+	struct buf err = BUF_INIT;
+	int unsupported = 0;
+	char *search = vocab_search_path();
+	if (tok_vocab_load(&tk.vocab, tk.tokenizer, search, tk.pattern, &err, &unsupported))
+		die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", err.data);
+	free(search);
+	tk.eot_id = tk.vocab.eot_id;
+	if (tk.eot_token) {
+		tk.eot_id = tok_vocab_find(&tk.vocab, tk.eot_token, strlen(tk.eot_token));
+		if (tk.eot_id == TOK_NONE)
+			die(GRIST_EXIT_USAGE, "--eot-token '%s' is not in %s", tk.eot_token, tk.vocab.path);
+	}
+	if (tk.eot != EOT_NONE && tk.eot_id == TOK_NONE)
+		die(GRIST_EXIT_USAGE, "%s has no <|endoftext|>: name the end-of-text token with --eot-token",
+		    tk.vocab.path);
+	if (tk.decode) {
+		int rc = decode_main(&tk, argc, argv);
+		tok_vocab_free(&tk.vocab);
+		return rc;
+	}
+	if (tok_encoder_init(&tk.enc, &tk.vocab, tk.use_fast, &err))
+		die(GRIST_EXIT_USAGE, "%s: %s", tk.vocab.path, err.data);
+
+	stage_run_init(&tk.run, "tokenize", &tk.co, argc, argv);
+	stats_option_str(&tk.run.stats, "tokenizer", tk.tokenizer);
+	stats_option_str(&tk.run.stats, "to", tk.to == OUT_JSONL ? "jsonl" : "stream");
+	stats_option_num(&tk.run.stats, "allow_special", tk.allow_special);
+	if (tk.to == OUT_STREAM) {
+		struct tokstream_header h;
+		tokstream_header_init(&h, tk.tokenizer, tk.vocab.file_hash, tk.vocab.n_ids,
+				      tk.eot_id == TOK_NONE ? TOKSTREAM_NO_EOT : tk.eot_id, 0);
+		if (tokstream_writer_init(&tk.tw, &h, tokstream_sink_output, tk.run.out, &err))
+			die(GRIST_EXIT_INTERNAL, "%s", err.data);
+		tokstream_header_release(&h);
+	}
+	struct par_config pc = {
+		.jobs = tk.co.jobs, .work = tokenize_work, .emit = tokenize_emit, .shared = &tk,
+		.thread_new = thread_new, .thread_free = thread_free,
+	};
+	struct par *par = par_new(&pc);
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		if (strcmp(argv[i], "-") && stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
+			tk.run.stats.total_input += (uint64_t)st.st_size;
+	}
+	if (optind == argc)
+		tokenize_source(&tk, par, "-");
+	for (int i = optind; i < argc; i++)
+		tokenize_source(&tk, par, argv[i]);
+	par_finish(par);
+	if (tk.to == OUT_STREAM) {
+		if (tokstream_writer_finish(&tk.tw, &err))
+			die(GRIST_EXIT_IO, "%s", err.data);
+		tokstream_writer_release(&tk.tw);
+	}
+	buf_addf(&tk.run.stats.stage_json, "\"tokens\":%llu,\"vocab_size\":%u",
+		 (unsigned long long)tk.tokens, tk.vocab.n_ids);
+	int rc = stage_run_finish(&tk.run);
+	tok_encoder_free(&tk.enc);
+	tok_vocab_free(&tk.vocab);
+	for (size_t i = 0; i < tk.nnames; i++)
+		free(tk.names[i]);
+	free(tk.names);
+	buf_release(&err);
+	return rc;
+}
