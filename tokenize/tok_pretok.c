@@ -198,7 +198,9 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 {
 	const struct tok_pretok_step *s = &p->steps[k];
 	if (s->kind == TOK_STEP_PREFIX_SPACE) {
-		if (len && text[0] == ' ')
+		if (!len)
+			return 0; /* HF adds no space to an empty text or segment */
+		if (text[0] == ' ')
 			return emit(p, st, k, text, len, fn, ctx, err);
 		struct buf *b = &st->scratch[k];
 		buf_reset(b);

@@ -651,13 +651,26 @@ static int load_hf(struct tok_vocab *v, const char *path, struct buf *err, int *
 	if (add_bytelevel_vocab(&b, vocab, err))
 		goto out;
 	json_t *added = json_object_get(root, "added_tokens");
-	size_t i;
+	size_t i, n_new = 0;
 	json_t *at;
 	json_array_foreach(added, i, at) {
 		const char *content = json_string_value(json_object_get(at, "content"));
 		json_t *id = json_object_get(at, "id");
 		if (!content || !json_is_integer(id) || json_integer_value(id) < 0) {
 			buf_addf(err, "%s: added_tokens[%zu]: needs content and a non-negative id", path, i);
+			goto out;
+		}
+		/* HuggingFace gives an added token the id of the same string in the model's vocab,
+		 * else the next id after the vocab and the added tokens so far, whatever the file
+		 * says; refuse a file whose ids it would not honour. */
+		json_int_t want = json_is_integer(json_object_get(vocab, content))
+				  ? json_integer_value(json_object_get(vocab, content))
+				  : (json_int_t)(json_object_size(vocab) + n_new++);
+		if (want != json_integer_value(id)) {
+			buf_addf(err, "%s: unsupported: added_tokens[%zu] '%s' has id %lld, but HuggingFace "
+				      "tokenizers assigns it %lld (added ids must follow the vocab without gaps)",
+				 path, i, content, (long long)json_integer_value(id), (long long)want);
+			*unsupported = 1;
 			goto out;
 		}
 		add_entry(&b, content, strlen(content), (uint32_t)json_integer_value(id), 1);
