@@ -95,11 +95,18 @@ check: build ## run all tests against the current BUILD (no deps step)
 	tests/run-unit.sh $(UNIT_BINS)
 	GRIST=$(abspath $(BIN)) BUILD=$(BUILD) tests/run-cli.sh
 
-test: deps ## install deps, build, run every test, then again under ASan+UBSan
+test: deps vocabs ## install deps, build, run every test, then again under ASan+UBSan
 	$(MAKE) --no-print-directory WERROR=1 BUILD=release check
 	$(MAKE) --no-print-directory WERROR=1 BUILD=asan check
 	cp build/release/grist grist
 	@echo "make test: all tests passed (release and asan+ubsan builds)"
+
+VOCAB_NAMES := gpt2 cl100k_base o200k_base
+vocabs: $(VOCAB_NAMES:%=vocabs/%.tiktoken) ## convert gpt2, cl100k_base, o200k_base from npm tiktoken into vocabs/
+
+vocabs/%.tiktoken: tests/npm/make-vocabs.js tests/npm/package-lock.json
+	@[ -d tests/npm/node_modules/tiktoken ] || (cd tests/npm && npm ci --no-audit --no-fund --loglevel=error)
+	node tests/npm/make-vocabs.js vocabs $*
 
 asan: ## build build/asan/grist with AddressSanitizer + UndefinedBehaviorSanitizer
 	$(MAKE) --no-print-directory BUILD=asan build

@@ -38,6 +38,7 @@ struct tokenize {
 	int allow_special;
 	int use_fast;
 	int decode;
+	size_t batch_bytes;
 	struct tok_vocab vocab;
 	struct tok_encoder enc;
 	uint32_t eot_id;
@@ -77,7 +78,8 @@ static void usage(FILE *f)
 		"  --splitter S          auto|pcre2: hand-written pre-splitter for known patterns, or\n"
 		"                        PCRE2 for all (default: auto)\n"
 		"  --decode              read a token stream or {\"tokens\":[...]} JSONL, write\n"
-		"                        {\"id\":...,\"text\":...} JSONL\n");
+		"                        {\"id\":...,\"text\":...} JSONL\n"
+		"  --batch-bytes N       input bytes per work batch for -j (default: 1M)\n");
 	common_opts_help(f, 1);
 }
 
@@ -307,7 +309,7 @@ static void tokenize_source(struct tokenize *tk, struct par *par, const char *pa
 	struct batch_reader rd;
 	if (source_open_file(&src, path, &err) < 0)
 		die(GRIST_EXIT_IO, "%s", err.data);
-	batch_reader_init(&rd, &src, 1u << 20);
+	batch_reader_init(&rd, &src, tk->batch_bytes);
 	for (;;) {
 		struct batch *b = par_get_batch(par);
 		int rc = batch_reader_next(&rd, b, &err);
@@ -432,7 +434,7 @@ static int decode_main(struct tokenize *tk, int argc, char **argv)
 
 enum {
 	OPT_PATTERN = OPT_STAGE_BASE, OPT_TO, OPT_EOT, OPT_EOT_TOKEN, OPT_ALLOW_SPECIAL, OPT_DECODE,
-	OPT_SPLITTER,
+	OPT_SPLITTER, OPT_BATCH_BYTES,
 };
 
 int cmd_tokenize(int argc, char **argv)
@@ -448,12 +450,14 @@ int cmd_tokenize(int argc, char **argv)
 		{ "allow-special", no_argument, 0, OPT_ALLOW_SPECIAL },
 		{ "decode", no_argument, 0, OPT_DECODE },
 		{ "splitter", required_argument, 0, OPT_SPLITTER },
+		{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
 		{ 0, 0, 0, 0 },
 	};
 	static struct tokenize tk;
 	memset(&tk, 0, sizeof(tk));
 	common_opts_init(&tk.co);
 	tk.use_fast = 1;
+	tk.batch_bytes = 1u << 20;
 	int c;
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS "t:", longopts, NULL)) != -1) {
 		if (common_opt(&tk.co, c, optarg, usage))
@@ -490,6 +494,13 @@ int cmd_tokenize(int argc, char **argv)
 			else if (!strcmp(optarg, "pcre2")) tk.use_fast = 0;
 			else die(GRIST_EXIT_USAGE, "--splitter expects auto or pcre2, got '%s'", optarg);
 			break;
+		case OPT_BATCH_BYTES: {
+			uint64_t v;
+			if (parse_size(optarg, &v) < 0 || v < 1024 || v > (1ull << 30))
+				die(GRIST_EXIT_USAGE, "--batch-bytes expects a size from 1K to 1G, got '%s'", optarg);
+			tk.batch_bytes = (size_t)v;
+			break;
+		}
 		default:
 			usage(stderr);
 			return GRIST_EXIT_USAGE;
