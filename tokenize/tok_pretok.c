@@ -7,8 +7,6 @@
 
 #include "lib/xalloc.h"
 
-static const int tok_fast_ready = 0; /* hand-written splitter not finished */
-
 /* Unicode White_Space, as Rust's regex and Oniguruma define \s. */
 #define WS_CLASS_BODY "\\t-\\r\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 
@@ -93,8 +91,10 @@ int tok_pretok_init(struct tok_pretok *p, const struct tok_vocab *v, int use_fas
 				tok_pretok_free(p);
 				return -1;
 			}
-			if (use_fast && tok_fast_ready && !strcmp(v->steps[i].pattern, tok_pattern_cl100k))
+			if (use_fast && !strcmp(v->steps[i].pattern, tok_pattern_cl100k)) {
+				tok_split_init();
 				s->fast = TOK_FAST_CL100K;
+			}
 		}
 		p->n_steps++;
 	}

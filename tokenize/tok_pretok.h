@@ -56,7 +56,9 @@ void tok_regex_free(void *re);
 /* Returns the offset of the first invalid UTF-8 byte, or len if all of it is valid. */
 size_t tok_utf8_check(const char *s, size_t len);
 
-/* The hand-written cl100k splitter: length of the piece starting at s[0] (n > 0). */
+/* The hand-written cl100k splitter: length of the piece starting at s[0] (n > 0, valid
+ * UTF-8). tok_split_init() must have run (tok_pretok_init does it when it selects the splitter). */
+void tok_split_init(void);
 size_t tok_split_cl100k(const unsigned char *s, size_t n);
 
 #endif

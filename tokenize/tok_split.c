@@ -1,8 +1,253 @@
-/* Hand-written pre-splitters for known patterns (see tok_pretok.h). */
+/*
+ * Hand-written pre-splitter for cl100k's pattern (DESIGN.md section 6):
+ *
+ *   (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|
+ *   \s*[\r\n]+|\s+(?!\S)|\s+
+ *
+ * Every character starts a match of some alternative, so the text is cut into consecutive
+ * pieces; at each position the alternatives are tried in order, as the backtracking engines do
+ * (leftmost-first). What the backtracking amounts to for each alternative is worked out in the
+ * comments below. Character classes come from PCRE2 itself (a table built once by matching
+ * \p{L} and \p{N} over every code point), and \s is Unicode White_Space as in tok_pretok.c, so
+ * the splitter agrees with the PCRE2 path by construction of its classes; tests/unit/
+ * test_tok_split.c checks the cutting logic against PCRE2 on the corpus and random text.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include "tokenize/tok_pretok.h"
+
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+
+enum { C_L = 1, C_N = 2, C_WS = 4, C_CRLF = 8 };
+
+static uint8_t *cls_table; /* one byte per code point */
+static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
+
+static size_t put_utf8(unsigned char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+static inline uint32_t get_utf8(const unsigned char *s, size_t *len)
+{
+	unsigned char c = s[0];
+	if (c < 0x80) {
+		*len = 1;
+		return c;
+	}
+	if (c < 0xE0) {
+		*len = 2;
+		return (uint32_t)(c & 0x1F) << 6 | (s[1] & 0x3F);
+	}
+	if (c < 0xF0) {
+		*len = 3;
+		return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+	}
+	*len = 4;
+	return (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 |
+	       (s[3] & 0x3F);
+}
+
+/* Mark every code point matched by `pattern` (a single-class run like \p{L}+) with bit. */
+static void mark_class(const unsigned char *all, size_t len, const char *pattern, uint8_t bit)
+{
+	struct buf err = BUF_INIT;
+	pcre2_code *re = tok_regex_compile(pattern, &err);
+	if (!re)
+		return; /* cannot happen for the fixed patterns below */
+	pcre2_match_data *md = pcre2_match_data_create(2, NULL);
+	size_t off = 0;
+	while (off < len && pcre2_match(re, all, len, off, PCRE2_NO_UTF_CHECK, md, NULL) > 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		for (size_t p = ov[0]; p < ov[1];) {
+			size_t k;
+			uint32_t cp = get_utf8(all + p, &k);
+			cls_table[cp] |= bit;
+			p += k;
+		}
+		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+	pcre2_match_data_free(md);
+	tok_regex_free(re);
+	buf_release(&err);
+}
+
+static void build_classes(void)
+{
+	cls_table = xcalloc(0x110000, 1);
+	unsigned char *all = xmalloc(0x110000 * 4);
+	size_t len = 0;
+	for (uint32_t cp = 0; cp < 0x110000; cp++)
+		if (cp < 0xD800 || cp > 0xDFFF)
+			len += put_utf8(all + len, cp);
+	mark_class(all, len, "\\p{L}+", C_L);
+	mark_class(all, len, "\\p{N}+", C_N);
+	mark_class(all, len, "\\s+", C_WS); /* rewritten to White_Space by tok_regex_compile */
+	cls_table['\r'] |= C_CRLF;
+	cls_table['\n'] |= C_CRLF;
+	free(all);
+}
+
+void tok_split_init(void)
+{
+	pthread_once(&cls_once, build_classes);
+}
+
+static inline unsigned cls_at(const unsigned char *s, size_t n, size_t i, size_t *k)
+{
+	if (i >= n) {
+		*k = 0;
+		return 0;
+	}
+	uint32_t cp = get_utf8(s + i, k);
+	return cls_table[cp];
+}
+
+/* Ends of runs: first index >= i whose class lacks `want`. */
+static inline size_t run_of(const unsigned char *s, size_t n, size_t i, unsigned want)
+{
+	while (i < n) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			if (!(cls_table[c] & want))
+				return i;
+			i++;
+			continue;
+		}
+		size_t k;
+		uint32_t cp = get_utf8(s + i, &k);
+		if (!(cls_table[cp] & want))
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+/* Run of characters outside the classes in `avoid` (punctuation and symbols: not WS, L, N). */
+static inline size_t run_not(const unsigned char *s, size_t n, size_t i, unsigned avoid)
+{
+	while (i < n) {
+		size_t k;
+		if (cls_at(s, n, i, &k) & avoid)
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+static inline int lower_is(unsigned char c, char want)
+{
+	return (c | 0x20) == want;
+}
+
+/* (?i:'s|'t|'re|'ve|'m|'ll|'d) at s[0] == '\'': match length or 0. Caseless 's' also matches
+ * U+017F LATIN SMALL LETTER LONG S (Unicode case folding); no other letter here has a fold. */
+static size_t contraction(const unsigned char *s, size_t n)
+{
+	if (n < 2)
+		return 0;
+	unsigned char c = s[1];
+	if (lower_is(c, 's') || lower_is(c, 't') || lower_is(c, 'm') || lower_is(c, 'd'))
+		return 2;
+	if (c == 0xC5 && n >= 3 && s[2] == 0xBF)
+		return 3;
+	if (n >= 3 && ((lower_is(c, 'r') && lower_is(s[2], 'e')) || (lower_is(c, 'v') && lower_is(s[2], 'e')) ||
+		       (lower_is(c, 'l') && lower_is(s[2], 'l'))))
+		return 3;
+	return 0;
+}
 
 size_t tok_split_cl100k(const unsigned char *s, size_t n)
 {
-	(void)s;
-	return n;
+	size_t k0, k1;
+	unsigned c0 = cls_at(s, n, 0, &k0);
+
+	/* 1. contractions */
+	if (s[0] == '\'') {
+		size_t m = contraction(s, n);
+		if (m)
+			return m;
+	}
+	/* 2. [^\r\n\p{L}\p{N}]?\p{L}+ : with the optional character if a letter follows it,
+	 *    else a letter run starting here. */
+	if (c0 & C_L)
+		return run_of(s, n, k0, C_L);
+	if (!(c0 & (C_CRLF | C_N))) {
+		unsigned c1 = cls_at(s, n, k0, &k1);
+		if (c1 & C_L)
+			return run_of(s, n, k0 + k1, C_L);
+	}
+	/* 3. \p{N}{1,3} */
+	if (c0 & C_N) {
+		size_t i = k0;
+		for (int d = 1; d < 3 && i < n; d++) {
+			size_t k;
+			if (!(cls_at(s, n, i, &k) & C_N))
+				break;
+			i += k;
+		}
+		return i;
+	}
+	/* 4. ' ?[^\s\p{L}\p{N}]+[\r\n]*' */
+	{
+		size_t start = 0;
+		if (s[0] == ' ') {
+			unsigned c1 = cls_at(s, n, 1, &k1);
+			if (k1 && !(c1 & (C_WS | C_L | C_N)))
+				start = 1;
+		}
+		unsigned cs = start ? 0 : c0;
+		if (start || !(cs & (C_WS | C_L | C_N))) {
+			size_t i = run_not(s, n, start, C_WS | C_L | C_N);
+			while (i < n && (s[i] == '\r' || s[i] == '\n'))
+				i++;
+			return i;
+		}
+	}
+	/* Here s[0] is white space. j: end of the white-space run. */
+	size_t j = 0, last_crlf = SIZE_MAX, prev = 0;
+	while (j < n) {
+		size_t k;
+		unsigned c = cls_at(s, n, j, &k);
+		if (!(c & C_WS))
+			break;
+		if (c & C_CRLF)
+			last_crlf = j;
+		prev = j;
+		j += k;
+	}
+	/* 5. \s*[\r\n]+ : up to and including the run's last CR or LF */
+	if (last_crlf != SIZE_MAX)
+		return last_crlf + 1;
+	/* 6. \s+(?!\S) : the whole run at the end of the text, else all but its last character
+	 *    (when that leaves at least one) */
+	if (j == n)
+		return j;
+	if (prev > 0)
+		return prev;
+	/* 7. \s+ */
+	return j;
 }
