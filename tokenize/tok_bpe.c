@@ -8,7 +8,7 @@
 
 #define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
 #define CACHE_MAX_PIECE 128     /* longer pieces are not cached */
-#define CACHE_MAX_ENTRIES (1u << 17)
+#define CACHE_MAX_ENTRIES (1u << 16)
 
 void tok_ids_push(struct tok_ids *ids, uint32_t id)
 {
