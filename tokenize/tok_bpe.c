@@ -8,7 +8,7 @@
 
 #define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
 #define CACHE_MAX_PIECE 128     /* longer pieces are not cached */
-#define CACHE_MAX_ENTRIES (1u << 16)
+#define CACHE_MAX_ENTRIES (1u << 15)
 
 void tok_ids_push(struct tok_ids *ids, uint32_t id)
 {
@@ -22,17 +22,20 @@ void tok_ids_release(struct tok_ids *ids)
 	memset(ids, 0, sizeof(*ids));
 }
 
-/* ---- piece cache: piece bytes -> ids, per thread, cleared when full ---- */
+/* ---- piece cache: piece bytes -> ids, per thread ----
+ * Small enough to stay in L2 (a DRAM miss per piece costs more than BPE on a short piece);
+ * when full it is emptied at once by bumping a generation number. */
 
 struct cache_slot {
-	uint64_t hash;
-	uint32_t key_off, key_len; /* into keys */
-	uint32_t ids_off, ids_n;   /* into ids; ids_n 0: empty slot */
+	uint32_t hash, gen;     /* gen != cache gen: empty slot */
+	uint32_t key_off, ids_off;
+	uint16_t key_len, ids_n;
 };
 
 struct tok_cache {
 	struct cache_slot *slots;
 	size_t mask, count;
+	uint32_t gen;
 	struct buf keys;
 	struct tok_ids ids;
 };
@@ -43,13 +46,17 @@ static void cache_init(struct tok_cache *c)
 	c->slots = xcalloc(cap, sizeof(*c->slots));
 	c->mask = cap - 1;
 	c->count = 0;
+	c->gen = 1;
 	buf_init(&c->keys, 1 << 20);
 	memset(&c->ids, 0, sizeof(c->ids));
 }
 
 static void cache_clear(struct tok_cache *c)
 {
-	memset(c->slots, 0, (c->mask + 1) * sizeof(*c->slots));
+	if (++c->gen == 0) {
+		memset(c->slots, 0, (c->mask + 1) * sizeof(*c->slots));
+		c->gen = 1;
+	}
 	c->count = 0;
 	buf_reset(&c->keys);
 	c->ids.n = 0;
@@ -239,11 +246,11 @@ static void on_piece(void *ctx, const char *p, size_t n)
 		tok_bpe_piece(v, p, n, 0, st->out);
 		return;
 	}
-	uint64_t h = tok_hash_bytes(p, n);
-	size_t i = (size_t)h & c->mask;
+	uint32_t h = (uint32_t)tok_hash_bytes(p, n);
+	size_t i = h & c->mask;
 	for (;;) {
 		struct cache_slot *s = &c->slots[i];
-		if (!s->ids_n)
+		if (s->gen != c->gen)
 			break;
 		if (s->hash == h && s->key_len == n && !memcmp(c->keys.data + s->key_off, p, n)) {
 			const uint32_t *ids = c->ids.v + s->ids_off;
@@ -257,22 +264,22 @@ static void on_piece(void *ctx, const char *p, size_t n)
 	}
 	size_t before = st->out->n;
 	tok_bpe_piece(v, p, n, 0, st->out);
-	if (c->count >= CACHE_MAX_ENTRIES || c->keys.len > (64u << 20)) {
+	size_t nids = st->out->n - before;
+	if (c->count >= CACHE_MAX_ENTRIES) {
 		cache_clear(c);
-		i = (size_t)h & c->mask;
-		while (c->slots[i].ids_n)
-			i = (i + 1) & c->mask;
+		i = h & c->mask;
 	}
 	struct cache_slot *s = &c->slots[i];
 	s->hash = h;
+	s->gen = c->gen;
 	s->key_off = (uint32_t)c->keys.len;
-	s->key_len = (uint32_t)n;
+	s->key_len = (uint16_t)n;
 	buf_add(&c->keys, p, n);
 	s->ids_off = (uint32_t)c->ids.n;
-	s->ids_n = (uint32_t)(st->out->n - before);
-	ALLOC_GROW(c->ids.v, c->ids.n + s->ids_n, c->ids.alloc);
-	memcpy(c->ids.v + c->ids.n, st->out->v + before, s->ids_n * sizeof(uint32_t));
-	c->ids.n += s->ids_n;
+	s->ids_n = (uint16_t)nids;
+	ALLOC_GROW(c->ids.v, c->ids.n + nids, c->ids.alloc);
+	memcpy(c->ids.v + c->ids.n, st->out->v + before, nids * sizeof(uint32_t));
+	c->ids.n += nids;
 	c->count++;
 }
 
