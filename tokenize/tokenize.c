@@ -47,6 +47,8 @@ struct tokenize {
 	uint64_t tokens;
 	char **names;
 	size_t nnames, names_alloc;
+	char *search;   /* held here (static storage) so a die() leaves nothing unreachable */
+	struct buf err;
 };
 
 static const char *const rule_invalid = "invalid_json";
@@ -513,12 +515,13 @@ int cmd_tokenize(int argc, char **argv)
 		die(GRIST_EXIT_USAGE, "--eot applies to --to jsonl only (the token stream never carries "
 				      "end-of-text: shard adds it)");
 
-	struct buf err = BUF_INIT;
+	buf_init(&tk.err, 0);
 	int unsupported = 0;
-	char *search = vocab_search_path();
-	if (tok_vocab_load(&tk.vocab, tk.tokenizer, search, tk.pattern, &err, &unsupported))
-		die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", err.data);
-	free(search);
+	tk.search = vocab_search_path();
+	if (tok_vocab_load(&tk.vocab, tk.tokenizer, tk.search, tk.pattern, &tk.err, &unsupported))
+		die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", tk.err.data);
+	free(tk.search);
+	tk.search = NULL;
 	tk.eot_id = tk.vocab.eot_id;
 	if (tk.eot_token) {
 		tk.eot_id = tok_vocab_find(&tk.vocab, tk.eot_token, strlen(tk.eot_token));
@@ -531,10 +534,11 @@ int cmd_tokenize(int argc, char **argv)
 	if (tk.decode) {
 		int rc = decode_main(&tk, argc, argv);
 		tok_vocab_free(&tk.vocab);
+		buf_release(&tk.err);
 		return rc;
 	}
-	if (tok_encoder_init(&tk.enc, &tk.vocab, tk.use_fast, &err))
-		die(GRIST_EXIT_USAGE, "%s: %s", tk.vocab.path, err.data);
+	if (tok_encoder_init(&tk.enc, &tk.vocab, tk.use_fast, &tk.err))
+		die(GRIST_EXIT_USAGE, "%s: %s", tk.vocab.path, tk.err.data);
 
 	stage_run_init(&tk.run, "tokenize", &tk.co, argc, argv);
 	stats_option_str(&tk.run.stats, "tokenizer", tk.tokenizer);
@@ -544,8 +548,8 @@ int cmd_tokenize(int argc, char **argv)
 		struct tokstream_header h;
 		tokstream_header_init(&h, tk.tokenizer, tk.vocab.file_hash, tk.vocab.n_ids,
 				      tk.eot_id == TOK_NONE ? TOKSTREAM_NO_EOT : tk.eot_id, 0);
-		if (tokstream_writer_init(&tk.tw, &h, tokstream_sink_output, tk.run.out, &err))
-			die(GRIST_EXIT_INTERNAL, "%s", err.data);
+		if (tokstream_writer_init(&tk.tw, &h, tokstream_sink_output, tk.run.out, &tk.err))
+			die(GRIST_EXIT_INTERNAL, "%s", tk.err.data);
 		tokstream_header_release(&h);
 	}
 	struct par_config pc = {
@@ -564,8 +568,8 @@ int cmd_tokenize(int argc, char **argv)
 		tokenize_source(&tk, par, argv[i]);
 	par_finish(par);
 	if (tk.to == OUT_STREAM) {
-		if (tokstream_writer_finish(&tk.tw, &err))
-			die(GRIST_EXIT_IO, "%s", err.data);
+		if (tokstream_writer_finish(&tk.tw, &tk.err))
+			die(GRIST_EXIT_IO, "%s", tk.err.data);
 		tokstream_writer_release(&tk.tw);
 	}
 	buf_addf(&tk.run.stats.stage_json, "\"tokens\":%llu,\"vocab_size\":%u",
@@ -576,6 +580,6 @@ int cmd_tokenize(int argc, char **argv)
 	for (size_t i = 0; i < tk.nnames; i++)
 		free(tk.names[i]);
 	free(tk.names);
-	buf_release(&err);
+	buf_release(&tk.err);
 	return rc;
 }
