@@ -91,9 +91,13 @@ int tok_pretok_init(struct tok_pretok *p, const struct tok_vocab *v, int use_fas
 				tok_pretok_free(p);
 				return -1;
 			}
-			if (use_fast && !strcmp(v->steps[i].pattern, tok_pattern_cl100k)) {
-				tok_split_init();
-				s->fast = TOK_FAST_CL100K;
+			if (use_fast) {
+				const char *pat = v->steps[i].pattern;
+				s->fast = !strcmp(pat, tok_pattern_cl100k) ? TOK_FAST_CL100K
+					  : !strcmp(pat, tok_pattern_o200k) ? TOK_FAST_O200K
+					  : !strcmp(pat, tok_pattern_gpt2) ? TOK_FAST_GPT2 : TOK_FAST_NONE;
+				if (s->fast)
+					tok_split_init();
 			}
 		}
 		p->n_steps++;
@@ -208,10 +212,13 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 		buf_add(b, text, len);
 		return emit(p, st, k, b->data, b->len, fn, ctx, err);
 	}
-	if (s->fast == TOK_FAST_CL100K) {
+	if (s->fast) {
+		size_t (*split)(const unsigned char *, size_t) =
+			s->fast == TOK_FAST_CL100K ? tok_split_cl100k
+			: s->fast == TOK_FAST_O200K ? tok_split_o200k : tok_split_gpt2;
 		size_t off = 0;
 		while (off < len) {
-			size_t n = tok_split_cl100k((const unsigned char *)text + off, len - off);
+			size_t n = split((const unsigned char *)text + off, len - off);
 			if (emit(p, st, k, text + off, n, fn, ctx, err))
 				return -1;
 			off += n;

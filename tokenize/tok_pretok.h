@@ -3,7 +3,7 @@
  * text, handing each final piece to a callback. Regexes are PCRE2 in UTF + UCP mode with JIT;
  * `\s` and `\S` are rewritten to Unicode White_Space, which is what the reference engines
  * (Rust's regex in tiktoken, Oniguruma in HuggingFace tokenizers) mean by them, while PCRE2's own
- * `\s` also matches U+180E. Known patterns (cl100k) may use a hand-written splitter instead,
+ * `\s` also matches U+180E. Known patterns (gpt2, cl100k, o200k) may use hand-written splitters,
  * proven equal to PCRE2 by tests/unit/test_tok_split.c.
  */
 #ifndef GRIST_TOK_PRETOK_H
@@ -21,7 +21,7 @@ struct tok_pretok_step {
 	int fast;      /* TOK_FAST_* hand-written splitter, 0 for PCRE2 */
 };
 
-enum { TOK_FAST_NONE = 0, TOK_FAST_CL100K = 1 };
+enum { TOK_FAST_NONE = 0, TOK_FAST_CL100K = 1, TOK_FAST_O200K = 2, TOK_FAST_GPT2 = 3 };
 
 struct tok_pretok {
 	struct tok_pretok_step *steps;
@@ -60,5 +60,7 @@ size_t tok_utf8_check(const char *s, size_t len);
  * UTF-8). tok_split_init() must have run (tok_pretok_init does it when it selects the splitter). */
 void tok_split_init(void);
 size_t tok_split_cl100k(const unsigned char *s, size_t n);
+size_t tok_split_o200k(const unsigned char *s, size_t n);
+size_t tok_split_gpt2(const unsigned char *s, size_t n);
 
 #endif

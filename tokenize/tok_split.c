@@ -22,7 +22,8 @@
 
 #include "lib/xalloc.h"
 
-enum { C_L = 1, C_N = 2, C_WS = 4, C_CRLF = 8 };
+enum { C_L = 1, C_N = 2, C_WS = 4, C_CRLF = 8, C_U = 16, C_W = 32 };
+/* C_U: [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}], C_W: [\p{Ll}\p{Lm}\p{Lo}\p{M}] (o200k's classes) */
 
 static uint8_t *cls_table; /* one byte per code point */
 static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
@@ -106,6 +107,8 @@ static void build_classes(void)
 	mark_class(all, len, "\\p{L}+", C_L);
 	mark_class(all, len, "\\p{N}+", C_N);
 	mark_class(all, len, "\\s+", C_WS); /* rewritten to White_Space by tok_regex_compile */
+	mark_class(all, len, "[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+", C_U);
+	mark_class(all, len, "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+", C_W);
 	cls_table['\r'] |= C_CRLF;
 	cls_table['\n'] |= C_CRLF;
 	free(all);
@@ -250,4 +253,144 @@ size_t tok_split_cl100k(const unsigned char *s, size_t n)
 		return prev;
 	/* 7. \s+ */
 	return j;
+}
+
+/* Length of the white-space run at s[0] and the start of its last character; the index of its
+ * last CR or LF (SIZE_MAX if none). */
+static inline size_t ws_run(const unsigned char *s, size_t n, size_t *last, size_t *last_crlf)
+{
+	size_t j = 0;
+	*last = 0;
+	*last_crlf = SIZE_MAX;
+	while (j < n) {
+		size_t k;
+		unsigned c = cls_at(s, n, j, &k);
+		if (!(c & C_WS))
+			break;
+		if (c & C_CRLF)
+			*last_crlf = j;
+		*last = j;
+		j += k;
+	}
+	return j;
+}
+
+/*
+ * GPT-2: 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+ * (contractions are case-sensitive here).
+ */
+size_t tok_split_gpt2(const unsigned char *s, size_t n)
+{
+	size_t k0, k1;
+	if (s[0] == '\'' && n >= 2) {
+		unsigned char c = s[1];
+		if (c == 's' || c == 't' || c == 'm' || c == 'd')
+			return 2;
+		if (n >= 3 && ((c == 'r' && s[2] == 'e') || (c == 'v' && s[2] == 'e') || (c == 'l' && s[2] == 'l')))
+			return 3;
+	}
+	unsigned c0 = cls_at(s, n, 0, &k0);
+	unsigned c1 = s[0] == ' ' ? cls_at(s, n, 1, &k1) : 0;
+	if (s[0] == ' ' && (c1 & C_L))
+		return run_of(s, n, 1, C_L);
+	if (c0 & C_L)
+		return run_of(s, n, k0, C_L);
+	if (s[0] == ' ' && (c1 & C_N))
+		return run_of(s, n, 1, C_N);
+	if (c0 & C_N)
+		return run_of(s, n, k0, C_N);
+	if (s[0] == ' ' && n > 1 && !(c1 & (C_WS | C_L | C_N)))
+		return run_not(s, n, 1, C_WS | C_L | C_N);
+	if (!(c0 & (C_WS | C_L | C_N)))
+		return run_not(s, n, k0, C_WS | C_L | C_N);
+	size_t last, last_crlf, j = ws_run(s, n, &last, &last_crlf);
+	if (j == n)
+		return j;
+	return last > 0 ? last : j;
+}
+
+/* o200k, the letter alternatives from position i:
+ *   [U]*[W]+C?  (alt 1) and [U]+[W]*C?  (alt 2), C the optional caseless contraction.
+ * Returns the end, or 0 when the alternative does not match at i. */
+static size_t o200k_alt1(const unsigned char *s, size_t n, size_t i)
+{
+	/* U* takes the U run [i, b); W+ needs a W at b (then the W run), else backtracking
+	 * gives U* back to the last W inside the run, and W+ is that one character. */
+	size_t b = run_of(s, n, i, C_U), k, end = 0;
+	if (cls_at(s, n, b, &k) & C_W) {
+		end = run_of(s, n, b, C_W);
+	} else {
+		for (size_t j = i; j < b; j += k) {
+			if (cls_at(s, n, j, &k) & C_W)
+				end = j + k;
+		}
+		if (!end)
+			return 0;
+	}
+	if (end < n && s[end] == '\'')
+		end += contraction(s + end, n - end);
+	return end;
+}
+
+static size_t o200k_alt2(const unsigned char *s, size_t n, size_t i)
+{
+	size_t k;
+	if (!(cls_at(s, n, i, &k) & C_U))
+		return 0;
+	size_t end = run_of(s, n, run_of(s, n, i, C_U), C_W);
+	if (end < n && s[end] == '\'')
+		end += contraction(s + end, n - end);
+	return end;
+}
+
+/*
+ * o200k: [^\r\n\p{L}\p{N}]?[U]*[W]+C?|[^\r\n\p{L}\p{N}]?[U]+[W]*C?|\p{N}{1,3}|
+ *        ' ?[^\s\p{L}\p{N}]+[\r\n/]*'|\s*[\r\n]+|\s+(?!\S)|\s+
+ * with U = [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}], W = [\p{Ll}\p{Lm}\p{Lo}\p{M}]. Marks are in P
+ * (the optional first character) and in U and W, so each letter alternative is tried with the
+ * first character as P, then without.
+ */
+size_t tok_split_o200k(const unsigned char *s, size_t n)
+{
+	size_t k0, e;
+	unsigned c0 = cls_at(s, n, 0, &k0);
+	int p_ok = !(c0 & (C_CRLF | C_L | C_N));
+	if (p_ok && k0 < n && (e = o200k_alt1(s, n, k0)))
+		return e;
+	if ((e = o200k_alt1(s, n, 0)))
+		return e;
+	if (p_ok && k0 < n && (e = o200k_alt2(s, n, k0)))
+		return e;
+	if ((e = o200k_alt2(s, n, 0)))
+		return e;
+	if (c0 & C_N) {
+		size_t i = k0;
+		for (int d = 1; d < 3 && i < n; d++) {
+			size_t k;
+			if (!(cls_at(s, n, i, &k) & C_N))
+				break;
+			i += k;
+		}
+		return i;
+	}
+	{
+		size_t start = 0, k1;
+		if (s[0] == ' ') {
+			unsigned c1 = cls_at(s, n, 1, &k1);
+			if (k1 && !(c1 & (C_WS | C_L | C_N)))
+				start = 1;
+		}
+		if (start || !(c0 & (C_WS | C_L | C_N))) {
+			size_t i = run_not(s, n, start, C_WS | C_L | C_N);
+			while (i < n && (s[i] == '\r' || s[i] == '\n' || s[i] == '/'))
+				i++;
+			return i;
+		}
+	}
+	size_t last, last_crlf, j = ws_run(s, n, &last, &last_crlf);
+	if (last_crlf != SIZE_MAX)
+		return last_crlf + 1;
+	if (j == n)
+		return j;
+	return last > 0 ? last : j;
 }

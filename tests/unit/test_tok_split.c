@@ -1,5 +1,5 @@
 /*
- * The hand-written cl100k pre-splitter against PCRE2 (the oracle for it): the parity corpus,
+ * The hand-written pre-splitters (gpt2, cl100k, o200k) against PCRE2, their oracle: the parity corpus,
  * documents built from the characters where the pattern's alternatives meet (apostrophes and
  * contraction letters, long s, CR/LF, Unicode white space, digits, marks, punctuation), and a
  * seeded fuzz loop of random strings over a wider alphabet. GRIST_FUZZ_ITERS sets the fuzz
@@ -14,6 +14,8 @@
 #include <pcre2.h>
 
 static pcre2_code *re;
+static size_t (*split)(const unsigned char *, size_t);
+static const char *split_name;
 static pcre2_match_data *md;
 static int shown;
 
@@ -24,10 +26,10 @@ static int same_split(const char *s, size_t n)
 	while (off < n) {
 		int rc = pcre2_match(re, (PCRE2_SPTR)s, n, off, 0, md, NULL);
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-		size_t fast = tok_split_cl100k((const unsigned char *)s + off, n - off);
+		size_t fast = split((const unsigned char *)s + off, n - off);
 		if (rc < 0 || ov[0] != off || ov[1] - off != fast) {
 			if (shown++ < 5) {
-				fprintf(stderr, "split differs at byte %zu: pcre2 [%zu,%zu) fast [%zu,%zu) in:", off,
+				fprintf(stderr, "%s: split differs at byte %zu: pcre2 [%zu,%zu) fast [%zu,%zu) in:", split_name, off,
 					rc < 0 ? 0 : (size_t)ov[0], rc < 0 ? 0 : (size_t)ov[1], off, off + fast);
 				for (size_t i = 0; i < n && i < 200; i++)
 					fprintf(stderr, " %02x", (unsigned char)s[i]);
@@ -72,7 +74,8 @@ static const char *const pieces[] = {
 	"\xc5\xbf", /* long s */ "\xe2\x84\xaa", /* Kelvin */ " ", " ", " ", "  ", "\t", "\r", "\n", "\r\n",
 	"\xc2\xa0", "\xe3\x80\x80", "\xc2\x85", "\xe1\xa0\x8e", "\xef\xbb\xbf", "\xe2\x80\xa8", "\x0b", "\x0c",
 	"a", "b", "Z", "\xc3\xa9", "\xd0\x96", "\xe4\xb8\xad", "\xd8\xb9", "0", "1", "9", "\xd9\xa3",
-	"\xe2\x85\xab", "\xc2\xbd", "\xcc\x81", "\xe0\xa4\xbe", ".", ",", "!", "-", "/", "\"", "#", "$",
+	"\xe2\x85\xab", "\xc2\xbd", "\xcc\x81", "\xe0\xa4\xbe", "A", "Q", "\xc3\x89", "\xc7\x85" /* Lt */,
+	"\xca\xb0" /* Lm */, "\xe3\x81\x82" /* Lo */, "\xd0\x94", "/", "//", ".", ",", "!", "-", "/", "\"", "#", "$",
 	"\xf0\x9f\x99\x82", "\xe2\x80\x8d", "\xef\xb8\x8f", "\xf0\x9f\x8f\xbd", "_", "\\", "(", "\x01", "\x7f",
 };
 #define NPIECES (sizeof(pieces) / sizeof(pieces[0]))
@@ -153,18 +156,31 @@ TEST(fuzz)
 
 int main(void)
 {
+	static const struct {
+		const char *name, *pattern;
+		size_t (*fn)(const unsigned char *, size_t);
+	} kinds[] = {
+		{ "cl100k", tok_pattern_cl100k, tok_split_cl100k },
+		{ "o200k", tok_pattern_o200k, tok_split_o200k },
+		{ "gpt2", tok_pattern_gpt2, tok_split_gpt2 },
+	};
 	struct buf err = BUF_INIT;
-	re = tok_regex_compile(tok_pattern_cl100k, &err);
 	md = pcre2_match_data_create(4, NULL);
 	tok_split_init();
-	CHECK(re != NULL);
-	if (re) {
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		re = tok_regex_compile(kinds[i].pattern, &err);
+		split = kinds[i].fn;
+		split_name = kinds[i].name;
+		shown = 0;
+		CHECK(re != NULL);
+		if (!re)
+			continue;
 		RUN(corpus);
 		RUN(edge_alphabet);
 		RUN(fuzz);
+		tok_regex_free(re);
 	}
 	pcre2_match_data_free(md);
-	tok_regex_free(re);
 	buf_release(&err);
 	return HARNESS_SUMMARY();
 }
