@@ -7,7 +7,7 @@
 #include "lib/xalloc.h"
 
 #define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
-#define CACHE_MAX_PIECE 128     /* longer pieces are not cached */
+#define CACHE_MAX_PIECE 128     /* longer pieces are not cached (fits the slot's u8 lengths) */
 #define CACHE_MAX_ENTRIES (1u << 15)
 
 void tok_ids_push(struct tok_ids *ids, uint32_t id)
@@ -27,15 +27,16 @@ void tok_ids_release(struct tok_ids *ids)
  * when full it is emptied at once by bumping a generation number. */
 
 struct cache_slot {
-	uint32_t hash, gen;     /* gen != cache gen: empty slot */
+	uint32_t hash;
+	uint16_t gen;           /* != cache gen: empty slot */
+	uint8_t key_len, ids_n;
 	uint32_t key_off, ids_off;
-	uint16_t key_len, ids_n;
 };
 
 struct tok_cache {
 	struct cache_slot *slots;
 	size_t mask, count;
-	uint32_t gen;
+	uint16_t gen;
 	struct buf keys;
 	struct tok_ids ids;
 };
@@ -273,10 +274,10 @@ static void on_piece(void *ctx, const char *p, size_t n)
 	s->hash = h;
 	s->gen = c->gen;
 	s->key_off = (uint32_t)c->keys.len;
-	s->key_len = (uint16_t)n;
+	s->key_len = (uint8_t)n;
 	buf_add(&c->keys, p, n);
 	s->ids_off = (uint32_t)c->ids.n;
-	s->ids_n = (uint16_t)nids;
+	s->ids_n = (uint8_t)nids;
 	ALLOC_GROW(c->ids.v, c->ids.n + nids, c->ids.alloc);
 	memcpy(c->ids.v + c->ids.n, st->out->v + before, nids * sizeof(uint32_t));
 	c->ids.n += nids;
