@@ -11,9 +11,9 @@ DEBS := build-essential pkg-config git ca-certificates \
 	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev \
 	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy nodejs npm \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
-	hyperfine
+	hyperfine xxhash python3-xxhash
 # pkg-config names of the libraries linked into grist.
-PKGS := simdjson libxxhash
+PKGS := simdjson libxxhash jansson
 
 SRC_DIRS := lib ingest clean dedup tokenize shard
 BUILD ?= release
