@@ -413,6 +413,9 @@ int cmd_shard(int argc, char **argv)
 			shard_format_name(o.format), o.out_dir, o.prefix, elapsed,
 			elapsed > 0 ? (double)tokens * w.out_width / elapsed / 1e6 : 0.0);
 	}
+	if (w.stale_removed && !quiet)
+		warning("removed %llu files of an earlier, larger shard set with this prefix",
+			(unsigned long long)w.stale_removed);
 	if (w.empty_docs && !quiet)
 		warning("%llu empty documents skipped", (unsigned long long)w.empty_docs);
 	shard_writer_release(&w);

@@ -61,6 +61,10 @@ struct shard_file_rec {
 	char *name;  /* file name inside the output directory */
 	uint64_t bytes;
 	uint64_t xxh3;
+	/* Complete but still under its temporary name until shard_writer_finish() publishes every
+	 * file together (af.tmp == NULL once renamed into place). */
+	struct atomic_file af;
+	char *final_path; /* set once published, for removal if a later step fails */
 };
 
 struct shard_rec {
@@ -90,6 +94,7 @@ struct shard_writer {
 	struct shard_rec *recs;
 	size_t nrecs, recs_alloc;
 	uint64_t empty_docs, docs_in, tokens_in;
+	uint64_t stale_removed; /* files of an earlier run's larger shard set, removed at the end */
 	struct buf scratch;
 	int has_mask;
 };
@@ -99,9 +104,14 @@ int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 		      const struct tokstream_header *h, struct buf *err);
 /* Adds one document in final order (after any shuffle); the split is decided here. */
 int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct buf *err);
-/* Closes the open shards and writes the manifest last. */
+/*
+ * Closes the open shards, renames every file into place (none appears under its final name
+ * before all are complete), removes files an earlier run with the same prefix left that are not
+ * part of this set, and writes the manifest last.
+ */
 int shard_writer_finish(struct shard_writer *w, struct buf *err);
-/* Removes temporary files of unfinished shards (after an error). */
+/* After an error: removes every file of this run, temporary or already renamed, so a failed
+ * run leaves nothing under a final name. */
 void shard_writer_abort(struct shard_writer *w);
 void shard_writer_release(struct shard_writer *w);
 

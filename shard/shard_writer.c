@@ -10,6 +10,7 @@
  */
 #include "shard.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -187,8 +188,10 @@ static int out_close(struct shard_out *f, const void *head, size_t head_len, con
 	} else if (hash_fd(f->af.fd, f->af.path, &hash, &bytes, err) < 0) {
 		goto fail;
 	}
-	if (atomic_commit(&f->af, err) < 0)
+	if (atomic_close(&f->af, err) < 0)
 		goto fail;
+	rec->af = f->af;
+	f->af.tmp = f->af.path = NULL;
 	rec->role = xstrdup(role);
 	rec->name = xstrdup(f->name);
 	rec->bytes = bytes;
@@ -358,9 +361,16 @@ static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *
 		build_megatron_idx(w, c, &idx);
 		char *name = replace_suffix(rec.files[0].name, ".bin", ".idx");
 		char *path = join_path(w->o.out_dir, name);
-		rc = atomic_write_file(path, idx.data, idx.len, err);
+		struct shard_file_rec *f = &rec.files[rec.nfiles];
+		rc = atomic_open(&f->af, path, err);
+		if (!rc && atomic_write(&f->af, idx.data, idx.len, err) < 0) {
+			atomic_abort(&f->af);
+			rc = -1;
+		}
+		if (!rc)
+			rc = atomic_close(&f->af, err);
 		if (!rc) {
-			struct shard_file_rec *f = &rec.files[rec.nfiles++];
+			rec.nfiles++;
 			f->role = xstrdup("idx");
 			f->name = name;
 			f->bytes = idx.len;
@@ -574,6 +584,53 @@ int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct b
 	return 0;
 }
 
+/*
+ * Is `n` a name this format and prefix write (PREFIX_train_000003.bin, PREFIX_val_text_document.idx,
+ * train.docs.jsonl, ...)? Such files that are not part of the new set are left from an earlier
+ * run with more shards; a consumer globbing the pattern must not pick them up.
+ */
+static int ours(const struct shard_writer *w, const char *n)
+{
+	static const char *const suffixes[] = { ".bin", ".idx", ".docs.jsonl", ".mask.bin" };
+	size_t len = strlen(n), plen = strlen(w->o.prefix);
+	int suffix = 0;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t k = strlen(suffixes[i]);
+		if (len > k && !strcmp(n + len - k, suffixes[i]))
+			suffix = 1;
+	}
+	if (!suffix || strstr(n, ".tmp."))
+		return 0;
+	if (w->o.format == SHARD_NANOGPT)
+		return !strncmp(n, "train.", 6) || !strncmp(n, "val.", 4);
+	return !strncmp(n, w->o.prefix, plen) &&
+	       (!strncmp(n + plen, "_train_", 7) || !strncmp(n + plen, "_val_", 5));
+}
+
+static void remove_stale(struct shard_writer *w)
+{
+	DIR *d = opendir(w->o.out_dir);
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!ours(w, e->d_name))
+			continue;
+		int listed = 0;
+		for (size_t i = 0; i < w->nrecs && !listed; i++)
+			for (int j = 0; j < w->recs[i].nfiles; j++)
+				if (!strcmp(w->recs[i].files[j].name, e->d_name))
+					listed = 1;
+		if (listed)
+			continue;
+		char *path = join_path(w->o.out_dir, e->d_name);
+		if (unlink(path) == 0)
+			w->stale_removed++;
+		free(path);
+	}
+	closedir(d);
+}
+
 /* Manifest order: val shards, then train shards, each in file order (the order they opened). */
 static int rec_cmp(const void *a, const void *b)
 {
@@ -590,6 +647,17 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err)
 		if (w->split[i].cur && cur_close(w, &w->split[i], err) < 0)
 			return -GRIST_EXIT_IO;
 	qsort(w->recs, w->nrecs, sizeof(*w->recs), rec_cmp);
+	for (size_t i = 0; i < w->nrecs; i++)
+		for (int j = 0; j < w->recs[i].nfiles; j++) {
+			struct shard_file_rec *f = &w->recs[i].files[j];
+			char *path = xstrdup(f->af.path);
+			if (atomic_commit(&f->af, err) < 0) {
+				free(path);
+				return -GRIST_EXIT_IO;
+			}
+			f->final_path = path;
+		}
+	remove_stale(w);
 	struct buf m = BUF_INIT;
 	shard_manifest_build(w, &m);
 	struct buf name = BUF_INIT;
@@ -608,16 +676,34 @@ void shard_writer_abort(struct shard_writer *w)
 		cur_free(w->split[i].cur);
 		w->split[i].cur = NULL;
 	}
+	for (size_t i = 0; i < w->nrecs; i++)
+		for (int j = 0; j < w->recs[i].nfiles; j++) {
+			struct shard_file_rec *f = &w->recs[i].files[j];
+			if (f->af.tmp)
+				atomic_abort(&f->af);
+			if (f->final_path) {
+				unlink(f->final_path);
+				free(f->final_path);
+				f->final_path = NULL;
+			}
+		}
 }
 
 void shard_writer_release(struct shard_writer *w)
 {
-	shard_writer_abort(w);
+	for (int i = 0; i < 2; i++) {
+		cur_free(w->split[i].cur);
+		w->split[i].cur = NULL;
+	}
 	for (size_t i = 0; i < w->nrecs; i++) {
+		for (int j = 0; j < w->recs[i].nfiles; j++)
+			if (w->recs[i].files[j].af.tmp) /* unpublished: never under a final name */
+				atomic_abort(&w->recs[i].files[j].af);
 		free(w->recs[i].split);
 		for (int j = 0; j < w->recs[i].nfiles; j++) {
 			free(w->recs[i].files[j].role);
 			free(w->recs[i].files[j].name);
+			free(w->recs[i].files[j].final_path);
 		}
 	}
 	free(w->recs);
