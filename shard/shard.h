@@ -125,6 +125,11 @@ void shard_shuffle_free(struct shard_shuffle *s);
 /* Peak bytes held in memory by the shuffle (for the stats line). */
 size_t shard_shuffle_peak(const struct shard_shuffle *s);
 
+/* The two steps of the shuffle, exposed for tests: the bucket of document `index`, and the
+ * Fisher-Yates permutation of a bucket's n items in place. */
+uint32_t shard_bucket_of(uint64_t seed, uint32_t k, uint64_t index);
+void shard_permute(uint64_t seed, uint32_t bucket, size_t *a, size_t n);
+
 /* ---- deterministic pseudo-random numbers (shard_shuffle.c) ---- */
 uint64_t shard_mix64(uint64_t x);
 /* A value in [0, 1) from (seed, stream, index), the same on every platform. */

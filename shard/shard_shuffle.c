@@ -67,6 +67,22 @@ static uint64_t bounded(uint64_t *state, uint64_t range)
 #define STREAM_BUCKET 0x6275636b6574ull /* "bucket" */
 #define STREAM_PERMUTE 0x7065726dull     /* "perm" */
 
+uint32_t shard_bucket_of(uint64_t seed, uint32_t k, uint64_t index)
+{
+	return (uint32_t)(((u128)hash3(seed, STREAM_BUCKET, index) * k) >> 64);
+}
+
+void shard_permute(uint64_t seed, uint32_t bucket, size_t *a, size_t n)
+{
+	uint64_t state = hash3(seed, STREAM_PERMUTE, bucket);
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)bounded(&state, i);
+		size_t t = a[i - 1];
+		a[i - 1] = a[j];
+		a[j] = t;
+	}
+}
+
 struct shard_shuffle {
 	uint64_t seed;
 	uint32_t k;
@@ -145,8 +161,7 @@ static int spill(struct shard_shuffle *s, struct buf *err)
 
 int shard_shuffle_add(struct shard_shuffle *s, const struct shard_doc *d, struct buf *err)
 {
-	uint64_t h = hash3(s->seed, STREAM_BUCKET, d->index);
-	uint32_t b = (uint32_t)(((u128)h * s->k) >> 64);
+	uint32_t b = shard_bucket_of(s->seed, s->k, d->index);
 	struct buf *m = &s->mem[b];
 	size_t before = m->cap;
 	unsigned char head[16];
@@ -213,13 +228,7 @@ static int emit_bucket(struct shard_shuffle *s, uint32_t b, struct shard_writer 
 		offs[n++] = p;
 		p += 16 + get32(r + 8) + nt * s->width + (s->has_mask ? nt : 0);
 	}
-	uint64_t state = hash3(s->seed, STREAM_PERMUTE, b);
-	for (size_t i = n; i > 1; i--) {
-		size_t j = (size_t)bounded(&state, i);
-		size_t t = offs[i - 1];
-		offs[i - 1] = offs[j];
-		offs[j] = t;
-	}
+	shard_permute(s->seed, b, offs, n);
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		const unsigned char *r = (const unsigned char *)all.data + offs[i];
