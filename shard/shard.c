@@ -19,6 +19,8 @@
 #include "builtin.h"
 #include "lib/atomic.h"
 #include "lib/die.h"
+#include "lib/opts.h"
+#include "lib/stats.h"
 #include "lib/tokstream.h"
 #include "lib/xalloc.h"
 #include "shard/shard.h"
@@ -57,10 +59,15 @@ static const char shard_usage[] =
 	"  --shuffle-memory M   bytes held before spilling (default 1G; K, M, G suffixes)\n"
 	"  --tmp-dir DIR        where the shuffle spills (default: the output directory)\n"
 	"  --append-eod         megatron: end-of-text token after each document\n"
-	"  --eot-id N           end-of-text id to use instead of the stream's\n"
-	"  --stats FILE         write counts as JSON\n"
-	"  -q                   no summary line on stderr\n"
-	"  -h, --help           this help\n";
+	"  --eot-id N           end-of-text id to use instead of the stream's (default: the stream's)\n"
+	"-o is DIR/PREFIX here, not a file; -j is accepted and ignored (shard writing is one\n"
+	"sequential pass); --rejects does not apply (empty documents are counted in --stats).\n\n";
+
+static void shard_usage_fn(FILE *f)
+{
+	fputs(shard_usage, f);
+	common_opts_help(f, 0);
+}
 
 static uint64_t parse_count(const char *opt, const char *s, int binary)
 {
@@ -136,13 +143,6 @@ static void clean_output_dir(const struct shard_opts *o)
 	buf_release(&b);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int same_header(const struct tokstream_header *a, const struct tokstream_header *b)
 {
 	return a->flags == b->flags && a->token_width == b->token_width &&
@@ -150,43 +150,51 @@ static int same_header(const struct tokstream_header *a, const struct tokstream_
 	       a->tokenizer_hash == b->tokenizer_hash && !strcmp(a->tokenizer_name, b->tokenizer_name);
 }
 
-static void write_stats(const char *path, const struct shard_writer *w, uint64_t bytes_in,
-			double elapsed, size_t shuffle_peak)
+/* The stats schema shared by every stage (lib/stats.h), with shard's own figures. */
+static void fill_stats(struct stats *st, const struct shard_writer *w, uint64_t bytes_in,
+		       size_t shuffle_peak, const uint64_t *hist)
 {
-	struct buf s = BUF_INIT;
 	const struct shard_opts *o = &w->o;
-	buf_addstr(&s, "{\"stage\":\"shard\",\"options\":{");
-	buf_addf(&s, "\"format\":\"%s\",\"output\":", shard_format_name(o->format));
-	struct buf out = BUF_INIT;
-	buf_addf(&out, "%s/%s", o->out_dir, o->prefix);
-	shard_json_str(&s, out.data, out.len);
-	buf_release(&out);
-	buf_addf(&s, ",\"shard_tokens\":%llu,\"val_tokens\":%llu,\"val_fraction\":%.17g,\"seed\":%llu,"
-		     "\"shuffle\":%s,\"append_eod\":%s},",
-		 (unsigned long long)o->shard_tokens, (unsigned long long)o->val_tokens, o->val_fraction,
-		 (unsigned long long)o->seed, o->shuffle ? "true" : "false",
-		 o->append_eod ? "true" : "false");
-	uint64_t docs = w->split[0].documents + w->split[1].documents;
-	uint64_t tokens = w->split[0].tokens + w->split[1].tokens;
-	uint64_t bytes_out = 0;
+	stats_option_str(st, "format", shard_format_name(o->format));
+	stats_option_num(st, "shard_tokens", (double)o->shard_tokens);
+	stats_option_num(st, "val_tokens", (double)o->val_tokens);
+	stats_option_num(st, "val_fraction", o->val_fraction);
+	stats_option_num(st, "seed", (double)o->seed);
+	stats_option_num(st, "shuffle", o->shuffle);
+	stats_option_num(st, "shuffle_buckets", o->shuffle_buckets);
+	stats_option_num(st, "append_eod", o->append_eod);
+	struct counts *c = &st->c;
+	c->records_in = w->docs_in;
+	c->records_out = w->split[0].documents + w->split[1].documents;
+	c->bytes_in = bytes_in;
 	for (size_t i = 0; i < w->nrecs; i++)
-		bytes_out += w->recs[i].files[0].bytes;
-	buf_addf(&s, "\"records_in\":%llu,\"records_out\":%llu,\"bytes_in\":%llu,\"bytes_out\":%llu,"
-		     "\"rejects\":{\"empty_document\":%llu},\"elapsed\":%.3f,",
-		 (unsigned long long)w->docs_in, (unsigned long long)docs, (unsigned long long)bytes_in,
-		 (unsigned long long)bytes_out, (unsigned long long)w->empty_docs, elapsed);
-	buf_addf(&s, "\"shard\":{\"tokens_in\":%llu,\"tokens_out\":%llu,\"shards\":%zu,"
-		     "\"val_documents\":%llu,\"val_tokens\":%llu,\"shuffle_peak_bytes\":%zu,\"tokens_per_shard\":[",
-		 (unsigned long long)w->tokens_in, (unsigned long long)tokens, w->nrecs,
+		for (int j = 0; j < w->recs[i].nfiles; j++)
+			c->bytes_out += w->recs[i].files[j].bytes;
+	if (w->empty_docs) {
+		counts_add_rule(c, "shard.empty_document", w->empty_docs);
+		c->rejected = w->empty_docs;
+	}
+	struct buf *j = &st->stage_json;
+	buf_addf(j, "\"tokens_in\":%llu,\"tokens_out\":%llu,\"token_bytes\":%u,\"shards\":%zu,"
+		    "\"val_documents\":%llu,\"val_tokens\":%llu,\"train_documents\":%llu,"
+		    "\"train_tokens\":%llu,\"shuffle_peak_bytes\":%zu,\"tokens_per_shard\":[",
+		 (unsigned long long)w->tokens_in,
+		 (unsigned long long)(w->split[0].tokens + w->split[1].tokens), w->out_width, w->nrecs,
 		 (unsigned long long)w->split[0].documents, (unsigned long long)w->split[0].tokens,
+		 (unsigned long long)w->split[1].documents, (unsigned long long)w->split[1].tokens,
 		 shuffle_peak);
 	for (size_t i = 0; i < w->nrecs; i++)
-		buf_addf(&s, "%s%llu", i ? "," : "", (unsigned long long)w->recs[i].tokens);
-	buf_addstr(&s, "]}}\n");
-	struct buf err = BUF_INIT;
-	if (atomic_write_file(path, s.data, s.len, &err) < 0)
-		die(GRIST_EXIT_IO, "%s", err.data);
-	buf_release(&s);
+		buf_addf(j, "%s%llu", i ? "," : "", (unsigned long long)w->recs[i].tokens);
+	/* Document lengths in tokens, log2 buckets as text_bytes_hist: k holds [2^(k-1), 2^k). */
+	buf_addstr(j, "],\"doc_tokens_hist\":{");
+	int first = 1;
+	for (int k = 0; k < 64; k++) {
+		if (!hist[k])
+			continue;
+		buf_addf(j, "%s\"%d\":%llu", first ? "" : ",", k, (unsigned long long)hist[k]);
+		first = 0;
+	}
+	buf_addch(j, '}');
 }
 
 static int cmd_shard_verify(int argc, char **argv)
@@ -233,11 +241,11 @@ int cmd_shard(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "inspect"))
 		return shard_cmd_inspect(argc - 1, argv + 1);
 
-	enum { O_FORMAT = 256, O_SHARD_TOKENS, O_VAL_TOKENS, O_VAL_FRACTION, O_SEED, O_SHUFFLE,
-	       O_BUCKETS, O_MEMORY, O_TMPDIR, O_APPEND_EOD, O_EOT_ID, O_STATS };
+	enum { O_FORMAT = OPT_STAGE_BASE, O_SHARD_TOKENS, O_VAL_TOKENS, O_VAL_FRACTION, O_SEED,
+	       O_SHUFFLE, O_BUCKETS, O_MEMORY, O_TMPDIR, O_APPEND_EOD, O_EOT_ID };
 	static const struct option longopts[] = {
+		COMMON_LONG_OPTIONS,
 		{ "format", required_argument, NULL, O_FORMAT },
-		{ "output", required_argument, NULL, 'o' },
 		{ "shard-tokens", required_argument, NULL, O_SHARD_TOKENS },
 		{ "val-tokens", required_argument, NULL, O_VAL_TOKENS },
 		{ "val-fraction", required_argument, NULL, O_VAL_FRACTION },
@@ -248,24 +256,24 @@ int cmd_shard(int argc, char **argv)
 		{ "tmp-dir", required_argument, NULL, O_TMPDIR },
 		{ "append-eod", no_argument, NULL, O_APPEND_EOD },
 		{ "eot-id", required_argument, NULL, O_EOT_ID },
-		{ "stats", required_argument, NULL, O_STATS },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct shard_opts o;
+	struct common_opts co;
 	memset(&o, 0, sizeof(o));
+	common_opts_init(&co);
 	o.eot_override = TOKSTREAM_NO_EOT;
 	o.shuffle_memory = (size_t)1 << 30;
 	o.shuffle_buckets = SHARD_DEFAULT_BUCKETS;
-	const char *format = NULL, *out = NULL, *stats = NULL;
-	int quiet = 0, c, have_shard_tokens = 0;
+	const char *format = NULL;
+	int c, have_shard_tokens = 0;
 	char *end;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+		if (common_opt(&co, c, optarg, shard_usage_fn))
+			continue;
 		switch (c) {
 		case O_FORMAT: format = optarg; break;
-		case 'o': out = optarg; break;
 		case O_SHARD_TOKENS:
 			o.shard_tokens = parse_count("--shard-tokens", optarg, 0);
 			have_shard_tokens = 1;
@@ -303,12 +311,14 @@ int cmd_shard(int argc, char **argv)
 			o.eot_override = (uint32_t)v;
 			break;
 		}
-		case O_STATS: stats = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'h': fputs(shard_usage, stdout); return GRIST_EXIT_OK;
-		default: fputs(shard_usage, stderr); return GRIST_EXIT_USAGE;
+		default: shard_usage_fn(stderr); return GRIST_EXIT_USAGE;
 		}
 	}
+	common_opts_finish(&co);
+	const char *out = co.output;
+	const int quiet = co.quiet;
+	if (co.rejects_path)
+		die(GRIST_EXIT_USAGE, "--rejects does not apply to shard (empty documents are counted in --stats)");
 	if (!format)
 		die(GRIST_EXIT_USAGE, "--format llmc|megatron|nanogpt is required (see --help)");
 	if (!strcmp(format, "llmc"))
@@ -342,7 +352,15 @@ int cmd_shard(int argc, char **argv)
 	static char *const stdin_only[] = { "-" };
 	if (!ninputs)
 		inputs = stdin_only;
-	const double t0 = now_seconds();
+	struct stats st;
+	stats_init(&st, "shard", argc, argv);
+	st.progress = co.progress;
+	for (int i = 0; i < ninputs; i++) {
+		struct stat sb;
+		if (strcmp(inputs[i], "-") && stat(inputs[i], &sb) == 0 && S_ISREG(sb.st_mode))
+			st.total_input += (uint64_t)sb.st_size;
+	}
+	uint64_t hist[64] = { 0 };
 	struct shard_writer w;
 	struct shard_shuffle *shuf = NULL;
 	struct tokstream_header first;
@@ -358,11 +376,11 @@ int cmd_shard(int argc, char **argv)
 			fail(-GRIST_EXIT_IO, &err);
 		}
 		/* Regular files are mapped and read in place (no copy); pipes are read. */
-		struct stat st;
+		struct stat fst;
 		void *map = NULL;
 		size_t map_len = 0;
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-			map_len = (size_t)st.st_size;
+		if (fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && fst.st_size > 0) {
+			map_len = (size_t)fst.st_size;
 			map = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE, fd, 0);
 			if (map == MAP_FAILED)
 				map = NULL;
@@ -391,6 +409,9 @@ int cmd_shard(int argc, char **argv)
 		while ((rc = tokstream_reader_next(&r, &doc, &err)) == 1) {
 			struct shard_doc d = { doc.id, doc.id_len, base + doc.index, doc.ntokens, doc.raw,
 					       doc.mask };
+			hist[doc.ntokens ? 64 - __builtin_clzll((unsigned long long)doc.ntokens) : 0]++;
+			if (st.progress && !(doc.index & 1023))
+				stats_progress(&st, bytes_in + doc.offset, 0);
 			rc = shuf ? shard_shuffle_add(shuf, &d, &err) : shard_writer_add(&w, &d, &err);
 			if (rc < 0)
 				fail(rc, &err);
@@ -417,25 +438,22 @@ int cmd_shard(int argc, char **argv)
 	if (rc < 0)
 		fail(rc, &err);
 	live_writer = NULL;
-	const double elapsed = now_seconds() - t0;
-	if (stats)
-		write_stats(stats, &w, bytes_in, elapsed, peak);
+	stats_progress(&st, bytes_in, 1);
+	fill_stats(&st, &w, bytes_in, peak, hist);
+	if (co.stats_path && stats_write(&st, co.stats_path, &err) < 0)
+		die(GRIST_EXIT_IO, "%s", err.data);
 	if (!quiet) {
-		uint64_t tokens = w.split[0].tokens + w.split[1].tokens;
-		fprintf(stderr,
-			"grist shard: %llu documents, %llu tokens (%llu val) -> %zu %s shards in %s, "
-			"manifest %s.manifest.json; %.2f s, %.0f MB/s of tokens\n",
-			(unsigned long long)(w.split[0].documents + w.split[1].documents),
-			(unsigned long long)tokens, (unsigned long long)w.split[0].tokens, w.nrecs,
-			shard_format_name(o.format), o.out_dir, o.prefix, elapsed,
-			elapsed > 0 ? (double)tokens * w.out_width / elapsed / 1e6 : 0.0);
+		stats_summary(&st, stderr);
+		fprintf(stderr, "grist shard: %zu %s shard(s) in %s, %llu tokens (%llu val); manifest %s/%s.manifest.json\n",
+			w.nrecs, shard_format_name(o.format), o.out_dir,
+			(unsigned long long)(w.split[0].tokens + w.split[1].tokens),
+			(unsigned long long)w.split[0].tokens, o.out_dir, o.prefix);
 	}
 	if (w.stale_removed && !quiet)
 		warning("removed %llu files of an earlier, larger shard set with this prefix",
 			(unsigned long long)w.stale_removed);
-	if (w.empty_docs && !quiet)
-		warning("%llu empty documents skipped", (unsigned long long)w.empty_docs);
 	shard_writer_release(&w);
+	stats_release(&st);
 	tokstream_header_release(&first);
 	buf_release(&err);
 	free(o.out_dir);

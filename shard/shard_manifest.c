@@ -17,31 +17,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/json.h"
 #include "lib/xalloc.h"
 
+/* Record ids and names are meant to be UTF-8; anything else is repaired (U+FFFD), never copied
+ * raw into JSON. */
 void shard_json_str(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	buf_addch(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			buf_addch(b, '\\');
-			buf_addch(b, (char)c);
-		} else if (c == '\n') {
-			buf_add(b, "\\n", 2);
-		} else if (c == '\t') {
-			buf_add(b, "\\t", 2);
-		} else if (c == '\r') {
-			buf_add(b, "\\r", 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			buf_add(b, e, 6);
-		} else {
-			buf_addch(b, (char)c);
-		}
+	if (utf8_valid_prefix(s, n) == n) {
+		json_string_encode(b, s, n);
+		return;
 	}
-	buf_addch(b, '"');
+	struct buf tmp = BUF_INIT;
+	utf8_repair(&tmp, s, n);
+	json_string_encode(b, tmp.data, tmp.len);
+	buf_release(&tmp);
 }
 
 static const char *dtype_name(uint32_t width)

@@ -14,7 +14,7 @@ $PY "$HERE/shard_read.py" check --format llmc --dir a --prefix s --stream in.tok
 expect_exit "shuffle spilling" 0 $GRIST shard -q --format llmc --shuffle --seed 5 --shard-tokens 8000 \
 	--val-tokens 3000 --shuffle-memory 4k --stats st.json -o b/s in.tok
 for f in a/*; do cmp -s "$f" "b/$(basename "$f")" || fail "spilled shuffle differs: $f"; done
-peak=$($PY -c "import json; print(json.load(open('st.json'))['shard']['shuffle_peak_bytes'])")
+peak=$($PY -c "import json; print(json.load(open('st.json'))['stage_stats']['shuffle_peak_bytes'])")
 [ "$peak" -lt 100000 ] || fail "spilling did not bound memory: peak $peak"
 ls -a b | grep -q grist-shuffle && fail "spill files left behind"
 $GRIST shard -q --format llmc --shuffle --seed 6 --shard-tokens 8000 -o c/s in.tok || fail "seed 6"
