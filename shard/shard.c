@@ -337,6 +337,8 @@ int cmd_shard(int argc, char **argv)
 		die(GRIST_EXIT_USAGE, "nanogpt writes one train.bin and one val.bin: --shard-tokens does not apply");
 	if (o.append_eod && o.format != SHARD_MEGATRON)
 		die(GRIST_EXIT_USAGE, "--append-eod is for megatron (llmc and nanogpt always delimit documents)");
+	if (o.format == SHARD_NANOGPT && !o.val_tokens && !(o.val_fraction > 0) && !quiet)
+		warning("no --val-tokens or --val-fraction: no val.bin is written (nanoGPT's train.py reads one)");
 	const char *slash = strrchr(out, '/');
 	o.out_dir = slash ? xmemdup(out, slash == out ? 1 : (size_t)(slash - out)) : xstrdup(".");
 	o.prefix = xstrdup(slash ? slash + 1 : out);

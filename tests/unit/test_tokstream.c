@@ -261,8 +261,48 @@ TEST(byte_at_a_time_source)
 	buf_release(&err);
 }
 
+/* Reading in place from memory: same documents, raw ids only when asked, truncation still caught. */
+TEST(in_place_reader)
+{
+	size_t lens[] = { 3, 0, 500 };
+	struct buf s = BUF_INIT, err = BUF_INIT;
+	write_stream(&s, 70000, 0, 3, lens);
+	struct tokstream_reader r;
+	struct tokstream_doc d;
+	CHECK(tokstream_reader_open_mem(&r, s.data, s.len, "mem", &err) == 0);
+	r.raw_only = 1;
+	int n = 0;
+	while (tokstream_reader_next(&r, &d, &err) == 1) {
+		CHECK(d.ids == NULL);
+		CHECK(d.ntokens == lens[n]);
+		for (size_t i = 0; i < d.ntokens; i++) {
+			const unsigned char *p = (const unsigned char *)d.raw + 4 * i;
+			uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+				     (uint32_t)p[3] << 24;
+			if (v != (uint32_t)((n * 7919u + i * 104729u) % 69999u)) {
+				CHECK(!"raw id differs");
+				break;
+			}
+		}
+		n++;
+	}
+	CHECK(n == 3 && err.len == 0);
+	tokstream_reader_release(&r);
+	for (size_t cut = 0; cut < s.len; cut += 7) {
+		buf_reset(&err);
+		int rc = tokstream_reader_open_mem(&r, s.data, cut, "mem", &err);
+		while (rc == 0 && (rc = tokstream_reader_next(&r, &d, &err)) == 1)
+			rc = 0;
+		CHECK(rc == -1 && strstr(err.data, "at byte "));
+		tokstream_reader_release(&r);
+	}
+	buf_release(&s);
+	buf_release(&err);
+}
+
 int main(void)
 {
+	RUN(in_place_reader);
 	RUN(round_trip_u16);
 	RUN(round_trip_u32_mask);
 	RUN(vocab_65536_is_u16);
