@@ -270,6 +270,55 @@ static int inspect_megatron(const char *idx_path, unsigned ndocs, unsigned max_i
 	return GRIST_EXIT_OK;
 }
 
+/* A manifest (or a directory / DIR/PREFIX naming one): what the shard set holds, per split. */
+static int inspect_manifest(const char *path)
+{
+	json_error_t je;
+	json_t *m = json_load_file(path, 0, &je);
+	if (!m)
+		die(GRIST_EXIT_DATA, "cannot read manifest %s: %s (line %d)", path, je.text, je.line);
+	json_t *tok = json_object_get(m, "tokenizer");
+	json_t *eot = json_object_get(m, "eot_id");
+	printf("manifest: %s\n", path);
+	printf("format: %s (%s), tokenizer: %s (xxh3 %s), vocab size %lld, end-of-text %s%lld\n",
+	       json_string_value(json_object_get(m, "format")),
+	       json_string_value(json_object_get(m, "dtype")),
+	       json_string_value(json_object_get(tok, "name")),
+	       json_string_value(json_object_get(tok, "xxh3")),
+	       (long long)json_integer_value(json_object_get(m, "vocab_size")),
+	       json_is_integer(eot) ? "" : "none ", (long long)json_integer_value(eot));
+	printf("documents: %lld of %lld (%lld empty skipped), tokens: %lld\n",
+	       (long long)json_integer_value(json_object_get(m, "documents")),
+	       (long long)json_integer_value(json_object_get(m, "input_documents")),
+	       (long long)json_integer_value(json_object_get(m, "empty_documents_skipped")),
+	       (long long)json_integer_value(json_object_get(m, "tokens")));
+	static const char *const splits[] = { "train", "val" };
+	for (int k = 0; k < 2; k++) {
+		long long n = 0, toks = 0, docs = 0, bytes = 0;
+		size_t i;
+		json_t *s;
+		const char *first = NULL, *last = NULL;
+		json_array_foreach(json_object_get(m, "shards"), i, s) {
+			const char *sp = json_string_value(json_object_get(s, "split"));
+			if (!sp || strcmp(sp, splits[k]))
+				continue;
+			n++;
+			toks += json_integer_value(json_object_get(s, "tokens"));
+			docs += json_integer_value(json_object_get(s, "documents"));
+			bytes += json_integer_value(json_object_get(s, "bytes"));
+			last = json_string_value(json_object_get(s, "file"));
+			if (!first)
+				first = last;
+		}
+		if (!n)
+			continue;
+		printf("%-5s %lld shard(s), %lld documents, %lld tokens, %lld bytes: %s%s%s\n", splits[k], n,
+		       docs, toks, bytes, first, n > 1 ? " .. " : "", n > 1 ? last : "");
+	}
+	json_decref(m);
+	return GRIST_EXIT_OK;
+}
+
 int shard_cmd_inspect(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -283,7 +332,8 @@ int shard_cmd_inspect(int argc, char **argv)
 	static const char usage[] =
 		"usage: grist shard inspect FILE [-n DOCS] [--max-ids N] [--eot-id N] [-t TOKENIZER]\n"
 		"Prints the header, the counts and the first documents (default 3; up to 32 ids each)\n"
-		"of an llm.c shard, a Megatron .idx/.bin pair, a nanoGPT .bin or a grist token stream.\n"
+		"of an llm.c shard, a Megatron .idx/.bin pair, a nanoGPT .bin or a grist token stream;\n"
+		"for a manifest (MANIFEST, DIR/PREFIX or DIR) a summary of the shard set per split.\n"
 		"  -t TOKENIZER   decode the documents (not available yet: ids are printed)\n";
 	unsigned ndocs = 3, max_ids = 32;
 	long eot = -1;
@@ -307,6 +357,18 @@ int shard_cmd_inspect(int argc, char **argv)
 	const char *path = argv[optind];
 	if (!strcmp(path, "-"))
 		return inspect_stream(path, ndocs, max_ids);
+	struct stat pst;
+	size_t plen = strlen(path);
+	if (stat(path, &pst) < 0 || S_ISDIR(pst.st_mode) ||
+	    (plen > 14 && !strcmp(path + plen - 14, ".manifest.json"))) {
+		struct buf mp = BUF_INIT, err = BUF_INIT;
+		if (shard_manifest_locate(path, &mp, &err) < 0)
+			die(GRIST_EXIT_IO, "%s", err.data);
+		int rc = inspect_manifest(mp.data);
+		buf_release(&mp);
+		buf_release(&err);
+		return rc;
+	}
 	struct mapped m;
 	if (map_file(path, &m) < 0)
 		die_errno(GRIST_EXIT_IO, "cannot read %s", path);
