@@ -21,6 +21,11 @@ $PY "$HERE/shard_gen.py" gen wide.tok --vocab 100277 --eot 60000 --docs 30 --big
 expect_exit "id over 65535" 1 $GRIST shard -q --format nanogpt -o w/x wide.tok 2>err
 expect_grep "names the document" "document 17 (id src.jsonl:18): token id 70000 does not fit" err
 expect_eq "nothing under a final name" "" "$(ls w)"
+# uint32 stream whose ids all fit: narrowed to uint16.
+$PY "$HERE/shard_gen.py" gen fits.tok --vocab 100277 --eot 60000 --docs 40 --big-id 999 || fail "gen fits"
+expect_exit "narrowing" 0 $GRIST shard -q --format nanogpt --val-tokens 500 -o f/x fits.tok
+$PY "$HERE/shard_read.py" check --format nanogpt --dir f --prefix x --stream fits.tok --val-tokens 500 \
+	>cf.out 2>&1 || { fail "narrowed check"; cat cf.out; }
 $PY "$HERE/shard_gen.py" gen wide2.tok --vocab 100277 --eot 100257 --docs 30 || fail "gen wide2"
 expect_exit "eot 100257 does not fit uint16" 2 $GRIST shard -q --format nanogpt -o w2/x wide2.tok 2>err2
 expect_grep "eot message" "does not fit the uint16" err2
