@@ -412,8 +412,10 @@ int cmd_shard(int argc, char **argv)
 			struct shard_doc d = { doc.id, doc.id_len, base + doc.index, doc.ntokens, doc.raw,
 					       doc.mask };
 			hist[doc.ntokens ? 64 - __builtin_clzll((unsigned long long)doc.ntokens) : 0]++;
-			if (st.progress && !(doc.index & 1023))
+			if (st.progress && !(doc.index & 1023)) {
+				st.c.records_in = base + doc.index + 1;
 				stats_progress(&st, bytes_in + doc.offset, 0);
+			}
 			rc = shuf ? shard_shuffle_add(shuf, &d, &err) : shard_writer_add(&w, &d, &err);
 			if (rc < 0)
 				fail(rc, &err);
