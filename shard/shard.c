@@ -442,6 +442,7 @@ int cmd_shard(int argc, char **argv)
 	if (rc < 0)
 		fail(rc, &err);
 	live_writer = NULL;
+	st.c.records_in = w.docs_in;
 	stats_progress(&st, bytes_in, 1);
 	fill_stats(&st, &w, bytes_in, peak, hist);
 	if (co.stats_path && stats_write(&st, co.stats_path, &err) < 0)
