@@ -290,6 +290,50 @@ void tokstream_writer_release(struct tokstream_writer *w)
 
 /* ---- reader ---- */
 
+static inline uint32_t raw_at(const unsigned char *p, uint32_t width, size_t i)
+{
+	if (width == 2)
+		return (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
+	return get_u32(p + 4 * i);
+}
+
+/* GCC's -O2 cost model leaves simple reductions scalar; this loop runs over every token. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define TOKSTREAM_VECTORIZE __attribute__((optimize("tree-vectorize", "vect-cost-model=dynamic")))
+#else
+#define TOKSTREAM_VECTORIZE
+#endif
+
+/* Largest id of n little-endian ids (vectorized on little-endian hosts). */
+TOKSTREAM_VECTORIZE static uint32_t raw_max(const unsigned char *p, size_t n, uint32_t width)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (width == 2) {
+		uint16_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			uint16_t v;
+			memcpy(&v, p + 2 * i, 2);
+			m = v > m ? v : m;
+		}
+		return m;
+	}
+	uint32_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v;
+		memcpy(&v, p + 4 * i, 4);
+		m = v > m ? v : m;
+	}
+	return m;
+#else
+	uint32_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = raw_at(p, width, i);
+		m = v > m ? v : m;
+	}
+	return m;
+#endif
+}
+
 static void reader_err(struct tokstream_reader *r, struct buf *err, uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void reader_err(struct tokstream_reader *r, struct buf *err, uint64_t off, const char *fmt, ...)
@@ -314,6 +358,10 @@ static uint64_t cur_offset(const struct tokstream_reader *r)
  */
 static int fill(struct tokstream_reader *r, size_t n, size_t *got, struct buf *err)
 {
+	if (r->external && r->len - r->pos < n) {
+		*got = r->len - r->pos;
+		return 0;
+	}
 	while (r->len - r->pos < n) {
 		if (r->pos) {
 			memmove(r->buf, r->buf + r->pos, r->len - r->pos);
@@ -507,30 +555,23 @@ int tokstream_reader_next(struct tokstream_reader *r, struct tokstream_doc *doc,
 		memcpy(r->id, p, id_len);
 		r->id[id_len] = '\0';
 		p += id_len;
-		ALLOC_GROW(r->ids, (size_t)n + 1, r->ids_alloc);
-		uint32_t max = 0;
-		if (width == 2) {
-			for (size_t i = 0; i < n; i++) {
-				uint32_t v = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
-				r->ids[i] = v;
-				max = v > max ? v : max;
-			}
-		} else {
-			for (size_t i = 0; i < n; i++) {
-				uint32_t v = get_u32(p + 4 * i);
-				r->ids[i] = v;
-				max = v > max ? v : max;
-			}
-		}
+		const uint32_t max = raw_max(p, n, (uint32_t)width);
 		if (n && max >= r->h.vocab_size) {
 			size_t at = 0;
-			while (r->ids[at] != max)
+			while (raw_at(p, (uint32_t)width, at) != max)
 				at++;
 			reader_err(r, err, cur_offset(r) + id_len + at * width,
 				   "document %llu (id %.*s): token id %u is not below the vocab size %u",
 				   (unsigned long long)r->docs, (int)(id_len > 200 ? 200 : id_len), r->id,
 				   max, r->h.vocab_size);
 			return -1;
+		}
+		doc->ids = NULL;
+		if (!r->raw_only) {
+			ALLOC_GROW(r->ids, (size_t)n + 1, r->ids_alloc);
+			for (size_t i = 0; i < n; i++)
+				r->ids[i] = raw_at(p, (uint32_t)width, i);
+			doc->ids = r->ids;
 		}
 		doc->raw = p;
 		p += (size_t)n * width;
@@ -549,7 +590,6 @@ int tokstream_reader_next(struct tokstream_reader *r, struct tokstream_doc *doc,
 		doc->id = r->id;
 		doc->id_len = id_len;
 		doc->ntokens = n;
-		doc->ids = r->ids;
 		doc->max_id = max;
 		doc->index = r->docs;
 		doc->offset = off;
@@ -562,9 +602,21 @@ int tokstream_reader_next(struct tokstream_reader *r, struct tokstream_doc *doc,
 	}
 }
 
+int tokstream_reader_open_mem(struct tokstream_reader *r, const void *p, size_t len,
+			      const char *name, struct buf *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = xstrdup(name && strcmp(name, "-") ? name : "standard input");
+	r->external = 1;
+	r->buf = (char *)p;
+	r->len = r->cap = len;
+	return read_header(r, &r->h, err);
+}
+
 void tokstream_reader_release(struct tokstream_reader *r)
 {
-	free(r->buf);
+	if (!r->external)
+		free(r->buf);
 	free(r->ids);
 	free(r->id);
 	free(r->name);

@@ -133,7 +133,7 @@ struct tokstream_doc {
 	const char *id;      /* not NUL-terminated inside the stream; see id_len (a NUL follows) */
 	size_t id_len;
 	size_t ntokens;
-	const uint32_t *ids; /* ntokens ids, widened to u32 */
+	const uint32_t *ids; /* ntokens ids, widened to u32 (NULL when the reader has raw_only set) */
 	const void *raw;     /* the same ids as stored: ntokens * token_width little-endian bytes */
 	const uint8_t *mask; /* ntokens bytes, or NULL without TOKSTREAM_F_MASK */
 	uint32_t max_id;     /* largest id in the document (0 when empty) */
@@ -156,11 +156,16 @@ struct tokstream_reader {
 	uint64_t docs, tokens;     /* totals over the whole input */
 	uint64_t seg_docs, seg_tokens; /* since the current header (checked against the marker) */
 	int done;
+	int external; /* buf is the caller's memory (tokstream_reader_open_mem) */
+	int raw_only; /* set after opening to skip widening ids to u32 (doc->ids is then NULL) */
 };
 
 /* Reads and checks the header. name is used in messages ("-" or a path). */
 int tokstream_reader_open(struct tokstream_reader *r, tokstream_read_fn read, void *ctx,
 			  const char *name, struct buf *err);
+/* Read a stream held in memory (e.g. an mmap'd file) without copying it; p must stay valid. */
+int tokstream_reader_open_mem(struct tokstream_reader *r, const void *p, size_t len,
+			      const char *name, struct buf *err);
 /*
  * Next document: 1 with *doc filled (pointers valid until the next call), 0 at the end of the
  * stream (end marker seen and checked, end of input), -1 on an error (truncated stream, bad
