@@ -33,7 +33,18 @@ struct cache_slot {
 	uint32_t key_off, ids_off;
 };
 
+/* In front of it, a direct-mapped table for pieces of at most 8 bytes giving at most 2 ids
+ * (most pieces of prose): the piece is its own key, so a hit costs no hash call, no key
+ * comparison in another buffer, and one cache line. */
+#define FRONT_BITS 12
+struct front_entry {
+	uint64_t word;  /* the piece's bytes, zero-padded */
+	uint32_t ids[2];
+	uint8_t len, nids; /* len 0: empty */
+};
+
 struct tok_cache {
+	struct front_entry *front;
 	struct cache_slot *slots;
 	size_t mask, count;
 	uint16_t gen;
@@ -48,6 +59,7 @@ static void cache_init(struct tok_cache *c)
 	c->mask = cap - 1;
 	c->count = 0;
 	c->gen = 1;
+	c->front = xcalloc((size_t)1 << FRONT_BITS, sizeof(*c->front));
 	buf_init(&c->keys, 1 << 20);
 	memset(&c->ids, 0, sizeof(c->ids));
 }
@@ -65,6 +77,7 @@ static void cache_clear(struct tok_cache *c)
 
 static void cache_free(struct tok_cache *c)
 {
+	free(c->front);
 	free(c->slots);
 	buf_release(&c->keys);
 	tok_ids_release(&c->ids);
@@ -238,6 +251,8 @@ void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force
 
 /* ---- per-piece callback with the cache ---- */
 
+static void cached_piece(struct tok_state *st, const char *p, size_t n);
+
 static void on_piece(void *ctx, const char *p, size_t n)
 {
 	struct tok_state *st = ctx;
@@ -247,6 +262,37 @@ static void on_piece(void *ctx, const char *p, size_t n)
 		tok_bpe_piece(v, p, n, 0, st->out);
 		return;
 	}
+	struct front_entry *fe = NULL;
+	uint64_t word = 0;
+	if (n <= 8) {
+		memcpy(&word, p, n);
+		fe = &c->front[((word * 0x9E3779B97F4A7C15ULL) >> (64 - FRONT_BITS)) ^ n];
+		if (fe->len == n && fe->word == word) {
+			struct tok_ids *o = st->out;
+			ALLOC_GROW(o->v, o->n + 2, o->alloc);
+			o->v[o->n] = fe->ids[0];
+			o->v[o->n + 1] = fe->ids[1];
+			o->n += fe->nids;
+			return;
+		}
+	}
+	size_t before = st->out->n;
+	cached_piece(st, p, n);
+	size_t nids = st->out->n - before;
+	if (fe && nids <= 2) {
+		fe->word = word;
+		fe->len = (uint8_t)n;
+		fe->nids = (uint8_t)nids;
+		fe->ids[0] = st->out->v[before];
+		fe->ids[1] = nids > 1 ? st->out->v[before + 1] : 0;
+	}
+}
+
+/* The main cache (see above), then BPE. */
+static void cached_piece(struct tok_state *st, const char *p, size_t n)
+{
+	const struct tok_vocab *v = st->enc->vocab;
+	struct tok_cache *c = &st->cache;
 	uint32_t h = (uint32_t)tok_hash_bytes(p, n);
 	size_t i = h & c->mask;
 	for (;;) {

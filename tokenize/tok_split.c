@@ -1,5 +1,6 @@
 /*
- * Hand-written pre-splitter for cl100k's pattern (DESIGN.md section 6):
+ * Hand-written pre-splitters for the gpt2, cl100k and o200k patterns. cl100k's (DESIGN.md
+ * section 6):
  *
  *   (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|
  *   \s*[\r\n]+|\s+(?!\S)|\s+
@@ -7,8 +8,8 @@
  * Every character starts a match of some alternative, so the text is cut into consecutive
  * pieces; at each position the alternatives are tried in order, as the backtracking engines do
  * (leftmost-first). What the backtracking amounts to for each alternative is worked out in the
- * comments below. Character classes come from PCRE2 itself (a table built once by matching
- * \p{L} and \p{N} over every code point), and \s is Unicode White_Space as in tok_pretok.c, so
+ * comments below. Character classes come from PCRE2 itself (each block of 256 code points is
+ * classified by matching the class regexes over it), and \s is Unicode White_Space as in tok_pretok.c, so
  * the splitter agrees with the PCRE2 path by construction of its classes; tests/unit/
  * test_tok_split.c checks the cutting logic against PCRE2 on the corpus and random text.
  */
@@ -25,8 +26,23 @@
 enum { C_L = 1, C_N = 2, C_WS = 4, C_CRLF = 8, C_U = 16, C_W = 32 };
 /* C_U: [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}], C_W: [\p{Ll}\p{Lm}\p{Lo}\p{M}] (o200k's classes) */
 
-static uint8_t *cls_table; /* one byte per code point */
+/*
+ * One class byte per code point, filled lazily by blocks of 256 code points: a block is
+ * classified by running the class regexes over its characters the first time the splitter
+ * meets one of them (matching all 1.1M code points at start-up would cost ~0.1 s).
+ */
+static uint8_t *cls_table;
+static unsigned char block_ready[0x1100];
+static pthread_mutex_t block_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
+static pcre2_code *cls_re[5];
+static pcre2_match_data *cls_md;
+static const uint8_t cls_bits[5] = { C_L, C_N, C_WS, C_U, C_W };
+static const char *const cls_patterns[5] = {
+	"\\p{L}+", "\\p{N}+",
+	"\\s+", /* rewritten to White_Space by tok_regex_compile */
+	"[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+", "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+",
+};
 
 static size_t put_utf8(unsigned char *o, uint32_t cp)
 {
@@ -72,51 +88,63 @@ static inline uint32_t get_utf8(const unsigned char *s, size_t *len)
 	       (s[3] & 0x3F);
 }
 
-/* Mark every code point matched by `pattern` (a single-class run like \p{L}+) with bit. */
-static void mark_class(const unsigned char *all, size_t len, const char *pattern, uint8_t bit)
+static void build_classes(void)
 {
 	struct buf err = BUF_INIT;
-	pcre2_code *re = tok_regex_compile(pattern, &err);
-	if (!re)
-		return; /* cannot happen for the fixed patterns below */
-	pcre2_match_data *md = pcre2_match_data_create(2, NULL);
-	size_t off = 0;
-	while (off < len && pcre2_match(re, all, len, off, PCRE2_NO_UTF_CHECK, md, NULL) > 0) {
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-		for (size_t p = ov[0]; p < ov[1];) {
-			size_t k;
-			uint32_t cp = get_utf8(all + p, &k);
-			cls_table[cp] |= bit;
-			p += k;
-		}
-		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-	}
-	pcre2_match_data_free(md);
-	tok_regex_free(re);
+	cls_table = xcalloc(0x110000, 1);
+	for (int i = 0; i < 5; i++)
+		cls_re[i] = tok_regex_compile(cls_patterns[i], &err); /* fixed patterns: cannot fail */
+	cls_md = pcre2_match_data_create(2, NULL);
 	buf_release(&err);
 }
 
-static void build_classes(void)
+/* Classify code points [block * 256, block * 256 + 256). */
+static void build_block(uint32_t block)
 {
-	cls_table = xcalloc(0x110000, 1);
-	unsigned char *all = xmalloc(0x110000 * 4);
-	size_t len = 0;
-	for (uint32_t cp = 0; cp < 0x110000; cp++)
-		if (cp < 0xD800 || cp > 0xDFFF)
-			len += put_utf8(all + len, cp);
-	mark_class(all, len, "\\p{L}+", C_L);
-	mark_class(all, len, "\\p{N}+", C_N);
-	mark_class(all, len, "\\s+", C_WS); /* rewritten to White_Space by tok_regex_compile */
-	mark_class(all, len, "[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+", C_U);
-	mark_class(all, len, "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+", C_W);
-	cls_table['\r'] |= C_CRLF;
-	cls_table['\n'] |= C_CRLF;
-	free(all);
+	pthread_mutex_lock(&block_lock);
+	if (!__atomic_load_n(&block_ready[block], __ATOMIC_ACQUIRE)) {
+		unsigned char str[256 * 4];
+		uint32_t cps[256];
+		size_t offs[257], len = 0, n = 0;
+		for (uint32_t cp = block << 8; cp < (block + 1) << 8; cp++) {
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				continue;
+			offs[n] = len;
+			cps[n++] = cp;
+			len += put_utf8(str + len, cp);
+		}
+		offs[n] = len;
+		for (int r = 0; r < 5; r++) {
+			size_t off = 0, k = 0;
+			while (off < len && pcre2_match(cls_re[r], str, len, off, PCRE2_NO_UTF_CHECK, cls_md, NULL) > 0) {
+				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(cls_md);
+				while (k < n && offs[k] < ov[0])
+					k++;
+				for (; k < n && offs[k] < ov[1]; k++)
+					cls_table[cps[k]] |= cls_bits[r];
+				off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+			}
+		}
+		if (block == 0) {
+			cls_table['\r'] |= C_CRLF;
+			cls_table['\n'] |= C_CRLF;
+		}
+		__atomic_store_n(&block_ready[block], 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&block_lock);
 }
 
 void tok_split_init(void)
 {
 	pthread_once(&cls_once, build_classes);
+	build_block(0);
+}
+
+static inline unsigned cls_of(uint32_t cp)
+{
+	if (!__atomic_load_n(&block_ready[cp >> 8], __ATOMIC_ACQUIRE))
+		build_block(cp >> 8);
+	return cls_table[cp];
 }
 
 static inline unsigned cls_at(const unsigned char *s, size_t n, size_t i, size_t *k)
@@ -126,7 +154,7 @@ static inline unsigned cls_at(const unsigned char *s, size_t n, size_t i, size_t
 		return 0;
 	}
 	uint32_t cp = get_utf8(s + i, k);
-	return cls_table[cp];
+	return cls_of(cp);
 }
 
 /* Ends of runs: first index >= i whose class lacks `want`. */
@@ -142,7 +170,7 @@ static inline size_t run_of(const unsigned char *s, size_t n, size_t i, unsigned
 		}
 		size_t k;
 		uint32_t cp = get_utf8(s + i, &k);
-		if (!(cls_table[cp] & want))
+		if (!(cls_of(cp) & want))
 			return i;
 		i += k;
 	}
