@@ -7,7 +7,7 @@
 #
 #   bench/tokenize-bench.sh [MB]     (default 50 MB each of prose and code)
 #
-# Inputs are built under bench/out/ by bench/tokenize-corpus.js from Debian-shipped text
+# Inputs are built under $BENCH_DIR/tokenize (default /tmp/grist-bench/tokenize) by bench/tokenize-corpus.js from Debian-shipped text
 # (sentences sampled into documents; code files each used once). grist is timed end to end
 # (-j 1: vocabulary load, JSON parsing, token stream written to /dev/null); the peers only over
 # their encode calls, on documents parsed beforehand. Both wall-clock and CPU (user+sys) rates are
@@ -15,7 +15,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 MB=${1:-50}
-OUT=bench/out
+OUT=${BENCH_DIR:-/tmp/grist-bench}/tokenize
 mkdir -p "$OUT"
 GRIST=${GRIST:-build/release/grist}
 [ -x "$GRIST" ] || make build >/dev/null
