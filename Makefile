@@ -8,12 +8,14 @@
 DEBS := build-essential pkg-config git ca-certificates \
 	libsimdjson-dev libutf8proc-dev libpcre2-dev libxxhash-dev libarchive-dev \
 	libzstd-dev zlib1g-dev liblz4-dev liblzma-dev libbz2-dev libxml2-dev libjansson-dev \
-	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev \
+	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev libcld2-dev \
 	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy nodejs npm \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
 	hyperfine
 # pkg-config names of the libraries linked into grist.
-PKGS := simdjson libxxhash
+PKGS := simdjson libxxhash libutf8proc libpcre2-8
+# CLD2 (clean's language identification) ships no pkg-config file.
+EXTRA_LIBS := -lcld2
 
 SRC_DIRS := lib ingest clean dedup tokenize shard
 BUILD ?= release
@@ -42,7 +44,7 @@ CPPFLAGS += -I. -MMD -MP -DGRIST_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 CFLAGS ?=
 CFLAGS += -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) -pthread
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) $(PKG_CFLAGS) -pthread
-LDLIBS += $(PKG_LIBS) -pthread -lm
+LDLIBS += $(PKG_LIBS) $(EXTRA_LIBS) -pthread -lm
 
 C_SRCS := $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))
 CXX_SRCS := $(wildcard $(addsuffix /*.cpp,$(SRC_DIRS)))
