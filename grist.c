@@ -22,6 +22,7 @@ struct stage {
 
 static const struct stage stages[] = {
 	{ "ingest", cmd_ingest, "read JSONL and text files, emit JSONL records" },
+	{ "clean", cmd_clean, "repair, normalize, filter and redact records" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))
