@@ -14,6 +14,7 @@
  */
 #include "clean/clean_filter.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,17 +43,20 @@ struct clean_filter_ctx {
 	uint64_t *pre; /* rolling prefix hashes of the word hashes, nw + 1 */
 	size_t apre;
 	struct slot *tab;
-	size_t tabcap;
+	size_t tabcap, tabmask; /* allocated slots; the slots in use now, minus one */
+	uint32_t *cpre;         /* prefix sums of word lengths in characters, nw + 1 */
+	size_t acpre;
 	struct buf c4out[2];
 	int c4cur;
 	/* analysis of (atext, alen) */
 	const char *atext;
-	size_t alen, nchars;
+	size_t alen, nchars, max_word; /* max_word: longest word in characters */
 	int analyzed, nospace;
 };
 
-enum { C_SPACE = 1, C_ALPHA = 2, C_PUNCT = 4 };
+enum { C_ALPHA = 1, C_SPACE = 2, C_PUNCT = 4, C_HIGH = 8 };
 static unsigned char ascii_class[128];
+static unsigned char byte_class[256]; /* ascii_class, and C_HIGH for bytes >= 0x80 */
 
 static void init_ascii_class(void)
 {
@@ -65,13 +69,16 @@ static void init_ascii_class(void)
 		else if (c > ' ' && c < 0x7F && !(c >= '0' && c <= '9'))
 			k = C_PUNCT;
 		ascii_class[c] = k;
+		byte_class[c] = k;
 	}
+	for (int c = 128; c < 256; c++)
+		byte_class[c] = C_HIGH;
 }
 
 struct clean_filter_ctx *clean_filter_ctx_new(void)
 {
-	if (!ascii_class[' '])
-		init_ascii_class(); /* idempotent: every thread writes the same bytes */
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, init_ascii_class);
 	struct clean_filter_ctx *ctx = xcalloc(1, sizeof(*ctx));
 	buf_init(&ctx->c4out[0], 0);
 	buf_init(&ctx->c4out[1], 0);
@@ -85,6 +92,7 @@ void clean_filter_ctx_free(struct clean_filter_ctx *ctx)
 	free(ctx->w);
 	free(ctx->pre);
 	free(ctx->tab);
+	free(ctx->cpre);
 	buf_release(&ctx->c4out[0]);
 	buf_release(&ctx->c4out[1]);
 	free(ctx);
@@ -120,35 +128,56 @@ static int nospace_script(int32_t cp)
 	       (cp >= 0x20000 && cp <= 0x3FFFF);   /* CJK extensions B.. */
 }
 
+static size_t count_byte(const char *s, size_t n, char c)
+{
+	size_t k = 0;
+	for (const char *p = s, *e = s + n; (p = memchr(p, c, (size_t)(e - p))); p++)
+		k++;
+	return k;
+}
+
 static int is_ws_byte(unsigned char c)
 {
 	return c < 0x80 && (ascii_class[c] & C_SPACE);
 }
 
+/* Code points in valid UTF-8: bytes that are not continuation bytes (10xxxxxx), 8 at a time
+ * (the per-byte flags are summed with a multiply: no popcount instruction needed). */
 static size_t count_chars(const char *s, size_t n)
 {
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
+	size_t cont = 0, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t t = (w & ~(w << 1) & 0x8080808080808080ull) >> 7;
+		cont += (size_t)((t * 0x0101010101010101ull) >> 56);
+	}
+	for (; i < n; i++)
+		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+	return n - cont;
 }
 
-static const char *const stop_words[] = { "the", "be", "to", "of", "and", "that", "have", "with" };
-
+/* Gopher's stop words: the, be, to, of, and, that, have, with. A word of 2-4 ASCII letters is
+ * packed into a 32-bit value (lowercased) and compared with the packed stop words. */
+#define PACK(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 static int is_stop_word(const char *s, size_t n)
 {
 	if (n < 2 || n > 4)
 		return 0;
-	char low[4];
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	uint32_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint32_t)((unsigned char)s[i] | 0x20) << (8 * i);
+	switch (n) {
+	case 2:
+		return w == PACK('b', 'e', 0, 0) || w == PACK('t', 'o', 0, 0) || w == PACK('o', 'f', 0, 0);
+	case 3:
+		return w == PACK('t', 'h', 'e', 0) || w == PACK('a', 'n', 'd', 0);
+	default:
+		return w == PACK('t', 'h', 'a', 't') || w == PACK('h', 'a', 'v', 'e') ||
+		       w == PACK('w', 'i', 't', 'h');
 	}
-	for (size_t k = 0; k < sizeof(stop_words) / sizeof(*stop_words); k++)
-		if (strlen(stop_words[k]) == n && !memcmp(low, stop_words[k], n))
-			return 1;
-	return 0;
 }
+#undef PACK
 
 int clean_is_nospace_script(const char *s, size_t n, double min_fraction)
 {
@@ -178,13 +207,96 @@ int clean_is_nospace_script(const char *s, size_t n, double min_fraction)
 
 /* ---- analysis: the words of the current text ------------------------------------------- */
 
+/* A quick 64-bit hash for words (short strings): 8 bytes at a time, multiply and fold. Words are
+ * only compared through their n-grams' hashes, so a collision merely merges two n-grams. */
+static inline uint64_t word_hash(const char *p, size_t n, const char *end)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xC2B2AE3D27D4EB4Full);
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t w = 0;
+		if (end - p >= 8) { /* one load, extra bytes masked off (little-endian) */
+			memcpy(&w, p, 8);
+			w &= ~0ull >> (64 - 8 * n);
+		} else {
+			for (size_t k = 0; k < n; k++)
+				w |= (uint64_t)(unsigned char)p[k] << (8 * k);
+		}
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	}
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ull;
+	return h ^ (h >> 32);
+}
+
+/* The slow path for a word holding non-ASCII bytes: decode, stop at Unicode white space. */
+static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, struct word *w,
+				size_t *letters, size_t *nsletters)
+{
+	uint32_t lead_punct = 0, trail_punct = 0;
+	int seen_core = 0;
+	w->symbol = 1;
+	while (i < n) {
+		unsigned char b = u[i];
+		int punct;
+		if (b < 0x80) {
+			unsigned char k = ascii_class[b];
+			if (k & C_SPACE)
+				break;
+			if (k & C_ALPHA) {
+				w->alpha = 1;
+				(*letters)++;
+			}
+			punct = (k & C_PUNCT) != 0;
+			i++;
+		} else {
+			int32_t cp;
+			size_t l = clean_utf8_decode(u + i, n - i, &cp);
+			if (!l) {
+				i++;
+				punct = 0;
+			} else {
+				if (is_space_cp(cp))
+					break;
+				i += l;
+				utf8proc_category_t cat = utf8proc_category(cp);
+				if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
+					w->alpha = 1;
+					(*letters)++;
+					*nsletters += (size_t)nospace_script(cp);
+				}
+				punct = cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_SO;
+			}
+		}
+		w->nchars++;
+		if (!punct) {
+			w->symbol = 0;
+			seen_core = 1;
+			trail_punct = 0;
+		} else if (!seen_core) {
+			lead_punct++;
+		} else {
+			trail_punct++;
+		}
+	}
+	w->core = w->symbol ? 0 : w->nchars - lead_punct - trail_punct;
+	return i;
+}
+
 static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_config *cfg,
 		    const char *s, size_t n)
 {
-	if (ctx->analyzed && ctx->atext == s && ctx->alen == n)
+	if (ctx->analyzed == 1 && ctx->atext == s && ctx->alen == n)
 		return;
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, nchars = 0, letters = 0, nsletters = 0;
+	size_t i = 0, nchars = 0, letters = 0, nsletters = 0, max_word = 0;
 	ctx->nw = 0;
 	while (i < n) {
 		/* skip white space */
@@ -207,69 +319,57 @@ static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_conf
 		}
 		if (i >= n)
 			break;
-		struct word w = { .off = (uint32_t)i, .symbol = 1 };
-		uint32_t lead_punct = 0, trail_punct = 0;
-		int seen_core = 0;
-		while (i < n) {
-			unsigned char b = u[i];
-			int punct;
-			if (b < 0x80) {
-				unsigned char k = ascii_class[b];
-				if (k & C_SPACE)
-					break;
-				if (k & C_ALPHA) {
-					w.alpha = 1;
-					letters++;
-				}
-				punct = (k & C_PUNCT) != 0;
-				i++;
-			} else {
-				int32_t cp;
-				size_t l = clean_utf8_decode(u + i, n - i, &cp);
-				if (!l) {
-					i++;
-					punct = 0;
-				} else {
-					if (is_space_cp(cp))
-						break;
-					i += l;
-					utf8proc_category_t cat = utf8proc_category(cp);
-					if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
-						w.alpha = 1;
-						letters++;
-						nsletters += nospace_script(cp);
-					}
-					punct = cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_SO;
-				}
+		struct word w = { .off = (uint32_t)i };
+		/* fast path: an ASCII word, classified with one table lookup per byte */
+		unsigned orf = 0, andf = 0xFF, nalpha = 0;
+		size_t j = i;
+		while (j < n) {
+			unsigned k = byte_class[u[j]];
+			if (k & C_SPACE)
+				break;
+			orf |= k;
+			andf &= k;
+			nalpha += k & C_ALPHA;
+			j++;
+		}
+		if (!(orf & C_HIGH)) {
+			w.nchars = (uint32_t)(j - i);
+			w.alpha = (orf & C_ALPHA) != 0;
+			w.symbol = (andf & C_PUNCT) != 0;
+			letters += nalpha;
+			if (!w.symbol) {
+				size_t a = i, e = j;
+				while (ascii_class[u[a]] & C_PUNCT)
+					a++;
+				while (ascii_class[u[e - 1]] & C_PUNCT)
+					e--;
+				w.core = (uint32_t)(e - a);
+				if (w.core >= 2 && w.core <= 4)
+					w.stop = (unsigned char)is_stop_word(s + a, e - a);
 			}
-			w.nchars++;
-			if (!punct) {
-				w.symbol = 0;
-				seen_core = 1;
-				trail_punct = 0;
-			} else if (!seen_core) {
-				lead_punct++;
-			} else {
-				trail_punct++;
+			i = j;
+		} else {
+			i = scan_word_unicode(u, i, n, &w, &letters, &nsletters);
+			if (!w.symbol && w.core >= 2 && w.core <= 4) {
+				/* stop words are ASCII: strip ASCII punctuation */
+				size_t a = w.off, e = i;
+				while (a < e && u[a] < 0x80 && (ascii_class[u[a]] & C_PUNCT))
+					a++;
+				while (e > a && u[e - 1] < 0x80 && (ascii_class[u[e - 1]] & C_PUNCT))
+					e--;
+				w.stop = (unsigned char)is_stop_word(s + a, e - a);
 			}
 		}
 		w.len = (uint32_t)(i - w.off);
 		nchars += w.nchars;
-		w.core = w.symbol ? 0 : w.nchars - lead_punct - trail_punct;
-		if (!w.symbol && w.core >= 2 && w.core <= 4) {
-			/* strip punctuation for the stop-word test (ASCII only: stop words are ASCII) */
-			size_t a = w.off, e = w.off + w.len;
-			while (a < e && u[a] < 0x80 && (ascii_class[u[a]] & C_PUNCT))
-				a++;
-			while (e > a && u[e - 1] < 0x80 && (ascii_class[u[e - 1]] & C_PUNCT))
-				e--;
-			w.stop = (unsigned char)is_stop_word(s + a, e - a);
-		}
-		w.hash = XXH3_64bits(s + w.off, w.len);
+		w.hash = word_hash(s + w.off, w.len, s + n);
+		if (w.nchars > max_word)
+			max_word = w.nchars;
 		ALLOC_GROW(ctx->w, ctx->nw + 1, ctx->aw);
 		ctx->w[ctx->nw++] = w;
 	}
 	ctx->nchars = nchars;
+	ctx->max_word = max_word;
 	ctx->nospace = letters && (double)nsletters / (double)letters > cfg->v[CP_NOSPACE_MIN_LETTERS];
 	ctx->atext = s;
 	ctx->alen = n;
@@ -288,7 +388,9 @@ static void tab_reset(struct clean_filter_ctx *ctx, size_t n)
 		ctx->tab = xmalloc(cap * sizeof(*ctx->tab));
 		ctx->tabcap = cap;
 	}
-	memset(ctx->tab, 0, ctx->tabcap * sizeof(*ctx->tab));
+	/* only the part this use needs: a huge document must not slow every later one down */
+	ctx->tabmask = cap - 1;
+	memset(ctx->tab, 0, cap * sizeof(*ctx->tab));
 }
 
 /* Finds or inserts key; *fresh tells which. The table never fills: callers size it for all. */
@@ -296,7 +398,7 @@ static struct slot *tab_get(struct clean_filter_ctx *ctx, uint64_t key, uint32_t
 {
 	if (!key)
 		key = 1;
-	size_t mask = ctx->tabcap - 1, h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
+	size_t mask = ctx->tabmask, h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
 	for (;; h = (h + 1) & mask) {
 		struct slot *sl = &ctx->tab[h];
 		if (sl->key == key) {
@@ -331,17 +433,17 @@ static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, 
 		while (e > a && is_ws_byte((unsigned char)s[e - 1]))
 			e--;
 	}
-	size_t pieces = 1;
-	for (size_t i = a; i < e; i++)
-		pieces += s[i] == '\n';
+	size_t pieces = 1 + count_byte(s + a, e - a, '\n');
 	tab_reset(ctx, pieces);
 	size_t start = a, i = a;
 	for (;;) {
 		/* find the next separator run of length >= minrun */
 		size_t run_start = e, run_end = e;
 		for (i = start; i < e; i++) {
-			if (s[i] != '\n')
-				continue;
+			const char *nl = memchr(s + i, '\n', e - i);
+			if (!nl)
+				break;
+			i = (size_t)(nl - s);
 			size_t j = i;
 			while (j < e && s[j] == '\n')
 				j++;
@@ -416,12 +518,10 @@ static inline uint64_t ngram_key(const struct clean_filter_ctx *ctx, size_t i, s
 	return k ^ (k >> 29) ^ n;
 }
 
+/* Characters of the n words from i joined by single spaces (needs ctx->cpre). */
 static size_t ngram_chars(const struct clean_filter_ctx *ctx, size_t i, size_t n)
 {
-	size_t c = n - 1;
-	for (size_t k = 0; k < n; k++)
-		c += ctx->w[i + k].nchars;
-	return c;
+	return ctx->cpre[i + n] - ctx->cpre[i] + n - 1;
 }
 
 static int filter_gopher_rep(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
@@ -444,10 +544,31 @@ static int filter_gopher_rep(const struct clean_filter_config *cfg, struct clean
 
 	size_t nw = ctx->nw;
 	prefix_hashes(ctx);
+	ALLOC_GROW(ctx->cpre, nw + 1, ctx->acpre);
+	ctx->cpre[0] = 0;
+	for (size_t i = 0; i < nw; i++)
+		ctx->cpre[i + 1] = ctx->cpre[i] + ctx->w[i].nchars;
+
+	/*
+	 * Most frequent 2/3/4-gram. The 2-gram pass counts everything; a g-gram occurs at most as
+	 * often as the most frequent (g-1)-gram, so max count x longest g-gram bounds its fraction
+	 * and the g pass runs only when that bound reaches the threshold.
+	 */
+	uint32_t prev_max = UINT32_MAX;
 	for (size_t g = 2; g <= 4; g++) {
 		int p = CP_R_TOP_2GRAM + (int)(g - 2);
-		if (cfg->off[p] || nw < g)
-			continue;
+		if (nw < g)
+			break;
+		if (prev_max != UINT32_MAX) {
+			size_t longest = 0;
+			for (size_t i = 0; i + g <= nw; i++) {
+				size_t c = ctx->cpre[i + g] - ctx->cpre[i];
+				if (c > longest)
+					longest = c;
+			}
+			if ((double)(prev_max * (longest + g - 1)) / total <= cfg->v[p] || cfg->off[p])
+				continue; /* cannot fire; prev_max still bounds the next g */
+		}
 		uint64_t pw = mul_pow(g);
 		tab_reset(ctx, nw);
 		struct slot *best = NULL;
@@ -460,13 +581,36 @@ static int filter_gopher_rep(const struct clean_filter_config *cfg, struct clean
 			    (sl->count == best->count && sl->first < best->first))
 				best = sl;
 		}
+		prev_max = best->count;
 		double frac = (double)(ngram_chars(ctx, best->first, g) * best->count) / total;
 		if (frac > cfg->v[p])
 			REJECT(p, frac);
 	}
+
+	/*
+	 * Characters in duplicated 5..10-grams (datatrove's find_all_duplicate: scan, count a
+	 * g-gram seen before and jump past it). Every word such a g-gram covers lies in a 5-gram
+	 * window that occurred earlier, and counted g-grams do not overlap, so the characters of
+	 * words in repeated 5-gram windows (plus one space each) bound every g's value: one pass
+	 * computes it, and only the g whose threshold it reaches are computed exactly.
+	 */
+	if (nw < 5)
+		return 1;
+	size_t bound = 0, covered_until = 0;
+	uint64_t pw5 = mul_pow(5);
+	tab_reset(ctx, nw);
+	for (size_t i = 0; i + 5 <= nw; i++) {
+		int fresh;
+		tab_get(ctx, ngram_key(ctx, i, 5, pw5), (uint32_t)i, &fresh);
+		if (fresh)
+			continue;
+		size_t from = i > covered_until ? i : covered_until;
+		bound += ctx->cpre[i + 5] - ctx->cpre[from] + (i + 5 - from);
+		covered_until = i + 5;
+	}
 	for (size_t g = 5; g <= 10; g++) {
 		int p = CP_R_DUP_5GRAM + (int)(g - 5);
-		if (cfg->off[p] || nw < g)
+		if (cfg->off[p] || nw < g || (double)bound / total <= cfg->v[p])
 			continue;
 		uint64_t pw = mul_pow(g);
 		tab_reset(ctx, nw);
@@ -503,6 +647,24 @@ static size_t count_substr(const char *s, size_t n, const char *pat, size_t pl)
 static int is_line_break(char c)
 {
 	return c == '\n' || c == '\r' || c == '\f';
+}
+
+/* End of the line starting at i (str.splitlines() breaks: \n, \r, \f). `only_nl` says the text
+ * has no \r or \f, so memchr can find the end. */
+static size_t line_end(const char *s, size_t i, size_t n, int only_nl)
+{
+	if (only_nl) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		return nl ? (size_t)(nl - s) : n;
+	}
+	while (i < n && !is_line_break(s[i]))
+		i++;
+	return i;
+}
+
+static int only_newlines(const char *s, size_t n)
+{
+	return !memchr(s, '\r', n) && !memchr(s, '\f', n);
 }
 
 static int ends_with(const char *s, size_t n, const char *suf)
@@ -548,10 +710,9 @@ static int filter_gopher_quality(const struct clean_filter_config *cfg,
 	}
 	/* lines as str.splitlines(): no trailing empty line */
 	size_t lines = 0, bullets = 0, ellipsis = 0;
+	int only_nl = only_newlines(s, n);
 	for (size_t i = 0; i < n;) {
-		size_t e = i;
-		while (e < n && !is_line_break(s[e]))
-			e++;
+		size_t e = line_end(s, i, n, only_nl);
 		size_t a = i, z = e;
 		while (a < z && is_ws_byte((unsigned char)s[a]))
 			a++;
@@ -633,6 +794,19 @@ static void remove_citations(const char *s, size_t n, struct buf *out)
 	}
 }
 
+/* Words (runs of non-white-space) in s, counting no further than limit. */
+static size_t count_words(const char *s, size_t n, size_t limit)
+{
+	size_t w = 0;
+	int in = 0;
+	for (size_t i = 0; i < n && w < limit; i++) {
+		int sp = is_ws_byte((unsigned char)s[i]);
+		w += !sp && !in;
+		in = !sp;
+	}
+	return w;
+}
+
 static size_t count_sentences(const char *s, size_t n)
 {
 	size_t c = 0;
@@ -662,85 +836,157 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 	size_t n = *len;
 	analyze(ctx, cfg, s, n); /* for the script exemption */
 	int nospace = ctx->nospace;
+	/* The phrase rules look at every line; first ask whether the document holds any phrase at
+	 * all (case-folded copy + memmem), which it almost never does. */
+	int phrases = 0, curly = memchr(s, '{', n) != NULL, brackets = memchr(s, '[', n) != NULL;
+	{
+		struct buf *low = &ctx->c4out[ctx->c4cur ^ 1];
+		buf_reset(low);
+		buf_grow(low, n);
+		size_t i = 0;
+		for (; i + 8 <= n; i += 8) { /* ASCII A-Z -> a-z, 8 bytes at a time */
+			uint64_t w, ones = 0x0101010101010101ull;
+			memcpy(&w, s + i, 8);
+			uint64_t h = w & (0x7F * ones);
+			uint64_t ge_a = h + (0x80 - 'A') * ones, gt_z = h + (0x7F - 'Z') * ones;
+			uint64_t upper = (ge_a ^ gt_z) & ~w & (0x80 * ones);
+			w |= upper >> 2;
+			memcpy(low->data + i, &w, 8);
+		}
+		for (; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			low->data[i] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+		}
+		buf_setlen(low, n);
+		static const char *const anchors[] = { "lorem ipsum", "javascript", "terms of use",
+						       "privacy policy", "cookie" };
+		for (size_t k = 0; k < sizeof(anchors) / sizeof(*anchors) && !phrases; k++)
+			phrases = memmem(low->data, n, anchors[k], strlen(anchors[k])) != NULL;
+	}
 	struct buf *out = &ctx->c4out[ctx->c4cur ^= 1];
 	struct buf line = BUF_INIT;
 	size_t sentences = 0;
 	int wrote_any = 0;
 	buf_reset(out);
+	int only_nl = only_newlines(s, n);
+	/* FineWeb wants the word count of the result. When the analysis of this text is at hand
+	 * and it has no Unicode white space, that is the analysis' count minus the words of the
+	 * dropped lines, so kept lines need their words counted only up to the per-line minimum. */
+	int derive = ctx->analyzed == 1 && ctx->atext == s && ctx->alen == n &&
+		     !memchr(s, 0xC2, n) && !memchr(s, 0xE1, n) && !memchr(s, 0xE2, n) &&
+		     !memchr(s, 0xE3, n);
+	size_t out_words = 0, dropped_words = 0;
+	double min_words = cfg->v[CP_C4_MIN_WORDS_PER_LINE];
+	int check_words = !nospace && !cfg->off[CP_C4_MIN_WORDS_PER_LINE];
+	size_t word_limit = !derive ? SIZE_MAX
+			    : check_words ? (size_t)min_words + 1 : 0;
+	int check_long = !nospace && !cfg->off[CP_C4_MAX_WORD_LEN] &&
+			 !(derive && (double)ctx->max_word <= cfg->v[CP_C4_MAX_WORD_LEN]);
+	int count_sent = !nospace && !cfg->off[CP_C4_MIN_SENTENCES];
+	double min_sent = cfg->v[CP_C4_MIN_SENTENCES];
 	for (size_t i = 0; i <= n;) {
-		size_t e = i;
-		while (e < n && !is_line_break(s[e]))
-			e++;
+		size_t e = line_end(s, i, n, only_nl);
 		size_t a = i, z = e;
 		i = e + (e < n && s[e] == '\r' && e + 1 < n && s[e + 1] == '\n' ? 2 : 1);
 		while (a < z && is_ws_byte((unsigned char)s[a]))
 			a++;
 		while (z > a && is_ws_byte((unsigned char)s[z - 1]))
 			z--;
-		/* words of the stripped line, and its longest word */
-		size_t words = 0, longest = 0;
-		for (size_t k = a; k < z;) {
-			while (k < z && is_ws_byte((unsigned char)s[k]))
-				k++;
-			if (k >= z)
-				break;
-			size_t ws = k;
-			while (k < z && !is_ws_byte((unsigned char)s[k]))
-				k++;
-			words++;
-			size_t wc = count_chars(s + ws, k - ws);
-			if (wc > longest)
-				longest = wc;
+		size_t ll = z - a, words;
+		int exact;
+		const char *l = s + a;
+		/* a word longer than the limit needs a line at least that many bytes long */
+		if (check_long && (double)ll > cfg->v[CP_C4_MAX_WORD_LEN]) {
+			size_t longest = 0;
+			words = 0;
+			for (size_t k = 0; k < ll;) {
+				while (k < ll && is_ws_byte((unsigned char)l[k]))
+					k++;
+				if (k >= ll)
+					break;
+				size_t ws = k;
+				while (k < ll && !is_ws_byte((unsigned char)l[k]))
+					k++;
+				words++;
+				if (k - ws > longest) {
+					size_t wc = count_chars(l + ws, k - ws);
+					if (wc > longest)
+						longest = wc;
+				}
+			}
+			if ((double)longest > cfg->v[CP_C4_MAX_WORD_LEN]) {
+				dropped_words += words;
+				continue;
+			}
+			exact = 1;
+		} else {
+			words = count_words(l, ll, word_limit);
+			exact = words < word_limit;
 		}
-		if (!nospace && !cfg->off[CP_C4_MAX_WORD_LEN] &&
-		    (double)longest > cfg->v[CP_C4_MAX_WORD_LEN])
-			continue;
-		buf_reset(&line);
-		if (cfg->v[CP_C4_CITATIONS] && !cfg->off[CP_C4_CITATIONS])
-			remove_citations(s + a, z - a, &line);
-		else
-			buf_add(&line, s + a, z - a);
-		const char *l = line.data;
-		size_t ll = line.len;
+#define DROP_LINE()                                                             \
+	{                                                                       \
+		dropped_words += exact ? words : count_words(s + a, z - a, SIZE_MAX); \
+		continue;                                                       \
+	}
+		if (check_words && (double)words < min_words)
+			DROP_LINE();
+		if (brackets && cfg->v[CP_C4_CITATIONS] && !cfg->off[CP_C4_CITATIONS] &&
+		    memchr(l, '[', ll)) {
+			buf_reset(&line);
+			remove_citations(l, ll, &line);
+			if (line.len != ll) {
+				/* the words change: account as dropping the old line, adding the new */
+				dropped_words += exact ? words : count_words(l, ll, SIZE_MAX);
+				l = line.data;
+				ll = line.len;
+				words = count_words(l, ll, SIZE_MAX);
+				dropped_words -= words;
+				exact = 1;
+			}
+		}
 		if (!nospace && cfg->v[CP_C4_TERMINAL_PUNCT] && !cfg->off[CP_C4_TERMINAL_PUNCT]) {
 			char last = ll ? l[ll - 1] : 0;
 			int term = last == '.' || last == '?' || last == '!' || last == '"' || last == '\'';
 			if (!term || ends_with(l, ll, "...") || ends_with(l, ll, "\xE2\x80\xA6"))
-				continue;
+				DROP_LINE();
 		}
-		if (!nospace && !cfg->off[CP_C4_MIN_WORDS_PER_LINE] &&
-		    (double)words < cfg->v[CP_C4_MIN_WORDS_PER_LINE])
-			continue;
 		if (!ll)
 			continue; /* with every line rule off, still no empty lines (as .strip() would) */
-		if (cfg->v[CP_C4_LOREM_IPSUM] && !cfg->off[CP_C4_LOREM_IPSUM] &&
+		if (phrases && cfg->v[CP_C4_LOREM_IPSUM] && !cfg->off[CP_C4_LOREM_IPSUM] &&
 		    contains_ci(l, ll, "lorem ipsum")) {
 			buf_release(&line);
 			REJECT(CP_C4_LOREM_IPSUM, 1);
 		}
-		if (cfg->v[CP_C4_JAVASCRIPT] && !cfg->off[CP_C4_JAVASCRIPT] &&
+		if (phrases && cfg->v[CP_C4_JAVASCRIPT] && !cfg->off[CP_C4_JAVASCRIPT] &&
 		    contains_ci(l, ll, "javascript"))
-			continue;
-		if (cfg->v[CP_C4_CURLY_BRACKET] && !cfg->off[CP_C4_CURLY_BRACKET] &&
+			DROP_LINE();
+		if (curly && cfg->v[CP_C4_CURLY_BRACKET] && !cfg->off[CP_C4_CURLY_BRACKET] &&
 		    memchr(l, '{', ll)) {
 			buf_release(&line);
 			REJECT(CP_C4_CURLY_BRACKET, 1);
 		}
-		if (cfg->v[CP_C4_POLICY] && !cfg->off[CP_C4_POLICY]) {
+		if (phrases && cfg->v[CP_C4_POLICY] && !cfg->off[CP_C4_POLICY]) {
 			int hit = 0;
 			for (size_t k = 0; k < sizeof(policy_phrases) / sizeof(*policy_phrases); k++)
 				hit |= contains_ci(l, ll, policy_phrases[k]);
 			if (hit)
-				continue;
+				DROP_LINE();
 		}
-		sentences += count_sentences(l, ll);
+#undef DROP_LINE
+		/* sentences matter only until there are enough */
+		if (count_sent && (double)sentences < min_sent)
+			sentences += count_sentences(l, ll);
+		if (!derive)
+			out_words += words;
 		if (wrote_any)
 			buf_addch(out, '\n');
 		buf_add(out, l, ll);
 		wrote_any = 1;
 	}
+	if (derive)
+		out_words = ctx->nw - dropped_words;
 	buf_release(&line);
-	if (!nospace && (double)sentences < cfg->v[CP_C4_MIN_SENTENCES])
+	if (count_sent && (double)sentences < min_sent)
 		REJECT(CP_C4_MIN_SENTENCES, (double)sentences);
 	if (!out->len) {
 		v->rule = "c4.empty";
@@ -750,6 +996,16 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 	if (out->len != n || memcmp(out->data, s, n)) {
 		*text = out->data;
 		*len = out->len;
+		/* What FineWeb needs of the new text, without a second full analysis. Words here are
+		 * split on ASCII white space, the analysis also splits on Unicode spaces: when the
+		 * text has non-ASCII bytes, leave it to a full analysis. */
+		if (derive) {
+			ctx->atext = out->data;
+			ctx->alen = out->len;
+			ctx->nw = out_words;
+			ctx->nchars = count_chars(out->data, out->len);
+			ctx->analyzed = 2;
+		}
 	}
 	return 1;
 }
@@ -778,11 +1034,11 @@ static int ends_terminal(const char *s, size_t n)
 static int filter_fineweb(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 			  const char *s, size_t n, struct clean_verdict *v)
 {
-	analyze(ctx, cfg, s, n);
+	/* needs only the word count, characters and script: C4 may have left them (analyzed 2) */
+	if (!(ctx->analyzed && ctx->atext == s && ctx->alen == n))
+		analyze(ctx, cfg, s, n);
 	/* lines: split("\n") minus those that are blank after strip() */
-	size_t lines = 0, punct = 0, shortl = 0, newlines = 0, pieces = 1;
-	for (size_t i = 0; i < n; i++)
-		pieces += s[i] == '\n';
+	size_t lines = 0, punct = 0, shortl = 0, newlines = 0, pieces = 1 + count_byte(s, n, '\n');
 	tab_reset(ctx, pieces);
 	size_t dup_chars = 0;
 	for (size_t i = 0; i <= n;) {
