@@ -41,16 +41,16 @@ struct clean_filter_ctx {
 	struct word *w;
 	size_t nw, aw;
 	uint64_t *pre; /* rolling prefix hashes of the word hashes, nw + 1 */
-	size_t apre;
 	struct slot *tab;
 	size_t tabcap, tabmask; /* allocated slots; the slots in use now, minus one */
 	uint32_t *cpre;         /* prefix sums of word lengths in characters, nw + 1 */
-	size_t acpre;
 	struct buf c4out[2];
 	int c4cur;
 	/* analysis of (atext, alen) */
 	const char *atext;
 	size_t alen, nchars, max_word; /* max_word: longest word in characters */
+	int has_high, has_crff; /* bytes >= 0x80; \r or \f (only valid with analyzed == 1) */
+	struct buf low; /* C4: the text with ASCII letters lowercased */
 	int analyzed, nospace;
 };
 
@@ -82,6 +82,7 @@ struct clean_filter_ctx *clean_filter_ctx_new(void)
 	struct clean_filter_ctx *ctx = xcalloc(1, sizeof(*ctx));
 	buf_init(&ctx->c4out[0], 0);
 	buf_init(&ctx->c4out[1], 0);
+	buf_init(&ctx->low, 0);
 	return ctx;
 }
 
@@ -95,6 +96,7 @@ void clean_filter_ctx_free(struct clean_filter_ctx *ctx)
 	free(ctx->cpre);
 	buf_release(&ctx->c4out[0]);
 	buf_release(&ctx->c4out[1]);
+	buf_release(&ctx->low);
 	free(ctx);
 }
 
@@ -211,6 +213,20 @@ int clean_is_nospace_script(const char *s, size_t n, double min_fraction)
  * only compared through their n-grams' hashes, so a collision merely merges two n-grams. */
 static inline uint64_t word_hash(const char *p, size_t n, const char *end)
 {
+	if (n <= 7) {
+		/* (bytes, length) fits in 64 bits: an odd multiply and a shift keep it collision-free */
+		uint64_t w = 0;
+		if (end - p >= 8) {
+			memcpy(&w, p, 8);
+			w &= ~0ull >> (64 - 8 * n);
+		} else {
+			for (size_t k = 0; k < n; k++)
+				w |= (uint64_t)(unsigned char)p[k] << (8 * k);
+		}
+		w ^= (uint64_t)n << 56;
+		w *= 0x9E3779B97F4A7C15ull;
+		return w ^ (w >> 31);
+	}
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xC2B2AE3D27D4EB4Full);
 	while (n >= 8) {
 		uint64_t w;
@@ -220,9 +236,9 @@ static inline uint64_t word_hash(const char *p, size_t n, const char *end)
 		p += 8;
 		n -= 8;
 	}
-	if (n) {
+	if (n) { /* the same value whether or not 8 bytes are readable here */
 		uint64_t w = 0;
-		if (end - p >= 8) { /* one load, extra bytes masked off (little-endian) */
+		if (end - p >= 8) {
 			memcpy(&w, p, 8);
 			w &= ~0ull >> (64 - 8 * n);
 		} else {
@@ -290,6 +306,14 @@ static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, stru
 	return i;
 }
 
+static const uint64_t NG_MUL = 0x100000001B3ull * 0x9E3779B97F4A7C15ull | 1;
+
+/*
+ * Splits the text into words and records, per word, what the rules need; also the prefix sums
+ * the n-gram rules use: pre[i] = rolling hash of the hashes of words [0, i), cpre[i] = their
+ * characters. The loop keeps the arrays in locals: stores through them could otherwise alias
+ * ctx and force reloads.
+ */
 static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_config *cfg,
 		    const char *s, size_t n)
 {
@@ -297,17 +321,36 @@ static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_conf
 		return;
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, nchars = 0, letters = 0, nsletters = 0, max_word = 0;
-	ctx->nw = 0;
+	/* at most one word per two bytes, plus one */
+	size_t cap = n / 2 + 2;
+	if (cap > ctx->aw) {
+		free(ctx->w);
+		free(ctx->pre);
+		free(ctx->cpre);
+		ctx->aw = cap;
+		ctx->w = xmalloc(cap * sizeof(*ctx->w));
+		ctx->pre = xmalloc((cap + 1) * sizeof(*ctx->pre));
+		ctx->cpre = xmalloc((cap + 1) * sizeof(*ctx->cpre));
+	}
+	struct word *words = ctx->w;
+	uint64_t *pre = ctx->pre, h = 0;
+	uint32_t *cpre = ctx->cpre, c = 0;
+	size_t nw = 0;
+	int high = 0, crff = 0;
+	pre[0] = 0;
+	cpre[0] = 0;
 	while (i < n) {
 		/* skip white space */
 		while (i < n) {
 			if (u[i] < 0x80) {
 				if (!(ascii_class[u[i]] & C_SPACE))
 					break;
+				crff |= u[i] == '\r' || u[i] == '\f';
 				i++;
 				nchars++;
 				continue;
 			}
+			high = 1;
 			int32_t cp;
 			size_t l = clean_utf8_decode(u + i, n - i, &cp);
 			if (l && is_space_cp(cp)) {
@@ -322,7 +365,7 @@ static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_conf
 		struct word w = { .off = (uint32_t)i };
 		/* fast path: an ASCII word, classified with one table lookup per byte */
 		unsigned orf = 0, andf = 0xFF, nalpha = 0;
-		size_t j = i;
+		size_t j = i, core_end = i;
 		while (j < n) {
 			unsigned k = byte_class[u[j]];
 			if (k & C_SPACE)
@@ -331,6 +374,7 @@ static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_conf
 			andf &= k;
 			nalpha += k & C_ALPHA;
 			j++;
+			core_end = (k & C_PUNCT) ? core_end : j;
 		}
 		if (!(orf & C_HIGH)) {
 			w.nchars = (uint32_t)(j - i);
@@ -338,17 +382,16 @@ static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_conf
 			w.symbol = (andf & C_PUNCT) != 0;
 			letters += nalpha;
 			if (!w.symbol) {
-				size_t a = i, e = j;
+				size_t a = i, e = core_end;
 				while (ascii_class[u[a]] & C_PUNCT)
 					a++;
-				while (ascii_class[u[e - 1]] & C_PUNCT)
-					e--;
 				w.core = (uint32_t)(e - a);
 				if (w.core >= 2 && w.core <= 4)
 					w.stop = (unsigned char)is_stop_word(s + a, e - a);
 			}
 			i = j;
 		} else {
+			high = 1;
 			i = scan_word_unicode(u, i, n, &w, &letters, &nsletters);
 			if (!w.symbol && w.core >= 2 && w.core <= 4) {
 				/* stop words are ASCII: strip ASCII punctuation */
@@ -365,11 +408,17 @@ static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_conf
 		w.hash = word_hash(s + w.off, w.len, s + n);
 		if (w.nchars > max_word)
 			max_word = w.nchars;
-		ALLOC_GROW(ctx->w, ctx->nw + 1, ctx->aw);
-		ctx->w[ctx->nw++] = w;
+		words[nw++] = w;
+		h = h * NG_MUL + w.hash;
+		c += w.nchars;
+		pre[nw] = h;
+		cpre[nw] = c;
 	}
+	ctx->nw = nw;
 	ctx->nchars = nchars;
 	ctx->max_word = max_word;
+	ctx->has_high = high;
+	ctx->has_crff = crff;
 	ctx->nospace = letters && (double)nsletters / (double)letters > cfg->v[CP_NOSPACE_MIN_LETTERS];
 	ctx->atext = s;
 	ctx->alen = n;
@@ -492,17 +541,6 @@ static int filter_length(const struct clean_filter_config *cfg, const char *s, s
 
 /* ---- Gopher repetition ------------------------------------------------------------------ */
 
-static const uint64_t NG_MUL = 0x100000001B3ull * 0x9E3779B97F4A7C15ull | 1;
-
-/* pre[i] = hash of words [0, i); an n-gram's key is pre[i+n] - pre[i] * mul^n (mod 2^64). */
-static void prefix_hashes(struct clean_filter_ctx *ctx)
-{
-	ALLOC_GROW(ctx->pre, ctx->nw + 1, ctx->apre);
-	ctx->pre[0] = 0;
-	for (size_t i = 0; i < ctx->nw; i++)
-		ctx->pre[i + 1] = ctx->pre[i] * NG_MUL + ctx->w[i].hash;
-}
-
 static uint64_t mul_pow(size_t n)
 {
 	uint64_t r = 1;
@@ -543,11 +581,6 @@ static int filter_gopher_rep(const struct clean_filter_config *cfg, struct clean
 		return 1;
 
 	size_t nw = ctx->nw;
-	prefix_hashes(ctx);
-	ALLOC_GROW(ctx->cpre, nw + 1, ctx->acpre);
-	ctx->cpre[0] = 0;
-	for (size_t i = 0; i < nw; i++)
-		ctx->cpre[i + 1] = ctx->cpre[i] + ctx->w[i].nchars;
 
 	/*
 	 * Most frequent 2/3/4-gram. The 2-gram pass counts everything; a g-gram occurs at most as
@@ -761,11 +794,6 @@ static int contains_ci(const char *s, size_t n, const char *pat)
 	return 0;
 }
 
-static const char *const policy_phrases[] = {
-	"terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies",
-	"use cookies",
-};
-
 /* Removes [digits], [edit], [citation needed] from line into out. */
 static void remove_citations(const char *s, size_t n, struct buf *out)
 {
@@ -807,11 +835,12 @@ static size_t count_words(const char *s, size_t n, size_t limit)
 	return w;
 }
 
-static size_t count_sentences(const char *s, size_t n)
+/* Sentences in s, counting no further than limit. */
+static size_t count_sentences(const char *s, size_t n, size_t limit)
 {
 	size_t c = 0;
 	int content = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && c < limit; i++) {
 		char ch = s[i];
 		if (ch == '.' || ch == '!' || ch == '?') {
 			size_t j = i;
@@ -838,11 +867,16 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 	int nospace = ctx->nospace;
 	/* The phrase rules look at every line; first ask whether the document holds any phrase at
 	 * all (case-folded copy + memmem), which it almost never does. */
-	int phrases = 0, curly = memchr(s, '{', n) != NULL, brackets = memchr(s, '[', n) != NULL;
+	int curly = memchr(s, '{', n) != NULL, brackets = memchr(s, '[', n) != NULL;
+	/* anchors: one per phrase rule; a bit set means the document holds it somewhere */
+	static const char *const anchors[] = { "lorem ipsum", "javascript", "terms of use",
+					       "privacy policy", "cookie" };
+	enum { A_LOREM = 1, A_JS = 2, A_TERMS = 4, A_PRIVACY = 8, A_COOKIE = 16 };
+	unsigned found = 0;
+	struct buf *low = &ctx->low;
+	buf_reset(low);
+	buf_grow(low, n);
 	{
-		struct buf *low = &ctx->c4out[ctx->c4cur ^ 1];
-		buf_reset(low);
-		buf_grow(low, n);
 		size_t i = 0;
 		for (; i + 8 <= n; i += 8) { /* ASCII A-Z -> a-z, 8 bytes at a time */
 			uint64_t w, ones = 0x0101010101010101ull;
@@ -858,23 +892,22 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 			low->data[i] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
 		}
 		buf_setlen(low, n);
-		static const char *const anchors[] = { "lorem ipsum", "javascript", "terms of use",
-						       "privacy policy", "cookie" };
-		for (size_t k = 0; k < sizeof(anchors) / sizeof(*anchors) && !phrases; k++)
-			phrases = memmem(low->data, n, anchors[k], strlen(anchors[k])) != NULL;
+		for (unsigned k = 0; k < sizeof(anchors) / sizeof(*anchors); k++)
+			if (memmem(low->data, n, anchors[k], strlen(anchors[k])))
+				found |= 1u << k;
 	}
 	struct buf *out = &ctx->c4out[ctx->c4cur ^= 1];
 	struct buf line = BUF_INIT;
 	size_t sentences = 0;
 	int wrote_any = 0;
 	buf_reset(out);
-	int only_nl = only_newlines(s, n);
+	int analyzed = ctx->analyzed == 1 && ctx->atext == s && ctx->alen == n;
+	int only_nl = analyzed ? !ctx->has_crff : only_newlines(s, n);
 	/* FineWeb wants the word count of the result. When the analysis of this text is at hand
 	 * and it has no Unicode white space, that is the analysis' count minus the words of the
 	 * dropped lines, so kept lines need their words counted only up to the per-line minimum. */
-	int derive = ctx->analyzed == 1 && ctx->atext == s && ctx->alen == n &&
-		     !memchr(s, 0xC2, n) && !memchr(s, 0xE1, n) && !memchr(s, 0xE2, n) &&
-		     !memchr(s, 0xE3, n);
+	int derive = analyzed && (!ctx->has_high || (!memchr(s, 0xC2, n) && !memchr(s, 0xE1, n) &&
+						     !memchr(s, 0xE2, n) && !memchr(s, 0xE3, n)));
 	size_t out_words = 0, dropped_words = 0;
 	double min_words = cfg->v[CP_C4_MIN_WORDS_PER_LINE];
 	int check_words = !nospace && !cfg->off[CP_C4_MIN_WORDS_PER_LINE];
@@ -952,30 +985,34 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 		}
 		if (!ll)
 			continue; /* with every line rule off, still no empty lines (as .strip() would) */
-		if (phrases && cfg->v[CP_C4_LOREM_IPSUM] && !cfg->off[CP_C4_LOREM_IPSUM] &&
-		    contains_ci(l, ll, "lorem ipsum")) {
+		/* the lowercased line, unless citations were cut out of it */
+		const char *lowl = l == s + a ? low->data + a : NULL;
+#define HAS(bit, phrase) ((found & (bit)) && (lowl ? memmem(lowl, ll, phrase, strlen(phrase)) != NULL \
+						   : contains_ci(l, ll, phrase)))
+		if (cfg->v[CP_C4_LOREM_IPSUM] && !cfg->off[CP_C4_LOREM_IPSUM] &&
+		    HAS(A_LOREM, "lorem ipsum")) {
 			buf_release(&line);
 			REJECT(CP_C4_LOREM_IPSUM, 1);
 		}
-		if (phrases && cfg->v[CP_C4_JAVASCRIPT] && !cfg->off[CP_C4_JAVASCRIPT] &&
-		    contains_ci(l, ll, "javascript"))
+		if (cfg->v[CP_C4_JAVASCRIPT] && !cfg->off[CP_C4_JAVASCRIPT] && HAS(A_JS, "javascript"))
 			DROP_LINE();
 		if (curly && cfg->v[CP_C4_CURLY_BRACKET] && !cfg->off[CP_C4_CURLY_BRACKET] &&
 		    memchr(l, '{', ll)) {
 			buf_release(&line);
 			REJECT(CP_C4_CURLY_BRACKET, 1);
 		}
-		if (phrases && cfg->v[CP_C4_POLICY] && !cfg->off[CP_C4_POLICY]) {
-			int hit = 0;
-			for (size_t k = 0; k < sizeof(policy_phrases) / sizeof(*policy_phrases); k++)
-				hit |= contains_ci(l, ll, policy_phrases[k]);
-			if (hit)
+		if ((found & (A_TERMS | A_PRIVACY | A_COOKIE)) && cfg->v[CP_C4_POLICY] &&
+		    !cfg->off[CP_C4_POLICY]) {
+			if (HAS(A_TERMS, "terms of use") || HAS(A_PRIVACY, "privacy policy") ||
+			    HAS(A_COOKIE, "cookie policy") || HAS(A_COOKIE, "uses cookies") ||
+			    HAS(A_COOKIE, "use of cookies") || HAS(A_COOKIE, "use cookies"))
 				DROP_LINE();
 		}
+#undef HAS
 #undef DROP_LINE
 		/* sentences matter only until there are enough */
 		if (count_sent && (double)sentences < min_sent)
-			sentences += count_sentences(l, ll);
+			sentences += count_sentences(l, ll, (size_t)(min_sent - (double)sentences) + 1);
 		if (!derive)
 			out_words += words;
 		if (wrote_any)
