@@ -15,6 +15,9 @@
 #include "clean/clean_filter.h"
 
 #include <pthread.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +53,6 @@ struct clean_filter_ctx {
 	const char *atext;
 	size_t alen, nchars, max_word; /* max_word: longest word in characters */
 	int has_high, has_crff; /* bytes >= 0x80; \r or \f (only valid with analyzed == 1) */
-	struct buf low; /* C4: the text with ASCII letters lowercased */
 	int analyzed, nospace;
 };
 
@@ -82,7 +84,6 @@ struct clean_filter_ctx *clean_filter_ctx_new(void)
 	struct clean_filter_ctx *ctx = xcalloc(1, sizeof(*ctx));
 	buf_init(&ctx->c4out[0], 0);
 	buf_init(&ctx->c4out[1], 0);
-	buf_init(&ctx->low, 0);
 	return ctx;
 }
 
@@ -96,7 +97,6 @@ void clean_filter_ctx_free(struct clean_filter_ctx *ctx)
 	free(ctx->cpre);
 	buf_release(&ctx->c4out[0]);
 	buf_release(&ctx->c4out[1]);
-	buf_release(&ctx->low);
 	free(ctx);
 }
 
@@ -593,6 +593,10 @@ static int filter_gopher_rep(const struct clean_filter_config *cfg, struct clean
 		if (nw < g)
 			break;
 		if (prev_max != UINT32_MAX) {
+			/* first the cheap bound (g longest words), then the exact longest g-gram */
+			if (cfg->off[p] ||
+			    (double)(prev_max * (g * ctx->max_word + g - 1)) / total <= cfg->v[p])
+				continue;
 			size_t longest = 0;
 			for (size_t i = 0; i + g <= nw; i++) {
 				size_t c = ctx->cpre[i + g] - ctx->cpre[i];
@@ -666,6 +670,22 @@ static int filter_gopher_rep(const struct clean_filter_config *cfg, struct clean
 
 /* ---- Gopher quality ----------------------------------------------------------------------- */
 
+/* Non-overlapping "..." (as str.count): find each '.', look at the next two. */
+static size_t count_dots(const char *s, size_t n)
+{
+	size_t c = 0;
+	const char *p = s, *e = s + n;
+	while ((p = memchr(p, '.', (size_t)(e - p)))) {
+		if (e - p >= 3 && p[1] == '.' && p[2] == '.') {
+			c++;
+			p += 3;
+		} else {
+			p++;
+		}
+	}
+	return c;
+}
+
 static size_t count_substr(const char *s, size_t n, const char *pat, size_t pl)
 {
 	size_t c = 0;
@@ -732,10 +752,11 @@ static int filter_gopher_quality(const struct clean_filter_config *cfg,
 		if (mean > cfg->v[CP_G_MAX_MEAN_WORD_LEN])
 			REJECT(CP_G_MAX_MEAN_WORD_LEN, mean);
 		if (nw) {
-			double r = (double)count_substr(s, n, "#", 1) / (double)nw;
+			double r = (double)count_byte(s, n, '#') / (double)nw;
 			if (r > cfg->v[CP_G_MAX_HASH_RATIO])
 				REJECT(CP_G_MAX_HASH_RATIO, r);
-			r = (double)(count_substr(s, n, "...", 3) + count_substr(s, n, "\xE2\x80\xA6", 3)) /
+			r = (double)(count_dots(s, n) +
+				     (ctx->has_high ? count_substr(s, n, "\xE2\x80\xA6", 3) : 0)) /
 			    (double)nw;
 			if (r > cfg->v[CP_G_MAX_ELLIPSIS_RATIO])
 				REJECT(CP_G_MAX_ELLIPSIS_RATIO, r);
@@ -858,6 +879,74 @@ static size_t count_sentences(const char *s, size_t n, size_t limit)
 	return c + (size_t)content;
 }
 
+/*
+ * Which of the C4 phrase anchors ("lorem ipsum", "javascript", "terms of use", "privacy policy",
+ * "cookie") occur anywhere in s, ignoring ASCII case: bit k for anchors[k]. Almost no document
+ * has any, so this is a filter in front of the per-line checks: each anchor is found through
+ * a rare pair of its letters, 16 positions at a time with SSE2 (case folded by OR 0x20, which
+ * maps only A-Z onto letters), and every candidate is verified in full.
+ */
+static const struct {
+	const char *text;
+	unsigned char len, at; /* the pair is text[at], text[at + 1] */
+} anchors[] = {
+	{ "lorem ipsum", 11, 7 }, { "javascript", 10, 0 }, { "terms of use", 12, 3 },
+	{ "privacy policy", 14, 5 }, { "cookie", 6, 2 },
+};
+#define NANCHORS (sizeof(anchors) / sizeof(*anchors))
+
+static int anchor_at(const char *s, size_t n, size_t q, unsigned k)
+{
+	size_t l = anchors[k].len;
+	if (q + l > n)
+		return 0;
+	for (size_t i = 0; i < l; i++)
+		if (((unsigned char)s[q + i] | 0x20) != (unsigned char)anchors[k].text[i])
+			return 0;
+	return 1;
+}
+
+/* A pair of anchor k's letters starts at p: is the whole anchor there? */
+static unsigned check_pair(const char *s, size_t n, size_t p, unsigned k)
+{
+	return p >= anchors[k].at && anchor_at(s, n, p - anchors[k].at, k) ? 1u << k : 0;
+}
+
+static unsigned find_anchors(const char *s, size_t n)
+{
+	unsigned found = 0;
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i fold = _mm_set1_epi8(0x20);
+	__m128i c1[NANCHORS], c2[NANCHORS];
+	for (unsigned k = 0; k < NANCHORS; k++) {
+		c1[k] = _mm_set1_epi8(anchors[k].text[anchors[k].at]);
+		c2[k] = _mm_set1_epi8(anchors[k].text[anchors[k].at + 1]);
+	}
+	for (; i + 17 <= n; i += 16) {
+		__m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), fold);
+		__m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 1)), fold);
+		unsigned m[NANCHORS], any = 0;
+		for (unsigned k = 0; k < NANCHORS; k++) {
+			m[k] = (unsigned)_mm_movemask_epi8(
+				_mm_and_si128(_mm_cmpeq_epi8(a, c1[k]), _mm_cmpeq_epi8(b, c2[k])));
+			any |= m[k];
+		}
+		if (!any)
+			continue;
+		for (unsigned k = 0; k < NANCHORS; k++)
+			for (unsigned bits = m[k]; bits; bits &= bits - 1)
+				found |= check_pair(s, n, i + (unsigned)__builtin_ctz(bits), k);
+	}
+#endif
+	for (; i + 1 < n; i++)
+		for (unsigned k = 0; k < NANCHORS; k++)
+			if (((unsigned char)s[i] | 0x20) == (unsigned char)anchors[k].text[anchors[k].at] &&
+			    ((unsigned char)s[i + 1] | 0x20) == (unsigned char)anchors[k].text[anchors[k].at + 1])
+				found |= check_pair(s, n, i, k);
+	return found;
+}
+
 static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 		     const char **text, size_t *len, struct clean_verdict *v)
 {
@@ -869,33 +958,8 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 	 * all (case-folded copy + memmem), which it almost never does. */
 	int curly = memchr(s, '{', n) != NULL, brackets = memchr(s, '[', n) != NULL;
 	/* anchors: one per phrase rule; a bit set means the document holds it somewhere */
-	static const char *const anchors[] = { "lorem ipsum", "javascript", "terms of use",
-					       "privacy policy", "cookie" };
 	enum { A_LOREM = 1, A_JS = 2, A_TERMS = 4, A_PRIVACY = 8, A_COOKIE = 16 };
-	unsigned found = 0;
-	struct buf *low = &ctx->low;
-	buf_reset(low);
-	buf_grow(low, n);
-	{
-		size_t i = 0;
-		for (; i + 8 <= n; i += 8) { /* ASCII A-Z -> a-z, 8 bytes at a time */
-			uint64_t w, ones = 0x0101010101010101ull;
-			memcpy(&w, s + i, 8);
-			uint64_t h = w & (0x7F * ones);
-			uint64_t ge_a = h + (0x80 - 'A') * ones, gt_z = h + (0x7F - 'Z') * ones;
-			uint64_t upper = (ge_a ^ gt_z) & ~w & (0x80 * ones);
-			w |= upper >> 2;
-			memcpy(low->data + i, &w, 8);
-		}
-		for (; i < n; i++) {
-			unsigned char c = (unsigned char)s[i];
-			low->data[i] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
-		}
-		buf_setlen(low, n);
-		for (unsigned k = 0; k < sizeof(anchors) / sizeof(*anchors); k++)
-			if (memmem(low->data, n, anchors[k], strlen(anchors[k])))
-				found |= 1u << k;
-	}
+	unsigned found = find_anchors(s, n);
 	struct buf *out = &ctx->c4out[ctx->c4cur ^= 1];
 	struct buf line = BUF_INIT;
 	size_t sentences = 0;
@@ -985,10 +1049,7 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 		}
 		if (!ll)
 			continue; /* with every line rule off, still no empty lines (as .strip() would) */
-		/* the lowercased line, unless citations were cut out of it */
-		const char *lowl = l == s + a ? low->data + a : NULL;
-#define HAS(bit, phrase) ((found & (bit)) && (lowl ? memmem(lowl, ll, phrase, strlen(phrase)) != NULL \
-						   : contains_ci(l, ll, phrase)))
+#define HAS(bit, phrase) ((found & (bit)) && contains_ci(l, ll, phrase))
 		if (cfg->v[CP_C4_LOREM_IPSUM] && !cfg->off[CP_C4_LOREM_IPSUM] &&
 		    HAS(A_LOREM, "lorem ipsum")) {
 			buf_release(&line);
