@@ -13,7 +13,7 @@ DEBS := build-essential pkg-config git ca-certificates \
 	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev libcld2-dev \
 	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
-	hyperfine bc
+	hyperfine bc time
 # pkg-config names of the libraries linked into grist.
 PKGS := simdjson jansson libxxhash libutf8proc libpcre2-8
 # CLD2 (clean's language identification) ships no pkg-config file.
