@@ -36,16 +36,18 @@ struct word {
 };
 
 struct slot {
-	uint64_t key; /* 0: empty */
+	uint64_t key;
 	uint32_t count, first;
+	uint32_t gen; /* the slot is in use only if gen is the table's current generation */
 };
 
 struct clean_filter_ctx {
-	struct word *w;
-	size_t nw, aw;
+	size_t nw, aw;         /* words; capacity of pre and cpre */
+	size_t nonsym, core_sum, alpha_words, stop_words; /* sums over the words (Gopher quality) */
 	uint64_t *pre; /* rolling prefix hashes of the word hashes, nw + 1 */
 	struct slot *tab;
 	size_t tabcap, tabmask; /* allocated slots; the slots in use now, minus one */
+	uint32_t gen;           /* bumped by every reset, so slots never need clearing */
 	uint32_t *cpre;         /* prefix sums of word lengths in characters, nw + 1 */
 	struct buf c4out[2];
 	int c4cur;
@@ -91,7 +93,6 @@ void clean_filter_ctx_free(struct clean_filter_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	free(ctx->w);
 	free(ctx->pre);
 	free(ctx->tab);
 	free(ctx->cpre);
@@ -130,11 +131,31 @@ static int nospace_script(int32_t cp)
 	       (cp >= 0x20000 && cp <= 0x3FFFF);   /* CJK extensions B.. */
 }
 
+/* Occurrences of byte c, 8 bytes at a time (exact per-byte zero test, summed by a multiply). */
 static size_t count_byte(const char *s, size_t n, char c)
 {
-	size_t k = 0;
-	for (const char *p = s, *e = s + n; (p = memchr(p, c, (size_t)(e - p))); p++)
-		k++;
+	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7F7F7F7F7F7F7F7Full;
+	size_t k = 0, i = 0;
+#ifdef __SSE2__
+	/* 16 bytes per step: matches subtract 1 from byte counters, summed every 255 steps */
+	const __m128i cv = _mm_set1_epi8(c), zero = _mm_setzero_si128();
+	while (i + 16 <= n) {
+		__m128i acc = zero;
+		for (int r = 0; r < 255 && i + 16 <= n; r++, i += 16)
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), cv));
+		__m128i sums = _mm_sad_epu8(acc, zero);
+		k += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
+	}
+#endif
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		w ^= (unsigned char)c * ones;
+		uint64_t z = ~(((w & low7) + low7) | w | low7); /* 0x80 where the byte is zero */
+		k += (size_t)(((z >> 7) * ones) >> 56);
+	}
+	for (; i < n; i++)
+		k += s[i] == c;
 	return k;
 }
 
@@ -162,10 +183,16 @@ static size_t count_chars(const char *s, size_t n)
 /* Gopher's stop words: the, be, to, of, and, that, have, with. A word of 2-4 ASCII letters is
  * packed into a 32-bit value (lowercased) and compared with the packed stop words. */
 #define PACK(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
-static int is_stop_word(const char *s, size_t n)
+static inline int is_stop_word(const char *s, size_t n)
 {
 	if (n < 2 || n > 4)
 		return 0;
+	switch (s[0] | 0x20) { /* first letters of the stop words */
+	case 't': case 'b': case 'o': case 'a': case 'h': case 'w':
+		break;
+	default:
+		return 0;
+	}
 	uint32_t w = 0;
 	for (size_t i = 0; i < n; i++)
 		w |= (uint32_t)((unsigned char)s[i] | 0x20) << (8 * i);
@@ -266,10 +293,8 @@ static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, stru
 			unsigned char k = ascii_class[b];
 			if (k & C_SPACE)
 				break;
-			if (k & C_ALPHA) {
-				w->alpha = 1;
-				(*letters)++;
-			}
+			if (k & C_ALPHA)
+				w->alpha = 1; /* ASCII letters are counted separately, see analyze() */
 			punct = (k & C_PUNCT) != 0;
 			i++;
 		} else {
@@ -314,6 +339,14 @@ static const uint64_t NG_MUL = 0x100000001B3ull * 0x9E3779B97F4A7C15ull | 1;
  * characters. The loop keeps the arrays in locals: stores through them could otherwise alias
  * ctx and force reloads.
  */
+static size_t count_ascii_letters(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += (unsigned)(((unsigned char)s[i] | 0x20) - 'a') < 26u;
+	return c;
+}
+
 static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_config *cfg,
 		    const char *s, size_t n)
 {
@@ -324,15 +357,13 @@ static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_conf
 	/* at most one word per two bytes, plus one */
 	size_t cap = n / 2 + 2;
 	if (cap > ctx->aw) {
-		free(ctx->w);
 		free(ctx->pre);
 		free(ctx->cpre);
 		ctx->aw = cap;
-		ctx->w = xmalloc(cap * sizeof(*ctx->w));
 		ctx->pre = xmalloc((cap + 1) * sizeof(*ctx->pre));
 		ctx->cpre = xmalloc((cap + 1) * sizeof(*ctx->cpre));
 	}
-	struct word *words = ctx->w;
+	size_t nonsym = 0, core_sum = 0, alpha_words = 0, stop_words = 0;
 	uint64_t *pre = ctx->pre, h = 0;
 	uint32_t *cpre = ctx->cpre, c = 0;
 	size_t nw = 0;
@@ -364,23 +395,20 @@ static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_conf
 			break;
 		struct word w = { .off = (uint32_t)i };
 		/* fast path: an ASCII word, classified with one table lookup per byte */
-		unsigned orf = 0, andf = 0xFF, nalpha = 0;
+		unsigned orf = 0;
 		size_t j = i, core_end = i;
 		while (j < n) {
 			unsigned k = byte_class[u[j]];
 			if (k & C_SPACE)
 				break;
 			orf |= k;
-			andf &= k;
-			nalpha += k & C_ALPHA;
 			j++;
 			core_end = (k & C_PUNCT) ? core_end : j;
 		}
 		if (!(orf & C_HIGH)) {
 			w.nchars = (uint32_t)(j - i);
 			w.alpha = (orf & C_ALPHA) != 0;
-			w.symbol = (andf & C_PUNCT) != 0;
-			letters += nalpha;
+			w.symbol = core_end == i; /* no byte that is not punctuation */
 			if (!w.symbol) {
 				size_t a = i, e = core_end;
 				while (ascii_class[u[a]] & C_PUNCT)
@@ -408,15 +436,27 @@ static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_conf
 		w.hash = word_hash(s + w.off, w.len, s + n);
 		if (w.nchars > max_word)
 			max_word = w.nchars;
-		words[nw++] = w;
+		nw++;
+		nonsym += !w.symbol;
+		core_sum += w.core;
+		alpha_words += w.alpha;
+		stop_words += w.stop;
 		h = h * NG_MUL + w.hash;
 		c += w.nchars;
 		pre[nw] = h;
 		cpre[nw] = c;
 	}
 	ctx->nw = nw;
+	ctx->nonsym = nonsym;
+	ctx->core_sum = core_sum;
+	ctx->alpha_words = alpha_words;
+	ctx->stop_words = stop_words;
 	ctx->nchars = nchars;
 	ctx->max_word = max_word;
+	/* the script ratio needs all letters only when some are from no-space scripts: count the
+	 * ASCII ones then (the loop above counted only non-ASCII letters) */
+	if (nsletters)
+		letters += count_ascii_letters(s, n);
 	ctx->has_high = high;
 	ctx->has_crff = crff;
 	ctx->nospace = letters && (double)nsletters / (double)letters > cfg->v[CP_NOSPACE_MIN_LETTERS];
@@ -434,31 +474,35 @@ static void tab_reset(struct clean_filter_ctx *ctx, size_t n)
 		cap <<= 1;
 	if (cap > ctx->tabcap) {
 		free(ctx->tab);
-		ctx->tab = xmalloc(cap * sizeof(*ctx->tab));
+		ctx->tab = xcalloc(cap, sizeof(*ctx->tab));
 		ctx->tabcap = cap;
+		ctx->gen = 0;
 	}
 	/* only the part this use needs: a huge document must not slow every later one down */
 	ctx->tabmask = cap - 1;
-	memset(ctx->tab, 0, cap * sizeof(*ctx->tab));
+	if (++ctx->gen == 0) { /* wrapped: clear once */
+		memset(ctx->tab, 0, ctx->tabcap * sizeof(*ctx->tab));
+		ctx->gen = 1;
+	}
 }
 
 /* Finds or inserts key; *fresh tells which. The table never fills: callers size it for all. */
 static struct slot *tab_get(struct clean_filter_ctx *ctx, uint64_t key, uint32_t idx, int *fresh)
 {
-	if (!key)
-		key = 1;
 	size_t mask = ctx->tabmask, h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
+	uint32_t gen = ctx->gen;
 	for (;; h = (h + 1) & mask) {
 		struct slot *sl = &ctx->tab[h];
-		if (sl->key == key) {
-			*fresh = 0;
-			return sl;
-		}
-		if (!sl->key) {
+		if (sl->gen != gen) {
+			sl->gen = gen;
 			sl->key = key;
 			sl->first = idx;
 			sl->count = 0;
 			*fresh = 1;
+			return sl;
+		}
+		if (sl->key == key) {
+			*fresh = 0;
 			return sl;
 		}
 	}
@@ -731,16 +775,8 @@ static int filter_gopher_quality(const struct clean_filter_config *cfg,
 				 struct clean_verdict *v)
 {
 	analyze(ctx, cfg, s, n);
-	size_t nw = ctx->nw, nonsym = 0, core = 0, alpha = 0, stop = 0;
-	for (size_t i = 0; i < nw; i++) {
-		const struct word *w = &ctx->w[i];
-		if (!w->symbol) {
-			nonsym++;
-			core += w->core;
-		}
-		alpha += w->alpha;
-		stop += w->stop;
-	}
+	size_t nw = ctx->nw, nonsym = ctx->nonsym, core = ctx->core_sum, alpha = ctx->alpha_words,
+	       stop = ctx->stop_words;
 	if (!ctx->nospace) {
 		if ((double)nonsym < cfg->v[CP_G_MIN_WORDS])
 			REJECT(CP_G_MIN_WORDS, (double)nonsym);
