@@ -297,14 +297,21 @@ int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_s
 	buf_grow(out, n);
 	while (i < n) {
 		size_t j = i;
-		/* 8 bytes at a time while all are printable ASCII (no byte >= 0x7F or < 0x20) */
+		/* 8 bytes at a time while all are printable ASCII, tab or LF */
 		for (; j + 8 <= n; j += 8) {
 			uint64_t w, ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 			memcpy(&w, u + j, 8);
 			uint64_t below_space = (w - 0x20 * ones) & ~w & high;
 			uint64_t del = ((w ^ (0x7F * ones)) - ones) & ~(w ^ (0x7F * ones)) & high;
-			if ((w & high) | below_space | del)
+			if ((w & high) | del)
 				break;
+			if (below_space) { /* usually a newline: fine unless another control is here */
+				int special = 0;
+				for (int k = 0; k < 8; k++)
+					special |= !plain_ascii[u[j + k]];
+				if (special)
+					break;
+			}
 		}
 		while (j < n && plain_ascii[u[j]])
 			j++;
