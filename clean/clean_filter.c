@@ -7,463 +7,26 @@
  *     excludes leading and trailing punctuation; stop words match case-insensitively after
  *     stripping punctuation; a "symbol" word has only punctuation and symbol characters (P*, S*);
  *   - lengths and fractions of text are in code points, like Python's len();
- *   - n-grams are words joined by one space, compared by a 64-bit XXH3 of their word hashes;
+ *   - n-grams are words joined by one space, compared by a 64-bit rolling hash of word hashes;
  *   - sentences (C4) end at a run of . ! ? followed by white space or the end of the line, and
  *     text after the last terminator counts as one more sentence.
- * One pass collects the words of the current text; filters reuse it until C4 rewrites the text.
+ * One pass (clean_textstats.c) collects the words of the current text; filters reuse it until C4
+ * rewrites the text. Shortcuts (n-gram bounds, C4's anchor scan and derived word counts) are
+ * checked against plain implementations in tests/unit/test_clean_fastpaths.c.
  */
 #include "clean/clean_filter.h"
 
-#include <pthread.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 #include <xxhash.h>
 
+#include "clean/clean_textstats.h"
 #include "clean/clean_unicode.h"
 #include "lib/xalloc.h"
-
-struct word {
-	uint32_t off, len;  /* bytes in the text */
-	uint32_t nchars;    /* code points */
-	uint32_t core;      /* code points without leading/trailing punctuation */
-	uint64_t hash;
-	unsigned char alpha, symbol, stop;
-};
-
-struct slot {
-	uint64_t key;
-	uint32_t count, first;
-	uint32_t gen; /* the slot is in use only if gen is the table's current generation */
-};
-
-struct clean_filter_ctx {
-	size_t nw, aw;         /* words; capacity of pre and cpre */
-	size_t nonsym, core_sum, alpha_words, stop_words; /* sums over the words (Gopher quality) */
-	uint64_t *pre; /* rolling prefix hashes of the word hashes, nw + 1 */
-	struct slot *tab;
-	size_t tabcap, tabmask; /* allocated slots; the slots in use now, minus one */
-	uint32_t gen;           /* bumped by every reset, so slots never need clearing */
-	uint32_t *cpre;         /* prefix sums of word lengths in characters, nw + 1 */
-	struct buf c4out[2];
-	int c4cur;
-	/* analysis of (atext, alen) */
-	const char *atext;
-	size_t alen, nchars, max_word; /* max_word: longest word in characters */
-	int has_high, has_crff; /* bytes >= 0x80; \r or \f (only valid with analyzed == 1) */
-	int analyzed, nospace;
-};
-
-enum { C_ALPHA = 1, C_SPACE = 2, C_PUNCT = 4, C_HIGH = 8 };
-static unsigned char ascii_class[128];
-static unsigned char byte_class[256]; /* ascii_class, and C_HIGH for bytes >= 0x80 */
-
-static void init_ascii_class(void)
-{
-	for (int c = 0; c < 128; c++) {
-		unsigned char k = 0;
-		if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F))
-			k = C_SPACE;
-		else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-			k = C_ALPHA;
-		else if (c > ' ' && c < 0x7F && !(c >= '0' && c <= '9'))
-			k = C_PUNCT;
-		ascii_class[c] = k;
-		byte_class[c] = k;
-	}
-	for (int c = 128; c < 256; c++)
-		byte_class[c] = C_HIGH;
-}
-
-struct clean_filter_ctx *clean_filter_ctx_new(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, init_ascii_class);
-	struct clean_filter_ctx *ctx = xcalloc(1, sizeof(*ctx));
-	buf_init(&ctx->c4out[0], 0);
-	buf_init(&ctx->c4out[1], 0);
-	return ctx;
-}
-
-void clean_filter_ctx_free(struct clean_filter_ctx *ctx)
-{
-	if (!ctx)
-		return;
-	free(ctx->pre);
-	free(ctx->tab);
-	free(ctx->cpre);
-	buf_release(&ctx->c4out[0]);
-	buf_release(&ctx->c4out[1]);
-	free(ctx);
-}
-
-/* ---- character classes ---------------------------------------------------------------- */
-
-static int is_space_cp(int32_t cp)
-{
-	if (cp < 128)
-		return ascii_class[cp] & C_SPACE;
-	if (cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
-	    cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000)
-		return 1;
-	return 0;
-}
-
-static int nospace_script(int32_t cp)
-{
-	return (cp >= 0x0E00 && cp <= 0x0EFF) ||   /* Thai, Lao */
-	       (cp >= 0x1000 && cp <= 0x109F) ||   /* Myanmar */
-	       (cp >= 0x1780 && cp <= 0x17FF) ||   /* Khmer */
-	       (cp >= 0x19E0 && cp <= 0x19FF) ||   /* Khmer symbols */
-	       (cp >= 0x3040 && cp <= 0x30FF) ||   /* Hiragana, Katakana */
-	       (cp >= 0x31F0 && cp <= 0x31FF) ||   /* Katakana phonetic extensions */
-	       (cp >= 0x3400 && cp <= 0x4DBF) ||   /* CJK extension A */
-	       (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* CJK unified ideographs */
-	       (cp >= 0xA9E0 && cp <= 0xA9FF) ||   /* Myanmar extended-B */
-	       (cp >= 0xAA60 && cp <= 0xAA7F) ||   /* Myanmar extended-A */
-	       (cp >= 0xF900 && cp <= 0xFAFF) ||   /* CJK compatibility ideographs */
-	       (cp >= 0xFF66 && cp <= 0xFF9F) ||   /* half-width Katakana */
-	       (cp >= 0x1B000 && cp <= 0x1B16F) || /* Kana supplement/extended */
-	       (cp >= 0x20000 && cp <= 0x3FFFF);   /* CJK extensions B.. */
-}
-
-/* Occurrences of byte c, 8 bytes at a time (exact per-byte zero test, summed by a multiply). */
-static size_t count_byte(const char *s, size_t n, char c)
-{
-	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7F7F7F7F7F7F7F7Full;
-	size_t k = 0, i = 0;
-#ifdef __SSE2__
-	/* 16 bytes per step: matches subtract 1 from byte counters, summed every 255 steps */
-	const __m128i cv = _mm_set1_epi8(c), zero = _mm_setzero_si128();
-	while (i + 16 <= n) {
-		__m128i acc = zero;
-		for (int r = 0; r < 255 && i + 16 <= n; r++, i += 16)
-			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), cv));
-		__m128i sums = _mm_sad_epu8(acc, zero);
-		k += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
-	}
-#endif
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		w ^= (unsigned char)c * ones;
-		uint64_t z = ~(((w & low7) + low7) | w | low7); /* 0x80 where the byte is zero */
-		k += (size_t)(((z >> 7) * ones) >> 56);
-	}
-	for (; i < n; i++)
-		k += s[i] == c;
-	return k;
-}
-
-static int is_ws_byte(unsigned char c)
-{
-	return c < 0x80 && (ascii_class[c] & C_SPACE);
-}
-
-/* Code points in valid UTF-8: bytes that are not continuation bytes (10xxxxxx), 8 at a time
- * (the per-byte flags are summed with a multiply: no popcount instruction needed). */
-static size_t count_chars(const char *s, size_t n)
-{
-	size_t cont = 0, i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		uint64_t t = (w & ~(w << 1) & 0x8080808080808080ull) >> 7;
-		cont += (size_t)((t * 0x0101010101010101ull) >> 56);
-	}
-	for (; i < n; i++)
-		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
-	return n - cont;
-}
-
-/* Gopher's stop words: the, be, to, of, and, that, have, with. A word of 2-4 ASCII letters is
- * packed into a 32-bit value (lowercased) and compared with the packed stop words. */
-#define PACK(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
-static inline int is_stop_word(const char *s, size_t n)
-{
-	if (n < 2 || n > 4)
-		return 0;
-	switch (s[0] | 0x20) { /* first letters of the stop words */
-	case 't': case 'b': case 'o': case 'a': case 'h': case 'w':
-		break;
-	default:
-		return 0;
-	}
-	uint32_t w = 0;
-	for (size_t i = 0; i < n; i++)
-		w |= (uint32_t)((unsigned char)s[i] | 0x20) << (8 * i);
-	switch (n) {
-	case 2:
-		return w == PACK('b', 'e', 0, 0) || w == PACK('t', 'o', 0, 0) || w == PACK('o', 'f', 0, 0);
-	case 3:
-		return w == PACK('t', 'h', 'e', 0) || w == PACK('a', 'n', 'd', 0);
-	default:
-		return w == PACK('t', 'h', 'a', 't') || w == PACK('h', 'a', 'v', 'e') ||
-		       w == PACK('w', 'i', 't', 'h');
-	}
-}
-#undef PACK
-
-int clean_is_nospace_script(const char *s, size_t n, double min_fraction)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t letters = 0, nospace = 0;
-	for (size_t i = 0; i < n;) {
-		if (u[i] < 0x80) {
-			letters += (unsigned)((u[i] | 0x20) - 'a') < 26u;
-			i++;
-			continue;
-		}
-		int32_t cp;
-		size_t l = clean_utf8_decode(u + i, n - i, &cp);
-		if (!l) {
-			i++;
-			continue;
-		}
-		i += l;
-		utf8proc_category_t cat = utf8proc_category(cp);
-		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
-			letters++;
-			nospace += nospace_script(cp);
-		}
-	}
-	return letters && (double)nospace / (double)letters > min_fraction;
-}
-
-/* ---- analysis: the words of the current text ------------------------------------------- */
-
-/* A quick 64-bit hash for words (short strings): 8 bytes at a time, multiply and fold. Words are
- * only compared through their n-grams' hashes, so a collision merely merges two n-grams. */
-static inline uint64_t word_hash(const char *p, size_t n, const char *end)
-{
-	if (n <= 7) {
-		/* (bytes, length) fits in 64 bits: an odd multiply and a shift keep it collision-free */
-		uint64_t w = 0;
-		if (end - p >= 8) {
-			memcpy(&w, p, 8);
-			w &= ~0ull >> (64 - 8 * n);
-		} else {
-			for (size_t k = 0; k < n; k++)
-				w |= (uint64_t)(unsigned char)p[k] << (8 * k);
-		}
-		w ^= (uint64_t)n << 56;
-		w *= 0x9E3779B97F4A7C15ull;
-		return w ^ (w >> 31);
-	}
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xC2B2AE3D27D4EB4Full);
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-		h ^= h >> 32;
-		p += 8;
-		n -= 8;
-	}
-	if (n) { /* the same value whether or not 8 bytes are readable here */
-		uint64_t w = 0;
-		if (end - p >= 8) {
-			memcpy(&w, p, 8);
-			w &= ~0ull >> (64 - 8 * n);
-		} else {
-			for (size_t k = 0; k < n; k++)
-				w |= (uint64_t)(unsigned char)p[k] << (8 * k);
-		}
-		h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-	}
-	h ^= h >> 29;
-	h *= 0xBF58476D1CE4E5B9ull;
-	return h ^ (h >> 32);
-}
-
-/* The slow path for a word holding non-ASCII bytes: decode, stop at Unicode white space. */
-static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, struct word *w,
-				size_t *letters, size_t *nsletters)
-{
-	uint32_t lead_punct = 0, trail_punct = 0;
-	int seen_core = 0;
-	w->symbol = 1;
-	while (i < n) {
-		unsigned char b = u[i];
-		int punct;
-		if (b < 0x80) {
-			unsigned char k = ascii_class[b];
-			if (k & C_SPACE)
-				break;
-			if (k & C_ALPHA)
-				w->alpha = 1; /* ASCII letters are counted separately, see analyze() */
-			punct = (k & C_PUNCT) != 0;
-			i++;
-		} else {
-			int32_t cp;
-			size_t l = clean_utf8_decode(u + i, n - i, &cp);
-			if (!l) {
-				i++;
-				punct = 0;
-			} else {
-				if (is_space_cp(cp))
-					break;
-				i += l;
-				utf8proc_category_t cat = utf8proc_category(cp);
-				if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
-					w->alpha = 1;
-					(*letters)++;
-					*nsletters += (size_t)nospace_script(cp);
-				}
-				punct = cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_SO;
-			}
-		}
-		w->nchars++;
-		if (!punct) {
-			w->symbol = 0;
-			seen_core = 1;
-			trail_punct = 0;
-		} else if (!seen_core) {
-			lead_punct++;
-		} else {
-			trail_punct++;
-		}
-	}
-	w->core = w->symbol ? 0 : w->nchars - lead_punct - trail_punct;
-	return i;
-}
-
-static const uint64_t NG_MUL = 0x100000001B3ull * 0x9E3779B97F4A7C15ull | 1;
-
-/*
- * Splits the text into words and records, per word, what the rules need; also the prefix sums
- * the n-gram rules use: pre[i] = rolling hash of the hashes of words [0, i), cpre[i] = their
- * characters. The loop keeps the arrays in locals: stores through them could otherwise alias
- * ctx and force reloads.
- */
-static size_t count_ascii_letters(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += (unsigned)(((unsigned char)s[i] | 0x20) - 'a') < 26u;
-	return c;
-}
-
-static void analyze(struct clean_filter_ctx *ctx, const struct clean_filter_config *cfg,
-		    const char *s, size_t n)
-{
-	if (ctx->analyzed == 1 && ctx->atext == s && ctx->alen == n)
-		return;
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, nchars = 0, letters = 0, nsletters = 0, max_word = 0;
-	/* at most one word per two bytes, plus one */
-	size_t cap = n / 2 + 2;
-	if (cap > ctx->aw) {
-		free(ctx->pre);
-		free(ctx->cpre);
-		ctx->aw = cap;
-		ctx->pre = xmalloc((cap + 1) * sizeof(*ctx->pre));
-		ctx->cpre = xmalloc((cap + 1) * sizeof(*ctx->cpre));
-	}
-	size_t nonsym = 0, core_sum = 0, alpha_words = 0, stop_words = 0;
-	uint64_t *pre = ctx->pre, h = 0;
-	uint32_t *cpre = ctx->cpre, c = 0;
-	size_t nw = 0;
-	int high = 0, crff = 0;
-	pre[0] = 0;
-	cpre[0] = 0;
-	while (i < n) {
-		/* skip white space */
-		while (i < n) {
-			if (u[i] < 0x80) {
-				if (!(ascii_class[u[i]] & C_SPACE))
-					break;
-				crff |= u[i] == '\r' || u[i] == '\f';
-				i++;
-				nchars++;
-				continue;
-			}
-			high = 1;
-			int32_t cp;
-			size_t l = clean_utf8_decode(u + i, n - i, &cp);
-			if (l && is_space_cp(cp)) {
-				i += l;
-				nchars++;
-				continue;
-			}
-			break;
-		}
-		if (i >= n)
-			break;
-		struct word w = { .off = (uint32_t)i };
-		/* fast path: an ASCII word, classified with one table lookup per byte */
-		unsigned orf = 0;
-		size_t j = i, core_end = i;
-		while (j < n) {
-			unsigned k = byte_class[u[j]];
-			if (k & C_SPACE)
-				break;
-			orf |= k;
-			j++;
-			core_end = (k & C_PUNCT) ? core_end : j;
-		}
-		if (!(orf & C_HIGH)) {
-			w.nchars = (uint32_t)(j - i);
-			w.alpha = (orf & C_ALPHA) != 0;
-			w.symbol = core_end == i; /* no byte that is not punctuation */
-			if (!w.symbol) {
-				size_t a = i, e = core_end;
-				while (ascii_class[u[a]] & C_PUNCT)
-					a++;
-				w.core = (uint32_t)(e - a);
-				if (w.core >= 2 && w.core <= 4)
-					w.stop = (unsigned char)is_stop_word(s + a, e - a);
-			}
-			i = j;
-		} else {
-			high = 1;
-			i = scan_word_unicode(u, i, n, &w, &letters, &nsletters);
-			if (!w.symbol && w.core >= 2 && w.core <= 4) {
-				/* stop words are ASCII: strip ASCII punctuation */
-				size_t a = w.off, e = i;
-				while (a < e && u[a] < 0x80 && (ascii_class[u[a]] & C_PUNCT))
-					a++;
-				while (e > a && u[e - 1] < 0x80 && (ascii_class[u[e - 1]] & C_PUNCT))
-					e--;
-				w.stop = (unsigned char)is_stop_word(s + a, e - a);
-			}
-		}
-		w.len = (uint32_t)(i - w.off);
-		nchars += w.nchars;
-		w.hash = word_hash(s + w.off, w.len, s + n);
-		if (w.nchars > max_word)
-			max_word = w.nchars;
-		nw++;
-		nonsym += !w.symbol;
-		core_sum += w.core;
-		alpha_words += w.alpha;
-		stop_words += w.stop;
-		h = h * NG_MUL + w.hash;
-		c += w.nchars;
-		pre[nw] = h;
-		cpre[nw] = c;
-	}
-	ctx->nw = nw;
-	ctx->nonsym = nonsym;
-	ctx->core_sum = core_sum;
-	ctx->alpha_words = alpha_words;
-	ctx->stop_words = stop_words;
-	ctx->nchars = nchars;
-	ctx->max_word = max_word;
-	/* the script ratio needs all letters only when some are from no-space scripts: count the
-	 * ASCII ones then (the loop above counted only non-ASCII letters) */
-	if (nsletters)
-		letters += count_ascii_letters(s, n);
-	ctx->has_high = high;
-	ctx->has_crff = crff;
-	ctx->nospace = letters && (double)nsletters / (double)letters > cfg->v[CP_NOSPACE_MIN_LETTERS];
-	ctx->atext = s;
-	ctx->alen = n;
-	ctx->analyzed = 1;
-}
 
 /* ---- a small hash table of 64-bit keys ------------------------------------------------- */
 
@@ -521,12 +84,12 @@ static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, 
 	struct dups d = { 0, 0, 0 };
 	size_t a = 0, e = n;
 	if (strip) {
-		while (a < e && is_ws_byte((unsigned char)s[a]))
+		while (a < e && clean_is_ws_byte((unsigned char)s[a]))
 			a++;
-		while (e > a && is_ws_byte((unsigned char)s[e - 1]))
+		while (e > a && clean_is_ws_byte((unsigned char)s[e - 1]))
 			e--;
 	}
-	size_t pieces = 1 + count_byte(s + a, e - a, '\n');
+	size_t pieces = 1 + clean_count_byte(s + a, e - a, '\n');
 	tab_reset(ctx, pieces);
 	size_t start = a, i = a;
 	for (;;) {
@@ -552,7 +115,7 @@ static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, 
 		d.n++;
 		if (!fresh) {
 			d.dup++;
-			d.dup_chars += count_chars(s + start, run_start - start);
+			d.dup_chars += clean_count_chars(s + start, run_start - start);
 		}
 		if (run_start >= e)
 			break;
@@ -575,7 +138,7 @@ static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, 
 static int filter_length(const struct clean_filter_config *cfg, const char *s, size_t n,
 			 struct clean_verdict *v)
 {
-	size_t c = count_chars(s, n);
+	size_t c = clean_count_chars(s, n);
 	if ((double)c < cfg->v[CP_MIN_CHARS])
 		REJECT(CP_MIN_CHARS, (double)c);
 	if ((double)c > cfg->v[CP_MAX_CHARS])
@@ -589,7 +152,7 @@ static uint64_t mul_pow(size_t n)
 {
 	uint64_t r = 1;
 	while (n--)
-		r *= NG_MUL;
+		r *= CLEAN_NG_MUL;
 	return r;
 }
 
@@ -609,7 +172,7 @@ static size_t ngram_chars(const struct clean_filter_ctx *ctx, size_t i, size_t n
 static int filter_gopher_rep(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 			     const char *s, size_t n, struct clean_verdict *v)
 {
-	analyze(ctx, cfg, s, n);
+	clean_text_analyze(ctx, cfg->v[CP_NOSPACE_MIN_LETTERS], s, n);
 	double total = (double)(ctx->nchars ? ctx->nchars : 1);
 	struct dups d = find_dup_pieces(ctx, s, n, 2, 1);
 	if (d.n && (double)d.dup / (double)d.n > cfg->v[CP_R_DUP_PARA_FRAC])
@@ -774,7 +337,7 @@ static int filter_gopher_quality(const struct clean_filter_config *cfg,
 				 struct clean_filter_ctx *ctx, const char *s, size_t n,
 				 struct clean_verdict *v)
 {
-	analyze(ctx, cfg, s, n);
+	clean_text_analyze(ctx, cfg->v[CP_NOSPACE_MIN_LETTERS], s, n);
 	size_t nw = ctx->nw, nonsym = ctx->nonsym, core = ctx->core_sum, alpha = ctx->alpha_words,
 	       stop = ctx->stop_words;
 	if (!ctx->nospace) {
@@ -788,7 +351,7 @@ static int filter_gopher_quality(const struct clean_filter_config *cfg,
 		if (mean > cfg->v[CP_G_MAX_MEAN_WORD_LEN])
 			REJECT(CP_G_MAX_MEAN_WORD_LEN, mean);
 		if (nw) {
-			double r = (double)count_byte(s, n, '#') / (double)nw;
+			double r = (double)clean_count_byte(s, n, '#') / (double)nw;
 			if (r > cfg->v[CP_G_MAX_HASH_RATIO])
 				REJECT(CP_G_MAX_HASH_RATIO, r);
 			r = (double)(count_dots(s, n) +
@@ -804,9 +367,9 @@ static int filter_gopher_quality(const struct clean_filter_config *cfg,
 	for (size_t i = 0; i < n;) {
 		size_t e = line_end(s, i, n, only_nl);
 		size_t a = i, z = e;
-		while (a < z && is_ws_byte((unsigned char)s[a]))
+		while (a < z && clean_is_ws_byte((unsigned char)s[a]))
 			a++;
-		while (z > a && is_ws_byte((unsigned char)s[z - 1]))
+		while (z > a && clean_is_ws_byte((unsigned char)s[z - 1]))
 			z--;
 		lines++;
 		if ((z > a && s[a] == '-') || (z - a >= 3 && !memcmp(s + a, "\xE2\x80\xA2", 3)))
@@ -885,7 +448,7 @@ static size_t count_words(const char *s, size_t n, size_t limit)
 	size_t w = 0;
 	int in = 0;
 	for (size_t i = 0; i < n && w < limit; i++) {
-		int sp = is_ws_byte((unsigned char)s[i]);
+		int sp = clean_is_ws_byte((unsigned char)s[i]);
 		w += !sp && !in;
 		in = !sp;
 	}
@@ -903,12 +466,12 @@ static size_t count_sentences(const char *s, size_t n, size_t limit)
 			size_t j = i;
 			while (j + 1 < n && (s[j + 1] == '.' || s[j + 1] == '!' || s[j + 1] == '?'))
 				j++;
-			if (content && (j + 1 >= n || is_ws_byte((unsigned char)s[j + 1]))) {
+			if (content && (j + 1 >= n || clean_is_ws_byte((unsigned char)s[j + 1]))) {
 				c++;
 				content = 0;
 			}
 			i = j;
-		} else if (!is_ws_byte((unsigned char)ch)) {
+		} else if (!clean_is_ws_byte((unsigned char)ch)) {
 			content = 1;
 		}
 	}
@@ -988,7 +551,7 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 {
 	const char *s = *text;
 	size_t n = *len;
-	analyze(ctx, cfg, s, n); /* for the script exemption */
+	clean_text_analyze(ctx, cfg->v[CP_NOSPACE_MIN_LETTERS], s, n); /* for the script exemption */
 	int nospace = ctx->nospace;
 	/* The phrase rules look at every line; first ask whether the document holds any phrase at
 	 * all (case-folded copy + memmem), which it almost never does. */
@@ -1021,9 +584,9 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 		size_t e = line_end(s, i, n, only_nl);
 		size_t a = i, z = e;
 		i = e + (e < n && s[e] == '\r' && e + 1 < n && s[e + 1] == '\n' ? 2 : 1);
-		while (a < z && is_ws_byte((unsigned char)s[a]))
+		while (a < z && clean_is_ws_byte((unsigned char)s[a]))
 			a++;
-		while (z > a && is_ws_byte((unsigned char)s[z - 1]))
+		while (z > a && clean_is_ws_byte((unsigned char)s[z - 1]))
 			z--;
 		size_t ll = z - a, words;
 		int exact;
@@ -1033,16 +596,16 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 			size_t longest = 0;
 			words = 0;
 			for (size_t k = 0; k < ll;) {
-				while (k < ll && is_ws_byte((unsigned char)l[k]))
+				while (k < ll && clean_is_ws_byte((unsigned char)l[k]))
 					k++;
 				if (k >= ll)
 					break;
 				size_t ws = k;
-				while (k < ll && !is_ws_byte((unsigned char)l[k]))
+				while (k < ll && !clean_is_ws_byte((unsigned char)l[k]))
 					k++;
 				words++;
 				if (k - ws > longest) {
-					size_t wc = count_chars(l + ws, k - ws);
+					size_t wc = clean_count_chars(l + ws, k - ws);
 					if (wc > longest)
 						longest = wc;
 				}
@@ -1137,7 +700,7 @@ static int filter_c4(const struct clean_filter_config *cfg, struct clean_filter_
 			ctx->atext = out->data;
 			ctx->alen = out->len;
 			ctx->nw = out_words;
-			ctx->nchars = count_chars(out->data, out->len);
+			ctx->nchars = clean_count_chars(out->data, out->len);
 			ctx->analyzed = 2;
 		}
 	}
@@ -1170,21 +733,21 @@ static int filter_fineweb(const struct clean_filter_config *cfg, struct clean_fi
 {
 	/* needs only the word count, characters and script: C4 may have left them (analyzed 2) */
 	if (!(ctx->analyzed && ctx->atext == s && ctx->alen == n))
-		analyze(ctx, cfg, s, n);
+		clean_text_analyze(ctx, cfg->v[CP_NOSPACE_MIN_LETTERS], s, n);
 	/* lines: split("\n") minus those that are blank after strip() */
-	size_t lines = 0, punct = 0, shortl = 0, newlines = 0, pieces = 1 + count_byte(s, n, '\n');
+	size_t lines = 0, punct = 0, shortl = 0, newlines = 0, pieces = 1 + clean_count_byte(s, n, '\n');
 	tab_reset(ctx, pieces);
 	size_t dup_chars = 0;
 	for (size_t i = 0; i <= n;) {
 		const char *nl = memchr(s + i, '\n', n - i);
 		size_t e = nl ? (size_t)(nl - s) : n;
 		size_t a = i;
-		while (a < e && is_ws_byte((unsigned char)s[a]))
+		while (a < e && clean_is_ws_byte((unsigned char)s[a]))
 			a++;
 		if (a < e) {
 			lines++;
 			punct += ends_terminal(s + i, e - i);
-			size_t c = count_chars(s + i, e - i);
+			size_t c = clean_count_chars(s + i, e - i);
 			shortl += (double)c <= cfg->v[CP_F_SHORT_LINE_LEN];
 			int fresh;
 			tab_get(ctx, XXH3_64bits(s + i, e - i), 0, &fresh);
