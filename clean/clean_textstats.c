@@ -302,12 +302,109 @@ static size_t count_ascii_letters(const char *s, size_t n)
 	return c;
 }
 
+/* Running totals of an analysis. */
+struct acc {
+	size_t nw, nonsym, core_sum, alpha_words, stop_words, max_word;
+	uint64_t h;
+	uint32_t c;
+	uint64_t *pre;
+	uint32_t *cpre;
+};
+
+static inline __attribute__((always_inline)) void add_word(struct acc *a, const struct word *w,
+							  const char *s, const char *end)
+{
+	uint64_t hash = word_hash(s + w->off, w->len, end);
+	if (w->nchars > a->max_word)
+		a->max_word = w->nchars;
+	a->nw++;
+	a->nonsym += !w->symbol;
+	a->core_sum += w->core;
+	a->alpha_words += w->alpha;
+	a->stop_words += w->stop;
+	a->h = a->h * CLEAN_NG_MUL + hash;
+	a->c += w->nchars;
+	a->pre[a->nw] = a->h;
+	a->cpre[a->nw] = a->c;
+}
+
+int clean_textstats_simd = 1;
+
+#ifdef __SSE2__
+/*
+ * Bit masks over 64 bytes: white space, punctuation, letters and bytes >= 0x80, matching
+ * clean_ascii_class (signed compares leave bytes >= 0x80 out of every class but `high`).
+ */
+static inline void block_masks(const unsigned char *p, uint64_t *ws, uint64_t *punct,
+			       uint64_t *alpha, uint64_t *high)
+{
+	*ws = *punct = *alpha = *high = 0;
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i sp = _mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+			_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(8)),
+						   _mm_cmplt_epi8(x, _mm_set1_epi8(14))),
+				     _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1B)),
+						   _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)))));
+		__m128i y = _mm_or_si128(x, _mm_set1_epi8(0x20));
+		__m128i al = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8(0x60)),
+					   _mm_cmplt_epi8(y, _mm_set1_epi8(0x7B)));
+		__m128i dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2F)),
+					   _mm_cmplt_epi8(x, _mm_set1_epi8(0x3A)));
+		__m128i pr = _mm_andnot_si128(_mm_or_si128(al, dg),
+					      _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x20)),
+							    _mm_cmplt_epi8(x, _mm_set1_epi8(0x7F))));
+		int sh = 16 * k;
+		*ws |= (uint64_t)(unsigned)_mm_movemask_epi8(sp) << sh;
+		*punct |= (uint64_t)(unsigned)_mm_movemask_epi8(pr) << sh;
+		*alpha |= (uint64_t)(unsigned)_mm_movemask_epi8(al) << sh;
+		*high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << sh;
+	}
+}
+
+/*
+ * The words lying wholly inside the ASCII block s[i, i + 64): returns the bytes consumed (up
+ * to the start of a word that runs past the block, or 64).
+ */
+static size_t analyze_block(struct acc *a, const char *s, size_t i, const char *end,
+			    uint64_t ws, uint64_t punct, uint64_t alpha)
+{
+	unsigned p = 0;
+	while (p < 64) {
+		uint64_t m = ~ws >> p;
+		if (!m)
+			return 64;
+		p += (unsigned)__builtin_ctzll(m);
+		uint64_t e = ws >> p;
+		if (!e)
+			return p; /* this word continues past the block */
+		unsigned len = (unsigned)__builtin_ctzll(e);
+		uint64_t wm = ((1ull << len) - 1) << p;
+		uint64_t core_m = wm & ~punct;
+		struct word w = { .off = (uint32_t)(i + p), .len = len, .nchars = len };
+		w.alpha = (alpha & wm) != 0;
+		w.symbol = core_m == 0;
+		if (!w.symbol) {
+			unsigned lead = (unsigned)__builtin_ctzll(core_m);
+			unsigned last = 63u - (unsigned)__builtin_clzll(core_m);
+			w.core = last - lead + 1;
+			if (w.core >= 2 && w.core <= 4)
+				w.stop = (unsigned char)is_stop_word(s + i + lead, w.core);
+		}
+		add_word(a, &w, s, end);
+		p += len;
+	}
+	return 64;
+}
+#endif
+
 void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const char *s, size_t n)
 {
 	if (ctx->analyzed == 1 && ctx->atext == s && ctx->alen == n)
 		return;
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, nchars = 0, letters = 0, nsletters = 0, max_word = 0;
+	size_t i = 0, nchars = 0, letters = 0, nsletters = 0;
 	/* at most one word per two bytes, plus one */
 	size_t cap = n / 2 + 2;
 	if (cap > ctx->aw) {
@@ -317,20 +414,35 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const 
 		ctx->pre = xmalloc((cap + 1) * sizeof(*ctx->pre));
 		ctx->cpre = xmalloc((cap + 1) * sizeof(*ctx->cpre));
 	}
-	size_t nonsym = 0, core_sum = 0, alpha_words = 0, stop_words = 0;
-	uint64_t *pre = ctx->pre, h = 0;
-	uint32_t *cpre = ctx->cpre, c = 0;
-	size_t nw = 0;
-	int high = 0, crff = 0;
-	pre[0] = 0;
-	cpre[0] = 0;
+	struct acc a = { .pre = ctx->pre, .cpre = ctx->cpre };
+	int high = 0;
+	size_t scalar_until = 0; /* a block here held non-ASCII bytes: no block mode before this */
+	a.pre[0] = 0;
+	a.cpre[0] = 0;
 	while (i < n) {
+#ifdef __SSE2__
+		/* ASCII blocks of 64 bytes: words found with bit masks */
+		if (clean_textstats_simd && i >= scalar_until && n - i >= 64) {
+			uint64_t ws, punct, alpha, hi;
+			block_masks(u + i, &ws, &punct, &alpha, &hi);
+			if (!hi) {
+				size_t used = analyze_block(&a, s, i, s + n, ws, punct, alpha);
+				if (used) {
+					nchars += used; /* ASCII: one character per byte */
+					i += used;
+					continue;
+				}
+			} else {
+				high = 1;
+				scalar_until = i + 64;
+			}
+		}
+#endif
 		/* skip white space */
 		while (i < n) {
 			if (u[i] < 0x80) {
 				if (!(clean_ascii_class[u[i]] & C_SPACE))
 					break;
-				crff |= u[i] == '\r' || u[i] == '\f';
 				i++;
 				nchars++;
 				continue;
@@ -348,7 +460,7 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const 
 		if (i >= n)
 			break;
 		struct word w = { .off = (uint32_t)i };
-		/* fast path: an ASCII word, classified with one table lookup per byte */
+		/* an ASCII word, classified with one table lookup per byte */
 		unsigned orf = 0;
 		size_t j = i, core_end = i;
 		while (j < n) {
@@ -364,12 +476,12 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const 
 			w.alpha = (orf & C_ALPHA) != 0;
 			w.symbol = core_end == i; /* no byte that is not punctuation */
 			if (!w.symbol) {
-				size_t a = i, e = core_end;
-				while (clean_ascii_class[u[a]] & C_PUNCT)
-					a++;
-				w.core = (uint32_t)(e - a);
+				size_t b = i, e = core_end;
+				while (clean_ascii_class[u[b]] & C_PUNCT)
+					b++;
+				w.core = (uint32_t)(e - b);
 				if (w.core >= 2 && w.core <= 4)
-					w.stop = (unsigned char)is_stop_word(s + a, e - a);
+					w.stop = (unsigned char)is_stop_word(s + b, e - b);
 			}
 			i = j;
 		} else {
@@ -377,45 +489,33 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const 
 			i = scan_word_unicode(u, i, n, &w, &letters, &nsletters);
 			if (!w.symbol && w.core >= 2 && w.core <= 4) {
 				/* stop words are ASCII: strip ASCII punctuation */
-				size_t a = w.off, e = i;
-				while (a < e && u[a] < 0x80 && (clean_ascii_class[u[a]] & C_PUNCT))
-					a++;
-				while (e > a && u[e - 1] < 0x80 && (clean_ascii_class[u[e - 1]] & C_PUNCT))
+				size_t b = w.off, e = i;
+				while (b < e && u[b] < 0x80 && (clean_ascii_class[u[b]] & C_PUNCT))
+					b++;
+				while (e > b && u[e - 1] < 0x80 && (clean_ascii_class[u[e - 1]] & C_PUNCT))
 					e--;
-				w.stop = (unsigned char)is_stop_word(s + a, e - a);
+				w.stop = (unsigned char)is_stop_word(s + b, e - b);
 			}
 		}
 		w.len = (uint32_t)(i - w.off);
 		nchars += w.nchars;
-		w.hash = word_hash(s + w.off, w.len, s + n);
-		if (w.nchars > max_word)
-			max_word = w.nchars;
-		nw++;
-		nonsym += !w.symbol;
-		core_sum += w.core;
-		alpha_words += w.alpha;
-		stop_words += w.stop;
-		h = h * CLEAN_NG_MUL + w.hash;
-		c += w.nchars;
-		pre[nw] = h;
-		cpre[nw] = c;
+		add_word(&a, &w, s, s + n);
 	}
-	ctx->nw = nw;
-	ctx->nonsym = nonsym;
-	ctx->core_sum = core_sum;
-	ctx->alpha_words = alpha_words;
-	ctx->stop_words = stop_words;
+	ctx->nw = a.nw;
+	ctx->nonsym = a.nonsym;
+	ctx->core_sum = a.core_sum;
+	ctx->alpha_words = a.alpha_words;
+	ctx->stop_words = a.stop_words;
 	ctx->nchars = nchars;
-	ctx->max_word = max_word;
+	ctx->max_word = a.max_word;
 	/* the script ratio needs all letters only when some are from no-space scripts: count the
 	 * ASCII ones then (the loop above counted only non-ASCII letters) */
 	if (nsletters)
 		letters += count_ascii_letters(s, n);
 	ctx->has_high = high;
-	ctx->has_crff = crff;
+	ctx->has_crff = memchr(s, '\r', n) || memchr(s, '\f', n);
 	ctx->nospace = letters && (double)nsletters / (double)letters > min_letters;
 	ctx->atext = s;
 	ctx->alen = n;
 	ctx->analyzed = 1;
 }
-

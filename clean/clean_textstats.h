@@ -58,6 +58,8 @@ static inline int clean_is_ws_byte(unsigned char c)
 /* Analyses (s, n) into ctx unless ctx already holds this text's full analysis; min_letters is
  * the no-space-script threshold (nospace.min_letters). */
 void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const char *s, size_t n);
+/* 0 makes clean_text_analyze use only its byte-at-a-time path (for tests comparing the two). */
+extern int clean_textstats_simd;
 size_t clean_count_chars(const char *s, size_t n);      /* code points of valid UTF-8 */
 size_t clean_count_byte(const char *s, size_t n, char c);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "clean/clean_filter.h"
+#include "clean/clean_textstats.h"
 
 static uint64_t rng = 88172645463325252ull;
 static uint32_t rnd(uint32_t n)
@@ -334,8 +335,43 @@ TEST(phrase_scan_ignores_case)
 	clean_filter_ctx_free(ctx);
 }
 
+/* The 64-byte block path of the analysis gives what the byte-at-a-time path gives. */
+TEST(block_analysis_equals_scalar)
+{
+	struct clean_filter_ctx *a = clean_filter_ctx_new(), *b = clean_filter_ctx_new();
+	struct buf doc = BUF_INIT;
+	int bad = 0;
+	for (int iter = 0; iter < 3000; iter++) {
+		random_doc(&doc, iter % 3);
+		if (iter % 5 == 0) /* long words and runs of punctuation across block edges */
+			for (int k = 0; k < 3; k++)
+				buf_addstr(&doc, " ((supercalifragilisticexpialidocious-and-more-words-joined-by-dashes!!)) ...,; -- \"the\"");
+		clean_textstats_simd = 1;
+		clean_text_analyze(a, 0.5, doc.data, doc.len);
+		clean_textstats_simd = 0;
+		clean_text_analyze(b, 0.5, doc.data, doc.len);
+		clean_textstats_simd = 1;
+		int same = a->nw == b->nw && a->nonsym == b->nonsym && a->core_sum == b->core_sum &&
+			   a->alpha_words == b->alpha_words && a->stop_words == b->stop_words &&
+			   a->nchars == b->nchars && a->max_word == b->max_word &&
+			   a->nospace == b->nospace && a->has_high == b->has_high &&
+			   !memcmp(a->pre, b->pre, (a->nw + 1) * sizeof(*a->pre)) &&
+			   !memcmp(a->cpre, b->cpre, (a->nw + 1) * sizeof(*a->cpre));
+		if (!same && bad++ < 3)
+			fprintf(stderr, "doc %d: block and scalar analyses differ (nw %zu/%zu, stop %zu/%zu)\n",
+				iter, a->nw, b->nw, a->stop_words, b->stop_words);
+		/* force a fresh analysis next time even if the buffer address repeats */
+		a->analyzed = b->analyzed = 0;
+	}
+	CHECK(bad == 0);
+	buf_release(&doc);
+	clean_filter_ctx_free(a);
+	clean_filter_ctx_free(b);
+}
+
 int main(void)
 {
+	RUN(block_analysis_equals_scalar);
 	RUN(ngram_rules_match_naive_reference);
 	RUN(c4_then_fineweb_equals_separate_runs);
 	RUN(phrase_scan_ignores_case);
