@@ -138,6 +138,9 @@ static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, 
 static int filter_length(const struct clean_filter_config *cfg, const char *s, size_t n,
 			 struct clean_verdict *v)
 {
+	/* a character is 1-4 bytes: without an upper limit, n >= 4 * min passes uncounted */
+	if ((cfg->off[CP_MAX_CHARS]) && (cfg->off[CP_MIN_CHARS] || (double)n >= 4 * cfg->v[CP_MIN_CHARS]))
+		return 1;
 	size_t c = clean_count_chars(s, n);
 	if ((double)c < cfg->v[CP_MIN_CHARS])
 		REJECT(CP_MIN_CHARS, (double)c);
@@ -293,13 +296,18 @@ static size_t count_dots(const char *s, size_t n)
 	return c;
 }
 
-static size_t count_substr(const char *s, size_t n, const char *pat, size_t pl)
+/* U+2026 (E2 80 A6): find each 0xE2, which is rare in most text, and look at the next two. */
+static size_t count_ellipsis_chars(const char *s, size_t n)
 {
 	size_t c = 0;
 	const char *p = s, *e = s + n;
-	while ((p = memmem(p, (size_t)(e - p), pat, pl))) {
-		c++;
-		p += pl;
+	while ((p = memchr(p, 0xE2, (size_t)(e - p)))) {
+		if (e - p >= 3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0xA6) {
+			c++;
+			p += 3;
+		} else {
+			p++;
+		}
 	}
 	return c;
 }
@@ -355,7 +363,7 @@ static int filter_gopher_quality(const struct clean_filter_config *cfg,
 			if (r > cfg->v[CP_G_MAX_HASH_RATIO])
 				REJECT(CP_G_MAX_HASH_RATIO, r);
 			r = (double)(count_dots(s, n) +
-				     (ctx->has_high ? count_substr(s, n, "\xE2\x80\xA6", 3) : 0)) /
+				     (ctx->has_high ? count_ellipsis_chars(s, n) : 0)) /
 			    (double)nw;
 			if (r > cfg->v[CP_G_MAX_ELLIPSIS_RATIO])
 				REJECT(CP_G_MAX_ELLIPSIS_RATIO, r);
