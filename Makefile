@@ -13,7 +13,7 @@ DEBS := build-essential pkg-config git ca-certificates \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
 	hyperfine
 # pkg-config names of the libraries linked into grist.
-PKGS := simdjson libxxhash libutf8proc
+PKGS := simdjson jansson libxxhash libutf8proc
 
 SRC_DIRS := lib ingest clean dedup tokenize shard
 BUILD ?= release

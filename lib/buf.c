@@ -52,7 +52,8 @@ void buf_setlen(struct buf *b, size_t len)
 	if (len > (b->cap ? b->cap - 1 : 0))
 		BUG("buf_setlen beyond allocation");
 	b->len = len;
-	b->data[len] = '\0';
+	if (b->cap) /* else data is the shared empty string, already terminated */
+		b->data[len] = '\0';
 }
 
 void buf_add(struct buf *b, const void *p, size_t n)

@@ -1,0 +1,367 @@
+/* Hand-written parts of lib/json.h: member iteration over validated lines, string escaping,
+ * UTF-8 checks. Validation itself is simdjson's (json_validate.cpp). */
+#include "json.h"
+
+#include <string.h>
+
+static size_t skip_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* s[i] is the opening quote; returns the index just past the closing quote. */
+static size_t skip_string(const char *s, size_t len, size_t i)
+{
+	i++;
+	for (;;) {
+		const char *q = memchr(s + i, '"', len - i);
+		if (!q)
+			return len;
+		size_t j = (size_t)(q - s);
+		size_t bs = 0;
+		while (j - bs > i && s[j - bs - 1] == '\\')
+			bs++;
+		if (!(bs & 1))
+			return j + 1;
+		i = j + 1;
+	}
+}
+
+static size_t skip_value(const char *s, size_t len, size_t i)
+{
+	if (s[i] == '"')
+		return skip_string(s, len, i);
+	if (s[i] == '{' || s[i] == '[') {
+		int depth = 0;
+		while (i < len) {
+			char c = s[i];
+			if (c == '"') {
+				i = skip_string(s, len, i);
+				continue;
+			}
+			if (c == '{' || c == '[')
+				depth++;
+			else if (c == '}' || c == ']') {
+				if (--depth == 0)
+					return i + 1;
+			}
+			i++;
+		}
+		return len;
+	}
+	while (i < len && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' &&
+	       s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+		i++;
+	return i;
+}
+
+static enum jval_type type_of(char c)
+{
+	switch (c) {
+	case '"': return JV_STRING;
+	case '{': return JV_OBJECT;
+	case '[': return JV_ARRAY;
+	case 't': return JV_TRUE;
+	case 'f': return JV_FALSE;
+	case 'n': return JV_NULL;
+	default: return JV_NUMBER;
+	}
+}
+
+int json_object_next(const char *s, size_t len, size_t *pos, struct json_member *m)
+{
+	size_t i = *pos;
+	if (i == 0) {
+		i = skip_ws(s, len, 0);
+		if (i >= len || s[i] != '{')
+			return 0;
+		i++;
+	}
+	i = skip_ws(s, len, i);
+	if (i < len && s[i] == ',')
+		i = skip_ws(s, len, i + 1);
+	if (i >= len || s[i] != '"')
+		return 0;
+	size_t kend = skip_string(s, len, i);
+	m->key = s + i + 1;
+	m->key_len = kend - i - 2;
+	i = skip_ws(s, len, kend);
+	i = skip_ws(s, len, i + 1); /* the colon */
+	size_t vend = skip_value(s, len, i);
+	m->val = s + i;
+	m->val_len = vend - i;
+	m->type = type_of(s[i]);
+	*pos = vend;
+	return 1;
+}
+
+int json_key_equals(const struct json_member *m, const char *name)
+{
+	size_t n = strlen(name);
+	if (!memchr(m->key, '\\', m->key_len))
+		return m->key_len == n && !memcmp(m->key, name, n);
+	struct buf k = BUF_INIT;
+	json_string_decode(&k, m->key, m->key_len);
+	int eq = k.len == n && !memcmp(k.data, name, n);
+	buf_release(&k);
+	return eq;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static unsigned read_hex4(const char *p)
+{
+	unsigned v = 0;
+	for (int k = 0; k < 4; k++) {
+		int h = hexval(p[k]);
+		v = (v << 4) | (unsigned)(h < 0 ? 0 : h);
+	}
+	return v;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Decode one escape at raw[i] == '\\'; writes to o, returns bytes written, advances *i. */
+static size_t decode_escape(const char *raw, size_t n, size_t *i, char *o)
+{
+	size_t k = *i;
+	if (k + 1 >= n) {
+		*i = n;
+		return 0;
+	}
+	char c = raw[k + 1];
+	*i = k + 2;
+	switch (c) {
+	case 'n': o[0] = '\n'; return 1;
+	case 't': o[0] = '\t'; return 1;
+	case 'r': o[0] = '\r'; return 1;
+	case 'b': o[0] = '\b'; return 1;
+	case 'f': o[0] = '\f'; return 1;
+	case 'u': break;
+	default: o[0] = c; return 1; /* \" \\ \/ */
+	}
+	if (k + 6 > n) {
+		*i = n;
+		return 0;
+	}
+	unsigned cp = read_hex4(raw + k + 2);
+	*i = k + 6;
+	if (cp >= 0xD800 && cp <= 0xDBFF) {
+		if (k + 12 <= n && raw[k + 6] == '\\' && raw[k + 7] == 'u') {
+			unsigned lo = read_hex4(raw + k + 8);
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				*i = k + 12;
+				return put_utf8(o, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
+			}
+		}
+		cp = 0xFFFD;
+	} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+		cp = 0xFFFD;
+	}
+	return put_utf8(o, cp);
+}
+
+void json_string_decode(struct buf *out, const char *raw, size_t n)
+{
+	buf_grow(out, n);
+	size_t i = 0;
+	while (i < n) {
+		const char *bs = memchr(raw + i, '\\', n - i);
+		size_t run = bs ? (size_t)(bs - raw) - i : n - i;
+		memcpy(out->data + out->len, raw + i, run);
+		out->len += run;
+		i += run;
+		if (!bs)
+			break;
+		out->len += decode_escape(raw, n, &i, out->data + out->len);
+	}
+	out->data[out->len] = '\0';
+}
+
+size_t json_string_decoded_len(const char *raw, size_t n)
+{
+	size_t i = 0, total = 0;
+	char tmp[4];
+	while (i < n) {
+		const char *bs = memchr(raw + i, '\\', n - i);
+		size_t run = bs ? (size_t)(bs - raw) - i : n - i;
+		total += run;
+		i += run;
+		if (!bs)
+			break;
+		total += decode_escape(raw, n, &i, tmp);
+	}
+	return total;
+}
+
+/* Bytes that need escaping in a JSON string. */
+static const unsigned char needs_escape[256] = {
+	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+void json_string_encode(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_grow(out, n + 2);
+	out->data[out->len++] = '"';
+	size_t i = 0;
+	while (i < n) {
+		size_t start = i;
+		while (i < n && !needs_escape[(unsigned char)s[i]])
+			i++;
+		buf_add(out, s + start, i - start);
+		if (i == n)
+			break;
+		unsigned char c = (unsigned char)s[i++];
+		char e[6] = { '\\', 0, 0, 0, 0, 0 };
+		size_t el = 2;
+		switch (c) {
+		case '"': e[1] = '"'; break;
+		case '\\': e[1] = '\\'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\t': e[1] = 't'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		default:
+			e[1] = 'u'; e[2] = '0'; e[3] = '0';
+			e[4] = hex[c >> 4]; e[5] = hex[c & 15];
+			el = 6;
+		}
+		buf_add(out, e, el);
+	}
+	buf_addch(out, '"');
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid. RFC 3629 table. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && s[1] < 0xA0)
+			return 0; /* overlong */
+		if (c == 0xED && s[1] > 0x9F)
+			return 0; /* surrogate */
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xF0 && s[1] < 0x90)
+			return 0;
+		if (c == 0xF4 && s[1] > 0x8F)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+size_t utf8_valid_prefix(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		/* ASCII fast path, 8 bytes at a time. */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, u + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = utf8_seq(u + i, n - i);
+		if (!k)
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+/* Length of the maximal invalid subpart at u (Unicode's "substitution of maximal subparts",
+ * as WHATWG and Python decode): a truncated but otherwise valid prefix counts as one error. */
+static size_t invalid_subpart(const unsigned char *u, size_t n)
+{
+	unsigned c = u[0], lo = 0x80, hi = 0xBF;
+	size_t need;
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		need = 3;
+		if (c == 0xE0) lo = 0xA0;
+		if (c == 0xED) hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 4;
+		if (c == 0xF0) lo = 0x90;
+		if (c == 0xF4) hi = 0x8F;
+	} else
+		return 1;
+	size_t k = 1;
+	if (k < n && u[k] >= lo && u[k] <= hi) {
+		k++;
+		while (k < need && k < n && (u[k] & 0xC0) == 0x80)
+			k++;
+	}
+	return k;
+}
+
+size_t utf8_repair(struct buf *out, const char *s, size_t n)
+{
+	size_t fixed = 0;
+	while (n) {
+		size_t ok = utf8_valid_prefix(s, n);
+		buf_add(out, s, ok);
+		if (ok == n)
+			break;
+		size_t bad = invalid_subpart((const unsigned char *)s + ok, n - ok);
+		buf_add(out, "\xEF\xBF\xBD", 3);
+		fixed++;
+		s += ok + bad;
+		n -= ok + bad;
+	}
+	return fixed;
+}

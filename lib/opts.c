@@ -1,0 +1,133 @@
+#include "opts.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "die.h"
+#include "output.h"
+
+void common_opts_init(struct common_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->jobs = 1;
+	o->text_field = "text";
+	o->id_field = "id";
+	o->on_missing = ON_MISSING_SKIP;
+	o->on_invalid = ON_INVALID_SKIP;
+	o->max_doc_bytes = 256ull << 20;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	unsigned shift = 0;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	default: return -1;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end)
+		return -1;
+	if (shift && v > (~0ull >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+long parse_int_opt(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		die(GRIST_EXIT_USAGE, "%s expects an integer from %ld to %ld, got '%s'", opt, lo, hi, s);
+	return v;
+}
+
+int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE *))
+{
+	switch (c) {
+	case 'o': o->output = arg; return 1;
+	case 'q': o->quiet = 1; return 1;
+	case 'j': o->jobs = (int)parse_int_opt("-j", arg, 1, 256); return 1;
+	case OPT_STATS: o->stats_path = arg; return 1;
+	case OPT_REJECTS: o->rejects_path = arg; return 1;
+	case OPT_PROGRESS: o->progress = 1; return 1;
+	case OPT_TEXT_FIELD: o->text_field = arg; return 1;
+	case OPT_ID_FIELD: o->id_field = arg; return 1;
+	case OPT_ON_MISSING:
+		if (!strcmp(arg, "skip")) o->on_missing = ON_MISSING_SKIP;
+		else if (!strcmp(arg, "empty")) o->on_missing = ON_MISSING_EMPTY;
+		else if (!strcmp(arg, "error")) o->on_missing = ON_MISSING_ERROR;
+		else die(GRIST_EXIT_USAGE, "--on-missing expects skip, empty or error, got '%s'", arg);
+		return 1;
+	case OPT_ON_INVALID:
+		if (!strcmp(arg, "skip")) o->on_invalid = ON_INVALID_SKIP;
+		else if (!strcmp(arg, "error")) o->on_invalid = ON_INVALID_ERROR;
+		else die(GRIST_EXIT_USAGE, "--on-invalid expects skip or error, got '%s'", arg);
+		return 1;
+	case OPT_MAX_DOC_BYTES:
+		if (parse_size(arg, &o->max_doc_bytes) < 0 || !o->max_doc_bytes)
+			die(GRIST_EXIT_USAGE, "--max-doc-bytes expects a size such as 256M, got '%s'", arg);
+		return 1;
+	case 'h':
+		usage(stdout);
+		output_finish_stdout();
+		exit(GRIST_EXIT_OK);
+	case OPT_VERSION:
+		printf("grist %s\n", GRIST_VERSION);
+		output_finish_stdout();
+		exit(GRIST_EXIT_OK);
+	case '?':
+	case ':':
+		/* getopt_long already named the option. */
+		fputc('\n', stderr);
+		usage(stderr);
+		exit(GRIST_EXIT_USAGE);
+	}
+	return 0;
+}
+
+void common_opts_finish(struct common_opts *o)
+{
+	if (!o->progress && isatty(2) && !o->quiet)
+		o->progress = 1;
+}
+
+void common_opts_help(FILE *f, int record_options)
+{
+	if (record_options)
+		fprintf(f,
+			"Record options:\n"
+			"  --text-field NAME     field holding the document text (default: text)\n"
+			"  --id-field NAME       field holding the record id (default: id)\n"
+			"  --on-missing POLICY   text missing, null or not a string: skip|empty|error\n"
+			"                        (default: skip; skips are counted and go to --rejects)\n"
+			"  --on-invalid POLICY   line that is not a valid JSON object: skip|error\n"
+			"                        (default: skip)\n"
+			"  --max-doc-bytes N     reject records whose decoded text is larger (default: 256M)\n");
+	fprintf(f,
+		"Common options:\n"
+		"  -o, --output FILE     write to FILE (atomically) instead of stdout (default: -)\n"
+		"  -j, --jobs N          worker threads; output is identical for every N (default: 1)\n"
+		"  --stats FILE          write counts as JSON to FILE (default: none)\n"
+		"  --rejects FILE        write every dropped record, with the reason, to FILE\n"
+		"                        (default: none; drops are still counted)\n"
+		"  --progress            draw a progress line on stderr (default: when stderr is a tty)\n"
+		"  -q, --quiet           no summary line on stderr\n"
+		"  -h, --help            this help\n"
+		"  --version             print the version\n");
+}

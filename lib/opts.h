@@ -1,0 +1,81 @@
+/*
+ * The options every stage shares, parsed the same way everywhere (STYLE.md practice 6):
+ *   -o FILE  -q  --stats FILE  --rejects FILE  --progress  -j N  -h/--help  --version
+ * and, for stages that read records:
+ *   --text-field NAME  --id-field NAME  --on-missing=skip|empty|error  --on-invalid=skip|error
+ *   --max-doc-bytes N
+ * A stage puts COMMON_LONG_OPTIONS (and RECORD_LONG_OPTIONS) in its getopt_long table and
+ * COMMON_SHORT_OPTIONS in its short-option string, and passes unknown codes to common_opt().
+ */
+#ifndef GRIST_OPTS_H
+#define GRIST_OPTS_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum on_missing { ON_MISSING_SKIP, ON_MISSING_EMPTY, ON_MISSING_ERROR };
+enum on_invalid { ON_INVALID_SKIP, ON_INVALID_ERROR };
+
+struct common_opts {
+	const char *output;       /* -o, NULL = stdout */
+	int quiet;                /* -q */
+	const char *stats_path;   /* --stats */
+	const char *rejects_path; /* --rejects */
+	int progress;             /* --progress, or stderr is a terminal */
+	int jobs;                 /* -j */
+	const char *text_field;   /* --text-field, default "text" */
+	const char *id_field;     /* --id-field, default "id" */
+	enum on_missing on_missing;
+	enum on_invalid on_invalid;
+	uint64_t max_doc_bytes;   /* --max-doc-bytes, default 256 MiB */
+};
+
+enum {
+	OPT_STATS = 1000,
+	OPT_REJECTS,
+	OPT_PROGRESS,
+	OPT_VERSION,
+	OPT_TEXT_FIELD,
+	OPT_ID_FIELD,
+	OPT_ON_MISSING,
+	OPT_ON_INVALID,
+	OPT_MAX_DOC_BYTES,
+	OPT_STAGE_BASE = 1100 /* stages number their own long-only options from here */
+};
+
+#define COMMON_SHORT_OPTIONS "o:qj:h"
+#define COMMON_LONG_OPTIONS                                               \
+	{ "output", required_argument, 0, 'o' },                          \
+	{ "quiet", no_argument, 0, 'q' },                                 \
+	{ "jobs", required_argument, 0, 'j' },                            \
+	{ "help", no_argument, 0, 'h' },                                  \
+	{ "stats", required_argument, 0, OPT_STATS },                     \
+	{ "rejects", required_argument, 0, OPT_REJECTS },                 \
+	{ "progress", no_argument, 0, OPT_PROGRESS },                     \
+	{ "version", no_argument, 0, OPT_VERSION }
+#define RECORD_LONG_OPTIONS                                               \
+	{ "text-field", required_argument, 0, OPT_TEXT_FIELD },           \
+	{ "id-field", required_argument, 0, OPT_ID_FIELD },               \
+	{ "on-missing", required_argument, 0, OPT_ON_MISSING },           \
+	{ "on-invalid", required_argument, 0, OPT_ON_INVALID },           \
+	{ "max-doc-bytes", required_argument, 0, OPT_MAX_DOC_BYTES }
+
+void common_opts_init(struct common_opts *o);
+/*
+ * Handle one getopt_long result. Returns 1 if it was a common option; 0 if the stage must
+ * handle it. '?' (unknown option) and bad values die with exit code 2 after `usage`.
+ * 'h' prints usage to stdout and exits 0; --version prints the version and exits 0.
+ */
+int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE *));
+/* After parsing: turns progress on when stderr is a terminal, checks -j. */
+void common_opts_finish(struct common_opts *o);
+/* Help text for the shared options, with defaults. */
+void common_opts_help(FILE *f, int record_options);
+
+/* Parse a size like 256M, 1G, 4096; -1 on error. */
+int parse_size(const char *s, uint64_t *out);
+/* Parse an integer in [lo, hi]; dies with a usage error naming opt otherwise. */
+long parse_int_opt(const char *opt, const char *s, long lo, long hi);
+
+#endif

@@ -1,0 +1,318 @@
+#include "record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void batch_clear(struct batch *b)
+{
+	buf_reset(&b->out);
+	buf_reset(&b->rejects);
+	buf_reset(&b->fatal);
+	buf_reset(&b->warnings);
+	counts_reset(&b->counts);
+	b->fatal_code = 0;
+	b->len = 0;
+	b->mode = 0;
+}
+
+void batch_release(struct batch *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	buf_release(&b->out);
+	buf_release(&b->rejects);
+	buf_release(&b->fatal);
+	buf_release(&b->warnings);
+}
+
+void batch_reader_init(struct batch_reader *r, struct source *src, size_t target)
+{
+	memset(r, 0, sizeof(*r));
+	r->src = src;
+	r->target = target ? target : (1u << 20);
+	r->lineno = 1;
+}
+
+void batch_reader_release(struct batch_reader *r)
+{
+	free(r->carry);
+	r->carry = NULL;
+}
+
+static void batch_reserve(struct batch *b, size_t need)
+{
+	if (need + JSON_PADDING <= b->cap)
+		return;
+	b->cap = alloc_nr(b->cap, need + JSON_PADDING);
+	b->data = xrealloc(b->data, b->cap);
+}
+
+static uint64_t count_newlines(const char *p, size_t n)
+{
+	uint64_t k = 0;
+	const char *end = p + n;
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		k++;
+		p++;
+	}
+	return k;
+}
+
+int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
+{
+	if (r->eof && !r->carry_len)
+		return 0;
+	b->len = 0;
+	batch_reserve(b, r->target + r->carry_len);
+	memcpy(b->data, r->carry, r->carry_len);
+	b->len = r->carry_len;
+	r->carry_len = 0;
+	size_t cut = 0; /* bytes of b->data up to and including the last newline */
+	for (;;) {
+		if (b->len > 0) {
+			const char *nl = memrchr(b->data, '\n', b->len);
+			if (nl)
+				cut = (size_t)(nl - b->data) + 1;
+		}
+		if (r->eof || (cut && b->len >= r->target))
+			break;
+		/* Need more: read up to the target, or grow for a line longer than the batch. */
+		size_t want = b->len < r->target ? r->target - b->len : b->len;
+		batch_reserve(b, b->len + want);
+		ssize_t n = source_read(r->src, b->data + b->len, want, err);
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			r->eof = 1;
+			continue;
+		}
+		if (!r->started && b->len == 0 && n >= 3 && !memcmp(b->data, "\xEF\xBB\xBF", 3)) {
+			memmove(b->data, b->data + 3, (size_t)n - 3);
+			n -= 3;
+			r->offset = 3;
+		}
+		r->started = 1;
+		b->len += (size_t)n;
+	}
+	if (r->eof)
+		cut = b->len; /* the last line may lack its newline */
+	/* Keep the partial line for next time. */
+	size_t rest = b->len - cut;
+	if (rest) {
+		if (rest > r->carry_cap) {
+			r->carry_cap = alloc_nr(r->carry_cap, rest);
+			r->carry = xrealloc(r->carry, r->carry_cap);
+		}
+		memcpy(r->carry, b->data + cut, rest);
+		r->carry_len = rest;
+	}
+	b->len = cut;
+	memset(b->data + cut, 0, JSON_PADDING);
+	b->source = r->src->name;
+	b->lineno0 = r->lineno;
+	b->offset0 = r->offset;
+	r->lineno += count_newlines(b->data, cut);
+	r->offset += cut;
+	return cut ? 1 : 0;
+}
+
+int batch_next_line(const struct batch *b, struct line_iter *it, struct line *l)
+{
+	size_t i = it->pos;
+	if (i >= b->len)
+		return 0;
+	const char *nl = memchr(b->data + i, '\n', b->len - i);
+	size_t end = nl ? (size_t)(nl - b->data) : b->len;
+	l->p = b->data + i;
+	l->len = end - i;
+	if (l->len && l->p[l->len - 1] == '\r')
+		l->len--;
+	l->offset = b->offset0 + i;
+	l->lineno = it->lineno++;
+	it->pos = nl ? end + 1 : end;
+	return 1;
+}
+
+int line_is_blank(const struct line *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (l->p[i] != ' ' && l->p[i] != '\t' && l->p[i] != '\r' && l->p[i] != '\f' && l->p[i] != '\v')
+			return 0;
+	return 1;
+}
+
+int record_parse(struct json_validator *v, const struct line *l, const struct common_opts *o,
+		 struct record *r, struct buf *reason, size_t *offset)
+{
+	const char *p = l->p;
+	size_t n = l->len;
+	size_t lead = 0;
+	while (lead < n && (p[lead] == ' ' || p[lead] == '\t'))
+		lead++;
+	while (n > lead && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	if (lead < n && p[lead] != '{') {
+		if (json_validate(v, p, l->len, reason, offset) < 0)
+			return -1;
+		buf_addstr(reason, "not a JSON object");
+		*offset = lead;
+		return -1;
+	}
+	/* json_validate needs readable padding after the line: the batch guarantees it. */
+	if (json_validate(v, p + lead, n - lead, reason, offset) < 0) {
+		*offset += lead;
+		return -1;
+	}
+	memset(r, 0, sizeof(*r));
+	r->line = p + lead;
+	r->len = n - lead;
+	r->text_status = TEXT_MISSING;
+	size_t pos = 0;
+	struct json_member m;
+	while (json_object_next(r->line, r->len, &pos, &m)) {
+		if (json_key_equals(&m, o->text_field)) {
+			/* Duplicate keys: the last one wins, as in most parsers. */
+			r->text = m;
+			r->text_status = m.type == JV_STRING ? TEXT_OK
+					 : m.type == JV_NULL ? TEXT_NULL : TEXT_NOT_STRING;
+		} else if (json_key_equals(&m, o->id_field)) {
+			r->id = m;
+			r->has_id = 1;
+		} else if (json_key_equals(&m, "source")) {
+			r->has_source = 1;
+		}
+	}
+	return 0;
+}
+
+void record_text(const struct record *r, struct buf *out)
+{
+	json_string_decode(out, r->text.val + 1, r->text.val_len - 2);
+}
+
+uint64_t record_text_len(const struct record *r, uint64_t limit)
+{
+	size_t raw = r->text.val_len - 2;
+	if (raw <= limit && !memchr(r->text.val + 1, '\\', raw))
+		return raw;
+	return json_string_decoded_len(r->text.val + 1, raw);
+}
+
+/* Position of the closing brace of the object. */
+static size_t closing_brace(const struct record *r)
+{
+	size_t k = r->len;
+	while (k > 0 && r->line[k - 1] != '}')
+		k--;
+	return k - 1;
+}
+
+static int object_is_empty(const struct record *r, size_t brace)
+{
+	for (size_t i = 1; i < brace; i++)
+		if (r->line[i] != ' ' && r->line[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static void add_members(struct buf *out, const struct record *r, size_t brace, const char *extra,
+			size_t extra_len)
+{
+	if (extra_len && object_is_empty(r, brace)) {
+		/* {} + ,"k":v -> {"k":v} */
+		buf_add(out, extra + 1, extra_len - 1);
+	} else {
+		buf_add(out, extra, extra_len);
+	}
+}
+
+void record_write(struct buf *out, const struct record *r, const char *extra, size_t extra_len)
+{
+	size_t brace = closing_brace(r);
+	buf_add(out, r->line, brace);
+	add_members(out, r, brace, extra, extra_len);
+	buf_add(out, r->line + brace, r->len - brace);
+}
+
+void record_write_text(struct buf *out, const struct record *r, const char *text_field,
+		       const char *new_text, size_t new_len, const char *extra, size_t extra_len)
+{
+	if (!new_text) {
+		record_write(out, r, extra, extra_len);
+		return;
+	}
+	if (r->text_status == TEXT_MISSING) {
+		struct buf add = BUF_INIT;
+		buf_addch(&add, ',');
+		json_string_encode(&add, text_field, strlen(text_field));
+		buf_addch(&add, ':');
+		json_string_encode(&add, new_text, new_len);
+		buf_add(&add, extra, extra_len);
+		record_write(out, r, add.data, add.len);
+		buf_release(&add);
+		return;
+	}
+	size_t vstart = (size_t)(r->text.val - r->line);
+	size_t vend = vstart + r->text.val_len;
+	size_t brace = closing_brace(r);
+	buf_add(out, r->line, vstart);
+	json_string_encode(out, new_text, new_len);
+	buf_add(out, r->line + vend, brace - vend);
+	add_members(out, r, brace, extra, extra_len);
+	buf_add(out, r->line + brace, r->len - brace);
+}
+
+static void base64_append(struct buf *out, const unsigned char *p, size_t n)
+{
+	static const char tbl[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	buf_grow(out, (n + 2) / 3 * 4 + 2);
+	buf_addch(out, '"');
+	size_t i = 0;
+	for (; i + 3 <= n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+		char q[4] = { tbl[v >> 18], tbl[(v >> 12) & 63], tbl[(v >> 6) & 63], tbl[v & 63] };
+		buf_add(out, q, 4);
+	}
+	if (i < n) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
+		char q[4] = { tbl[v >> 18], tbl[(v >> 12) & 63], i + 1 < n ? tbl[(v >> 6) & 63] : '=', '=' };
+		buf_add(out, q, 4);
+	}
+	buf_addch(out, '"');
+}
+
+void reject_write(struct buf *out, const char *stage, const char *rule, const char *value_json,
+		  const char *source, uint64_t lineno, const char *rec, size_t rec_len, int is_raw,
+		  const char *extra_json)
+{
+	buf_addf(out, "{\"stage\":\"%s\",\"rule\":", stage);
+	json_string_encode(out, rule, strlen(rule));
+	if (value_json)
+		buf_addf(out, ",\"value\":%s", value_json);
+	buf_addstr(out, ",\"source\":");
+	struct buf tmp = BUF_INIT;
+	utf8_repair(&tmp, source, strlen(source));
+	buf_addf(&tmp, ":%llu", (unsigned long long)lineno);
+	json_string_encode(out, tmp.data, tmp.len);
+	buf_reset(&tmp);
+	if (extra_json)
+		buf_addstr(out, extra_json);
+	if (is_raw) {
+		buf_addstr(out, ",\"raw\":");
+		size_t bad = utf8_repair(&tmp, rec, rec_len);
+		json_string_encode(out, tmp.data, tmp.len);
+		if (bad) {
+			buf_addstr(out, ",\"raw_base64\":");
+			base64_append(out, (const unsigned char *)rec, rec_len);
+		}
+	} else {
+		buf_addstr(out, ",\"record\":");
+		buf_add(out, rec, rec_len);
+	}
+	buf_release(&tmp);
+	buf_addstr(out, "}\n");
+}

@@ -1,0 +1,90 @@
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+int source_open_file(struct source *s, const char *path, struct buf *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = -1;
+	if (!strcmp(path, "-")) {
+		s->fd = 0;
+		s->name = xstrdup("stdin");
+	} else {
+		s->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->fd < 0) {
+			buf_addf(err, "cannot open %s: %s", path, strerror(errno));
+			return -1;
+		}
+		s->close_fd = 1;
+		s->name = xstrdup(path);
+	}
+	struct stat st;
+	if (fstat(s->fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			buf_addf(err, "%s is a directory", path);
+			source_close(s);
+			return -1;
+		}
+		if (S_ISREG(st.st_mode))
+			s->size = st.st_size;
+	}
+	if (s->size > 0)
+		posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return 0;
+}
+
+ssize_t source_read(struct source *s, void *buf, size_t n, struct buf *err)
+{
+	ssize_t r;
+	if (s->read_fn) {
+		r = s->read_fn(s, buf, n, err);
+	} else {
+		do
+			r = read(s->fd, buf, n);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			buf_addf(err, "read error on %s: %s", s->name, strerror(errno));
+	}
+	if (r > 0)
+		s->consumed += (uint64_t)r;
+	return r;
+}
+
+int source_read_all(struct source *s, struct buf *out, uint64_t limit, struct buf *err)
+{
+	for (;;) {
+		if (buf_avail(out) < (1 << 16))
+			buf_grow(out, 1 << 16);
+		ssize_t r = source_read(s, out->data + out->len, buf_avail(out), err);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		out->len += (size_t)r;
+		out->data[out->len] = '\0';
+		if (out->len > limit) {
+			buf_addf(err, "%s is larger than the limit of %llu bytes", s->name,
+				 (unsigned long long)limit);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void source_close(struct source *s)
+{
+	if (s->close_fn)
+		s->close_fn(s);
+	if (s->close_fd && s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	free(s->name);
+	s->name = NULL;
+}

@@ -1,0 +1,218 @@
+#include "stats.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "atomic.h"
+#include "die.h"
+#include "json.h"
+
+void counts_reset(struct counts *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void counts_add_rule(struct counts *c, const char *rule, uint64_t n)
+{
+	for (int i = 0; i < c->nrules; i++)
+		if (c->rules[i].rule == rule || !strcmp(c->rules[i].rule, rule)) {
+			c->rules[i].n += n;
+			return;
+		}
+	if (c->nrules == STATS_MAX_RULES)
+		BUG("too many distinct reject rules");
+	c->rules[c->nrules].rule = rule;
+	c->rules[c->nrules].n = n;
+	c->nrules++;
+}
+
+void counts_reject(struct counts *c, const char *rule)
+{
+	c->rejected++;
+	counts_add_rule(c, rule, 1);
+}
+
+void counts_text_length(struct counts *c, uint64_t len)
+{
+	int k = 0;
+	while (len && k < STATS_HIST_BUCKETS - 1) {
+		len >>= 1;
+		k++;
+	}
+	c->hist[k]++;
+}
+
+void counts_merge(struct counts *into, const struct counts *from)
+{
+	into->records_in += from->records_in;
+	into->records_out += from->records_out;
+	into->bytes_in += from->bytes_in;
+	into->bytes_out += from->bytes_out;
+	into->rejected += from->rejected;
+	for (int k = 0; k < STATS_HIST_BUCKETS; k++)
+		into->hist[k] += from->hist[k];
+	for (int i = 0; i < from->nrules; i++)
+		counts_add_rule(into, from->rules[i].rule, from->rules[i].n);
+}
+
+uint64_t counts_rule(const struct counts *c, const char *rule)
+{
+	for (int i = 0; i < c->nrules; i++)
+		if (!strcmp(c->rules[i].rule, rule))
+			return c->rules[i].n;
+	return 0;
+}
+
+double stats_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void stats_init(struct stats *s, const char *stage, int argc, char **argv)
+{
+	memset(s, 0, sizeof(*s));
+	s->stage = stage;
+	buf_init(&s->argv_json, 0);
+	buf_init(&s->options_json, 0);
+	buf_init(&s->stage_json, 0);
+	buf_addch(&s->argv_json, '[');
+	buf_addstr(&s->argv_json, "\"grist\"");
+	for (int i = 0; i < argc; i++) {
+		buf_addch(&s->argv_json, ',');
+		struct buf tmp = BUF_INIT;
+		utf8_repair(&tmp, argv[i], strlen(argv[i]));
+		json_string_encode(&s->argv_json, tmp.data, tmp.len);
+		buf_release(&tmp);
+	}
+	buf_addch(&s->argv_json, ']');
+	s->t0 = stats_now();
+}
+
+void stats_release(struct stats *s)
+{
+	buf_release(&s->argv_json);
+	buf_release(&s->options_json);
+	buf_release(&s->stage_json);
+}
+
+static void add_key(struct buf *b, const char *key)
+{
+	if (b->len)
+		buf_addch(b, ',');
+	json_string_encode(b, key, strlen(key));
+	buf_addch(b, ':');
+}
+
+void stats_option_str(struct stats *s, const char *key, const char *val)
+{
+	add_key(&s->options_json, key);
+	if (!val) {
+		buf_addstr(&s->options_json, "null");
+		return;
+	}
+	struct buf tmp = BUF_INIT;
+	utf8_repair(&tmp, val, strlen(val));
+	json_string_encode(&s->options_json, tmp.data, tmp.len);
+	buf_release(&tmp);
+}
+
+void stats_option_num(struct stats *s, const char *key, double val)
+{
+	add_key(&s->options_json, key);
+	buf_addf(&s->options_json, "%.17g", val);
+}
+
+void stats_render(const struct stats *s, struct buf *out)
+{
+	const struct counts *c = &s->c;
+	buf_addf(out, "{\"schema\":1,\"stage\":\"%s\",\"version\":", s->stage);
+	json_string_encode(out, GRIST_VERSION, strlen(GRIST_VERSION));
+	buf_addf(out, ",\"argv\":%s,\"options\":{%s}", s->argv_json.data, s->options_json.data);
+	buf_addf(out,
+		 ",\"records_in\":%llu,\"records_out\":%llu,\"bytes_in\":%llu,\"bytes_out\":%llu,"
+		 "\"rejected\":%llu,\"rejects\":{",
+		 (unsigned long long)c->records_in, (unsigned long long)c->records_out,
+		 (unsigned long long)c->bytes_in, (unsigned long long)c->bytes_out,
+		 (unsigned long long)c->rejected);
+	for (int i = 0; i < c->nrules; i++) {
+		if (i)
+			buf_addch(out, ',');
+		json_string_encode(out, c->rules[i].rule, strlen(c->rules[i].rule));
+		buf_addf(out, ":%llu", (unsigned long long)c->rules[i].n);
+	}
+	buf_addf(out, "},\"elapsed_s\":%.3f,\"text_bytes_hist\":{", stats_now() - s->t0);
+	int first = 1;
+	for (int k = 0; k < STATS_HIST_BUCKETS; k++) {
+		if (!c->hist[k])
+			continue;
+		buf_addf(out, "%s\"%d\":%llu", first ? "" : ",", k, (unsigned long long)c->hist[k]);
+		first = 0;
+	}
+	buf_addf(out, "},\"stage_stats\":{%s}}", s->stage_json.data);
+}
+
+int stats_write(const struct stats *s, const char *path, struct buf *err)
+{
+	struct buf out = BUF_INIT;
+	stats_render(s, &out);
+	buf_addch(&out, '\n');
+	int rc = atomic_write_file(path, out.data, out.len, err);
+	buf_release(&out);
+	return rc;
+}
+
+static void human_bytes(char *dst, size_t n, double b)
+{
+	const char *u[] = { "B", "kB", "MB", "GB", "TB" };
+	int i = 0;
+	while (b >= 1000 && i < 4) {
+		b /= 1000;
+		i++;
+	}
+	snprintf(dst, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
+}
+
+void stats_summary(const struct stats *s, FILE *f)
+{
+	const struct counts *c = &s->c;
+	double el = stats_now() - s->t0;
+	char in[32];
+	human_bytes(in, sizeof(in), (double)c->bytes_in);
+	struct buf line = BUF_INIT;
+	buf_addf(&line, "grist %s: %llu records in, %llu out, %llu rejected", s->stage,
+		 (unsigned long long)c->records_in, (unsigned long long)c->records_out,
+		 (unsigned long long)c->rejected);
+	if (c->nrules) {
+		buf_addstr(&line, " (");
+		for (int i = 0; i < c->nrules; i++)
+			buf_addf(&line, "%s%s %llu", i ? ", " : "", c->rules[i].rule,
+				 (unsigned long long)c->rules[i].n);
+		buf_addch(&line, ')');
+	}
+	buf_addf(&line, "; %s in %.2f s", in, el);
+	if (el > 0.01)
+		buf_addf(&line, " (%.0f MB/s)", (double)c->bytes_in / el / 1e6);
+	fprintf(f, "%s\n", line.data);
+	buf_release(&line);
+}
+
+void stats_progress(struct stats *s, uint64_t bytes_done, int final)
+{
+	if (!s->progress)
+		return;
+	double now = stats_now();
+	if (!final && now - s->last_progress < 0.5)
+		return;
+	s->last_progress = now;
+	double el = now - s->t0;
+	char done[32];
+	human_bytes(done, sizeof(done), (double)bytes_done);
+	fprintf(stderr, "\rgrist %s: %llu records, %s, %.0f records/s, %.1f MB/s", s->stage,
+		(unsigned long long)s->c.records_in, done,
+		el > 0 ? (double)s->c.records_in / el : 0.0, el > 0 ? (double)bytes_done / el / 1e6 : 0.0);
+	if (s->total_input)
+		fprintf(stderr, ", %.0f%%", 100.0 * (double)bytes_done / (double)s->total_input);
+	fprintf(stderr, final ? "\n" : "   ");
+}

@@ -1,0 +1,70 @@
+/*
+ * Counters, the --stats JSON file, the one-line summary and the progress line.
+ *
+ * One schema for every stage (README "Stats"), so a run report can be drawn from stats files
+ * alone:
+ *   {"schema":1,"stage":"ingest","version":"...","argv":[...],"options":{...},
+ *    "records_in":N,"records_out":N,"bytes_in":N,"bytes_out":N,"rejected":N,
+ *    "rejects":{"rule":N,...},"elapsed_s":F,
+ *    "text_bytes_hist":{"0":N,"1":N,"2":N,...},  // log2 buckets of output text length
+ *    "stage_stats":{...}}                          // stage-specific figures
+ * Workers count into their own struct counts; the ordered emitter merges them.
+ */
+#ifndef GRIST_STATS_H
+#define GRIST_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+#define STATS_MAX_RULES 64
+#define STATS_HIST_BUCKETS 40
+
+struct rule_count {
+	const char *rule; /* a string with static storage: counts compare pointers first */
+	uint64_t n;
+};
+
+struct counts {
+	uint64_t records_in, records_out, bytes_in, bytes_out, rejected;
+	uint64_t hist[STATS_HIST_BUCKETS]; /* bucket k: text length in [2^(k-1), 2^k), 0 for empty */
+	int nrules;
+	struct rule_count rules[STATS_MAX_RULES];
+};
+
+void counts_reset(struct counts *c);
+void counts_reject(struct counts *c, const char *rule);
+void counts_add_rule(struct counts *c, const char *rule, uint64_t n);
+void counts_text_length(struct counts *c, uint64_t len);
+void counts_merge(struct counts *into, const struct counts *from);
+uint64_t counts_rule(const struct counts *c, const char *rule);
+
+struct stats {
+	const char *stage;
+	struct counts c;
+	struct buf argv_json;    /* JSON array */
+	struct buf options_json; /* members of the "options" object: "k":v,... */
+	struct buf stage_json;   /* members of "stage_stats" */
+	double t0;
+	/* progress line */
+	int progress;
+	double last_progress;
+	uint64_t total_input; /* bytes, 0 if unknown */
+};
+
+double stats_now(void);
+void stats_init(struct stats *s, const char *stage, int argc, char **argv);
+void stats_release(struct stats *s);
+void stats_option_str(struct stats *s, const char *key, const char *val);
+void stats_option_num(struct stats *s, const char *key, double val);
+/* Render the stats object (no newline). */
+void stats_render(const struct stats *s, struct buf *out);
+/* Write --stats FILE atomically; -1 with a message on failure. */
+int stats_write(const struct stats *s, const char *path, struct buf *err);
+/* The one-line summary: "grist ingest: 1000 records in, 998 out, 2 rejected (...), 12.3 MB in 0.05 s". */
+void stats_summary(const struct stats *s, FILE *f);
+/* Redraw the progress line if enabled and ~0.5 s have passed; bytes_done of total_input. */
+void stats_progress(struct stats *s, uint64_t bytes_done, int final);
+
+#endif
