@@ -4,14 +4,16 @@
 # no Makefile change beyond its packages in DEBS/PKGS. Two build flavours share the rules:
 # BUILD=release (-O2) and BUILD=asan (AddressSanitizer + UndefinedBehaviorSanitizer).
 
-# Debian packages needed by the build, the tests, the benchmarks and the demo.
+# Debian packages needed by the build, the tests, the benchmarks and the demo. Node.js and npm
+# (for the tokenizer parity oracles) come from Debian only when the machine has no npm: a
+# machine's own Node.js build (nodesource) bundles npm and conflicts with Debian's npm package.
 DEBS := build-essential pkg-config git ca-certificates \
 	libsimdjson-dev libutf8proc-dev libpcre2-dev libxxhash-dev libarchive-dev \
 	libzstd-dev zlib1g-dev liblz4-dev liblzma-dev libbz2-dev libxml2-dev libjansson-dev \
 	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev \
-	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy nodejs npm \
+	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
-	hyperfine
+	hyperfine bc
 # pkg-config names of the libraries linked into grist.
 PKGS := simdjson jansson libxxhash libutf8proc
 
@@ -81,6 +83,7 @@ deps: ## install every Debian package (and npm test package) the build, tests an
 	@missing=$$(for p in $(DEBS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	done); \
+	command -v npm > /dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "make deps: installing" $$missing; \
 		$(SUDO) apt-get update -qq && \

@@ -67,7 +67,8 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 		return 0;
 	b->len = 0;
 	batch_reserve(b, r->target + r->carry_len);
-	memcpy(b->data, r->carry, r->carry_len);
+	if (r->carry_len)
+		memcpy(b->data, r->carry, r->carry_len);
 	b->len = r->carry_len;
 	r->carry_len = 0;
 	size_t cut = 0; /* bytes of b->data up to and including the last newline */
@@ -89,13 +90,18 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 			r->eof = 1;
 			continue;
 		}
-		if (!r->started && b->len == 0 && n >= 3 && !memcmp(b->data, "\xEF\xBB\xBF", 3)) {
-			memmove(b->data, b->data + 3, (size_t)n - 3);
-			n -= 3;
-			r->offset = 3;
-		}
-		r->started = 1;
 		b->len += (size_t)n;
+		if (!r->started) {
+			/* A BOM is only a BOM at the very start: wait for 3 bytes to decide. */
+			if (b->len < 3)
+				continue;
+			if (!memcmp(b->data, "\xEF\xBB\xBF", 3)) {
+				memmove(b->data, b->data + 3, b->len - 3);
+				b->len -= 3;
+				r->offset = 3;
+			}
+			r->started = 1;
+		}
 	}
 	if (r->eof)
 		cut = b->len; /* the last line may lack its newline */
@@ -154,13 +160,6 @@ int record_parse(struct json_validator *v, const struct line *l, const struct co
 		lead++;
 	while (n > lead && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
 		n--;
-	if (lead < n && p[lead] != '{') {
-		if (json_validate(v, p, l->len, reason, offset) < 0)
-			return -1;
-		buf_addstr(reason, "not a JSON object");
-		*offset = lead;
-		return -1;
-	}
 	/* json_validate needs readable padding after the line: the batch guarantees it. */
 	if (json_validate(v, p + lead, n - lead, reason, offset) < 0) {
 		*offset += lead;
