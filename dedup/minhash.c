@@ -134,6 +134,8 @@ size_t minhash_signature_normalized(const struct minhash_params *p, struct minha
 		s->k = k;
 	}
 	memset(s->filled, 0, (size_t)k);
+	for (int i = 0; i < k; i++)
+		s->raw[i] = UINT32_MAX;
 	uint32_t *raw = s->raw;
 	uint8_t *filled = s->filled;
 	size_t nfilled = 0;
@@ -161,14 +163,12 @@ size_t minhash_signature_normalized(const struct minhash_params *p, struct minha
 			uint64_t h = XXH3_64bits(norm + a, b - a);
 			uint32_t bin = range32((uint32_t)(h >> 32), (uint32_t)k);
 			uint32_t v = (uint32_t)h;
-			if (!filled[bin]) {
-				filled[bin] = 1;
-				raw[bin] = v;
-				nfilled++;
-			} else if (v < raw[bin]) {
-				raw[bin] = v;
-			}
+			/* No data-dependent branches: bins start at UINT32_MAX, minimum by cmov. */
+			filled[bin] = 1;
+			raw[bin] = v < raw[bin] ? v : raw[bin];
 		}
+		for (int i = 0; i < k; i++)
+			nfilled += filled[i];
 	}
 	densify(s, k, nfilled, sig);
 	return nshingles;
