@@ -44,12 +44,15 @@ void dd_usage_options(FILE *f)
 		"  --verify T            a candidate pair counts only if its Jaccard estimated from\n"
 		"                        the signatures is >= T; 0 turns verification off\n"
 		"                        (default: %.2f)\n"
+		"  --bucket-cap N        per band, only the first N documents with the same band\n"
+		"                        key are compared against (bounds work on boilerplate;\n"
+		"                        0 = no limit) (default: %d)\n"
 		"  --against FILE        remove documents sharing a word n-gram with FILE (JSONL:\n"
 		"                        each record's --against-field; else the whole text)\n"
 		"  --against-ngram N     n-gram size for --against (default: 13)\n"
 		"  --against-field NAME  field of --against JSONL records (default: text)\n"
 		"  --batch-bytes N       bytes of input per work batch (default: 1M)\n",
-		DEFAULT_VERIFY);
+		DEFAULT_VERIFY, LSH_DEFAULT_BUCKET_CAP);
 }
 
 static void usage(FILE *f)
@@ -72,6 +75,7 @@ void dd_config_init(struct dd_config *cfg)
 	struct minhash_params mp = MINHASH_PARAMS_DEFAULT;
 	cfg->mp = mp;
 	cfg->verify = DEFAULT_VERIFY;
+	cfg->bucket_cap = LSH_DEFAULT_BUCKET_CAP;
 	cfg->batch_bytes = 1u << 20;
 	cfg->want_sigs = 1;
 }
@@ -93,6 +97,7 @@ int dd_option(struct dd_config *cfg, struct dd_extra *x, int c, const char *arg)
 		cfg->verify = v;
 		return 1;
 	}
+	case OPT_DD_BUCKET_CAP: cfg->bucket_cap = (uint32_t)parse_int_opt("--bucket-cap", arg, 0, 1000000000); return 1;
 	case OPT_DD_AGAINST: x->against = arg; return 1;
 	case OPT_DD_AGAINST_NGRAM: x->against_ngram = (int)parse_int_opt("--against-ngram", arg, 1, 63); return 1;
 	case OPT_DD_AGAINST_FIELD: x->against_field = arg; return 1;
@@ -132,6 +137,7 @@ void dd_stats_options(struct stats *s, const struct dd_config *cfg, const struct
 		stats_option_num(s, "bands", cfg->mp.bands);
 		stats_option_num(s, "rows", cfg->mp.rows);
 		stats_option_num(s, "verify", cfg->verify);
+		stats_option_num(s, "bucket_cap", cfg->bucket_cap);
 	}
 	if (x->against) {
 		stats_option_str(s, "against", x->against);
@@ -237,8 +243,8 @@ static void single_stats(struct single *s)
 		 (unsigned long long)s->ndocs, (unsigned long long)s->contaminated, index, ids,
 		 groups, s->ndocs ? (double)(index + ids + groups) / (double)s->ndocs : 0.0);
 	if (s->cfg.mode == DD_MINHASH)
-		buf_addf(j, "\"stored_signatures\":%u,\"identical_not_stored\":%llu,\"verify_min_matches\":%d,",
-			 s->lsh.nstored, (unsigned long long)s->lsh.stored_skipped, s->cfg.verify_m);
+		buf_addf(j, "\"capped_band_entries\":%llu,\"verify_min_matches\":%d,",
+			 (unsigned long long)s->lsh.capped, s->cfg.verify_m);
 	buf_addstr(j, "\"groups\":");
 	dedup_groups_json(&s->groups, j);
 }
@@ -274,7 +280,8 @@ int cmd_dedup(int argc, char **argv)
 	if (s->cfg.mode == DD_EXACT)
 		exact_index_init(&s->exact);
 	else
-		lsh_index_init(&s->lsh, s->cfg.mp.bands, s->cfg.mp.rows, s->cfg.verify_m);
+		lsh_index_init(&s->lsh, s->cfg.mp.bands, s->cfg.mp.rows, s->cfg.verify_m,
+			       s->cfg.bucket_cap);
 	dedup_groups_init(&s->groups);
 
 	stage_run_init(&s->run, "dedup", &s->cfg.co, argc, argv);

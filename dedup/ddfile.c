@@ -28,6 +28,7 @@ static void encode_header(uint8_t *p, const struct ddfile_header *h)
 	dd_put32(p + 36, (uint32_t)h->char_ngrams);
 	dd_put32(p + 40, h->verify_m);
 	dd_put32(p + 44, h->rec_size);
+	dd_put32(p + 48, h->bucket_cap);
 }
 
 static int flush(struct ddfile_writer *w, struct buf *err)
@@ -189,6 +190,7 @@ int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *e
 	f->h.char_ngrams = (int32_t)dd_get32(p + 36);
 	f->h.verify_m = dd_get32(p + 40);
 	f->h.rec_size = dd_get32(p + 44);
+	f->h.bucket_cap = dd_get32(p + 48);
 	f->payload = p + DDFILE_HEADER;
 	f->payload_len = dd_get64(tr + 16);
 	f->count = dd_get64(tr + 8);
@@ -212,11 +214,12 @@ int ddfile_same_params(const struct ddfile *a, const struct ddfile_header *b, st
 {
 	const struct ddfile_header *h = &a->h;
 	if (h->bands != b->bands || h->rows != b->rows || h->ngram != b->ngram ||
-	    h->char_ngrams != b->char_ngrams || h->verify_m != b->verify_m) {
+	    h->char_ngrams != b->char_ngrams || h->verify_m != b->verify_m ||
+	    h->bucket_cap != b->bucket_cap) {
 		buf_addf(err, "%s: made with other settings (bands %u rows %u ngram %u char-ngrams %d "
-			 "verify %u) than this run (%u %u %u %d %u)", a->path, h->bands, h->rows,
-			 h->ngram, h->char_ngrams, h->verify_m, b->bands, b->rows, b->ngram,
-			 b->char_ngrams, b->verify_m);
+			 "verify %u bucket-cap %u) than this run (%u %u %u %d %u %u)", a->path, h->bands,
+			 h->rows, h->ngram, h->char_ngrams, h->verify_m, h->bucket_cap, b->bands,
+			 b->rows, b->ngram, b->char_ngrams, b->verify_m, b->bucket_cap);
 		return -1;
 	}
 	return 0;

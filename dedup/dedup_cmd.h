@@ -18,6 +18,7 @@ enum {
 	OPT_DD_AGAINST_NGRAM,
 	OPT_DD_AGAINST_FIELD,
 	OPT_DD_BATCH,
+	OPT_DD_BUCKET_CAP,
 	OPT_DD_SHARDED_BASE = OPT_STAGE_BASE + 50
 };
 
@@ -32,7 +33,8 @@ enum {
 	{ "against", required_argument, 0, OPT_DD_AGAINST },                   \
 	{ "against-ngram", required_argument, 0, OPT_DD_AGAINST_NGRAM },       \
 	{ "against-field", required_argument, 0, OPT_DD_AGAINST_FIELD },       \
-	{ "batch-bytes", required_argument, 0, OPT_DD_BATCH }
+	{ "batch-bytes", required_argument, 0, OPT_DD_BATCH },                 \
+	{ "bucket-cap", required_argument, 0, OPT_DD_BUCKET_CAP }
 
 struct dd_extra {
 	const char *against, *against_field;

@@ -29,6 +29,7 @@ struct dd_config {
 	struct minhash_params mp;
 	double verify;     /* Jaccard threshold; 0 = no verification */
 	int verify_m;      /* the same as a count of agreeing b-bit bytes */
+	uint32_t bucket_cap; /* per band, documents with one key that stay candidates (0 = all) */
 	int want_sigs;     /* compute signatures (minhash mode, not in filter) */
 	struct decontam *against; /* NULL: no decontamination */
 	size_t batch_bytes;

@@ -16,6 +16,7 @@
  * compute, for every document, the earliest earlier document that shares a band key, has equal
  * b-bit band rows and verifies (lsh_index.h).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,7 @@ static struct ddfile_header params_header(const struct dd_config *cfg, uint32_t 
 		.bands = (uint32_t)cfg->mp.bands, .rows = (uint32_t)cfg->mp.rows,
 		.ngram = (uint32_t)cfg->mp.ngram, .verify_m = (uint32_t)cfg->verify_m,
 		.rec_size = rec_size, .char_ngrams = cfg->mp.char_ngrams,
+		.bucket_cap = cfg->bucket_cap,
 	};
 	return h;
 }
@@ -387,6 +389,7 @@ static int dd_match(struct sh_opts *o, int argc, char **argv)
 	const struct ddfile_header ph = bandf[0].h;
 	const int rows = (int)ph.rows, k = (int)(ph.bands * ph.rows), verify_m = (int)ph.verify_m;
 	const int band = (int)o->band;
+	const size_t cap = ph.bucket_cap ? ph.bucket_cap : SIZE_MAX;
 	if (band >= (int)ph.bands)
 		die(GRIST_EXIT_USAGE, "--band %d: the signatures have %u bands", band, ph.bands);
 
@@ -421,10 +424,11 @@ static int dd_match(struct sh_opts *o, int argc, char **argv)
 		if (ngrp < 2)
 			continue;
 		groups++;
-		/* Members come in document order; each later one takes the earliest that passes. */
+		/* Members come in document order; each later one takes the earliest that passes,
+		 * among the first `cap` members (the ones the single-process bucket holds). */
 		for (size_t i = 1; i < ngrp; i++) {
 			const uint8_t *si = sigf[grp[i].task].payload + (size_t)grp[i].doc * (size_t)k;
-			for (size_t j = 0; j < i; j++) {
+			for (size_t j = 0; j < i && j < cap; j++) {
 				const uint8_t *sj = sigf[grp[j].task].payload + (size_t)grp[j].doc * (size_t)k;
 				compared++;
 				if (!minhash_bbit_band_equal(si, sj, band, rows))

@@ -191,7 +191,7 @@ static void keys_bsig(const char *t, uint32_t *keys, uint8_t *bsig)
 TEST(lsh_index_rule)
 {
 	struct lsh_index ix;
-	lsh_index_init(&ix, 14, 8, minhash_verify_min_matches(0.75, 112));
+	lsh_index_init(&ix, 14, 8, minhash_verify_min_matches(0.75, 112), 32);
 	uint32_t k[14];
 	uint8_t s[112];
 	const char *base = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
@@ -202,11 +202,10 @@ TEST(lsh_index_rule)
 	CHECK(lsh_index_add(&ix, k, s) == -1);               /* doc 1 */
 	keys_bsig(base, k, s);
 	CHECK(lsh_index_add(&ix, k, s) == 0);                /* doc 2: copy of 0 */
-	CHECK(ix.stored_skipped == 1);
 	CHECK(lsh_index_add(&ix, k, s) == 0);                /* doc 3: copy again, still 0 */
 	keys_bsig("something else entirely with enough words to shingle it!", k, s);
 	CHECK(lsh_index_add(&ix, k, s) == 1);                /* doc 4 */
-	CHECK(ix.ndocs == 5 && ix.nstored == 2);
+	CHECK(ix.ndocs == 5 && ix.capped == 0);
 	/* Many documents: tables grow, answers stay right. */
 	struct buf t = BUF_INIT, keep = BUF_INIT;
 	int fails = 0;
@@ -250,15 +249,15 @@ TEST(lsh_index_verification_rejects)
 	memcpy(ky, kx, sizeof(kx[0]));
 	memcpy(sy, sx, 8);
 	struct lsh_index a, b;
-	lsh_index_init(&a, 14, 8, 0);
-	lsh_index_init(&b, 14, 8, minhash_verify_min_matches(1.0, 112));
+	lsh_index_init(&a, 14, 8, 0, 32);
+	lsh_index_init(&b, 14, 8, minhash_verify_min_matches(1.0, 112), 32);
 	lsh_index_add(&a, kx, sx);
 	lsh_index_add(&b, kx, sx);
 	CHECK(lsh_index_add(&a, ky, sy) == 0);
 	CHECK(lsh_index_add(&b, ky, sy) == -1);
 	/* Equal 32-bit key but different b-bit band rows: not a candidate (chance collision). */
 	lsh_index_release(&a);
-	lsh_index_init(&a, 14, 8, 0);
+	lsh_index_init(&a, 14, 8, 0, 32);
 	lsh_index_add(&a, kx, sx);
 	sy[0] ^= 1;
 	CHECK(lsh_index_add(&a, ky, sy) == -1);
@@ -266,6 +265,35 @@ TEST(lsh_index_verification_rejects)
 	lsh_index_release(&b);
 	buf_release(&x);
 	buf_release(&y);
+}
+
+TEST(lsh_index_bucket_cap)
+{
+	/* 5 documents share every band key and band rows but fail verification against each
+	 * other (forced: the rest of the signature differs); a 6th matches document 3 only.
+	 * With cap 3, documents 3 and 4 are not in the buckets, so the 6th finds nothing; with
+	 * no cap it finds 3. A copy of document 0 is always found (0 is in every bucket). */
+	uint32_t keys[2] = { 77, 99 };
+	uint8_t sig[6][16];
+	for (int d = 0; d < 6; d++)
+		for (int i = 0; i < 16; i++)
+			sig[d][i] = i < 8 ? 1 : (uint8_t)(d * 16 + i); /* band 0 rows equal */
+	memcpy(sig[5], sig[3], 16);
+	sig[5][15] ^= 1; /* 15 of 16 agree */
+	struct lsh_index capped, open;
+	int m = minhash_verify_min_matches(0.9, 16);
+	lsh_index_init(&capped, 2, 8, m, 3);
+	lsh_index_init(&open, 2, 8, m, 0);
+	for (int d = 0; d < 5; d++) {
+		CHECK(lsh_index_add(&capped, keys, sig[d]) == -1);
+		CHECK(lsh_index_add(&open, keys, sig[d]) == -1);
+	}
+	CHECK(capped.capped == 4); /* documents 3 and 4, two bands each */
+	CHECK(lsh_index_add(&capped, keys, sig[5]) == -1);
+	CHECK(lsh_index_add(&open, keys, sig[5]) == 3);
+	CHECK(lsh_index_add(&capped, keys, sig[0]) == 0);
+	lsh_index_release(&capped);
+	lsh_index_release(&open);
 }
 
 TEST(exact_index_first)
@@ -308,6 +336,7 @@ int main(void)
 	RUN(bbit_threshold);
 	RUN(lsh_index_rule);
 	RUN(lsh_index_verification_rejects);
+	RUN(lsh_index_bucket_cap);
 	RUN(exact_index_first);
 	RUN(groups_follow_parents);
 	return HARNESS_SUMMARY();
