@@ -38,8 +38,9 @@ void minhash_scratch_release(struct minhash_scratch *s)
 {
 	buf_release(&s->norm);
 	free(s->starts);
-	free(s->filled);
+	free(s->stamp);
 	free(s->raw);
+	free(s->hashes);
 	memset(s, 0, sizeof(*s));
 	buf_init(&s->norm, 0);
 }
@@ -83,43 +84,37 @@ static void find_units(const struct minhash_params *p, struct minhash_scratch *s
 	s->nstarts = n;
 }
 
-static void densify(struct minhash_scratch *s, int k, size_t nfilled, uint32_t *sig)
+/*
+ * Fill the bins round by round (fast similarity sketching). Round 1 is the pass over the
+ * shingles that already happened: bin from h's high bits, value h's low 32 bits. Round r >= 2
+ * gives every shingle a new pseudo-random (bin, value) from splitmix64(h + r * golden); all its
+ * values rank after every value of earlier rounds, so only bins still empty take them, and a bin
+ * keeps the smallest value of the first round that reached it. Rounds stop when every bin has
+ * a value: after about one extra round for a 300-shingle document, after about k ln k / n
+ * rounds for n shingles when n is small. For each bin, the shingle that wins is a uniformly
+ * random member of the document, independently enough across bins that two documents agree
+ * in a bin with probability equal to their Jaccard similarity, with the variance of k
+ * independent permutations (Dahlgaard, Knudsen and Thorup, FOCS 2017).
+ */
+static void fill_rounds(struct minhash_scratch *s, int k, const uint64_t *h, size_t n)
 {
-	const uint32_t *raw = s->raw;
-	const uint8_t *filled = s->filled;
-	if (nfilled == (size_t)k) {
-		memcpy(sig, raw, (size_t)k * sizeof(*sig));
-		return;
-	}
-	if (nfilled == 1) {
-		uint32_t v = 0;
-		for (int j = 0; j < k; j++)
-			if (filled[j])
-				v = raw[j];
-		for (int i = 0; i < k; i++)
-			sig[i] = v;
-		return;
-	}
-	for (int i = 0; i < k; i++) {
-		if (filled[i]) {
-			sig[i] = raw[i];
-			continue;
-		}
-		/* The probe sequence of bin i is the same for every document (fixed seed). */
-		uint32_t t;
-		for (t = 1; t < 1u << 20; t++) {
-			uint64_t r = splitmix64(((uint64_t)(uint32_t)i << 32) | t);
-			uint32_t j = range32((uint32_t)r, (uint32_t)k);
-			if (filled[j]) {
-				sig[i] = raw[j];
-				break;
+	uint32_t *raw = s->raw, *stamp = s->stamp;
+	size_t empty = 0;
+	for (int i = 0; i < k; i++)
+		empty += !stamp[i];
+	for (uint32_t r = 2; empty; r++) {
+		const uint64_t step = (uint64_t)r * 0x9e3779b97f4a7c15ULL;
+		for (size_t j = 0; j < n; j++) {
+			uint64_t m = splitmix64(h[j] + step);
+			uint32_t bin = range32((uint32_t)(m >> 32), (uint32_t)k);
+			uint32_t v = (uint32_t)m;
+			if (!stamp[bin]) {
+				stamp[bin] = r;
+				raw[bin] = v;
+				empty--;
+			} else if (stamp[bin] == r && v < raw[bin]) {
+				raw[bin] = v;
 			}
-		}
-		if (t == 1u << 20) { /* practically unreachable; stay deterministic anyway */
-			int j = i;
-			while (!filled[j])
-				j = (j + 1) % k;
-			sig[i] = raw[j];
 		}
 	}
 }
@@ -129,48 +124,45 @@ size_t minhash_signature_normalized(const struct minhash_params *p, struct minha
 {
 	const int k = minhash_k(p);
 	if (s->k != k) {
-		s->filled = xrealloc(s->filled, (size_t)k);
+		s->stamp = xrealloc(s->stamp, (size_t)k * sizeof(*s->stamp));
 		s->raw = xrealloc(s->raw, (size_t)k * sizeof(*s->raw));
 		s->k = k;
 	}
-	memset(s->filled, 0, (size_t)k);
-	for (int i = 0; i < k; i++)
-		s->raw[i] = UINT32_MAX;
-	uint32_t *raw = s->raw;
-	uint8_t *filled = s->filled;
-	size_t nfilled = 0;
+	uint32_t *raw = s->raw, *stamp = s->stamp;
+	for (int i = 0; i < k; i++) {
+		raw[i] = UINT32_MAX;
+		stamp[i] = 0;
+	}
 
 	find_units(p, s, norm, len);
 	const size_t n = p->char_ngrams > 0 ? (size_t)p->char_ngrams : (size_t)p->ngram;
 	const int words = p->char_ngrams <= 0;
-	size_t nshingles;
+	size_t nshingles = s->nstarts <= n ? 1 : s->nstarts - n + 1;
+	ALLOC_GROW(s->hashes, nshingles, s->alloc_hashes);
+	uint64_t *hs = s->hashes;
 
 	if (s->nstarts <= n) {
 		/* Shorter than (or exactly) one shingle: the whole text is the one shingle. */
-		uint64_t h = XXH3_64bits(norm, len);
-		uint32_t bin = range32((uint32_t)(h >> 32), (uint32_t)k);
-		raw[bin] = (uint32_t)h;
-		filled[bin] = 1;
-		nfilled = 1;
-		nshingles = 1;
+		hs[0] = XXH3_64bits(norm, len);
 	} else {
-		nshingles = s->nstarts - n + 1;
 		const uint32_t *st = s->starts;
 		for (size_t i = 0; i < nshingles; i++) {
 			size_t a = st[i];
 			/* End: the unit after the shingle's last one (minus its separating space). */
 			size_t b = i + n < s->nstarts ? st[i + n] - (size_t)words : len;
-			uint64_t h = XXH3_64bits(norm + a, b - a);
-			uint32_t bin = range32((uint32_t)(h >> 32), (uint32_t)k);
-			uint32_t v = (uint32_t)h;
-			/* No data-dependent branches: bins start at UINT32_MAX, minimum by cmov. */
-			filled[bin] = 1;
-			raw[bin] = v < raw[bin] ? v : raw[bin];
+			hs[i] = XXH3_64bits(norm + a, b - a);
 		}
-		for (int i = 0; i < k; i++)
-			nfilled += filled[i];
 	}
-	densify(s, k, nfilled, sig);
+	/* Round 1, with no data-dependent branches (stamps are 0 or 1 here). */
+	for (size_t i = 0; i < nshingles; i++) {
+		uint64_t h = hs[i];
+		uint32_t bin = range32((uint32_t)(h >> 32), (uint32_t)k);
+		uint32_t v = (uint32_t)h;
+		stamp[bin] = 1;
+		raw[bin] = v < raw[bin] ? v : raw[bin];
+	}
+	fill_rounds(s, k, hs, nshingles);
+	memcpy(sig, raw, (size_t)k * sizeof(*sig));
 	return nshingles;
 }
 

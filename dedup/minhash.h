@@ -7,14 +7,16 @@
  * is the one shingle "". Each shingle is the byte range of the normalized text it covers,
  * hashed with XXH3-64.
  *
- * Permutation scheme: one-permutation hashing (OPH) with optimal densification (Shrivastava,
- * ICML 2017). The XXH3-64 value h of a shingle stands for its rank under one random
- * permutation: the high 32 bits of h pick one of the k = bands x rows bins (multiply-shift range
- * reduction), the low 32 bits are the value, and each bin keeps the minimum value it sees. A
- * bin no shingle fell into takes the value of the first non-empty bin along a fixed
- * pseudo-random probe sequence for that bin (the same sequence for every document), so two
- * documents agree in a bin with probability equal to their Jaccard similarity. One hash per
- * shingle instead of k, which is what makes >= 150 MB/s per core possible.
+ * Permutation scheme: fast similarity sketching (Dahlgaard, Knudsen, Thorup, FOCS 2017), a
+ * one-permutation scheme that keeps the variance of k independent permutations. The XXH3-64
+ * value h of a shingle is its first (bin, value) draw: the high 32 bits pick one of the
+ * k = bands x rows bins (multiply-shift range reduction), the low 32 bits are the value, and
+ * each bin keeps its minimum. Bins left empty are filled in further rounds, each giving every
+ * shingle a fresh (bin, value) from splitmix64 of h and the round number, values of a later
+ * round ranking after all earlier ones (see fill_rounds() in minhash.c). Two documents agree in
+ * a bin with probability equal to their Jaccard similarity. About one hash per shingle instead
+ * of k, which is what makes >= 150 MB/s per core possible; unlike densified one-permutation
+ * hashing, short documents do not get copies of a few values in many bins.
  *
  * LSH: band b's key is the low 32 bits of XXH3-64 (seed b) of the rows' 32-bit values (little-
  * endian). Two documents are a band-b candidate when their band keys are equal AND the b-bit
@@ -58,8 +60,10 @@ struct minhash_scratch {
 	struct buf norm;   /* normalized text */
 	uint32_t *starts;  /* word or code-point start offsets into norm */
 	size_t nstarts, alloc_starts;
-	uint8_t *filled;   /* per-bin flag, k entries */
-	uint32_t *raw;     /* bin minima before densification */
+	uint32_t *stamp;   /* per bin: the round that filled it, 0 = empty */
+	uint32_t *raw;     /* per bin: the minimum value of that round */
+	uint64_t *hashes;  /* XXH3-64 of each shingle */
+	size_t alloc_hashes;
 	int k;
 };
 

@@ -96,8 +96,12 @@ TEST(signature_short_documents)
 	sig_of(&P, "", d);
 	CHECK(!memcmp(a, b, sizeof(a)));
 	CHECK(minhash_estimate32(a, c, 112) == 0); /* one shingle each, different */
+	CHECK(minhash_estimate32(a, d, 112) == 0); /* "" is a shingle of its own */
+	/* one shingle fills every bin over several rounds: no bin left at the empty marker */
+	int distinct = 0;
 	for (int i = 1; i < 112; i++)
-		CHECK(a[i] == a[0] && d[i] == d[0]); /* one shingle fills every bin */
+		distinct += a[i] != a[0];
+	CHECK(distinct > 100);
 	struct minhash_scratch s;
 	minhash_scratch_init(&s);
 	CHECK(minhash_signature(&P, &s, "a b c d e", 9, a) == 1);
