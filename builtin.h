@@ -6,5 +6,6 @@ int cmd_ingest(int argc, char **argv);
 int cmd_tokenize(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 int cmd_shard(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const struct stage stages[] = {
 	{ "tokenize", cmd_tokenize, "encode record text with a BPE vocabulary (tiktoken, HF, GPT-2 files)" },
 	{ "clean", cmd_clean, "repair, normalize, filter and redact records" },
 	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
+	{ "dedup", cmd_dedup, "remove exact and near-duplicate documents (MinHash + LSH)" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))
