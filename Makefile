@@ -13,7 +13,7 @@ DEBS := build-essential pkg-config git ca-certificates \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
 	hyperfine
 # pkg-config names of the libraries linked into grist.
-PKGS := simdjson jansson libxxhash
+PKGS := simdjson jansson libxxhash libarchive libzstd zlib libxml-2.0
 
 SRC_DIRS := lib ingest clean dedup tokenize shard
 BUILD ?= release

@@ -1,0 +1,171 @@
+#include "ingest/html.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+void html_text_init(void)
+{
+	xmlInitParser();
+}
+
+enum { BLOCK_NONE, BLOCK_LINE, BLOCK_PARA, BLOCK_SKIP, BLOCK_PRE };
+
+static int element_kind(const char *name)
+{
+	static const char *const skip[] = {
+		"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object",
+		"embed", "canvas", "select", "button", "audio", "video", NULL,
+	};
+	static const char *const line[] = {
+		"br", "li", "tr", "dt", "dd", "option", "caption", "td", "th", NULL,
+	};
+	static const char *const para[] = {
+		"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "thead",
+		"tbody", "tfoot", "blockquote", "section", "article", "header", "footer", "nav",
+		"aside", "main", "figure", "figcaption", "form", "hr", "address", "details",
+		"summary", "fieldset", "body", "html", "center", "title", "legend", NULL,
+	};
+	for (int i = 0; skip[i]; i++)
+		if (!strcasecmp(name, skip[i]))
+			return BLOCK_SKIP;
+	if (!strcasecmp(name, "pre") || !strcasecmp(name, "textarea"))
+		return BLOCK_PRE;
+	for (int i = 0; line[i]; i++)
+		if (!strcasecmp(name, line[i]))
+			return BLOCK_LINE;
+	for (int i = 0; para[i]; i++)
+		if (!strcasecmp(name, para[i]))
+			return BLOCK_PARA;
+	return BLOCK_NONE;
+}
+
+struct emitter {
+	struct buf *out;
+	size_t start;     /* out->len when we began: our text is out[start..] */
+	int pending_break; /* newlines owed before the next text: 0, 1 or 2 */
+	int pending_space;
+};
+
+static void em_break(struct emitter *e, int k)
+{
+	if (k > e->pending_break)
+		e->pending_break = k;
+	e->pending_space = 0;
+}
+
+static void em_flush_pending(struct emitter *e)
+{
+	if (e->out->len > e->start) {
+		if (e->pending_break)
+			buf_add(e->out, "\n\n", (size_t)e->pending_break);
+		else if (e->pending_space)
+			buf_addch(e->out, ' ');
+	}
+	e->pending_break = 0;
+	e->pending_space = 0;
+}
+
+static void em_text(struct emitter *e, const char *s, int pre)
+{
+	for (const char *p = s; *p;) {
+		if (pre) {
+			/* Preformatted text is kept as it is. */
+			em_flush_pending(e);
+			buf_addstr(e->out, p);
+			return;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') {
+			e->pending_space = 1;
+			p++;
+			continue;
+		}
+		const char *q = p;
+		while (*q && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r' && *q != '\f')
+			q++;
+		em_flush_pending(e);
+		buf_add(e->out, p, (size_t)(q - p));
+		p = q;
+	}
+}
+
+static int is_kind(xmlNode *n, int kind)
+{
+	return n->type == XML_ELEMENT_NODE && element_kind((const char *)n->name) == kind;
+}
+
+int html_to_text(struct buf *out, const char *p, size_t n, const char *charset)
+{
+	if (n > (size_t)0x7fffffff)
+		return -1;
+	const char *enc = NULL;
+	if (charset && *charset) {
+		xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(charset);
+		if (h) {
+			enc = charset;
+			xmlCharEncCloseFunc(h);
+		}
+	}
+	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+		   HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
+	htmlDocPtr doc = htmlReadMemory(p, (int)n, NULL, enc, opts);
+	if (!doc)
+		return n == 0 ? 0 : -1;
+	struct emitter e = { out, out->len, 0, 0 };
+	int pre = 0;
+	xmlNode *root = xmlDocGetRootElement(doc);
+	xmlNode *cur = root;
+	/* Iterative pre-order walk: deep documents must not recurse on the C stack. */
+	while (cur) {
+		int kind = cur->type == XML_ELEMENT_NODE ? element_kind((const char *)cur->name)
+							 : BLOCK_NONE;
+		int descend = 0;
+		if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
+			if (cur->content)
+				em_text(&e, (const char *)cur->content, pre > 0);
+		} else if (cur->type == XML_ELEMENT_NODE && kind != BLOCK_SKIP) {
+			if (!strcasecmp((const char *)cur->name, "br")) {
+				em_break(&e, 1);
+			} else {
+				if (kind == BLOCK_PARA || kind == BLOCK_PRE)
+					em_break(&e, 2);
+				else if (kind == BLOCK_LINE)
+					em_break(&e, 1);
+				if (kind == BLOCK_PRE)
+					pre++;
+				descend = cur->children != NULL;
+			}
+			if (!descend && (kind == BLOCK_PARA || kind == BLOCK_PRE))
+				em_break(&e, 2);
+			if (!descend && kind == BLOCK_PRE)
+				pre--;
+		}
+		if (descend) {
+			cur = cur->children;
+			continue;
+		}
+		/* Leave finished elements, closing their blocks on the way up. */
+		while (cur && cur != root && !cur->next) {
+			cur = cur->parent;
+			if (!cur)
+				break;
+			if (is_kind(cur, BLOCK_PARA))
+				em_break(&e, 2);
+			else if (is_kind(cur, BLOCK_LINE))
+				em_break(&e, 1);
+			else if (is_kind(cur, BLOCK_PRE)) {
+				em_break(&e, 2);
+				pre--;
+			}
+		}
+		if (!cur || cur == root)
+			break;
+		cur = cur->next;
+	}
+	xmlFreeDoc(doc);
+	return 0;
+}
