@@ -162,6 +162,29 @@ static void wds_split(const char *path, size_t *key_len, const char **ext)
 	}
 }
 
+/* Auto-detection is by sharing a key; the parts must also look like WebDataset parts, so that
+ * "inner.jsonl.gz" next to "inner.tar" stays two ordinary members. */
+static int wds_text_part(const char *ext)
+{
+	return !strcmp(ext, "txt") || !strcmp(ext, "text") || !strcmp(ext, "json") ||
+	       !strcmp(ext, "html") || !strcmp(ext, "htm");
+}
+
+static int wds_known_part(const char *ext)
+{
+	static const char *const known[] = {
+		"cls", "cls2", "jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "mp3",
+		"wav", "flac", "ogg", "mp4", "webm", "npy", "npz", "pth", "pyd", "pickle", "cbor",
+		"msgpack", "seg.png", "idx", "id", "url", "caption", "vtt", NULL,
+	};
+	if (wds_text_part(ext))
+		return 1;
+	for (int i = 0; known[i]; i++)
+		if (!strcmp(ext, known[i]))
+			return 1;
+	return 0;
+}
+
 struct wds_part {
 	char *ext;
 	struct buf data;
@@ -405,8 +428,9 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 			const char *e1, *e2;
 			wds_split(held_path.data, &k1, &e1);
 			wds_split(mpath, &k2, &e2);
-			wds = k1 == k2 && !memcmp(held_path.data, mpath, k1) && strcmp(e1, e2) && *e1 &&
-			      *e2;
+			wds = k1 == k2 && !memcmp(held_path.data, mpath, k1) && strcmp(e1, e2) &&
+			      wds_known_part(e1) && wds_known_part(e2) &&
+			      (wds_text_part(e1) || wds_text_part(e2));
 			if (wds) {
 				buf_add(&ws.key, held_path.data, k1);
 				ws.number = ++nsamples;
