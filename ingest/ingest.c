@@ -103,17 +103,30 @@ int ingest_fail(struct ingest *in, int code, const char *msg)
 	return -1;
 }
 
-/* Guards JSONL and line-split text: a line longer than this is an error, not an OOM. */
+/*
+ * Guards JSONL and line-split text: a line longer than `limit` is an error, not an OOM. A read
+ * error of the stream below is held back and reported as the end of the stream, so that the
+ * batch reader hands over every whole line read before the damage (ingest_lines drops the
+ * partial last line and then reports the error).
+ */
 struct line_guard {
 	struct source *inner;
 	uint64_t limit, run;
+	int failed;
+	struct buf msg;
 };
 
 static ssize_t guard_read(struct source *s, void *out, size_t n, struct buf *err)
 {
 	struct line_guard *g = s->ctx;
-	ssize_t r = source_read(g->inner, out, n, err);
-	if (r <= 0)
+	if (g->failed)
+		return 0;
+	ssize_t r = source_read(g->inner, out, n, &g->msg);
+	if (r < 0) {
+		g->failed = 1;
+		return 0;
+	}
+	if (r == 0)
 		return r;
 	const char *nl = memrchr(out, '\n', (size_t)r);
 	g->run = nl ? (uint64_t)((const char *)out + r - nl - 1) : g->run + (uint64_t)r;
@@ -170,7 +183,7 @@ static int ingest_whole(struct ingest *in, struct source *src, const char *name,
 
 static int ingest_lines(struct ingest *in, struct source *src, const char *name, int mode)
 {
-	struct line_guard g = { src, 2 * in->co.max_doc_bytes + (1u << 20), 0 };
+	struct line_guard g = { src, 2 * in->co.max_doc_bytes + (1u << 20), 0, 0, BUF_INIT };
 	struct source gs;
 	memset(&gs, 0, sizeof(gs));
 	gs.fd = -1;
@@ -193,20 +206,31 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 		}
 		b->source = name;
 		b->mode = mode;
+		if (g.failed && rd.eof && !rd.carry_len && g.run) {
+			/* The stream broke inside this last line: it is not a record. */
+			const char *nl = memrchr(b->data, '\n', b->len);
+			b->len = nl ? (size_t)(nl - b->data) + 1 : 0;
+			memset(b->data + b->len, 0, JSON_PADDING);
+		}
 		par_submit(in->par, b);
 	}
+	if (g.failed && rc == 0)
+		rc = ingest_fail(in, GRIST_EXIT_DATA, g.msg.data);
+	buf_release(&g.msg);
 	batch_reader_release(&rd);
 	source_close(&gs);
 	buf_release(&err);
 	return rc;
 }
 
-enum magic { MAGIC_NONE, MAGIC_CONTAINER, MAGIC_WARC };
+enum magic { MAGIC_NONE, MAGIC_CONTAINER, MAGIC_GZIP, MAGIC_WARC };
 
 static enum magic magic_of(const unsigned char *p, size_t n)
 {
 #define HAS(off, lit) (n >= (off) + sizeof(lit) - 1 && !memcmp(p + (off), lit, sizeof(lit) - 1))
-	if (HAS(0, "\x1f\x8b") || HAS(0, "\x28\xb5\x2f\xfd") || HAS(0, "\xfd" "7zXZ\0") ||
+	if (HAS(0, "\x1f\x8b"))
+		return MAGIC_GZIP;
+	if (HAS(0, "\x28\xb5\x2f\xfd") || HAS(0, "\xfd" "7zXZ\0") ||
 	    HAS(0, "\x04\x22\x4d\x18") || HAS(0, "\x1f\x9d") || HAS(0, "\x5d\x00\x00"))
 		return MAGIC_CONTAINER;
 	if (HAS(0, "BZh") && n > 3 && p[3] >= '1' && p[3] <= '9')
@@ -276,7 +300,23 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 	char ext[32];
 	ingest_inner_ext(hint, ext, sizeof(ext));
 	enum ingest_format fmt = in->format;
-	if (m == MAGIC_CONTAINER) {
+	if (m == MAGIC_GZIP && in->container == CONT_AUTO) {
+		/* gzip is ours (CRC-checked); what is inside is recognised in turn. */
+		struct source gz, ra;
+		source_init_gunzip(&gz, &pre, name);
+		struct source *use = &gz;
+		if (in->readahead) {
+			source_init_readahead(&ra, &gz, name);
+			use = &ra;
+		}
+		rc = depth >= 16 ? ingest_fail(in, GRIST_EXIT_DATA, "gzip streams nested too deep")
+				 : ingest_stream(in, use, name, NULL, name, depth + 1);
+		if (use == &ra)
+			source_close(&ra);
+		source_close(&gz);
+		goto out;
+	}
+	if (m != MAGIC_NONE && m != MAGIC_WARC) {
 		rc = ingest_archive(in, &pre, name, path, CONT_AUTO, depth);
 		goto out;
 	}

@@ -130,6 +130,9 @@ ssize_t source_read_full(struct source *s, char *out, size_t n, struct buf *err)
  */
 void source_init_readahead(struct source *s, struct source *inner, const char *name);
 
+/* ingest/gunzip.c: a gzip stream (any number of members), CRC-checked. */
+void source_init_gunzip(struct source *s, struct source *inner, const char *name);
+
 /* ingest/walk.c: expand directories (recursively, sorted by byte order) and --files-from. */
 struct path_list {
 	char **v;

@@ -130,6 +130,7 @@ static void *ra_main(void *arg)
 {
 	struct readahead *ra = arg;
 	struct buf err = BUF_INIT;
+	int failed = 0;
 	for (unsigned i = 0;; i = (i + 1) % RA_CHUNKS) {
 		struct ra_chunk *c = &ra->c[i];
 		pthread_mutex_lock(&ra->mu);
@@ -139,7 +140,19 @@ static void *ra_main(void *arg)
 		pthread_mutex_unlock(&ra->mu);
 		if (stop)
 			break;
-		ssize_t n = source_read_full(ra->inner, c->data, RA_CHUNK, &err);
+		/* Fill the chunk; data read before an error is delivered first, the error in the
+		 * next chunk, so records before the damage are kept. */
+		ssize_t n = 0;
+		while (!failed && (size_t)n < RA_CHUNK) {
+			ssize_t r = source_read(ra->inner, c->data + n, RA_CHUNK - (size_t)n, &err);
+			if (r < 0)
+				failed = 1;
+			if (r <= 0)
+				break;
+			n += r;
+		}
+		if (failed && n == 0)
+			n = -1;
 		pthread_mutex_lock(&ra->mu);
 		c->len = n;
 		c->pos = 0;
