@@ -67,7 +67,8 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 		return 0;
 	b->len = 0;
 	batch_reserve(b, r->target + r->carry_len);
-	memcpy(b->data, r->carry, r->carry_len);
+	if (r->carry_len) /* memcpy from a NULL carry is undefined even for 0 bytes */
+		memcpy(b->data, r->carry, r->carry_len);
 	b->len = r->carry_len;
 	r->carry_len = 0;
 	size_t cut = 0; /* bytes of b->data up to and including the last newline */
