@@ -28,7 +28,9 @@ struct json_validator *json_validator_new(void);
 void json_validator_free(struct json_validator *v);
 
 /*
- * Check that line[0..len) is one valid JSON value (JSON_PADDING readable bytes after it).
+ * Check that line[0..len) is one valid JSON object, as records are (JSON_PADDING readable
+ * bytes must follow it). Numbers are checked against the JSON grammar only, so valid numbers
+ * of any size pass.
  * Returns 0 if valid, else -1 with a reason in `reason` and the byte offset of the error
  * (0-based, within the line) in *offset.
  */

@@ -1,7 +1,15 @@
-// Thin C wrapper over simdjson's DOM parser, used only to validate a line completely.
+// Complete validation of one JSON line with simdjson's On-Demand API, behind a C interface.
+//
+// Why On-Demand with a full walk rather than simdjson's DOM: DOM rejects valid JSON numbers it
+// cannot represent (30-digit integers, 1e400), which would drop other people's records for
+// metadata we only pass through; here numbers are checked against the RFC 8259 grammar only.
+// The walk visits every key and value, so structure, strings, escapes, literals and UTF-8 are
+// all checked (docs/json-libraries.md has the measurements). On a failure jansson re-parses the
+// line to name the reason and the byte offset; that slow path runs only for bad lines.
 // A parser is not thread-safe: each worker thread owns its own json_validator.
 #include <new>
 #include <string.h>
+#include <string_view>
 
 #include <jansson.h>
 #include <simdjson.h>
@@ -10,21 +18,15 @@ extern "C" {
 #include "json.h"
 }
 
+using namespace simdjson;
+
 struct json_validator {
-	simdjson::dom::parser parser;
+	ondemand::parser parser;
 };
 
 extern "C" struct json_validator *json_validator_new(void)
 {
-	json_validator *v = new (std::nothrow) json_validator();
-	if (!v)
-		return nullptr;
-	// Capacity grows on demand inside parse(); the depth limit stays.
-	if (v->parser.allocate(1 << 16, JSON_MAX_DEPTH) != simdjson::SUCCESS) {
-		delete v;
-		return nullptr;
-	}
-	return v;
+	return new (std::nothrow) json_validator();
 }
 
 extern "C" void json_validator_free(struct json_validator *v)
@@ -32,8 +34,121 @@ extern "C" void json_validator_free(struct json_validator *v)
 	delete v;
 }
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+// RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?  (the token may carry trailing space)
+static bool number_grammar_ok(std::string_view t)
+{
+	size_t i = 0, n = t.size();
+	while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r' || t[n - 1] == '\n'))
+		n--;
+	if (i < n && t[i] == '-')
+		i++;
+	if (i < n && t[i] == '0')
+		i++;
+	else if (i < n && is_digit(t[i]))
+		while (i < n && is_digit(t[i]))
+			i++;
+	else
+		return false;
+	if (i < n && t[i] == '.') {
+		if (++i == n || !is_digit(t[i]))
+			return false;
+		while (i < n && is_digit(t[i]))
+			i++;
+	}
+	if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+		i++;
+		if (i < n && (t[i] == '+' || t[i] == '-'))
+			i++;
+		if (i == n || !is_digit(t[i]))
+			return false;
+		while (i < n && is_digit(t[i]))
+			i++;
+	}
+	return i == n;
+}
+
+static error_code walk(ondemand::value v, int depth)
+{
+	if (depth > JSON_MAX_DEPTH)
+		return DEPTH_ERROR; // On-Demand 3.0.1 does not enforce a depth limit itself
+	ondemand::json_type t;
+	if (auto e = v.type().get(t))
+		return e;
+	switch (t) {
+	case ondemand::json_type::object: {
+		ondemand::object o;
+		if (auto e = v.get_object().get(o))
+			return e;
+		for (auto f : o) {
+			ondemand::field fld;
+			std::string_view key;
+			if (auto e = std::move(f).get(fld))
+				return e;
+			if (auto e = fld.unescaped_key().get(key))
+				return e;
+			if (auto e = walk(fld.value(), depth + 1))
+				return e;
+		}
+		return SUCCESS;
+	}
+	case ondemand::json_type::array: {
+		ondemand::array a;
+		if (auto e = v.get_array().get(a))
+			return e;
+		for (auto el : a) {
+			ondemand::value x;
+			if (auto e = el.get(x))
+				return e;
+			if (auto e = walk(x, depth + 1))
+				return e;
+		}
+		return SUCCESS;
+	}
+	case ondemand::json_type::string: {
+		std::string_view s;
+		return v.get_string().get(s);
+	}
+	case ondemand::json_type::number:
+		return number_grammar_ok(v.raw_json_token()) ? SUCCESS : NUMBER_ERROR;
+	case ondemand::json_type::boolean: {
+		bool b;
+		return v.get_bool().get(b);
+	}
+	case ondemand::json_type::null: {
+		bool b;
+		if (auto e = v.is_null().get(b))
+			return e;
+		return b ? SUCCESS : N_ATOM_ERROR;
+	}
+	}
+	return INCORRECT_TYPE;
+}
+
+// Validate a line whose first non-blank byte is '{' (records are objects).
+static error_code validate_object(ondemand::parser &p, const char *line, size_t len)
+{
+	ondemand::document doc;
+	if (auto e = p.iterate(line, len, len + SIMDJSON_PADDING).get(doc))
+		return e;
+	ondemand::value top;
+	if (auto e = doc.get_value().get(top))
+		return e;
+	if (auto e = walk(top, 1))
+		return e;
+	// Trailing content: 3.0.1 has no document::at_end(); past the end, the location is
+	// OUT_OF_BOUNDS.
+	if (doc.current_location().error() != OUT_OF_BOUNDS)
+		return TRAILING_CONTENT;
+	return SUCCESS;
+}
+
 // Find why and where a line is invalid: jansson's parser reports a reason and a position.
-static void explain(const char *line, size_t len, simdjson::error_code code, struct buf *reason,
+static void explain(const char *line, size_t len, error_code code, struct buf *reason,
 		    size_t *offset)
 {
 	json_error_t err;
@@ -41,25 +156,30 @@ static void explain(const char *line, size_t len, simdjson::error_code code, str
 	if (!j) {
 		buf_addstr(reason, err.text);
 		*offset = err.position > 0 ? (size_t)err.position : 0;
-		// jansson reports the position after the offending token; point at its start.
 		if (*offset > len)
 			*offset = len;
 		return;
 	}
 	json_decref(j);
-	if (code == simdjson::DEPTH_ERROR)
+	if (code == INCORRECT_TYPE)
+		buf_addstr(reason, "not a JSON object");
+	else if (code == DEPTH_ERROR)
 		buf_addf(reason, "nesting deeper than %d levels", JSON_MAX_DEPTH);
 	else
-		buf_addstr(reason, simdjson::error_message(code));
+		buf_addstr(reason, error_message(code));
 	*offset = 0;
 }
 
 extern "C" int json_validate(struct json_validator *v, const char *line, size_t len,
 			     struct buf *reason, size_t *offset)
 {
-	auto result = v->parser.parse(reinterpret_cast<const uint8_t *>(line), len, false);
-	if (result.error() == simdjson::SUCCESS)
+	size_t i = 0;
+	while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n'))
+		i++;
+	error_code e = i < len && line[i] == '{' ? validate_object(v->parser, line, len)
+						 : INCORRECT_TYPE;
+	if (e == SUCCESS)
 		return 0;
-	explain(line, len, result.error(), reason, offset);
+	explain(line, len, e, reason, offset);
 	return -1;
 }

@@ -67,7 +67,7 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 		return 0;
 	b->len = 0;
 	batch_reserve(b, r->target + r->carry_len);
-	if (r->carry_len) /* memcpy from a NULL carry is undefined even for 0 bytes */
+	if (r->carry_len)
 		memcpy(b->data, r->carry, r->carry_len);
 	b->len = r->carry_len;
 	r->carry_len = 0;
@@ -90,13 +90,18 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 			r->eof = 1;
 			continue;
 		}
-		if (!r->started && b->len == 0 && n >= 3 && !memcmp(b->data, "\xEF\xBB\xBF", 3)) {
-			memmove(b->data, b->data + 3, (size_t)n - 3);
-			n -= 3;
-			r->offset = 3;
-		}
-		r->started = 1;
 		b->len += (size_t)n;
+		if (!r->started) {
+			/* A BOM is only a BOM at the very start: wait for 3 bytes to decide. */
+			if (b->len < 3)
+				continue;
+			if (!memcmp(b->data, "\xEF\xBB\xBF", 3)) {
+				memmove(b->data, b->data + 3, b->len - 3);
+				b->len -= 3;
+				r->offset = 3;
+			}
+			r->started = 1;
+		}
 	}
 	if (r->eof)
 		cut = b->len; /* the last line may lack its newline */
@@ -145,23 +150,21 @@ int line_is_blank(const struct line *l)
 	return 1;
 }
 
+static int is_json_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 int record_parse(struct json_validator *v, const struct line *l, const struct common_opts *o,
 		 struct record *r, struct buf *reason, size_t *offset)
 {
 	const char *p = l->p;
 	size_t n = l->len;
 	size_t lead = 0;
-	while (lead < n && (p[lead] == ' ' || p[lead] == '\t'))
+	while (lead < n && is_json_ws(p[lead]))
 		lead++;
-	while (n > lead && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+	while (n > lead && is_json_ws(p[n - 1]))
 		n--;
-	if (lead < n && p[lead] != '{') {
-		if (json_validate(v, p, l->len, reason, offset) < 0)
-			return -1;
-		buf_addstr(reason, "not a JSON object");
-		*offset = lead;
-		return -1;
-	}
 	/* json_validate needs readable padding after the line: the batch guarantees it. */
 	if (json_validate(v, p + lead, n - lead, reason, offset) < 0) {
 		*offset += lead;
@@ -214,7 +217,7 @@ static size_t closing_brace(const struct record *r)
 static int object_is_empty(const struct record *r, size_t brace)
 {
 	for (size_t i = 1; i < brace; i++)
-		if (r->line[i] != ' ' && r->line[i] != '\t')
+		if (!is_json_ws(r->line[i]))
 			return 0;
 	return 1;
 }

@@ -29,9 +29,9 @@ static const char *harness_cur;
 #define CHECK(cond)                                                               \
 	do {                                                                      \
 		if (!(cond)) {                                                    \
-			fprintf(stderr, "%s:%d: %s: CHECK failed: %s\n", __FILE__, \
-				__LINE__, harness_cur, #cond);                    \
-			harness_cur_failed = 1;                                   \
+			if (harness_cur_failed++ < 10)                            \
+				fprintf(stderr, "%s:%d: %s: CHECK failed: %s\n", \
+					__FILE__, __LINE__, harness_cur, #cond);  \
 		}                                                                 \
 	} while (0)
 
@@ -39,10 +39,10 @@ static const char *harness_cur;
 	do {                                                                      \
 		size_t la_ = (alen), lb_ = (blen);                                \
 		if (la_ != lb_ || memcmp((a), (b), la_)) {                        \
-			fprintf(stderr, "%s:%d: %s: bytes differ: '%.*s' vs '%.*s'\n", \
-				__FILE__, __LINE__, harness_cur, (int)la_,        \
-				(const char *)(a), (int)lb_, (const char *)(b));  \
-			harness_cur_failed = 1;                                   \
+			if (harness_cur_failed++ < 10)                            \
+				fprintf(stderr, "%s:%d: %s: bytes differ: '%.*s' vs '%.*s'\n", \
+					__FILE__, __LINE__, harness_cur, (int)la_, \
+					(const char *)(a), (int)lb_, (const char *)(b)); \
 		}                                                                 \
 	} while (0)
 
