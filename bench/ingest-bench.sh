@@ -1,45 +1,33 @@
 #!/bin/bash
-# ingest at decompression speed (issue 3, DESIGN.md section 10): grist ingest of a ~200 MB
-# JSONL as .jsonl.gz and .jsonl.zst against zcat / zstdcat to /dev/null, same files, same run.
-# Target: grist within 1.3x of the decompressor alone. Best of RUNS runs each (the machine is
-# shared; say so when quoting numbers).
-# Usage: bench/ingest-bench.sh [SIZE_MB] [WORKDIR]   (env: GRIST, RUNS)
+# ingest at decompression speed (issue 3, DESIGN.md section 10): `grist ingest` of a ~200 MB
+# JSONL compressed as .jsonl.gz and .jsonl.zst against `zcat` / `zstdcat` to /dev/null on the
+# same files in the same run (median of 5). Target: grist within 1.3x of the decompressor.
+# grist decodes on a read-ahead thread and parses on the main thread (-j 1); the row with
+# --readahead off shows what the second core buys.
+# Usage: bench/ingest-bench.sh   (env: GRIST, BENCH_DIR, INGEST_BENCH_MB default 200)
 set -eu
-SIZE=${1:-200}
-WORK=${2:-${TMPDIR:-/tmp}/grist-bench-ingest}
+. "$(dirname "$0")/lib.sh"
 GRIST=${GRIST:-$(cd "$(dirname "$0")/.." && pwd)/grist}
-RUNS=${RUNS:-3}
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$WORK"
-J="$WORK/data-$SIZE.jsonl"
-if [ ! -s "$J" ]; then
-	/usr/bin/python3 "$HERE/gen_jsonl.py" "$J" "$SIZE"
-fi
-[ -s "$J.gz" ] || gzip -6 -c "$J" > "$J.gz"
-[ -s "$J.zst" ] || zstd -q -3 -c "$J" > "$J.zst"
-BYTES=$(stat -L -c %s "$J")
-
-# best wall time of RUNS runs of a command (stdout to /dev/null)
-best() {
-	local b="" t
-	for _ in $(seq "$RUNS"); do
-		/usr/bin/time -o "$WORK/time.out" -f %e "$@" > /dev/null 2>/dev/null
-		t=$(tail -1 "$WORK/time.out")
-		if [ -z "$b" ] || awk -v a="$t" -v b="$b" 'BEGIN{exit !(a<b)}'; then b=$t; fi
-	done
-	echo "$b"
-}
-mbs() { awk -v n="$BYTES" -v t="$1" 'BEGIN{ printf "%.0f", (t > 0 ? n / t / 1e6 : 0) }'; }
-
-echo "ingest-bench: $(awk -v n="$BYTES" 'BEGIN{printf "%.0f", n/1e6}') MB JSONL ($(nproc) cores, best of $RUNS)"
+BENCH_DIR=${BENCH_DIR:-/tmp/grist-bench}
+MB=${INGEST_BENCH_MB:-200}
+mkdir -p "$BENCH_DIR"
+IN="$BENCH_DIR/ingest-${MB}mb.jsonl"
+[ -s "$IN" ] || python3 "$(dirname "$0")/gen_jsonl.py" "$IN" "$MB" 3
+[ -s "$IN.gz" ] || gzip -6 -c "$IN" > "$IN.gz"
+[ -s "$IN.zst" ] || zstd -q -3 -c "$IN" > "$IN.zst"
+BYTES=$(stat -c %s "$IN")
+printf "%-50s %8s %9s\n" "ingest of compressed JSONL, $((BYTES / 1000000)) MB uncompressed" "s" "MB/s"
+row() { printf "%-50s %8.3f %9s\n" "$1" "$2" "$(mbps "$BYTES" "$2")"; }
 for kind in gz zst; do
 	if [ $kind = gz ]; then peer=zcat; else peer=zstdcat; fi
-	tp=$(best $peer "$J.$kind")
-	tg=$(best "$GRIST" ingest -q "$J.$kind")
-	tg1=$(best "$GRIST" ingest -q --readahead off "$J.$kind")
-	ratio=$(awk -v g="$tg" -v p="$tp" 'BEGIN{printf "%.2f", g / p}')
-	printf "%-5s %-8s %6.2f s %5s MB/s | grist ingest %6.2f s %5s MB/s | ratio %s (target <= 1.30) | no read-ahead %6.2f s\n" \
-		"$kind" "$peer" "$tp" "$(mbs "$tp")" "$tg" "$(mbs "$tg")" "$ratio" "$tg1"
+	F="$IN.$kind"
+	t_peer=$(median_time sh -c "$peer '$F' > /dev/null")
+	t_g=$(median_time sh -c "'$GRIST' ingest -q '$F' > /dev/null")
+	t_g_off=$(median_time sh -c "'$GRIST' ingest -q --readahead off '$F' > /dev/null")
+	t_g2=$(median_time sh -c "'$GRIST' ingest -q -j 2 '$F' > /dev/null")
+	row "$peer .jsonl.$kind > /dev/null" "$t_peer"
+	row "grist ingest .jsonl.$kind > /dev/null" "$t_g"
+	row "grist ingest --readahead off .jsonl.$kind" "$t_g_off"
+	row "grist ingest -j 2 .jsonl.$kind" "$t_g2"
+	echo "ratio grist / $peer (.$kind): $(ratio "$t_g" "$t_peer")x the time (target <= 1.30)"
 done
-tc=$(best "$GRIST" ingest -q "$J")
-printf "plain JSONL: grist ingest %.2f s %s MB/s\n" "$tc" "$(mbs "$tc")"
