@@ -32,6 +32,7 @@
 
 static const char *const rule_non_regular = "non_regular_member";
 static const char *const rule_wds_ignored = "wds_part_ignored";
+static const char *const rule_non_utf8_name = "non_utf8_member_name";
 
 /* libarchive reading from a struct source (nested members, stdin). */
 struct arcsrc {
@@ -127,9 +128,8 @@ static void enable_formats(struct archive *a, enum ingest_container force)
 	archive_read_support_format_empty(a);
 }
 
-/* The member's name for ids: UTF-8, else escaped with a warning. */
-static void member_name(struct ingest *in, struct archive_entry *e, const char *outer,
-			struct buf *full)
+/* The member's name for ids: UTF-8, else escaped; returns how many bytes were escaped. */
+static size_t member_name(struct archive_entry *e, const char *outer, struct buf *full)
 {
 	buf_reset(full);
 	buf_addstr(full, outer);
@@ -137,14 +137,12 @@ static void member_name(struct ingest *in, struct archive_entry *e, const char *
 	const char *u = archive_entry_pathname_utf8(e);
 	if (u && utf8_valid_prefix(u, strlen(u)) == strlen(u)) {
 		buf_addstr(full, u);
-		return;
+		return 0;
 	}
 	const char *raw = archive_entry_pathname(e);
 	if (!raw)
 		raw = "";
-	size_t bad = ingest_escape_name(full, raw, strlen(raw));
-	if (bad && !in->co.quiet && in->name_warnings++ < 20)
-		warning("%s: member name is not UTF-8; escaped as %s", outer, full->data);
+	return ingest_escape_name(full, raw, strlen(raw));
 }
 
 /* WebDataset: the key and the part of a member path ("a/b.c.txt" -> "a/b", "c.txt"). */
@@ -390,7 +388,8 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 			continue;
 		}
 		/* ar members carry no file type (0): they are files. */
-		if (archive_entry_filetype(e) != AE_IFREG && archive_entry_filetype(e) != 0) {
+		if ((archive_entry_filetype(e) != AE_IFREG && archive_entry_filetype(e) != 0) ||
+		    archive_entry_hardlink(e)) {
 			if (archive_entry_filetype(e) != AE_IFDIR) {
 				FLUSH_WDS_BATCH();
 				struct batch *b = ingest_reject_batch(in, name);
@@ -399,7 +398,13 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 			}
 			continue;
 		}
-		member_name(in, e, name, &full);
+		if (member_name(e, name, &full)) {
+			FLUSH_WDS_BATCH();
+			struct batch *b = ingest_reject_batch(in, name);
+			counts_add_rule(&b->counts, rule_non_utf8_name, 1);
+			buf_addf(&b->warnings, "%s: member name is not UTF-8; escaped as %s\n", name, full.data);
+			par_submit(in->par, b);
+		}
 		const char *mpath = full.data + strlen(name) + 1;
 		if (wds == -2) {
 			/* First file of a tar: hold it until the second says whether this is a

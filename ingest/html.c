@@ -8,9 +8,18 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+/* libxml2 reports some problems (encoding conversion errors) through its generic error
+ * handler even with HTML_PARSE_NOERROR: library code must not print. */
+static void quiet_errors(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 void html_text_init(void)
 {
 	xmlInitParser();
+	xmlSetGenericErrorFunc(NULL, quiet_errors);
 }
 
 enum { BLOCK_NONE, BLOCK_LINE, BLOCK_PARA, BLOCK_SKIP, BLOCK_PRE };

@@ -74,7 +74,6 @@ struct ingest {
 	size_t cur_input;
 	int failed;         /* exit code for inputs that failed under --keep-going */
 	int stop;           /* a fatal error was queued: read nothing more */
-	uint64_t name_warnings;
 };
 
 /* Rule names (static storage: counts compare pointers first). */
