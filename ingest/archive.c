@@ -227,7 +227,7 @@ static void wds_flush(struct ingest *in, struct wds_sample *s, const char *outer
 	buf_add(&id, s->key.data, s->key.len);
 	if (s->too_big) {
 		if (*bp) {
-			par_submit(in->par, *bp);
+			ingest_submit(in, *bp);
 			*bp = NULL;
 		}
 		struct batch *b = ingest_reject_batch(in, outer);
@@ -237,7 +237,7 @@ static void wds_flush(struct ingest *in, struct wds_sample *s, const char *outer
 		counts_reject(&b->counts, ingest_rule_too_big);
 		reject_write(&b->rejects, "ingest", ingest_rule_too_big, v, id.data, s->number, "", 0, 1,
 			     NULL);
-		par_submit(in->par, b);
+		ingest_submit(in, b);
 	} else {
 		if (!*bp) {
 			*bp = ingest_get_batch(in);
@@ -267,7 +267,7 @@ static void wds_flush(struct ingest *in, struct wds_sample *s, const char *outer
 		ingest_doc_append(*bp, &d);
 		buf_release(&esc);
 		if ((*bp)->len >= in->batch_bytes) {
-			par_submit(in->par, *bp);
+			ingest_submit(in, *bp);
 			*bp = NULL;
 		}
 	}
@@ -351,7 +351,7 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 #define FLUSH_WDS_BATCH()                              \
 	do {                                           \
 		if (wb) {                              \
-			par_submit(in->par, wb);       \
+			ingest_submit(in, wb);       \
 			wb = NULL;                     \
 		}                                      \
 	} while (0)
@@ -394,7 +394,7 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 				FLUSH_WDS_BATCH();
 				struct batch *b = ingest_reject_batch(in, name);
 				counts_add_rule(&b->counts, rule_non_regular, 1);
-				par_submit(in->par, b);
+				ingest_submit(in, b);
 			}
 			continue;
 		}
@@ -403,7 +403,7 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 			struct batch *b = ingest_reject_batch(in, name);
 			counts_add_rule(&b->counts, rule_non_utf8_name, 1);
 			buf_addf(&b->warnings, "%s: member name is not UTF-8; escaped as %s\n", name, full.data);
-			par_submit(in->par, b);
+			ingest_submit(in, b);
 		}
 		const char *mpath = full.data + strlen(name) + 1;
 		if (wds == -2) {
@@ -503,7 +503,7 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 	if (rc == 0 && wds == 1)
 		wds_flush(in, &ws, name, &wb);
 	if (wb)
-		par_submit(in->par, wb);
+		ingest_submit(in, wb);
 	wds_reset(&ws);
 	free(ws.parts);
 	buf_release(&ws.key);

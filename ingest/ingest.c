@@ -69,9 +69,25 @@ const char *ingest_keep_name(struct ingest *in, const char *name)
 
 struct batch *ingest_get_batch(struct ingest *in)
 {
-	struct batch *b = par_get_batch(in->par);
+	struct batch *b = in->lane ? lane_get_batch(in) : par_get_batch(in->par);
 	b->user = (void *)(uintptr_t)(in->cur_input + 1);
 	return b;
+}
+
+void ingest_submit(struct ingest *in, struct batch *b)
+{
+	if (in->lane)
+		lane_submit(in, b);
+	else
+		par_submit(in->par, b);
+}
+
+void ingest_return_batch(struct ingest *in, struct batch *b)
+{
+	if (in->lane)
+		lane_return_batch(in, b);
+	else
+		par_return_batch(in->par, b);
 }
 
 struct batch *ingest_reject_batch(struct ingest *in, const char *source)
@@ -99,7 +115,7 @@ int ingest_fail(struct ingest *in, int code, const char *msg)
 		b->fatal_code = code;
 		in->stop = 1;
 	}
-	par_submit(in->par, b);
+	ingest_submit(in, b);
 	return -1;
 }
 
@@ -175,7 +191,7 @@ static int ingest_whole(struct ingest *in, struct source *src, const char *name,
 		}
 		b->mode = mode;
 	}
-	par_submit(in->par, b);
+	ingest_submit(in, b);
 	buf_release(&all);
 	buf_release(&err);
 	return 0;
@@ -199,7 +215,7 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 		struct batch *b = ingest_get_batch(in);
 		int r = batch_reader_next(&rd, b, &err);
 		if (r <= 0) {
-			par_return_batch(in->par, b);
+			ingest_return_batch(in, b);
 			if (r < 0)
 				rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
 			break;
@@ -212,7 +228,7 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 			b->len = nl ? (size_t)(nl - b->data) + 1 : 0;
 			memset(b->data + b->len, 0, JSON_PADDING);
 		}
-		par_submit(in->par, b);
+		ingest_submit(in, b);
 	}
 	if (g.failed && rc == 0)
 		rc = ingest_fail(in, GRIST_EXIT_DATA, g.msg.data);
@@ -337,7 +353,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 			counts_reject(&b->counts, ingest_rule_binary);
 			reject_write(&b->rejects, "ingest", ingest_rule_binary, NULL, name, 1, "", 0, 1, NULL);
 			buf_addf(&b->warnings, "%s: binary content (NUL bytes), not text (skipped)\n", name);
-			par_submit(in->par, b);
+			ingest_submit(in, b);
 			rc = 0;
 			goto out;
 		}
@@ -368,14 +384,17 @@ static void ingest_emit(void *shared, struct batch *b)
 		counts_merge(&in->inputs[idx - 1].c, &b->counts);
 }
 
-static void ingest_path(struct ingest *in, const char *path)
+static void add_input(struct ingest *in, const char *path)
 {
 	ALLOC_GROW(in->inputs, in->ninputs + 1, in->inputs_alloc);
-	struct ingest_input *inp = &in->inputs[in->ninputs];
+	struct ingest_input *inp = &in->inputs[in->ninputs++];
 	memset(inp, 0, sizeof(*inp));
 	inp->path = xstrdup(path);
 	counts_reset(&inp->c);
-	in->cur_input = in->ninputs++;
+}
+
+void ingest_open_input(struct ingest *in, const char *path)
+{
 	struct source src;
 	struct buf err = BUF_INIT;
 	if (source_open_file(&src, path, &err) < 0) {
@@ -561,10 +580,19 @@ int cmd_ingest(int argc, char **argv)
 		.jobs = in.co.jobs, .work = ingest_work, .emit = ingest_emit, .shared = &in,
 		.thread_new = ingest_thread_new, .thread_free = ingest_thread_free,
 	};
-	in.par = par_new(&pc);
-	for (size_t i = 0; i < paths.n && !in.stop; i++)
-		ingest_path(&in, paths.v[i]);
-	par_finish(in.par);
+	for (size_t i = 0; i < paths.n; i++)
+		add_input(&in, paths.v[i]);
+	if (in.co.jobs > 1 && paths.n > 1) {
+		/* Several inputs: decode them in parallel too (ingest/lanes.c). */
+		ingest_lanes_run(&in, paths.v, paths.n, in.co.jobs, ingest_emit);
+	} else {
+		in.par = par_new(&pc);
+		for (size_t i = 0; i < paths.n && !in.stop; i++) {
+			in.cur_input = i;
+			ingest_open_input(&in, paths.v[i]);
+		}
+		par_finish(in.par);
+	}
 	stats_inputs(&in);
 	int rc = stage_run_finish(&in.run);
 	for (size_t i = 0; i < in.nnames; i++)

@@ -74,6 +74,10 @@ struct ingest {
 	size_t cur_input;
 	int failed;         /* exit code for inputs that failed under --keep-going */
 	int stop;           /* a fatal error was queued: read nothing more */
+	/* -j N over several inputs (ingest/lanes.c): set in each decoder's copy. */
+	struct lane *lane;
+	struct lanes *lanes;
+	void *lane_thread;
 };
 
 /* Rule names (static storage: counts compare pointers first). */
@@ -89,8 +93,20 @@ const char *ingest_keep_name(struct ingest *in, const char *name);
  * Returns -1 for the caller to pass up.
  */
 int ingest_fail(struct ingest *in, int code, const char *msg);
-/* par_get_batch, tagged with the current input (for per-input stats). */
+/* A free batch, tagged with the current input (for per-input stats); hand it over with
+ * ingest_submit (worked and emitted in order) or give it back unused. */
 struct batch *ingest_get_batch(struct ingest *in);
+void ingest_submit(struct ingest *in, struct batch *b);
+void ingest_return_batch(struct ingest *in, struct batch *b);
+/* Open a top-level input (file, or "-") and read it: the per-input entry point. */
+void ingest_open_input(struct ingest *in, const char *path);
+
+/* ingest/lanes.c: several inputs decoded in parallel, emitted in input order. */
+struct batch *lane_get_batch(struct ingest *in);
+void lane_submit(struct ingest *in, struct batch *b);
+void lane_return_batch(struct ingest *in, struct batch *b);
+void ingest_lanes_run(struct ingest *in, char **paths, size_t npaths, int jobs,
+		      void (*emit)(void *shared, struct batch *b));
 /* A batch with only counts/rejects/warnings, filled by the caller, submitted in order. */
 struct batch *ingest_reject_batch(struct ingest *in, const char *source);
 

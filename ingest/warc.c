@@ -286,7 +286,7 @@ int ingest_warc(struct ingest *in, struct source *src, const char *name)
 		}
 		if (too_big) {
 			if (b) {
-				par_submit(in->par, b);
+				ingest_submit(in, b);
 				b = NULL;
 			}
 			struct batch *rb = ingest_reject_batch(in, name);
@@ -306,7 +306,7 @@ int ingest_warc(struct ingest *in, struct source *src, const char *name)
 			reject_write(&rb->rejects, "ingest", ingest_rule_too_big, v, name, recno, "", 0, 1,
 				     extra.data);
 			buf_release(&extra);
-			par_submit(in->par, rb);
+			ingest_submit(in, rb);
 			continue;
 		}
 		const char *ct = header_get(&h, "Content-Type", NULL);
@@ -330,20 +330,20 @@ int ingest_warc(struct ingest *in, struct source *src, const char *name)
 		}
 		ingest_doc_append(b, &d);
 		if (b->len >= in->batch_bytes) {
-			par_submit(in->par, b);
+			ingest_submit(in, b);
 			b = NULL;
 		}
 	}
 	goto done;
 fail:
 	if (b) {
-		par_submit(in->par, b);
+		ingest_submit(in, b);
 		b = NULL;
 	}
 	rc = ingest_fail(in, GRIST_EXIT_DATA, msg.data);
 done:
 	if (b)
-		par_submit(in->par, b);
+		ingest_submit(in, b);
 	free(r.buf);
 	buf_release(&r.err);
 	buf_release(&line);

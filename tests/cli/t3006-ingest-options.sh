@@ -17,6 +17,26 @@ for j in 2 4; do
 done
 expect_grep "html member to text" '"id":"all.tar.zst!d/page.htm:1","text":"Hello there\\n\\nagain"' j1.out
 
+# Several inputs with -j N are decoded in parallel (ingest/lanes.c): same output, same
+# rejects, same exit code as -j 1, also when an input in the middle is broken.
+for i in 1 2 3; do gzip -c src/d/f$i.jsonl > g$i.jsonl.gz; done
+head -c 20000 g2.jsonl.gz > broken.jsonl.gz
+printf '{"text":null}\n{bad\n' > r.jsonl
+set -- g1.jsonl.gz r.jsonl broken.jsonl.gz all.tar.zst g3.jsonl.gz src/d
+for kg in "" --keep-going; do
+	"$GRIST" ingest -q $kg --rejects rej1 -j 1 "$@" > k1.out 2> k1.err; rc1=$?
+	for j in 2 3 5; do
+		"$GRIST" ingest -q $kg --rejects rej$j -j $j "$@" > k$j.out 2> k$j.err; rcj=$?
+		expect_eq "-j $j $kg: exit code" "$rc1" "$rcj"
+		expect_file_eq "-j $j $kg: records" k1.out k$j.out
+		expect_eq "-j $j $kg: rejects" "$(cat rej1 2>/dev/null)" "$(cat rej$j 2>/dev/null)"
+		expect_file_eq "-j $j $kg: messages" k1.err k$j.err
+	done
+	expect_eq "broken input $kg: exit 1" 1 "$rc1"
+done
+expect_eq "--keep-going reads past the broken input" "$(("$(cat src/d/f*.jsonl | wc -l)" * 2 + $(wc -l < src/d/f1.jsonl) + $(wc -l < src/d/f3.jsonl) + 4 + $(zcat broken.jsonl.gz 2>/dev/null | wc -l)))" "$(wc -l < k1.out)"
+set --
+
 # Compressed output round-trips.
 "$GRIST" ingest -q -o out.jsonl.zst all.tar.zst
 "$GRIST" ingest -q -o out.jsonl.gz all.tar.zst
