@@ -31,6 +31,7 @@ struct lane {
 
 struct lanes {
 	struct ingest *main;
+	struct ingest proto; /* a copy of *main taken before the threads start: read-only */
 	char **paths;
 	size_t npaths;
 	struct lane *lane;
@@ -78,7 +79,7 @@ void lane_submit(struct ingest *in, struct batch *b)
 static void *decoder_main(void *arg)
 {
 	struct lanes *ls = arg;
-	void *ts = ingest_thread_new(ls->main);
+	void *ts = ingest_thread_new(&ls->proto);
 	pthread_mutex_lock(&ls->mu);
 	for (;;) {
 		while (!ls->stop && ls->next_claim < ls->npaths &&
@@ -90,7 +91,7 @@ static void *decoder_main(void *arg)
 		struct lane *l = &ls->lane[i];
 		pthread_mutex_unlock(&ls->mu);
 
-		l->sub = *ls->main;
+		l->sub = ls->proto;
 		l->sub.names = NULL;
 		l->sub.nnames = l->sub.names_alloc = 0;
 		l->sub.cur_input = i;
@@ -117,6 +118,7 @@ void ingest_lanes_run(struct ingest *in, char **paths, size_t npaths, int jobs,
 	struct lanes ls;
 	memset(&ls, 0, sizeof(ls));
 	ls.main = in;
+	ls.proto = *in;
 	ls.paths = paths;
 	ls.npaths = npaths;
 	ls.lane = xcalloc(npaths, sizeof(*ls.lane));
