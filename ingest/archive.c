@@ -289,8 +289,12 @@ static int ingest_held(struct ingest *in, const struct buf *data, const struct b
 
 static int open_archive(struct archive *a, struct source *src, const char *path, struct arcsrc *x)
 {
+	const char *mp;
+	size_t mn;
 	if (path)
 		return archive_read_open_filename(a, path, 1 << 16);
+	if (source_memory_view(src, &mp, &mn))
+		return archive_read_open_memory(a, mp, mn);
 	x->src = src;
 	x->cap = 1 << 16;
 	x->buf = xmalloc(x->cap);

@@ -295,22 +295,30 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 	struct buf head = BUF_INIT, err = BUF_INIT;
 	size_t want = HEAD_BYTES;
 	buf_grow(&head, want);
+	int failed = 0;
 	for (;;) {
-		ssize_t r = source_read_full(src, head.data + head.len, want - head.len, &err);
-		if (r < 0) {
+		ssize_t r = 0;
+		while (head.len < want && (r = source_read(src, head.data + head.len, want - head.len,
+							   &err)) > 0)
+			buf_setlen(&head, head.len + (size_t)r);
+		if (r < 0 && !head.len) {
 			int rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
 			buf_release(&head);
 			buf_release(&err);
 			return rc;
 		}
-		buf_setlen(&head, head.len + (size_t)r);
+		if (r < 0) {
+			failed = 1; /* what was read is still read; the error comes after it */
+			break;
+		}
 		if (head.len < want || want >= HEAD_MAX || !all_space(head.data, head.len))
 			break;
 		want *= 4;
 		buf_grow(&head, want - head.len);
 	}
-	struct source pre;
-	source_init_prefixed(&pre, src, name, head.data, head.len);
+	struct source pre, broken;
+	source_init_failing(&broken, name, err.data);
+	source_init_prefixed(&pre, failed ? &broken : src, name, head.data, head.len);
 	enum magic m = magic_of((const unsigned char *)head.data, head.len);
 	int rc;
 	char ext[32];
@@ -330,6 +338,26 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 		if (use == &ra)
 			source_close(&ra);
 		source_close(&gz);
+		goto out;
+	}
+	if (m == MAGIC_CONTAINER && !path && head.len >= 6 && !memcmp(head.data, "7z\xbc\xaf\x27\x1c", 6)) {
+		/* 7z keeps its index at the end: libarchive must seek. A stream (stdin, a member)
+		 * is held in memory, up to --max-doc-bytes. */
+		struct buf all = BUF_INIT;
+		struct buf e2 = BUF_INIT;
+		if (source_read_all(&pre, &all, in->co.max_doc_bytes, &e2) < 0) {
+			if (all.len > in->co.max_doc_bytes)
+				buf_addf(&e2, " (a 7z archive read from a stream is held in memory; give it "
+					 "as a file, or raise --max-doc-bytes)");
+			rc = ingest_fail(in, GRIST_EXIT_DATA, e2.data);
+		} else {
+			struct source ms;
+			source_init_memory(&ms, name, all.data, all.len);
+			rc = ingest_archive(in, &ms, name, NULL, CONT_AUTO, depth);
+			source_close(&ms);
+		}
+		buf_release(&all);
+		buf_release(&e2);
 		goto out;
 	}
 	if (m != MAGIC_NONE && m != MAGIC_WARC) {
@@ -370,6 +398,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 		rc = ingest_whole(in, &pre, name, fmt == FMT_HTML ? MODE_HTML_WHOLE : MODE_TEXT_WHOLE);
 out:
 	source_close(&pre);
+	source_close(&broken);
 	buf_release(&head);
 	buf_release(&err);
 	return rc;
@@ -570,11 +599,26 @@ int cmd_ingest(int argc, char **argv)
 	stats_option_num(&in.run.stats, "split_lines", in.split_lines);
 	stats_option_str(&in.run.stats, "html", in.html_raw ? "raw" : "text");
 	stats_option_num(&in.run.stats, "keep_going", in.keep_going);
-	for (size_t i = 0; i < paths.n; i++) {
+	/* Progress shows a percentage of the input size only when that size is what will be
+	 * read: not for compressed inputs or archives (progress counts decoded bytes). */
+	int sized = 1;
+	for (size_t i = 0; i < paths.n && sized; i++) {
 		struct stat st;
-		if (strcmp(paths.v[i], "-") && stat(paths.v[i], &st) == 0 && S_ISREG(st.st_mode))
-			in.run.stats.total_input += (uint64_t)st.st_size;
+		if (!strcmp(paths.v[i], "-") || stat(paths.v[i], &st) < 0 || !S_ISREG(st.st_mode)) {
+			sized = 0;
+			break;
+		}
+		in.run.stats.total_input += (uint64_t)st.st_size;
+		unsigned char m[512];
+		FILE *f = fopen(paths.v[i], "rb");
+		size_t n = f ? fread(m, 1, sizeof(m), f) : 0;
+		if (f)
+			fclose(f);
+		if (magic_of(m, n) == MAGIC_CONTAINER || magic_of(m, n) == MAGIC_GZIP)
+			sized = 0;
 	}
+	if (!sized)
+		in.run.stats.total_input = 0;
 
 	struct par_config pc = {
 		.jobs = in.co.jobs, .work = ingest_work, .emit = ingest_emit, .shared = &in,

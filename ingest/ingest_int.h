@@ -136,6 +136,10 @@ void source_init_prefixed(struct source *s, struct source *inner, const char *na
 			  const char *prefix, size_t n);
 /* A source reading from memory (not copied: must outlive the source). */
 void source_init_memory(struct source *s, const char *name, const char *p, size_t n);
+/* 1 and the unread bytes if s is a memory source (so libarchive can seek in it), else 0. */
+int source_memory_view(struct source *s, const char **p, size_t *n);
+/* A source whose every read fails with msg (a read error put back behind a prefix). */
+void source_init_failing(struct source *s, const char *name, const char *msg);
 /* Read up to n bytes into out (fewer only at the end); -1 on a read error. */
 ssize_t source_read_full(struct source *s, char *out, size_t n, struct buf *err);
 /*

@@ -89,6 +89,39 @@ void source_init_memory(struct source *s, const char *name, const char *p, size_
 	s->size = (int64_t)n;
 }
 
+static ssize_t failing_read(struct source *s, void *out, size_t n, struct buf *err)
+{
+	buf_addstr(err, s->ctx);
+	return -1;
+}
+
+static void failing_close(struct source *s)
+{
+	free(s->ctx);
+	s->ctx = NULL;
+}
+
+void source_init_failing(struct source *s, const char *name, const char *msg)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->name = xstrdup(name);
+	s->read_fn = failing_read;
+	s->close_fn = failing_close;
+	s->ctx = xstrdup(msg);
+	s->size = -1;
+}
+
+int source_memory_view(struct source *s, const char **p, size_t *n)
+{
+	if (s->read_fn != memory_read)
+		return 0;
+	const struct memsrc *m = s->ctx;
+	*p = m->p + m->pos;
+	*n = m->n - m->pos;
+	return 1;
+}
+
 ssize_t source_read_full(struct source *s, char *out, size_t n, struct buf *err)
 {
 	size_t got = 0;

@@ -51,6 +51,15 @@ expect_file_eq "tar.zst on stdin" expect-arch stdin.norm
 "$GRIST" ingest -q < t.zip | sed 's/"stdin!/"ARCH!/g' > stdinzip.norm
 expect_file_eq "zip on stdin" expect-arch stdinzip.norm
 
+# 7z needs seeking: from stdin or inside another archive it is held in memory.
+"$GRIST" ingest -q < t.7z | sed 's/"stdin!/"ARCH!/g' > stdin7z.norm
+expect_file_eq "7z on stdin" expect-arch stdin7z.norm
+bsdtar -cf in7.tar t.7z
+"$GRIST" ingest -q in7.tar | sed 's/"in7[.]tar!t[.]7z!/"ARCH!/g' > in7.norm
+expect_file_eq "7z inside a tar" expect-arch in7.norm
+expect_exit "7z stream over the limit" 1 "$GRIST" ingest -q --max-doc-bytes 100 - < t.7z 2> big7.err
+expect_grep "7z limit says why" 'held in memory' big7.err
+
 # --format forces the container: a tar named .dat.
 cp t.tar t.dat
 expect_exit "--format tar" 0 "$GRIST" ingest -q --format tar t.dat > dat.out
