@@ -13,7 +13,7 @@ DEBS := build-essential pkg-config git ca-certificates \
 	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev \
 	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
-	hyperfine bc clang libclang-rt-14-dev
+	hyperfine bc clang libclang-rt-14-dev xxhash python3-xxhash
 # pkg-config names of the libraries linked into grist.
 PKGS := simdjson jansson libxxhash libarchive libzstd zlib libxml-2.0
 

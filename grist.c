@@ -22,6 +22,7 @@ struct stage {
 
 static const struct stage stages[] = {
 	{ "ingest", cmd_ingest, "read JSONL and text files, emit JSONL records" },
+	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))

@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 			size_t pos = n ? rnd() % n : 0;
 			switch (rnd() % 5) {
 			case 0: if (n) buf[pos] ^= (uint8_t)(1u << (rnd() % 8)); break;
-			case 1: if (n) buf[pos] = (uint8_t)"{}[]\",:\\\n u0\xff\xc3\xe2"[rnd() % 15]; break; /* 15 characters */
+			case 1: if (n) buf[pos] = (uint8_t)"{}[]\",:\\\n u0\xff\xc3\xe2"[rnd() % 15]; break;
 			case 2: if (n < (1 << 16) - 1) { memmove(buf + pos + 1, buf + pos, n - pos); buf[pos] = (uint8_t)rnd(); n++; } break;
 			case 3: if (n) { memmove(buf + pos, buf + pos + 1, n - pos - 1); n--; } break;
 			case 4: { /* splice a piece of b */
