@@ -21,7 +21,7 @@ struct stage {
 };
 
 static const struct stage stages[] = {
-	{ "ingest", cmd_ingest, "read JSONL and text files, emit JSONL records" },
+	{ "ingest", cmd_ingest, "files, directories, archives, compressed streams, WARC -> JSONL records" },
 	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
 };
 

@@ -506,8 +506,8 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 		rc = ingest_held(in, &held, &held_name, &held_path, depth); /* a single-file tar */
 	if (rc == 0 && wds == 1)
 		wds_flush(in, &ws, name, &wb);
-	if (wb)
-		ingest_submit(in, wb);
+	FLUSH_WDS_BATCH();
+#undef FLUSH_WDS_BATCH
 	wds_reset(&ws);
 	free(ws.parts);
 	buf_release(&ws.key);

@@ -431,7 +431,6 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 			     0, rej_extra.data);
 		goto out;
 	}
-	int empty = 0;
 	if (tr == 0) {
 		if (o->on_missing == ON_MISSING_ERROR) {
 			buf_addf(&b->fatal, "no text in document %s of %s", idv.data, b->source);
@@ -442,8 +441,7 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 			reject_value(b, rule_missing, NULL, b->source, d->number, "", 0, rej_extra.data);
 			goto out;
 		}
-		empty = 1;
-		counts_add_rule(&b->counts, "emptied_text", 1);
+		counts_add_rule(&b->counts, "emptied_text", 1); /* t->text is empty */
 	}
 	if (t->text.len > o->max_doc_bytes) {
 		char v[32];
@@ -451,7 +449,6 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 		reject_value(b, ingest_rule_too_big, v, b->source, d->number, "", 0, rej_extra.data);
 		goto out;
 	}
-	(void)empty;
 	buf_reset(&t->scratch);
 	size_t bad = utf8_repair(&t->scratch, t->text.data, t->text.len);
 	if (bad)
