@@ -1,7 +1,6 @@
 #include "ingest/html.h"
 
 #include <string.h>
-#include <strings.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
@@ -24,33 +23,46 @@ void html_text_init(void)
 
 enum { BLOCK_NONE, BLOCK_LINE, BLOCK_PARA, BLOCK_SKIP, BLOCK_PRE };
 
+struct element {
+	const char *name;
+	int kind;
+};
+
+/* Sorted by name for bsearch. libxml2's HTML parser lowercases element names. */
+static const struct element elements[] = {
+	{ "address", BLOCK_PARA },    { "article", BLOCK_PARA },  { "aside", BLOCK_PARA },
+	{ "audio", BLOCK_SKIP },      { "blockquote", BLOCK_PARA }, { "body", BLOCK_PARA },
+	{ "br", BLOCK_LINE },         { "button", BLOCK_SKIP },   { "canvas", BLOCK_SKIP },
+	{ "caption", BLOCK_LINE },    { "center", BLOCK_PARA },   { "dd", BLOCK_LINE },
+	{ "details", BLOCK_PARA },    { "div", BLOCK_PARA },      { "dl", BLOCK_PARA },
+	{ "dt", BLOCK_LINE },         { "embed", BLOCK_SKIP },    { "fieldset", BLOCK_PARA },
+	{ "figcaption", BLOCK_PARA }, { "figure", BLOCK_PARA },   { "footer", BLOCK_PARA },
+	{ "form", BLOCK_PARA },       { "h1", BLOCK_PARA },       { "h2", BLOCK_PARA },
+	{ "h3", BLOCK_PARA },         { "h4", BLOCK_PARA },       { "h5", BLOCK_PARA },
+	{ "h6", BLOCK_PARA },         { "head", BLOCK_SKIP },     { "header", BLOCK_PARA },
+	{ "hr", BLOCK_PARA },         { "html", BLOCK_PARA },     { "iframe", BLOCK_SKIP },
+	{ "legend", BLOCK_PARA },     { "li", BLOCK_LINE },       { "main", BLOCK_PARA },
+	{ "math", BLOCK_SKIP },       { "nav", BLOCK_PARA },      { "noscript", BLOCK_SKIP },
+	{ "object", BLOCK_SKIP },     { "ol", BLOCK_PARA },       { "option", BLOCK_LINE },
+	{ "p", BLOCK_PARA },          { "pre", BLOCK_PRE },       { "script", BLOCK_SKIP },
+	{ "section", BLOCK_PARA },    { "select", BLOCK_SKIP },   { "style", BLOCK_SKIP },
+	{ "summary", BLOCK_PARA },    { "svg", BLOCK_SKIP },      { "table", BLOCK_PARA },
+	{ "tbody", BLOCK_PARA },      { "td", BLOCK_LINE },       { "template", BLOCK_SKIP },
+	{ "textarea", BLOCK_PRE },    { "tfoot", BLOCK_PARA },    { "th", BLOCK_LINE },
+	{ "thead", BLOCK_PARA },      { "title", BLOCK_PARA },    { "tr", BLOCK_LINE },
+	{ "ul", BLOCK_PARA },         { "video", BLOCK_SKIP },
+};
+
+static int cmp_element(const void *key, const void *e)
+{
+	return strcmp(key, ((const struct element *)e)->name);
+}
+
 static int element_kind(const char *name)
 {
-	static const char *const skip[] = {
-		"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object",
-		"embed", "canvas", "select", "button", "audio", "video", NULL,
-	};
-	static const char *const line[] = {
-		"br", "li", "tr", "dt", "dd", "option", "caption", "td", "th", NULL,
-	};
-	static const char *const para[] = {
-		"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "thead",
-		"tbody", "tfoot", "blockquote", "section", "article", "header", "footer", "nav",
-		"aside", "main", "figure", "figcaption", "form", "hr", "address", "details",
-		"summary", "fieldset", "body", "html", "center", "title", "legend", NULL,
-	};
-	for (int i = 0; skip[i]; i++)
-		if (!strcasecmp(name, skip[i]))
-			return BLOCK_SKIP;
-	if (!strcasecmp(name, "pre") || !strcasecmp(name, "textarea"))
-		return BLOCK_PRE;
-	for (int i = 0; line[i]; i++)
-		if (!strcasecmp(name, line[i]))
-			return BLOCK_LINE;
-	for (int i = 0; para[i]; i++)
-		if (!strcasecmp(name, para[i]))
-			return BLOCK_PARA;
-	return BLOCK_NONE;
+	const struct element *e = bsearch(name, elements, sizeof(elements) / sizeof(elements[0]),
+					  sizeof(elements[0]), cmp_element);
+	return e ? e->kind : BLOCK_NONE;
 }
 
 struct emitter {
@@ -137,7 +149,7 @@ int html_to_text(struct buf *out, const char *p, size_t n, const char *charset)
 			if (cur->content)
 				em_text(&e, (const char *)cur->content, pre > 0);
 		} else if (cur->type == XML_ELEMENT_NODE && kind != BLOCK_SKIP) {
-			if (!strcasecmp((const char *)cur->name, "br")) {
+			if (!strcmp((const char *)cur->name, "br")) {
 				em_break(&e, 1);
 			} else {
 				if (kind == BLOCK_PARA || kind == BLOCK_PRE)

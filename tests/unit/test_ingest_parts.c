@@ -30,6 +30,7 @@ TEST(html_text)
 	html("<b>bold</b> <i>it</i>", "bold it");
 	html("<p>unclosed<div>block", "unclosed\n\nblock");
 	html("", "");
+	html("<P>Upper</P><SCRIPT>x</SCRIPT><DIV>case</DIV>", "Upper\n\ncase");
 	/* Deep nesting must not recurse on the C stack. */
 	struct buf deep = BUF_INIT;
 	for (int i = 0; i < 100000; i++)
