@@ -1,10 +1,13 @@
 #include "ingest/html.h"
 
+#include "lib/json.h"
+
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 /* libxml2 reports some problems (encoding conversion errors) through its generic error
@@ -91,22 +94,28 @@ static void em_flush_pending(struct emitter *e)
 	e->pending_space = 0;
 }
 
-static void em_text(struct emitter *e, const char *s, int pre)
+static int is_space(char c)
 {
-	for (const char *p = s; *p;) {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static void em_text(struct emitter *e, const char *s, size_t n, int pre)
+{
+	const char *end = s + n;
+	for (const char *p = s; p < end;) {
 		if (pre) {
 			/* Preformatted text is kept as it is. */
 			em_flush_pending(e);
-			buf_addstr(e->out, p);
+			buf_add(e->out, p, (size_t)(end - p));
 			return;
 		}
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') {
+		if (is_space(*p)) {
 			e->pending_space = 1;
 			p++;
 			continue;
 		}
 		const char *q = p;
-		while (*q && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r' && *q != '\f')
+		while (q < end && !is_space(*q))
 			q++;
 		em_flush_pending(e);
 		buf_add(e->out, p, (size_t)(q - p));
@@ -114,79 +123,145 @@ static void em_text(struct emitter *e, const char *s, int pre)
 	}
 }
 
-static int is_kind(xmlNode *n, int kind)
+/*
+ * SAX: no tree is built (the DOM's allocations were most of the time). libxml2's HTML parser
+ * closes implied and void elements itself, so start and end events pair up.
+ */
+struct sax_state {
+	struct emitter e;
+	int skip; /* depth inside a dropped element */
+	int pre;
+};
+
+static void sax_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
 {
-	return n->type == XML_ELEMENT_NODE && element_kind((const char *)n->name) == kind;
+	struct sax_state *st = ctx;
+	(void)attrs;
+	if (st->skip) {
+		st->skip++;
+		return;
+	}
+	int kind = element_kind((const char *)name);
+	switch (kind) {
+	case BLOCK_SKIP:
+		st->skip = 1;
+		break;
+	case BLOCK_PRE:
+		em_break(&st->e, 2);
+		st->pre++;
+		break;
+	case BLOCK_PARA:
+		em_break(&st->e, 2);
+		break;
+	case BLOCK_LINE:
+		em_break(&st->e, 1);
+		break;
+	}
+}
+
+static void sax_end(void *ctx, const xmlChar *name)
+{
+	struct sax_state *st = ctx;
+	if (st->skip) {
+		st->skip--;
+		return;
+	}
+	int kind = element_kind((const char *)name);
+	if (kind == BLOCK_PARA) {
+		em_break(&st->e, 2);
+	} else if (kind == BLOCK_PRE) {
+		em_break(&st->e, 2);
+		if (st->pre)
+			st->pre--;
+	} else if (kind == BLOCK_LINE && strcmp((const char *)name, "br")) {
+		em_break(&st->e, 1);
+	}
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct sax_state *st = ctx;
+	if (!st->skip && len > 0)
+		em_text(&st->e, (const char *)ch, (size_t)len, st->pre > 0);
+}
+
+/* Multi-byte UTF-8 sequences that are well-formed, and bytes >= 0x80 that are not part of one:
+ * evidence for "UTF-8 with a few broken bytes" against "a legacy 8-bit encoding". */
+static void utf8_evidence(const unsigned char *p, size_t n, size_t *good, size_t *bad)
+{
+	*good = *bad = 0;
+	for (size_t i = 0; i < n;) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len = p[i] >= 0xF0 && p[i] <= 0xF4 ? 4 : p[i] >= 0xE0 ? 3 : p[i] >= 0xC2 ? 2 : 0;
+		size_t k = 1;
+		while (len && k < len && i + k < n && (p[i + k] & 0xC0) == 0x80)
+			k++;
+		if (len && k == len) {
+			(*good)++;
+			i += len;
+		} else {
+			(*bad)++;
+			i++;
+		}
+	}
 }
 
 int html_to_text(struct buf *out, const char *p, size_t n, const char *charset)
 {
 	if (n > (size_t)0x7fffffff)
 		return -1;
-	const char *enc = NULL;
-	if (charset && *charset) {
-		xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(charset);
-		if (h) {
-			enc = charset;
-			xmlCharEncCloseFunc(h);
+	if (n == 0)
+		return 0;
+	htmlSAXHandler sax;
+	memset(&sax, 0, sizeof(sax));
+	sax.startElement = sax_start;
+	sax.endElement = sax_end;
+	sax.characters = sax_text;
+	sax.cdataBlock = sax_text; /* script/style bodies arrive here; skipped with their element */
+	struct sax_state st;
+	memset(&st, 0, sizeof(st));
+	st.e.out = out;
+	st.e.start = out->len;
+	htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, &st, NULL, 0, NULL,
+							  XML_CHAR_ENCODING_NONE);
+	if (!ctxt)
+		return -1;
+	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				 HTML_PARSE_NONET | XML_PARSE_HUGE);
+	/*
+	 * A declared charset other than UTF-8 wins. Valid UTF-8 is read as UTF-8 (the push parser
+	 * would otherwise guess Latin-1 before it meets a <meta charset>). UTF-8 with a few broken
+	 * bytes (at least as many well-formed multi-byte sequences as stray high bytes) is repaired with
+	 * U+FFFD first: libxml2 would switch the whole document to Latin-1 at the first bad byte.
+	 * Anything else is left to libxml2 (<meta charset>, else Latin-1).
+	 */
+	xmlCharEncodingHandlerPtr h = NULL;
+	struct buf fixed = BUF_INIT;
+	int declared_utf8 = charset && (!strcmp(charset, "utf-8") || !strcmp(charset, "UTF-8") ||
+					!strcmp(charset, "utf8"));
+	if (charset && *charset && !declared_utf8)
+		h = xmlFindCharEncodingHandler(charset);
+	if (!h) {
+		size_t good, bad;
+		if (utf8_valid_prefix(p, n) == n) {
+			h = xmlFindCharEncodingHandler("UTF-8");
+		} else if (utf8_evidence((const unsigned char *)p, n, &good, &bad),
+			   declared_utf8 || (good > 0 && good >= bad)) {
+			utf8_repair(&fixed, p, n);
+			p = fixed.data;
+			n = fixed.len;
+			h = xmlFindCharEncodingHandler("UTF-8");
 		}
 	}
-	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-		   HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
-	htmlDocPtr doc = htmlReadMemory(p, (int)n, NULL, enc, opts);
-	if (!doc)
-		return n == 0 ? 0 : -1;
-	struct emitter e = { out, out->len, 0, 0 };
-	int pre = 0;
-	xmlNode *root = xmlDocGetRootElement(doc);
-	xmlNode *cur = root;
-	/* Iterative pre-order walk: deep documents must not recurse on the C stack. */
-	while (cur) {
-		int kind = cur->type == XML_ELEMENT_NODE ? element_kind((const char *)cur->name)
-							 : BLOCK_NONE;
-		int descend = 0;
-		if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
-			if (cur->content)
-				em_text(&e, (const char *)cur->content, pre > 0);
-		} else if (cur->type == XML_ELEMENT_NODE && kind != BLOCK_SKIP) {
-			if (!strcmp((const char *)cur->name, "br")) {
-				em_break(&e, 1);
-			} else {
-				if (kind == BLOCK_PARA || kind == BLOCK_PRE)
-					em_break(&e, 2);
-				else if (kind == BLOCK_LINE)
-					em_break(&e, 1);
-				if (kind == BLOCK_PRE)
-					pre++;
-				descend = cur->children != NULL;
-			}
-			if (!descend && (kind == BLOCK_PARA || kind == BLOCK_PRE))
-				em_break(&e, 2);
-			if (!descend && kind == BLOCK_PRE)
-				pre--;
-		}
-		if (descend) {
-			cur = cur->children;
-			continue;
-		}
-		/* Leave finished elements, closing their blocks on the way up. */
-		while (cur && cur != root && !cur->next) {
-			cur = cur->parent;
-			if (!cur)
-				break;
-			if (is_kind(cur, BLOCK_PARA))
-				em_break(&e, 2);
-			else if (is_kind(cur, BLOCK_LINE))
-				em_break(&e, 1);
-			else if (is_kind(cur, BLOCK_PRE)) {
-				em_break(&e, 2);
-				pre--;
-			}
-		}
-		if (!cur || cur == root)
-			break;
-		cur = cur->next;
-	}
-	xmlFreeDoc(doc);
-	return 0;
+	if (h)
+		xmlSwitchToEncoding(ctxt, h);
+	int rc = n > (size_t)0x7fffffff ? -1 : 0;
+	if (!rc)
+		htmlParseChunk(ctxt, p, (int)n, 1);
+	htmlFreeParserCtxt(ctxt);
+	buf_release(&fixed);
+	return rc;
 }

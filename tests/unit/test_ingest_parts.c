@@ -45,6 +45,14 @@ TEST(html_text)
 	CHECK(html_to_text(&l1, "<p>caf\xe9</p>", 12, "ISO-8859-1") == 0);
 	CHECK_STR(l1.data, "caf\xc3\xa9");
 	buf_release(&l1);
+	/* UTF-8 with a stray byte: repaired, not read as Latin-1 throughout. */
+	html("<p>caf\xc3\xa9 \xff ok</p>", "caf\xc3\xa9 \xef\xbf\xbd ok");
+	/* Latin-1 without a declaration: libxml2's guess. */
+	html("<p>caf\xe9</p>", "caf\xc3\xa9");
+	struct buf d8 = BUF_INIT;
+	CHECK(html_to_text(&d8, "<p>\xff</p>", 8, "utf-8") == 0);
+	CHECK_STR(d8.data, "\xef\xbf\xbd");
+	buf_release(&d8);
 }
 
 TEST(names)
