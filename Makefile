@@ -15,7 +15,7 @@ DEBS := build-essential pkg-config git ca-certificates \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
 	hyperfine bc time clang libclang-rt-14-dev xxhash python3-xxhash
 # pkg-config names of the libraries linked into grist.
-PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc
+PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc libarchive libzstd zlib libxml-2.0
 # CLD2 (clean's language identification) ships no pkg-config file.
 EXTRA_LIBS := -lcld2
 
