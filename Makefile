@@ -13,9 +13,9 @@ DEBS := build-essential pkg-config git ca-certificates \
 	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev \
 	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
-	hyperfine bc
+	hyperfine bc sentencepiece time
 # pkg-config names of the libraries linked into grist.
-PKGS := simdjson jansson libxxhash
+PKGS := simdjson jansson libxxhash libpcre2-8
 
 SRC_DIRS := lib ingest clean dedup tokenize shard
 BUILD ?= release

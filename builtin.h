@@ -3,5 +3,6 @@
 #define GRIST_BUILTIN_H
 
 int cmd_ingest(int argc, char **argv);
+int cmd_tokenize_train(int argc, char **argv);
 
 #endif

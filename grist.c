@@ -22,6 +22,8 @@ struct stage {
 
 static const struct stage stages[] = {
 	{ "ingest", cmd_ingest, "read JSONL and text files, emit JSONL records" },
+	/* temporary name until the lead routes `grist tokenize train` here */
+	{ "tokenize-train", cmd_tokenize_train, "learn a byte-level BPE vocabulary from records" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))
