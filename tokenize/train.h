@@ -56,7 +56,7 @@ int train_split(const struct train_splitter *s, struct train_split_state *st, co
 
 struct train_piece {
 	uint64_t count;
-	uint64_t off; /* into the table's byte arena */
+	uint64_t off; /* into the table's byte arena; pieces of up to 8 bytes are stored here */
 	uint32_t len;
 	uint32_t hash;
 };
@@ -64,7 +64,7 @@ struct train_piece {
 struct train_pieces {
 	struct train_piece *e; /* entries, in insertion order */
 	size_t n, alloc;
-	uint32_t *slot;        /* open addressing: entry index + 1, 0 = empty */
+	uint64_t *slot;        /* open addressing: hash << 32 | (entry index + 1), 0 = empty */
 	size_t nslots;         /* power of two */
 	struct buf bytes;      /* the pieces' bytes */
 	uint64_t total;        /* sum of counts added (including pruned ones) */
@@ -78,7 +78,7 @@ void train_pieces_reset(struct train_pieces *t); /* empty, keeps memory */
 void train_pieces_add(struct train_pieces *t, const char *p, size_t n, uint64_t count);
 static inline const char *train_piece_bytes(const struct train_pieces *t, const struct train_piece *e)
 {
-	return t->bytes.data + e->off;
+	return e->len <= 8 ? (const char *)&e->off : t->bytes.data + e->off;
 }
 /* Append every entry as [u64 count][u32 len][bytes] (host order; for passing between threads). */
 void train_pieces_serialize(const struct train_pieces *t, struct buf *out);

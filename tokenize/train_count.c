@@ -47,7 +47,7 @@ static void rehash(struct train_pieces *t, size_t nslots)
 		size_t h = t->e[i].hash & mask;
 		while (t->slot[h])
 			h = (h + 1) & mask;
-		t->slot[h] = (uint32_t)(i + 1);
+		t->slot[h] = (uint64_t)t->e[i].hash << 32 | (i + 1);
 	}
 }
 
@@ -55,14 +55,19 @@ static void add_hashed(struct train_pieces *t, const char *p, size_t n, uint64_t
 {
 	size_t mask = t->nslots - 1;
 	size_t h = hash & mask;
+	uint64_t inl = 0;
+	if (n <= 8)
+		memcpy(&inl, p, n);
 	for (;;) {
-		uint32_t s = t->slot[h];
+		uint64_t s = t->slot[h];
 		if (!s)
 			break;
-		struct train_piece *e = &t->e[s - 1];
-		if (e->hash == hash && e->len == n && !memcmp(t->bytes.data + e->off, p, n)) {
-			e->count += count;
-			return;
+		if ((uint32_t)(s >> 32) == hash) {
+			struct train_piece *e = &t->e[(uint32_t)s - 1];
+			if (e->len == n && (n <= 8 ? e->off == inl : !memcmp(t->bytes.data + e->off, p, n))) {
+				e->count += count;
+				return;
+			}
 		}
 		h = (h + 1) & mask;
 	}
@@ -71,11 +76,15 @@ static void add_hashed(struct train_pieces *t, const char *p, size_t n, uint64_t
 	ALLOC_GROW(t->e, t->n + 1, t->alloc);
 	struct train_piece *e = &t->e[t->n];
 	e->count = count;
-	e->off = t->bytes.len;
 	e->len = (uint32_t)n;
 	e->hash = hash;
-	buf_add(&t->bytes, p, n);
-	t->slot[h] = (uint32_t)(++t->n);
+	if (n <= 8) {
+		e->off = inl;
+	} else {
+		e->off = t->bytes.len;
+		buf_add(&t->bytes, p, n);
+	}
+	t->slot[h] = (uint64_t)hash << 32 | ++t->n;
 	if (t->n * 2 > t->nslots)
 		rehash(t, t->nslots * 2);
 }
@@ -95,7 +104,7 @@ void train_pieces_serialize(const struct train_pieces *t, struct buf *out)
 		buf_grow(out, 12 + e->len);
 		memcpy(out->data + out->len, &e->count, 8);
 		memcpy(out->data + out->len + 8, &e->len, 4);
-		memcpy(out->data + out->len + 12, t->bytes.data + e->off, e->len);
+		memcpy(out->data + out->len + 12, train_piece_bytes(t, e), e->len);
 		buf_setlen(out, out->len + 12 + e->len);
 	}
 }
@@ -149,9 +158,11 @@ void train_pieces_prune(struct train_pieces *t, size_t max)
 			t->pruned_count += e.count;
 			continue;
 		}
-		size_t off = nb.len;
-		buf_add(&nb, t->bytes.data + e.off, e.len);
-		e.off = off;
+		if (e.len > 8) {
+			size_t off = nb.len;
+			buf_add(&nb, t->bytes.data + e.off, e.len);
+			e.off = off;
+		}
 		t->e[j++] = e;
 	}
 	t->n = j;
