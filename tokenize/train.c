@@ -42,7 +42,8 @@ struct trainer {
 	char **names;
 	size_t nnames, names_alloc;
 	struct stage_run run;
-	double t_merge0, last_merge_progress;
+	double t_merge0, last_merge_progress, last_count_progress;
+	int progress;
 	int warned_prune;
 };
 
@@ -208,6 +209,25 @@ static void train_work(void *shared, void *thread_state, struct batch *b)
 	train_pieces_serialize(&t->local, &b->out);
 }
 
+/* The counting phase's progress line: input read, pieces counted, distinct pieces. */
+static void count_progress(struct trainer *tr, int final)
+{
+	if (!tr->progress)
+		return;
+	double now = stats_now();
+	if (!final && now - tr->last_count_progress < 0.5)
+		return;
+	tr->last_count_progress = now;
+	double el = now - tr->run.stats.t0;
+	uint64_t done = tr->run.bytes_read, total = tr->run.stats.total_input;
+	fprintf(stderr, "\rgrist tokenize train: %.1f MB, %llu pieces (%zu distinct), %.1f MB/s",
+		(double)done / 1e6, (unsigned long long)tr->pieces.total, tr->pieces.n,
+		el > 0 ? (double)done / el / 1e6 : 0.0);
+	if (total)
+		fprintf(stderr, ", %.0f%%", 100.0 * (double)done / (double)total);
+	fputs(final ? "\n" : "   ", stderr);
+}
+
 static void train_emit(void *shared, struct batch *b)
 {
 	struct trainer *tr = shared;
@@ -223,6 +243,7 @@ static void train_emit(void *shared, struct batch *b)
 		tr->warned_prune = 1;
 	}
 	stage_emit(&tr->run, b);
+	count_progress(tr, 0);
 }
 
 static void train_source(struct trainer *tr, struct par *par, const char *path)
@@ -255,7 +276,7 @@ static void train_source(struct trainer *tr, struct par *par, const char *path)
 static void merge_progress(void *ctx, uint32_t merges, uint32_t target)
 {
 	struct trainer *tr = ctx;
-	if (!tr->co.progress)
+	if (!tr->progress)
 		return;
 	double now = stats_now();
 	if (merges < target && now - tr->last_merge_progress < 0.5)
@@ -377,6 +398,7 @@ int cmd_tokenize_train(int argc, char **argv)
 		}
 	}
 	common_opts_finish(&tr.co);
+	tr.progress = tr.co.progress && !tr.co.quiet;
 	if (!tr.vocab_size)
 		die(GRIST_EXIT_USAGE, "--vocab-size is required (256 bytes + learned tokens + specials)");
 	if (tr.vocab_size < 256 + (uint64_t)tr.nspecials)
@@ -395,6 +417,7 @@ int cmd_tokenize_train(int argc, char **argv)
 	stats_option_num(&tr.run.stats, "min_frequency", (double)tr.min_frequency);
 	stats_option_num(&tr.run.stats, "max_token_length", (double)tr.max_token_length);
 	stats_option_num(&tr.run.stats, "max_pieces", (double)tr.max_pieces);
+	tr.run.stats.progress = 0; /* this stage draws its own progress lines */
 	train_pieces_init(&tr.pieces);
 
 	struct par_config pc = {
@@ -412,7 +435,7 @@ int cmd_tokenize_train(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		train_source(&tr, par, argv[i]);
 	par_finish(par);
-	stats_progress(&tr.run.stats, tr.run.bytes_read, 1);
+	count_progress(&tr, 1);
 	double t_count = stats_now() - tr.run.stats.t0;
 	uint64_t npieces = tr.pieces.total;
 	if (tr.pieces.n == 0)
@@ -436,7 +459,7 @@ int cmd_tokenize_train(int argc, char **argv)
 	tr.t_merge0 = stats_now();
 	if (train_bpe(&tr.pieces, &prm, &res, &err) < 0)
 		die(GRIST_EXIT_USAGE, "%s", err.data);
-	if (tr.co.progress)
+	if (tr.progress)
 		fputc('\n', stderr);
 	double t_merge = stats_now() - tr.t_merge0;
 
@@ -472,8 +495,6 @@ int cmd_tokenize_train(int argc, char **argv)
 		fprintf(stderr, "grist tokenize train: %llu pieces (%zu distinct), %u merges, vocabulary "
 			"%u; counting %.2f s, merging %.2f s\n", (unsigned long long)npieces,
 			tr.pieces.n, res.nmerges, vocab, t_count, t_merge);
-	/* The summary line would repeat the progress line's end. */
-	tr.run.stats.progress = 0;
 	int rc = stage_run_finish(&tr.run);
 	buf_release(&out);
 	buf_release(&err);
