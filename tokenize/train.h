@@ -37,6 +37,8 @@ const char *train_pattern_regex(const char *name);
 /* Compile a pattern name or a PCRE2 regex. NULL with a message in err if it does not compile. */
 struct train_splitter *train_splitter_new(const char *name_or_regex, struct buf *err);
 void train_splitter_free(struct train_splitter *s);
+/* GPT-2's pattern splits ASCII by hand (PCRE2 decides near non-ASCII); 0 forces PCRE2 always. */
+void train_splitter_set_fast(struct train_splitter *s, int on);
 /* The regex text (for tokenizer.json). */
 const char *train_splitter_regex(const struct train_splitter *s);
 /* Per-thread match state. */

@@ -5,6 +5,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,10 @@ struct train_splitter {
 	pcre2_code *code;
 	char *regex;
 	int jit;
+	int fast_gpt2; /* the GPT-2 pattern: ASCII text is split by hand (gpt2_ascii_match) */
 };
+
+static void ascii_class_init(void);
 
 struct train_split_state {
 	pcre2_match_data *md;
@@ -59,11 +63,71 @@ struct train_splitter *train_splitter_new(const char *name_or_regex, struct buf 
 		buf_addf(err, "pattern does not compile at offset %zu: %s", (size_t)eo, (char *)msg);
 		return NULL;
 	}
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, ascii_class_init);
 	struct train_splitter *s = xcalloc(1, sizeof(*s));
 	s->code = code;
 	s->regex = xstrdup(re);
 	s->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	s->fast_gpt2 = !strcmp(re, known_patterns[0].regex);
 	return s;
+}
+
+void train_splitter_set_fast(struct train_splitter *s, int on)
+{
+	s->fast_gpt2 = on && !strcmp(s->regex, known_patterns[0].regex);
+}
+
+/*
+ * GPT-2's pattern on ASCII, by hand:
+ *   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+ * Returns the length of the match at s[i], or 0 when the answer depends on a non-ASCII
+ * character (a run reaching one, a space before one): PCRE2 decides those. For ASCII the
+ * classes are plain: letters, digits, \t \n \v \f \r and space, and everything else.
+ */
+enum { C_OTHER, C_LETTER, C_DIGIT, C_SPACE };
+static unsigned char ascii_class[128];
+
+static void ascii_class_init(void)
+{
+	for (int c = 0; c < 128; c++)
+		ascii_class[c] = ((c | 32) >= 'a' && (c | 32) <= 'z') ? C_LETTER
+				 : (c >= '0' && c <= '9') ? C_DIGIT
+				 : (c == ' ' || (c >= '\t' && c <= '\r')) ? C_SPACE : C_OTHER;
+}
+
+static size_t gpt2_ascii_match(const unsigned char *s, size_t i, size_t n)
+{
+	unsigned c = s[i];
+	if (c >= 0x80)
+		return 0;
+	if (c == '\'' && i + 1 < n) {
+		unsigned d = s[i + 1];
+		if (d == 's' || d == 't' || d == 'm' || d == 'd')
+			return 2;
+		if (i + 2 < n && ((d == 'r' && s[i + 2] == 'e') || (d == 'v' && s[i + 2] == 'e') ||
+				  (d == 'l' && s[i + 2] == 'l')))
+			return 3;
+	}
+	size_t j = i;
+	unsigned k = ascii_class[c];
+	if (c == ' ' && i + 1 < n) {
+		unsigned d = s[i + 1];
+		if (d >= 0x80)
+			return 0;
+		if (ascii_class[d] != C_SPACE) {
+			k = ascii_class[d];
+			j = i + 1;
+		}
+	}
+	while (j < n && s[j] < 0x80 && ascii_class[s[j]] == k)
+		j++;
+	if (j < n && s[j] >= 0x80)
+		return 0;
+	if (k != C_SPACE || j == n)
+		return j - i;
+	/* whitespace followed by a non-space: all but the last, or the single one */
+	return j - i >= 2 ? j - i - 1 : 1;
 }
 
 void train_splitter_free(struct train_splitter *s)
@@ -113,6 +177,14 @@ int train_split(const struct train_splitter *s, struct train_split_state *st, co
 {
 	size_t pos = 0, gap = 0; /* gap: start of text not yet given out */
 	while (pos < len) {
+		if (s->fast_gpt2 && pos == gap) {
+			size_t m = gpt2_ascii_match((const unsigned char *)text, pos, len);
+			if (m) {
+				fn(ctx, text + pos, m);
+				gap = pos += m;
+				continue;
+			}
+		}
 		int rc = s->jit ? pcre2_jit_match(s->code, (PCRE2_SPTR)text, len, pos, PCRE2_NO_UTF_CHECK,
 						  st->md, st->mc)
 				: pcre2_match(s->code, (PCRE2_SPTR)text, len, pos, PCRE2_NO_UTF_CHECK, st->md,

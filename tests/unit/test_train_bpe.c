@@ -67,6 +67,49 @@ TEST(split)
 	CHECK(train_pattern_regex("nope") == NULL);
 }
 
+/* The hand-written ASCII path of the GPT-2 pattern gives PCRE2's pieces on random text. */
+TEST(split_fast_equals_pcre2)
+{
+	static const char *const atoms[] = {
+		"a", "Z", "q", "0", "7", " ", " ", "  ", "\t", "\n", "\r", "\v", "\f", "'", "'s", "'t", "'re",
+		"'ve", "'m", "'ll", "'d", "'S", "'x", ".", ",", "!", "-", "_", "\x01", "\x1c", "\x1f", "\x7f",
+		"\xC3\xA9" /* é */, "\xE4\xB8\xAD" /* 中 */, "\xC2\xA0" /* nbsp */, "\xE2\x80\x83" /* em space */,
+		"\xC2\xB2" /* ² */, "\xC2\x85" /* NEL */, "\xCC\x81" /* combining acute */,
+		"\xE2\x80\x9C" /* “ */, "\xF0\x9F\x98\x80" /* emoji */, "\xD9\xA3" /* arabic 3 */,
+	};
+	const size_t natoms = sizeof(atoms) / sizeof(atoms[0]);
+	struct buf err = BUF_INIT, text = BUF_INIT;
+	struct train_splitter *fast = train_splitter_new("gpt2", &err);
+	struct train_splitter *slow = train_splitter_new("gpt2", &err);
+	train_splitter_set_fast(slow, 0);
+	struct train_split_state *sf = train_split_state_new(fast), *ss = train_split_state_new(slow);
+	uint64_t x = 88172645463325252ull;
+	int mismatches = 0;
+	for (int round = 0; round < 20000; round++) {
+		buf_reset(&text);
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int n = (int)(x % 24);
+		for (int i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf_addstr(&text, atoms[x % natoms]);
+		}
+		struct collect a = { BUF_INIT, 0 }, b = { BUF_INIT, 0 };
+		CHECK(train_split(fast, sf, text.data, text.len, collect_piece, &a, &err) == 0);
+		CHECK(train_split(slow, ss, text.data, text.len, collect_piece, &b, &err) == 0);
+		if ((a.all.len != b.all.len || memcmp(a.all.data, b.all.data, a.all.len)) && mismatches++ < 3)
+			CHECK_EQ_MEM(a.all.data, a.all.len, b.all.data, b.all.len);
+		buf_release(&a.all);
+		buf_release(&b.all);
+	}
+	CHECK(mismatches == 0);
+	train_split_state_free(sf);
+	train_split_state_free(ss);
+	train_splitter_free(fast);
+	train_splitter_free(slow);
+	buf_release(&err);
+	buf_release(&text);
+}
+
 TEST(pieces)
 {
 	struct train_pieces t, u;
@@ -192,6 +235,7 @@ int main(void)
 {
 	RUN(byte_table);
 	RUN(split);
+	RUN(split_fast_equals_pcre2);
 	RUN(pieces);
 	RUN(merges);
 	RUN(bad_params);
