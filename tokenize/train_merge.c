@@ -268,8 +268,11 @@ static void heap_remove(struct bpe *t, uint32_t i)
 }
 
 /*
- * After a step: re-place every pair whose count changed. The heap orders by hcount, which
- * changes here one pair at a time, so each sift sees an otherwise valid heap.
+ * After a step: re-place the pairs whose count went up (new pairs, or a reused token id) and
+ * forget the lists of pairs that fell to zero. Decreases are left lazy, as in HuggingFace's
+ * trainer: a pair's heap key (hcount) may be above its count, never below, so a top whose key
+ * equals its count is the true best; pop_best() re-places stale tops. The heap orders by
+ * hcount, which changes one pair at a time, so each sift sees an otherwise valid heap.
  */
 static void settle_dirty(struct bpe *t)
 {
@@ -279,26 +282,41 @@ static void settle_dirty(struct bpe *t)
 		p->dirty = 0;
 		if (p->count < 0)
 			BUG("negative pair count");
-		if (p->done || p->count == 0) {
-			heap_remove(t, i);
-			if (!p->done && p->count == 0) {
-				free(p->w);
-				p->w = NULL;
-				p->nw = p->cw = 0;
-			}
+		if (p->count == 0) {
+			free(p->w);
+			p->w = NULL;
+			p->nw = p->cw = 0;
 			continue;
 		}
-		p->hcount = p->count;
 		if (p->heap == NO_HEAP) {
+			p->hcount = p->count;
 			t->heap[t->nheap] = i;
 			p->heap = (uint32_t)t->nheap++;
 			heap_up(t, p->heap);
-		} else {
+		} else if (p->count > p->hcount) {
+			p->hcount = p->count;
 			heap_up(t, p->heap);
-			heap_down(t, t->p[i].heap);
 		}
 	}
 	t->ndirty = 0;
+}
+
+/* The best pair (left at the top of the heap), or UINT32_MAX when none is left. */
+static uint32_t pop_best(struct bpe *t)
+{
+	while (t->nheap) {
+		uint32_t i = t->heap[0];
+		struct pair *p = &t->p[i];
+		if (p->hcount == p->count)
+			return i;
+		if (p->count == 0) {
+			heap_remove(t, i);
+		} else {
+			p->hcount = p->count;
+			heap_down(t, 0);
+		}
+	}
+	return UINT32_MAX;
 }
 
 /* ---- tokens ---- */
@@ -483,8 +501,10 @@ int train_bpe(const struct train_pieces *pieces, const struct train_params *prm,
 	struct buf nb = BUF_INIT;
 	uint32_t stamp = 0;
 	size_t peak = 0;
-	while (t.nheap && t.ntok < target) {
-		uint32_t top = t.heap[0];
+	while (t.ntok < target) {
+		uint32_t top = pop_best(&t);
+		if (top == UINT32_MAX)
+			break;
 		struct pair *p = &t.p[top];
 		if ((uint64_t)p->count < minf)
 			break;
@@ -513,6 +533,11 @@ int train_bpe(const struct train_pieces *pieces, const struct train_params *prm,
 		p->nw = p->cw = 0;
 		stamp++;
 		for (uint32_t k = 0; k < nl; k++) {
+			/* Words are scattered in memory: fetch a word's header ahead, then its symbols. */
+			if (k + 16 < nl)
+				__builtin_prefetch(&t.words[list[k + 16]]);
+			if (k + 8 < nl)
+				__builtin_prefetch(t.sym + t.words[list[k + 8]].start);
 			uint32_t wi = list[k];
 			if (t.words[wi].stamp == stamp)
 				continue;
