@@ -35,34 +35,37 @@ with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="
 [ -d tests/npm/node_modules/tokenizers ] || (cd tests/npm && npm ci --no-audit --no-fund --loglevel=error)
 TEXT_MB=$(( $(stat -c %s "$TXT") / 1000000 ))
 
-# run NAME CMD...: one timed run; sets T (s) and M (MB) and prints a row.
+# run NAME CMD...: one timed run; sets T (wall s), C (CPU s, user + sys) and M (peak MB) and
+# prints a row. CPU seconds are printed too: on a shared machine the wall time includes waiting.
 run() {
 	local name=$1; shift
-	if /usr/bin/time -o "$OUT/$name.time" -f "%e %M" "$@" > "$OUT/$name.log" 2>&1; then
-		read -r T M < "$OUT/$name.time"
+	if /usr/bin/time -o "$OUT/$name.time" -f "%e %U %S %M" "$@" > "$OUT/$name.log" 2>&1; then
+		local u s
+		read -r T u s M < "$OUT/$name.time"
+		C=$(echo "$u + $s" | bc -l)
 		M=$((M / 1024))
-		printf "%-40s %9.1f %9d\n" "$name" "$T" "$M"
+		printf "%-40s %9.1f %9.1f %9d\n" "$name" "$T" "$C" "$M"
 	else
-		T=0 M=0
-		printf "%-40s %9s %9s   (failed or timed out: %s)\n" "$name" "-" "-" "$OUT/$name.log"
+		T=0 C=0 M=0
+		printf "%-40s %9s %9s %9s   (failed or timed out: %s)\n" "$name" "-" "-" "-" "$OUT/$name.log"
 	fi
 }
 
 echo "BPE training, vocab 30000, $TEXT_MB MB of text ($(basename "$IN")), $J threads; load $(cut -d' ' -f1 /proc/loadavg)"
-printf "%-40s %9s %9s\n" "trainer" "wall s" "peak MB"
+printf "%-40s %9s %9s %9s\n" "trainer" "wall s" "CPU s" "peak MB"
 run "grist tokenize train -j $J" "${TRAIN[@]}" -q -j "$J" --vocab-size 30000 --pattern gpt2 \
 	-o "$OUT/grist.json" "$IN"
-TG=$T MG=$M
+TG=$T CG=$C MG=$M
 RAYON_NUM_THREADS=$J run "tokenizers BpeTrainer (npm)" node tests/npm/train-hf.js "$OUT/hf.json" "$TXT"
-TH=$T MH=$M
+TH=$T CH=$C MH=$M
 if [ -z "${TRAIN_SKIP_SPM:-}" ]; then
 	run "spm_train --model_type=bpe" timeout "${SPM_TIMEOUT:-1800}" spm_train --input="$TXT" \
 		--model_prefix="$OUT/spm" --model_type=bpe --vocab_size=30000 --num_threads="$J" \
 		--max_sentence_length=1000000 --minloglevel=1
 fi
 if [ "$TG" != 0 ] && [ "$TH" != 0 ]; then
-	echo "grist vs tokenizers: $(ratio "$TH" "$TG")x faster, $(ratio "$MG" "$MH")x the peak memory" \
-		"(target >= 3x faster, <= 0.5x memory)"
+	echo "grist vs tokenizers: $(ratio "$TH" "$TG")x faster (wall), $(ratio "$CH" "$CG")x less CPU," \
+		"$(ratio "$MG" "$MH")x the peak memory (target >= 3x faster, <= 0.5x memory)"
 	node tests/npm/train-eval.js "$HELD" "$OUT/grist.json" "$OUT/hf.json" > "$OUT/eval.txt"
 	read -r _ _ _ BG < <(sed -n 1p "$OUT/eval.txt")
 	read -r _ _ _ BH < <(sed -n 2p "$OUT/eval.txt")
