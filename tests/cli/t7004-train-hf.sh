@@ -1,7 +1,8 @@
 #!/bin/bash
 # tokenize train against HuggingFace `tokenizers` (npm, native):
-#   - on the same lines, grist learns exactly the merges of its BpeTrainer (ByteLevel, default
-#     trainer run to exhaustion), which checks the documented tie-break;
+#   - on the same lines, grist learns exactly the merges of its BpeTrainer (default trainer run
+#     to exhaustion), with the gpt2 pattern (ByteLevel) and cl100k and o200k (Split), which
+#     checks the documented tie-break and the patterns;
 #   - the package loads grist's tokenizer.json (specials included) and encodes text to the ids
 #     that the reference's merge-by-rank encoder gives.
 . "$(dirname "$0")/lib.sh"
@@ -19,9 +20,8 @@ with open("lines.txt", "w", encoding="utf-8") as f, open("lines.jsonl", "w", enc
         f.write(x + "\n")
         g.write(json.dumps({"text": x + "\n"}) + "\n")
 PY
-node "$NPM/train-hf.js" hf.json lines.txt 2> /dev/null || fail "tokenizers could not train"
-$TRAIN -q --vocab-size 100000 -o grist.json lines.jsonl 2> /dev/null || fail "grist could not train"
-python3 - hf.json grist.json <<'PY' || fail "merges differ from tokenizers'"
+same_merges() { # WHAT HF.json GRIST.json
+	python3 - "$2" "$3" <<'PY' || fail "$1: merges differ from tokenizers'"
 import json, sys
 a = [" ".join(m) if isinstance(m, list) else m for m in json.load(open(sys.argv[1]))["model"]["merges"]]
 b = json.load(open(sys.argv[2]))["model"]["merges"]
@@ -31,6 +31,17 @@ if a != b:
              % (len(a), len(b), i, a[i:i + 1], b[i:i + 1]))
 assert len(b) > 2000, len(b)
 PY
+}
+node "$NPM/train-hf.js" hf.json lines.txt > /dev/null 2>&1 || fail "tokenizers could not train"
+$TRAIN -q --vocab-size 100000 -o grist.json lines.jsonl 2> /dev/null || fail "grist could not train"
+same_merges "gpt2 (ByteLevel)" hf.json grist.json
+# The other known patterns, through the Split pre-tokenizer grist writes (regex from its file).
+for p in cl100k o200k; do
+	$TRAIN -q --vocab-size 100000 --pattern $p -o grist-$p.json lines.jsonl 2> /dev/null || fail "grist $p"
+	re=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"])' grist-$p.json)
+	node "$NPM/train-hf.js" --regex "$re" hf-$p.json lines.txt > /dev/null 2>&1 || fail "tokenizers $p"
+	same_merges "$p (Split)" hf-$p.json grist-$p.json
+done
 
 # Load and encode: a text with words the vocabulary has and has not seen.
 $TRAIN -q --vocab-size 700 --special '<|endoftext|>' -o v.json "$FIX/train/small.jsonl" || fail "train v"
