@@ -4,6 +4,8 @@
 //
 //   train-eval.js HELDOUT.jsonl TOKENIZER.json...      prints "FILE bytes tokens bytes/token"
 //   train-eval.js --ids TOKENIZER.json TEXTFILE        prints the ids of TEXTFILE (one line)
+//   train-eval.js --record-ids TOKENIZER.json JSONL    prints each record's text's ids, one line
+//                                                      per record (added tokens split out)
 "use strict";
 const fs = require("fs");
 const { Tokenizer } = require("tokenizers");
@@ -15,6 +17,17 @@ async function main() {
     const text = fs.readFileSync(args[2], "utf8");
     const enc = await tok.encode(text, null, { addSpecialTokens: false });
     console.log(enc.getIds().join(" "));
+    return;
+  }
+  if (args[0] === "--record-ids") {
+    const tok = Tokenizer.fromFile(args[1]);
+    const docs = fs.readFileSync(args[2], "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l).text);
+    const out = [];
+    for (const d of docs) {
+      const enc = await tok.encode(d, null, { addSpecialTokens: false });
+      out.push(enc.getIds().join(" "));
+    }
+    process.stdout.write(out.join("\n") + "\n");
     return;
   }
   const [heldout, ...toks] = args;
