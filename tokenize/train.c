@@ -439,6 +439,8 @@ int cmd_tokenize_train(int argc, char **argv)
 	count_progress(&tr, 1);
 	double t_count = stats_now() - tr.run.stats.t0;
 	uint64_t npieces = tr.pieces.total;
+	size_t ndistinct = tr.pieces.n;
+	uint64_t npruned = tr.pieces.pruned_pieces, npruned_count = tr.pieces.pruned_count;
 	if (tr.pieces.n == 0)
 		die(GRIST_EXIT_DATA, "empty corpus: no text in %llu record(s) read",
 		    (unsigned long long)tr.run.stats.c.records_in);
@@ -452,6 +454,7 @@ int cmd_tokenize_train(int argc, char **argv)
 		.specials = tr.specials,
 		.min_frequency = tr.min_frequency,
 		.max_token_length = (uint32_t)tr.max_token_length,
+		.release_pieces = 1,
 		.progress = merge_progress,
 		.progress_ctx = &tr,
 	};
@@ -487,15 +490,15 @@ int cmd_tokenize_train(int argc, char **argv)
 		 "\"merges\":%u,\"vocab_size\":%u,\"last_merge_count\":%llu,"
 		 "\"piece_table_bytes\":%zu,\"merge_tables_bytes\":%zu,"
 		 "\"count_seconds\":%.3f,\"merge_seconds\":%.3f",
-		 (unsigned long long)npieces, tr.pieces.n, (unsigned long long)tr.pieces.pruned_pieces,
-		 (unsigned long long)tr.pieces.pruned_count, (unsigned long long)res.words,
+		 (unsigned long long)npieces, ndistinct, (unsigned long long)npruned,
+		 (unsigned long long)npruned_count, (unsigned long long)res.words,
 		 (unsigned long long)res.symbols, (unsigned long long)res.pairs_created, res.nmerges,
 		 vocab, (unsigned long long)res.last_count, table_memory, res.peak_memory, t_count,
 		 t_merge);
 	if (!tr.co.quiet)
 		fprintf(stderr, "grist tokenize train: %llu pieces (%zu distinct), %u merges, vocabulary "
 			"%u; counting %.2f s, merging %.2f s\n", (unsigned long long)npieces,
-			tr.pieces.n, res.nmerges, vocab, t_count, t_merge);
+			ndistinct, res.nmerges, vocab, t_count, t_merge);
 	int rc = stage_run_finish(&tr.run);
 	buf_release(&out);
 	buf_release(&err);

@@ -103,6 +103,7 @@ struct train_params {
 	const char *const *specials; /* their text (UTF-8), to keep learned tokens distinct */
 	uint64_t min_frequency;    /* a merge needs a count >= this (and >= 1) */
 	uint32_t max_token_length; /* bytes; 0 = unlimited */
+	int release_pieces;        /* free the piece table once the words are built */
 	/* progress: called every ~1000 merges (may be NULL) */
 	void (*progress)(void *ctx, uint32_t merges, uint32_t target);
 	void *progress_ctx;
@@ -125,8 +126,11 @@ struct train_result {
 	size_t peak_memory;    /* approximate bytes of the merge phase's tables */
 };
 
-/* Learn merges from the piece table. -1 with a message on a parameter error. */
-int train_bpe(const struct train_pieces *pieces, const struct train_params *p,
+/*
+ * Learn merges from the piece table (released once read when p->release_pieces). -1 with a
+ * message on a parameter error.
+ */
+int train_bpe(struct train_pieces *pieces, const struct train_params *p,
 	      struct train_result *r, struct buf *err);
 void train_result_release(struct train_result *r);
 

@@ -40,9 +40,9 @@ struct pair {
 	uint32_t a, b;
 	int64_t count;
 	int64_t hcount; /* the count the heap is ordered by: set when the pair is (re)placed */
+	uint32_t *w;    /* words it was seen in */
 	uint32_t heap;  /* position in the heap, NO_HEAP if absent */
 	uint32_t nw, cw;
-	uint32_t *w;    /* words it was seen in */
 	unsigned char dirty, done;
 };
 
@@ -195,7 +195,11 @@ static void pair_delta(struct bpe *t, uint32_t a, uint32_t b, int64_t d, uint32_
 		return;
 	p->count += d;
 	if (d > 0 && (!p->nw || p->w[p->nw - 1] != w)) {
-		ALLOC_GROW(p->w, p->nw + 1, p->cw);
+		if (p->nw == p->cw) {
+			/* Most pairs occur in a handful of words: start small, then double. */
+			p->cw = !p->cw ? 2 : p->cw > UINT32_MAX / 2 ? UINT32_MAX : 2 * p->cw;
+			p->w = xrealloc(p->w, (size_t)p->cw * sizeof(*p->w));
+		}
 		p->w[p->nw++] = w;
 	}
 	if (!p->dirty) {
@@ -426,7 +430,7 @@ static void bpe_release(struct bpe *t)
 	buf_release(&t->spell);
 }
 
-int train_bpe(const struct train_pieces *pieces, const struct train_params *prm,
+int train_bpe(struct train_pieces *pieces, const struct train_params *prm,
 	      struct train_result *r, struct buf *err)
 {
 	memset(r, 0, sizeof(*r));
@@ -490,6 +494,8 @@ int train_bpe(const struct train_pieces *pieces, const struct train_params *prm,
 	}
 	r->words = t.nwords;
 	r->symbols = nsym;
+	if (prm->release_pieces)
+		train_pieces_release(pieces); /* the words hold everything from here on */
 	t.heap = xmalloc((t.np + 1) * sizeof(*t.heap));
 	size_t heap_alloc = t.np + 1;
 	settle_dirty(&t);
