@@ -18,6 +18,7 @@ DEBS := build-essential pkg-config git ca-certificates \
 PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc libarchive libzstd zlib libxml-2.0
 # CLD2 (clean's language identification) ships no pkg-config file.
 EXTRA_LIBS := -lcld2
+	hyperfine bc sentencepiece time
 
 SRC_DIRS := lib ingest clean dedup tokenize shard
 BUILD ?= release

@@ -7,5 +7,6 @@ int cmd_tokenize(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 int cmd_shard(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
+int cmd_tokenize_train(int argc, char **argv);
 
 #endif

@@ -27,6 +27,8 @@ static const struct stage stages[] = {
 	{ "ingest", cmd_ingest, "files, directories, archives, compressed streams, WARC -> JSONL records" },
 	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
 	{ "dedup", cmd_dedup, "remove exact and near-duplicate documents (MinHash + LSH)" },
+	/* temporary name until the lead routes `grist tokenize train` here */
+	{ "tokenize-train", cmd_tokenize_train, "learn a byte-level BPE vocabulary from records" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))
