@@ -13,12 +13,11 @@ DEBS := build-essential pkg-config git ca-certificates \
 	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev libcld2-dev \
 	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
-	hyperfine bc time clang libclang-rt-14-dev xxhash python3-xxhash
+	hyperfine bc time sentencepiece clang libclang-rt-14-dev xxhash python3-xxhash
 # pkg-config names of the libraries linked into grist.
 PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc libarchive libzstd zlib libxml-2.0
 # CLD2 (clean's language identification) ships no pkg-config file.
 EXTRA_LIBS := -lcld2
-	hyperfine bc sentencepiece time
 
 SRC_DIRS := lib ingest clean dedup tokenize shard
 BUILD ?= release

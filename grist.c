@@ -21,14 +21,11 @@ struct stage {
 };
 
 static const struct stage stages[] = {
-	{ "ingest", cmd_ingest, "read JSONL and text files, emit JSONL records" },
-	{ "tokenize", cmd_tokenize, "encode record text with a BPE vocabulary (tiktoken, HF, GPT-2 files)" },
-	{ "clean", cmd_clean, "repair, normalize, filter and redact records" },
 	{ "ingest", cmd_ingest, "files, directories, archives, compressed streams, WARC -> JSONL records" },
-	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
+	{ "clean", cmd_clean, "repair, normalize, filter and redact records" },
 	{ "dedup", cmd_dedup, "remove exact and near-duplicate documents (MinHash + LSH)" },
-	/* temporary name until the lead routes `grist tokenize train` here */
-	{ "tokenize-train", cmd_tokenize_train, "learn a byte-level BPE vocabulary from records" },
+	{ "tokenize", cmd_tokenize, "encode record text with a BPE vocabulary; `tokenize train` learns one" },
+	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))

@@ -17,7 +17,7 @@ set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 # The command (the lead switches this to `tokenize train` when routing the subcommand).
-TRAIN=("$GRIST" tokenize-train)
+TRAIN=("$GRIST" tokenize train)
 J=${TRAIN_JOBS:-2}
 MB=${TRAIN_MB:-130}
 IN="$BENCH_DIR/train-${MB}mb.jsonl"

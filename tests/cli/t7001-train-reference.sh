@@ -3,7 +3,7 @@
 # (tests/train_ref.py, which recounts every pair after every merge) on a small corpus, for the
 # default options, --min-frequency, --max-token-length, special tokens and a custom regex.
 . "$(dirname "$0")/lib.sh"
-TRAIN="${TRAIN:-$GRIST tokenize-train}"
+TRAIN="${TRAIN:-$GRIST tokenize train}"
 REF="python3 $FIX/../train_ref.py"
 IN=$FIX/train/small.jsonl
 

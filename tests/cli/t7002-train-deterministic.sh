@@ -2,7 +2,7 @@
 # tokenize train: identical output files across runs, -j 1 / -j 2 and batch sizes, also when
 # --max-pieces prunes the piece table (pruning happens in input order on one thread).
 . "$(dirname "$0")/lib.sh"
-TRAIN="${TRAIN:-$GRIST tokenize-train}"
+TRAIN="${TRAIN:-$GRIST tokenize train}"
 IN=$FIX/train/small.jsonl
 cat "$IN" "$IN" "$IN" > in.jsonl
 

@@ -2,7 +2,7 @@
 # tokenize train: bad options and bad input give clear errors and the documented exit codes,
 # and leave no output file behind.
 . "$(dirname "$0")/lib.sh"
-TRAIN="${TRAIN:-$GRIST tokenize-train}"
+TRAIN="${TRAIN:-$GRIST tokenize train}"
 IN=$FIX/train/small.jsonl
 
 expect_exit "no --vocab-size" 2 $TRAIN -q -o x.json "$IN" 2> err1

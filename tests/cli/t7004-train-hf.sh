@@ -6,7 +6,7 @@
 #   - the package loads grist's tokenizer.json (specials included) and encodes text to the ids
 #     that the reference's merge-by-rank encoder gives.
 . "$(dirname "$0")/lib.sh"
-TRAIN="${TRAIN:-$GRIST tokenize-train}"
+TRAIN="${TRAIN:-$GRIST tokenize train}"
 NPM="$FIX/../npm"
 [ -d "$NPM/node_modules/tokenizers" ] || { fail "npm packages missing: run make deps"; done_testing; }
 

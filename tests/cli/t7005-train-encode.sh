@@ -4,7 +4,7 @@
 # the gpt2 and cl100k patterns. Needs the `tokenize` stage (the encoder branch): until both are
 # merged this test reports a skip.
 . "$(dirname "$0")/lib.sh"
-TRAIN="${TRAIN:-$GRIST tokenize-train}"
+TRAIN="${TRAIN:-$GRIST tokenize train}"
 NPM="$FIX/../npm"
 if ! $GRIST tokenize --help > /dev/null 2>&1; then
 	echo "skip: no tokenize stage in this build"
