@@ -242,7 +242,7 @@ static void wds_flush(struct ingest *in, struct wds_sample *s, const char *outer
 		if (!*bp) {
 			*bp = ingest_get_batch(in);
 			(*bp)->mode = MODE_DOCS;
-			(*bp)->source = ingest_keep_name(in, outer);
+			(*bp)->source = outer;
 		}
 		struct ingest_doc d;
 		struct wds_part *txt = wds_find(s, "txt");
@@ -280,10 +280,11 @@ static int ingest_held(struct ingest *in, const struct buf *data, const struct b
 		       const struct buf *path, int depth)
 {
 	struct source hs;
-	const char *kept = ingest_keep_name(in, name->data);
+	const char *kept = ingest_member_name(in, name->data);
 	source_init_memory(&hs, kept, data->data, data->len);
 	int rc = ingest_stream(in, &hs, kept, NULL, path->data, depth + 1);
 	source_close(&hs);
+	ingest_retire_name(in, kept);
 	return rc;
 }
 
@@ -494,11 +495,12 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 			source_init_readahead(&ra, &ms, full.data);
 			use = &ra;
 		}
-		const char *kept = ingest_keep_name(in, full.data);
+		const char *kept = ingest_member_name(in, full.data);
 		rc = ingest_stream(in, use, kept, NULL, mpath, depth + 1);
 		if (use == &ra)
 			source_close(&ra);
 		source_close(&ms);
+		ingest_retire_name(in, kept);
 		if (rc < 0)
 			break;
 	}

@@ -67,6 +67,55 @@ const char *ingest_keep_name(struct ingest *in, const char *name)
 	return in->names[in->nnames++];
 }
 
+/*
+ * Member names: an archive may have millions of members, so their names do not live until the
+ * end of the run. A retired name (its member fully read: every batch naming it submitted) is
+ * freed once the emitter has passed the last batch submitted before its retirement. Decoder
+ * lanes keep theirs until the lane is emitted (ingest/lanes.c).
+ */
+const char *ingest_member_name(struct ingest *in, const char *name)
+{
+	return in->lane ? ingest_keep_name(in, name) : xstrdup(name);
+}
+
+void ingest_retire_name(struct ingest *in, const char *name)
+{
+	if (in->lane)
+		return;
+	ALLOC_GROW(in->retired, in->nretired + 1, in->retired_alloc);
+	in->retired[in->nretired].name = (char *)name;
+	in->retired[in->nretired].seq = in->submitted;
+	in->nretired++;
+}
+
+static void free_retired(struct ingest *in, int all)
+{
+	size_t k = in->retired_head;
+	while (k < in->nretired && (all || in->retired[k].seq <= in->emitted))
+		free(in->retired[k++].name);
+	in->retired_head = k;
+	if (k == in->nretired) {
+		in->nretired = in->retired_head = 0;
+	} else if (k > 4096 && k > in->nretired / 2) {
+		memmove(in->retired, in->retired + k, (in->nretired - k) * sizeof(*in->retired));
+		in->nretired -= k;
+		in->retired_head = 0;
+	}
+}
+
+void ingest_release_names(struct ingest *in)
+{
+	free_retired(in, 1);
+	free(in->retired);
+	in->retired = NULL;
+	in->nretired = in->retired_head = in->retired_alloc = 0;
+	for (size_t i = 0; i < in->nnames; i++)
+		free(in->names[i]);
+	free(in->names);
+	in->names = NULL;
+	in->nnames = in->names_alloc = 0;
+}
+
 struct batch *ingest_get_batch(struct ingest *in)
 {
 	struct batch *b = in->lane ? lane_get_batch(in) : par_get_batch(in->par);
@@ -76,10 +125,12 @@ struct batch *ingest_get_batch(struct ingest *in)
 
 void ingest_submit(struct ingest *in, struct batch *b)
 {
-	if (in->lane)
+	if (in->lane) {
 		lane_submit(in, b);
-	else
+	} else {
+		in->submitted++;
 		par_submit(in->par, b);
+	}
 }
 
 void ingest_return_batch(struct ingest *in, struct batch *b)
@@ -94,7 +145,7 @@ struct batch *ingest_reject_batch(struct ingest *in, const char *source)
 {
 	struct batch *b = ingest_get_batch(in);
 	b->mode = MODE_REJECT_ONLY;
-	b->source = ingest_keep_name(in, source);
+	b->source = source; /* a kept name */
 	return b;
 }
 
@@ -104,7 +155,7 @@ int ingest_fail(struct ingest *in, int code, const char *msg)
 		in->inputs[in->cur_input].error = 1;
 	struct batch *b = ingest_get_batch(in);
 	b->mode = MODE_NONE;
-	b->source = "";
+	b->source = NULL;
 	if (in->keep_going) {
 		buf_addf(&b->warnings, "%s (going on with the next input)\n", msg);
 		counts_add_rule(&b->counts, "input_errors", 1);
@@ -408,6 +459,9 @@ static void ingest_emit(void *shared, struct batch *b)
 {
 	struct ingest *in = shared;
 	stage_emit(&in->run, b);
+	in->emitted++;
+	if (in->nretired > in->retired_head && in->retired[in->retired_head].seq <= in->emitted)
+		free_retired(in, 0);
 	size_t idx = (size_t)(uintptr_t)b->user;
 	if (idx && idx <= in->ninputs)
 		counts_merge(&in->inputs[idx - 1].c, &b->counts);
@@ -637,11 +691,10 @@ int cmd_ingest(int argc, char **argv)
 		}
 		par_finish(in.par);
 	}
+
 	stats_inputs(&in);
 	int rc = stage_run_finish(&in.run);
-	for (size_t i = 0; i < in.nnames; i++)
-		free(in.names[i]);
-	free(in.names);
+	ingest_release_names(&in);
 	for (size_t i = 0; i < in.ninputs; i++)
 		free(in.inputs[i].path);
 	free(in.inputs);

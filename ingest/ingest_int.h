@@ -74,6 +74,13 @@ struct ingest {
 	size_t cur_input;
 	int failed;         /* exit code for inputs that failed under --keep-going */
 	int stop;           /* a fatal error was queued: read nothing more */
+	/* member names waiting to be freed (ingest_retire_name) */
+	struct retired_name {
+		char *name;
+		uint64_t seq; /* batches submitted when it was retired */
+	} *retired;
+	size_t nretired, retired_head, retired_alloc;
+	uint64_t submitted, emitted;
 	/* -j N over several inputs (ingest/lanes.c): set in each decoder's copy. */
 	struct lane *lane;
 	struct lanes *lanes;
@@ -87,6 +94,12 @@ extern const char *const ingest_rule_binary;
 
 /* Keep a name alive until the end of the run; returns the kept copy. */
 const char *ingest_keep_name(struct ingest *in, const char *name);
+/* A copy of a member's name for its batches; give it back with ingest_retire_name once every
+ * batch naming it is submitted (it is freed after they are emitted). */
+const char *ingest_member_name(struct ingest *in, const char *name);
+void ingest_retire_name(struct ingest *in, const char *name);
+/* Free every kept and retired name (the run is over). */
+void ingest_release_names(struct ingest *in);
 /*
  * Report an error that ends the current input: under --keep-going a warning (the run goes on
  * and exits with `code` at the end); else a fatal batch, emitted after everything read so far.

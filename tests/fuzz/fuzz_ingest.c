@@ -61,8 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ingest_stream(&in, &s, "fuzz", NULL, "fuzz", 0);
 	source_close(&s);
 	par_finish(in.par);
-	for (size_t i = 0; i < in.nnames; i++)
-		free(in.names[i]);
-	free(in.names);
+	ingest_release_names(&in);
 	return 0;
 }
