@@ -24,6 +24,7 @@ static const struct stage stages[] = {
 	{ "ingest", cmd_ingest, "read JSONL and text files, emit JSONL records" },
 	/* temporary name until the lead routes `grist tokenize train` here */
 	{ "tokenize-train", cmd_tokenize_train, "learn a byte-level BPE vocabulary from records" },
+	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))
