@@ -67,7 +67,7 @@ static void usage(FILE *f)
 		"  --min-frequency N     stop when the best pair occurs fewer than N times (default: 1)\n"
 		"  --max-token-length N  never learn tokens longer than N bytes (default: 0, no limit)\n"
 		"  --max-pieces N        keep at most N distinct pieces in memory; beyond it the rarest\n"
-		"                        are dropped (default: %u; peak memory is about 400 bytes\n"
+		"                        are dropped (default: %u; peak memory is about 250 bytes\n"
 		"                        per distinct piece; 0: no limit)\n"
 		"  --tiktoken FILE       also write the vocabulary as a .tiktoken file\n"
 		"  --batch-bytes N       bytes of input per work batch (default: 1M)\n"

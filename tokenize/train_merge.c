@@ -444,9 +444,7 @@ int train_bpe(struct train_pieces *pieces, const struct train_params *prm,
 	t.prm = prm;
 	buf_init(&t.tbytes, 0);
 	buf_init(&t.spell, 0);
-	t.ntslots = 1024;
-	while (t.ntslots < 2 * (size_t)prm->vocab_size + 2)
-		t.ntslots *= 2;
+	t.ntslots = 1024; /* grows with the tokens: --vocab-size may be far above what is learned */
 	t.tslot = xcalloc(t.ntslots, sizeof(*t.tslot));
 	for (unsigned i = 0; i < 256; i++) {
 		char c = (char)i;
