@@ -145,7 +145,7 @@ fuzz: deps ## run each libFuzzer target for FUZZ_SECONDS (default 60), growing i
 bench: deps grist ## run the benchmarks (large inputs; minutes), peers side by side
 	bench/run.sh
 
-demo: deps grist ## build the demo corpus from Debian packages and run the pipeline on it
+demo: deps grist vocabs ## build the demo corpus from Debian packages and run the whole pipeline on it
 	corpora/build-demo.sh corpora/demo
 	corpora/run-demo.sh ./grist corpora/demo out/demo
 
