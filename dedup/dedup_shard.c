@@ -226,7 +226,7 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	if (ddfile_create(&s->ids, name.data, &h, &s->err) < 0)
 		die_err(&s->err);
 
-	stage_run_init(&s->run, "dedup-sign", &o->cfg.co, argc, argv);
+	stage_run_init(&s->run, "dedup-sign", &o->cfg.co, argc + 1, argv - 1); /* argv[-1] is "dedup" */
 	dd_stats_options(&s->run.stats, &o->cfg, &o->x);
 	stats_option_num(&s->run.stats, "task", (double)o->task);
 	struct dd_scan_shared sh = { &o->cfg, sign_emit, s };
@@ -517,7 +517,7 @@ static int dd_cluster(struct sh_opts *o, int argc, char **argv)
 	const char *prefix = argv[optind];
 	const size_t ntasks = (size_t)o->tasks;
 	struct stats st;
-	stats_init(&st, "dedup-cluster", argc, argv);
+	stats_init(&st, "dedup-cluster", argc + 1, argv - 1);
 
 	struct ddfile *ids = xcalloc(ntasks, sizeof(*ids));
 	for (size_t t = 0; t < ntasks; t++)
@@ -685,7 +685,7 @@ static int dd_filter(struct sh_opts *o, int argc, char **argv)
 	f->p = f->rm.payload + 8;
 	f->end = f->rm.payload + f->rm.payload_len;
 
-	stage_run_init(&f->run, "dedup", &o->cfg.co, argc, argv);
+	stage_run_init(&f->run, "dedup", &o->cfg.co, argc + 1, argv - 1);
 	dd_stats_options(&f->run.stats, &o->cfg, &o->x);
 	stats_option_num(&f->run.stats, "task", (double)o->task);
 	struct dd_scan_shared sh = { &o->cfg, filter_emit, f };
