@@ -13,7 +13,7 @@ DEBS := build-essential pkg-config git ca-certificates \
 	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev \
 	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
-	hyperfine bc
+	hyperfine bc clang libclang-rt-14-dev xxhash python3-xxhash
 # pkg-config names of the libraries linked into grist.
 PKGS := simdjson jansson libxxhash libutf8proc
 
@@ -34,6 +34,10 @@ WARN += -Werror
 endif
 ifeq ($(BUILD),asan)
 OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else ifeq ($(BUILD),fuzz)
+CC := clang
+CXX := clang++
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 else
 OPT := -O2 -g
 endif
@@ -52,15 +56,22 @@ LIB_OBJS := $(C_SRCS:%.c=$(B)/%.o) $(CXX_SRCS:%.cpp=$(B)/%.o)
 BIN := $(B)/grist
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
+# Fuzz targets tests/fuzz/fuzz_NAME.c with saved inputs in tests/fuzz/corpus/NAME/: `make test`
+# replays them (plus deterministic mutations) through tests/fuzz/replay.c; `make fuzz` runs
+# libFuzzer on them.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRCS:%.c=$(B)/%)
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test check asan bench demo install help clean vocabs
+.SECONDARY:
+.PHONY: all deps build test check asan fuzz bench demo install help clean vocabs
 
 all: grist ## build ./grist (optimized; WERROR=1 makes warnings errors)
 
 grist: $(B)/grist
 	cp $< $@
 
-build: $(BIN) $(UNIT_BINS)
+build: $(BIN) $(UNIT_BINS) $(FUZZ_REPLAY)
 
 $(BIN): $(B)/grist.o $(LIB_OBJS)
 	$(CXX) $(OPT) -o $@ $^ $(LDLIBS)
@@ -76,6 +87,13 @@ $(B)/%.o: %.cpp
 $(B)/tests/unit/%: tests/unit/%.c $(LIB_OBJS) tests/unit/harness.h
 	@mkdir -p $(dir $@)
 	$(CXX) $(OPT) -x c $(CPPFLAGS) $(CFLAGS) -o $@ $< -x none $(LIB_OBJS) $(LDLIBS)
+
+$(B)/tests/fuzz/%: $(B)/tests/fuzz/%.o $(B)/tests/fuzz/replay.o $(LIB_OBJS)
+	$(CXX) $(OPT) -o $@ $^ $(LDLIBS)
+
+$(B)/fuzzer/%: $(B)/tests/fuzz/%.o $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(OPT) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
@@ -96,6 +114,7 @@ deps: ## install every Debian package (and npm test package) the build, tests an
 
 check: build ## run all tests against the current BUILD (no deps step)
 	tests/run-unit.sh $(UNIT_BINS)
+	@for f in $(FUZZ_REPLAY); do n=$$(basename $$f); $$f tests/fuzz/corpus/$${n#fuzz_} || exit 1; done
 	GRIST=$(abspath $(BIN)) BUILD=$(BUILD) tests/run-cli.sh
 
 test: deps ## install deps, build, run every test, then again under ASan+UBSan
@@ -106,6 +125,13 @@ test: deps ## install deps, build, run every test, then again under ASan+UBSan
 
 asan: ## build build/asan/grist with AddressSanitizer + UndefinedBehaviorSanitizer
 	$(MAKE) --no-print-directory BUILD=asan build
+
+fuzz: deps ## run each libFuzzer target for FUZZ_SECONDS (default 60), growing its corpus
+	$(MAKE) --no-print-directory BUILD=fuzz $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/fuzzer/%)
+	@for f in $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/fuzzer/%); do n=$$(basename $$f); \
+		mkdir -p build/fuzz/new-$${n#fuzz_}; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/new-$${n#fuzz_} tests/fuzz/corpus/$${n#fuzz_} || exit 1; \
+	done; echo "make fuzz: new inputs are in build/fuzz/new-*; copy interesting ones to tests/fuzz/corpus/"
 
 bench: deps grist ## run the benchmarks (large inputs; minutes), peers side by side
 	bench/run.sh

@@ -4,5 +4,6 @@
 
 int cmd_ingest(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
+int cmd_shard(int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ struct stage {
 static const struct stage stages[] = {
 	{ "ingest", cmd_ingest, "read JSONL and text files, emit JSONL records" },
 	{ "dedup", cmd_dedup, "remove exact and near-duplicate documents (MinHash + LSH)" },
+	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))

@@ -17,7 +17,7 @@
  * Registry of temporary names to remove at die() or on a fatal signal. A fixed table so the
  * signal handler can walk it without locks; slots are published after the name is complete.
  */
-#define MAX_TEMPS 256
+#define MAX_TEMPS 16384
 static char *volatile temps[MAX_TEMPS];
 static pthread_mutex_t temps_lock = PTHREAD_MUTEX_INITIALIZER;
 static int handlers_installed;
@@ -117,10 +117,12 @@ static void fsync_dir_of(const char *path)
 	free(dir);
 }
 
-int atomic_commit(struct atomic_file *af, struct buf *err)
+int atomic_close(struct atomic_file *af, struct buf *err)
 {
 	if (!af->tmp)
-		BUG("atomic_commit on a closed file");
+		BUG("atomic_close on a finished file");
+	if (af->fd < 0)
+		return 0;
 	if (fsync(af->fd) < 0 && errno != EINVAL) {
 		buf_addf(err, "cannot sync %s: %s", af->path, strerror(errno));
 		atomic_abort(af);
@@ -133,6 +135,15 @@ int atomic_commit(struct atomic_file *af, struct buf *err)
 		return -1;
 	}
 	af->fd = -1;
+	return 0;
+}
+
+int atomic_commit(struct atomic_file *af, struct buf *err)
+{
+	if (!af->tmp)
+		BUG("atomic_commit on a closed file");
+	if (atomic_close(af, err) < 0)
+		return -1;
 	if (rename(af->tmp, af->path) < 0) {
 		buf_addf(err, "cannot rename %s to %s: %s", af->tmp, af->path, strerror(errno));
 		atomic_abort(af);

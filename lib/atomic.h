@@ -20,8 +20,13 @@ struct atomic_file {
 int atomic_open(struct atomic_file *af, const char *path, struct buf *err);
 /* Write all of p; -1 with a message in err on failure (the file stays open: abort it). */
 int atomic_write(struct atomic_file *af, const void *p, size_t n, struct buf *err);
-/* fsync, close, rename to the final name, fsync the directory. On failure the temp is removed. */
+/* fsync, close, rename to the final name, fsync the directory. On failure the temp is removed.
+ * Also accepts a file already closed by atomic_close(). */
 int atomic_commit(struct atomic_file *af, struct buf *err);
+/* fsync and close, keeping the temporary name (still removed on die() or a fatal signal) until
+ * atomic_commit() renames it or atomic_abort() removes it: a set of files can then appear under
+ * their final names together, after all of them are complete. On failure the temp is removed. */
+int atomic_close(struct atomic_file *af, struct buf *err);
 /* Close and remove the temporary file. Safe to call twice. */
 void atomic_abort(struct atomic_file *af);
 

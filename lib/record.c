@@ -150,15 +150,20 @@ int line_is_blank(const struct line *l)
 	return 1;
 }
 
+static int is_json_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 int record_parse(struct json_validator *v, const struct line *l, const struct common_opts *o,
 		 struct record *r, struct buf *reason, size_t *offset)
 {
 	const char *p = l->p;
 	size_t n = l->len;
 	size_t lead = 0;
-	while (lead < n && (p[lead] == ' ' || p[lead] == '\t'))
+	while (lead < n && is_json_ws(p[lead]))
 		lead++;
-	while (n > lead && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+	while (n > lead && is_json_ws(p[n - 1]))
 		n--;
 	/* json_validate needs readable padding after the line: the batch guarantees it. */
 	if (json_validate(v, p + lead, n - lead, reason, offset) < 0) {
@@ -212,7 +217,7 @@ static size_t closing_brace(const struct record *r)
 static int object_is_empty(const struct record *r, size_t brace)
 {
 	for (size_t i = 1; i < brace; i++)
-		if (r->line[i] != ' ' && r->line[i] != '\t')
+		if (!is_json_ws(r->line[i]))
 			return 0;
 	return 1;
 }

@@ -1,0 +1,155 @@
+/*
+ * grist shard internals: the shard writers (llm.c, Megatron, nanoGPT; DESIGN.md section 4), the
+ * bounded-memory shuffle, the manifest and its verification. Library code: functions return -1
+ * with a message in a caller-supplied struct buf; only shard/shard.c prints and exits.
+ *
+ * Data flow: token stream documents (input order) -> [shuffle] -> train/val split -> shards.
+ */
+#ifndef GRIST_SHARD_H
+#define GRIST_SHARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/atomic.h"
+#include "lib/buf.h"
+#include "lib/tokstream.h"
+
+enum shard_format { SHARD_LLMC, SHARD_MEGATRON, SHARD_NANOGPT };
+
+#define SHARD_LLMC_MAGIC16 20240520
+#define SHARD_LLMC_VERSION16 1
+#define SHARD_LLMC_MAGIC32 20240801
+#define SHARD_LLMC_VERSION32 7
+#define SHARD_LLMC_HEADER 1024u
+/* llm.c seeks with an int offset: a shard file stays below 2 GiB. */
+#define SHARD_LLMC_MAX_BYTES 2147483647ull
+#define SHARD_DEFAULT_LLMC_TOKENS 100000000ull
+#define SHARD_DEFAULT_BUCKETS 256u
+
+const char *shard_format_name(enum shard_format f);
+
+struct shard_opts {
+	enum shard_format format;
+	char *out_dir;        /* directory part of -o (created if missing by the caller) */
+	char *prefix;         /* file-name prefix part of -o */
+	uint64_t shard_tokens; /* 0: the format's default (llmc 100M; others one file per split) */
+	uint64_t val_tokens;  /* whole documents go to val until it holds this many tokens */
+	double val_fraction;  /* or: each document goes to val with this probability (by seed) */
+	uint64_t seed;
+	int shuffle;
+	uint32_t shuffle_buckets;
+	size_t shuffle_memory;
+	const char *tmp_dir;  /* shuffle spill files (default: out_dir) */
+	int append_eod;       /* megatron: end-of-document token after each document */
+	uint32_t eot_override; /* TOKSTREAM_NO_EOT: use the stream's */
+};
+
+/* A document as the writer sees it: ids in the stream's width, little-endian. */
+struct shard_doc {
+	const char *id;
+	size_t id_len;
+	uint64_t index;   /* position in the input (0-based, over all inputs) */
+	size_t ntokens;
+	const void *raw;  /* ntokens * width bytes */
+	const uint8_t *mask; /* or NULL */
+};
+
+/* One finished output file, for the manifest. */
+struct shard_file_rec {
+	char *role;  /* "data", "idx", "docs", "mask" */
+	char *name;  /* file name inside the output directory */
+	uint64_t bytes;
+	uint64_t xxh3;
+	/* Complete but still under its temporary name until shard_writer_finish() publishes every
+	 * file together (af.tmp == NULL once renamed into place). */
+	struct atomic_file af;
+	char *final_path; /* set once published, for removal if a later step fails */
+};
+
+struct shard_rec {
+	char *split; /* "train" or "val" */
+	uint64_t tokens, documents;
+	struct shard_file_rec files[4];
+	int nfiles;
+};
+
+struct shard_out; /* one output file being written */
+struct shard_cur; /* one open shard */
+
+struct shard_split {
+	const char *name;
+	unsigned next_index;
+	struct shard_cur *cur;
+	uint64_t tokens, documents;
+};
+
+struct shard_writer {
+	struct shard_opts o;
+	struct tokstream_header h; /* the input's */
+	uint32_t eot;              /* end-of-text id used, or TOKSTREAM_NO_EOT */
+	uint32_t out_width;        /* 2 or 4 */
+	uint64_t limit;            /* tokens per shard (UINT64_MAX: unlimited) */
+	struct shard_split split[2]; /* 0 val, 1 train */
+	struct shard_rec *recs;
+	size_t nrecs, recs_alloc;
+	uint64_t empty_docs, docs_in, tokens_in;
+	uint64_t stale_removed; /* files of an earlier run's larger shard set, removed at the end */
+	struct buf scratch;
+	int has_mask;
+};
+
+/* Checks the options against the stream header (format needs an end-of-text id, ...). */
+int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
+		      const struct tokstream_header *h, struct buf *err);
+/* Adds one document in final order (after any shuffle); the split is decided here. */
+int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct buf *err);
+/*
+ * Closes the open shards, renames every file into place (none appears under its final name
+ * before all are complete), removes files an earlier run with the same prefix left that are not
+ * part of this set, and writes the manifest last.
+ */
+int shard_writer_finish(struct shard_writer *w, struct buf *err);
+/* After an error: removes every file of this run, temporary or already renamed, so a failed
+ * run leaves nothing under a final name. */
+void shard_writer_abort(struct shard_writer *w);
+void shard_writer_release(struct shard_writer *w);
+
+/* ---- shuffle (shard_shuffle.c) ---- */
+struct shard_shuffle;
+struct shard_shuffle *shard_shuffle_new(const struct shard_opts *o, uint32_t width, int has_mask);
+int shard_shuffle_add(struct shard_shuffle *s, const struct shard_doc *d, struct buf *err);
+/* Emits every document in shuffled order to w. */
+int shard_shuffle_finish(struct shard_shuffle *s, struct shard_writer *w, struct buf *err);
+void shard_shuffle_free(struct shard_shuffle *s);
+/* Peak bytes held in memory by the shuffle (for the stats line). */
+size_t shard_shuffle_peak(const struct shard_shuffle *s);
+
+/* The two steps of the shuffle, exposed for tests: the bucket of document `index`, and the
+ * Fisher-Yates permutation of a bucket's n items in place. */
+uint32_t shard_bucket_of(uint64_t seed, uint32_t k, uint64_t index);
+void shard_permute(uint64_t seed, uint32_t bucket, size_t *a, size_t n);
+
+/* ---- deterministic pseudo-random numbers (shard_shuffle.c) ---- */
+uint64_t shard_mix64(uint64_t x);
+/* A value in [0, 1) from (seed, stream, index), the same on every platform. */
+double shard_unit(uint64_t seed, uint64_t stream, uint64_t index);
+
+/* ---- manifest (shard_manifest.c) ---- */
+void shard_json_str(struct buf *b, const char *s, size_t n);
+/* Serializes the manifest of w into out. */
+void shard_manifest_build(const struct shard_writer *w, struct buf *out);
+/* Path of the manifest for `grist shard verify ARG`: a manifest file, DIR/PREFIX, or a directory
+ * with exactly one *.manifest.json. */
+int shard_manifest_locate(const char *arg, struct buf *path, struct buf *err);
+/*
+ * Re-checks every file listed in the manifest (size, XXH3-64, the format's own header and index
+ * consistency). Returns the number of problems (0 = all good) with one line per problem in
+ * report, or -1 if the manifest itself cannot be read (message in err).
+ */
+int shard_verify(const char *manifest_path, struct buf *report, uint64_t *nfiles, struct buf *err);
+
+/* XXH3-64 of a file (whole), and its size. */
+int shard_hash_file(const char *path, uint64_t *hash, uint64_t *bytes, struct buf *err);
+
+#endif

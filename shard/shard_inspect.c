@@ -1,0 +1,413 @@
+/*
+ * grist shard inspect FILE: what a shard (or a token stream) holds. Recognises llm.c shards (by
+ * their magic), Megatron pairs (an .idx, or a .bin beside one), grist token streams, and raw
+ * uint16 files (nanoGPT). Prints the header, the counts, and the first documents as ids with
+ * their record ids when the `.docs.jsonl` index is beside the file. Command layer: prints, exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/die.h"
+#include "lib/tokstream.h"
+#include "lib/xalloc.h"
+#include "shard/shard.h"
+
+int shard_cmd_inspect(int argc, char **argv);
+
+struct mapped {
+	const unsigned char *p;
+	size_t len;
+};
+
+static int map_file(const char *path, struct mapped *m)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	m->len = (size_t)st.st_size;
+	m->p = m->len ? mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0) : (const unsigned char *)"";
+	close(fd);
+	if (m->p == MAP_FAILED)
+		return -1;
+	return 0;
+}
+
+static void unmap(struct mapped *m)
+{
+	if (m->len)
+		munmap((void *)m->p, m->len);
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static uint32_t tok_at(const unsigned char *p, uint32_t width, uint64_t i)
+{
+	return width == 2 ? (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8 : rd32(p + 4 * i);
+}
+
+static void print_ids(const unsigned char *toks, uint32_t width, uint64_t start, uint64_t n,
+		      unsigned max_ids)
+{
+	printf("   ");
+	for (uint64_t i = 0; i < n && i < max_ids; i++)
+		printf(" %u", tok_at(toks, width, start + i));
+	if (n > max_ids)
+		printf(" ... (%llu more)", (unsigned long long)(n - max_ids));
+	printf("\n");
+}
+
+static char *sibling(const char *path, const char *old, const char *suffix)
+{
+	size_t n = strlen(path), k = strlen(old);
+	struct buf b = BUF_INIT;
+	if (n >= k && !strcmp(path + n - k, old))
+		buf_add(&b, path, n - k);
+	else
+		buf_addstr(&b, path);
+	buf_addstr(&b, suffix);
+	return buf_detach(&b, NULL);
+}
+
+/* The end-of-text id from a manifest in the same directory that lists this file, if any. */
+static long eot_from_manifest(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *dir = slash ? xmemdup(path, (size_t)(slash - path)) : xstrdup(".");
+	struct buf mp = BUF_INIT, err = BUF_INIT;
+	long eot = -1;
+	if (shard_manifest_locate(*dir ? dir : "/", &mp, &err) == 0) {
+		json_t *m = json_load_file(mp.data, 0, NULL);
+		size_t i;
+		json_t *s;
+		json_array_foreach(json_object_get(m, "shards"), i, s) {
+			const char *f = json_string_value(json_object_get(s, "file"));
+			json_t *e = json_object_get(m, "eot_id");
+			if (f && !strcmp(f, base) && json_is_integer(e))
+				eot = (long)json_integer_value(e);
+		}
+		json_decref(m);
+	}
+	free(dir);
+	buf_release(&mp);
+	buf_release(&err);
+	return eot;
+}
+
+/* Show documents of a token array: from the .docs.jsonl index when present, else split at eot. */
+static void show_docs(const char *path, const unsigned char *toks, uint32_t width, uint64_t ntok,
+		      long eot, int eot_before, unsigned ndocs, unsigned max_ids)
+{
+	char *docs = sibling(path, ".bin", ".docs.jsonl");
+	FILE *f = fopen(docs, "r");
+	if (f) {
+		char *line = NULL;
+		size_t cap = 0;
+		unsigned shown = 0;
+		uint64_t count = 0;
+		while (getline(&line, &cap, f) > 0) {
+			count++;
+			if (shown >= ndocs)
+				continue;
+			json_t *j = json_loads(line, 0, NULL);
+			const char *id = json_string_value(json_object_get(j, "id"));
+			json_int_t off = json_integer_value(json_object_get(j, "offset"));
+			json_int_t n = json_integer_value(json_object_get(j, "tokens"));
+			printf("doc %u: id %s, token offset %lld, %lld tokens\n", shown, id ? id : "?",
+			       (long long)off, (long long)n);
+			if (off >= 0 && n >= 0 && (uint64_t)(off + n) <= ntok)
+				print_ids(toks, width, (uint64_t)off, (uint64_t)n, max_ids);
+			else
+				printf("    (outside the file: the index does not match it)\n");
+			json_decref(j);
+			shown++;
+		}
+		printf("documents: %llu (from %s)\n", (unsigned long long)count, docs);
+		free(line);
+		fclose(f);
+		free(docs);
+		return;
+	}
+	free(docs);
+	if (eot < 0) {
+		printf("documents: unknown (no .docs.jsonl beside the file, no manifest; give --eot-id)\n");
+		print_ids(toks, width, 0, ntok, max_ids);
+		return;
+	}
+	uint64_t count = 0, start = 0;
+	unsigned shown = 0;
+	for (uint64_t i = 0; i <= ntok; i++) {
+		int boundary = i == ntok || tok_at(toks, width, i) == (uint32_t)eot;
+		if (!boundary)
+			continue;
+		/* eot before: a document runs from after one eot to the next; after: up to its eot. */
+		uint64_t end = i;
+		if (end > start || (!eot_before && i < ntok)) {
+			if (shown < ndocs) {
+				printf("doc %u: token offset %llu, %llu tokens\n", shown,
+				       (unsigned long long)start, (unsigned long long)(end - start));
+				print_ids(toks, width, start, end - start, max_ids);
+				shown++;
+			}
+			count++;
+		}
+		start = i + 1;
+	}
+	printf("documents: %llu (counted by end-of-text id %ld)\n", (unsigned long long)count, eot);
+}
+
+static int inspect_stream(const char *path, unsigned ndocs, unsigned max_ids)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
+	if (fd < 0)
+		die_errno(GRIST_EXIT_IO, "cannot open %s", path);
+	struct tokstream_reader r;
+	struct tokstream_doc d;
+	struct buf err = BUF_INIT;
+	if (tokstream_reader_open(&r, tokstream_source_fd, &fd, path, &err) < 0)
+		die(GRIST_EXIT_DATA, "%s", err.data);
+	printf("format: grist token stream version %u\n", r.h.version);
+	printf("tokenizer: %s (xxh3 %016llx)\n", r.h.tokenizer_name, (unsigned long long)r.h.tokenizer_hash);
+	printf("vocab size: %u, token width: %u, end-of-text id: ", r.h.vocab_size, r.h.token_width);
+	if (r.h.eot_id == TOKSTREAM_NO_EOT)
+		printf("none");
+	else
+		printf("%u", r.h.eot_id);
+	printf(", loss mask: %s\n", r.h.flags & TOKSTREAM_F_MASK ? "yes" : "no");
+	int rc;
+	while ((rc = tokstream_reader_next(&r, &d, &err)) == 1) {
+		if (d.index >= ndocs)
+			continue;
+		printf("doc %llu: id %.*s, %zu tokens\n", (unsigned long long)d.index, (int)d.id_len,
+		       d.id, d.ntokens);
+		print_ids(d.raw, r.h.token_width, 0, d.ntokens, max_ids);
+	}
+	if (rc < 0)
+		die(GRIST_EXIT_DATA, "%s", err.data);
+	printf("documents: %llu, tokens: %llu\n", (unsigned long long)r.docs,
+	       (unsigned long long)r.tokens);
+	tokstream_reader_release(&r);
+	if (fd > 0)
+		close(fd);
+	buf_release(&err);
+	return GRIST_EXIT_OK;
+}
+
+static int inspect_megatron(const char *idx_path, unsigned ndocs, unsigned max_ids)
+{
+	struct mapped idx, bin;
+	if (map_file(idx_path, &idx) < 0)
+		die_errno(GRIST_EXIT_IO, "cannot read %s", idx_path);
+	const size_t head = 34;
+	if (idx.len < head || memcmp(idx.p, "MMIDIDX\0\0", 9))
+		die(GRIST_EXIT_DATA, "%s: not a Megatron index", idx_path);
+	uint32_t code = idx.p[17];
+	uint32_t width = code == 8 || code == 3 ? 2 : code == 1 || code == 2 ? 1 : code == 4 || code == 7 ? 4 : 8;
+	uint64_t nseq = rd64(idx.p + 18), ndoc = rd64(idx.p + 26);
+	if (idx.len < head + nseq * 12 + ndoc * 8)
+		die(GRIST_EXIT_DATA, "%s: index shorter than its counts", idx_path);
+	char *bin_path = sibling(idx_path, ".idx", ".bin");
+	if (map_file(bin_path, &bin) < 0)
+		die_errno(GRIST_EXIT_IO, "cannot read %s", bin_path);
+	const unsigned char *lens = idx.p + head, *ptrs = lens + nseq * 4;
+	uint64_t total = 0;
+	for (uint64_t i = 0; i < nseq; i++)
+		total += rd32(lens + 4 * i);
+	printf("format: megatron (MMIDIDX version %llu, dtype code %u, %u-byte tokens)\n",
+	       (unsigned long long)rd64(idx.p + 9), code, width);
+	printf("files: %s, %s (%zu bytes)\n", idx_path, bin_path, bin.len);
+	printf("sequences: %llu, documents: %llu, tokens: %llu\n", (unsigned long long)nseq,
+	       (unsigned long long)(ndoc ? ndoc - 1 : 0), (unsigned long long)total);
+	if (width == 2 || width == 4) {
+		const char *prefix = "";
+		char *docs = sibling(bin_path, ".bin", ".docs.jsonl");
+		FILE *f = fopen(docs, "r");
+		char *line = NULL;
+		size_t cap = 0;
+		for (uint64_t i = 0; i < nseq && i < ndocs; i++) {
+			uint64_t ptr = rd64(ptrs + 8 * i), n = rd32(lens + 4 * i);
+			const char *id = NULL;
+			json_t *j = NULL;
+			if (f && getline(&line, &cap, f) > 0) {
+				j = json_loads(line, 0, NULL);
+				id = json_string_value(json_object_get(j, "id"));
+			}
+			printf("%sdoc %llu:%s%s, byte offset %llu, %llu tokens\n", prefix,
+			       (unsigned long long)i, id ? " id " : "", id ? id : "",
+			       (unsigned long long)ptr, (unsigned long long)n);
+			if (ptr + n * width <= bin.len)
+				print_ids(bin.p + ptr, width, 0, n, max_ids);
+			json_decref(j);
+		}
+		free(line);
+		if (f)
+			fclose(f);
+		free(docs);
+	}
+	unmap(&idx);
+	unmap(&bin);
+	free(bin_path);
+	return GRIST_EXIT_OK;
+}
+
+/* A manifest (or a directory / DIR/PREFIX naming one): what the shard set holds, per split. */
+static int inspect_manifest(const char *path)
+{
+	json_error_t je;
+	json_t *m = json_load_file(path, 0, &je);
+	if (!m)
+		die(GRIST_EXIT_DATA, "cannot read manifest %s: %s (line %d)", path, je.text, je.line);
+	json_t *tok = json_object_get(m, "tokenizer");
+	json_t *eot = json_object_get(m, "eot_id");
+	printf("manifest: %s\n", path);
+	printf("format: %s (%s), tokenizer: %s (xxh3 %s), vocab size %lld, end-of-text %s%lld\n",
+	       json_string_value(json_object_get(m, "format")),
+	       json_string_value(json_object_get(m, "dtype")),
+	       json_string_value(json_object_get(tok, "name")),
+	       json_string_value(json_object_get(tok, "xxh3")),
+	       (long long)json_integer_value(json_object_get(m, "vocab_size")),
+	       json_is_integer(eot) ? "" : "none ", (long long)json_integer_value(eot));
+	printf("documents: %lld of %lld (%lld empty skipped), tokens: %lld\n",
+	       (long long)json_integer_value(json_object_get(m, "documents")),
+	       (long long)json_integer_value(json_object_get(m, "input_documents")),
+	       (long long)json_integer_value(json_object_get(m, "empty_documents_skipped")),
+	       (long long)json_integer_value(json_object_get(m, "tokens")));
+	static const char *const splits[] = { "train", "val" };
+	for (int k = 0; k < 2; k++) {
+		long long n = 0, toks = 0, docs = 0, bytes = 0;
+		size_t i;
+		json_t *s;
+		const char *first = NULL, *last = NULL;
+		json_array_foreach(json_object_get(m, "shards"), i, s) {
+			const char *sp = json_string_value(json_object_get(s, "split"));
+			if (!sp || strcmp(sp, splits[k]))
+				continue;
+			n++;
+			toks += json_integer_value(json_object_get(s, "tokens"));
+			docs += json_integer_value(json_object_get(s, "documents"));
+			bytes += json_integer_value(json_object_get(s, "bytes"));
+			last = json_string_value(json_object_get(s, "file"));
+			if (!first)
+				first = last;
+		}
+		if (!n)
+			continue;
+		printf("%-5s %lld shard(s), %lld documents, %lld tokens, %lld bytes: %s%s%s\n", splits[k], n,
+		       docs, toks, bytes, first, n > 1 ? " .. " : "", n > 1 ? last : "");
+	}
+	json_decref(m);
+	return GRIST_EXIT_OK;
+}
+
+int shard_cmd_inspect(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "docs", required_argument, NULL, 'n' },
+		{ "tokenizer", required_argument, NULL, 't' },
+		{ "eot-id", required_argument, NULL, 'e' },
+		{ "max-ids", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage[] =
+		"usage: grist shard inspect FILE [-n DOCS] [--max-ids N] [--eot-id N] [-t TOKENIZER]\n"
+		"Prints the header, the counts and the first documents (default 3; up to 32 ids each)\n"
+		"of an llm.c shard, a Megatron .idx/.bin pair, a nanoGPT .bin or a grist token stream;\n"
+		"for a manifest (MANIFEST, DIR/PREFIX or DIR) a summary of the shard set per split.\n"
+		"  -t TOKENIZER   decode the documents (not available yet: ids are printed)\n";
+	unsigned ndocs = 3, max_ids = 32;
+	long eot = -1;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "n:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': ndocs = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'm': max_ids = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'e': eot = strtol(optarg, NULL, 10); break;
+		case 't':
+			die(GRIST_EXIT_UNSUPPORTED, "-t: decoding needs the tokenizer module, which is not built yet");
+		case 'h': fputs(usage, stdout); return GRIST_EXIT_OK;
+		default: fputs(usage, stderr); return GRIST_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fputs(usage, stderr);
+		return GRIST_EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	if (!strcmp(path, "-"))
+		return inspect_stream(path, ndocs, max_ids);
+	struct stat pst;
+	size_t plen = strlen(path);
+	if (stat(path, &pst) < 0 || S_ISDIR(pst.st_mode) ||
+	    (plen > 14 && !strcmp(path + plen - 14, ".manifest.json"))) {
+		struct buf mp = BUF_INIT, err = BUF_INIT;
+		if (shard_manifest_locate(path, &mp, &err) < 0)
+			die(GRIST_EXIT_IO, "%s", err.data);
+		int rc = inspect_manifest(mp.data);
+		buf_release(&mp);
+		buf_release(&err);
+		return rc;
+	}
+	struct mapped m;
+	if (map_file(path, &m) < 0)
+		die_errno(GRIST_EXIT_IO, "cannot read %s", path);
+	if (m.len >= 8 && !memcmp(m.p, TOKSTREAM_MAGIC, 8)) {
+		unmap(&m);
+		return inspect_stream(path, ndocs, max_ids);
+	}
+	if (m.len >= 9 && !memcmp(m.p, "MMIDIDX\0\0", 9)) {
+		unmap(&m);
+		return inspect_megatron(path, ndocs, max_ids);
+	}
+	char *idx = sibling(path, ".bin", ".idx");
+	struct stat st;
+	if (strcmp(idx, path) && stat(idx, &st) == 0) {
+		unmap(&m);
+		int rc = inspect_megatron(idx, ndocs, max_ids);
+		free(idx);
+		return rc;
+	}
+	free(idx);
+	if (eot < 0)
+		eot = eot_from_manifest(path);
+	uint32_t magic = m.len >= 12 ? rd32(m.p) : 0, version = m.len >= 12 ? rd32(m.p + 4) : 0;
+	if (m.len >= SHARD_LLMC_HEADER &&
+	    ((magic == SHARD_LLMC_MAGIC16 && version == SHARD_LLMC_VERSION16) ||
+	     (magic == SHARD_LLMC_MAGIC32 && version == SHARD_LLMC_VERSION32))) {
+		uint32_t width = magic == SHARD_LLMC_MAGIC16 ? 2 : 4;
+		uint64_t count = rd32(m.p + 8);
+		printf("format: llmc (magic %u, version %u, uint%u tokens)\n", magic, version, width * 8);
+		printf("tokens: %llu (header), file size %zu bytes (%s)\n", (unsigned long long)count,
+		       m.len, m.len == SHARD_LLMC_HEADER + count * width ? "matches" : "DOES NOT match 1024 + count x width");
+		uint64_t have = (m.len - SHARD_LLMC_HEADER) / width;
+		show_docs(path, m.p + SHARD_LLMC_HEADER, width, count < have ? count : have, eot, 1,
+			  ndocs, max_ids);
+	} else {
+		printf("format: raw uint16 tokens (nanoGPT)\n");
+		printf("tokens: %zu%s\n", m.len / 2, m.len % 2 ? " (odd file size: not uint16 tokens?)" : "");
+		show_docs(path, m.p, 2, m.len / 2, eot, 0, ndocs, max_ids);
+	}
+	unmap(&m);
+	return GRIST_EXIT_OK;
+}

@@ -1,0 +1,727 @@
+/*
+ * Shard writers: llm.c `.bin`, Megatron `.bin` + `.idx`, nanoGPT `train.bin`/`val.bin`, each with
+ * a document index beside it (`.docs.jsonl`: record id and token offset of every document) and,
+ * for streams with a loss mask, a `.mask.bin` (one byte per token). Byte layouts: DESIGN.md
+ * section 4 and the README. Every file is written under a temporary name (lib/atomic.h), hashed
+ * with XXH3-64 as it is written, and renamed into place when complete; the manifest comes last.
+ *
+ * Cutting: a shard is closed before a document that would take it past --shard-tokens, so shards
+ * hold whole documents; a document longer than the limit gets a shard of its own.
+ */
+#include "shard.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "lib/die.h"
+#include "lib/xalloc.h"
+
+#define OUT_BUF (4u << 20)
+
+const char *shard_format_name(enum shard_format f)
+{
+	switch (f) {
+	case SHARD_LLMC: return "llmc";
+	case SHARD_MEGATRON: return "megatron";
+	case SHARD_NANOGPT: return "nanogpt";
+	}
+	return "?";
+}
+
+/* ---- one output file: buffered, hashed as written, atomic ---- */
+
+struct shard_out {
+	struct atomic_file af;
+	char *name; /* inside out_dir */
+	char *buf;
+	size_t len;
+	uint64_t bytes;
+	XXH3_state_t *xx;
+	int hashing; /* 0 when the file is hashed by re-reading it at close (llm.c header) */
+};
+
+static char *join_path(const char *dir, const char *name)
+{
+	struct buf b = BUF_INIT;
+	if (dir && *dir && strcmp(dir, "."))
+		buf_addf(&b, "%s/", dir);
+	buf_addstr(&b, name);
+	return buf_detach(&b, NULL);
+}
+
+static int out_open(struct shard_out *f, const char *dir, const char *name, int hashing,
+		    struct buf *err)
+{
+	memset(f, 0, sizeof(*f));
+	char *path = join_path(dir, name);
+	int rc = atomic_open(&f->af, path, err);
+	free(path);
+	if (rc < 0)
+		return -1;
+	f->name = xstrdup(name);
+	f->buf = xmalloc(OUT_BUF);
+	f->hashing = hashing;
+	f->xx = XXH3_createState();
+	if (!f->xx)
+		die(GRIST_EXIT_INTERNAL, "out of memory");
+	XXH3_64bits_reset(f->xx);
+	return 0;
+}
+
+static int out_flush(struct shard_out *f, struct buf *err)
+{
+	if (!f->len)
+		return 0;
+	int rc = atomic_write(&f->af, f->buf, f->len, err);
+	f->len = 0;
+	return rc;
+}
+
+static int out_write(struct shard_out *f, const void *p, size_t n, struct buf *err)
+{
+	if (f->hashing)
+		XXH3_64bits_update(f->xx, p, n);
+	f->bytes += n;
+	if (f->len + n <= OUT_BUF) {
+		memcpy(f->buf + f->len, p, n);
+		f->len += n;
+		return 0;
+	}
+	if (out_flush(f, err) < 0)
+		return -1;
+	if (n >= OUT_BUF / 2)
+		return atomic_write(&f->af, p, n, err);
+	memcpy(f->buf, p, n);
+	f->len = n;
+	return 0;
+}
+
+static int hash_fd(int fd, const char *name, uint64_t *hash, uint64_t *bytes, struct buf *err)
+{
+	/* Mapped: no copy through a buffer (this is a second pass over every llm.c shard). */
+	struct stat fst;
+	if (fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && fst.st_size > 0) {
+		void *m = mmap(NULL, (size_t)fst.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		if (m != MAP_FAILED) {
+			madvise(m, (size_t)fst.st_size, MADV_SEQUENTIAL);
+			*hash = XXH3_64bits(m, (size_t)fst.st_size);
+			if (bytes)
+				*bytes = (uint64_t)fst.st_size;
+			munmap(m, (size_t)fst.st_size);
+			return 0;
+		}
+	}
+	XXH3_state_t *st = XXH3_createState();
+	if (!st)
+		die(GRIST_EXIT_INTERNAL, "out of memory");
+	XXH3_64bits_reset(st);
+	char *b = xmalloc(OUT_BUF);
+	uint64_t off = 0;
+	int rc = 0;
+	for (;;) {
+		ssize_t n = pread(fd, b, OUT_BUF, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			buf_addf(err, "read error on %s: %s", name, strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		XXH3_64bits_update(st, b, (size_t)n);
+		off += (uint64_t)n;
+	}
+	*hash = XXH3_64bits_digest(st);
+	if (bytes)
+		*bytes = off;
+	XXH3_freeState(st);
+	free(b);
+	return rc;
+}
+
+int shard_hash_file(const char *path, uint64_t *hash, uint64_t *bytes, struct buf *err)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		buf_addf(err, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = hash_fd(fd, path, hash, bytes, err);
+	close(fd);
+	return rc;
+}
+
+static void out_free(struct shard_out *f)
+{
+	if (f->af.tmp)
+		atomic_abort(&f->af);
+	if (f->xx)
+		XXH3_freeState(f->xx);
+	free(f->buf);
+	free(f->name);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * Flush; write `head` (if any) at offset 0 over the placeholder; hash; commit. rec gets the name,
+ * size and hash. On failure the temporary file is removed.
+ */
+static int out_close(struct shard_out *f, const void *head, size_t head_len, const char *role,
+		     struct shard_file_rec *rec, struct buf *err)
+{
+	uint64_t hash = 0, bytes = f->bytes;
+	if (out_flush(f, err) < 0)
+		goto fail;
+	if (head_len) {
+		const char *p = head;
+		size_t left = head_len;
+		off_t off = 0;
+		while (left) {
+			ssize_t w = pwrite(f->af.fd, p, left, off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				buf_addf(err, "write error on %s: %s", f->af.path, strerror(errno));
+				goto fail;
+			}
+			p += w;
+			left -= (size_t)w;
+			off += w;
+		}
+	}
+	if (f->hashing) {
+		hash = XXH3_64bits_digest(f->xx);
+	} else if (hash_fd(f->af.fd, f->af.path, &hash, &bytes, err) < 0) {
+		goto fail;
+	}
+	if (atomic_close(&f->af, err) < 0)
+		goto fail;
+	rec->af = f->af;
+	f->af.tmp = f->af.path = NULL;
+	rec->role = xstrdup(role);
+	rec->name = xstrdup(f->name);
+	rec->bytes = bytes;
+	rec->xxh3 = hash;
+	out_free(f);
+	return 0;
+fail:
+	out_free(f);
+	return -1;
+}
+
+/* ---- one open shard ---- */
+
+struct shard_cur {
+	struct shard_out data, docs, mask;
+	int has_mask;
+	uint64_t tokens, documents;
+	/* Megatron .idx contents, built in memory (12 bytes per document). */
+	int32_t *seq_len;
+	int64_t *seq_ptr;
+	size_t nseq, len_alloc, ptr_alloc;
+	struct buf line;
+};
+
+static char *replace_suffix(const char *name, const char *old, const char *new_suffix)
+{
+	size_t n = strlen(name), k = strlen(old);
+	struct buf b = BUF_INIT;
+	if (n >= k && !strcmp(name + n - k, old))
+		buf_add(&b, name, n - k);
+	else
+		buf_addstr(&b, name);
+	buf_addstr(&b, new_suffix);
+	return buf_detach(&b, NULL);
+}
+
+static char *data_name(const struct shard_writer *w, const struct shard_split *s)
+{
+	struct buf b = BUF_INIT;
+	const char *p = w->o.prefix;
+	switch (w->o.format) {
+	case SHARD_LLMC:
+		buf_addf(&b, "%s_%s_%06u.bin", p, s->name, s->next_index);
+		break;
+	case SHARD_MEGATRON:
+		if (w->o.shard_tokens)
+			buf_addf(&b, "%s_%s_%06u_text_document.bin", p, s->name, s->next_index);
+		else
+			buf_addf(&b, "%s_%s_text_document.bin", p, s->name);
+		break;
+	case SHARD_NANOGPT:
+		buf_addf(&b, "%s.bin", s->name);
+		break;
+	}
+	return buf_detach(&b, NULL);
+}
+
+static int cur_open(struct shard_writer *w, struct shard_split *s, struct buf *err)
+{
+	struct shard_cur *c = xcalloc(1, sizeof(*c));
+	buf_init(&c->line, 0);
+	char *name = data_name(w, s);
+	char *docs = replace_suffix(name, ".bin", ".docs.jsonl");
+	char *mask = replace_suffix(name, ".bin", ".mask.bin");
+	int rc = out_open(&c->data, w->o.out_dir, name, w->o.format != SHARD_LLMC, err);
+	if (!rc)
+		rc = out_open(&c->docs, w->o.out_dir, docs, 1, err);
+	if (!rc && w->has_mask) {
+		rc = out_open(&c->mask, w->o.out_dir, mask, 1, err);
+		c->has_mask = 1;
+	}
+	free(name);
+	free(docs);
+	free(mask);
+	if (!rc && w->o.format == SHARD_LLMC) {
+		static const char zero[SHARD_LLMC_HEADER];
+		rc = out_write(&c->data, zero, sizeof(zero), err);
+	}
+	if (rc < 0) {
+		out_free(&c->data);
+		out_free(&c->docs);
+		out_free(&c->mask);
+		free(c);
+		return -1;
+	}
+	s->cur = c;
+	s->next_index++;
+	return 0;
+}
+
+static void cur_free(struct shard_cur *c)
+{
+	if (!c)
+		return;
+	out_free(&c->data);
+	out_free(&c->docs);
+	out_free(&c->mask);
+	free(c->seq_len);
+	free(c->seq_ptr);
+	buf_release(&c->line);
+	free(c);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Megatron's MMIDIDX index for the shard's sequences (one per document). */
+static void build_megatron_idx(const struct shard_writer *w, const struct shard_cur *c, struct buf *b)
+{
+	unsigned char tmp[8];
+	buf_add(b, "MMIDIDX\0\0", 9);
+	put64(tmp, 1);
+	buf_add(b, tmp, 8);
+	tmp[0] = w->out_width == 2 ? 8 : 4; /* 8 = uint16, 4 = int32 */
+	buf_add(b, tmp, 1);
+	put64(tmp, c->nseq);
+	buf_add(b, tmp, 8);
+	put64(tmp, c->nseq + 1);
+	buf_add(b, tmp, 8);
+	for (size_t i = 0; i < c->nseq; i++) {
+		put32(tmp, (uint32_t)c->seq_len[i]);
+		buf_add(b, tmp, 4);
+	}
+	for (size_t i = 0; i < c->nseq; i++) {
+		put64(tmp, (uint64_t)c->seq_ptr[i]);
+		buf_add(b, tmp, 8);
+	}
+	/* Document indices: 0, then the end (in sequences) of each document. */
+	for (size_t i = 0; i <= c->nseq; i++) {
+		put64(tmp, (uint64_t)i);
+		buf_add(b, tmp, 8);
+	}
+}
+
+static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *err)
+{
+	struct shard_cur *c = s->cur;
+	struct shard_rec rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.split = xstrdup(s->name);
+	rec.tokens = c->tokens;
+	rec.documents = c->documents;
+	unsigned char head[SHARD_LLMC_HEADER];
+	size_t head_len = 0;
+	if (w->o.format == SHARD_LLMC) {
+		memset(head, 0, sizeof(head));
+		int wide = w->out_width == 4;
+		put32(head, wide ? SHARD_LLMC_MAGIC32 : SHARD_LLMC_MAGIC16);
+		put32(head + 4, wide ? SHARD_LLMC_VERSION32 : SHARD_LLMC_VERSION16);
+		put32(head + 8, (uint32_t)c->tokens);
+		head_len = sizeof(head);
+	}
+	int rc = out_close(&c->data, head, head_len, "data", &rec.files[rec.nfiles++], err);
+	if (!rc && w->o.format == SHARD_MEGATRON) {
+		struct buf idx = BUF_INIT;
+		build_megatron_idx(w, c, &idx);
+		char *name = replace_suffix(rec.files[0].name, ".bin", ".idx");
+		char *path = join_path(w->o.out_dir, name);
+		struct shard_file_rec *f = &rec.files[rec.nfiles];
+		rc = atomic_open(&f->af, path, err);
+		if (!rc && atomic_write(&f->af, idx.data, idx.len, err) < 0) {
+			atomic_abort(&f->af);
+			rc = -1;
+		}
+		if (!rc)
+			rc = atomic_close(&f->af, err);
+		if (!rc) {
+			rec.nfiles++;
+			f->role = xstrdup("idx");
+			f->name = name;
+			f->bytes = idx.len;
+			f->xxh3 = XXH3_64bits(idx.data, idx.len);
+			name = NULL;
+		}
+		free(name);
+		free(path);
+		buf_release(&idx);
+	}
+	if (!rc && c->has_mask)
+		rc = out_close(&c->mask, NULL, 0, "mask", &rec.files[rec.nfiles++], err);
+	if (!rc)
+		rc = out_close(&c->docs, NULL, 0, "docs", &rec.files[rec.nfiles++], err);
+	cur_free(c);
+	s->cur = NULL;
+	ALLOC_GROW(w->recs, w->nrecs + 1, w->recs_alloc);
+	w->recs[w->nrecs++] = rec;
+	return rc;
+}
+
+/* ---- the writer ---- */
+
+int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
+		      const struct tokstream_header *h, struct buf *err)
+{
+	memset(w, 0, sizeof(*w));
+	w->o = *o;
+	tokstream_header_copy(&w->h, h);
+	buf_init(&w->scratch, 0);
+	w->split[0].name = "val";
+	w->split[1].name = "train";
+	w->split[1].next_index = o->format == SHARD_LLMC ? 1 : 0;
+	w->has_mask = !!(h->flags & TOKSTREAM_F_MASK);
+	w->eot = o->eot_override != TOKSTREAM_NO_EOT ? o->eot_override : h->eot_id;
+	const int needs_eot = o->format != SHARD_MEGATRON || o->append_eod;
+	if (needs_eot && w->eot == TOKSTREAM_NO_EOT) {
+		buf_addf(err, "format %s needs an end-of-text id and the token stream has none "
+			      "(give --eot-id, or tokenize with --eot-token)",
+			 shard_format_name(o->format));
+		return -1;
+	}
+	if (w->eot != TOKSTREAM_NO_EOT && w->eot >= h->vocab_size && o->eot_override == w->eot) {
+		buf_addf(err, "--eot-id %u is not below the vocab size %u", w->eot, h->vocab_size);
+		return -1;
+	}
+	switch (o->format) {
+	case SHARD_LLMC:
+		w->out_width = h->vocab_size <= 65536 ? 2 : 4;
+		w->limit = o->shard_tokens ? o->shard_tokens : SHARD_DEFAULT_LLMC_TOKENS;
+		if (w->limit > (SHARD_LLMC_MAX_BYTES - SHARD_LLMC_HEADER) / w->out_width) {
+			buf_addf(err, "--shard-tokens %llu makes llm.c shards of 2 GiB or more "
+				      "(at most %llu tokens of %u bytes)",
+				 (unsigned long long)w->limit,
+				 (SHARD_LLMC_MAX_BYTES - SHARD_LLMC_HEADER) / w->out_width, w->out_width);
+			return -1;
+		}
+		break;
+	case SHARD_MEGATRON:
+		w->out_width = h->vocab_size < 65500 ? 2 : 4;
+		w->limit = o->shard_tokens ? o->shard_tokens : UINT64_MAX;
+		break;
+	case SHARD_NANOGPT:
+		w->out_width = 2;
+		w->limit = UINT64_MAX;
+		break;
+	}
+	if (w->eot != TOKSTREAM_NO_EOT && w->out_width == 2 && w->eot > 65535) {
+		buf_addf(err, "end-of-text id %u does not fit the uint16 tokens of format %s", w->eot,
+			 shard_format_name(o->format));
+		return -1;
+	}
+	return 0;
+}
+
+/* Which split a document goes to: 0 val, 1 train. */
+static int pick_split(struct shard_writer *w, const struct shard_doc *d)
+{
+	if (w->o.val_tokens)
+		return w->split[0].tokens < w->o.val_tokens ? 0 : 1;
+	if (w->o.val_fraction > 0)
+		return shard_unit(w->o.seed, 0x76616c /* "val" */, d->index) < w->o.val_fraction ? 0 : 1;
+	return 1;
+}
+
+static uint32_t max_id_raw(const void *raw, size_t n, uint32_t width)
+{
+	uint32_t max = 0;
+	const unsigned char *p = raw;
+	if (width == 2) {
+		for (size_t i = 0; i < n; i++) {
+			uint32_t v = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
+			max = v > max ? v : max;
+		}
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			uint32_t v = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+				     (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+			max = v > max ? v : max;
+		}
+	}
+	return max;
+}
+
+/* The ids in the output width (little-endian), converting when the widths differ. */
+static const void *ids_out(struct shard_writer *w, const struct shard_doc *d)
+{
+	const uint32_t in = w->h.token_width, out = w->out_width;
+	if (in == out)
+		return d->raw;
+	const unsigned char *p = d->raw;
+	buf_reset(&w->scratch);
+	buf_grow(&w->scratch, d->ntokens * out);
+	unsigned char *q = (unsigned char *)w->scratch.data;
+	if (in == 4) { /* 4 -> 2: the caller checked every id fits */
+		for (size_t i = 0; i < d->ntokens; i++) {
+			q[2 * i] = p[4 * i];
+			q[2 * i + 1] = p[4 * i + 1];
+		}
+	} else { /* 2 -> 4 */
+		for (size_t i = 0; i < d->ntokens; i++) {
+			q[4 * i] = p[2 * i];
+			q[4 * i + 1] = p[2 * i + 1];
+			q[4 * i + 2] = 0;
+			q[4 * i + 3] = 0;
+		}
+	}
+	return w->scratch.data;
+}
+
+static void docs_line(struct buf *b, const struct shard_doc *d, uint64_t offset)
+{
+	buf_reset(b);
+	buf_addstr(b, "{\"id\":");
+	shard_json_str(b, d->id, d->id_len);
+	buf_addf(b, ",\"doc\":%llu,\"offset\":%llu,\"tokens\":%zu}\n", (unsigned long long)d->index,
+		 (unsigned long long)offset, d->ntokens);
+}
+
+int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct buf *err)
+{
+	w->docs_in++;
+	w->tokens_in += d->ntokens;
+	if (d->ntokens == 0) {
+		w->empty_docs++; /* nothing to train on and nothing to trace back */
+		return 0;
+	}
+	if (w->out_width == 2 && w->h.token_width == 4) {
+		uint32_t max = max_id_raw(d->raw, d->ntokens, 4);
+		if (max > 65535) {
+			buf_addf(err, "document %llu (id %.*s): token id %u does not fit the uint16 tokens of format %s",
+				 (unsigned long long)d->index, (int)(d->id_len > 200 ? 200 : d->id_len),
+				 d->id, max, shard_format_name(w->o.format));
+			return -1;
+		}
+	}
+	const int eot_before = w->o.format == SHARD_LLMC;
+	const int eot_after = w->o.format == SHARD_NANOGPT ||
+			      (w->o.format == SHARD_MEGATRON && w->o.append_eod);
+	const uint64_t n = d->ntokens + (uint64_t)eot_before + (uint64_t)eot_after;
+	if (w->o.format == SHARD_MEGATRON && n > INT32_MAX) {
+		buf_addf(err, "document %llu (id %.*s): %llu tokens do not fit Megatron's int32 sequence length",
+			 (unsigned long long)d->index, (int)(d->id_len > 200 ? 200 : d->id_len), d->id,
+			 (unsigned long long)n);
+		return -1;
+	}
+	if (w->o.format == SHARD_LLMC &&
+	    n > (SHARD_LLMC_MAX_BYTES - SHARD_LLMC_HEADER) / w->out_width) {
+		buf_addf(err, "document %llu (id %.*s): %llu tokens do not fit a 2 GiB llm.c shard",
+			 (unsigned long long)d->index, (int)(d->id_len > 200 ? 200 : d->id_len), d->id,
+			 (unsigned long long)n);
+		return -1;
+	}
+	struct shard_split *s = &w->split[pick_split(w, d)];
+	if (s->cur && s->cur->tokens && s->cur->tokens + n > w->limit)
+		if (cur_close(w, s, err) < 0)
+			return -GRIST_EXIT_IO;
+	if (!s->cur && cur_open(w, s, err) < 0)
+		return -GRIST_EXIT_IO;
+	struct shard_cur *c = s->cur;
+	unsigned char eot[4];
+	put32(eot, w->eot);
+	const uint64_t start = c->tokens + (uint64_t)eot_before;
+	if (eot_before && out_write(&c->data, eot, w->out_width, err) < 0)
+		return -GRIST_EXIT_IO;
+	if (out_write(&c->data, ids_out(w, d), d->ntokens * w->out_width, err) < 0)
+		return -GRIST_EXIT_IO;
+	if (eot_after && out_write(&c->data, eot, w->out_width, err) < 0)
+		return -GRIST_EXIT_IO;
+	if (c->has_mask) {
+		static const uint8_t zero = 0;
+		if ((eot_before && out_write(&c->mask, &zero, 1, err) < 0) ||
+		    out_write(&c->mask, d->mask, d->ntokens, err) < 0 ||
+		    (eot_after && out_write(&c->mask, &zero, 1, err) < 0))
+			return -GRIST_EXIT_IO;
+	}
+	if (w->o.format == SHARD_MEGATRON) {
+		ALLOC_GROW(c->seq_len, c->nseq + 1, c->len_alloc);
+		ALLOC_GROW(c->seq_ptr, c->nseq + 1, c->ptr_alloc);
+		c->seq_len[c->nseq] = (int32_t)n;
+		c->seq_ptr[c->nseq] = (int64_t)(c->tokens * w->out_width);
+		c->nseq++;
+	}
+	docs_line(&c->line, d, start);
+	if (out_write(&c->docs, c->line.data, c->line.len, err) < 0)
+		return -GRIST_EXIT_IO;
+	c->tokens += n;
+	c->documents++;
+	s->tokens += n;
+	s->documents++;
+	return 0;
+}
+
+/*
+ * Is `n` a name this format and prefix write (PREFIX_train_000003.bin, PREFIX_val_text_document.idx,
+ * train.docs.jsonl, ...)? Such files that are not part of the new set are left from an earlier
+ * run with more shards; a consumer globbing the pattern must not pick them up.
+ */
+static int ours(const struct shard_writer *w, const char *n)
+{
+	static const char *const suffixes[] = { ".bin", ".idx", ".docs.jsonl", ".mask.bin" };
+	size_t len = strlen(n), plen = strlen(w->o.prefix);
+	int suffix = 0;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t k = strlen(suffixes[i]);
+		if (len > k && !strcmp(n + len - k, suffixes[i]))
+			suffix = 1;
+	}
+	if (!suffix || strstr(n, ".tmp."))
+		return 0;
+	if (w->o.format == SHARD_NANOGPT)
+		return !strncmp(n, "train.", 6) || !strncmp(n, "val.", 4);
+	return !strncmp(n, w->o.prefix, plen) &&
+	       (!strncmp(n + plen, "_train_", 7) || !strncmp(n + plen, "_val_", 5));
+}
+
+static void remove_stale(struct shard_writer *w)
+{
+	DIR *d = opendir(w->o.out_dir);
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!ours(w, e->d_name))
+			continue;
+		int listed = 0;
+		for (size_t i = 0; i < w->nrecs && !listed; i++)
+			for (int j = 0; j < w->recs[i].nfiles; j++)
+				if (!strcmp(w->recs[i].files[j].name, e->d_name))
+					listed = 1;
+		if (listed)
+			continue;
+		char *path = join_path(w->o.out_dir, e->d_name);
+		if (unlink(path) == 0)
+			w->stale_removed++;
+		free(path);
+	}
+	closedir(d);
+}
+
+/* Manifest order: val shards, then train shards, each in file order (the order they opened). */
+static int rec_cmp(const void *a, const void *b)
+{
+	const struct shard_rec *x = a, *y = b;
+	int sx = strcmp(x->split, "val") != 0, sy = strcmp(y->split, "val") != 0;
+	if (sx != sy)
+		return sx - sy;
+	return strcmp(x->files[0].name, y->files[0].name);
+}
+
+int shard_writer_finish(struct shard_writer *w, struct buf *err)
+{
+	for (int i = 0; i < 2; i++)
+		if (w->split[i].cur && cur_close(w, &w->split[i], err) < 0)
+			return -GRIST_EXIT_IO;
+	qsort(w->recs, w->nrecs, sizeof(*w->recs), rec_cmp);
+	for (size_t i = 0; i < w->nrecs; i++)
+		for (int j = 0; j < w->recs[i].nfiles; j++) {
+			struct shard_file_rec *f = &w->recs[i].files[j];
+			char *path = xstrdup(f->af.path);
+			if (atomic_commit(&f->af, err) < 0) {
+				free(path);
+				return -GRIST_EXIT_IO;
+			}
+			f->final_path = path;
+		}
+	remove_stale(w);
+	struct buf m = BUF_INIT;
+	shard_manifest_build(w, &m);
+	struct buf name = BUF_INIT;
+	buf_addf(&name, "%s.manifest.json", w->o.prefix);
+	char *path = join_path(w->o.out_dir, name.data);
+	int rc = atomic_write_file(path, m.data, m.len, err);
+	free(path);
+	buf_release(&name);
+	buf_release(&m);
+	return rc < 0 ? -GRIST_EXIT_IO : 0;
+}
+
+void shard_writer_abort(struct shard_writer *w)
+{
+	for (int i = 0; i < 2; i++) {
+		cur_free(w->split[i].cur);
+		w->split[i].cur = NULL;
+	}
+	for (size_t i = 0; i < w->nrecs; i++)
+		for (int j = 0; j < w->recs[i].nfiles; j++) {
+			struct shard_file_rec *f = &w->recs[i].files[j];
+			if (f->af.tmp)
+				atomic_abort(&f->af);
+			if (f->final_path) {
+				unlink(f->final_path);
+				free(f->final_path);
+				f->final_path = NULL;
+			}
+		}
+}
+
+void shard_writer_release(struct shard_writer *w)
+{
+	for (int i = 0; i < 2; i++) {
+		cur_free(w->split[i].cur);
+		w->split[i].cur = NULL;
+	}
+	for (size_t i = 0; i < w->nrecs; i++) {
+		for (int j = 0; j < w->recs[i].nfiles; j++)
+			if (w->recs[i].files[j].af.tmp) /* unpublished: never under a final name */
+				atomic_abort(&w->recs[i].files[j].af);
+		free(w->recs[i].split);
+		for (int j = 0; j < w->recs[i].nfiles; j++) {
+			free(w->recs[i].files[j].role);
+			free(w->recs[i].files[j].name);
+			free(w->recs[i].files[j].final_path);
+		}
+	}
+	free(w->recs);
+	buf_release(&w->scratch);
+	tokstream_header_release(&w->h);
+}
