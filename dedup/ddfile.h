@@ -68,6 +68,13 @@ struct ddfile {
 int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *err);
 void ddfile_close(struct ddfile *f);
 
+/*
+ * Check the payload's structure for its kind, beyond the checksum (which guards against damage,
+ * not against a file built wrong): record sizes, the ids offset table, removal entries in
+ * bounds and in increasing order. -1 with a message naming the file.
+ */
+int ddfile_check_payload(const struct ddfile *f, struct buf *err);
+
 /* Same parameters (bands, rows, ngram, char_ngrams, verify_m)? -1 with a message if not. */
 int ddfile_same_params(const struct ddfile *a, const struct ddfile_header *b, struct buf *err);
 

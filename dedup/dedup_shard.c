@@ -416,6 +416,10 @@ static int dd_match(struct sh_opts *o, int argc, char **argv)
 		while (nheap && cur_key(&heap[0]) == key) {
 			ALLOC_GROW(grp, ngrp + 1, agrp);
 			grp[ngrp++] = (struct member){ heap[0].task, dd_get32(heap[0].p + 4) };
+			if (grp[ngrp - 1].doc >= sigf[heap[0].task].count)
+				die(GRIST_EXIT_DATA, "%s: document %u beyond the %llu signatures of %s",
+				    bandf[heap[0].task].path, grp[ngrp - 1].doc,
+				    (unsigned long long)sigf[heap[0].task].count, sigf[heap[0].task].path);
 			heap[0].p += 8;
 			if (heap[0].p == heap[0].end)
 				heap[0] = heap[--nheap];
