@@ -29,6 +29,7 @@ static void encode_header(uint8_t *p, const struct ddfile_header *h)
 	dd_put32(p + 40, h->verify_m);
 	dd_put32(p + 44, h->rec_size);
 	dd_put32(p + 48, h->bucket_cap);
+	dd_put32(p + 52, h->exact);
 }
 
 static int flush(struct ddfile_writer *w, struct buf *err)
@@ -191,11 +192,17 @@ int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *e
 	f->h.verify_m = dd_get32(p + 40);
 	f->h.rec_size = dd_get32(p + 44);
 	f->h.bucket_cap = dd_get32(p + 48);
+	f->h.exact = dd_get32(p + 52);
 	f->payload = p + DDFILE_HEADER;
 	f->payload_len = dd_get64(tr + 16);
 	f->count = dd_get64(tr + 8);
-	if (f->h.rec_size && f->count * f->h.rec_size != f->payload_len) {
+	if (f->h.rec_size && (f->payload_len % f->h.rec_size ||
+			      f->payload_len / f->h.rec_size != f->count)) {
 		buf_addf(err, "%s: record count does not match the size", path);
+		ddfile_close(f);
+		return -1;
+	}
+	if (ddfile_check_payload(f, err) < 0) {
 		ddfile_close(f);
 		return -1;
 	}
@@ -210,16 +217,74 @@ void ddfile_close(struct ddfile *f)
 	memset(f, 0, sizeof(*f));
 }
 
+static int bad(const struct ddfile *f, struct buf *err, const char *why)
+{
+	buf_addf(err, "%s: malformed %s file: %s", f->path, kind_name(f->h.kind), why);
+	return -1;
+}
+
+int ddfile_check_payload(const struct ddfile *f, struct buf *err)
+{
+	const struct ddfile_header *h = &f->h;
+	switch (h->kind) {
+	case DD_KIND_SIGS:
+		if (!h->bands || !h->rows || (uint64_t)h->bands * h->rows > 1024 ||
+		    h->rec_size != h->bands * h->rows)
+			return bad(f, err, "record size is not bands x rows");
+		return 0;
+	case DD_KIND_BAND:
+		if (h->rec_size != 8 || h->band >= h->bands)
+			return bad(f, err, "bad record size or band");
+		return 0;
+	case DD_KIND_PAIRS:
+		return h->rec_size != 16 ? bad(f, err, "bad record size") : 0;
+	case DD_KIND_IDS: {
+		if (f->count >= f->payload_len / 8)
+			return bad(f, err, "offset table larger than the file");
+		uint64_t table = 8 * (f->count + 1), bytes = f->payload_len - table, prev = 0;
+		const uint8_t *offs = f->payload + bytes;
+		for (uint64_t i = 0; i <= f->count; i++) {
+			uint64_t o = dd_get64(offs + 8 * i);
+			if ((i == 0 && o != 0) || o < prev || o > bytes)
+				return bad(f, err, "id offsets out of order or out of range");
+			prev = o;
+		}
+		return prev == bytes ? 0 : bad(f, err, "id bytes and offsets disagree");
+	}
+	case DD_KIND_REMOVE: {
+		if (f->payload_len < 8)
+			return bad(f, err, "no document count");
+		uint64_t docs = dd_get64(f->payload), n = 0, pos = 8;
+		int64_t prev = -1;
+		while (pos < f->payload_len) {
+			if (f->payload_len - pos < 8)
+				return bad(f, err, "entry cut short");
+			uint32_t doc = dd_get32(f->payload + pos), len = dd_get32(f->payload + pos + 4);
+			if ((int64_t)doc <= prev || doc >= docs)
+				return bad(f, err, "documents out of order or out of range");
+			if (len > f->payload_len - pos - 8)
+				return bad(f, err, "id longer than the file");
+			prev = doc;
+			pos += 8 + (uint64_t)len;
+			n++;
+		}
+		return n == f->count ? 0 : bad(f, err, "entry count disagrees with the trailer");
+	}
+	}
+	return bad(f, err, "unknown kind");
+}
+
 int ddfile_same_params(const struct ddfile *a, const struct ddfile_header *b, struct buf *err)
 {
 	const struct ddfile_header *h = &a->h;
 	if (h->bands != b->bands || h->rows != b->rows || h->ngram != b->ngram ||
 	    h->char_ngrams != b->char_ngrams || h->verify_m != b->verify_m ||
-	    h->bucket_cap != b->bucket_cap) {
-		buf_addf(err, "%s: made with other settings (bands %u rows %u ngram %u char-ngrams %d "
-			 "verify %u bucket-cap %u) than this run (%u %u %u %d %u %u)", a->path, h->bands,
-			 h->rows, h->ngram, h->char_ngrams, h->verify_m, h->bucket_cap, b->bands,
-			 b->rows, b->ngram, b->char_ngrams, b->verify_m, b->bucket_cap);
+	    h->bucket_cap != b->bucket_cap || h->exact != b->exact) {
+		buf_addf(err, "%s: made with other settings (exact %u bands %u rows %u ngram %u "
+			 "char-ngrams %d verify %u bucket-cap %u) than this run (%u %u %u %u %d %u %u)",
+			 a->path, h->exact, h->bands, h->rows, h->ngram, h->char_ngrams, h->verify_m,
+			 h->bucket_cap, b->exact, b->bands, b->rows, b->ngram, b->char_ngrams,
+			 b->verify_m, b->bucket_cap);
 		return -1;
 	}
 	return 0;

@@ -4,7 +4,7 @@
  * Layout (little-endian):
  *   header, 64 bytes: "GRISTDD\0", u32 version (1), u32 kind, u32 task, u32 band,
  *                     u32 bands, u32 rows, u32 ngram, i32 char_ngrams, u32 verify_m,
- *                     u32 record size (0 = variable), u32 bucket cap, 12 bytes zero
+ *                     u32 record size (0 = variable), u32 bucket cap, u32 exact, 8 bytes zero
  *   payload
  *   trailer, 32 bytes: "GRDDEND\0", u64 record count, u64 payload bytes,
  *                      u64 XXH3-64 of header + payload + the two u64 before it
@@ -36,6 +36,7 @@ enum ddfile_kind {
 
 struct ddfile_header {
 	uint32_t kind, task, band, bands, rows, ngram, verify_m, rec_size, bucket_cap;
+	uint32_t exact; /* 1: --exact (signature = the 16-byte XXH3-128, one band of 16 rows) */
 	int32_t char_ngrams;
 };
 
@@ -67,6 +68,13 @@ struct ddfile {
 /* Map and check a file (trailer, checksum, kind). -1 with a message naming the file. */
 int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *err);
 void ddfile_close(struct ddfile *f);
+
+/*
+ * Check the payload's structure for its kind, beyond the checksum (which guards against damage,
+ * not against a file built wrong): record sizes, the ids offset table, removal entries in
+ * bounds and in increasing order. -1 with a message naming the file.
+ */
+int ddfile_check_payload(const struct ddfile *f, struct buf *err);
 
 /* Same parameters (bands, rows, ngram, char_ngrams, verify_m)? -1 with a message if not. */
 int ddfile_same_params(const struct ddfile *a, const struct ddfile_header *b, struct buf *err);

@@ -33,6 +33,7 @@ enum {
 };
 
 static const char *const rule_near = "near_duplicate";
+static const char *const rule_exact = "exact_duplicate";
 
 static void sharded_usage(FILE *f)
 {
@@ -105,15 +106,22 @@ static void die_err(struct buf *err)
 	die(GRIST_EXIT_IO, "%s", err->data);
 }
 
+/*
+ * The parameters every file of a run carries. --exact runs through the same steps as a
+ * signature of 16 bytes (the XXH3-128 of the normalized text) in one band of 16 rows: the band
+ * key is its low 32 bits, "band rows equal" is then "hashes equal", with no verification and
+ * no bucket cap, which is exactly the single-process exact rule.
+ */
 static struct ddfile_header params_header(const struct dd_config *cfg, uint32_t kind, long task,
 					  long band, uint32_t rec_size)
 {
+	const int exact = cfg->mode == DD_EXACT;
 	struct ddfile_header h = {
 		.kind = kind, .task = (uint32_t)task, .band = (uint32_t)band,
-		.bands = (uint32_t)cfg->mp.bands, .rows = (uint32_t)cfg->mp.rows,
-		.ngram = (uint32_t)cfg->mp.ngram, .verify_m = (uint32_t)cfg->verify_m,
-		.rec_size = rec_size, .char_ngrams = cfg->mp.char_ngrams,
-		.bucket_cap = cfg->bucket_cap,
+		.bands = exact ? 1 : (uint32_t)cfg->mp.bands, .rows = exact ? 16 : (uint32_t)cfg->mp.rows,
+		.ngram = exact ? 0 : (uint32_t)cfg->mp.ngram, .verify_m = exact ? 0 : (uint32_t)cfg->verify_m,
+		.rec_size = rec_size, .char_ngrams = exact ? 0 : cfg->mp.char_ngrams,
+		.bucket_cap = exact ? 0 : cfg->bucket_cap, .exact = (uint32_t)exact,
 	};
 	return h;
 }
@@ -153,16 +161,26 @@ static void sign_emit(void *self, struct batch *b)
 {
 	struct signer *s = self;
 	struct dd_batch *db = b->user;
-	const int bands = s->o->cfg.mp.bands, k = minhash_k(&s->o->cfg.mp);
+	const int exact = s->o->cfg.mode == DD_EXACT;
+	const int bands = exact ? 1 : s->o->cfg.mp.bands, k = exact ? 16 : minhash_k(&s->o->cfg.mp);
 	for (size_t i = 0; db && i < db->n; i++) {
 		const struct dd_item *it = &db->items[i];
 		if (it->kind != DD_ITEM_DOC)
 			continue;
+		uint8_t h16[16];
+		uint32_t key16;
+		const uint8_t *sig = exact ? h16 : db->bsigs + it->sig * (size_t)k;
+		const uint32_t *keys = exact ? &key16 : db->keys + it->sig * (size_t)bands;
+		if (exact) {
+			dd_put64(h16, it->hlo);
+			dd_put64(h16 + 8, it->hhi);
+			key16 = (uint32_t)it->hlo;
+		}
 		if (s->ndocs == UINT32_MAX)
 			die(GRIST_EXIT_UNSUPPORTED, "more than %u documents in one shard: split it",
 			    UINT32_MAX - 1);
 		uint32_t doc = s->ndocs++;
-		if (ddfile_write(&s->sigs, db->bsigs + it->sig * (size_t)k, (size_t)k, &s->err) < 0 ||
+		if (ddfile_write(&s->sigs, sig, (size_t)k, &s->err) < 0 ||
 		    ddfile_write(&s->ids, db->ids.data + it->id_off, it->id_len, &s->err) < 0)
 			die_err(&s->err);
 		ALLOC_GROW(s->id_off, (size_t)doc + 2, s->nid_alloc);
@@ -173,7 +191,6 @@ static void sign_emit(void *self, struct batch *b)
 				s->band[bd] = xrealloc(s->band[bd], n * sizeof(struct band_rec));
 			s->nband_alloc = n;
 		}
-		const uint32_t *keys = db->keys + it->sig * (size_t)bands;
 		for (int bd = 0; bd < bands; bd++)
 			s->band[bd][doc] = (struct band_rec){ keys[bd], doc };
 		b->counts.records_out++;
@@ -197,8 +214,6 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	need(o->task, "--task", "sign");
 	if (!o->cfg.co.output)
 		die(GRIST_EXIT_USAGE, "dedup sign needs -o PREFIX");
-	if (o->cfg.mode != DD_MINHASH)
-		die(GRIST_EXIT_USAGE, "the sharded mode supports --minhash only");
 	if (optind != argc - 1)
 		die(GRIST_EXIT_USAGE, "dedup sign takes one input shard (got %d)", argc - optind);
 	struct decontam against;
@@ -211,7 +226,8 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	struct signer *s = xcalloc(1, sizeof(*s));
 	s->o = o;
 	buf_init(&s->err, 0);
-	const int bands = o->cfg.mp.bands, k = minhash_k(&o->cfg.mp);
+	const int exact = o->cfg.mode == DD_EXACT;
+	const int bands = exact ? 1 : o->cfg.mp.bands, k = exact ? 16 : minhash_k(&o->cfg.mp);
 	s->band = xcalloc((size_t)bands, sizeof(*s->band));
 	ALLOC_GROW(s->id_off, 1, s->nid_alloc);
 	s->id_off[0] = 0;
@@ -226,7 +242,7 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	if (ddfile_create(&s->ids, name.data, &h, &s->err) < 0)
 		die_err(&s->err);
 
-	stage_run_init(&s->run, "dedup-sign", &o->cfg.co, argc, argv);
+	stage_run_init(&s->run, "dedup-sign", &o->cfg.co, argc + 1, argv - 1); /* argv[-1] is "dedup" */
 	dd_stats_options(&s->run.stats, &o->cfg, &o->x);
 	stats_option_num(&s->run.stats, "task", (double)o->task);
 	struct dd_scan_shared sh = { &o->cfg, sign_emit, s };
@@ -416,6 +432,10 @@ static int dd_match(struct sh_opts *o, int argc, char **argv)
 		while (nheap && cur_key(&heap[0]) == key) {
 			ALLOC_GROW(grp, ngrp + 1, agrp);
 			grp[ngrp++] = (struct member){ heap[0].task, dd_get32(heap[0].p + 4) };
+			if (grp[ngrp - 1].doc >= sigf[heap[0].task].count)
+				die(GRIST_EXIT_DATA, "%s: document %u beyond the %llu signatures of %s",
+				    bandf[heap[0].task].path, grp[ngrp - 1].doc,
+				    (unsigned long long)sigf[heap[0].task].count, sigf[heap[0].task].path);
 			heap[0].p += 8;
 			if (heap[0].p == heap[0].end)
 				heap[0] = heap[--nheap];
@@ -517,7 +537,7 @@ static int dd_cluster(struct sh_opts *o, int argc, char **argv)
 	const char *prefix = argv[optind];
 	const size_t ntasks = (size_t)o->tasks;
 	struct stats st;
-	stats_init(&st, "dedup-cluster", argc, argv);
+	stats_init(&st, "dedup-cluster", argc + 1, argv - 1);
 
 	struct ddfile *ids = xcalloc(ntasks, sizeof(*ids));
 	for (size_t t = 0; t < ntasks; t++)
@@ -659,7 +679,8 @@ static void filter_emit(void *self, struct batch *b)
 			f->contaminated++;
 			dd_write_contaminated(b, db, it);
 		} else if (dup) {
-			dd_write_reject(b, it, rule_near, NULL, (const char *)dup, duplen);
+			dd_write_reject(b, it, f->rm.h.exact ? rule_exact : rule_near, NULL,
+					(const char *)dup, duplen);
 		} else {
 			dd_write_kept(b, db, it);
 		}
@@ -685,7 +706,7 @@ static int dd_filter(struct sh_opts *o, int argc, char **argv)
 	f->p = f->rm.payload + 8;
 	f->end = f->rm.payload + f->rm.payload_len;
 
-	stage_run_init(&f->run, "dedup", &o->cfg.co, argc, argv);
+	stage_run_init(&f->run, "dedup", &o->cfg.co, argc + 1, argv - 1);
 	dd_stats_options(&f->run.stats, &o->cfg, &o->x);
 	stats_option_num(&f->run.stats, "task", (double)o->task);
 	struct dd_scan_shared sh = { &o->cfg, filter_emit, f };

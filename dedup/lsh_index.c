@@ -10,8 +10,8 @@
 #define CHUNK_SHIFT 14
 #define CHUNK_DOCS (1u << CHUNK_SHIFT)
 #define INITIAL_SLOTS 1024
-/* Grow by 1.25x past 90% full: slots stay 72%..90% used. Linear probing at 90% costs a few
- * cache lines per lookup (8 slots per line); memory is what limits the single process. */
+/* Grow by 1.25x past 90% full: slots stay 72%..90% used. With Robin Hood probing a lookup
+ * at 90% still reads only a few slots; memory is what limits the single process. */
 #define MAX_LOAD_NUM 9
 #define MAX_LOAD_DEN 10
 
@@ -53,14 +53,38 @@ static inline size_t home_slot(uint32_t key, size_t size)
 	return (size_t)(((uint64_t)key * size) >> 32);
 }
 
+/* Distance of the entry in slot i from its home slot. */
+static inline size_t displacement(const struct lsh_band_table *t, size_t i, uint64_t slot)
+{
+	size_t h = home_slot((uint32_t)(slot >> 32), t->size);
+	return i >= h ? i - h : i + t->size - h;
+}
+
+/*
+ * Robin Hood insertion: an entry further from home takes the slot of one closer to home, so
+ * displacements stay small and a lookup can stop as soon as it meets an entry closer to its
+ * home than the lookup is to its own (see lsh_index_add). Entries with one key stay together.
+ */
 static void table_put(struct lsh_band_table *t, uint64_t slot)
 {
-	size_t i = home_slot((uint32_t)(slot >> 32), t->size);
-	while (t->slots[i])
+	size_t i = home_slot((uint32_t)(slot >> 32), t->size), d = 0;
+	for (;;) {
+		uint64_t cur = t->slots[i];
+		if (!cur) {
+			t->slots[i] = slot;
+			t->used++;
+			return;
+		}
+		size_t cd = displacement(t, i, cur);
+		if (cd < d) {
+			t->slots[i] = slot;
+			slot = cur;
+			d = cd;
+		}
 		if (++i == t->size)
 			i = 0;
-	t->slots[i] = slot;
-	t->used++;
+		d++;
+	}
 }
 
 static void table_grow(struct lsh_band_table *t)
@@ -88,9 +112,9 @@ int64_t lsh_index_add(struct lsh_index *ix, const uint32_t *keys, const uint8_t 
 		const struct lsh_band_table *t = &ix->tab[b];
 		const uint32_t key = keys[b];
 		uint32_t same = 0;
-		size_t i = home_slot(key, t->size);
+		size_t i = home_slot(key, t->size), d = 0;
 		uint64_t s;
-		while ((s = t->slots[i]) != 0) {
+		while ((s = t->slots[i]) != 0 && displacement(t, i, s) >= d) {
 			if ((uint32_t)(s >> 32) == key) {
 				uint32_t other = (uint32_t)s - 1;
 				same++;
@@ -104,6 +128,7 @@ int64_t lsh_index_add(struct lsh_index *ix, const uint32_t *keys, const uint8_t 
 			}
 			if (++i == t->size)
 				i = 0;
+			d++;
 		}
 		if (ix->bucket_cap && same >= ix->bucket_cap)
 			full[b / 32] |= 1u << (b % 32);

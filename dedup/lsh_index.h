@@ -14,7 +14,7 @@
  * members, so they are still all removed.
  *
  * Memory per document: one 8-byte slot (32-bit band key, 32-bit document number) per band in
- * open-addressing tables kept 72%-90% full (about 9.9 B per band on average), plus k bytes of
+ * Robin Hood open-addressing tables kept 72%-90% full (about 9.9 B per band on average), plus k bytes of
  * b-bit signature. Not thread-safe (one writer); signatures can be computed on many threads.
  */
 #ifndef GRIST_DEDUP_LSH_INDEX_H

@@ -3,7 +3,7 @@
 # Jaccard spread over 0.5..1.0), default settings: >= 90% of pairs with J >= 0.8 lose one copy,
 # and <= 1% of removals have no planted partner at J >= 0.65. Without verification the 14 x 8
 # bands alone remove too much near J = 0.6: check that this corpus shows it, so the test can
-# tell the two apart. The larger run is bench/dedup-quality.sh.
+# tell the two apart. The larger run is bench/dedup-quality-bench.sh.
 . "$(dirname "$0")/lib.sh"
 P="$FIX/dedup/planted.py"
 

@@ -29,6 +29,29 @@ expect_file_eq "rejects equal single-process" b a
 removed=$(grep -c duplicate_of single.rej)
 expect_grep "cluster stats count removals" "\"removed\":$removed" cluster.json
 
+# --exact through the same steps
+cat corpus.jsonl corpus.jsonl | head -1500 >ex.jsonl
+split -n l/2 -d --additional-suffix=.jsonl ex.jsonl ex
+$GRIST dedup -q --exact ex00.jsonl ex01.jsonl -o ex-single.jsonl --rejects ex-single.rej
+mkdir x
+for t in 0 1; do $GRIST dedup sign -q --exact --task $t -o x/p ex0$t.jsonl || fail "exact sign $t"; done
+[ -f x/p_0_band0.dd ] && [ ! -f x/p_0_band1.dd ] || fail "exact mode has one band"
+$GRIST dedup match -q --band 0 --tasks 2 x/p || fail "exact match"
+$GRIST dedup cluster -q --tasks 2 x/p || fail "exact cluster"
+for t in 0 1; do $GRIST dedup filter -q --task $t x/p ex0$t.jsonl -o exo$t.jsonl --rejects exr$t.jsonl; done
+cat exo0.jsonl exo1.jsonl >ex-sharded.jsonl
+expect_file_eq "exact: kept set equals single-process" ex-single.jsonl ex-sharded.jsonl
+cat exr0.jsonl exr1.jsonl | sed 's/"source":"[^"]*"//' >a
+sed 's/"source":"[^"]*"//' ex-single.rej >b
+expect_file_eq "exact: rejects equal single-process" b a
+expect_grep "exact rule" '"rule":"exact_duplicate"' exr1.jsonl
+cp w/p_0_sigs.dd sigs0.bak
+cp x/p_0_sigs.dd w/p_0_sigs.dd
+$GRIST dedup match -q --band 0 --tasks 3 w/p 2>err.txt
+expect_eq "mixed exact/minhash files refused" 1 $?
+expect_grep "settings message" "made with other settings" err.txt
+cp sigs0.bak w/p_0_sigs.dd
+
 # damaged files: truncated (a full disk), a flipped byte, a wrong kind, a missing task
 cp w/p_1_sigs.dd sigs.bak
 head -c 1000 sigs.bak >w/p_1_sigs.dd

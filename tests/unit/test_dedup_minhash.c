@@ -175,6 +175,16 @@ TEST(estimate_tracks_jaccard)
 
 TEST(bbit_threshold)
 {
+	uint8_t x[115], y[115];
+	for (int i = 0; i < 115; i++)
+		x[i] = y[i] = (uint8_t)(i * 37);
+	CHECK(minhash_bbit_matches(x, y, 115) == 115);
+	y[0] ^= 0x80;
+	y[7] ^= 1;
+	y[8] ^= 0xff;
+	y[114] ^= 2;
+	CHECK(minhash_bbit_matches(x, y, 115) == 111);
+	CHECK(minhash_bbit_matches(x, y, 7) == 6);
 	CHECK(minhash_verify_min_matches(0, 112) == 0);
 	int m = minhash_verify_min_matches(0.75, 112);
 	CHECK(minhash_bbit_estimate(m, 112) >= 0.75);

@@ -3,7 +3,7 @@
 # gram Jaccard spread over 0.5..1.0 among background documents; default settings must remove
 # one copy of >= 90% of pairs with J >= 0.8 while <= 1% of removals lack a planted partner at
 # J >= 0.65. Prints the measured candidate rate (--verify 0) and removal rate (defaults) next to
-# 1 - (1 - J^8)^14. (Not a timing benchmark: bench/run.sh runs only *-bench.sh.)
+# 1 - (1 - J^8)^14. Not a timing benchmark; fails (exit 1) if the acceptance bounds fail.
 set -eu
 cd "$(dirname "$0")/.."
 GRIST="${GRIST:-$PWD/grist}"
