@@ -48,8 +48,7 @@ struct clean {
 	double lang_min_score;
 	size_t batch_bytes;
 	struct stage_run run;
-	char **names;
-	size_t nnames, anames;
+	struct name_list names;
 	/* figures summed from the threads when they finish */
 	pthread_mutex_t lock;
 	struct clean_repair_stats repair_stats;
@@ -59,11 +58,6 @@ struct clean {
 	int nlang_codes;
 };
 
-static const char *const rule_invalid = "invalid_json";
-static const char *const rule_missing = "missing_text";
-static const char *const rule_null = "null_text";
-static const char *const rule_not_string = "text_not_string";
-static const char *const rule_too_big = "max_doc_bytes";
 static const char *const rule_url = "url_blocklist";
 static const char *const rule_lang = "lang";
 static const char *const rule_lang_score = "lang.min_score";
@@ -118,6 +112,7 @@ struct clean_thread {
 	struct json_validator *v;
 	struct clean_filter_ctx *fctx;
 	struct clean_redact_thread *rt;
+	struct record_check check;
 	struct buf text, a, b, reason, extra, val, url;
 	struct clean_repair_stats repair_stats;
 	uint64_t normalized, redacted[CLEAN_REDACT_MAX], lines_dropped, nospace_docs;
@@ -137,7 +132,8 @@ static void *thread_new(void *shared)
 	t->fctx = clean_filter_ctx_new();
 	if (clean_redact_active(cl->redact))
 		t->rt = clean_redact_thread_new(cl->redact);
-	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url };
+	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url,
+			       &t->check.value, &t->check.reason };
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
 		buf_init(bufs[i], 0);
 	return t;
@@ -183,7 +179,8 @@ static void thread_free(void *p)
 	json_validator_free(t->v);
 	clean_filter_ctx_free(t->fctx);
 	clean_redact_thread_free(t->rt);
-	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url };
+	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url,
+			       &t->check.value, &t->check.reason };
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
 		buf_release(bufs[i]);
 	free(t);
@@ -273,14 +270,6 @@ static void reject_num(struct batch *b, const struct line *l, const struct recor
 	reject(b, l, r, rule, v);
 }
 
-static void set_fatal(struct batch *b, const char *what, const char *source, uint64_t lineno,
-		      uint64_t offset, const char *reason)
-{
-	buf_addf(&b->fatal, "%s at %s:%llu byte %llu: %s", what, source, (unsigned long long)lineno,
-		 (unsigned long long)offset, reason);
-	b->fatal_code = GRIST_EXIT_DATA;
-}
-
 static int lang_wanted(const struct clean *cl, const char *code)
 {
 	if (cl->lang_any)
@@ -296,43 +285,15 @@ static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
 {
 	const struct common_opts *o = &cl->co;
 	struct record r;
-	size_t off = 0;
-	b->counts.records_in++;
-	buf_reset(&t->reason);
-	if (record_parse(t->v, l, o, &r, &t->reason, &off) < 0) {
-		if (o->on_invalid == ON_INVALID_ERROR) {
-			set_fatal(b, "invalid JSON", b->source, l->lineno, l->offset + off, t->reason.data);
-			return -1;
-		}
-		buf_addf(&b->warnings, "invalid JSON at %s:%llu byte %llu: %s (skipped)\n", b->source,
-			 (unsigned long long)l->lineno, (unsigned long long)(l->offset + off),
-			 t->reason.data);
-		counts_reject(&b->counts, rule_invalid);
-		struct buf msg = BUF_INIT, vj = BUF_INIT;
-		buf_addf(&msg, "invalid JSON at byte %llu: %s", (unsigned long long)off, t->reason.data);
-		json_string_encode(&vj, msg.data, msg.len);
-		reject_write(&b->rejects, "clean", rule_invalid, vj.data, b->source, l->lineno, l->p,
-			     l->len, 1, NULL);
-		buf_release(&msg);
-		buf_release(&vj);
+	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	case RECORD_STOP:
+		return -1;
+	case RECORD_DROP:
+		stage_reject(b, "clean", l, &r, &t->check);
 		return 0;
-	}
-	if (r.text_status != TEXT_OK) {
-		const char *rule = r.text_status == TEXT_MISSING ? rule_missing
-				   : r.text_status == TEXT_NULL ? rule_null : rule_not_string;
-		if (o->on_missing == ON_MISSING_ERROR) {
-			struct buf why = BUF_INIT;
-			buf_addf(&why, "field \"%s\" is %s", o->text_field,
-				 r.text_status == TEXT_MISSING ? "missing"
-				 : r.text_status == TEXT_NULL ? "null" : "not a string");
-			set_fatal(b, "bad record", b->source, l->lineno, l->offset, why.data);
-			buf_release(&why);
-			return -1;
-		}
-		if (o->on_missing == ON_MISSING_SKIP) {
-			reject(b, l, &r, rule, NULL);
-			return 0;
-		}
+	case RECORD_EMPTY:
+	case RECORD_KEEP:
+		break;
 	}
 
 	/* URL blocklist: before any work on the text */
@@ -355,14 +316,8 @@ static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
 	}
 
 	buf_reset(&t->text);
-	if (r.text_status == TEXT_OK) {
-		uint64_t n = record_text_len(&r, o->max_doc_bytes);
-		if (n > o->max_doc_bytes) {
-			reject_num(b, l, &r, rule_too_big, (double)n);
-			return 0;
-		}
+	if (r.text_status == TEXT_OK)
 		record_text(&r, &t->text);
-	}
 	const char *s = t->text.data;
 	size_t n = t->text.len;
 	int changed = r.text_status != TEXT_OK; /* --on-missing=empty writes "" */
@@ -488,32 +443,6 @@ static void clean_emit(void *shared, struct batch *b)
 	stage_emit(&cl->run, b);
 }
 
-static void clean_source(struct clean *cl, struct par *par, const char *path)
-{
-	struct source src;
-	struct buf err = BUF_INIT;
-	if (source_open_file(&src, path, &err) < 0)
-		die(GRIST_EXIT_IO, "%s", err.data);
-	struct batch_reader rd;
-	batch_reader_init(&rd, &src, cl->batch_bytes);
-	for (;;) {
-		struct batch *b = par_get_batch(par);
-		int rc = batch_reader_next(&rd, b, &err);
-		if (rc < 0)
-			die(GRIST_EXIT_IO, "%s", err.data);
-		if (rc == 0) {
-			par_return_batch(par, b);
-			break;
-		}
-		par_submit(par, b);
-	}
-	batch_reader_release(&rd);
-	buf_release(&err);
-	ALLOC_GROW(cl->names, cl->nnames + 1, cl->anames);
-	cl->names[cl->nnames++] = src.name;
-	src.name = NULL;
-	source_close(&src);
-}
 
 /* ---- options ------------------------------------------------------------------------------- */
 
@@ -725,27 +654,17 @@ int cmd_clean(int argc, char **argv)
 	if (cl->lang_on)
 		stats_option_num(st, "lang_min_score", cl->lang_min_score);
 
-	for (int i = optind; i < argc; i++) {
-		struct stat sb;
-		if (strcmp(argv[i], "-") && stat(argv[i], &sb) == 0 && S_ISREG(sb.st_mode))
-			st->total_input += (uint64_t)sb.st_size;
-	}
 	struct par_config pc = {
 		.jobs = cl->co.jobs, .work = clean_work, .emit = clean_emit, .shared = cl,
 		.thread_new = thread_new, .thread_free = thread_free,
 	};
 	struct par *par = par_new(&pc);
-	if (optind == argc)
-		clean_source(cl, par, "-");
-	for (int i = optind; i < argc; i++)
-		clean_source(cl, par, argv[i]);
+	stage_read_inputs(&cl->run, par, argc, argv, optind, cl->batch_bytes, 0, &cl->names);
 	par_finish(par);
 	stage_stats_json(cl);
 	int rc = stage_run_finish(&cl->run);
 
-	for (size_t i = 0; i < cl->nnames; i++)
-		free(cl->names[i]);
-	free(cl->names);
+	name_list_release(&cl->names);
 	for (size_t i = 0; i < cl->ndomains; i++)
 		free(cl->domains[i]);
 	free(cl->domains);

@@ -292,16 +292,13 @@ int cmd_dedup(int argc, char **argv)
 		.thread_new = dd_thread_new, .thread_free = dd_thread_free,
 	};
 	struct par *par = par_new(&pc);
-	char **names = NULL;
-	size_t nnames = 0;
-	dd_read_inputs(par, &s->run, &s->cfg, argc, argv, optind, &names, &nnames);
+	struct name_list names = { 0 };
+	stage_read_inputs(&s->run, par, argc, argv, optind, s->cfg.batch_bytes, 0, &names);
 	par_finish(par);
 	single_stats(s);
 	int rc = stage_run_finish(&s->run);
 
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
+	name_list_release(&names);
 	if (s->cfg.mode == DD_EXACT)
 		exact_index_release(&s->exact);
 	else

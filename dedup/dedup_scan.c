@@ -12,15 +12,11 @@
 #include "lib/source.h"
 #include "lib/xalloc.h"
 
-static const char *const rule_invalid = "invalid_json";
-static const char *const rule_missing = "missing_text";
-static const char *const rule_null = "null_text";
-static const char *const rule_not_string = "text_not_string";
-static const char *const rule_too_big = "max_doc_bytes";
 
 struct dd_thread {
 	struct json_validator *v;
 	struct minhash_scratch ms;
+	struct record_check check;
 	struct buf text, reason, match;
 	uint32_t sig[MINHASH_MAX_K];
 };
@@ -32,6 +28,7 @@ void *dd_thread_new(void *shared)
 	buf_init(&t->text, 0);
 	buf_init(&t->reason, 0);
 	buf_init(&t->match, 0);
+	record_check_init(&t->check);
 	t->v = json_validator_new();
 	if (!t->v)
 		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
@@ -46,6 +43,7 @@ void dd_thread_free(void *state)
 	buf_release(&t->text);
 	buf_release(&t->reason);
 	buf_release(&t->match);
+	record_check_release(&t->check);
 	free(t);
 }
 
@@ -84,14 +82,6 @@ static void reject_item(struct dd_batch *db, struct batch *b, const struct line 
 	counts_reject(&b->counts, rule);
 }
 
-static void set_fatal(struct batch *b, const char *what, const struct line *l, size_t off,
-		      const char *reason)
-{
-	buf_addf(&b->fatal, "%s at %s:%llu byte %llu: %s", what, b->source,
-		 (unsigned long long)l->lineno, (unsigned long long)(l->offset + off), reason);
-	b->fatal_code = GRIST_EXIT_DATA;
-}
-
 /* The id: the id field (a string decoded, anything else raw), else SOURCE:LINE. */
 static void item_id(struct buf *ids, const struct record *r, const char *source, uint64_t lineno)
 {
@@ -110,54 +100,24 @@ static int one_line(const struct dd_config *cfg, struct dd_thread *t, struct dd_
 {
 	const struct common_opts *o = &cfg->co;
 	struct record r;
-	size_t off = 0;
-	b->counts.records_in++;
-	buf_reset(&t->reason);
-	if (record_parse(t->v, l, o, &r, &t->reason, &off) < 0) {
-		if (o->on_invalid == ON_INVALID_ERROR) {
-			set_fatal(b, "invalid JSON", l, off, t->reason.data);
-			return -1;
-		}
-		buf_addf(&b->warnings, "invalid JSON at %s:%llu byte %llu: %s (skipped)\n", b->source,
-			 (unsigned long long)l->lineno, (unsigned long long)(l->offset + off),
-			 t->reason.data);
-		struct buf v = BUF_INIT, vj = BUF_INIT;
-		buf_addf(&v, "invalid JSON at byte %llu: %s", (unsigned long long)off, t->reason.data);
-		json_string_encode(&vj, v.data, v.len);
-		reject_item(db, b, l, rule_invalid, vj.data, l->p, l->len, 1);
-		buf_release(&v);
-		buf_release(&vj);
-		return 0;
-	}
 	int emptied = 0;
 	buf_reset(&t->text);
-	if (r.text_status != TEXT_OK) {
-		const char *rule = r.text_status == TEXT_MISSING ? rule_missing
-				   : r.text_status == TEXT_NULL ? rule_null : rule_not_string;
-		if (o->on_missing == ON_MISSING_ERROR) {
-			struct buf why = BUF_INIT;
-			buf_addf(&why, "field \"%s\" is %s", o->text_field,
-				 r.text_status == TEXT_MISSING ? "missing"
-				 : r.text_status == TEXT_NULL ? "null" : "not a string");
-			set_fatal(b, "bad record", l, 0, why.data);
-			buf_release(&why);
-			return -1;
-		}
-		if (o->on_missing == ON_MISSING_SKIP) {
-			reject_item(db, b, l, rule, NULL, r.line, r.len, 0);
-			return 0;
-		}
+	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	case RECORD_STOP:
+		return -1;
+	case RECORD_DROP: {
+		const struct record_check *c = &t->check;
+		reject_item(db, b, l, c->rule, c->value.len ? c->value.data : NULL,
+			    c->raw ? l->p : r.line, c->raw ? l->len : r.len, c->raw);
+		return 0;
+	}
+	case RECORD_EMPTY:
 		emptied = 1;
 		counts_add_rule(&b->counts, "emptied_text", 1);
-	} else {
-		uint64_t n = record_text_len(&r, o->max_doc_bytes);
-		if (n > o->max_doc_bytes) {
-			char v[32];
-			snprintf(v, sizeof(v), "%llu", (unsigned long long)n);
-			reject_item(db, b, l, rule_too_big, v, r.line, r.len, 0);
-			return 0;
-		}
+		break;
+	case RECORD_KEEP:
 		record_text(&r, &t->text);
+		break;
 	}
 	struct dd_item *it = new_item(db, DD_ITEM_DOC, l->lineno);
 	it->rec_off = (size_t)(r.line - b->data);
@@ -224,49 +184,6 @@ void dd_emit(void *shared, struct batch *b)
 	sh->emit(sh->self, b);
 	dd_batch_free(b->user);
 	b->user = NULL;
-}
-
-static void read_source(struct par *par, const struct dd_config *cfg, const char *path,
-			char ***names, size_t *nnames)
-{
-	struct source src;
-	struct buf err = BUF_INIT;
-	if (source_open_file(&src, path, &err) < 0)
-		die(GRIST_EXIT_IO, "%s", err.data);
-	struct batch_reader rd;
-	batch_reader_init(&rd, &src, cfg->batch_bytes);
-	for (;;) {
-		struct batch *b = par_get_batch(par);
-		int rc = batch_reader_next(&rd, b, &err);
-		if (rc < 0)
-			die(GRIST_EXIT_IO, "%s", err.data);
-		if (rc == 0) {
-			par_return_batch(par, b);
-			break;
-		}
-		par_submit(par, b);
-	}
-	batch_reader_release(&rd);
-	buf_release(&err);
-	/* Batches in flight refer to the name: keep it until the end of the run. */
-	*names = xrealloc(*names, (*nnames + 1) * sizeof(**names));
-	(*names)[(*nnames)++] = src.name;
-	src.name = NULL;
-	source_close(&src);
-}
-
-void dd_read_inputs(struct par *par, struct stage_run *run, const struct dd_config *cfg,
-		    int argc, char **argv, int first, char ***names, size_t *nnames)
-{
-	for (int i = first; i < argc; i++) {
-		struct stat st;
-		if (strcmp(argv[i], "-") && stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
-			run->stats.total_input += (uint64_t)st.st_size;
-	}
-	if (first >= argc)
-		read_source(par, cfg, "-", names, nnames);
-	for (int i = first; i < argc; i++)
-		read_source(par, cfg, argv[i], names, nnames);
 }
 
 void dd_load_against(struct decontam *d, const char *path, const char *field)

@@ -73,9 +73,6 @@ void dd_thread_free(void *state);
 void dd_work(void *shared, void *state, struct batch *b);
 void dd_emit(void *shared, struct batch *b);
 
-/* Read every input (argv[first..argc), or stdin) through par; sets total_input for progress. */
-void dd_read_inputs(struct par *par, struct stage_run *run, const struct dd_config *cfg,
-		    int argc, char **argv, int first, char ***names, size_t *nnames);
 
 /* Load --against FILE (JSONL records' text field, or plain text) into d. Dies on errors. */
 void dd_load_against(struct decontam *d, const char *path, const char *field);

@@ -251,9 +251,8 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		.thread_new = dd_thread_new, .thread_free = dd_thread_free,
 	};
 	struct par *par = par_new(&pc);
-	char **names = NULL;
-	size_t nnames = 0;
-	dd_read_inputs(par, &s->run, &o->cfg, argc, argv, optind, &names, &nnames);
+	struct name_list names = { 0 };
+	stage_read_inputs(&s->run, par, argc, argv, optind, o->cfg.batch_bytes, 0, &names);
 	par_finish(par);
 
 	/* ids: the bytes were streamed; the offsets follow them. */
@@ -289,9 +288,7 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	free(rec);
 	buf_addf(&s->run.stats.stage_json, "\"documents\":%u", s->ndocs);
 	int rc = stage_run_finish(&s->run);
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
+	name_list_release(&names);
 	free(s->band);
 	free(s->id_off);
 	buf_release(&s->err);
@@ -715,9 +712,8 @@ static int dd_filter(struct sh_opts *o, int argc, char **argv)
 		.thread_new = dd_thread_new, .thread_free = dd_thread_free,
 	};
 	struct par *par = par_new(&pc);
-	char **names = NULL;
-	size_t nnames = 0;
-	dd_read_inputs(par, &f->run, &o->cfg, argc, argv, optind + 1, &names, &nnames);
+	struct name_list names = { 0 };
+	stage_read_inputs(&f->run, par, argc, argv, optind + 1, o->cfg.batch_bytes, 0, &names);
 	par_finish(par);
 	if (f->ndocs != f->expected || f->p != f->end)
 		die(GRIST_EXIT_DATA, "%s has %llu documents but sign saw %llu: the input or the record "
@@ -726,9 +722,7 @@ static int dd_filter(struct sh_opts *o, int argc, char **argv)
 	buf_addf(&f->run.stats.stage_json, "\"documents\":%llu,\"contaminated\":%llu",
 		 (unsigned long long)f->ndocs, (unsigned long long)f->contaminated);
 	int rc = stage_run_finish(&f->run);
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
+	name_list_release(&names);
 	ddfile_close(&f->rm);
 	if (o->cfg.against)
 		decontam_release(&against);

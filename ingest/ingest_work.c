@@ -18,10 +18,7 @@
 #include "lib/json.h"
 #include "lib/xalloc.h"
 
-static const char *const rule_invalid = "invalid_json";
 static const char *const rule_missing = "missing_text";
-static const char *const rule_null = "null_text";
-static const char *const rule_not_string = "text_not_string";
 static const char *const rule_html = "html_parse_error";
 static const char *const rule_non_text = "non_text_content";
 static const char *const rule_encoding = "http_content_encoding";
@@ -30,6 +27,7 @@ static const char *const rule_bad_json_part = "wds_invalid_json";
 
 struct ingest_thread {
 	struct json_validator *v;
+	struct record_check check;
 	struct buf extra, reason, text, scratch, json;
 };
 
@@ -41,6 +39,7 @@ void *ingest_thread_new(void *shared)
 	buf_init(&t->text, 0);
 	buf_init(&t->scratch, 0);
 	buf_init(&t->json, 0);
+	record_check_init(&t->check);
 	t->v = json_validator_new();
 	if (!t->v)
 		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
@@ -56,6 +55,7 @@ void ingest_thread_free(void *p)
 	buf_release(&t->text);
 	buf_release(&t->scratch);
 	buf_release(&t->json);
+	record_check_release(&t->check);
 	free(t);
 }
 
@@ -101,14 +101,6 @@ static void add_ingest_fields(struct buf *extra, const char *source, uint64_t li
 	}
 }
 
-static void set_fatal(struct batch *b, const char *what, const char *source, uint64_t lineno,
-		      uint64_t offset, const char *reason)
-{
-	buf_addf(&b->fatal, "%s at %s:%llu byte %llu: %s", what, source, (unsigned long long)lineno,
-		 (unsigned long long)offset, reason);
-	b->fatal_code = GRIST_EXIT_DATA;
-}
-
 static void reject_value(struct batch *b, const char *rule, const char *value_json,
 			 const char *source, uint64_t n, const char *raw, size_t raw_len,
 			 const char *extra)
@@ -122,57 +114,20 @@ static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *
 {
 	const struct common_opts *o = &in->co;
 	struct record r;
-	size_t off = 0;
-	b->counts.records_in++;
-	buf_reset(&t->reason);
-	if (record_parse(t->v, l, o, &r, &t->reason, &off) < 0) {
-		if (o->on_invalid == ON_INVALID_ERROR) {
-			set_fatal(b, "invalid JSON", b->source, l->lineno, l->offset + off, t->reason.data);
-			return -1;
-		}
-		buf_addf(&b->warnings, "invalid JSON at %s:%llu byte %llu: %s (skipped)\n", b->source,
-			 (unsigned long long)l->lineno, (unsigned long long)(l->offset + off),
-			 t->reason.data);
-		struct buf v = BUF_INIT, vj = BUF_INIT;
-		buf_addf(&v, "invalid JSON at byte %llu: %s", (unsigned long long)off, t->reason.data);
-		json_string_encode(&vj, v.data, v.len);
-		reject_value(b, rule_invalid, vj.data, b->source, l->lineno, l->p, l->len, NULL);
-		buf_release(&v);
-		buf_release(&vj);
-		return 0;
-	}
 	int empty_text = 0;
-	if (r.text_status != TEXT_OK) {
-		const char *rule = r.text_status == TEXT_MISSING ? rule_missing
-				   : r.text_status == TEXT_NULL ? rule_null : rule_not_string;
-		if (o->on_missing == ON_MISSING_ERROR) {
-			struct buf why = BUF_INIT;
-			buf_addf(&why, "field \"%s\" is %s", o->text_field,
-				 r.text_status == TEXT_MISSING ? "missing"
-				 : r.text_status == TEXT_NULL ? "null" : "not a string");
-			set_fatal(b, "bad record", b->source, l->lineno, l->offset, why.data);
-			buf_release(&why);
-			return -1;
-		}
-		if (o->on_missing == ON_MISSING_SKIP) {
-			counts_reject(&b->counts, rule);
-			reject_write(&b->rejects, "ingest", rule, NULL, b->source, l->lineno, r.line,
-				     r.len, 0, NULL);
-			return 0;
-		}
+	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	case RECORD_STOP:
+		return -1;
+	case RECORD_DROP:
+		stage_reject(b, "ingest", l, &r, &t->check);
+		return 0;
+	case RECORD_EMPTY:
 		empty_text = 1;
 		counts_add_rule(&b->counts, "emptied_text", 1);
-	} else {
-		uint64_t n = record_text_len(&r, o->max_doc_bytes);
-		if (n > o->max_doc_bytes) {
-			char v[32];
-			snprintf(v, sizeof(v), "%llu", (unsigned long long)n);
-			counts_reject(&b->counts, ingest_rule_too_big);
-			reject_write(&b->rejects, "ingest", ingest_rule_too_big, v, b->source, l->lineno,
-				     r.line, r.len, 0, NULL);
-			return 0;
-		}
-		counts_text_length(&b->counts, n);
+		break;
+	case RECORD_KEEP:
+		counts_text_length(&b->counts, t->check.text_len);
+		break;
 	}
 	buf_reset(&t->extra);
 	add_ingest_fields(&t->extra, b->source, l->lineno, r.has_id, r.has_source, o->id_field);

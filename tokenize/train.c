@@ -39,19 +39,13 @@ struct trainer {
 	size_t batch_bytes;
 	struct train_pieces pieces;
 	uint64_t pieces_total; /* pieces seen */
-	char **names;
-	size_t nnames, names_alloc;
+	struct name_list names;
 	struct stage_run run;
 	double t_merge0, last_merge_progress, last_count_progress;
 	int progress;
 	int warned_prune;
 };
 
-static const char *const rule_invalid = "invalid_json";
-static const char *const rule_missing = "missing_text";
-static const char *const rule_null = "null_text";
-static const char *const rule_not_string = "text_not_string";
-static const char *const rule_too_big = "max_doc_bytes";
 
 static void usage(FILE *f)
 {
@@ -80,14 +74,15 @@ struct train_thread {
 	struct json_validator *v;
 	struct train_split_state *split;
 	struct train_pieces local;
-	struct buf reason, text, err;
+	struct record_check check;
+	struct buf text, err;
 };
 
 static void *thread_new(void *shared)
 {
 	struct trainer *tr = shared;
 	struct train_thread *t = xcalloc(1, sizeof(*t));
-	buf_init(&t->reason, 0);
+	record_check_init(&t->check);
 	buf_init(&t->text, 0);
 	buf_init(&t->err, 0);
 	t->v = json_validator_new();
@@ -104,7 +99,7 @@ static void thread_free(void *p)
 	json_validator_free(t->v);
 	train_split_state_free(t->split);
 	train_pieces_release(&t->local);
-	buf_release(&t->reason);
+	record_check_release(&t->check);
 	buf_release(&t->text);
 	buf_release(&t->err);
 	free(t);
@@ -116,69 +111,24 @@ static void add_piece(void *ctx, const char *p, size_t n)
 	train_pieces_add(&t->local, p, n, 1);
 }
 
-static void set_fatal(struct batch *b, const char *what, uint64_t lineno, uint64_t offset,
-		      const char *reason)
-{
-	buf_addf(&b->fatal, "%s at %s:%llu byte %llu: %s", what, b->source,
-		 (unsigned long long)lineno, (unsigned long long)offset, reason);
-	b->fatal_code = GRIST_EXIT_DATA;
-}
-
 /* One record: its text's pieces into the thread's table. -1 stops the batch. */
 static int train_line(struct trainer *tr, struct train_thread *t, struct batch *b,
 		      const struct line *l)
 {
 	const struct common_opts *o = &tr->co;
 	struct record r;
-	size_t off = 0;
-	b->counts.records_in++;
-	buf_reset(&t->reason);
-	if (record_parse(t->v, l, o, &r, &t->reason, &off) < 0) {
-		if (o->on_invalid == ON_INVALID_ERROR) {
-			set_fatal(b, "invalid JSON", l->lineno, l->offset + off, t->reason.data);
-			return -1;
-		}
-		buf_addf(&b->warnings, "invalid JSON at %s:%llu byte %llu: %s (skipped)\n", b->source,
-			 (unsigned long long)l->lineno, (unsigned long long)(l->offset + off),
-			 t->reason.data);
-		counts_reject(&b->counts, rule_invalid);
-		struct buf vj = BUF_INIT;
-		json_string_encode(&vj, t->reason.data, t->reason.len);
-		reject_write(&b->rejects, "tokenize-train", rule_invalid, vj.data, b->source, l->lineno,
-			     l->p, l->len, 1, NULL);
-		buf_release(&vj);
+	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	case RECORD_STOP:
+		return -1;
+	case RECORD_DROP:
+		stage_reject(b, "tokenize-train", l, &r, &t->check);
 		return 0;
-	}
-	if (r.text_status != TEXT_OK) {
-		const char *rule = r.text_status == TEXT_MISSING ? rule_missing
-				   : r.text_status == TEXT_NULL ? rule_null : rule_not_string;
-		if (o->on_missing == ON_MISSING_ERROR) {
-			struct buf why = BUF_INIT;
-			buf_addf(&why, "field \"%s\" is %s", o->text_field,
-				 r.text_status == TEXT_MISSING ? "missing"
-				 : r.text_status == TEXT_NULL ? "null" : "not a string");
-			set_fatal(b, "bad record", l->lineno, l->offset, why.data);
-			buf_release(&why);
-			return -1;
-		}
-		if (o->on_missing == ON_MISSING_SKIP) {
-			counts_reject(&b->counts, rule);
-			reject_write(&b->rejects, "tokenize-train", rule, NULL, b->source, l->lineno,
-				     r.line, r.len, 0, NULL);
-		} else {
-			b->counts.records_out++; /* empty text: nothing to count */
-			counts_text_length(&b->counts, 0);
-		}
+	case RECORD_EMPTY:
+		b->counts.records_out++; /* empty text: nothing to count */
+		counts_text_length(&b->counts, 0);
 		return 0;
-	}
-	uint64_t n = record_text_len(&r, o->max_doc_bytes);
-	if (n > o->max_doc_bytes) {
-		char v[32];
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)n);
-		counts_reject(&b->counts, rule_too_big);
-		reject_write(&b->rejects, "tokenize-train", rule_too_big, v, b->source, l->lineno,
-			     r.line, r.len, 0, NULL);
-		return 0;
+	case RECORD_KEEP:
+		break;
 	}
 	buf_reset(&t->text);
 	record_text(&r, &t->text);
@@ -186,7 +136,7 @@ static int train_line(struct trainer *tr, struct train_thread *t, struct batch *
 	b->counts.records_out++;
 	buf_reset(&t->err);
 	if (train_split(tr->splitter, t->split, t->text.data, t->text.len, add_piece, t, &t->err) < 0) {
-		set_fatal(b, "pre-tokenization failed", l->lineno, l->offset, t->err.data);
+		stage_fatal(b, "pre-tokenization failed", l->lineno, l->offset, t->err.data);
 		return -1;
 	}
 	return 0;
@@ -247,32 +197,6 @@ static void train_emit(void *shared, struct batch *b)
 	count_progress(tr, 0);
 }
 
-static void train_source(struct trainer *tr, struct par *par, const char *path)
-{
-	struct source src;
-	struct buf err = BUF_INIT;
-	if (source_open_file(&src, path, &err) < 0)
-		die(GRIST_EXIT_IO, "%s", err.data);
-	struct batch_reader rd;
-	batch_reader_init(&rd, &src, tr->batch_bytes);
-	for (;;) {
-		struct batch *b = par_get_batch(par);
-		int rc = batch_reader_next(&rd, b, &err);
-		if (rc < 0)
-			die(GRIST_EXIT_IO, "%s", err.data);
-		if (rc == 0) {
-			par_return_batch(par, b);
-			break;
-		}
-		par_submit(par, b);
-	}
-	batch_reader_release(&rd);
-	buf_release(&err);
-	ALLOC_GROW(tr->names, tr->nnames + 1, tr->names_alloc);
-	tr->names[tr->nnames++] = src.name;
-	src.name = NULL;
-	source_close(&src);
-}
 
 static void merge_progress(void *ctx, uint32_t merges, uint32_t target)
 {
@@ -426,15 +350,7 @@ int cmd_tokenize_train(int argc, char **argv)
 		.thread_new = thread_new, .thread_free = thread_free,
 	};
 	struct par *par = par_new(&pc);
-	for (int i = optind; i < argc; i++) {
-		struct stat st;
-		if (strcmp(argv[i], "-") && stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
-			tr.run.stats.total_input += (uint64_t)st.st_size;
-	}
-	if (optind == argc)
-		train_source(&tr, par, "-");
-	for (int i = optind; i < argc; i++)
-		train_source(&tr, par, argv[i]);
+	stage_read_inputs(&tr.run, par, argc, argv, optind, tr.batch_bytes, 0, &tr.names);
 	par_finish(par);
 	count_progress(&tr, 1);
 	double t_count = stats_now() - tr.run.stats.t0;
@@ -505,9 +421,7 @@ int cmd_tokenize_train(int argc, char **argv)
 	train_result_release(&res);
 	train_pieces_release(&tr.pieces);
 	train_splitter_free(tr.splitter);
-	for (size_t i = 0; i < tr.nnames; i++)
-		free(tr.names[i]);
-	free(tr.names);
+	name_list_release(&tr.names);
 	free(tr.specials);
 	return rc;
 }
