@@ -68,6 +68,26 @@ static void unregister_temp(char *t)
 int atomic_open(struct atomic_file *af, const char *path, struct buf *err)
 {
 	size_t n = strlen(path);
+	struct stat st;
+	af->direct = 0;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			buf_addf(err, "cannot write %s: it is a directory", path);
+			af->tmp = af->path = NULL;
+			af->fd = -1;
+			return -1;
+		}
+		af->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (af->fd < 0) {
+			buf_addf(err, "cannot open %s: %s", path, strerror(errno));
+			af->tmp = af->path = NULL;
+			return -1;
+		}
+		af->path = xstrdup(path);
+		af->tmp = NULL;
+		af->direct = 1;
+		return 0;
+	}
 	af->path = xstrdup(path);
 	af->tmp = xmalloc(n + 12);
 	memcpy(af->tmp, path, n);
@@ -119,11 +139,11 @@ static void fsync_dir_of(const char *path)
 
 int atomic_close(struct atomic_file *af, struct buf *err)
 {
-	if (!af->tmp)
+	if (!af->tmp && !af->direct)
 		BUG("atomic_close on a finished file");
 	if (af->fd < 0)
 		return 0;
-	if (fsync(af->fd) < 0 && errno != EINVAL) {
+	if (!af->direct && fsync(af->fd) < 0 && errno != EINVAL) {
 		buf_addf(err, "cannot sync %s: %s", af->path, strerror(errno));
 		atomic_abort(af);
 		return -1;
@@ -140,10 +160,16 @@ int atomic_close(struct atomic_file *af, struct buf *err)
 
 int atomic_commit(struct atomic_file *af, struct buf *err)
 {
-	if (!af->tmp)
+	if (!af->tmp && !af->direct)
 		BUG("atomic_commit on a closed file");
 	if (atomic_close(af, err) < 0)
 		return -1;
+	if (af->direct) {
+		free(af->path);
+		af->path = NULL;
+		af->direct = 0;
+		return 0;
+	}
 	if (rename(af->tmp, af->path) < 0) {
 		buf_addf(err, "cannot rename %s to %s: %s", af->tmp, af->path, strerror(errno));
 		atomic_abort(af);
@@ -170,6 +196,7 @@ void atomic_abort(struct atomic_file *af)
 	}
 	free(af->path);
 	af->path = NULL;
+	af->direct = 0;
 }
 
 int atomic_write_file(const char *path, const void *p, size_t n, struct buf *err)

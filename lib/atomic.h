@@ -3,7 +3,8 @@
  * fsync and rename into place (and fsync the directory), so a crash, a full disk or a kill
  * never leaves a truncated file under the final name. Temporary files still open when the
  * process dies (die(), SIGINT, SIGTERM, SIGHUP) are removed; after SIGKILL a `NAME.tmp.XXXXXX`
- * may remain, never NAME itself.
+ * may remain, never NAME itself. A target that exists and is not a regular file (/dev/null, a
+ * FIFO, a terminal) is written in place: renaming over it would replace the device.
  */
 #ifndef GRIST_ATOMIC_H
 #define GRIST_ATOMIC_H
@@ -14,6 +15,7 @@ struct atomic_file {
 	char *path; /* final name */
 	char *tmp;  /* temporary name while open, NULL after commit/abort */
 	int fd;
+	int direct; /* the target is not a regular file (/dev/null, a FIFO): written in place */
 };
 
 /* 0 on success; -1 with a message in err (which names the path). */
