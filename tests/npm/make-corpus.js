@@ -59,6 +59,7 @@ add("long-word", "Pneumonoultramicroscopicsilicovolcanoconiosis Supercalifragili
 add("long-digits", "9".repeat(500) + " " + "1234567890".repeat(30));
 add("long-spaces", " ".repeat(3000) + "x" + "\n".repeat(2000) + "y" + " \n".repeat(500));
 add("unicode-15-16", "Kawi a\u{11F04}\u{11F05}b Cyrillic-ext x \u{1E030}\u{1E031} y CJK-H \u{31350}\u{31351} w \u{1F6DC} \u{0CF3}a Garay \u{10D4A}\u{10D4B} Sunuwar \u{11BC0}\u{11BC1} IDC \u{2FFC}\u{31EF} \u{1E5D0}\u{1E5D1} \u{16D40}");
+add("nul-and-controls", "a\u0000b \u0000\u0000 c\u0000 \u0001\u0002 \u001f\u007f x\u0085y \u0000\n\u0000");
 add("mixed-case", "camelCaseIdentifier PascalCase snake_case SCREAMING_CASE HTTPServerError iPhone eBay McDonald's O'Neil ÀÉÎÕÜ àéîõü Σίσυφος ΣΊΣΥΦΟΣ");
 
 // Seeded random mixtures from many scripts and classes (a small fuzz).
