@@ -48,6 +48,7 @@ add("arabic", "مرحبا بالعالم! هذا نص عربي مع أرقام �
 add("cyrillic", "Съешь же ещё этих мягких французских булок, да выпей чаю. ПРИВЕТ МИР! Ёлка, ёж.");
 add("combining", "e\u0301 a\u0300\u0301\u0302 n\u0303 Zalgo: Z\u0351\u0352\u0353a\u0354l\u0355g\u0356o cafe\u0301 नमस्ते दुनिया ภาษาไทย Ελληνικά שלום עולם");
 add("special-text", "before <|endoftext|> after <|fim_prefix|>x<|fim_middle|>y<|fim_suffix|> <|endofprompt|> <|endoftext|><|endoftext|>end <|endoftext");
+add("special-many", "<|endoftext|>".repeat(3) + Array.from({ length: 150 }, (_, i) => "doc " + i + (i % 7 ? "<|endoftext|>" : "<|fim_prefix|><|fim_middle|>")).join("") + "<|endofprompt|>tail<|endoftext");
 add("urls-paths", "See https://example.com/a/b?c=d&e=f#g or /usr/share/doc/x/y.txt and C:\\Windows\\System32; mail me@example.org. a/b/c //x// ../..//");
 add("code-json", '{"key": [1, 2.5e-3, true, null], "nested": {"a": "b\\n"}}\n\tif (x != y) { return a->b[i] >> 2; } // comment\n#define X(a) ((a) * 2)\n');
 add("crlf", "line one\r\nline two\r\n\r\n  indented\r\n\ttabbed\r\n");
