@@ -525,6 +525,9 @@ int cmd_tokenize(int argc, char **argv)
 		die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", tk.err.data);
 	free(tk.search);
 	tk.search = NULL;
+	if (tk.allow_special && tk.vocab.special_unsupported)
+		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --allow-special with %s", tk.vocab.path,
+		    tk.vocab.special_unsupported);
 	tk.eot_id = tk.vocab.eot_id;
 	if (tk.eot_token) {
 		tk.eot_id = tok_vocab_find(&tk.vocab, tk.eot_token, strlen(tk.eot_token));
