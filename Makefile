@@ -10,12 +10,14 @@
 DEBS := build-essential pkg-config git ca-certificates \
 	libsimdjson-dev libutf8proc-dev libpcre2-dev libxxhash-dev libarchive-dev \
 	libzstd-dev zlib1g-dev liblz4-dev liblzma-dev libbz2-dev libxml2-dev libjansson-dev \
-	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev \
+	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev libcld2-dev \
 	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
-	hyperfine bc clang libclang-rt-14-dev xxhash python3-xxhash
+	hyperfine bc time sentencepiece clang libclang-rt-14-dev xxhash python3-xxhash
 # pkg-config names of the libraries linked into grist.
-PKGS := simdjson jansson libxxhash libpcre2-8
+PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc libarchive libzstd zlib libxml-2.0
+# CLD2 (clean's language identification) ships no pkg-config file.
+EXTRA_LIBS := -lcld2
 
 SRC_DIRS := lib ingest clean dedup tokenize shard
 BUILD ?= release
@@ -48,7 +50,7 @@ CPPFLAGS += -I. -MMD -MP -DGRIST_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 CFLAGS ?=
 CFLAGS += -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) -pthread
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) $(PKG_CFLAGS) -pthread
-LDLIBS += $(PKG_LIBS) -pthread -lm
+LDLIBS += $(PKG_LIBS) $(EXTRA_LIBS) -pthread -lm
 
 C_SRCS := $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))
 CXX_SRCS := $(wildcard $(addsuffix /*.cpp,$(SRC_DIRS)))
@@ -146,7 +148,7 @@ fuzz: deps ## run each libFuzzer target for FUZZ_SECONDS (default 60), growing i
 bench: deps grist ## run the benchmarks (large inputs; minutes), peers side by side
 	bench/run.sh
 
-demo: deps grist ## build the demo corpus from Debian packages and run the pipeline on it
+demo: deps grist vocabs ## build the demo corpus from Debian packages and run the whole pipeline on it
 	corpora/build-demo.sh corpora/demo
 	corpora/run-demo.sh ./grist corpora/demo out/demo
 

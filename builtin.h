@@ -3,7 +3,11 @@
 #define GRIST_BUILTIN_H
 
 int cmd_ingest(int argc, char **argv);
+int cmd_clean(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
 int cmd_tokenize(int argc, char **argv);
+int cmd_tokenize_train(int argc, char **argv); /* `grist tokenize train`, routed by cmd_tokenize */
 int cmd_shard(int argc, char **argv);
+
 
 #endif

@@ -21,8 +21,10 @@ struct stage {
 };
 
 static const struct stage stages[] = {
-	{ "ingest", cmd_ingest, "read JSONL and text files, emit JSONL records" },
-	{ "tokenize", cmd_tokenize, "encode record text with a BPE vocabulary (tiktoken, HF, GPT-2 files)" },
+	{ "ingest", cmd_ingest, "files, directories, archives, compressed streams, WARC -> JSONL records" },
+	{ "clean", cmd_clean, "repair, normalize, filter and redact records" },
+	{ "dedup", cmd_dedup, "remove exact and near-duplicate documents (MinHash + LSH)" },
+	{ "tokenize", cmd_tokenize, "encode record text with a BPE vocabulary; `tokenize train` learns one" },
 	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
 };
 

@@ -1,13 +1,21 @@
 #!/bin/bash
-# Run the pipeline on the demo corpus: GRIST CORPUS_DIR OUT_DIR.
-# Every stage that exists in this build runs, in pipeline order, each writing its stats file.
+# Run the whole pipeline on the demo corpus: run-demo.sh GRIST CORPUS_DIR OUT_DIR [TOKENIZER]
+#   ingest | clean | dedup | tokenize | shard (llm.c format), one process per stage, as in a
+#   Unix pipe; every stage writes its stats and rejects beside the shards.
 set -euo pipefail
-GRIST=$1 CORPUS=$2 OUT=$3
+GRIST=$1 CORPUS=$2 OUT=$3 TOK=${4:-gpt2}
 rm -rf "$OUT"
 mkdir -p "$OUT"
-has() { "$GRIST" --help | grep -q "^  $1 "; }
-inputs=$(find "$CORPUS" -type f | sort)
-"$GRIST" ingest $inputs --stats "$OUT/ingest.stats.json" --rejects "$OUT/ingest.rejects.jsonl" \
-	-o "$OUT/ingested.jsonl"
-echo "demo: records in $OUT/ingested.jsonl ($(wc -l < "$OUT/ingested.jsonl") records)"
-echo "demo: stats in $OUT/*.stats.json, rejects in $OUT/*.rejects.jsonl"
+S="$OUT/stats" R="$OUT/rejects"
+mkdir -p "$S" "$R"
+"$GRIST" ingest "$CORPUS" --stats "$S/ingest.json" --rejects "$R/ingest.jsonl" \
+ | "$GRIST" clean -j 2 --stats "$S/clean.json" --rejects "$R/clean.jsonl" \
+ | "$GRIST" dedup --stats "$S/dedup.json" --rejects "$R/dedup.jsonl" \
+ | "$GRIST" tokenize -j 2 -t "$TOK" --stats "$S/tokenize.json" \
+ | "$GRIST" shard --format llmc -o "$OUT/shards/demo" --val-fraction 0.05 --seed 1 \
+	--shard-tokens 1M --stats "$S/shard.json"
+"$GRIST" shard verify "$OUT/shards/demo"
+echo
+echo "demo: shards in $OUT/shards/ (manifest $OUT/shards/demo.manifest.json)"
+"$GRIST" shard inspect "$OUT/shards/demo.manifest.json"
+echo "demo: per-stage stats in $S/, dropped records with reasons in $R/"

@@ -1,307 +1,234 @@
 /*
- * grist ingest: files -> JSONL records.
+ * grist ingest: files, directories, archives, compressed streams and WARC -> JSONL records.
  *
- * Inputs (this file): JSONL (.jsonl/.json/.ndjson, one object per line) and plain text (.txt:
- * one record per file, or per line with --split-lines); the format is taken from the file
- * extension, else sniffed from the first non-blank byte ('{' means JSONL), or forced with
- * --format. Every record gets `id` (kept from --id-field when present, else SOURCE:LINE) and
- * `source` (the input path) when it lacks them; all its other fields pass through byte-for-byte.
+ * Every input is read as a stream and recognised by its content (magic bytes), not by its
+ * name: gzip/zstd/xz/bzip2/lz4 streams and tar/zip/7z/cpio/ar archives go through libarchive
+ * (ingest/archive.c), whose members come back here to be recognised in turn; "WARC/1.x"
+ * streams go to the WARC reader (ingest/warc.c); everything else is a leaf: JSONL (one record
+ * per line), text (one record per file, or per line with --split-lines) or HTML (one record,
+ * converted to text), chosen by --format, else by extension, else by content. Files holding
+ * NUL bytes that no extension or --format vouches for are rejected as binary.
+ *
+ * The main thread decodes; the -j workers (ingest/ingest_work.c) write the records; output
+ * order is the input order for every -j. Ids are SOURCE:LINE, with SOURCE "archive!member"
+ * inside archives (nested: "a.tar!b.tar.gz!c.jsonl"); a single compressed file keeps its own
+ * name ("x.jsonl.gz:3").
  */
+#include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "builtin.h"
+#include "ingest/html.h"
+#include "ingest/ingest_int.h"
 #include "lib/die.h"
 #include "lib/json.h"
-#include "lib/opts.h"
-#include "lib/parallel.h"
-#include "lib/record.h"
-#include "lib/source.h"
-#include "lib/stage.h"
 #include "lib/xalloc.h"
 
-enum ingest_format { FMT_AUTO, FMT_JSONL, FMT_TEXT };
-enum batch_mode { MODE_JSONL = 1, MODE_TEXT_LINES, MODE_TEXT_WHOLE };
+const char *const ingest_rule_too_big = "max_doc_bytes";
+const char *const ingest_rule_empty_file = "empty_file";
+const char *const ingest_rule_binary = "binary_content";
 
-struct ingest {
-	struct common_opts co;
-	enum ingest_format format;
-	int split_lines;
-	size_t batch_bytes;
-	int64_t total_size;
-	char **names; /* source names, alive until the end of the run */
-	size_t nnames, names_alloc;
-	struct stage_run run;
-};
-
-static const char *const rule_invalid = "invalid_json";
-static const char *const rule_missing = "missing_text";
-static const char *const rule_null = "null_text";
-static const char *const rule_not_string = "text_not_string";
-static const char *const rule_too_big = "max_doc_bytes";
-static const char *const rule_empty_file = "empty_file";
+/* Bytes looked at to recognise a stream (more while they are all whitespace). */
+#define HEAD_BYTES 4096
+#define HEAD_MAX (1u << 20)
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: grist ingest [OPTIONS] [FILE...|-]\n\n"
-		"Read JSONL and text files (stdin when none or '-') and write JSONL records with\n"
-		"`id`, `text` and `source`; other fields of JSONL records pass through unchanged.\n\n"
+		"usage: grist ingest [OPTIONS] [FILE|DIR...|-]\n\n"
+		"Turn files, directories, archives (tar, zip, 7z, cpio, ar), compressed streams (gzip,\n"
+		"zstd, xz, bzip2, lz4) and WARC/WET files into JSONL records with `id`, `text` and\n"
+		"`source` (stdin when no input or '-'). Formats are recognised by content; JSONL\n"
+		"records keep all their fields byte-for-byte.\n\n"
 		"Ingest options:\n"
-		"  --format FMT          auto|jsonl|text (default: auto: by extension, else by content)\n"
+		"  --format FMT          auto|jsonl|text|html|warc (content of files and members) or\n"
+		"                        tar|zip|7z|cpio|ar|raw|wds (container of each input)\n"
+		"                        (default: auto: magic bytes, then extension, then content)\n"
 		"  --split-lines         text inputs: one record per non-blank line (default: per file)\n"
+		"  --html MODE           text|raw: convert HTML to text, or keep the markup (default: text)\n"
+		"  --warc-types LIST     WARC record types to read, comma-separated, or 'all'\n"
+		"                        (default: conversion,resource,response)\n"
+		"  --files-from LIST     read input paths from LIST, one per line ('-' for stdin)\n"
+		"  --keep-going          after a corrupt or unreadable input, go on with the next one\n"
+		"                        (the exit code still reports the failure)\n"
+		"  --readahead on|off    decode compressed input on a separate thread (default: on)\n"
 		"  --batch-bytes N       bytes of input per work batch (default: 1M)\n");
 	common_opts_help(f, 1);
 }
 
-/* Append ,"id":"SRC:LINE" and ,"source":"SRC" unless the record has them. */
-static void add_ingest_fields(struct buf *extra, const char *source, uint64_t lineno, int has_id,
-			      int has_source, const char *id_field)
+const char *ingest_keep_name(struct ingest *in, const char *name)
 {
-	struct buf tmp = BUF_INIT;
-	if (!has_id) {
-		buf_addch(extra, ',');
-		json_string_encode(extra, id_field, strlen(id_field));
-		buf_addch(extra, ':');
-		utf8_repair(&tmp, source, strlen(source));
-		buf_addf(&tmp, ":%llu", (unsigned long long)lineno);
-		json_string_encode(extra, tmp.data, tmp.len);
-		buf_reset(&tmp);
-	}
-	if (!has_source) {
-		buf_addstr(extra, ",\"source\":");
-		utf8_repair(&tmp, source, strlen(source));
-		json_string_encode(extra, tmp.data, tmp.len);
-	}
-	buf_release(&tmp);
+	ALLOC_GROW(in->names, in->nnames + 1, in->names_alloc);
+	in->names[in->nnames] = xstrdup(name);
+	return in->names[in->nnames++];
 }
 
-struct ingest_thread {
-	struct json_validator *v;
-	struct buf extra, reason, text;
+/*
+ * Member names: an archive may have millions of members, so their names do not live until the
+ * end of the run. A retired name (its member fully read: every batch naming it submitted) is
+ * freed once the emitter has passed the last batch submitted before its retirement. Decoder
+ * lanes keep theirs until the lane is emitted (ingest/lanes.c).
+ */
+const char *ingest_member_name(struct ingest *in, const char *name)
+{
+	return in->lane ? ingest_keep_name(in, name) : xstrdup(name);
+}
+
+void ingest_retire_name(struct ingest *in, const char *name)
+{
+	if (in->lane)
+		return;
+	ALLOC_GROW(in->retired, in->nretired + 1, in->retired_alloc);
+	in->retired[in->nretired].name = (char *)name;
+	in->retired[in->nretired].seq = in->submitted;
+	in->nretired++;
+}
+
+static void free_retired(struct ingest *in, int all)
+{
+	size_t k = in->retired_head;
+	while (k < in->nretired && (all || in->retired[k].seq <= in->emitted))
+		free(in->retired[k++].name);
+	in->retired_head = k;
+	if (k == in->nretired) {
+		in->nretired = in->retired_head = 0;
+	} else if (k > 4096 && k > in->nretired / 2) {
+		memmove(in->retired, in->retired + k, (in->nretired - k) * sizeof(*in->retired));
+		in->nretired -= k;
+		in->retired_head = 0;
+	}
+}
+
+void ingest_release_names(struct ingest *in)
+{
+	free_retired(in, 1);
+	free(in->retired);
+	in->retired = NULL;
+	in->nretired = in->retired_head = in->retired_alloc = 0;
+	for (size_t i = 0; i < in->nnames; i++)
+		free(in->names[i]);
+	free(in->names);
+	in->names = NULL;
+	in->nnames = in->names_alloc = 0;
+}
+
+struct batch *ingest_get_batch(struct ingest *in)
+{
+	struct batch *b = in->lane ? lane_get_batch(in) : par_get_batch(in->par);
+	b->user = (void *)(uintptr_t)(in->cur_input + 1);
+	return b;
+}
+
+void ingest_submit(struct ingest *in, struct batch *b)
+{
+	if (in->lane) {
+		lane_submit(in, b);
+	} else {
+		in->submitted++;
+		par_submit(in->par, b);
+	}
+}
+
+void ingest_return_batch(struct ingest *in, struct batch *b)
+{
+	if (in->lane)
+		lane_return_batch(in, b);
+	else
+		par_return_batch(in->par, b);
+}
+
+struct batch *ingest_reject_batch(struct ingest *in, const char *source)
+{
+	struct batch *b = ingest_get_batch(in);
+	b->mode = MODE_REJECT_ONLY;
+	b->source = source; /* a kept name */
+	return b;
+}
+
+int ingest_fail(struct ingest *in, int code, const char *msg)
+{
+	if (in->cur_input < in->ninputs)
+		in->inputs[in->cur_input].error = 1;
+	struct batch *b = ingest_get_batch(in);
+	b->mode = MODE_NONE;
+	b->source = NULL;
+	if (in->keep_going) {
+		buf_addf(&b->warnings, "%s (going on with the next input)\n", msg);
+		counts_add_rule(&b->counts, "input_errors", 1);
+		if (!in->failed)
+			in->failed = code;
+	} else {
+		buf_addstr(&b->fatal, msg);
+		b->fatal_code = code;
+		in->stop = 1;
+	}
+	ingest_submit(in, b);
+	return -1;
+}
+
+/*
+ * Guards JSONL and line-split text: a line longer than `limit` is an error, not an OOM. A read
+ * error of the stream below is held back and reported as the end of the stream, so that the
+ * batch reader hands over every whole line read before the damage (ingest_lines drops the
+ * partial last line and then reports the error).
+ */
+struct line_guard {
+	struct source *inner;
+	uint64_t limit, run;
+	int failed;
+	struct buf msg;
 };
 
-static void *thread_new(void *shared)
+static ssize_t guard_read(struct source *s, void *out, size_t n, struct buf *err)
 {
-	struct ingest_thread *t = xcalloc(1, sizeof(*t));
-	buf_init(&t->extra, 0);
-	buf_init(&t->reason, 0);
-	buf_init(&t->text, 0);
-	t->v = json_validator_new();
-	if (!t->v)
-		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
-	return t;
-}
-
-static void thread_free(void *p)
-{
-	struct ingest_thread *t = p;
-	json_validator_free(t->v);
-	buf_release(&t->extra);
-	buf_release(&t->reason);
-	buf_release(&t->text);
-	free(t);
-}
-
-static void set_fatal(struct batch *b, const char *what, const char *source, uint64_t lineno,
-		      uint64_t offset, const char *reason)
-{
-	buf_addf(&b->fatal, "%s at %s:%llu byte %llu: %s", what, source, (unsigned long long)lineno,
-		 (unsigned long long)offset, reason);
-	b->fatal_code = GRIST_EXIT_DATA;
-}
-
-static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *b,
-		      const struct line *l)
-{
-	const struct common_opts *o = &in->co;
-	struct record r;
-	size_t off = 0;
-	b->counts.records_in++;
-	buf_reset(&t->reason);
-	if (record_parse(t->v, l, o, &r, &t->reason, &off) < 0) {
-		if (o->on_invalid == ON_INVALID_ERROR) {
-			set_fatal(b, "invalid JSON", b->source, l->lineno, l->offset + off, t->reason.data);
-			return -1;
-		}
-		buf_addf(&b->warnings, "invalid JSON at %s:%llu byte %llu: %s (skipped)\n", b->source,
-			 (unsigned long long)l->lineno, (unsigned long long)(l->offset + off),
-			 t->reason.data);
-		counts_reject(&b->counts, rule_invalid);
-		struct buf v = BUF_INIT;
-		buf_addf(&v, "invalid JSON at byte %llu: %s", (unsigned long long)off, t->reason.data);
-		struct buf vj = BUF_INIT;
-		json_string_encode(&vj, v.data, v.len);
-		reject_write(&b->rejects, "ingest", rule_invalid, vj.data, b->source, l->lineno, l->p,
-			     l->len, 1, NULL);
-		buf_release(&v);
-		buf_release(&vj);
+	struct line_guard *g = s->ctx;
+	if (g->failed)
+		return 0;
+	ssize_t r = source_read(g->inner, out, n, &g->msg);
+	if (r < 0) {
+		g->failed = 1;
 		return 0;
 	}
-	int empty_text = 0;
-	if (r.text_status != TEXT_OK) {
-		const char *rule = r.text_status == TEXT_MISSING ? rule_missing
-				   : r.text_status == TEXT_NULL ? rule_null : rule_not_string;
-		if (o->on_missing == ON_MISSING_ERROR) {
-			struct buf why = BUF_INIT;
-			buf_addf(&why, "field \"%s\" is %s", o->text_field,
-				 r.text_status == TEXT_MISSING ? "missing"
-				 : r.text_status == TEXT_NULL ? "null" : "not a string");
-			set_fatal(b, "bad record", b->source, l->lineno, l->offset, why.data);
-			buf_release(&why);
-			return -1;
-		}
-		if (o->on_missing == ON_MISSING_SKIP) {
-			counts_reject(&b->counts, rule);
-			reject_write(&b->rejects, "ingest", rule, NULL, b->source, l->lineno, r.line,
-				     r.len, 0, NULL);
-			return 0;
-		}
-		empty_text = 1;
-		counts_add_rule(&b->counts, "emptied_text", 1);
-	} else {
-		uint64_t n = record_text_len(&r, o->max_doc_bytes);
-		if (n > o->max_doc_bytes) {
-			char v[32];
-			snprintf(v, sizeof(v), "%llu", (unsigned long long)n);
-			counts_reject(&b->counts, rule_too_big);
-			reject_write(&b->rejects, "ingest", rule_too_big, v, b->source, l->lineno, r.line,
-				     r.len, 0, NULL);
-			return 0;
-		}
-		counts_text_length(&b->counts, n);
+	if (r == 0)
+		return r;
+	const char *nl = memrchr(out, '\n', (size_t)r);
+	g->run = nl ? (uint64_t)((const char *)out + r - nl - 1) : g->run + (uint64_t)r;
+	if (g->run > g->limit) {
+		buf_addf(err, "%s: a line longer than %llu bytes after byte %llu (not JSONL/text lines? "
+			 "see --max-doc-bytes)", s->name, (unsigned long long)g->limit,
+			 (unsigned long long)s->consumed);
+		return -1;
 	}
-	buf_reset(&t->extra);
-	add_ingest_fields(&t->extra, b->source, l->lineno, r.has_id, r.has_source, o->id_field);
-	if (empty_text) {
-		counts_text_length(&b->counts, 0);
-		record_write_text(&b->out, &r, o->text_field, "", 0, t->extra.data, t->extra.len);
-	} else {
-		record_write(&b->out, &r, t->extra.data, t->extra.len);
-	}
-	buf_addch(&b->out, '\n');
-	b->counts.records_out++;
-	return 0;
+	return r;
 }
 
-static void text_record(struct ingest *in, struct ingest_thread *t, struct batch *b,
-			const char *p, size_t n, uint64_t lineno)
-{
-	const struct common_opts *o = &in->co;
-	buf_reset(&t->text);
-	size_t bad = utf8_repair(&t->text, p, n);
-	if (bad) {
-		counts_add_rule(&b->counts, "utf8_replaced", bad);
-		buf_addf(&b->warnings, "%s:%llu: %zu invalid UTF-8 sequence(s) replaced by U+FFFD\n",
-			 b->source, (unsigned long long)lineno, bad);
-	}
-	buf_addch(&b->out, '{');
-	json_string_encode(&b->out, o->id_field, strlen(o->id_field));
-	buf_addch(&b->out, ':');
-	struct buf id = BUF_INIT;
-	utf8_repair(&id, b->source, strlen(b->source));
-	buf_addf(&id, ":%llu", (unsigned long long)lineno);
-	json_string_encode(&b->out, id.data, id.len);
-	buf_addch(&b->out, ',');
-	json_string_encode(&b->out, o->text_field, strlen(o->text_field));
-	buf_addch(&b->out, ':');
-	json_string_encode(&b->out, t->text.data, t->text.len);
-	buf_addstr(&b->out, ",\"source\":");
-	buf_reset(&id);
-	utf8_repair(&id, b->source, strlen(b->source));
-	json_string_encode(&b->out, id.data, id.len);
-	buf_addstr(&b->out, "}\n");
-	buf_release(&id);
-	counts_text_length(&b->counts, t->text.len);
-	b->counts.records_out++;
-}
-
-static void ingest_work(void *shared, void *thread_state, struct batch *b)
-{
-	struct ingest *in = shared;
-	struct ingest_thread *t = thread_state;
-	if (b->mode == MODE_TEXT_WHOLE) {
-		b->counts.records_in++;
-		if (b->len == 0) {
-			counts_reject(&b->counts, rule_empty_file);
-			reject_write(&b->rejects, "ingest", rule_empty_file, NULL, b->source, 1, "", 0, 1, NULL);
-			return;
-		}
-		text_record(in, t, b, b->data, b->len, 1);
-		return;
-	}
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (b->mode == MODE_TEXT_LINES) {
-			b->counts.records_in++;
-			text_record(in, t, b, l.p, l.len, l.lineno);
-		} else if (jsonl_line(in, t, b, &l) < 0) {
-			return;
-		}
-	}
-}
-
-static void ingest_emit(void *shared, struct batch *b)
-{
-	struct ingest *in = shared;
-	stage_emit(&in->run, b);
-}
-
-static const char *ext_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(slash ? slash : path, '.');
-	return dot ? dot + 1 : "";
-}
-
-static enum ingest_format format_by_name(const char *path)
-{
-	const char *e = ext_of(path);
-	if (!strcmp(e, "jsonl") || !strcmp(e, "json") || !strcmp(e, "ndjson"))
-		return FMT_JSONL;
-	if (!strcmp(e, "txt") || !strcmp(e, "text") || !strcmp(e, "md"))
-		return FMT_TEXT;
-	return FMT_AUTO;
-}
-
-static enum ingest_format sniff(const char *p, size_t n)
-{
-	size_t i = 0;
-	if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-		i = 3;
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
-		i++;
-	return i < n && p[i] == '{' ? FMT_JSONL : FMT_TEXT;
-}
-
-/* Submit a whole text source as one record; `prefix` holds bytes already read from it. */
-static void ingest_whole_text(struct ingest *in, struct par *par, struct source *src,
-			      const char *prefix, size_t prefix_len)
+/* Submit a whole document (text or HTML) as one batch; larger than the limit: a reject. */
+static int ingest_whole(struct ingest *in, struct source *src, const char *name, int mode)
 {
 	struct buf all = BUF_INIT, err = BUF_INIT;
-	buf_add(&all, prefix, prefix_len);
-	int rc = all.len > in->co.max_doc_bytes ? -1
-		 : source_read_all(src, &all, in->co.max_doc_bytes, &err);
-	struct batch *b = par_get_batch(par);
-	b->source = src->name;
+	int rc = source_read_all(src, &all, in->co.max_doc_bytes, &err);
+	if (rc < 0 && all.len <= in->co.max_doc_bytes) {
+		rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+		buf_release(&all);
+		buf_release(&err);
+		return rc;
+	}
+	struct batch *b = ingest_get_batch(in);
+	b->source = name;
 	b->lineno0 = 1;
-	if (rc < 0 && src->consumed <= in->co.max_doc_bytes && all.len <= in->co.max_doc_bytes)
-		die(GRIST_EXIT_IO, "%s", err.data);
 	if (rc < 0) {
-		/* Larger than the limit: a counted reject, not a stop. (Remaining bytes are not
-		 * read: the size is at least what was seen.) */
-		b->mode = MODE_JSONL; /* no lines: only the counts below */
+		/* Larger than the limit: a counted reject; the rest is not read. */
+		b->mode = MODE_REJECT_ONLY;
 		b->counts.records_in++;
 		char v[32];
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)src->consumed);
-		counts_reject(&b->counts, rule_too_big);
-		reject_write(&b->rejects, "ingest", rule_too_big, v, src->name, 1, "", 0, 1, NULL);
-		buf_addf(&b->warnings, "%s: larger than --max-doc-bytes %llu (skipped)\n", src->name,
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)all.len);
+		counts_reject(&b->counts, ingest_rule_too_big);
+		reject_write(&b->rejects, "ingest", ingest_rule_too_big, v, name, 1, "", 0, 1, NULL);
+		buf_addf(&b->warnings, "%s: larger than --max-doc-bytes %llu (skipped)\n", name,
 			 (unsigned long long)in->co.max_doc_bytes);
 	} else {
 		size_t skip = all.len >= 3 && !memcmp(all.data, "\xEF\xBB\xBF", 3) ? 3 : 0;
@@ -313,65 +240,330 @@ static void ingest_whole_text(struct ingest *in, struct par *par, struct source 
 			memmove(b->data, b->data + skip, b->len - skip);
 			b->len -= skip;
 		}
-		b->mode = MODE_TEXT_WHOLE;
+		b->mode = mode;
 	}
-	par_submit(par, b);
+	ingest_submit(in, b);
 	buf_release(&all);
 	buf_release(&err);
+	return 0;
 }
 
-static void ingest_source(struct ingest *in, struct par *par, const char *path)
+static int ingest_lines(struct ingest *in, struct source *src, const char *name, int mode)
+{
+	struct line_guard g = { src, 2 * in->co.max_doc_bytes + (1u << 20), 0, 0, BUF_INIT };
+	struct source gs;
+	memset(&gs, 0, sizeof(gs));
+	gs.fd = -1;
+	gs.name = xstrdup(name);
+	gs.read_fn = guard_read;
+	gs.ctx = &g;
+	gs.size = src->size;
+	struct batch_reader rd;
+	struct buf err = BUF_INIT;
+	int rc = 0;
+	batch_reader_init(&rd, &gs, in->batch_bytes);
+	for (;;) {
+		struct batch *b = ingest_get_batch(in);
+		int r = batch_reader_next(&rd, b, &err);
+		if (r <= 0) {
+			ingest_return_batch(in, b);
+			if (r < 0)
+				rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+			break;
+		}
+		b->source = name;
+		b->mode = mode;
+		if (g.failed && rd.eof && !rd.carry_len && g.run) {
+			/* The stream broke inside this last line: it is not a record. */
+			const char *nl = memrchr(b->data, '\n', b->len);
+			b->len = nl ? (size_t)(nl - b->data) + 1 : 0;
+			memset(b->data + b->len, 0, JSON_PADDING);
+		}
+		ingest_submit(in, b);
+	}
+	if (g.failed && rc == 0)
+		rc = ingest_fail(in, GRIST_EXIT_DATA, g.msg.data);
+	buf_release(&g.msg);
+	batch_reader_release(&rd);
+	source_close(&gs);
+	buf_release(&err);
+	return rc;
+}
+
+enum magic { MAGIC_NONE, MAGIC_CONTAINER, MAGIC_GZIP, MAGIC_WARC };
+
+static enum magic magic_of(const unsigned char *p, size_t n)
+{
+#define HAS(off, lit) (n >= (off) + sizeof(lit) - 1 && !memcmp(p + (off), lit, sizeof(lit) - 1))
+	if (HAS(0, "\x1f\x8b"))
+		return MAGIC_GZIP;
+	if (HAS(0, "\x28\xb5\x2f\xfd") || HAS(0, "\xfd" "7zXZ\0") ||
+	    HAS(0, "\x04\x22\x4d\x18") || HAS(0, "\x1f\x9d") || HAS(0, "\x5d\x00\x00"))
+		return MAGIC_CONTAINER;
+	if (HAS(0, "BZh") && n > 3 && p[3] >= '1' && p[3] <= '9')
+		return MAGIC_CONTAINER;
+	if (HAS(257, "ustar") || HAS(0, "PK\x03\x04") || HAS(0, "PK\x05\x06") ||
+	    HAS(0, "7z\xbc\xaf\x27\x1c") || HAS(0, "!<arch>\n") || HAS(0, "070701") ||
+	    HAS(0, "070702") || HAS(0, "070707") || HAS(0, "\xc7\x71") || HAS(0, "\x71\xc7"))
+		return MAGIC_CONTAINER;
+	if (HAS(0, "WARC/"))
+		return MAGIC_WARC;
+	return MAGIC_NONE;
+#undef HAS
+}
+
+static enum ingest_format sniff(const char *p, size_t n, int *binary)
+{
+	*binary = memchr(p, '\0', n) != NULL;
+	size_t i = 0;
+	if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		i++;
+	if (i < n && p[i] == '{')
+		return FMT_JSONL;
+	if ((n - i >= 14 && !strncasecmp(p + i, "<!doctype html", 14)) ||
+	    (n - i >= 5 && !strncasecmp(p + i, "<html", 5)))
+		return FMT_HTML;
+	return FMT_TEXT;
+}
+
+static int all_space(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+int ingest_stream(struct ingest *in, struct source *src, const char *name, const char *path,
+		  const char *hint, int depth)
+{
+	if (in->stop)
+		return -1;
+	if (depth == 0 && in->container != CONT_AUTO)
+		return ingest_archive(in, src, name, path, in->container, 0);
+	struct buf head = BUF_INIT, err = BUF_INIT;
+	size_t want = HEAD_BYTES;
+	buf_grow(&head, want);
+	int failed = 0;
+	for (;;) {
+		ssize_t r = 0;
+		while (head.len < want && (r = source_read(src, head.data + head.len, want - head.len,
+							   &err)) > 0)
+			buf_setlen(&head, head.len + (size_t)r);
+		if (r < 0 && !head.len) {
+			int rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+			buf_release(&head);
+			buf_release(&err);
+			return rc;
+		}
+		if (r < 0) {
+			failed = 1; /* what was read is still read; the error comes after it */
+			break;
+		}
+		if (head.len < want || want >= HEAD_MAX || !all_space(head.data, head.len))
+			break;
+		want *= 4;
+		buf_grow(&head, want - head.len);
+	}
+	struct source pre, broken;
+	source_init_failing(&broken, name, err.data);
+	source_init_prefixed(&pre, failed ? &broken : src, name, head.data, head.len);
+	enum magic m = magic_of((const unsigned char *)head.data, head.len);
+	int rc;
+	char ext[32];
+	ingest_inner_ext(hint, ext, sizeof(ext));
+	enum ingest_format fmt = in->format;
+	if (m == MAGIC_GZIP && in->container == CONT_AUTO) {
+		/* gzip is ours (CRC-checked); what is inside is recognised in turn. */
+		struct source gz, ra;
+		source_init_gunzip(&gz, &pre, name);
+		struct source *use = &gz;
+		if (in->readahead) {
+			source_init_readahead(&ra, &gz, name);
+			use = &ra;
+		}
+		rc = depth >= 16 ? ingest_fail(in, GRIST_EXIT_DATA, "gzip streams nested too deep")
+				 : ingest_stream(in, use, name, NULL, name, depth + 1);
+		if (use == &ra)
+			source_close(&ra);
+		source_close(&gz);
+		goto out;
+	}
+	if (m == MAGIC_CONTAINER && !path && head.len >= 6 && !memcmp(head.data, "7z\xbc\xaf\x27\x1c", 6)) {
+		/* 7z keeps its index at the end: libarchive must seek. A stream (stdin, a member)
+		 * is held in memory, up to --max-doc-bytes. */
+		struct buf all = BUF_INIT;
+		struct buf e2 = BUF_INIT;
+		if (source_read_all(&pre, &all, in->co.max_doc_bytes, &e2) < 0) {
+			if (all.len > in->co.max_doc_bytes)
+				buf_addf(&e2, " (a 7z archive read from a stream is held in memory; give it "
+					 "as a file, or raise --max-doc-bytes)");
+			rc = ingest_fail(in, GRIST_EXIT_DATA, e2.data);
+		} else {
+			struct source ms;
+			source_init_memory(&ms, name, all.data, all.len);
+			rc = ingest_archive(in, &ms, name, NULL, CONT_AUTO, depth);
+			source_close(&ms);
+		}
+		buf_release(&all);
+		buf_release(&e2);
+		goto out;
+	}
+	if (m != MAGIC_NONE && m != MAGIC_WARC) {
+		rc = ingest_archive(in, &pre, name, path, CONT_AUTO, depth);
+		goto out;
+	}
+	if (fmt == FMT_AUTO)
+		fmt = ingest_format_by_ext(ext);
+	if (fmt == FMT_AUTO && m == MAGIC_WARC)
+		fmt = FMT_WARC;
+	if (fmt == FMT_WARC) {
+		rc = ingest_warc(in, &pre, name);
+		goto out;
+	}
+	if (fmt == FMT_AUTO) {
+		int binary;
+		fmt = sniff(head.data, head.len, &binary);
+		if (binary) {
+			struct batch *b = ingest_reject_batch(in, name);
+			b->counts.records_in++;
+			counts_reject(&b->counts, ingest_rule_binary);
+			reject_write(&b->rejects, "ingest", ingest_rule_binary, NULL, name, 1, "", 0, 1, NULL);
+			buf_addf(&b->warnings, "%s: binary content (NUL bytes), not text (skipped)\n", name);
+			ingest_submit(in, b);
+			rc = 0;
+			goto out;
+		}
+		if (head.len == 0 && fmt == FMT_TEXT && !in->split_lines) {
+			rc = 0; /* an empty input of unknown format: nothing to say */
+			goto out;
+		}
+	}
+	if (fmt == FMT_JSONL)
+		rc = ingest_lines(in, &pre, name, MODE_JSONL);
+	else if (fmt == FMT_TEXT && in->split_lines)
+		rc = ingest_lines(in, &pre, name, MODE_TEXT_LINES);
+	else
+		rc = ingest_whole(in, &pre, name, fmt == FMT_HTML ? MODE_HTML_WHOLE : MODE_TEXT_WHOLE);
+out:
+	source_close(&pre);
+	source_close(&broken);
+	buf_release(&head);
+	buf_release(&err);
+	return rc;
+}
+
+static void ingest_emit(void *shared, struct batch *b)
+{
+	struct ingest *in = shared;
+	stage_emit(&in->run, b);
+	in->emitted++;
+	if (in->nretired > in->retired_head && in->retired[in->retired_head].seq <= in->emitted)
+		free_retired(in, 0);
+	size_t idx = (size_t)(uintptr_t)b->user;
+	if (idx && idx <= in->ninputs)
+		counts_merge(&in->inputs[idx - 1].c, &b->counts);
+}
+
+static void add_input(struct ingest *in, const char *path)
+{
+	ALLOC_GROW(in->inputs, in->ninputs + 1, in->inputs_alloc);
+	struct ingest_input *inp = &in->inputs[in->ninputs++];
+	memset(inp, 0, sizeof(*inp));
+	inp->path = xstrdup(path);
+	counts_reset(&inp->c);
+}
+
+void ingest_open_input(struct ingest *in, const char *path)
 {
 	struct source src;
 	struct buf err = BUF_INIT;
-	if (source_open_file(&src, path, &err) < 0)
-		die(GRIST_EXIT_IO, "%s", err.data);
-	if (in->total_size >= 0 && src.size >= 0)
-		in->total_size += src.size;
-	enum ingest_format fmt = in->format != FMT_AUTO ? in->format : format_by_name(path);
-	if (fmt == FMT_TEXT && !in->split_lines) {
-		ingest_whole_text(in, par, &src, "", 0);
-	} else {
-		struct batch_reader rd;
-		batch_reader_init(&rd, &src, in->batch_bytes);
-		int mode = fmt == FMT_JSONL ? MODE_JSONL : fmt == FMT_TEXT ? MODE_TEXT_LINES : 0;
-		for (;;) {
-			struct batch *b = par_get_batch(par);
-			int rc = batch_reader_next(&rd, b, &err);
-			if (rc < 0)
-				die(GRIST_EXIT_IO, "%s", err.data);
-			if (rc == 0) {
-				par_return_batch(par, b);
-				break;
-			}
-			if (!mode && sniff(b->data, b->len) == FMT_JSONL)
-				mode = MODE_JSONL;
-			else if (!mode && in->split_lines)
-				mode = MODE_TEXT_LINES;
-			else if (!mode) {
-				/* Text, one record per file: everything read so far is its start. */
-				struct buf head = BUF_INIT;
-				buf_add(&head, b->data, b->len);
-				buf_add(&head, rd.carry, rd.carry_len);
-				par_return_batch(par, b);
-				ingest_whole_text(in, par, &src, head.data, head.len);
-				buf_release(&head);
-				break;
-			}
-			b->mode = mode;
-			par_submit(par, b);
-		}
-		batch_reader_release(&rd);
+	if (source_open_file(&src, path, &err) < 0) {
+		ingest_fail(in, GRIST_EXIT_IO, err.data);
+		buf_release(&err);
+		return;
 	}
-	buf_release(&err);
-	/* Batches still in flight refer to the name: it lives until the end of the run. */
-	ALLOC_GROW(in->names, in->nnames + 1, in->names_alloc);
-	in->names[in->nnames++] = src.name;
-	src.name = NULL;
+	const char *name = ingest_keep_name(in, src.name);
+	struct stat st;
+	int regular = strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	ingest_stream(in, &src, name, regular ? path : NULL, path, 0);
 	source_close(&src);
+	buf_release(&err);
 }
 
-enum { OPT_FORMAT = OPT_STAGE_BASE, OPT_SPLIT_LINES, OPT_BATCH_BYTES };
+static unsigned parse_warc_types(const char *s)
+{
+	if (!strcmp(s, "all"))
+		return ~0u;
+	unsigned bits = 0;
+	char *copy = xstrdup(s), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		static const char *const names[] = { "conversion", "resource", "response", "request",
+						     "metadata", "warcinfo", "revisit", NULL };
+		int k = 0;
+		while (names[k] && strcasecmp(names[k], t))
+			k++;
+		if (!names[k])
+			die(GRIST_EXIT_USAGE, "--warc-types: unknown record type '%s'", t);
+		bits |= 1u << k;
+	}
+	free(copy);
+	return bits;
+}
+
+static void stats_inputs(struct ingest *in)
+{
+	struct buf *s = &in->run.stats.stage_json;
+	buf_addstr(s, "\"inputs\":[");
+	for (size_t i = 0; i < in->ninputs; i++) {
+		const struct ingest_input *p = &in->inputs[i];
+		buf_addstr(s, i ? ",{\"path\":" : "{\"path\":");
+		struct buf tmp = BUF_INIT;
+		utf8_repair(&tmp, p->path, strlen(p->path));
+		json_string_encode(s, tmp.data, tmp.len);
+		buf_release(&tmp);
+		buf_addf(s, ",\"records_in\":%llu,\"records_out\":%llu,\"bytes_in\":%llu,\"rejected\":%llu,"
+			 "\"error\":%s}", (unsigned long long)p->c.records_in,
+			 (unsigned long long)p->c.records_out, (unsigned long long)p->c.bytes_in,
+			 (unsigned long long)p->c.rejected, p->error ? "true" : "false");
+	}
+	buf_addch(s, ']');
+}
+
+enum {
+	OPT_FORMAT = OPT_STAGE_BASE, OPT_SPLIT_LINES, OPT_BATCH_BYTES, OPT_HTML, OPT_WARC_TYPES,
+	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_READAHEAD,
+};
+
+static void parse_format(struct ingest *in, const char *v)
+{
+	static const struct {
+		const char *name;
+		enum ingest_format fmt;
+		enum ingest_container cont;
+	} tbl[] = {
+		{ "auto", FMT_AUTO, CONT_AUTO }, { "jsonl", FMT_JSONL, CONT_AUTO },
+		{ "text", FMT_TEXT, CONT_AUTO }, { "html", FMT_HTML, CONT_AUTO },
+		{ "warc", FMT_WARC, CONT_AUTO }, { "tar", FMT_AUTO, CONT_TAR },
+		{ "zip", FMT_AUTO, CONT_ZIP },   { "7z", FMT_AUTO, CONT_7Z },
+		{ "cpio", FMT_AUTO, CONT_CPIO }, { "ar", FMT_AUTO, CONT_AR },
+		{ "raw", FMT_AUTO, CONT_RAW },   { "wds", FMT_AUTO, CONT_WDS },
+	};
+	for (size_t i = 0; i < sizeof(tbl) / sizeof(tbl[0]); i++)
+		if (!strcmp(v, tbl[i].name)) {
+			if (tbl[i].cont != CONT_AUTO)
+				in->container = tbl[i].cont;
+			else
+				in->format = tbl[i].fmt;
+			if (!strcmp(v, "auto"))
+				in->container = CONT_AUTO;
+			return;
+		}
+	die(GRIST_EXIT_USAGE, "--format expects auto, jsonl, text, html, warc, tar, zip, 7z, cpio, "
+	    "ar, raw or wds, got '%s'", v);
+}
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -381,25 +573,49 @@ int cmd_ingest(int argc, char **argv)
 		{ "format", required_argument, 0, OPT_FORMAT },
 		{ "split-lines", no_argument, 0, OPT_SPLIT_LINES },
 		{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
+		{ "html", required_argument, 0, OPT_HTML },
+		{ "warc-types", required_argument, 0, OPT_WARC_TYPES },
+		{ "files-from", required_argument, 0, OPT_FILES_FROM },
+		{ "keep-going", no_argument, 0, OPT_KEEP_GOING },
+		{ "readahead", required_argument, 0, OPT_READAHEAD },
 		{ 0, 0, 0, 0 },
 	};
-	struct ingest in;
+	static struct ingest in; /* static: batches and names outlive nothing but the run */
 	memset(&in, 0, sizeof(in));
 	common_opts_init(&in.co);
 	in.batch_bytes = 1u << 20;
+	in.readahead = 1;
+	in.warc_types = WARC_T_CONVERSION | WARC_T_RESOURCE | WARC_T_RESPONSE;
+	const char *files_from = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&in.co, c, optarg, usage))
 			continue;
 		switch (c) {
 		case OPT_FORMAT:
-			if (!strcmp(optarg, "auto")) in.format = FMT_AUTO;
-			else if (!strcmp(optarg, "jsonl")) in.format = FMT_JSONL;
-			else if (!strcmp(optarg, "text")) in.format = FMT_TEXT;
-			else die(GRIST_EXIT_USAGE, "--format expects auto, jsonl or text, got '%s'", optarg);
+			parse_format(&in, optarg);
 			break;
 		case OPT_SPLIT_LINES:
 			in.split_lines = 1;
+			break;
+		case OPT_HTML:
+			if (!strcmp(optarg, "raw")) in.html_raw = 1;
+			else if (!strcmp(optarg, "text")) in.html_raw = 0;
+			else die(GRIST_EXIT_USAGE, "--html expects text or raw, got '%s'", optarg);
+			break;
+		case OPT_WARC_TYPES:
+			in.warc_types = parse_warc_types(optarg);
+			break;
+		case OPT_FILES_FROM:
+			files_from = optarg;
+			break;
+		case OPT_KEEP_GOING:
+			in.keep_going = 1;
+			break;
+		case OPT_READAHEAD:
+			if (!strcmp(optarg, "on")) in.readahead = 1;
+			else if (!strcmp(optarg, "off")) in.readahead = 0;
+			else die(GRIST_EXIT_USAGE, "--readahead expects on or off, got '%s'", optarg);
 			break;
 		case OPT_BATCH_BYTES: {
 			uint64_t v;
@@ -414,32 +630,75 @@ int cmd_ingest(int argc, char **argv)
 		}
 	}
 	common_opts_finish(&in.co);
+	/* Member names reach us converted to the locale's charset: make it UTF-8. */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "");
+	html_text_init();
+
+	struct path_list paths = { 0 };
+	struct buf err = BUF_INIT;
+	for (int i = optind; i < argc; i++)
+		if (walk_path(&paths, argv[i], &err) < 0)
+			die(GRIST_EXIT_IO, "%s", err.data);
+	if (files_from && walk_files_from(&paths, files_from, &err) < 0)
+		die(GRIST_EXIT_IO, "%s", err.data);
+	if (!paths.n && !files_from)
+		walk_path(&paths, "-", &err);
+
 	stage_run_init(&in.run, "ingest", &in.co, argc, argv);
-	stats_option_str(&in.run.stats, "format",
-			 in.format == FMT_AUTO ? "auto" : in.format == FMT_JSONL ? "jsonl" : "text");
+	static const char *const fmt_names[] = { "auto", "jsonl", "text", "html", "warc" };
+	static const char *const cont_names[] = { "auto", "tar", "zip", "7z", "cpio", "ar", "raw", "wds" };
+	stats_option_str(&in.run.stats, "format", fmt_names[in.format]);
+	stats_option_str(&in.run.stats, "container", cont_names[in.container]);
 	stats_option_num(&in.run.stats, "split_lines", in.split_lines);
+	stats_option_str(&in.run.stats, "html", in.html_raw ? "raw" : "text");
+	stats_option_num(&in.run.stats, "keep_going", in.keep_going);
+	/* Progress shows a percentage of the input size only when that size is what will be
+	 * read: not for compressed inputs or archives (progress counts decoded bytes). */
+	int sized = 1;
+	for (size_t i = 0; i < paths.n && sized; i++) {
+		struct stat st;
+		if (!strcmp(paths.v[i], "-") || stat(paths.v[i], &st) < 0 || !S_ISREG(st.st_mode)) {
+			sized = 0;
+			break;
+		}
+		in.run.stats.total_input += (uint64_t)st.st_size;
+		unsigned char m[512];
+		FILE *f = fopen(paths.v[i], "rb");
+		size_t n = f ? fread(m, 1, sizeof(m), f) : 0;
+		if (f)
+			fclose(f);
+		if (magic_of(m, n) == MAGIC_CONTAINER || magic_of(m, n) == MAGIC_GZIP)
+			sized = 0;
+	}
+	if (!sized)
+		in.run.stats.total_input = 0;
 
 	struct par_config pc = {
-		.jobs = in.co.jobs, .work = ingest_work, .emit = ingest_emit, .shared = NULL,
-		.thread_new = thread_new, .thread_free = thread_free,
+		.jobs = in.co.jobs, .work = ingest_work, .emit = ingest_emit, .shared = &in,
+		.thread_new = ingest_thread_new, .thread_free = ingest_thread_free,
 	};
-	/* work() gets the ingest state, emit() the stage run: route through one shared struct. */
-	pc.shared = &in;
-	struct par *par = par_new(&pc);
-	int ninputs = argc - optind;
-	for (int i = optind; i < argc; i++) {
-		struct stat st;
-		if (strcmp(argv[i], "-") && stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
-			in.run.stats.total_input += (uint64_t)st.st_size;
+	for (size_t i = 0; i < paths.n; i++)
+		add_input(&in, paths.v[i]);
+	if (in.co.jobs > 1 && paths.n > 1) {
+		/* Several inputs: decode them in parallel too (ingest/lanes.c). */
+		ingest_lanes_run(&in, paths.v, paths.n, in.co.jobs, ingest_emit);
+	} else {
+		in.par = par_new(&pc);
+		for (size_t i = 0; i < paths.n && !in.stop; i++) {
+			in.cur_input = i;
+			ingest_open_input(&in, paths.v[i]);
+		}
+		par_finish(in.par);
 	}
-	if (ninputs == 0)
-		ingest_source(&in, par, "-");
-	for (int i = optind; i < argc; i++)
-		ingest_source(&in, par, argv[i]);
-	par_finish(par);
+
+	stats_inputs(&in);
 	int rc = stage_run_finish(&in.run);
-	for (size_t i = 0; i < in.nnames; i++)
-		free(in.names[i]);
-	free(in.names);
-	return rc;
+	ingest_release_names(&in);
+	for (size_t i = 0; i < in.ninputs; i++)
+		free(in.inputs[i].path);
+	free(in.inputs);
+	path_list_release(&paths);
+	buf_release(&err);
+	return rc ? rc : in.failed;
 }

@@ -36,6 +36,18 @@ static void vreport(const char *prefix, const char *fmt, va_list ap, const char 
 		suffix ? suffix : "");
 }
 
+/*
+ * Leave without running static destructors and atexit handlers: worker threads may still be
+ * inside simdjson or libxml2 when the main thread dies, and C++ static objects destroyed under
+ * them abort the process ("pure virtual method called") instead of exiting with `code`.
+ * Cleanups (temporary files) have run; stdio is flushed by hand.
+ */
+static _Noreturn void leave(int code)
+{
+	fflush(NULL);
+	_exit(code);
+}
+
 void die(int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -43,7 +55,7 @@ void die(int code, const char *fmt, ...)
 	vreport("", fmt, ap, NULL);
 	va_end(ap);
 	die_run_cleanups();
-	exit(code);
+	leave(code);
 }
 
 void die_errno(int code, const char *fmt, ...)
@@ -54,7 +66,7 @@ void die_errno(int code, const char *fmt, ...)
 	vreport("", fmt, ap, err);
 	va_end(ap);
 	die_run_cleanups();
-	exit(code);
+	leave(code);
 }
 
 void error(const char *fmt, ...)

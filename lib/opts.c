@@ -121,7 +121,8 @@ void common_opts_help(FILE *f, int record_options)
 			"  --max-doc-bytes N     reject records whose decoded text is larger (default: 256M)\n");
 	fprintf(f,
 		"Common options:\n"
-		"  -o, --output FILE     write to FILE (atomically) instead of stdout (default: -)\n"
+		"  -o, --output FILE     write to FILE (atomically) instead of stdout (default: -);\n"
+		"                        FILE.zst / FILE.gz are compressed (zstd / gzip)\n"
 		"  -j, --jobs N          worker threads; output is identical for every N (default: 1)\n"
 		"  --stats FILE          write counts as JSON to FILE (default: none)\n"
 		"  --rejects FILE        write every dropped record, with the reason, to FILE\n"

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include "buf.h"
 #include "die.h"
@@ -37,6 +39,88 @@ static void write_all(struct output *o, const char *p, size_t n)
 	}
 }
 
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+static void codec_start(struct output *o)
+{
+	o->ccap = 1u << 17;
+	o->cbuf = xmalloc(o->ccap);
+	if (o->codec == OUTPUT_ZSTD) {
+		ZSTD_CCtx *c = ZSTD_createCCtx();
+		if (!c)
+			die(GRIST_EXIT_INTERNAL, "cannot allocate a zstd compressor");
+		ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 3);
+		ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+		o->cstream = c;
+	} else {
+		z_stream *z = xcalloc(1, sizeof(*z));
+		/* windowBits 15 + 16: a gzip wrapper */
+		if (deflateInit2(z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			die(GRIST_EXIT_INTERNAL, "cannot allocate a gzip compressor");
+		o->cstream = z;
+	}
+}
+
+/* Compress p[0..n) into the file; `end` finishes the stream. */
+static void codec_write(struct output *o, const char *p, size_t n, int end)
+{
+	if (o->codec == OUTPUT_ZSTD) {
+		ZSTD_inBuffer in = { p, n, 0 };
+		for (;;) {
+			ZSTD_outBuffer out = { o->cbuf, o->ccap, 0 };
+			size_t left = ZSTD_compressStream2(o->cstream, &out, &in,
+							   end ? ZSTD_e_end : ZSTD_e_continue);
+			if (ZSTD_isError(left))
+				die(GRIST_EXIT_INTERNAL, "zstd compression of %s failed: %s", o->name,
+				    ZSTD_getErrorName(left));
+			write_all(o, o->cbuf, out.pos);
+			if (end ? left == 0 : in.pos == in.size)
+				break;
+		}
+		return;
+	}
+	z_stream *z = o->cstream;
+	z->next_in = (Bytef *)p;
+	z->avail_in = (uInt)n;
+	for (;;) {
+		z->next_out = (Bytef *)o->cbuf;
+		z->avail_out = (uInt)o->ccap;
+		int r = deflate(z, end ? Z_FINISH : Z_NO_FLUSH);
+		if (r == Z_STREAM_ERROR)
+			die(GRIST_EXIT_INTERNAL, "gzip compression of %s failed", o->name);
+		write_all(o, o->cbuf, o->ccap - z->avail_out);
+		if (end ? r == Z_STREAM_END : (z->avail_in == 0 && z->avail_out != 0))
+			break;
+	}
+}
+
+static void codec_end(struct output *o)
+{
+	codec_write(o, "", 0, 1);
+	if (o->codec == OUTPUT_ZSTD) {
+		ZSTD_freeCCtx(o->cstream);
+	} else {
+		deflateEnd(o->cstream);
+		free(o->cstream);
+	}
+	o->cstream = NULL;
+	free(o->cbuf);
+	o->cbuf = NULL;
+}
+
+/* Bytes leave the buffer here: compressed when the file asks for it. */
+static void sink(struct output *o, const char *p, size_t n)
+{
+	if (o->codec)
+		codec_write(o, p, n, 0);
+	else
+		write_all(o, p, n);
+}
+
 void output_open(struct output *o, const char *path)
 {
 	memset(o, 0, sizeof(*o));
@@ -53,12 +137,15 @@ void output_open(struct output *o, const char *path)
 	o->fd = o->af.fd;
 	o->is_file = 1;
 	o->name = xstrdup(path);
+	o->codec = ends_with(path, ".zst") ? OUTPUT_ZSTD : ends_with(path, ".gz") ? OUTPUT_GZIP : 0;
+	if (o->codec)
+		codec_start(o);
 }
 
 void output_flush(struct output *o)
 {
 	if (o->len)
-		write_all(o, o->buf, o->len);
+		sink(o, o->buf, o->len);
 	o->len = 0;
 }
 
@@ -72,7 +159,7 @@ void output_write(struct output *o, const void *p, size_t n)
 	}
 	output_flush(o);
 	if (n >= o->cap / 2) {
-		write_all(o, p, n);
+		sink(o, p, n);
 		return;
 	}
 	memcpy(o->buf, p, n);
@@ -84,6 +171,8 @@ void output_close(struct output *o)
 	if (!o->buf)
 		return;
 	output_flush(o);
+	if (o->codec)
+		codec_end(o);
 	if (o->is_file) {
 		struct buf err = BUF_INIT;
 		if (atomic_commit(&o->af, &err) < 0)

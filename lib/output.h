@@ -1,5 +1,7 @@
 /*
- * Buffered record output to stdout or to a file (-o FILE, written atomically).
+ * Buffered record output to stdout or to a file (-o FILE, written atomically). A file named
+ * *.zst or *.gz is compressed on the way (zstd level 3 / gzip level 6), so intermediate JSONL
+ * need not sit uncompressed on disk.
  *
  * This module belongs to the command layer: a write error (a full disk, /dev/full) is fatal
  * and dies with the file name, like git's write_or_die(); a closed pipe (`| head`) ends the
@@ -22,7 +24,13 @@ struct output {
 	size_t len, cap;
 	uint64_t bytes; /* total bytes accepted */
 	struct atomic_file af;
+	int codec;     /* 0 none, else OUTPUT_ZSTD / OUTPUT_GZIP */
+	void *cstream; /* the compressor's state */
+	char *cbuf;    /* compressed bytes on their way to fd */
+	size_t ccap;
 };
+
+enum { OUTPUT_ZSTD = 1, OUTPUT_GZIP = 2 };
 
 /* path NULL or "-" means stdout. Dies if the file cannot be created. */
 void output_open(struct output *o, const char *path);

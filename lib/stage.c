@@ -1,8 +1,11 @@
 #include "stage.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "die.h"
+#include "xalloc.h"
 
 void stage_run_init(struct stage_run *r, const char *stage, const struct common_opts *o, int argc,
 		    char **argv)
@@ -82,4 +85,143 @@ int stage_run_finish(struct stage_run *r)
 	stats_release(&r->stats);
 	buf_release(&err);
 	return GRIST_EXIT_OK;
+}
+
+void record_check_init(struct record_check *c)
+{
+	memset(c, 0, sizeof(*c));
+	buf_init(&c->value, 0);
+	buf_init(&c->reason, 0);
+}
+
+void record_check_release(struct record_check *c)
+{
+	buf_release(&c->value);
+	buf_release(&c->reason);
+}
+
+void stage_fatal(struct batch *b, const char *what, uint64_t lineno, uint64_t offset,
+		 const char *reason)
+{
+	buf_addf(&b->fatal, "%s at %s:%llu byte %llu: %s", what, b->source,
+		 (unsigned long long)lineno, (unsigned long long)offset, reason);
+	b->fatal_code = GRIST_EXIT_DATA;
+}
+
+enum record_verdict stage_check_record(struct batch *b, struct json_validator *v,
+				       const struct common_opts *o, const struct line *l,
+				       struct record *r, struct record_check *c)
+{
+	size_t off = 0;
+	buf_reset(&c->reason);
+	buf_reset(&c->value);
+	c->rule = NULL;
+	c->raw = 0;
+	c->text_len = 0;
+	b->counts.records_in++;
+	if (record_parse(v, l, o, r, &c->reason, &off) < 0) {
+		if (o->on_invalid == ON_INVALID_ERROR) {
+			stage_fatal(b, "invalid JSON", l->lineno, l->offset + off, c->reason.data);
+			return RECORD_STOP;
+		}
+		buf_addf(&b->warnings, "invalid JSON at %s:%llu byte %llu: %s (skipped)\n", b->source,
+			 (unsigned long long)l->lineno, (unsigned long long)(l->offset + off),
+			 c->reason.data);
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "invalid JSON at byte %llu: %s", (unsigned long long)off, c->reason.data);
+		json_string_encode(&c->value, msg.data, msg.len);
+		buf_release(&msg);
+		c->rule = "invalid_json";
+		c->raw = 1;
+		return RECORD_DROP;
+	}
+	if (r->text_status != TEXT_OK) {
+		const char *what = r->text_status == TEXT_MISSING ? "missing"
+				   : r->text_status == TEXT_NULL ? "null" : "not a string";
+		if (o->on_missing == ON_MISSING_ERROR) {
+			struct buf why = BUF_INIT;
+			buf_addf(&why, "field \"%s\" is %s", o->text_field, what);
+			stage_fatal(b, "bad record", l->lineno, l->offset, why.data);
+			buf_release(&why);
+			return RECORD_STOP;
+		}
+		if (o->on_missing == ON_MISSING_EMPTY)
+			return RECORD_EMPTY;
+		c->rule = r->text_status == TEXT_MISSING ? "missing_text"
+			  : r->text_status == TEXT_NULL ? "null_text" : "text_not_string";
+		return RECORD_DROP;
+	}
+	c->text_len = record_text_len(r, o->max_doc_bytes);
+	if (c->text_len > o->max_doc_bytes) {
+		buf_addf(&c->value, "%llu", (unsigned long long)c->text_len);
+		c->rule = "max_doc_bytes";
+		return RECORD_DROP;
+	}
+	return RECORD_KEEP;
+}
+
+void stage_reject(struct batch *b, const char *stage, const struct line *l,
+		  const struct record *r, const struct record_check *c)
+{
+	counts_reject(&b->counts, c->rule);
+	reject_write(&b->rejects, stage, c->rule, c->value.len ? c->value.data : NULL, b->source,
+		     l->lineno, c->raw ? l->p : r->line, c->raw ? l->len : r->len, c->raw, NULL);
+}
+
+void stage_read_input(struct par *par, const char *path, size_t batch_bytes, int mode,
+		      struct name_list *names)
+{
+	struct source src;
+	struct buf err = BUF_INIT;
+	if (source_open_file(&src, path, &err) < 0)
+		die(GRIST_EXIT_IO, "%s", err.data);
+	struct batch_reader rd;
+	batch_reader_init(&rd, &src, batch_bytes);
+	for (;;) {
+		struct batch *b = par_get_batch(par);
+		int rc = batch_reader_next(&rd, b, &err);
+		if (rc < 0)
+			die(GRIST_EXIT_IO, "%s", err.data);
+		if (rc == 0) {
+			par_return_batch(par, b);
+			break;
+		}
+		b->mode = mode;
+		par_submit(par, b);
+	}
+	batch_reader_release(&rd);
+	buf_release(&err);
+	ALLOC_GROW(names->names, names->n + 1, names->alloc);
+	names->names[names->n++] = src.name;
+	src.name = NULL;
+	source_close(&src);
+}
+
+void name_list_release(struct name_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	memset(l, 0, sizeof(*l));
+}
+
+uint64_t stage_input_size(int argc, char *const *argv, int first)
+{
+	uint64_t total = 0;
+	for (int i = first; i < argc; i++) {
+		struct stat st;
+		if (strcmp(argv[i], "-") && stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_size;
+	}
+	return total;
+}
+
+void stage_read_inputs(struct stage_run *run, struct par *par, int argc, char **argv, int first,
+		       size_t batch_bytes, int mode, struct name_list *names)
+{
+	run->stats.total_input += stage_input_size(argc, argv, first);
+	if (first >= argc)
+		stage_read_input(par, "-", batch_bytes, mode, names);
+	for (int i = first; i < argc; i++)
+		stage_read_input(par, argv[i], batch_bytes, mode, names);
 }

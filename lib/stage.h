@@ -7,6 +7,7 @@
 #define GRIST_STAGE_H
 
 #include "opts.h"
+#include "parallel.h"
 #include "output.h"
 #include "record.h"
 #include "stats.h"
@@ -28,6 +29,57 @@ void stage_run_init(struct stage_run *r, const char *stage, const struct common_
 		    char **argv);
 /* par_emit_fn-compatible: shared must be the struct stage_run. */
 void stage_emit(void *run, struct batch *b);
+/*
+ * The record policies every stage applies to an input line, in one place: --on-invalid,
+ * --on-missing, --max-doc-bytes. stage_check_record() parses the line and decides:
+ *   RECORD_KEEP   a usable record (check->text_len is the decoded text length);
+ *   RECORD_EMPTY  text missing/null/not a string under --on-missing=empty: use "" as the text;
+ *   RECORD_DROP   skip it: check->rule, check->value (JSON, may be empty) and check->raw (the
+ *                 line was not JSON) say why; stage_reject() counts it and writes the rejects
+ *                 line (a stage with its own reject ordering may do that itself);
+ *   RECORD_STOP   a strict policy failed: b->fatal names file, line, byte offset and reason.
+ * It counts records_in; invalid lines also get a warning.
+ */
+enum record_verdict { RECORD_KEEP, RECORD_EMPTY, RECORD_DROP, RECORD_STOP };
+
+struct record_check {
+	const char *rule;
+	struct buf value;
+	int raw;
+	uint64_t text_len;
+	struct buf reason; /* scratch */
+};
+
+void record_check_init(struct record_check *c);
+void record_check_release(struct record_check *c);
+enum record_verdict stage_check_record(struct batch *b, struct json_validator *v,
+				       const struct common_opts *o, const struct line *l,
+				       struct record *r, struct record_check *c);
+void stage_reject(struct batch *b, const char *stage, const struct line *l,
+		  const struct record *r, const struct record_check *c);
+/* Set the batch's fatal error: "WHAT at SOURCE:LINE byte OFFSET: REASON" (exit code 1). */
+void stage_fatal(struct batch *b, const char *what, uint64_t lineno, uint64_t offset,
+		 const char *reason);
+
+/*
+ * Read one input (a path, or "-") in batches of whole lines into the parallel engine, each batch
+ * tagged with `mode`. The source name must outlive the batches in flight: it is appended to
+ * *names (free them after par_finish). Dies on I/O errors.
+ */
+struct name_list {
+	char **names;
+	size_t n, alloc;
+};
+void stage_read_input(struct par *par, const char *path, size_t batch_bytes, int mode,
+		      struct name_list *names);
+void name_list_release(struct name_list *l);
+/* All inputs argv[first..argc) (stdin when there are none), adding the sizes of regular files
+ * to the progress total first. */
+void stage_read_inputs(struct stage_run *run, struct par *par, int argc, char **argv, int first,
+		       size_t batch_bytes, int mode, struct name_list *names);
+/* Sum of the sizes of the regular files among argv[first..argc), for the progress line. */
+uint64_t stage_input_size(int argc, char *const *argv, int first);
+
 /* Close outputs (committing files), write --stats, print the summary. Returns the exit code. */
 int stage_run_finish(struct stage_run *r);
 

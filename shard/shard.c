@@ -20,6 +20,7 @@
 #include "lib/atomic.h"
 #include "lib/die.h"
 #include "lib/opts.h"
+#include "lib/stage.h"
 #include "lib/stats.h"
 #include "lib/tokstream.h"
 #include "lib/xalloc.h"
@@ -357,11 +358,7 @@ int cmd_shard(int argc, char **argv)
 	struct stats st;
 	stats_init(&st, "shard", argc, argv);
 	st.progress = co.progress;
-	for (int i = 0; i < ninputs; i++) {
-		struct stat sb;
-		if (strcmp(inputs[i], "-") && stat(inputs[i], &sb) == 0 && S_ISREG(sb.st_mode))
-			st.total_input += (uint64_t)sb.st_size;
-	}
+	st.total_input = stage_input_size(ninputs, inputs, 0);
 	uint64_t hist[64] = { 0 };
 	struct shard_writer w;
 	struct shard_shuffle *shuf = NULL;

@@ -444,6 +444,10 @@ enum {
 
 int cmd_tokenize(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "train")) {
+		grist_progname = "grist tokenize train";
+		return cmd_tokenize_train(argc - 1, argv + 1);
+	}
 	static const struct option longopts[] = {
 		COMMON_LONG_OPTIONS,
 		RECORD_LONG_OPTIONS,

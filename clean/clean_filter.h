@@ -1,0 +1,112 @@
+/*
+ * Quality filters for `grist clean`: Gopher quality, Gopher repetition, C4, FineWeb and length,
+ * with the published defaults (DESIGN.md section 8). Every threshold is a named parameter
+ * ("gopher.min_words"); the same name is the rule reported for a rejected document, is accepted
+ * on the command line (--gopher.min_words=40 or --gopher-min-words 40) and in a config file
+ * ("gopher.min_words = 40"), and the value "off" disables that one rule.
+ *
+ * Documents whose letters are mostly from scripts written without spaces (Han, Hiragana,
+ * Katakana, Thai, Lao, Khmer, Myanmar) skip every word-, stop-word- and sentence-based rule.
+ *
+ * A config is built once and then only read; a context holds one thread's scratch memory.
+ */
+#ifndef GRIST_CLEAN_FILTER_H
+#define GRIST_CLEAN_FILTER_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+
+enum clean_param {
+	/* length */
+	CP_MIN_CHARS, CP_MAX_CHARS,
+	/* Gopher quality */
+	CP_G_MIN_WORDS, CP_G_MAX_WORDS, CP_G_MIN_MEAN_WORD_LEN, CP_G_MAX_MEAN_WORD_LEN,
+	CP_G_MAX_HASH_RATIO, CP_G_MAX_ELLIPSIS_RATIO, CP_G_MAX_BULLET_LINES,
+	CP_G_MAX_ELLIPSIS_LINES, CP_G_MIN_ALPHA_WORDS, CP_G_MIN_STOP_WORDS,
+	/* Gopher repetition */
+	CP_R_DUP_PARA_FRAC, CP_R_DUP_PARA_CHAR_FRAC, CP_R_DUP_LINE_FRAC, CP_R_DUP_LINE_CHAR_FRAC,
+	CP_R_TOP_2GRAM, CP_R_TOP_3GRAM, CP_R_TOP_4GRAM,
+	CP_R_DUP_5GRAM, CP_R_DUP_6GRAM, CP_R_DUP_7GRAM, CP_R_DUP_8GRAM, CP_R_DUP_9GRAM,
+	CP_R_DUP_10GRAM,
+	/* C4 */
+	CP_C4_MAX_WORD_LEN, CP_C4_CITATIONS, CP_C4_TERMINAL_PUNCT, CP_C4_MIN_WORDS_PER_LINE,
+	CP_C4_LOREM_IPSUM, CP_C4_JAVASCRIPT, CP_C4_CURLY_BRACKET, CP_C4_POLICY, CP_C4_MIN_SENTENCES,
+	/* FineWeb */
+	CP_F_MIN_LINE_PUNCT, CP_F_MAX_SHORT_LINES, CP_F_SHORT_LINE_LEN, CP_F_MAX_DUP_LINE_CHARS,
+	CP_F_MAX_NEWLINE_PER_WORD,
+	/* script exemption */
+	CP_NOSPACE_MIN_LETTERS,
+	CP_COUNT
+};
+
+enum clean_filter_kind {
+	CLEAN_F_LENGTH,
+	CLEAN_F_GOPHER_REP,
+	CLEAN_F_GOPHER_QUALITY,
+	CLEAN_F_C4,
+	CLEAN_F_FINEWEB,
+	CLEAN_F_COUNT
+};
+
+struct clean_param_info {
+	const char *name;   /* "gopher.min_words": also the reject rule */
+	double def;         /* default value */
+	int def_off;        /* 1: off unless set */
+	const char *help;
+};
+extern const struct clean_param_info clean_params[CP_COUNT];
+extern const char *const clean_filter_names[CLEAN_F_COUNT];
+
+struct clean_filter_config {
+	double v[CP_COUNT];
+	unsigned char off[CP_COUNT];
+	int order[16];  /* filters to run, in order */
+	int norder;
+};
+
+/* Defaults: DESIGN.md section 8; set length, gopher_rep, gopher_quality, c4, fineweb. */
+void clean_filter_config_init(struct clean_filter_config *cfg);
+
+/*
+ * Sets one parameter by name ("gopher.min_words", "gopher-min-words", ...): a number, or
+ * on/off/true/false/yes/no. "variant" names a preset: c4.variant=google sets 5 words per line
+ * and 3 sentences, c4.variant=c4 the 3/5 defaults. Returns 0, or -1 with a message in err.
+ */
+int clean_filter_config_set(struct clean_filter_config *cfg, const char *name, const char *value,
+			    struct buf *err);
+
+/* Index of a parameter from any of its spellings, or -1. */
+int clean_param_lookup(const char *name);
+
+/* "--filters LIST": comma-separated names in order; "default", "none", "gopher" (= rep then
+ * quality). Returns 0 or -1 with a message. */
+int clean_filter_config_set_order(struct clean_filter_config *cfg, const char *list,
+				  struct buf *err);
+
+/* Reads "name = value" lines ('#' comments, blank lines; "filters = a,b" sets the order).
+ * Unknown keys are errors, with file and line in the message. Returns 0 or -1. */
+int clean_filter_config_load(struct clean_filter_config *cfg, const char *path, struct buf *err);
+
+struct clean_filter_ctx;
+struct clean_filter_ctx *clean_filter_ctx_new(void);
+void clean_filter_ctx_free(struct clean_filter_ctx *ctx);
+
+struct clean_verdict {
+	const char *rule; /* NULL when the document is kept */
+	double value;     /* the measured value that broke the rule */
+	int nospace;      /* the document was treated as a no-space script */
+};
+
+/*
+ * Runs cfg's filters in order over text (valid UTF-8). Returns 1 to keep, 0 to drop (with
+ * v->rule and v->value set). C4 may rewrite the text (lines dropped, citations removed): then
+ * *text and *len point into memory owned by ctx, valid until the next call.
+ */
+int clean_filter_run(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+		     const char **text, size_t *len, struct clean_verdict *v);
+
+/* Is this document mostly in scripts written without spaces? (exported for tests) */
+int clean_is_nospace_script(const char *text, size_t len, double min_fraction);
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * Unicode repair (see clean_unicode.h for the exact steps).
+ *
+ * The common case is clean ASCII-heavy text, so the main loop copies runs of printable ASCII in
+ * bulk and only decodes at the first byte that is not. The mojibake and C1 passes run only when
+ * the first pass saw a character that could start mojibake (U+00C2..U+00F4) or a C1 control.
+ */
+#include "clean/clean_unicode.h"
+
+#include <string.h>
+
+size_t clean_utf8_decode(const unsigned char *s, size_t n, int32_t *cp)
+{
+	unsigned char b = s[0];
+	if (b < 0x80) {
+		*cp = b;
+		return 1;
+	}
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t need;
+	int32_t c;
+	if (b >= 0xC2 && b <= 0xDF) {
+		need = 2;
+		c = b & 0x1F;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		need = 3;
+		c = b & 0x0F;
+		if (b == 0xE0)
+			lo = 0xA0;
+		else if (b == 0xED)
+			hi = 0x9F;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		need = 4;
+		c = b & 0x07;
+		if (b == 0xF0)
+			lo = 0x90;
+		else if (b == 0xF4)
+			hi = 0x8F;
+	} else {
+		return 0;
+	}
+	if (n < need)
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	c = (c << 6) | (s[1] & 0x3F);
+	for (size_t k = 2; k < need; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[k] & 0x3F);
+	}
+	*cp = c;
+	return need;
+}
+
+size_t clean_utf8_encode(int32_t cp, unsigned char *d)
+{
+	if (cp < 0x80) {
+		d[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		d[0] = (unsigned char)(0xC0 | (cp >> 6));
+		d[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		d[0] = (unsigned char)(0xE0 | (cp >> 12));
+		d[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		d[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	d[0] = (unsigned char)(0xF0 | (cp >> 18));
+	d[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	d[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	d[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Length of the maximal ill-formed subpart at s (>= 1): the bytes a decoder accepts before it
+ * sees that the sequence cannot be completed. */
+static size_t ill_formed_len(const unsigned char *s, size_t n)
+{
+	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+	size_t need;
+	if (b >= 0xC2 && b <= 0xDF)
+		need = 2;
+	else if (b >= 0xE0 && b <= 0xEF)
+		need = 3;
+	else if (b >= 0xF0 && b <= 0xF4)
+		need = 4;
+	else
+		return 1;
+	if (b == 0xE0)
+		lo = 0xA0;
+	else if (b == 0xED)
+		hi = 0x9F;
+	else if (b == 0xF0)
+		lo = 0x90;
+	else if (b == 0xF4)
+		hi = 0x8F;
+	size_t k = 1;
+	if (k < n && s[k] >= lo && s[k] <= hi) {
+		k++;
+		while (k < need && k < n && (s[k] & 0xC0) == 0x80)
+			k++;
+	}
+	return k;
+}
+
+/* An encoded surrogate ED A0..BF 80..BF: returns the surrogate value or 0. */
+static int32_t encoded_surrogate(const unsigned char *s, size_t n)
+{
+	if (n >= 3 && s[0] == 0xED && s[1] >= 0xA0 && s[1] <= 0xBF && (s[2] & 0xC0) == 0x80)
+		return 0xD000 | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+	return 0;
+}
+
+/* Printable ASCII plus tab and LF: copied without a second look. */
+static const unsigned char plain_ascii[256] = {
+	['\t'] = 1, ['\n'] = 1,
+#define R16(x) [x] = 1, [x + 1] = 1, [x + 2] = 1, [x + 3] = 1, [x + 4] = 1, [x + 5] = 1, \
+	[x + 6] = 1, [x + 7] = 1, [x + 8] = 1, [x + 9] = 1, [x + 10] = 1, [x + 11] = 1, \
+	[x + 12] = 1, [x + 13] = 1, [x + 14] = 1, [x + 15] = 1
+	R16(0x20), R16(0x30), R16(0x40), R16(0x50), R16(0x60),
+#undef R16
+	[0x70] = 1, [0x71] = 1, [0x72] = 1, [0x73] = 1, [0x74] = 1, [0x75] = 1, [0x76] = 1,
+	[0x77] = 1, [0x78] = 1, [0x79] = 1, [0x7A] = 1, [0x7B] = 1, [0x7C] = 1, [0x7D] = 1,
+	[0x7E] = 1, /* not DEL */
+};
+
+/*
+ * Length of a terminal escape sequence starting with ESC at s[0] (ECMA-48): CSI
+ * (ESC [ params intermediates final), control strings (ESC ] / P / X / ^ / _ ... BEL or ESC \),
+ * and ESC intermediates final. A control string with no terminator before the next newline
+ * only loses its two introducing bytes, so a stray ESC never swallows the document.
+ */
+static size_t escape_len(const unsigned char *s, size_t n)
+{
+	if (n < 2)
+		return 1;
+	unsigned char c = s[1];
+	size_t k;
+	if (c == '[') {
+		k = 2;
+		while (k < n && s[k] >= 0x30 && s[k] <= 0x3F)
+			k++;
+		while (k < n && s[k] >= 0x20 && s[k] <= 0x2F)
+			k++;
+		if (k < n && s[k] >= 0x40 && s[k] <= 0x7E)
+			k++;
+		return k;
+	}
+	if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
+		for (k = 2; k < n && s[k] != '\n'; k++) {
+			if (s[k] == 0x07)
+				return k + 1;
+			if (s[k] == 0x1B && k + 1 < n && s[k + 1] == '\\')
+				return k + 2;
+		}
+		return 2;
+	}
+	k = 1;
+	while (k < n && s[k] >= 0x20 && s[k] <= 0x2F)
+		k++;
+	if (k < n && s[k] >= 0x30 && s[k] <= 0x7E)
+		k++;
+	return k;
+}
+
+/* Windows-1252 bytes 0x80..0x9F; 0 marks the five undefined bytes (Latin-1 C1 there). */
+static const uint16_t cp1252_high[32] = {
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+/* The byte 0x80..0xBF that character cp came from when a UTF-8 continuation byte was decoded
+ * as Windows-1252 or Latin-1, or -1. */
+static int cont_byte_of(int32_t cp)
+{
+	if (cp >= 0x80 && cp <= 0xBF)
+		return cp; /* Latin-1 (C1 included: some decoders keep them) */
+	if (cp < 0x100 || cp > 0x2122)
+		return -1;
+	for (int i = 0; i < 32; i++)
+		if (cp1252_high[i] == cp)
+			return 0x80 + i;
+	return -1;
+}
+
+/*
+ * If a mojibake sequence starts at s (a character U+00C2..U+00F4 followed by characters that
+ * map back to continuation bytes forming one valid UTF-8 character), returns its byte length
+ * and sets *fixed; else 0.
+ */
+static size_t mojibake_at(const unsigned char *s, size_t n, int32_t *fixed)
+{
+	int32_t lead;
+	size_t l = clean_utf8_decode(s, n, &lead);
+	if (!l || lead < 0xC2 || lead > 0xF4)
+		return 0;
+	size_t need = lead <= 0xDF ? 2 : lead <= 0xEF ? 3 : 4;
+	unsigned char bytes[4];
+	bytes[0] = (unsigned char)lead;
+	size_t pos = l;
+	for (size_t k = 1; k < need; k++) {
+		int32_t c;
+		size_t cl = pos < n ? clean_utf8_decode(s + pos, n - pos, &c) : 0;
+		if (!cl)
+			return 0;
+		int b = cont_byte_of(c);
+		if (b < 0)
+			return 0;
+		bytes[k] = (unsigned char)b;
+		pos += cl;
+	}
+	if (clean_utf8_decode(bytes, need, fixed) != need)
+		return 0;
+	return pos;
+}
+
+/* Pass 3: decode mojibake if every non-ASCII character is covered by a mojibake sequence. */
+static int fix_mojibake(const char *s, size_t n, struct buf *out, struct clean_repair_stats *st)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, found = 0;
+	int32_t fixed;
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t l = mojibake_at(u + i, n - i, &fixed);
+		if (!l)
+			return 0; /* a non-ASCII character that is not mojibake: leave the text alone */
+		found++;
+		i += l;
+	}
+	if (!found)
+		return 0;
+	for (i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && u[j] < 0x80)
+			j++;
+		buf_add(out, s + i, j - i);
+		if (j >= n)
+			break;
+		size_t l = mojibake_at(u + j, n - j, &fixed);
+		unsigned char enc[4];
+		buf_add(out, enc, clean_utf8_encode(fixed, enc));
+		i = j + l;
+	}
+	st->mojibake += found;
+	st->docs_mojibake++;
+	return 1;
+}
+
+/* Pass 4: drop C1 controls; an 8-bit CSI (U+009B) takes its parameters and final byte along. */
+static void strip_c1(const char *s, size_t n, struct buf *out, struct clean_repair_stats *st)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		const char *p = memchr(s + i, 0xC2, n - i);
+		size_t j = p ? (size_t)(p - s) : n;
+		if (j + 1 < n && u[j + 1] >= 0x80 && u[j + 1] <= 0x9F) {
+			buf_add(out, s + i, j - i);
+			st->c1++;
+			size_t k = j + 2;
+			if (u[j + 1] == 0x9B) {
+				while (k < n && u[k] >= 0x30 && u[k] <= 0x3F)
+					k++;
+				while (k < n && u[k] >= 0x20 && u[k] <= 0x2F)
+					k++;
+				if (k < n && u[k] >= 0x40 && u[k] <= 0x7E)
+					k++;
+				st->escapes++;
+			}
+			i = k;
+		} else {
+			size_t e = j < n ? j + 1 : n;
+			buf_add(out, s + i, e - i);
+			i = e;
+		}
+	}
+}
+
+int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_stats *st)
+{
+	static const unsigned char fffd[3] = { 0xEF, 0xBF, 0xBD };
+	const unsigned char *u = (const unsigned char *)s;
+	size_t start = out->len, i = 0;
+	int changed = 0, maybe_mojibake = 0, has_c1 = 0;
+
+	buf_grow(out, n);
+	while (i < n) {
+		size_t j = i;
+		/* 8 bytes at a time while all are printable ASCII, tab or LF */
+		for (; j + 8 <= n; j += 8) {
+			uint64_t w, ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+			memcpy(&w, u + j, 8);
+			uint64_t below_space = (w - 0x20 * ones) & ~w & high;
+			uint64_t del = ((w ^ (0x7F * ones)) - ones) & ~(w ^ (0x7F * ones)) & high;
+			if ((w & high) | del)
+				break;
+			if (below_space) { /* usually a newline: fine unless another control is here */
+				int special = 0;
+				for (int k = 0; k < 8; k++)
+					special |= !plain_ascii[u[j + k]];
+				if (special)
+					break;
+			}
+		}
+		while (j < n && plain_ascii[u[j]])
+			j++;
+		buf_add(out, s + i, j - i);
+		i = j;
+		if (i >= n)
+			break;
+		unsigned char b = u[i];
+		if (b < 0x80) {
+			if (b == '\r' && i + 1 < n && u[i + 1] == '\n') {
+				st->crlf++;
+				changed = 1;
+				i++;
+			} else if (b == '\r' || b == '\f') {
+				buf_addch(out, (char)b);
+				i++;
+			} else if (b == 0x1B) {
+				st->escapes++;
+				changed = 1;
+				i += escape_len(u + i, n - i);
+			} else {
+				st->controls++;
+				changed = 1;
+				i++;
+			}
+			continue;
+		}
+		int32_t cp;
+		size_t l = clean_utf8_decode(u + i, n - i, &cp);
+		if (l) {
+			if (cp <= 0x9F)
+				has_c1 = 1;
+			else if (cp >= 0xC2 && cp <= 0xF4)
+				maybe_mojibake = 1;
+			buf_add(out, s + i, l);
+			i += l;
+			continue;
+		}
+		changed = 1;
+		int32_t hi = encoded_surrogate(u + i, n - i);
+		if (hi) {
+			int32_t lo = hi <= 0xDBFF ? encoded_surrogate(u + i + 3, n - i - 3) : 0;
+			if (lo >= 0xDC00) {
+				unsigned char enc[4];
+				int32_t c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+				buf_add(out, enc, clean_utf8_encode(c, enc));
+				st->surrogate_pairs++;
+				i += 6;
+			} else {
+				buf_add(out, fffd, 3);
+				st->invalid++;
+				i += 3;
+			}
+			continue;
+		}
+		buf_add(out, fffd, 3);
+		st->invalid++;
+		i += ill_formed_len(u + i, n - i);
+	}
+
+	if (maybe_mojibake || has_c1) {
+		struct buf tmp = BUF_INIT;
+		const char *cur = out->data + start;
+		size_t curlen = out->len - start;
+		if (maybe_mojibake && fix_mojibake(cur, curlen, &tmp, st)) {
+			changed = 1;
+			has_c1 = memchr(tmp.data, 0xC2, tmp.len) != NULL;
+			buf_setlen(out, start);
+			buf_add(out, tmp.data, tmp.len);
+			buf_reset(&tmp);
+			cur = out->data + start;
+			curlen = out->len - start;
+		}
+		if (has_c1) {
+			uint64_t before = st->c1;
+			strip_c1(cur, curlen, &tmp, st);
+			if (st->c1 != before) {
+				changed = 1;
+				buf_setlen(out, start);
+				buf_add(out, tmp.data, tmp.len);
+			}
+		}
+		buf_release(&tmp);
+	}
+	return changed;
+}

@@ -1,0 +1,66 @@
+/*
+ * Text analysis shared by clean's quality filters (internal to clean/): character classes, the
+ * per-thread filter context, and one pass over a document that collects what the word-based
+ * rules need (word count, sums of per-word flags, prefix hashes and lengths for n-grams).
+ */
+#ifndef GRIST_CLEAN_TEXTSTATS_H
+#define GRIST_CLEAN_TEXTSTATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+
+/* One word, while it is being scanned. */
+struct word {
+	uint32_t off, len;  /* bytes in the text */
+	uint32_t nchars;    /* code points */
+	uint32_t core;      /* code points without leading/trailing punctuation */
+	uint64_t hash;
+	unsigned char alpha, symbol, stop;
+};
+
+struct slot {
+	uint64_t key;
+	uint32_t count, first;
+	uint32_t gen; /* the slot is in use only if gen is the table's current generation */
+};
+
+struct clean_filter_ctx {
+	size_t nw, aw;         /* words; capacity of pre and cpre */
+	size_t nonsym, core_sum, alpha_words, stop_words; /* sums over the words (Gopher quality) */
+	uint64_t *pre; /* rolling prefix hashes of the word hashes, nw + 1 */
+	struct slot *tab;
+	size_t tabcap, tabmask; /* allocated slots; the slots in use now, minus one */
+	uint32_t gen;           /* bumped by every reset, so slots never need clearing */
+	uint32_t *cpre;         /* prefix sums of word lengths in characters, nw + 1 */
+	struct buf c4out[2];
+	int c4cur;
+	/* analysis of (atext, alen) */
+	const char *atext;
+	size_t alen, nchars, max_word; /* max_word: longest word in characters */
+	int has_high, has_crff; /* bytes >= 0x80; \r or \f (only valid with analyzed == 1) */
+	int analyzed, nospace;
+};
+
+enum { C_ALPHA = 1, C_SPACE = 2, C_PUNCT = 4, C_HIGH = 8 };
+extern unsigned char clean_ascii_class[128];
+extern unsigned char clean_byte_class[256]; /* ascii_class, and C_HIGH for bytes >= 0x80 */
+
+static inline int clean_is_ws_byte(unsigned char c)
+{
+	return c < 0x80 && (clean_ascii_class[c] & C_SPACE);
+}
+
+/* The n-gram rolling hash multiplier: pre[i + 1] = pre[i] * CLEAN_NG_MUL + hash(word i). */
+#define CLEAN_NG_MUL (0x100000001B3ull * 0x9E3779B97F4A7C15ull | 1)
+
+/* Analyses (s, n) into ctx unless ctx already holds this text's full analysis; min_letters is
+ * the no-space-script threshold (nospace.min_letters). */
+void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const char *s, size_t n);
+/* 0 makes clean_text_analyze use only its byte-at-a-time path (for tests comparing the two). */
+extern int clean_textstats_simd;
+size_t clean_count_chars(const char *s, size_t n);      /* code points of valid UTF-8 */
+size_t clean_count_byte(const char *s, size_t n, char c);
+
+#endif

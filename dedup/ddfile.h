@@ -1,0 +1,106 @@
+/*
+ * Intermediate files of the sharded dedup (sign -> match -> cluster -> filter).
+ *
+ * Layout (little-endian):
+ *   header, 64 bytes: "GRISTDD\0", u32 version (1), u32 kind, u32 task, u32 band,
+ *                     u32 bands, u32 rows, u32 ngram, i32 char_ngrams, u32 verify_m,
+ *                     u32 record size (0 = variable), u32 bucket cap, u32 exact, 8 bytes zero
+ *   payload
+ *   trailer, 32 bytes: "GRDDEND\0", u64 record count, u64 payload bytes,
+ *                      u64 XXH3-64 of header + payload + the two u64 before it
+ * A file cut short (a full disk, a killed task) has no valid trailer; a flipped byte fails the
+ * checksum; either way ddfile_open() refuses it with a message naming the file. Writers go
+ * through lib/atomic.h, so a half-written file never appears under its final name either.
+ */
+#ifndef GRIST_DEDUP_DDFILE_H
+#define GRIST_DEDUP_DDFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/atomic.h"
+#include "lib/buf.h"
+
+#define DDFILE_MAGIC "GRISTDD"
+#define DDFILE_VERSION 1
+#define DDFILE_HEADER 64
+#define DDFILE_TRAILER 32
+
+enum ddfile_kind {
+	DD_KIND_SIGS = 1,   /* per sign task: k bytes of b-bit signature per document */
+	DD_KIND_BAND = 2,   /* per sign task and band: (u32 key, u32 doc) sorted */
+	DD_KIND_IDS = 3,    /* per sign task: u64 offsets[count + 1], then the id bytes */
+	DD_KIND_PAIRS = 4,  /* per band: (u32 task, u32 doc, u32 dup task, u32 dup doc) sorted */
+	DD_KIND_REMOVE = 5, /* per sign task: (u32 doc, u32 id length, id bytes) sorted by doc */
+};
+
+struct ddfile_header {
+	uint32_t kind, task, band, bands, rows, ngram, verify_m, rec_size, bucket_cap;
+	uint32_t exact; /* 1: --exact (signature = the 16-byte XXH3-128, one band of 16 rows) */
+	int32_t char_ngrams;
+};
+
+struct ddfile_writer {
+	struct atomic_file af;
+	void *xxh; /* XXH3 streaming state */
+	char *buf;
+	size_t len;
+	uint64_t count, payload;
+	int open;
+};
+
+int ddfile_create(struct ddfile_writer *w, const char *path, const struct ddfile_header *h,
+		  struct buf *err);
+int ddfile_write(struct ddfile_writer *w, const void *p, size_t n, struct buf *err);
+/* Records are counted by the caller (count goes in the trailer). */
+int ddfile_commit(struct ddfile_writer *w, uint64_t count, struct buf *err);
+void ddfile_abort(struct ddfile_writer *w);
+
+struct ddfile {
+	char *path;
+	struct ddfile_header h;
+	const uint8_t *map;   /* whole file, read-only mapping */
+	size_t size;
+	const uint8_t *payload;
+	uint64_t payload_len, count;
+};
+
+/* Map and check a file (trailer, checksum, kind). -1 with a message naming the file. */
+int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *err);
+void ddfile_close(struct ddfile *f);
+
+/*
+ * Check the payload's structure for its kind, beyond the checksum (which guards against damage,
+ * not against a file built wrong): record sizes, the ids offset table, removal entries in
+ * bounds and in increasing order. -1 with a message naming the file.
+ */
+int ddfile_check_payload(const struct ddfile *f, struct buf *err);
+
+/* Same parameters (bands, rows, ngram, char_ngrams, verify_m)? -1 with a message if not. */
+int ddfile_same_params(const struct ddfile *a, const struct ddfile_header *b, struct buf *err);
+
+/* "<prefix>_<task>_<what>.dd" */
+void ddfile_name(struct buf *out, const char *prefix, uint32_t task, const char *what);
+
+static inline uint32_t dd_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t dd_get64(const uint8_t *p)
+{
+	return (uint64_t)dd_get32(p) | (uint64_t)dd_get32(p + 4) << 32;
+}
+static inline void dd_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+static inline void dd_put64(uint8_t *p, uint64_t v)
+{
+	dd_put32(p, (uint32_t)v);
+	dd_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+#endif

@@ -1,0 +1,749 @@
+/*
+ * The sharded dedup: four plain commands a scheduler runs as many tasks (DESIGN.md sections 7
+ * and 9). Every file carries its task index in its name and a header + checksum (ddfile.h).
+ *
+ *   sign    --task T -o PREFIX INPUT     one task per input shard, T = 0, 1, ... in input order
+ *           -> PREFIX_T_sigs.dd, PREFIX_T_ids.dd, PREFIX_T_band<B>.dd for every band B
+ *   match   --band B --tasks N PREFIX    one task per band
+ *           -> PREFIX_B_pairs.dd: for each document with an earlier band-B candidate that
+ *              verifies, the earliest such one
+ *   cluster --tasks N PREFIX             one task
+ *           -> PREFIX_T_remove.dd for every T: removed documents with their duplicate_of id
+ *              (the minimum over bands), and the group sizes in --stats
+ *   filter  --task T PREFIX INPUT        one task per input shard -> records, like grist dedup
+ *
+ * The result equals the single-process one on the same inputs given in task order: both
+ * compute, for every document, the earliest earlier document that shares a band key, has equal
+ * b-bit band rows and verifies (lsh_index.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedup/ddfile.h"
+#include "dedup/dedup_cmd.h"
+#include "dedup/dedup_groups.h"
+#include "lib/die.h"
+#include "lib/xalloc.h"
+
+enum {
+	OPT_SH_TASK = OPT_DD_SHARDED_BASE,
+	OPT_SH_TASKS,
+	OPT_SH_BAND,
+};
+
+static const char *const rule_near = "near_duplicate";
+static const char *const rule_exact = "exact_duplicate";
+
+static void sharded_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: grist dedup sign    --task T -o PREFIX [OPTIONS] INPUT\n"
+		"       grist dedup match   --band B --tasks N PREFIX\n"
+		"       grist dedup cluster --tasks N [--stats FILE] PREFIX\n"
+		"       grist dedup filter  --task T [OPTIONS] PREFIX INPUT\n\n"
+		"Sharded near-duplicate removal in four steps, each a plain command that a\n"
+		"scheduler can run as many tasks (one per input shard, per band, one, per shard).\n"
+		"Input shards are numbered 0..N-1 in input order; the kept set equals what\n"
+		"`grist dedup` keeps for the shards concatenated in that order. sign and filter must\n"
+		"get the same record options (--text-field, --on-missing, ...); filter checks the\n"
+		"document count. Files: PREFIX_<task>_<what>.dd, each with a header and checksum.\n\n"
+		"Step options:\n"
+		"  --task T              input shard number (sign, filter)\n"
+		"  --tasks N             number of input shards (match, cluster)\n"
+		"  --band B              band this match task merges (0..bands-1)\n\n");
+	dd_usage_options(f);
+	common_opts_help(f, 1);
+}
+
+struct sh_opts {
+	struct dd_config cfg;
+	struct dd_extra x;
+	long task, tasks, band;
+	const char *prefix;
+};
+
+static void parse(struct sh_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONG_OPTIONS,
+		RECORD_LONG_OPTIONS,
+		DD_LONG_OPTIONS,
+		{ "task", required_argument, 0, OPT_SH_TASK },
+		{ "tasks", required_argument, 0, OPT_SH_TASKS },
+		{ "band", required_argument, 0, OPT_SH_BAND },
+		{ 0, 0, 0, 0 },
+	};
+	memset(o, 0, sizeof(*o));
+	dd_config_init(&o->cfg);
+	o->task = o->tasks = o->band = -1;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+		if (common_opt(&o->cfg.co, c, optarg, sharded_usage) ||
+		    dd_option(&o->cfg, &o->x, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_SH_TASK: o->task = parse_int_opt("--task", optarg, 0, 0xFFFFFF); break;
+		case OPT_SH_TASKS: o->tasks = parse_int_opt("--tasks", optarg, 1, 0x1000000); break;
+		case OPT_SH_BAND: o->band = parse_int_opt("--band", optarg, 0, MINHASH_MAX_K - 1); break;
+		default:
+			sharded_usage(stderr);
+			exit(GRIST_EXIT_USAGE);
+		}
+	}
+	common_opts_finish(&o->cfg.co);
+}
+
+static void need(long v, const char *opt, const char *cmd)
+{
+	if (v < 0)
+		die(GRIST_EXIT_USAGE, "dedup %s needs %s", cmd, opt);
+}
+
+static void die_err(struct buf *err)
+{
+	die(GRIST_EXIT_IO, "%s", err->data);
+}
+
+/*
+ * The parameters every file of a run carries. --exact runs through the same steps as a
+ * signature of 16 bytes (the XXH3-128 of the normalized text) in one band of 16 rows: the band
+ * key is its low 32 bits, "band rows equal" is then "hashes equal", with no verification and
+ * no bucket cap, which is exactly the single-process exact rule.
+ */
+static struct ddfile_header params_header(const struct dd_config *cfg, uint32_t kind, long task,
+					  long band, uint32_t rec_size)
+{
+	const int exact = cfg->mode == DD_EXACT;
+	struct ddfile_header h = {
+		.kind = kind, .task = (uint32_t)task, .band = (uint32_t)band,
+		.bands = exact ? 1 : (uint32_t)cfg->mp.bands, .rows = exact ? 16 : (uint32_t)cfg->mp.rows,
+		.ngram = exact ? 0 : (uint32_t)cfg->mp.ngram, .verify_m = exact ? 0 : (uint32_t)cfg->verify_m,
+		.rec_size = rec_size, .char_ngrams = exact ? 0 : cfg->mp.char_ngrams,
+		.bucket_cap = exact ? 0 : cfg->bucket_cap, .exact = (uint32_t)exact,
+	};
+	return h;
+}
+
+static void open_checked(struct ddfile *f, const char *prefix, long task, const char *what,
+			 uint32_t kind)
+{
+	struct buf name = BUF_INIT, err = BUF_INIT;
+	ddfile_name(&name, prefix, (uint32_t)task, what);
+	if (ddfile_open(f, name.data, kind, &err) < 0)
+		die(GRIST_EXIT_DATA, "%s", err.data);
+	if (f->h.task != (uint32_t)task)
+		die(GRIST_EXIT_DATA, "%s: made by task %u, expected %ld", name.data, f->h.task, task);
+	buf_release(&name);
+	buf_release(&err);
+}
+
+/* ---- sign ---- */
+
+struct band_rec {
+	uint32_t key, doc;
+};
+
+struct signer {
+	struct sh_opts *o;
+	struct stage_run run;
+	struct ddfile_writer sigs, ids;
+	uint64_t *id_off;
+	size_t nid_alloc;
+	struct band_rec **band;
+	size_t nband_alloc;
+	uint32_t ndocs;
+	struct buf err;
+};
+
+static void sign_emit(void *self, struct batch *b)
+{
+	struct signer *s = self;
+	struct dd_batch *db = b->user;
+	const int exact = s->o->cfg.mode == DD_EXACT;
+	const int bands = exact ? 1 : s->o->cfg.mp.bands, k = exact ? 16 : minhash_k(&s->o->cfg.mp);
+	for (size_t i = 0; db && i < db->n; i++) {
+		const struct dd_item *it = &db->items[i];
+		if (it->kind != DD_ITEM_DOC)
+			continue;
+		uint8_t h16[16];
+		uint32_t key16;
+		const uint8_t *sig = exact ? h16 : db->bsigs + it->sig * (size_t)k;
+		const uint32_t *keys = exact ? &key16 : db->keys + it->sig * (size_t)bands;
+		if (exact) {
+			dd_put64(h16, it->hlo);
+			dd_put64(h16 + 8, it->hhi);
+			key16 = (uint32_t)it->hlo;
+		}
+		if (s->ndocs == UINT32_MAX)
+			die(GRIST_EXIT_UNSUPPORTED, "more than %u documents in one shard: split it",
+			    UINT32_MAX - 1);
+		uint32_t doc = s->ndocs++;
+		if (ddfile_write(&s->sigs, sig, (size_t)k, &s->err) < 0 ||
+		    ddfile_write(&s->ids, db->ids.data + it->id_off, it->id_len, &s->err) < 0)
+			die_err(&s->err);
+		ALLOC_GROW(s->id_off, (size_t)doc + 2, s->nid_alloc);
+		s->id_off[doc + 1] = s->id_off[doc] + it->id_len;
+		if (doc >= s->nband_alloc) {
+			size_t n = alloc_nr(s->nband_alloc, (size_t)doc + 1);
+			for (int bd = 0; bd < bands; bd++)
+				s->band[bd] = xrealloc(s->band[bd], n * sizeof(struct band_rec));
+			s->nband_alloc = n;
+		}
+		for (int bd = 0; bd < bands; bd++)
+			s->band[bd][doc] = (struct band_rec){ keys[bd], doc };
+		b->counts.records_out++;
+	}
+	/* Nothing goes to stdout; counts and warnings still do. */
+	buf_reset(&b->out);
+	buf_reset(&b->rejects);
+	stage_emit(&s->run, b);
+}
+
+static int cmp_band_rec(const void *a, const void *b)
+{
+	const struct band_rec *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+static int dd_sign(struct sh_opts *o, int argc, char **argv)
+{
+	need(o->task, "--task", "sign");
+	if (!o->cfg.co.output)
+		die(GRIST_EXIT_USAGE, "dedup sign needs -o PREFIX");
+	if (optind != argc - 1)
+		die(GRIST_EXIT_USAGE, "dedup sign takes one input shard (got %d)", argc - optind);
+	struct decontam against;
+	o->x.against = NULL; /* decontamination happens in filter */
+	dd_config_finish(&o->cfg, &o->x, &against);
+	o->prefix = o->cfg.co.output;
+	o->cfg.co.output = NULL;
+	o->cfg.co.rejects_path = NULL; /* filter writes the rejects */
+
+	struct signer *s = xcalloc(1, sizeof(*s));
+	s->o = o;
+	buf_init(&s->err, 0);
+	const int exact = o->cfg.mode == DD_EXACT;
+	const int bands = exact ? 1 : o->cfg.mp.bands, k = exact ? 16 : minhash_k(&o->cfg.mp);
+	s->band = xcalloc((size_t)bands, sizeof(*s->band));
+	ALLOC_GROW(s->id_off, 1, s->nid_alloc);
+	s->id_off[0] = 0;
+	struct buf name = BUF_INIT;
+	struct ddfile_header h = params_header(&o->cfg, DD_KIND_SIGS, o->task, 0, (uint32_t)k);
+	ddfile_name(&name, o->prefix, (uint32_t)o->task, "sigs");
+	if (ddfile_create(&s->sigs, name.data, &h, &s->err) < 0)
+		die_err(&s->err);
+	buf_reset(&name);
+	h = params_header(&o->cfg, DD_KIND_IDS, o->task, 0, 0);
+	ddfile_name(&name, o->prefix, (uint32_t)o->task, "ids");
+	if (ddfile_create(&s->ids, name.data, &h, &s->err) < 0)
+		die_err(&s->err);
+
+	stage_run_init(&s->run, "dedup-sign", &o->cfg.co, argc + 1, argv - 1); /* argv[-1] is "dedup" */
+	dd_stats_options(&s->run.stats, &o->cfg, &o->x);
+	stats_option_num(&s->run.stats, "task", (double)o->task);
+	struct dd_scan_shared sh = { &o->cfg, sign_emit, s };
+	struct par_config pc = {
+		.jobs = o->cfg.co.jobs, .work = dd_work, .emit = dd_emit, .shared = &sh,
+		.thread_new = dd_thread_new, .thread_free = dd_thread_free,
+	};
+	struct par *par = par_new(&pc);
+	struct name_list names = { 0 };
+	stage_read_inputs(&s->run, par, argc, argv, optind, o->cfg.batch_bytes, 0, &names);
+	par_finish(par);
+
+	/* ids: the bytes were streamed; the offsets follow them. */
+	for (uint32_t d = 0; d <= s->ndocs; d++) {
+		uint8_t v[8];
+		dd_put64(v, s->id_off[d]);
+		if (ddfile_write(&s->ids, v, 8, &s->err) < 0)
+			die_err(&s->err);
+	}
+	if (ddfile_commit(&s->ids, s->ndocs, &s->err) < 0 ||
+	    ddfile_commit(&s->sigs, s->ndocs, &s->err) < 0)
+		die_err(&s->err);
+	uint8_t *rec = xmalloc((size_t)s->ndocs * 8 + 1);
+	for (int bd = 0; bd < bands; bd++) {
+		qsort(s->band[bd], s->ndocs, sizeof(struct band_rec), cmp_band_rec);
+		for (uint32_t d = 0; d < s->ndocs; d++) {
+			dd_put32(rec + 8 * (size_t)d, s->band[bd][d].key);
+			dd_put32(rec + 8 * (size_t)d + 4, s->band[bd][d].doc);
+		}
+		free(s->band[bd]);
+		s->band[bd] = NULL;
+		struct ddfile_writer w;
+		char what[32];
+		snprintf(what, sizeof(what), "band%d", bd);
+		buf_reset(&name);
+		ddfile_name(&name, o->prefix, (uint32_t)o->task, what);
+		h = params_header(&o->cfg, DD_KIND_BAND, o->task, bd, 8);
+		if (ddfile_create(&w, name.data, &h, &s->err) < 0 ||
+		    ddfile_write(&w, rec, (size_t)s->ndocs * 8, &s->err) < 0 ||
+		    ddfile_commit(&w, s->ndocs, &s->err) < 0)
+			die_err(&s->err);
+	}
+	free(rec);
+	buf_addf(&s->run.stats.stage_json, "\"documents\":%u", s->ndocs);
+	int rc = stage_run_finish(&s->run);
+	name_list_release(&names);
+	free(s->band);
+	free(s->id_off);
+	buf_release(&s->err);
+	buf_release(&name);
+	free(s);
+	return rc;
+}
+
+/* ---- match ---- */
+
+struct cursor {
+	const uint8_t *p, *end;
+	uint32_t task;
+};
+
+static inline uint32_t cur_key(const struct cursor *c)
+{
+	return dd_get32(c->p);
+}
+
+static inline int cur_less(const struct cursor *a, const struct cursor *b)
+{
+	uint32_t ka = cur_key(a), kb = cur_key(b);
+	if (ka != kb)
+		return ka < kb;
+	if (a->task != b->task)
+		return a->task < b->task;
+	return dd_get32(a->p + 4) < dd_get32(b->p + 4);
+}
+
+/* A binary min-heap of cursors. */
+static void heap_down(struct cursor *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && cur_less(&h[l], &h[m]))
+			m = l;
+		if (r < n && cur_less(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			return;
+		struct cursor t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+struct pair {
+	uint32_t task, doc, dtask, ddoc;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	if (x->task != y->task)
+		return x->task < y->task ? -1 : 1;
+	return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+struct member {
+	uint32_t task, doc;
+};
+
+static int write_pairs(const char *path, const struct ddfile_header *h, struct pair *pairs,
+		       size_t n, struct buf *err)
+{
+	qsort(pairs, n, sizeof(*pairs), cmp_pair);
+	struct ddfile_writer w;
+	if (ddfile_create(&w, path, h, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t r[16];
+		dd_put32(r, pairs[i].task);
+		dd_put32(r + 4, pairs[i].doc);
+		dd_put32(r + 8, pairs[i].dtask);
+		dd_put32(r + 12, pairs[i].ddoc);
+		if (ddfile_write(&w, r, 16, err) < 0) {
+			ddfile_abort(&w);
+			return -1;
+		}
+	}
+	return ddfile_commit(&w, n, err);
+}
+
+static int dd_match(struct sh_opts *o, int argc, char **argv)
+{
+	need(o->band, "--band", "match");
+	need(o->tasks, "--tasks", "match");
+	if (optind != argc - 1)
+		die(GRIST_EXIT_USAGE, "dedup match takes the PREFIX of the sign outputs");
+	const char *prefix = argv[optind];
+	double t0 = stats_now();
+	const size_t ntasks = (size_t)o->tasks;
+	struct ddfile *bandf = xcalloc(ntasks, sizeof(*bandf));
+	struct ddfile *sigf = xcalloc(ntasks, sizeof(*sigf));
+	char what[32];
+	snprintf(what, sizeof(what), "band%ld", o->band);
+	for (size_t t = 0; t < ntasks; t++) {
+		open_checked(&bandf[t], prefix, (long)t, what, DD_KIND_BAND);
+		open_checked(&sigf[t], prefix, (long)t, "sigs", DD_KIND_SIGS);
+		struct buf err = BUF_INIT;
+		if (ddfile_same_params(&bandf[t], &bandf[0].h, &err) < 0 ||
+		    ddfile_same_params(&sigf[t], &bandf[0].h, &err) < 0)
+			die(GRIST_EXIT_DATA, "%s", err.data);
+		if (bandf[t].count != sigf[t].count)
+			die(GRIST_EXIT_DATA, "%s and %s disagree on the document count", bandf[t].path,
+			    sigf[t].path);
+		buf_release(&err);
+	}
+	const struct ddfile_header ph = bandf[0].h;
+	const int rows = (int)ph.rows, k = (int)(ph.bands * ph.rows), verify_m = (int)ph.verify_m;
+	const int band = (int)o->band;
+	const size_t cap = ph.bucket_cap ? ph.bucket_cap : SIZE_MAX;
+	if (band >= (int)ph.bands)
+		die(GRIST_EXIT_USAGE, "--band %d: the signatures have %u bands", band, ph.bands);
+
+	struct cursor *heap = xcalloc(ntasks, sizeof(*heap));
+	size_t nheap = 0;
+	for (size_t t = 0; t < ntasks; t++)
+		if (bandf[t].count) {
+			heap[nheap].p = bandf[t].payload;
+			heap[nheap].end = bandf[t].payload + bandf[t].payload_len;
+			heap[nheap].task = (uint32_t)t;
+			nheap++;
+		}
+	for (size_t i = nheap; i-- > 0;)
+		heap_down(heap, nheap, i);
+
+	struct pair *pairs = NULL;
+	size_t npairs = 0, apairs = 0;
+	struct member *grp = NULL;
+	size_t ngrp = 0, agrp = 0;
+	uint64_t groups = 0, compared = 0;
+	while (nheap) {
+		uint32_t key = cur_key(&heap[0]);
+		ngrp = 0;
+		while (nheap && cur_key(&heap[0]) == key) {
+			ALLOC_GROW(grp, ngrp + 1, agrp);
+			grp[ngrp++] = (struct member){ heap[0].task, dd_get32(heap[0].p + 4) };
+			if (grp[ngrp - 1].doc >= sigf[heap[0].task].count)
+				die(GRIST_EXIT_DATA, "%s: document %u beyond the %llu signatures of %s",
+				    bandf[heap[0].task].path, grp[ngrp - 1].doc,
+				    (unsigned long long)sigf[heap[0].task].count, sigf[heap[0].task].path);
+			heap[0].p += 8;
+			if (heap[0].p == heap[0].end)
+				heap[0] = heap[--nheap];
+			heap_down(heap, nheap, 0);
+		}
+		if (ngrp < 2)
+			continue;
+		groups++;
+		/* Members come in document order; each later one takes the earliest that passes,
+		 * among the first `cap` members (the ones the single-process bucket holds). */
+		for (size_t i = 1; i < ngrp; i++) {
+			const uint8_t *si = sigf[grp[i].task].payload + (size_t)grp[i].doc * (size_t)k;
+			for (size_t j = 0; j < i && j < cap; j++) {
+				const uint8_t *sj = sigf[grp[j].task].payload + (size_t)grp[j].doc * (size_t)k;
+				compared++;
+				if (!minhash_bbit_band_equal(si, sj, band, rows))
+					continue;
+				if (verify_m && minhash_bbit_matches(si, sj, k) < verify_m)
+					continue;
+				ALLOC_GROW(pairs, npairs + 1, apairs);
+				pairs[npairs++] = (struct pair){ grp[i].task, grp[i].doc, grp[j].task, grp[j].doc };
+				break;
+			}
+		}
+	}
+	struct buf name = BUF_INIT, err = BUF_INIT;
+	ddfile_name(&name, prefix, (uint32_t)band, "pairs");
+	struct ddfile_header h = ph;
+	h.kind = DD_KIND_PAIRS;
+	h.task = (uint32_t)band;
+	h.band = (uint32_t)band;
+	h.rec_size = 16;
+	if (write_pairs(name.data, &h, pairs, npairs, &err) < 0)
+		die_err(&err);
+	if (!o->cfg.co.quiet)
+		fprintf(stderr, "grist dedup match: band %d: %llu shared keys, %llu comparisons, %zu pairs "
+			"in %.2f s\n", band, (unsigned long long)groups, (unsigned long long)compared,
+			npairs, stats_now() - t0);
+	for (size_t t = 0; t < ntasks; t++) {
+		ddfile_close(&bandf[t]);
+		ddfile_close(&sigf[t]);
+	}
+	free(bandf);
+	free(sigf);
+	free(heap);
+	free(pairs);
+	free(grp);
+	buf_release(&name);
+	buf_release(&err);
+	return GRIST_EXIT_OK;
+}
+
+/* ---- cluster ---- */
+
+struct pcursor {
+	const uint8_t *p, *end;
+};
+
+static inline uint64_t pc_doc(const struct pcursor *c)
+{
+	return (uint64_t)dd_get32(c->p) << 32 | dd_get32(c->p + 4);
+}
+
+static inline uint64_t pc_dup(const struct pcursor *c)
+{
+	return (uint64_t)dd_get32(c->p + 8) << 32 | dd_get32(c->p + 12);
+}
+
+static void pheap_down(struct pcursor *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && pc_doc(&h[l]) < pc_doc(&h[m]))
+			m = l;
+		if (r < n && pc_doc(&h[r]) < pc_doc(&h[m]))
+			m = r;
+		if (m == i)
+			return;
+		struct pcursor t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void id_of(const struct ddfile *ids, uint32_t doc, const uint8_t **p, size_t *len)
+{
+	const uint8_t *offs = ids->payload + ids->payload_len - 8 * (ids->count + 1);
+	uint64_t a = dd_get64(offs + 8 * (size_t)doc), b = dd_get64(offs + 8 * ((size_t)doc + 1));
+	*p = ids->payload + a;
+	*len = (size_t)(b - a);
+}
+
+static int dd_cluster(struct sh_opts *o, int argc, char **argv)
+{
+	need(o->tasks, "--tasks", "cluster");
+	if (optind != argc - 1)
+		die(GRIST_EXIT_USAGE, "dedup cluster takes the PREFIX of the sign and match outputs");
+	const char *prefix = argv[optind];
+	const size_t ntasks = (size_t)o->tasks;
+	struct stats st;
+	stats_init(&st, "dedup-cluster", argc + 1, argv - 1);
+
+	struct ddfile *ids = xcalloc(ntasks, sizeof(*ids));
+	for (size_t t = 0; t < ntasks; t++)
+		open_checked(&ids[t], prefix, (long)t, "ids", DD_KIND_IDS);
+	struct ddfile first;
+	open_checked(&first, prefix, 0, "pairs", DD_KIND_PAIRS);
+	const size_t nbands = first.h.bands;
+	ddfile_close(&first);
+	struct ddfile *pf = xcalloc(nbands, sizeof(*pf));
+	struct pcursor *heap = xcalloc(nbands, sizeof(*heap));
+	size_t nheap = 0;
+	uint64_t pairs_in = 0;
+	for (size_t b = 0; b < nbands; b++) {
+		open_checked(&pf[b], prefix, (long)b, "pairs", DD_KIND_PAIRS);
+		struct buf err = BUF_INIT;
+		if (ddfile_same_params(&pf[b], &pf[0].h, &err) < 0)
+			die(GRIST_EXIT_DATA, "%s", err.data);
+		buf_release(&err);
+		pairs_in += pf[b].count;
+		if (pf[b].count) {
+			heap[nheap].p = pf[b].payload;
+			heap[nheap].end = pf[b].payload + pf[b].payload_len;
+			nheap++;
+		}
+	}
+	for (size_t i = nheap; i-- > 0;)
+		pheap_down(heap, nheap, i);
+
+	struct dedup_groups groups;
+	dedup_groups_init(&groups);
+	struct ddfile_writer *w = xcalloc(ntasks, sizeof(*w));
+	uint64_t *nremoved = xcalloc(ntasks, sizeof(*nremoved));
+	struct buf name = BUF_INIT, err = BUF_INIT;
+	for (size_t t = 0; t < ntasks; t++) {
+		buf_reset(&name);
+		ddfile_name(&name, prefix, (uint32_t)t, "remove");
+		struct ddfile_header h = pf[0].h;
+		h.kind = DD_KIND_REMOVE;
+		h.task = (uint32_t)t;
+		h.band = 0;
+		h.rec_size = 0;
+		if (ddfile_create(&w[t], name.data, &h, &err) < 0)
+			die_err(&err);
+		/* The payload starts with the shard's document count, for filter to check. */
+		uint8_t v[8];
+		dd_put64(v, ids[t].count);
+		if (ddfile_write(&w[t], v, 8, &err) < 0)
+			die_err(&err);
+	}
+	while (nheap) {
+		uint64_t doc = pc_doc(&heap[0]), dup = UINT64_MAX;
+		while (nheap && pc_doc(&heap[0]) == doc) {
+			uint64_t d = pc_dup(&heap[0]);
+			if (d < dup)
+				dup = d;
+			heap[0].p += 16;
+			if (heap[0].p == heap[0].end)
+				heap[0] = heap[--nheap];
+			pheap_down(heap, nheap, 0);
+		}
+		uint32_t t = (uint32_t)(doc >> 32), dt = (uint32_t)(dup >> 32);
+		if (t >= ntasks || dt >= ntasks || (uint32_t)doc >= ids[t].count ||
+		    (uint32_t)dup >= ids[dt].count || dup >= doc)
+			die(GRIST_EXIT_DATA, "pairs refer to documents the sign outputs do not have "
+			    "(was --tasks different in match?)");
+		dedup_groups_add(&groups, doc, dup);
+		const uint8_t *idp;
+		size_t idlen;
+		id_of(&ids[dt], (uint32_t)dup, &idp, &idlen);
+		uint8_t r[8];
+		dd_put32(r, (uint32_t)doc);
+		dd_put32(r + 4, (uint32_t)idlen);
+		if (ddfile_write(&w[t], r, 8, &err) < 0 || ddfile_write(&w[t], idp, idlen, &err) < 0)
+			die_err(&err);
+		nremoved[t]++;
+	}
+	for (size_t t = 0; t < ntasks; t++)
+		if (ddfile_commit(&w[t], nremoved[t], &err) < 0)
+			die_err(&err);
+	uint64_t docs = 0;
+	for (size_t t = 0; t < ntasks; t++)
+		docs += ids[t].count;
+	st.c.records_in = docs;
+	st.c.records_out = docs - groups.removed;
+	buf_addf(&st.stage_json, "\"documents\":%llu,\"pairs_in\":%llu,\"groups\":",
+		 (unsigned long long)docs, (unsigned long long)pairs_in);
+	dedup_groups_json(&groups, &st.stage_json);
+	if (o->cfg.co.stats_path && stats_write(&st, o->cfg.co.stats_path, &err) < 0)
+		die_err(&err);
+	if (!o->cfg.co.quiet)
+		fprintf(stderr, "grist dedup cluster: %llu documents, %llu pairs, %llu removed in %.2f s\n",
+			(unsigned long long)docs, (unsigned long long)pairs_in,
+			(unsigned long long)groups.removed, stats_now() - st.t0);
+	for (size_t t = 0; t < ntasks; t++)
+		ddfile_close(&ids[t]);
+	for (size_t b = 0; b < nbands; b++)
+		ddfile_close(&pf[b]);
+	free(ids);
+	free(pf);
+	free(heap);
+	free(w);
+	free(nremoved);
+	dedup_groups_release(&groups);
+	stats_release(&st);
+	buf_release(&name);
+	buf_release(&err);
+	return GRIST_EXIT_OK;
+}
+
+/* ---- filter ---- */
+
+struct filterer {
+	struct sh_opts *o;
+	struct stage_run run;
+	struct ddfile rm;
+	const uint8_t *p, *end; /* next removal entry */
+	uint64_t expected, ndocs, contaminated;
+};
+
+static void filter_emit(void *self, struct batch *b)
+{
+	struct filterer *f = self;
+	struct dd_batch *db = b->user;
+	for (size_t i = 0; db && i < db->n; i++) {
+		const struct dd_item *it = &db->items[i];
+		if (it->kind == DD_ITEM_REJECTED) {
+			buf_add(&b->rejects, db->rejs.data + it->rej_off, it->rej_len);
+			continue;
+		}
+		uint64_t doc = f->ndocs++;
+		const uint8_t *dup = NULL;
+		uint32_t duplen = 0;
+		if (f->p < f->end && dd_get32(f->p) == doc) {
+			duplen = dd_get32(f->p + 4);
+			dup = f->p + 8;
+			f->p += 8 + duplen;
+		}
+		if (it->contaminated) {
+			f->contaminated++;
+			dd_write_contaminated(b, db, it);
+		} else if (dup) {
+			dd_write_reject(b, it, f->rm.h.exact ? rule_exact : rule_near, NULL,
+					(const char *)dup, duplen);
+		} else {
+			dd_write_kept(b, db, it);
+		}
+	}
+	stage_emit(&f->run, b);
+}
+
+static int dd_filter(struct sh_opts *o, int argc, char **argv)
+{
+	need(o->task, "--task", "filter");
+	if (optind != argc - 2)
+		die(GRIST_EXIT_USAGE, "dedup filter takes PREFIX and one input shard");
+	const char *prefix = argv[optind];
+	struct decontam against;
+	o->cfg.want_sigs = 0;
+	dd_config_finish(&o->cfg, &o->x, &against);
+	struct filterer *f = xcalloc(1, sizeof(*f));
+	f->o = o;
+	open_checked(&f->rm, prefix, o->task, "remove", DD_KIND_REMOVE);
+	if (f->rm.payload_len < 8)
+		die(GRIST_EXIT_DATA, "%s: damaged removal list", f->rm.path);
+	f->expected = dd_get64(f->rm.payload);
+	f->p = f->rm.payload + 8;
+	f->end = f->rm.payload + f->rm.payload_len;
+
+	stage_run_init(&f->run, "dedup", &o->cfg.co, argc + 1, argv - 1);
+	dd_stats_options(&f->run.stats, &o->cfg, &o->x);
+	stats_option_num(&f->run.stats, "task", (double)o->task);
+	struct dd_scan_shared sh = { &o->cfg, filter_emit, f };
+	struct par_config pc = {
+		.jobs = o->cfg.co.jobs, .work = dd_work, .emit = dd_emit, .shared = &sh,
+		.thread_new = dd_thread_new, .thread_free = dd_thread_free,
+	};
+	struct par *par = par_new(&pc);
+	struct name_list names = { 0 };
+	stage_read_inputs(&f->run, par, argc, argv, optind + 1, o->cfg.batch_bytes, 0, &names);
+	par_finish(par);
+	if (f->ndocs != f->expected || f->p != f->end)
+		die(GRIST_EXIT_DATA, "%s has %llu documents but sign saw %llu: the input or the record "
+		    "options (--text-field, --on-missing, ...) differ from the sign step",
+		    argv[optind + 1], (unsigned long long)f->ndocs, (unsigned long long)f->expected);
+	buf_addf(&f->run.stats.stage_json, "\"documents\":%llu,\"contaminated\":%llu",
+		 (unsigned long long)f->ndocs, (unsigned long long)f->contaminated);
+	int rc = stage_run_finish(&f->run);
+	name_list_release(&names);
+	ddfile_close(&f->rm);
+	if (o->cfg.against)
+		decontam_release(&against);
+	free(f);
+	return rc;
+}
+
+int dd_sharded(int argc, char **argv)
+{
+	struct sh_opts *o = xcalloc(1, sizeof(*o));
+	const char *cmd = argv[0];
+	parse(o, argc, argv);
+	int rc;
+	if (!strcmp(cmd, "sign"))
+		rc = dd_sign(o, argc, argv);
+	else if (!strcmp(cmd, "match"))
+		rc = dd_match(o, argc, argv);
+	else if (!strcmp(cmd, "cluster"))
+		rc = dd_cluster(o, argc, argv);
+	else
+		rc = dd_filter(o, argc, argv);
+	free(o);
+	return rc;
+}

@@ -1,0 +1,528 @@
+/*
+ * Containers and compressed streams through libarchive: tar, zip, 7z, cpio and ar archives,
+ * gzip/zstd/xz/bzip2/lz4 filters (nested in any combination libarchive handles), and single
+ * compressed files (libarchive's raw format). Members are read as streams and handed back to
+ * ingest_stream(), which detects each member's own type, so an archive inside an archive
+ * works the same way (without seeking: a 7z or seekable-only zip nested in another archive
+ * is not readable). Nothing is extracted: symlinks, devices and ".." names are only names.
+ *
+ * libarchive pitfalls handled here: only the formats we want are enabled (its mtree reader
+ * bids on plain text); raw does not bid on empty input, so the "empty" format is enabled too;
+ * member names need a UTF-8 locale (cmd_ingest sets one), and names that still do not convert
+ * are escaped (\xNN) with a warning.
+ *
+ * WebDataset tars (--format wds, or a tar whose first two files share a key) group
+ * consecutive members by key (the path up to the first dot of the basename) into one record.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/ingest_doc.h"
+#include "ingest/ingest_int.h"
+#include "lib/die.h"
+#include "lib/json.h"
+#include "lib/xalloc.h"
+
+#define ARCHIVE_MAX_DEPTH 8
+/* Members at least this large (or of unknown size) are decoded on the read-ahead thread. */
+#define READAHEAD_MIN (4u << 20)
+
+static const char *const rule_non_regular = "non_regular_member";
+static const char *const rule_wds_ignored = "wds_part_ignored";
+static const char *const rule_non_utf8_name = "non_utf8_member_name";
+
+/* libarchive reading from a struct source (nested members, stdin). */
+struct arcsrc {
+	struct source *src;
+	char *buf;
+	size_t cap;
+	struct buf err;
+};
+
+static la_ssize_t arcsrc_read(struct archive *a, void *ud, const void **out)
+{
+	struct arcsrc *x = ud;
+	buf_reset(&x->err);
+	ssize_t n = source_read(x->src, x->buf, x->cap, &x->err);
+	if (n < 0) {
+		archive_set_error(a, EIO, "%s", x->err.data);
+		return -1;
+	}
+	*out = x->buf;
+	return n;
+}
+
+/* A member's data as a struct source. */
+struct member {
+	struct archive *a;
+};
+
+static ssize_t member_read(struct source *s, void *out, size_t n, struct buf *err)
+{
+	struct member *m = s->ctx;
+	la_ssize_t r = archive_read_data(m->a, out, n);
+	if (r < 0) {
+		const char *msg = archive_error_string(m->a);
+		buf_addf(err, "%s: corrupt or truncated data after byte %llu: %s", s->name,
+			 (unsigned long long)s->consumed, msg ? msg : "read error");
+		return -1;
+	}
+	return r;
+}
+
+static void member_source(struct source *s, struct archive *a, struct member *m, const char *name,
+			  int64_t size)
+{
+	memset(s, 0, sizeof(*s));
+	m->a = a;
+	s->fd = -1;
+	s->name = xstrdup(name);
+	s->read_fn = member_read;
+	s->ctx = m;
+	s->size = size;
+}
+
+static void enable_formats(struct archive *a, enum ingest_container force)
+{
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_lzma(a);
+	archive_read_support_filter_lz4(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_compress(a);
+	switch (force) {
+	case CONT_TAR:
+	case CONT_WDS:
+		archive_read_support_format_tar(a);
+		archive_read_support_format_gnutar(a);
+		break;
+	case CONT_ZIP:
+		archive_read_support_format_zip(a);
+		break;
+	case CONT_7Z:
+		archive_read_support_format_7zip(a);
+		break;
+	case CONT_CPIO:
+		archive_read_support_format_cpio(a);
+		break;
+	case CONT_AR:
+		archive_read_support_format_ar(a);
+		break;
+	case CONT_RAW:
+		archive_read_support_format_raw(a);
+		break;
+	case CONT_AUTO:
+		archive_read_support_format_tar(a);
+		archive_read_support_format_gnutar(a);
+		archive_read_support_format_zip(a);
+		archive_read_support_format_7zip(a);
+		archive_read_support_format_cpio(a);
+		archive_read_support_format_ar(a);
+		archive_read_support_format_raw(a);
+		break;
+	}
+	archive_read_support_format_empty(a);
+}
+
+/* The member's name for ids: UTF-8, else escaped; returns how many bytes were escaped. */
+static size_t member_name(struct archive_entry *e, const char *outer, struct buf *full)
+{
+	buf_reset(full);
+	buf_addstr(full, outer);
+	buf_addch(full, '!');
+	const char *u = archive_entry_pathname_utf8(e);
+	if (u && utf8_valid_prefix(u, strlen(u)) == strlen(u)) {
+		buf_addstr(full, u);
+		return 0;
+	}
+	const char *raw = archive_entry_pathname(e);
+	if (!raw)
+		raw = "";
+	return ingest_escape_name(full, raw, strlen(raw));
+}
+
+/* WebDataset: the key and the part of a member path ("a/b.c.txt" -> "a/b", "c.txt"). */
+static void wds_split(const char *path, size_t *key_len, const char **ext)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strchr(base, '.');
+	if (!dot) {
+		*key_len = strlen(path);
+		*ext = "";
+	} else {
+		*key_len = (size_t)(dot - path);
+		*ext = dot + 1;
+	}
+}
+
+/* Auto-detection is by sharing a key; the parts must also look like WebDataset parts, so that
+ * "inner.jsonl.gz" next to "inner.tar" stays two ordinary members. */
+static int wds_text_part(const char *ext)
+{
+	return !strcmp(ext, "txt") || !strcmp(ext, "text") || !strcmp(ext, "json") ||
+	       !strcmp(ext, "html") || !strcmp(ext, "htm");
+}
+
+static int wds_known_part(const char *ext)
+{
+	static const char *const known[] = {
+		"cls", "cls2", "jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "mp3",
+		"wav", "flac", "ogg", "mp4", "webm", "npy", "npz", "pth", "pyd", "pickle", "cbor",
+		"msgpack", "seg.png", "idx", "id", "url", "caption", "vtt", NULL,
+	};
+	if (wds_text_part(ext))
+		return 1;
+	for (int i = 0; known[i]; i++)
+		if (!strcmp(ext, known[i]))
+			return 1;
+	return 0;
+}
+
+struct wds_part {
+	char *ext;
+	struct buf data;
+};
+
+struct wds_sample {
+	struct buf key;     /* the key, as written in the member names */
+	struct wds_part *parts;
+	size_t nparts, alloc;
+	int too_big;
+	uint64_t big_size;
+	uint64_t number;
+};
+
+static void wds_reset(struct wds_sample *s)
+{
+	for (size_t i = 0; i < s->nparts; i++) {
+		free(s->parts[i].ext);
+		buf_release(&s->parts[i].data);
+	}
+	s->nparts = 0;
+	s->too_big = 0;
+	buf_reset(&s->key);
+}
+
+static struct wds_part *wds_find(struct wds_sample *s, const char *ext)
+{
+	for (size_t i = 0; i < s->nparts; i++)
+		if (!strcmp(s->parts[i].ext, ext))
+			return &s->parts[i];
+	return NULL;
+}
+
+/* Turn a finished sample into a document (or a reject) in the current batch. */
+static void wds_flush(struct ingest *in, struct wds_sample *s, const char *outer, struct batch **bp)
+{
+	if (!s->key.len && !s->nparts)
+		return;
+	struct buf id = BUF_INIT;
+	buf_addstr(&id, outer);
+	buf_addch(&id, '!');
+	buf_add(&id, s->key.data, s->key.len);
+	if (s->too_big) {
+		if (*bp) {
+			ingest_submit(in, *bp);
+			*bp = NULL;
+		}
+		struct batch *b = ingest_reject_batch(in, outer);
+		char v[32];
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)s->big_size);
+		b->counts.records_in++;
+		counts_reject(&b->counts, ingest_rule_too_big);
+		reject_write(&b->rejects, "ingest", ingest_rule_too_big, v, id.data, s->number, "", 0, 1,
+			     NULL);
+		ingest_submit(in, b);
+	} else {
+		if (!*bp) {
+			*bp = ingest_get_batch(in);
+			(*bp)->mode = MODE_DOCS;
+			(*bp)->source = outer;
+		}
+		struct ingest_doc d;
+		struct wds_part *txt = wds_find(s, "txt");
+		if (!txt)
+			txt = wds_find(s, "text");
+		struct wds_part *html = txt ? NULL : wds_find(s, "html");
+		if (!html && !txt)
+			html = wds_find(s, "htm");
+		struct wds_part *json = wds_find(s, "json");
+		ingest_doc_init(&d, html ? DOC_HTML : DOC_TEXT, s->number);
+		struct buf esc = BUF_INIT;
+		utf8_repair(&esc, id.data, id.len);
+		ingest_doc_set(&d, DOCF_ID, esc.data, esc.len);
+		if (txt || html)
+			ingest_doc_set(&d, DOCF_BODY, (txt ? txt : html)->data.data,
+				       (txt ? txt : html)->data.len);
+		if (json)
+			ingest_doc_set(&d, DOCF_JSON, json->data.data, json->data.len);
+		size_t used = (txt != NULL) + (html != NULL) + (json != NULL);
+		if (s->nparts > used)
+			counts_add_rule(&(*bp)->counts, rule_wds_ignored, s->nparts - used);
+		ingest_doc_append(*bp, &d);
+		buf_release(&esc);
+		if ((*bp)->len >= in->batch_bytes) {
+			ingest_submit(in, *bp);
+			*bp = NULL;
+		}
+	}
+	buf_release(&id);
+	wds_reset(s);
+}
+
+/* The held first member of a tar that turned out not to be a WebDataset. */
+static int ingest_held(struct ingest *in, const struct buf *data, const struct buf *name,
+		       const struct buf *path, int depth)
+{
+	struct source hs;
+	const char *kept = ingest_member_name(in, name->data);
+	source_init_memory(&hs, kept, data->data, data->len);
+	int rc = ingest_stream(in, &hs, kept, NULL, path->data, depth + 1);
+	source_close(&hs);
+	ingest_retire_name(in, kept);
+	return rc;
+}
+
+static int open_archive(struct archive *a, struct source *src, const char *path, struct arcsrc *x)
+{
+	const char *mp;
+	size_t mn;
+	if (path)
+		return archive_read_open_filename(a, path, 1 << 16);
+	if (source_memory_view(src, &mp, &mn))
+		return archive_read_open_memory(a, mp, mn);
+	x->src = src;
+	x->cap = 1 << 16;
+	x->buf = xmalloc(x->cap);
+	buf_init(&x->err, 0);
+	return archive_read_open(a, x, NULL, arcsrc_read, NULL);
+}
+
+/* Read the current member whole (up to limit); 1 if it was larger (out then incomplete). */
+static int read_member_whole(struct archive *a, const char *name, struct buf *out, uint64_t limit,
+			     uint64_t *seen, struct buf *err)
+{
+	struct member m;
+	struct source s;
+	member_source(&s, a, &m, name, -1);
+	int rc = source_read_all(&s, out, limit, err);
+	*seen = s.consumed;
+	int big = rc < 0 && out->len > limit;
+	source_close(&s);
+	if (rc < 0 && !big)
+		return -1;
+	return big;
+}
+
+int ingest_archive(struct ingest *in, struct source *src, const char *name, const char *path,
+		   enum ingest_container force, int depth)
+{
+	if (depth > ARCHIVE_MAX_DEPTH) {
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "%s: archives nested more than %d deep", name, ARCHIVE_MAX_DEPTH);
+		int rc = ingest_fail(in, GRIST_EXIT_DATA, msg.data);
+		buf_release(&msg);
+		return rc;
+	}
+	struct archive *a = archive_read_new();
+	if (!a)
+		die(GRIST_EXIT_INTERNAL, "cannot allocate a libarchive reader");
+	enable_formats(a, force);
+	struct arcsrc x;
+	memset(&x, 0, sizeof(x));
+	struct buf msg = BUF_INIT, full = BUF_INIT, err = BUF_INIT;
+	int rc = 0;
+	if (open_archive(a, src, path, &x) != ARCHIVE_OK) {
+		buf_addf(&msg, "%s: cannot read as an archive or compressed stream: %s", name,
+			 archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		rc = ingest_fail(in, GRIST_EXIT_DATA, msg.data);
+		goto out;
+	}
+	/* WebDataset: 1 yes, 0 no, -2 undecided (no file seen), -1 holding the first file */
+	int wds = force == CONT_WDS ? 1 : force == CONT_AUTO ? -2 : 0;
+	struct wds_sample ws;
+	memset(&ws, 0, sizeof(ws));
+	buf_init(&ws.key, 0);
+	struct batch *wb = NULL; /* WebDataset batch being filled */
+	uint64_t nsamples = 0;
+	struct buf held = BUF_INIT, held_name = BUF_INIT, held_path = BUF_INIT;
+	struct archive_entry *e;
+	/* Batches are emitted in submission order: a pending WebDataset batch goes first. */
+#define FLUSH_WDS_BATCH()                              \
+	do {                                           \
+		if (wb) {                              \
+			ingest_submit(in, wb);       \
+			wb = NULL;                     \
+		}                                      \
+	} while (0)
+	for (;;) {
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			FLUSH_WDS_BATCH();
+			const char *es = archive_error_string(a);
+			buf_addf(&msg, "%s: corrupt or truncated archive at byte %lld%s%s: %s", name,
+				 (long long)archive_filter_bytes(a, 0), full.len ? " after member " : "",
+				 full.len ? full.data : "", es ? es : "read error");
+			rc = ingest_fail(in, GRIST_EXIT_DATA, msg.data);
+			break;
+		}
+		int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+		if (fmt == ARCHIVE_FORMAT_RAW) {
+			/* A single compressed stream: it keeps the outer name. */
+			struct member m;
+			struct source ms, ra;
+			member_source(&ms, a, &m, name, -1);
+			struct source *use = &ms;
+			if (in->readahead) {
+				source_init_readahead(&ra, &ms, name);
+				use = &ra;
+			}
+			rc = ingest_stream(in, use, name, NULL, name, depth + 1);
+			if (use == &ra)
+				source_close(&ra);
+			source_close(&ms);
+			if (rc < 0)
+				break;
+			continue;
+		}
+		/* ar members carry no file type (0): they are files. */
+		if ((archive_entry_filetype(e) != AE_IFREG && archive_entry_filetype(e) != 0) ||
+		    archive_entry_hardlink(e)) {
+			if (archive_entry_filetype(e) != AE_IFDIR) {
+				FLUSH_WDS_BATCH();
+				struct batch *b = ingest_reject_batch(in, name);
+				counts_add_rule(&b->counts, rule_non_regular, 1);
+				ingest_submit(in, b);
+			}
+			continue;
+		}
+		if (member_name(e, name, &full)) {
+			FLUSH_WDS_BATCH();
+			struct batch *b = ingest_reject_batch(in, name);
+			counts_add_rule(&b->counts, rule_non_utf8_name, 1);
+			buf_addf(&b->warnings, "%s: member name is not UTF-8; escaped as %s\n", name, full.data);
+			ingest_submit(in, b);
+		}
+		const char *mpath = full.data + strlen(name) + 1;
+		if (wds == -2) {
+			/* First file of a tar: hold it until the second says whether this is a
+			 * WebDataset (same key, another part). */
+			int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+			wds = 0;
+			if (fmt == ARCHIVE_FORMAT_TAR && sz >= 0 &&
+			    (uint64_t)sz <= in->co.max_doc_bytes && sz <= (64 << 20)) {
+				uint64_t seen;
+				buf_reset(&held);
+				buf_reset(&err);
+				if (read_member_whole(a, full.data, &held, in->co.max_doc_bytes, &seen,
+						      &err) < 0) {
+					rc = ingest_fail(in, GRIST_EXIT_DATA, err.data);
+					break;
+				}
+				buf_reset(&held_name);
+				buf_addstr(&held_name, full.data);
+				buf_reset(&held_path);
+				buf_addstr(&held_path, mpath);
+				wds = -1;
+				continue;
+			}
+		} else if (wds == -1) {
+			size_t k1, k2;
+			const char *e1, *e2;
+			wds_split(held_path.data, &k1, &e1);
+			wds_split(mpath, &k2, &e2);
+			wds = k1 == k2 && !memcmp(held_path.data, mpath, k1) && strcmp(e1, e2) &&
+			      wds_known_part(e1) && wds_known_part(e2) &&
+			      (wds_text_part(e1) || wds_text_part(e2));
+			if (wds) {
+				buf_add(&ws.key, held_path.data, k1);
+				ws.number = ++nsamples;
+				ALLOC_GROW(ws.parts, ws.nparts + 1, ws.alloc);
+				ws.parts[ws.nparts].ext = xstrdup(e1);
+				ws.parts[ws.nparts].data = held;
+				buf_init(&held, 0);
+				ws.nparts++;
+			} else {
+				/* Not a WebDataset: the held member goes first, as usual. */
+				rc = ingest_held(in, &held, &held_name, &held_path, depth);
+				if (rc < 0)
+					break;
+			}
+		}
+		if (wds == 1) {
+			size_t klen;
+			const char *ext;
+			wds_split(mpath, &klen, &ext);
+			if (ws.key.len != klen || memcmp(ws.key.data, mpath, klen) || wds_find(&ws, ext)) {
+				wds_flush(in, &ws, name, &wb);
+				buf_add(&ws.key, mpath, klen);
+				ws.number = ++nsamples;
+			}
+			if (ws.too_big)
+				continue;
+			ALLOC_GROW(ws.parts, ws.nparts + 1, ws.alloc);
+			struct wds_part *p = &ws.parts[ws.nparts++];
+			p->ext = xstrdup(ext);
+			buf_init(&p->data, 0);
+			uint64_t seen;
+			buf_reset(&err);
+			int big = read_member_whole(a, full.data, &p->data, in->co.max_doc_bytes, &seen, &err);
+			if (big < 0) {
+				FLUSH_WDS_BATCH();
+				rc = ingest_fail(in, GRIST_EXIT_DATA, err.data);
+				break;
+			}
+			if (big) {
+				ws.too_big = 1;
+				ws.big_size = seen;
+			}
+			continue;
+		}
+		/* An ordinary member, read by its own type. */
+		struct member m;
+		struct source ms, ra;
+		int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+		member_source(&ms, a, &m, full.data, sz);
+		struct source *use = &ms;
+		if (in->readahead && (sz < 0 || sz >= READAHEAD_MIN)) {
+			source_init_readahead(&ra, &ms, full.data);
+			use = &ra;
+		}
+		const char *kept = ingest_member_name(in, full.data);
+		rc = ingest_stream(in, use, kept, NULL, mpath, depth + 1);
+		if (use == &ra)
+			source_close(&ra);
+		source_close(&ms);
+		ingest_retire_name(in, kept);
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0 && wds == -1)
+		rc = ingest_held(in, &held, &held_name, &held_path, depth); /* a single-file tar */
+	if (rc == 0 && wds == 1)
+		wds_flush(in, &ws, name, &wb);
+	FLUSH_WDS_BATCH();
+#undef FLUSH_WDS_BATCH
+	wds_reset(&ws);
+	free(ws.parts);
+	buf_release(&ws.key);
+	buf_release(&held);
+	buf_release(&held_name);
+	buf_release(&held_path);
+out:
+	archive_read_free(a);
+	free(x.buf);
+	if (x.buf)
+		buf_release(&x.err);
+	buf_release(&msg);
+	buf_release(&full);
+	buf_release(&err);
+	return rc;
+}

@@ -1,0 +1,508 @@
+/*
+ * The worker side of ingest: batches in, JSONL records out (runs on the -j threads).
+ *
+ * Records written here:
+ *   JSONL lines: the line byte-for-byte, plus `id` (SOURCE:LINE) and `source` when absent;
+ *   text:        {"id":"SOURCE:LINE","text":...,"source":SOURCE};
+ *   documents:   {"id":...,"text":...,"source":...,"url":...,"date":...,"warc_lang":...}
+ *                then the members of a WebDataset .json part, in their order.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ingest/html.h"
+#include "ingest/ingest_doc.h"
+#include "ingest/ingest_int.h"
+#include "lib/die.h"
+#include "lib/json.h"
+#include "lib/xalloc.h"
+
+static const char *const rule_missing = "missing_text";
+static const char *const rule_html = "html_parse_error";
+static const char *const rule_non_text = "non_text_content";
+static const char *const rule_encoding = "http_content_encoding";
+static const char *const rule_http = "bad_http_response";
+static const char *const rule_bad_json_part = "wds_invalid_json";
+
+struct ingest_thread {
+	struct json_validator *v;
+	struct record_check check;
+	struct buf extra, reason, text, scratch, json;
+};
+
+void *ingest_thread_new(void *shared)
+{
+	struct ingest_thread *t = xcalloc(1, sizeof(*t));
+	buf_init(&t->extra, 0);
+	buf_init(&t->reason, 0);
+	buf_init(&t->text, 0);
+	buf_init(&t->scratch, 0);
+	buf_init(&t->json, 0);
+	record_check_init(&t->check);
+	t->v = json_validator_new();
+	if (!t->v)
+		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
+	return t;
+}
+
+void ingest_thread_free(void *p)
+{
+	struct ingest_thread *t = p;
+	json_validator_free(t->v);
+	buf_release(&t->extra);
+	buf_release(&t->reason);
+	buf_release(&t->text);
+	buf_release(&t->scratch);
+	buf_release(&t->json);
+	record_check_release(&t->check);
+	free(t);
+}
+
+static void add_string(struct buf *out, const char *s, size_t n)
+{
+	if (utf8_valid_prefix(s, n) == n) {
+		json_string_encode(out, s, n);
+		return;
+	}
+	struct buf tmp = BUF_INIT;
+	utf8_repair(&tmp, s, n);
+	json_string_encode(out, tmp.data, tmp.len);
+	buf_release(&tmp);
+}
+
+static void add_key(struct buf *out, const char *key)
+{
+	json_string_encode(out, key, strlen(key));
+	buf_addch(out, ':');
+}
+
+static void add_id(struct buf *out, const char *source, uint64_t lineno)
+{
+	struct buf tmp = BUF_INIT;
+	utf8_repair(&tmp, source, strlen(source));
+	buf_addf(&tmp, ":%llu", (unsigned long long)lineno);
+	json_string_encode(out, tmp.data, tmp.len);
+	buf_release(&tmp);
+}
+
+/* Append ,"id":"SRC:LINE" and ,"source":"SRC" unless the record has them. */
+static void add_ingest_fields(struct buf *extra, const char *source, uint64_t lineno, int has_id,
+			      int has_source, const char *id_field)
+{
+	if (!has_id) {
+		buf_addch(extra, ',');
+		add_key(extra, id_field);
+		add_id(extra, source, lineno);
+	}
+	if (!has_source) {
+		buf_addstr(extra, ",\"source\":");
+		add_string(extra, source, strlen(source));
+	}
+}
+
+static void reject_value(struct batch *b, const char *rule, const char *value_json,
+			 const char *source, uint64_t n, const char *raw, size_t raw_len,
+			 const char *extra)
+{
+	counts_reject(&b->counts, rule);
+	reject_write(&b->rejects, "ingest", rule, value_json, source, n, raw, raw_len, 1, extra);
+}
+
+static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *b,
+		      const struct line *l)
+{
+	const struct common_opts *o = &in->co;
+	struct record r;
+	int empty_text = 0;
+	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	case RECORD_STOP:
+		return -1;
+	case RECORD_DROP:
+		stage_reject(b, "ingest", l, &r, &t->check);
+		return 0;
+	case RECORD_EMPTY:
+		empty_text = 1;
+		counts_add_rule(&b->counts, "emptied_text", 1);
+		break;
+	case RECORD_KEEP:
+		counts_text_length(&b->counts, t->check.text_len);
+		break;
+	}
+	buf_reset(&t->extra);
+	add_ingest_fields(&t->extra, b->source, l->lineno, r.has_id, r.has_source, o->id_field);
+	if (empty_text) {
+		counts_text_length(&b->counts, 0);
+		record_write_text(&b->out, &r, o->text_field, "", 0, t->extra.data, t->extra.len);
+	} else {
+		record_write(&b->out, &r, t->extra.data, t->extra.len);
+	}
+	buf_addch(&b->out, '\n');
+	b->counts.records_out++;
+	return 0;
+}
+
+/* t->text holds the text (any bytes): repair and write {"id","text","source"}. */
+static void text_record(struct ingest *in, struct ingest_thread *t, struct batch *b,
+			const char *p, size_t n, uint64_t lineno)
+{
+	const struct common_opts *o = &in->co;
+	buf_reset(&t->scratch);
+	size_t bad = utf8_repair(&t->scratch, p, n);
+	if (bad) {
+		counts_add_rule(&b->counts, "utf8_replaced", bad);
+		buf_addf(&b->warnings, "%s:%llu: %zu invalid UTF-8 sequence(s) replaced by U+FFFD\n",
+			 b->source, (unsigned long long)lineno, bad);
+	}
+	buf_addch(&b->out, '{');
+	add_key(&b->out, o->id_field);
+	add_id(&b->out, b->source, lineno);
+	buf_addch(&b->out, ',');
+	add_key(&b->out, o->text_field);
+	json_string_encode(&b->out, t->scratch.data, t->scratch.len);
+	buf_addstr(&b->out, ",\"source\":");
+	add_string(&b->out, b->source, strlen(b->source));
+	buf_addstr(&b->out, "}\n");
+	counts_text_length(&b->counts, t->scratch.len);
+	b->counts.records_out++;
+}
+
+/* The charset parameter of a Content-Type value, into out ("" if none). */
+static void charset_of(const char *ct, size_t n, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i + 8 <= n; i++) {
+		if (strncasecmp(ct + i, "charset=", 8))
+			continue;
+		size_t j = i + 8, k = 0;
+		if (j < n && ct[j] == '"')
+			j++;
+		while (j < n && k + 1 < outsz && ct[j] != ';' && ct[j] != '"' && ct[j] != ' ' &&
+		       ct[j] != '\r' && ct[j] != '\n')
+			out[k++] = ct[j++];
+		out[k] = '\0';
+		return;
+	}
+}
+
+/* Find an HTTP header's value in hdr[0..n) (case-insensitive name); NULL if absent. */
+static const char *http_header(const char *hdr, size_t n, const char *name, size_t *vlen)
+{
+	size_t nl = strlen(name);
+	const char *p = hdr, *end = hdr + n;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > nl && !strncasecmp(p, name, nl) && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			while (v < eol && (*v == ' ' || *v == '\t'))
+				v++;
+			const char *ve = eol;
+			while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'))
+				ve--;
+			*vlen = (size_t)(ve - v);
+			return v;
+		}
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+/* Decode a chunked transfer-encoded body into out; -1 if malformed. */
+static int dechunk(struct buf *out, const char *p, size_t n)
+{
+	size_t i = 0;
+	for (;;) {
+		char *e;
+		if (i >= n)
+			return -1;
+		unsigned long long len = strtoull(p + i, &e, 16);
+		if (e == p + i)
+			return -1;
+		const char *eol = memchr(p + i, '\n', n - i);
+		if (!eol)
+			return -1;
+		i = (size_t)(eol - p) + 1;
+		if (len == 0)
+			return 0;
+		if (len > n - i)
+			return -1;
+		buf_add(out, p + i, (size_t)len);
+		i += (size_t)len;
+		if (i < n && p[i] == '\r')
+			i++;
+		if (i < n && p[i] == '\n')
+			i++;
+	}
+}
+
+/*
+ * The text of a document into t->text. Returns 1 with text, 0 when the document has no text
+ * (missing), or -1 after a reject (rule set in *rule, value in t->reason as JSON).
+ */
+static int doc_text(struct ingest *in, struct ingest_thread *t, const struct ingest_doc *d,
+		    const char **rule)
+{
+	buf_reset(&t->text);
+	buf_reset(&t->reason);
+	if (!d->has[DOCF_BODY])
+		return 0;
+	const char *body = d->f[DOCF_BODY];
+	size_t n = d->n[DOCF_BODY];
+	int html = d->kind == DOC_HTML;
+	char charset[64] = "";
+	if (d->has[DOCF_CTYPE])
+		charset_of(d->f[DOCF_CTYPE], d->n[DOCF_CTYPE], charset, sizeof(charset));
+	struct buf dechunked = BUF_INIT;
+	if (d->kind == DOC_HTTP) {
+		const char *hend = NULL;
+		size_t skip = 0;
+		for (size_t i = 0; i + 1 < n; i++) {
+			if (body[i] != '\n')
+				continue;
+			if (body[i + 1] == '\n') {
+				hend = body + i;
+				skip = 2;
+				break;
+			}
+			if (i + 2 < n && body[i + 1] == '\r' && body[i + 2] == '\n') {
+				hend = body + i;
+				skip = 3;
+				break;
+			}
+		}
+		if (!hend || n < 5 || strncmp(body, "HTTP/", 5)) {
+			*rule = rule_http;
+			return -1;
+		}
+		size_t hlen = (size_t)(hend - body) + 1;
+		size_t vlen;
+		const char *ct = http_header(body, hlen, "Content-Type", &vlen);
+		const char *ce = http_header(body, hlen, "Content-Encoding", &vlen);
+		if (ce && !(vlen == 8 && !strncasecmp(ce, "identity", 8))) {
+			*rule = rule_encoding;
+			json_string_encode(&t->reason, ce, vlen);
+			return -1;
+		}
+		size_t ctlen = 0;
+		ct = http_header(body, hlen, "Content-Type", &ctlen);
+		if (ct) {
+			charset_of(ct, ctlen, charset, sizeof(charset));
+			if (!strncasecmp(ct, "text/html", 9) || !strncasecmp(ct, "application/xhtml", 17))
+				html = 1;
+			else if (strncasecmp(ct, "text/", 5)) {
+				*rule = rule_non_text;
+				add_string(&t->reason, ct, ctlen);
+				return -1;
+			}
+		} else {
+			html = 1; /* libxml2 copes with text that is not HTML */
+		}
+		const char *te = http_header(body, hlen, "Transfer-Encoding", &vlen);
+		body = hend + skip;
+		n -= (size_t)(body - d->f[DOCF_BODY]);
+		if (te && vlen >= 7 && !strncasecmp(te, "chunked", 7)) {
+			if (dechunk(&dechunked, body, n) < 0) {
+				buf_release(&dechunked);
+				*rule = rule_http;
+				return -1;
+			}
+			body = dechunked.data;
+			n = dechunked.len;
+		}
+	}
+	int rc = 1;
+	if (html && !in->html_raw) {
+		if (html_to_text(&t->text, body, n, charset[0] ? charset : NULL) < 0) {
+			*rule = rule_html;
+			rc = -1;
+		}
+	} else {
+		buf_add(&t->text, body, n);
+	}
+	buf_release(&dechunked);
+	return rc;
+}
+
+static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch *b,
+		       const struct ingest_doc *d)
+{
+	const struct common_opts *o = &in->co;
+	b->counts.records_in++;
+	/* A WebDataset .json part: validated, its members merged. */
+	int has_json = 0;
+	struct json_member jid, jtext;
+	memset(&jid, 0, sizeof(jid));
+	memset(&jtext, 0, sizeof(jtext));
+	int has_jid = 0, has_jtext = 0;
+	if (d->has[DOCF_JSON]) {
+		buf_reset(&t->json);
+		buf_add(&t->json, d->f[DOCF_JSON], d->n[DOCF_JSON]);
+		buf_grow(&t->json, JSON_PADDING);
+		memset(t->json.data + t->json.len, ' ', JSON_PADDING);
+		size_t off = 0;
+		buf_reset(&t->reason);
+		size_t lead = 0;
+		while (lead < t->json.len && strchr(" \t\r\n", t->json.data[lead]))
+			lead++;
+		if (lead < t->json.len && t->json.data[lead] == '{' &&
+		    json_validate(t->v, t->json.data, t->json.len, &t->reason, &off) == 0) {
+			has_json = 1;
+			size_t pos = 0;
+			struct json_member m;
+			while (json_object_next(t->json.data + lead, t->json.len - lead, &pos, &m)) {
+				if (json_key_equals(&m, o->id_field)) {
+					jid = m;
+					has_jid = 1;
+				} else if (json_key_equals(&m, o->text_field)) {
+					jtext = m;
+					has_jtext = 1;
+				}
+			}
+		} else {
+			counts_add_rule(&b->counts, rule_bad_json_part, 1);
+			buf_addf(&b->warnings, "%.*s: the .json part is not a JSON object (ignored)\n",
+				 (int)d->n[DOCF_ID], d->f[DOCF_ID]);
+		}
+	}
+	struct buf idv = BUF_INIT; /* the id as a JSON value */
+	if (has_jid)
+		buf_add(&idv, jid.val, jid.val_len);
+	else if (d->has[DOCF_ID])
+		add_string(&idv, d->f[DOCF_ID], d->n[DOCF_ID]);
+	else
+		add_id(&idv, b->source, d->number);
+	struct buf rej_extra = BUF_INIT;
+	buf_addf(&rej_extra, ",\"id\":%s", idv.data);
+	const char *rule = NULL;
+	int tr = doc_text(in, t, d, &rule);
+	if (tr == 0 && has_jtext && jtext.type == JV_STRING) {
+		json_string_decode(&t->text, jtext.val + 1, jtext.val_len - 2);
+		tr = 1;
+	}
+	if (tr < 0) {
+		reject_value(b, rule, t->reason.len ? t->reason.data : NULL, b->source, d->number, "",
+			     0, rej_extra.data);
+		goto out;
+	}
+	if (tr == 0) {
+		if (o->on_missing == ON_MISSING_ERROR) {
+			buf_addf(&b->fatal, "no text in document %s of %s", idv.data, b->source);
+			b->fatal_code = GRIST_EXIT_DATA;
+			goto out;
+		}
+		if (o->on_missing == ON_MISSING_SKIP) {
+			reject_value(b, rule_missing, NULL, b->source, d->number, "", 0, rej_extra.data);
+			goto out;
+		}
+		counts_add_rule(&b->counts, "emptied_text", 1); /* t->text is empty */
+	}
+	if (t->text.len > o->max_doc_bytes) {
+		char v[32];
+		snprintf(v, sizeof(v), "%zu", t->text.len);
+		reject_value(b, ingest_rule_too_big, v, b->source, d->number, "", 0, rej_extra.data);
+		goto out;
+	}
+	buf_reset(&t->scratch);
+	size_t bad = utf8_repair(&t->scratch, t->text.data, t->text.len);
+	if (bad)
+		counts_add_rule(&b->counts, "utf8_replaced", bad);
+	struct buf *out = &b->out;
+	buf_addch(out, '{');
+	add_key(out, o->id_field);
+	buf_add(out, idv.data, idv.len);
+	buf_addch(out, ',');
+	add_key(out, o->text_field);
+	json_string_encode(out, t->scratch.data, t->scratch.len);
+	buf_addstr(out, ",\"source\":");
+	add_string(out, b->source, strlen(b->source));
+	static const struct {
+		enum doc_field f;
+		const char *key;
+	} meta[] = { { DOCF_URL, "url" }, { DOCF_DATE, "date" }, { DOCF_LANG, "warc_lang" } };
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
+		if (!d->has[meta[i].f])
+			continue;
+		buf_addch(out, ',');
+		add_key(out, meta[i].key);
+		add_string(out, d->f[meta[i].f], d->n[meta[i].f]);
+	}
+	if (has_json) {
+		size_t lead = 0;
+		while (strchr(" \t\r\n", t->json.data[lead]))
+			lead++;
+		size_t pos = 0;
+		struct json_member m;
+		while (json_object_next(t->json.data + lead, t->json.len - lead, &pos, &m)) {
+			if (json_key_equals(&m, o->id_field) || json_key_equals(&m, o->text_field) ||
+			    json_key_equals(&m, "source"))
+				continue;
+			buf_addch(out, ',');
+			buf_addch(out, '"');
+			buf_add(out, m.key, m.key_len);
+			buf_addstr(out, "\":");
+			buf_add(out, m.val, m.val_len);
+		}
+	}
+	buf_addstr(out, "}\n");
+	counts_text_length(&b->counts, t->scratch.len);
+	b->counts.records_out++;
+out:
+	buf_release(&idv);
+	buf_release(&rej_extra);
+}
+
+void ingest_work(void *shared, void *thread_state, struct batch *b)
+{
+	struct ingest *in = shared;
+	struct ingest_thread *t = thread_state;
+	switch (b->mode) {
+	case MODE_NONE:
+	case MODE_REJECT_ONLY:
+		return;
+	case MODE_TEXT_WHOLE:
+	case MODE_HTML_WHOLE:
+		b->counts.records_in++;
+		if (b->len == 0) {
+			reject_value(b, ingest_rule_empty_file, NULL, b->source, 1, "", 0, NULL);
+			return;
+		}
+		if (b->mode == MODE_HTML_WHOLE && !in->html_raw) {
+			buf_reset(&t->text);
+			if (html_to_text(&t->text, b->data, b->len, NULL) < 0) {
+				reject_value(b, rule_html, NULL, b->source, 1, "", 0, NULL);
+				return;
+			}
+			text_record(in, t, b, t->text.data, t->text.len, 1);
+			return;
+		}
+		text_record(in, t, b, b->data, b->len, 1);
+		return;
+	case MODE_DOCS: {
+		size_t pos = 0;
+		struct ingest_doc d;
+		while (ingest_doc_next(b, &pos, &d)) {
+			doc_record(in, t, b, &d);
+			if (b->fatal.len)
+				return;
+		}
+		return;
+	}
+	default:
+		break;
+	}
+	struct line_iter it;
+	struct line l;
+	line_iter_init(&it, b);
+	while (batch_next_line(b, &it, &l)) {
+		if (line_is_blank(&l))
+			continue;
+		if (b->mode == MODE_TEXT_LINES) {
+			b->counts.records_in++;
+			text_record(in, t, b, l.p, l.len, l.lineno);
+		} else if (jsonl_line(in, t, b, &l) < 0) {
+			return;
+		}
+	}
+}
