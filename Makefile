@@ -128,9 +128,12 @@ test: deps vocabs ## install deps, build, run every test, then again under ASan+
 VOCAB_NAMES := gpt2 cl100k_base o200k_base
 vocabs: $(VOCAB_NAMES:%=vocabs/%.tiktoken) ## convert gpt2, cl100k_base, o200k_base from npm tiktoken into vocabs/
 
-vocabs/%.tiktoken: tests/npm/make-vocabs.js tests/npm/package-lock.json
-	@[ -d tests/npm/node_modules/tiktoken ] || (cd tests/npm && npm ci --no-audit --no-fund --loglevel=error)
+# Also writes vocabs/NAME.tiktoken.json (pattern and special tokens).
+vocabs/%.tiktoken: tests/npm/make-vocabs.js | tests/npm/node_modules/tiktoken
 	node tests/npm/make-vocabs.js vocabs $*
+
+tests/npm/node_modules/tiktoken:
+	cd tests/npm && npm ci --no-audit --no-fund --loglevel=error
 
 asan: ## build build/asan/grist with AddressSanitizer + UndefinedBehaviorSanitizer
 	$(MAKE) --no-print-directory BUILD=asan build

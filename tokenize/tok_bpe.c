@@ -360,22 +360,34 @@ void tok_state_free(struct tok_state *st)
 	free(st);
 }
 
-/* Earliest special token at or after `from`: leftmost, then longest. Returns its index or -1. */
+/* Where special k next occurs at or after `from`, or SIZE_MAX. */
+static size_t special_search(const struct tok_vocab *v, size_t k, const char *text, size_t len,
+			     size_t from)
+{
+	const struct tok_special *s = &v->specials[k];
+	if (!s->len || s->len > len - from)
+		return SIZE_MAX;
+	const char *hit = memmem(text + from, len - from, s->text, s->len);
+	return hit ? (size_t)(hit - text) : SIZE_MAX;
+}
+
+/*
+ * Earliest special token at or after `from`: leftmost, then longest. Returns its index or -1.
+ * next[k] caches where special k next occurs (SIZE_MAX: nowhere), so each special's text is
+ * searched about once over the document, not once per special token found.
+ */
 static long find_special(const struct tok_vocab *v, const char *text, size_t len, size_t from,
-			 size_t *at)
+			 size_t *next, size_t *at)
 {
 	long best = -1;
 	size_t best_at = len;
 	for (size_t k = 0; k < v->n_specials; k++) {
-		const struct tok_special *s = &v->specials[k];
-		if (!s->len || s->len > len - from)
+		if (next[k] != SIZE_MAX && next[k] < from)
+			next[k] = special_search(v, k, text, len, from);
+		if (next[k] == SIZE_MAX)
 			continue;
-		const char *hit = memmem(text + from, len - from, s->text, s->len);
-		if (!hit)
-			continue;
-		size_t pos = (size_t)(hit - text);
-		if (pos < best_at || (pos == best_at && s->len > v->specials[best].len))
-			best = (long)k, best_at = pos;
+		if (next[k] < best_at || (next[k] == best_at && v->specials[k].len > v->specials[best].len))
+			best = (long)k, best_at = next[k];
 	}
 	*at = best_at;
 	return best;
@@ -393,16 +405,22 @@ int tok_encode(struct tok_state *st, const char *text, size_t len, int allow_spe
 	st->out = out;
 	size_t pos = 0;
 	if (allow_special && v->n_specials) {
+		size_t *next = xmalloc(v->n_specials * sizeof(size_t));
+		for (size_t k = 0; k < v->n_specials; k++)
+			next[k] = special_search(v, k, text, len, 0);
 		for (;;) {
 			size_t at;
-			long k = find_special(v, text, len, pos, &at);
+			long k = find_special(v, text, len, pos, next, &at);
 			if (k < 0)
 				break;
-			if (tok_pretok_run(&st->enc->pretok, &st->pre, text + pos, at - pos, on_piece, st, err))
+			if (tok_pretok_run(&st->enc->pretok, &st->pre, text + pos, at - pos, on_piece, st, err)) {
+				free(next);
 				return -1;
+			}
 			tok_ids_push(out, v->specials[k].id);
 			pos = at + v->specials[k].len;
 		}
+		free(next);
 	}
 	return tok_pretok_run(&st->enc->pretok, &st->pre, text + pos, len - pos, on_piece, st, err);
 }

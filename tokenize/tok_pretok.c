@@ -10,13 +10,77 @@
 /* Unicode White_Space, as Rust's regex and Oniguruma define \s. */
 #define WS_CLASS_BODY "\\t-\\r\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 
-/* Rewrites \s and \S (in and out of classes) to explicit White_Space classes. */
+/* Code points of Unicode 15.0-16.0 in each category (tok_unicode16.c, generated). */
+extern const char tok_u16_Lu[], tok_u16_Ll[], tok_u16_Lt[], tok_u16_Lm[], tok_u16_Lo[],
+	tok_u16_Mn[], tok_u16_Mc[], tok_u16_Me[], tok_u16_Nd[], tok_u16_Nl[], tok_u16_No[];
+
+/* The Unicode 16 additions for a property name, appended to out; 0 if the name has none. */
+static int add_u16(const char *name, size_t n, struct buf *out)
+{
+	static const struct {
+		const char *name;
+		const char *ranges[5];
+	} props[] = {
+		{ "L", { tok_u16_Lu, tok_u16_Ll,
+			 tok_u16_Lt, tok_u16_Lm,
+			 tok_u16_Lo } },
+		{ "Lu", { tok_u16_Lu } },
+		{ "Ll", { tok_u16_Ll } },
+		{ "Lt", { tok_u16_Lt } },
+		{ "Lm", { tok_u16_Lm } },
+		{ "Lo", { tok_u16_Lo } },
+		{ "M", { tok_u16_Mn, tok_u16_Mc,
+			 tok_u16_Me } },
+		{ "N", { tok_u16_Nd, tok_u16_Nl,
+			 tok_u16_No } },
+		{ "Nd", { tok_u16_Nd } },
+	};
+	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
+		if (strlen(props[i].name) != n || memcmp(props[i].name, name, n))
+			continue;
+		for (int k = 0; k < 5 && props[i].ranges[k]; k++)
+			buf_addstr(out, props[i].ranges[k]);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Rewrites \s and \S (in and out of classes) to explicit White_Space classes, and adds to
+ * \p{L}, \p{Lu}, ..., \p{M}, \p{N}, \p{Nd} and \d the code points Unicode 15.0-16.0 gave
+ * them: PCRE2 10.42 has Unicode 14 tables, the reference engines Unicode 16.
+ */
 static void rewrite_pattern(const char *pat, struct buf *out)
 {
 	int in_class = 0;
 	for (const char *p = pat; *p; p++) {
 		if (*p == '\\' && p[1]) {
 			char c = p[1];
+			const char *name = NULL, *close = NULL;
+			size_t nlen = 0;
+			if (c == 'p' && p[2] == '{' && (close = strchr(p + 3, '}'))) {
+				name = p + 3;
+				nlen = (size_t)(close - name);
+			} else if (c == 'd') {
+				name = "Nd";
+				nlen = 2;
+				close = p + 1;
+			}
+			if (name) {
+				struct buf extra = BUF_INIT;
+				if (add_u16(name, nlen, &extra) && extra.len) {
+					if (!in_class)
+						buf_addch(out, '[');
+					buf_add(out, p, (size_t)(close - p + 1));
+					buf_add(out, extra.data, extra.len);
+					if (!in_class)
+						buf_addch(out, ']');
+					buf_release(&extra);
+					p = close;
+					continue;
+				}
+				buf_release(&extra);
+			}
 			if (c == 's') {
 				buf_addstr(out, in_class ? WS_CLASS_BODY : "[" WS_CLASS_BODY "]");
 				p++;

@@ -673,6 +673,14 @@ static int load_hf(struct tok_vocab *v, const char *path, struct buf *err, int *
 			*unsupported = 1;
 			goto out;
 		}
+		static const char *const flags[] = { "lstrip", "rstrip", "single_word" };
+		for (int f = 0; f < 3 && !v->special_unsupported; f++) {
+			if (json_is_true(json_object_get(at, flags[f]))) {
+				struct buf why = BUF_INIT;
+				buf_addf(&why, "added token '%s' with %s", content, flags[f]);
+				v->special_unsupported = buf_detach(&why, NULL);
+			}
+		}
 		add_entry(&b, content, strlen(content), (uint32_t)json_integer_value(id), 1);
 	}
 	if (build_tables(v, &b, err, unsupported))
@@ -865,6 +873,7 @@ void tok_vocab_free(struct tok_vocab *v)
 	for (size_t i = 0; i < v->n_steps; i++)
 		free(v->steps[i].pattern);
 	free(v->steps);
+	free(v->special_unsupported);
 	memset(v, 0, sizeof(*v));
 	v->eot_id = TOK_NONE;
 }

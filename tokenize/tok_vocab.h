@@ -69,6 +69,9 @@ struct tok_vocab {
 	size_t n_steps;
 
 	uint32_t eot_id;           /* TOK_NONE when the vocabulary has no end-of-text token */
+	/* Non-NULL: what about the special tokens grist cannot match as the reference does (HF
+	 * added tokens with lstrip/rstrip/single_word); --allow-special is refused with it. */
+	char *special_unsupported;
 };
 
 /* Known pre-tokenization patterns (DESIGN.md section 6). */

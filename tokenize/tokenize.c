@@ -48,6 +48,7 @@ struct tokenize {
 	uint64_t tokens;
 	char **names;
 	size_t nnames, names_alloc;
+	struct tok_ids emit_ids;
 	char *search;   /* held here (static storage) so a die() leaves nothing unreachable */
 	struct buf err;
 };
@@ -291,11 +292,11 @@ static void tokenize_emit(void *shared, struct batch *b)
 			memcpy(&idlen, b->out.data + pos, 4);
 			memcpy(&n, b->out.data + pos + 4, 4);
 			const char *id = b->out.data + pos + 8;
-			uint32_t *ids = xmalloc((size_t)n * 4 + 4);
-			memcpy(ids, id + idlen, (size_t)n * 4);
-			if (tokstream_write_doc(&tk->tw, id, idlen, ids, n, NULL, &err))
+			tk->emit_ids.n = 0; /* an aligned copy of the ids */
+			ALLOC_GROW(tk->emit_ids.v, (size_t)n + 1, tk->emit_ids.alloc);
+			memcpy(tk->emit_ids.v, id + idlen, (size_t)n * 4);
+			if (tokstream_write_doc(&tk->tw, id, idlen, tk->emit_ids.v, n, NULL, &err))
 				die(GRIST_EXIT_INTERNAL, "%s", err.data);
-			free(ids);
 			pos += 8 + idlen + (size_t)n * 4;
 		}
 		buf_release(&err);
@@ -528,6 +529,9 @@ int cmd_tokenize(int argc, char **argv)
 		die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", tk.err.data);
 	free(tk.search);
 	tk.search = NULL;
+	if (tk.allow_special && tk.vocab.special_unsupported)
+		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --allow-special with %s", tk.vocab.path,
+		    tk.vocab.special_unsupported);
 	tk.eot_id = tk.vocab.eot_id;
 	if (tk.eot_token) {
 		tk.eot_id = tok_vocab_find(&tk.vocab, tk.eot_token, strlen(tk.eot_token));
@@ -583,6 +587,7 @@ int cmd_tokenize(int argc, char **argv)
 	int rc = stage_run_finish(&tk.run);
 	tok_encoder_free(&tk.enc);
 	tok_vocab_free(&tk.vocab);
+	tok_ids_release(&tk.emit_ids);
 	for (size_t i = 0; i < tk.nnames; i++)
 		free(tk.names[i]);
 	free(tk.names);

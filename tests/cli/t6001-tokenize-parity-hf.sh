@@ -1,7 +1,8 @@
 #!/bin/bash
 # Parity with the npm tokenizers package (HuggingFace's native library) on tokenizer.json files:
 # ByteLevel with its regex (merges as "a b"), with add_prefix_space, Sequence[Split, ByteLevel]
-# with cl100k's regex and ignore_merges (merges as ["a","b"]) and with o200k's regex; GPT-2's
+# with cl100k's regex and ignore_merges (merges as ["a","b"]) and with o200k's regex, Split with
+# a String pattern and behavior Removed followed by a Split regex using \s; GPT-2's
 # encoder.json + vocab.bpe against tiktoken's gpt2; and a 1 MB document without spaces
 # (tokenizers only: tiktoken's merge loop is quadratic on it).
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +17,8 @@ node "$NPM/make-hf.js" "$V/gpt2.tiktoken" gpt2-prefix prefix
 node "$NPM/make-hf.js" "$V/cl100k_base.tiktoken" cl100k-split split-cl100k
 node "$NPM/make-hf.js" "$V/o200k_base.tiktoken" o200k-split split-o200k
 node "$NPM/make-hf.js" "$V/gpt2.tiktoken" gpt2-files gpt2-files
-for d in gpt2-bytelevel gpt2-prefix cl100k-split o200k-split; do
+node "$NPM/make-hf.js" "$V/gpt2.tiktoken" split-removed split-removed
+for d in gpt2-bytelevel gpt2-prefix cl100k-split o200k-split split-removed; do
 	for sp in "" --allow-special; do
 		$GRIST tokenize -q -t $d/tokenizer.json $sp --to jsonl "$C" > out.jsonl ||
 			fail "$d $sp: grist exit $?"

@@ -51,6 +51,12 @@ edit nobytes.json 'delete j.model.vocab["Ā"]; j.model.merges = []; j.added_toke
 check nobytes.json 5 "unsupported: vocabulary lacks the single byte 0x00"
 edit behavior.json 'j.pre_tokenizer = {type: "Sequence", pretokenizers: [{type: "Split", pattern: {Regex: "x"}, behavior: "MergedWithNext", invert: false}, {type: "ByteLevel", use_regex: false}]}'
 check behavior.json 5 "unsupported: Split behavior MergedWithNext"
+edit lstrip.json 'j.added_tokens[0].lstrip = true'
+$GRIST tokenize -q -t lstrip.json --to jsonl in.jsonl > out3.jsonl || fail "lstrip without --allow-special: exit $?"
+expect_file_eq "lstrip is irrelevant without --allow-special" out.jsonl out3.jsonl
+$GRIST tokenize -q -t lstrip.json --allow-special --to jsonl in.jsonl > /dev/null 2> err.txt
+expect_eq "lstrip with --allow-special: exit" 5 $?
+expect_grep "lstrip message" "unsupported: --allow-special with added token '<|endoftext|>' with lstrip" err.txt
 echo '{' > broken.json
 check broken.json 2 "broken.json:.*invalid JSON"
 check "$FIX/tokenize/bad-base64.tiktoken" 2 "bad-base64.tiktoken:3: bad base64 token"

@@ -48,6 +48,7 @@ add("arabic", "مرحبا بالعالم! هذا نص عربي مع أرقام �
 add("cyrillic", "Съешь же ещё этих мягких французских булок, да выпей чаю. ПРИВЕТ МИР! Ёлка, ёж.");
 add("combining", "e\u0301 a\u0300\u0301\u0302 n\u0303 Zalgo: Z\u0351\u0352\u0353a\u0354l\u0355g\u0356o cafe\u0301 नमस्ते दुनिया ภาษาไทย Ελληνικά שלום עולם");
 add("special-text", "before <|endoftext|> after <|fim_prefix|>x<|fim_middle|>y<|fim_suffix|> <|endofprompt|> <|endoftext|><|endoftext|>end <|endoftext");
+add("special-many", "<|endoftext|>".repeat(3) + Array.from({ length: 150 }, (_, i) => "doc " + i + (i % 7 ? "<|endoftext|>" : "<|fim_prefix|><|fim_middle|>")).join("") + "<|endofprompt|>tail<|endoftext");
 add("urls-paths", "See https://example.com/a/b?c=d&e=f#g or /usr/share/doc/x/y.txt and C:\\Windows\\System32; mail me@example.org. a/b/c //x// ../..//");
 add("code-json", '{"key": [1, 2.5e-3, true, null], "nested": {"a": "b\\n"}}\n\tif (x != y) { return a->b[i] >> 2; } // comment\n#define X(a) ((a) * 2)\n');
 add("crlf", "line one\r\nline two\r\n\r\n  indented\r\n\ttabbed\r\n");
@@ -59,6 +60,7 @@ add("long-word", "Pneumonoultramicroscopicsilicovolcanoconiosis Supercalifragili
 add("long-digits", "9".repeat(500) + " " + "1234567890".repeat(30));
 add("long-spaces", " ".repeat(3000) + "x" + "\n".repeat(2000) + "y" + " \n".repeat(500));
 add("unicode-15-16", "Kawi a\u{11F04}\u{11F05}b Cyrillic-ext x \u{1E030}\u{1E031} y CJK-H \u{31350}\u{31351} w \u{1F6DC} \u{0CF3}a Garay \u{10D4A}\u{10D4B} Sunuwar \u{11BC0}\u{11BC1} IDC \u{2FFC}\u{31EF} \u{1E5D0}\u{1E5D1} \u{16D40}");
+add("nul-and-controls", "a\u0000b \u0000\u0000 c\u0000 \u0001\u0002 \u001f\u007f x\u0085y \u0000\n\u0000");
 add("mixed-case", "camelCaseIdentifier PascalCase snake_case SCREAMING_CASE HTTPServerError iPhone eBay McDonald's O'Neil ÀÉÎÕÜ àéîõü Σίσυφος ΣΊΣΥΦΟΣ");
 
 // Seeded random mixtures from many scripts and classes (a small fuzz).

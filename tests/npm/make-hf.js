@@ -10,6 +10,9 @@
 //   split-cl100k   Sequence[Split(cl100k regex, Isolated), ByteLevel(use_regex false)],
 //                  merges as ["a","b"] pairs, ignore_merges true
 //   split-o200k    the same with the o200k regex and ignore_merges false
+//   split-removed  Sequence[Split(String " ", Removed), Split(Regex \s*\d, Isolated),
+//                  ByteLevel(add_prefix_space, use_regex false)]: spaces dropped, digits
+//                  isolated with the white space before them, a space prefixed to each piece
 //   gpt2-files     encoder.json + vocab.bpe (GPT-2's original format)
 // Merges are recovered from the ranks as tiktoken defines them: a token of rank r is the
 // merge of the two parts that BPE with ranks below r leaves of its bytes.
@@ -95,6 +98,15 @@ if (kind === "bytelevel" || kind === "prefix") {
   };
   ignoreMerges = kind === "split-cl100k";
   mergeList = merges;
+} else if (kind === "split-removed") {
+  pre = {
+    type: "Sequence",
+    pretokenizers: [
+      { type: "Split", pattern: { String: " " }, behavior: "Removed", invert: false },
+      { type: "Split", pattern: { Regex: "\\s*\\d" }, behavior: "Isolated", invert: false },
+      { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: false },
+    ],
+  };
 } else {
   throw new Error("unknown kind " + kind);
 }
