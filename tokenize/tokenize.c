@@ -46,18 +46,12 @@ struct tokenize {
 	struct stage_run run;
 	struct tokstream_writer tw;
 	uint64_t tokens;
-	char **names;
-	size_t nnames, names_alloc;
+	struct name_list names;
 	struct tok_ids emit_ids;
 	char *search;   /* held here (static storage) so a die() leaves nothing unreachable */
 	struct buf err;
 };
 
-static const char *const rule_invalid = "invalid_json";
-static const char *const rule_missing = "missing_text";
-static const char *const rule_null = "null_text";
-static const char *const rule_not_string = "text_not_string";
-static const char *const rule_too_big = "max_doc_bytes";
 static const char *const rule_bad_utf8 = "invalid_utf8";
 
 static void usage(FILE *f)
@@ -112,7 +106,8 @@ static char *vocab_search_path(void)
 struct tok_thread {
 	struct tok_state *st;
 	struct json_validator *v;
-	struct buf text, reason, id, err;
+	struct record_check check;
+	struct buf text, id, err;
 	struct tok_ids ids;
 };
 
@@ -125,7 +120,7 @@ static void *thread_new(void *shared)
 	if (!t->v)
 		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
 	buf_init(&t->text, 0);
-	buf_init(&t->reason, 0);
+	record_check_init(&t->check);
 	buf_init(&t->id, 0);
 	buf_init(&t->err, 0);
 	return t;
@@ -137,19 +132,11 @@ static void thread_free(void *p)
 	tok_state_free(t->st);
 	json_validator_free(t->v);
 	buf_release(&t->text);
-	buf_release(&t->reason);
+	record_check_release(&t->check);
 	buf_release(&t->id);
 	buf_release(&t->err);
 	tok_ids_release(&t->ids);
 	free(t);
-}
-
-static void set_fatal(struct batch *b, const char *what, const char *source, uint64_t lineno,
-		      uint64_t offset, const char *reason)
-{
-	buf_addf(&b->fatal, "%s at %s:%llu byte %llu: %s", what, source, (unsigned long long)lineno,
-		 (unsigned long long)offset, reason);
-	b->fatal_code = GRIST_EXIT_DATA;
 }
 
 /* Per-document record in a batch's out buffer until the emitter writes it:
@@ -200,48 +187,18 @@ static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch
 {
 	const struct common_opts *o = &tk->co;
 	struct record r;
-	size_t off = 0;
-	b->counts.records_in++;
-	buf_reset(&t->reason);
-	if (record_parse(t->v, l, o, &r, &t->reason, &off) < 0) {
-		if (o->on_invalid == ON_INVALID_ERROR) {
-			set_fatal(b, "invalid JSON", b->source, l->lineno, l->offset + off, t->reason.data);
-			return -1;
-		}
-		buf_addf(&b->warnings, "invalid JSON at %s:%llu byte %llu: %s (skipped)\n", b->source,
-			 (unsigned long long)l->lineno, (unsigned long long)(l->offset + off), t->reason.data);
-		counts_reject(&b->counts, rule_invalid);
-		reject_write(&b->rejects, "tokenize", rule_invalid, NULL, b->source, l->lineno, l->p,
-			     l->len, 1, NULL);
-		return 0;
-	}
 	buf_reset(&t->text);
-	if (r.text_status != TEXT_OK) {
-		const char *rule = r.text_status == TEXT_MISSING ? rule_missing
-				   : r.text_status == TEXT_NULL ? rule_null : rule_not_string;
-		if (o->on_missing == ON_MISSING_ERROR) {
-			buf_reset(&t->reason);
-			buf_addf(&t->reason, "field \"%s\" is %s", o->text_field,
-				 r.text_status == TEXT_MISSING ? "missing"
-				 : r.text_status == TEXT_NULL ? "null" : "not a string");
-			set_fatal(b, "bad record", b->source, l->lineno, l->offset, t->reason.data);
-			return -1;
-		}
-		if (o->on_missing == ON_MISSING_SKIP) {
-			counts_reject(&b->counts, rule);
-			reject_write(&b->rejects, "tokenize", rule, NULL, b->source, l->lineno, r.line, r.len, 0, NULL);
-			return 0;
-		}
-	} else {
-		uint64_t n = record_text_len(&r, o->max_doc_bytes);
-		if (n > o->max_doc_bytes) {
-			char v[32];
-			snprintf(v, sizeof(v), "%llu", (unsigned long long)n);
-			counts_reject(&b->counts, rule_too_big);
-			reject_write(&b->rejects, "tokenize", rule_too_big, v, b->source, l->lineno, r.line, r.len, 0, NULL);
-			return 0;
-		}
+	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	case RECORD_STOP:
+		return -1;
+	case RECORD_DROP:
+		stage_reject(b, "tokenize", l, &r, &t->check);
+		return 0;
+	case RECORD_EMPTY: /* --on-missing=empty: a document of no tokens */
+		break;
+	case RECORD_KEEP:
 		record_text(&r, &t->text);
+		break;
 	}
 	buf_reset(&t->id);
 	if (r.has_id && r.id.type == JV_STRING)
@@ -305,33 +262,6 @@ static void tokenize_emit(void *shared, struct batch *b)
 	}
 	tk->tokens += (uintptr_t)b->user;
 	stage_emit(&tk->run, b);
-}
-
-static void tokenize_source(struct tokenize *tk, struct par *par, const char *path)
-{
-	struct source src;
-	struct buf err = BUF_INIT;
-	struct batch_reader rd;
-	if (source_open_file(&src, path, &err) < 0)
-		die(GRIST_EXIT_IO, "%s", err.data);
-	batch_reader_init(&rd, &src, tk->batch_bytes);
-	for (;;) {
-		struct batch *b = par_get_batch(par);
-		int rc = batch_reader_next(&rd, b, &err);
-		if (rc < 0)
-			die(GRIST_EXIT_IO, "%s", err.data);
-		if (rc == 0) {
-			par_return_batch(par, b);
-			break;
-		}
-		par_submit(par, b);
-	}
-	batch_reader_release(&rd);
-	buf_release(&err);
-	ALLOC_GROW(tk->names, tk->nnames + 1, tk->names_alloc);
-	tk->names[tk->nnames++] = src.name;
-	src.name = NULL;
-	source_close(&src);
 }
 
 /* ---- decoding ---- */
@@ -567,15 +497,7 @@ int cmd_tokenize(int argc, char **argv)
 		.thread_new = thread_new, .thread_free = thread_free,
 	};
 	struct par *par = par_new(&pc);
-	for (int i = optind; i < argc; i++) {
-		struct stat st;
-		if (strcmp(argv[i], "-") && stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
-			tk.run.stats.total_input += (uint64_t)st.st_size;
-	}
-	if (optind == argc)
-		tokenize_source(&tk, par, "-");
-	for (int i = optind; i < argc; i++)
-		tokenize_source(&tk, par, argv[i]);
+	stage_read_inputs(&tk.run, par, argc, argv, optind, tk.batch_bytes, 0, &tk.names);
 	par_finish(par);
 	if (tk.to == OUT_STREAM) {
 		if (tokstream_writer_finish(&tk.tw, &tk.err))
@@ -588,9 +510,7 @@ int cmd_tokenize(int argc, char **argv)
 	tok_encoder_free(&tk.enc);
 	tok_vocab_free(&tk.vocab);
 	tok_ids_release(&tk.emit_ids);
-	for (size_t i = 0; i < tk.nnames; i++)
-		free(tk.names[i]);
-	free(tk.names);
+	name_list_release(&tk.names);
 	buf_release(&tk.err);
 	return rc;
 }
