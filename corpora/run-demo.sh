@@ -9,7 +9,7 @@ mkdir -p "$OUT"
 S="$OUT/stats" R="$OUT/rejects"
 mkdir -p "$S" "$R"
 "$GRIST" ingest "$CORPUS" --stats "$S/ingest.json" --rejects "$R/ingest.jsonl" \
- | "$GRIST" clean -j 2 --stats "$S/clean.json" --rejects "$R/clean.jsonl" \
+ | "$GRIST" clean -j 2 --redact email,ip --stats "$S/clean.json" --rejects "$R/clean.jsonl" \
  | "$GRIST" dedup --stats "$S/dedup.json" --rejects "$R/dedup.jsonl" \
  | "$GRIST" tokenize -j 2 -t "$TOK" --stats "$S/tokenize.json" \
  | "$GRIST" shard --format llmc -o "$OUT/shards/demo" --val-fraction 0.05 --seed 1 \

@@ -19,6 +19,9 @@
 #include "lib/tokstream.h"
 #include "lib/xalloc.h"
 #include "shard/shard.h"
+#include "lib/json.h"
+#include "tokenize/tok_bpe.h"
+#include "tokenize/tok_vocab.h"
 
 int shard_cmd_inspect(int argc, char **argv);
 
@@ -65,6 +68,32 @@ static uint32_t tok_at(const unsigned char *p, uint32_t width, uint64_t i)
 	return width == 2 ? (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8 : rd32(p + 4 * i);
 }
 
+/* With -t: the vocabulary used to show each document's text too. */
+static struct tok_vocab *inspect_vocab;
+
+/* The text of the first ids of a document (at most 4096 ids, 400 bytes shown), as JSON. */
+static void print_text(const unsigned char *toks, uint32_t width, uint64_t start, uint64_t n)
+{
+	uint64_t k = n < 4096 ? n : 4096;
+	uint32_t *ids = xmalloc((size_t)(k ? k : 1) * sizeof(*ids));
+	for (uint64_t i = 0; i < k; i++)
+		ids[i] = tok_at(toks, width, start + i);
+	struct buf text = BUF_INIT, err = BUF_INIT, fixed = BUF_INIT, shown = BUF_INIT;
+	if (tok_decode(inspect_vocab, ids, (size_t)k, &text, &err) < 0) {
+		printf("    text: (cannot decode: %s)\n", err.data);
+	} else {
+		size_t cut = text.len > 400 ? 400 : text.len;
+		utf8_repair(&fixed, text.data, cut); /* a cut may split a character */
+		json_string_encode(&shown, fixed.data, fixed.len);
+		printf("    text: %s%s\n", shown.data, cut < text.len || k < n ? " ..." : "");
+	}
+	buf_release(&text);
+	buf_release(&err);
+	buf_release(&fixed);
+	buf_release(&shown);
+	free(ids);
+}
+
 static void print_ids(const unsigned char *toks, uint32_t width, uint64_t start, uint64_t n,
 		      unsigned max_ids)
 {
@@ -74,6 +103,8 @@ static void print_ids(const unsigned char *toks, uint32_t width, uint64_t start,
 	if (n > max_ids)
 		printf(" ... (%llu more)", (unsigned long long)(n - max_ids));
 	printf("\n");
+	if (inspect_vocab)
+		print_text(toks, width, start, n);
 }
 
 static char *sibling(const char *path, const char *old, const char *suffix)
@@ -334,7 +365,7 @@ int shard_cmd_inspect(int argc, char **argv)
 		"Prints the header, the counts and the first documents (default 3; up to 32 ids each)\n"
 		"of an llm.c shard, a Megatron .idx/.bin pair, a nanoGPT .bin or a grist token stream;\n"
 		"for a manifest (MANIFEST, DIR/PREFIX or DIR) a summary of the shard set per split.\n"
-		"  -t TOKENIZER   decode the documents (not available yet: ids are printed)\n";
+		"  -t TOKENIZER   also show each document's text, decoded with TOKENIZER\n";
 	unsigned ndocs = 3, max_ids = 32;
 	long eot = -1;
 	int c;
@@ -344,8 +375,17 @@ int shard_cmd_inspect(int argc, char **argv)
 		case 'n': ndocs = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'm': max_ids = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'e': eot = strtol(optarg, NULL, 10); break;
-		case 't':
-			die(GRIST_EXIT_UNSUPPORTED, "-t: decoding needs the tokenizer module, which is not built yet");
+		case 't': {
+			static struct tok_vocab v;
+			struct buf err = BUF_INIT;
+			int unsupported = 0;
+			char *search = tok_vocab_default_search_path();
+			if (tok_vocab_load(&v, optarg, search, NULL, &err, &unsupported) < 0)
+				die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", err.data);
+			free(search);
+			inspect_vocab = &v;
+			break;
+		}
 		case 'h': fputs(usage, stdout); return GRIST_EXIT_OK;
 		default: fputs(usage, stderr); return GRIST_EXIT_USAGE;
 		}

@@ -92,6 +92,9 @@ const char *tok_pattern_by_name(const char *name);
 int tok_vocab_load(struct tok_vocab *v, const char *spec, const char *search_path,
 		   const char *pattern, struct buf *err, int *unsupported);
 void tok_vocab_free(struct tok_vocab *v);
+/* Where `-t NAME` looks: $GRIST_VOCABS, vocabs/ beside the binary, ../share/grist/vocabs, ./vocabs
+ * (colon-separated; the caller frees the string). */
+char *tok_vocab_default_search_path(void);
 
 /* Looks up the id of token text (special or mergeable); TOK_NONE if absent. */
 uint32_t tok_vocab_find(const struct tok_vocab *v, const char *text, size_t len);

@@ -81,7 +81,7 @@ static void usage(FILE *f)
 	common_opts_help(f, 1);
 }
 
-static char *vocab_search_path(void)
+char *tok_vocab_default_search_path(void)
 {
 	struct buf p = BUF_INIT;
 	const char *env = getenv("GRIST_VOCABS");
@@ -454,7 +454,7 @@ int cmd_tokenize(int argc, char **argv)
 
 	buf_init(&tk.err, 0);
 	int unsupported = 0;
-	tk.search = vocab_search_path();
+	tk.search = tok_vocab_default_search_path();
 	if (tok_vocab_load(&tk.vocab, tk.tokenizer, tk.search, tk.pattern, &tk.err, &unsupported))
 		die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", tk.err.data);
 	free(tk.search);

@@ -49,5 +49,4 @@ $GRIST shard inspect o >i5 || fail "inspect manifest"
 expect_grep "manifest summary" "^train 4 shard(s), 60 documents, 9774 tokens" i5
 $GRIST shard inspect o/p >i6 || fail "inspect DIR/PREFIX"
 cmp -s i5 i6 || fail "inspect DIR and DIR/PREFIX differ"
-expect_exit "-t not yet" 5 $GRIST shard inspect -t gpt2 n/train.bin 2>/dev/null
 done_testing
