@@ -382,6 +382,7 @@ static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
 	}
 	/* language */
 	buf_reset(&t->extra);
+	char lang_score[32] = "";
 	if (cl->lang_on) {
 		struct clean_lang lg;
 		clean_langid(s, n, &lg);
@@ -396,7 +397,10 @@ static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
 			reject_num(b, l, &r, rule_lang_score, lg.score);
 			return 0;
 		}
-		buf_addf(&t->extra, ",\"lang\":\"%s\",\"lang_score\":%.4g", lg.code, lg.score);
+		/* Set, not appended: a record that already has lang/lang_score gets new values
+		 * rather than duplicate keys. */
+		json_string_encode(&t->extra, lg.code, strlen(lg.code));
+		snprintf(lang_score, sizeof(lang_score), "%.4g", lg.score);
 	}
 	/* quality filters */
 	if (cl->fcfg.norder) {
@@ -413,10 +417,14 @@ static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
 			changed = 1;
 	}
 	counts_text_length(&b->counts, n);
-	if (changed)
-		record_write_text(&b->out, &r, o->text_field, s, n, t->extra.data, t->extra.len);
-	else
-		record_write(&b->out, &r, t->extra.data, t->extra.len);
+	if (cl->lang_on) {
+		const struct field_value fv[] = { { "lang", t->extra.data }, { "lang_score", lang_score } };
+		record_write_fields(&b->out, &r, o->text_field, changed ? s : NULL, n, fv, 2);
+	} else if (changed) {
+		record_write_text(&b->out, &r, o->text_field, s, n, NULL, 0);
+	} else {
+		record_write(&b->out, &r, NULL, 0);
+	}
 	buf_addch(&b->out, '\n');
 	b->counts.records_out++;
 	return 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "die.h"
 #include "xalloc.h"
 
 void batch_clear(struct batch *b)
@@ -266,6 +267,58 @@ void record_write_text(struct buf *out, const struct record *r, const char *text
 	json_string_encode(out, new_text, new_len);
 	buf_add(out, r->line + vend, brace - vend);
 	add_members(out, r, brace, extra, extra_len);
+	buf_add(out, r->line + brace, r->len - brace);
+}
+
+void record_write_fields(struct buf *out, const struct record *r, const char *text_field,
+			 const char *new_text, size_t new_len, const struct field_value *fields,
+			 int nfields)
+{
+	enum { MAX_FIELDS = 16 };
+	int seen[MAX_FIELDS] = { 0 };
+	if (nfields > MAX_FIELDS)
+		BUG("record_write_fields: too many fields");
+	size_t brace = closing_brace(r);
+	size_t last = 0, pos = 0;
+	int members = 0;
+	struct json_member m;
+	while (json_object_next(r->line, r->len, &pos, &m)) {
+		members++;
+		size_t vstart = (size_t)(m.val - r->line);
+		const char *repl = NULL;
+		int is_text = new_text && r->text_status != TEXT_MISSING && m.val == r->text.val;
+		for (int k = 0; !is_text && k < nfields; k++)
+			if (json_key_equals(&m, fields[k].name)) {
+				repl = fields[k].json;
+				seen[k] = 1;
+				break;
+			}
+		if (!is_text && !repl)
+			continue;
+		buf_add(out, r->line + last, vstart - last);
+		if (is_text)
+			json_string_encode(out, new_text, new_len);
+		else
+			buf_addstr(out, repl);
+		last = vstart + m.val_len;
+	}
+	buf_add(out, r->line + last, brace - last);
+	if (new_text && r->text_status == TEXT_MISSING) {
+		if (members++)
+			buf_addch(out, ',');
+		json_string_encode(out, text_field, strlen(text_field));
+		buf_addch(out, ':');
+		json_string_encode(out, new_text, new_len);
+	}
+	for (int k = 0; k < nfields; k++) {
+		if (seen[k])
+			continue;
+		if (members++)
+			buf_addch(out, ',');
+		json_string_encode(out, fields[k].name, strlen(fields[k].name));
+		buf_addch(out, ':');
+		buf_addstr(out, fields[k].json);
+	}
 	buf_add(out, r->line + brace, r->len - brace);
 }
 

@@ -110,6 +110,20 @@ void record_write_text(struct buf *out, const struct record *r, const char *text
 		       const char *new_text, size_t new_len, const char *extra, size_t extra_len);
 
 /*
+ * Write r's object with fields set: the text value replaced by new_text (NULL keeps it), and each
+ * fields[k].name given the JSON value fields[k].json — replaced in place where the record has
+ * that member (every occurrence), appended otherwise. All other bytes pass through unchanged.
+ * This is how a stage adds a field it owns (clean's `lang`) without creating duplicate keys.
+ */
+struct field_value {
+	const char *name;
+	const char *json;
+};
+void record_write_fields(struct buf *out, const struct record *r, const char *text_field,
+			 const char *new_text, size_t new_len, const struct field_value *fields,
+			 int nfields);
+
+/*
  * One line of the rejects file (DESIGN section 2), with its newline:
  *   {"stage":S,"rule":R,"value":V,"source":"file:line","record":{...}}    (record valid JSON)
  *   {"stage":S,"rule":R,"value":V,"source":"file:line","raw":"..."}        (line not JSON)

@@ -80,6 +80,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			record_write_text(&out, &r, "text", "new", 3, ",\"k\":1", 6);
 		}
 		FUZZ_ASSERT(validate_buf(v, &out) == 0);
+		{
+			/* Setting fields keeps the record valid JSON. */
+			const struct field_value fv[] = { { "k", "[1,\"}\"]" }, { "id", "\"x\"" } };
+			struct buf set = BUF_INIT;
+			record_write_fields(&set, &r, "text", "t", 1, fv, 2);
+			FUZZ_ASSERT(validate_buf(v, &set) == 0);
+			buf_release(&set);
+		}
 		/* The rewritten record parses again and its text is what we wrote. */
 		struct line l2 = { out.data, out.len, 1, 0 };
 		char *padded = calloc(1, out.len + JSON_PADDING);

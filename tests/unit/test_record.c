@@ -145,10 +145,45 @@ TEST(counts_merge_rules)
 	CHECK(a.hist[0] == 1 && a.hist[10] == 1);
 }
 
+static void write_fields(const char *line, const char *new_text, const char *want)
+{
+	struct json_validator *v = json_validator_new();
+	struct common_opts o;
+	common_opts_init(&o);
+	size_t n = strlen(line);
+	char *p = calloc(1, n + JSON_PADDING);
+	memcpy(p, line, n);
+	struct line l = { p, n, 1, 0 };
+	struct record r;
+	struct buf why = BUF_INIT, out = BUF_INIT;
+	size_t off;
+	CHECK(record_parse(v, &l, &o, &r, &why, &off) == 0);
+	const struct field_value fv[] = { { "lang", "\"fr\"" }, { "score", "0.5" } };
+	record_write_fields(&out, &r, "text", new_text, new_text ? strlen(new_text) : 0, fv, 2);
+	CHECK_STR(out.data, want);
+	buf_release(&why);
+	buf_release(&out);
+	free(p);
+	json_validator_free(v);
+}
+
+TEST(record_write_fields_sets_in_place)
+{
+	/* existing members replaced in place (every occurrence), others byte-identical */
+	write_fields("{\"lang\" : \"xx\", \"text\":\"a\",\"n\": 1 ,\"lang\":null}", NULL,
+		     "{\"lang\" : \"fr\", \"text\":\"a\",\"n\": 1 ,\"lang\":\"fr\",\"score\":0.5}");
+	/* text replaced, missing members appended */
+	write_fields("{\"text\":\"old\",\"z\":[1,{\"lang\":1}]}", "new \"q\"",
+		     "{\"text\":\"new \\\"q\\\"\",\"z\":[1,{\"lang\":1}],\"lang\":\"fr\",\"score\":0.5}");
+	/* empty object, missing text */
+	write_fields("{ }", "t", "{ \"text\":\"t\",\"lang\":\"fr\",\"score\":0.5}");
+}
+
 int main(void)
 {
 	RUN(batches_keep_lines);
 	RUN(parallel_output_in_order);
 	RUN(counts_merge_rules);
+	RUN(record_write_fields_sets_in_place);
 	return HARNESS_SUMMARY();
 }
