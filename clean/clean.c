@@ -630,13 +630,9 @@ int cmd_clean(int argc, char **argv)
 			}
 			break;
 		}
-		case OPT_BATCH_BYTES: {
-			uint64_t v;
-			if (parse_size(optarg, &v) < 0 || v < 1024 || v > (1ull << 30))
-				die(GRIST_EXIT_USAGE, "--batch-bytes expects a size from 1K to 1G, got '%s'", optarg);
-			cl->batch_bytes = (size_t)v;
+		case OPT_BATCH_BYTES:
+			cl->batch_bytes = parse_batch_bytes(optarg);
 			break;
-		}
 		default:
 			usage(stderr);
 			return GRIST_EXIT_USAGE;

@@ -101,13 +101,7 @@ int dd_option(struct dd_config *cfg, struct dd_extra *x, int c, const char *arg)
 	case OPT_DD_AGAINST: x->against = arg; return 1;
 	case OPT_DD_AGAINST_NGRAM: x->against_ngram = (int)parse_int_opt("--against-ngram", arg, 1, 63); return 1;
 	case OPT_DD_AGAINST_FIELD: x->against_field = arg; return 1;
-	case OPT_DD_BATCH: {
-		uint64_t v;
-		if (parse_size(arg, &v) < 0 || v < 1024 || v > (1ull << 30))
-			die(GRIST_EXIT_USAGE, "--batch-bytes expects a size from 1K to 1G, got '%s'", arg);
-		cfg->batch_bytes = (size_t)v;
-		return 1;
-	}
+	case OPT_DD_BATCH: cfg->batch_bytes = parse_batch_bytes(arg); return 1;
 	}
 	return 0;
 }

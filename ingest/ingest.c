@@ -617,13 +617,9 @@ int cmd_ingest(int argc, char **argv)
 			else if (!strcmp(optarg, "off")) in.readahead = 0;
 			else die(GRIST_EXIT_USAGE, "--readahead expects on or off, got '%s'", optarg);
 			break;
-		case OPT_BATCH_BYTES: {
-			uint64_t v;
-			if (parse_size(optarg, &v) < 0 || v < 1024 || v > (1ull << 30))
-				die(GRIST_EXIT_USAGE, "--batch-bytes expects a size from 1K to 1G, got '%s'", optarg);
-			in.batch_bytes = (size_t)v;
+		case OPT_BATCH_BYTES:
+			in.batch_bytes = parse_batch_bytes(optarg);
 			break;
-		}
 		default:
 			usage(stderr);
 			return GRIST_EXIT_USAGE;

@@ -47,6 +47,14 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+size_t parse_batch_bytes(const char *arg)
+{
+	uint64_t v;
+	if (parse_size(arg, &v) < 0 || v < 1024 || v > (1ull << 30))
+		die(GRIST_EXIT_USAGE, "--batch-bytes expects a size from 1K to 1G, got '%s'", arg);
+	return (size_t)v;
+}
+
 long parse_int_opt(const char *opt, const char *s, long lo, long hi)
 {
 	char *end;

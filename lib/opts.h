@@ -75,6 +75,8 @@ void common_opts_help(FILE *f, int record_options);
 
 /* Parse a size like 256M, 1G, 4096; -1 on error. */
 int parse_size(const char *s, uint64_t *out);
+/* --batch-bytes N: a size from 1K to 1G; dies with a usage error otherwise. */
+size_t parse_batch_bytes(const char *arg);
 /* Parse an integer in [lo, hi]; dies with a usage error naming opt otherwise. */
 long parse_int_opt(const char *opt, const char *s, long lo, long hi);
 

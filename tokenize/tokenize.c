@@ -433,13 +433,9 @@ int cmd_tokenize(int argc, char **argv)
 			else if (!strcmp(optarg, "pcre2")) tk.use_fast = 0;
 			else die(GRIST_EXIT_USAGE, "--splitter expects auto or pcre2, got '%s'", optarg);
 			break;
-		case OPT_BATCH_BYTES: {
-			uint64_t v;
-			if (parse_size(optarg, &v) < 0 || v < 1024 || v > (1ull << 30))
-				die(GRIST_EXIT_USAGE, "--batch-bytes expects a size from 1K to 1G, got '%s'", optarg);
-			tk.batch_bytes = (size_t)v;
+		case OPT_BATCH_BYTES:
+			tk.batch_bytes = parse_batch_bytes(optarg);
 			break;
-		}
 		default:
 			usage(stderr);
 			return GRIST_EXIT_USAGE;

@@ -310,13 +310,9 @@ int cmd_tokenize_train(int argc, char **argv)
 		case OPT_TIKTOKEN:
 			tr.tiktoken_path = optarg;
 			break;
-		case OPT_BATCH_BYTES: {
-			uint64_t v;
-			if (parse_size(optarg, &v) < 0 || v < 1024 || v > (1ull << 30))
-				die(GRIST_EXIT_USAGE, "--batch-bytes expects a size from 1K to 1G, got '%s'", optarg);
-			tr.batch_bytes = (size_t)v;
+		case OPT_BATCH_BYTES:
+			tr.batch_bytes = parse_batch_bytes(optarg);
 			break;
-		}
 		default:
 			usage(stderr);
 			return GRIST_EXIT_USAGE;
