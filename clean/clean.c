@@ -109,7 +109,6 @@ static void usage(FILE *f)
 
 struct clean_thread {
 	struct clean *cl;
-	struct json_validator *v;
 	struct clean_filter_ctx *fctx;
 	struct clean_redact_thread *rt;
 	struct record_check check;
@@ -126,16 +125,13 @@ static void *thread_new(void *shared)
 	struct clean *cl = shared;
 	struct clean_thread *t = xcalloc(1, sizeof(*t));
 	t->cl = cl;
-	t->v = json_validator_new();
-	if (!t->v)
-		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
 	t->fctx = clean_filter_ctx_new();
 	if (clean_redact_active(cl->redact))
 		t->rt = clean_redact_thread_new(cl->redact);
-	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url,
-			       &t->check.value, &t->check.reason };
+	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url };
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
 		buf_init(bufs[i], 0);
+	record_check_init(&t->check);
 	return t;
 }
 
@@ -176,13 +172,12 @@ static void thread_free(void *p)
 		add_lang_count(cl->lang_codes, cl->lang_counts, &cl->nlang_codes, t->lang_codes[i],
 			       t->lang_counts[i]);
 	pthread_mutex_unlock(&cl->lock);
-	json_validator_free(t->v);
 	clean_filter_ctx_free(t->fctx);
 	clean_redact_thread_free(t->rt);
-	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url,
-			       &t->check.value, &t->check.reason };
+	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url };
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
 		buf_release(bufs[i]);
+	record_check_release(&t->check);
 	free(t);
 }
 
@@ -285,7 +280,7 @@ static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
 {
 	const struct common_opts *o = &cl->co;
 	struct record r;
-	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	switch (stage_check_record(b, o, l, &r, &t->check)) {
 	case RECORD_STOP:
 		return -1;
 	case RECORD_DROP:

@@ -14,10 +14,9 @@
 
 
 struct dd_thread {
-	struct json_validator *v;
 	struct minhash_scratch ms;
 	struct record_check check;
-	struct buf text, reason, match;
+	struct buf text, match;
 	uint32_t sig[MINHASH_MAX_K];
 };
 
@@ -26,22 +25,16 @@ void *dd_thread_new(void *shared)
 	struct dd_thread *t = xcalloc(1, sizeof(*t));
 	minhash_scratch_init(&t->ms);
 	buf_init(&t->text, 0);
-	buf_init(&t->reason, 0);
 	buf_init(&t->match, 0);
 	record_check_init(&t->check);
-	t->v = json_validator_new();
-	if (!t->v)
-		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
 	return t;
 }
 
 void dd_thread_free(void *state)
 {
 	struct dd_thread *t = state;
-	json_validator_free(t->v);
 	minhash_scratch_release(&t->ms);
 	buf_release(&t->text);
-	buf_release(&t->reason);
 	buf_release(&t->match);
 	record_check_release(&t->check);
 	free(t);
@@ -102,7 +95,7 @@ static int one_line(const struct dd_config *cfg, struct dd_thread *t, struct dd_
 	struct record r;
 	int emptied = 0;
 	buf_reset(&t->text);
-	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	switch (stage_check_record(b, o, l, &r, &t->check)) {
 	case RECORD_STOP:
 		return -1;
 	case RECORD_DROP: {

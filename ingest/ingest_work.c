@@ -26,7 +26,6 @@ static const char *const rule_http = "bad_http_response";
 static const char *const rule_bad_json_part = "wds_invalid_json";
 
 struct ingest_thread {
-	struct json_validator *v;
 	struct record_check check;
 	struct buf extra, reason, text, scratch, json;
 };
@@ -40,16 +39,12 @@ void *ingest_thread_new(void *shared)
 	buf_init(&t->scratch, 0);
 	buf_init(&t->json, 0);
 	record_check_init(&t->check);
-	t->v = json_validator_new();
-	if (!t->v)
-		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
 	return t;
 }
 
 void ingest_thread_free(void *p)
 {
 	struct ingest_thread *t = p;
-	json_validator_free(t->v);
 	buf_release(&t->extra);
 	buf_release(&t->reason);
 	buf_release(&t->text);
@@ -115,7 +110,7 @@ static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *
 	const struct common_opts *o = &in->co;
 	struct record r;
 	int empty_text = 0;
-	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	switch (stage_check_record(b, o, l, &r, &t->check)) {
 	case RECORD_STOP:
 		return -1;
 	case RECORD_DROP:
@@ -347,7 +342,7 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 		while (lead < t->json.len && strchr(" \t\r\n", t->json.data[lead]))
 			lead++;
 		if (lead < t->json.len && t->json.data[lead] == '{' &&
-		    json_validate(t->v, t->json.data, t->json.len, &t->reason, &off) == 0) {
+		    json_validate(t->check.v, t->json.data, t->json.len, &t->reason, &off) == 0) {
 			has_json = 1;
 			size_t pos = 0;
 			struct json_member m;

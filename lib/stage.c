@@ -92,12 +92,17 @@ void record_check_init(struct record_check *c)
 	memset(c, 0, sizeof(*c));
 	buf_init(&c->value, 0);
 	buf_init(&c->reason, 0);
+	c->v = json_validator_new();
+	if (!c->v)
+		die(GRIST_EXIT_INTERNAL, "out of memory (allocating the JSON parser)");
 }
 
 void record_check_release(struct record_check *c)
 {
 	buf_release(&c->value);
 	buf_release(&c->reason);
+	json_validator_free(c->v);
+	c->v = NULL;
 }
 
 void stage_fatal(struct batch *b, const char *what, uint64_t lineno, uint64_t offset,
@@ -108,9 +113,8 @@ void stage_fatal(struct batch *b, const char *what, uint64_t lineno, uint64_t of
 	b->fatal_code = GRIST_EXIT_DATA;
 }
 
-enum record_verdict stage_check_record(struct batch *b, struct json_validator *v,
-				       const struct common_opts *o, const struct line *l,
-				       struct record *r, struct record_check *c)
+enum record_verdict stage_check_record(struct batch *b, const struct common_opts *o,
+				       const struct line *l, struct record *r, struct record_check *c)
 {
 	size_t off = 0;
 	buf_reset(&c->reason);
@@ -119,7 +123,7 @@ enum record_verdict stage_check_record(struct batch *b, struct json_validator *v
 	c->raw = 0;
 	c->text_len = 0;
 	b->counts.records_in++;
-	if (record_parse(v, l, o, r, &c->reason, &off) < 0) {
+	if (record_parse(c->v, l, o, r, &c->reason, &off) < 0) {
 		if (o->on_invalid == ON_INVALID_ERROR) {
 			stage_fatal(b, "invalid JSON", l->lineno, l->offset + off, c->reason.data);
 			return RECORD_STOP;

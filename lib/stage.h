@@ -43,6 +43,7 @@ void stage_emit(void *run, struct batch *b);
 enum record_verdict { RECORD_KEEP, RECORD_EMPTY, RECORD_DROP, RECORD_STOP };
 
 struct record_check {
+	struct json_validator *v; /* the thread's JSON parser (owned) */
 	const char *rule;
 	struct buf value;
 	int raw;
@@ -50,11 +51,11 @@ struct record_check {
 	struct buf reason; /* scratch */
 };
 
+/* Per-thread: allocates the JSON parser too (dies only when out of memory, like xmalloc). */
 void record_check_init(struct record_check *c);
 void record_check_release(struct record_check *c);
-enum record_verdict stage_check_record(struct batch *b, struct json_validator *v,
-				       const struct common_opts *o, const struct line *l,
-				       struct record *r, struct record_check *c);
+enum record_verdict stage_check_record(struct batch *b, const struct common_opts *o,
+				       const struct line *l, struct record *r, struct record_check *c);
 void stage_reject(struct batch *b, const char *stage, const struct line *l,
 		  const struct record *r, const struct record_check *c);
 /* Set the batch's fatal error: "WHAT at SOURCE:LINE byte OFFSET: REASON" (exit code 1). */

@@ -105,7 +105,6 @@ char *tok_vocab_default_search_path(void)
 
 struct tok_thread {
 	struct tok_state *st;
-	struct json_validator *v;
 	struct record_check check;
 	struct buf text, id, err;
 	struct tok_ids ids;
@@ -116,9 +115,6 @@ static void *thread_new(void *shared)
 	struct tokenize *tk = shared;
 	struct tok_thread *t = xcalloc(1, sizeof(*t));
 	t->st = tok_state_new(&tk->enc);
-	t->v = json_validator_new();
-	if (!t->v)
-		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
 	buf_init(&t->text, 0);
 	record_check_init(&t->check);
 	buf_init(&t->id, 0);
@@ -130,7 +126,6 @@ static void thread_free(void *p)
 {
 	struct tok_thread *t = p;
 	tok_state_free(t->st);
-	json_validator_free(t->v);
 	buf_release(&t->text);
 	record_check_release(&t->check);
 	buf_release(&t->id);
@@ -188,7 +183,7 @@ static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch
 	const struct common_opts *o = &tk->co;
 	struct record r;
 	buf_reset(&t->text);
-	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	switch (stage_check_record(b, o, l, &r, &t->check)) {
 	case RECORD_STOP:
 		return -1;
 	case RECORD_DROP:

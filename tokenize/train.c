@@ -71,7 +71,6 @@ static void usage(FILE *f)
 }
 
 struct train_thread {
-	struct json_validator *v;
 	struct train_split_state *split;
 	struct train_pieces local;
 	struct record_check check;
@@ -85,9 +84,6 @@ static void *thread_new(void *shared)
 	record_check_init(&t->check);
 	buf_init(&t->text, 0);
 	buf_init(&t->err, 0);
-	t->v = json_validator_new();
-	if (!t->v)
-		die(GRIST_EXIT_INTERNAL, "cannot allocate the JSON parser");
 	t->split = train_split_state_new(tr->splitter);
 	train_pieces_init(&t->local);
 	return t;
@@ -96,7 +92,6 @@ static void *thread_new(void *shared)
 static void thread_free(void *p)
 {
 	struct train_thread *t = p;
-	json_validator_free(t->v);
 	train_split_state_free(t->split);
 	train_pieces_release(&t->local);
 	record_check_release(&t->check);
@@ -117,7 +112,7 @@ static int train_line(struct trainer *tr, struct train_thread *t, struct batch *
 {
 	const struct common_opts *o = &tr->co;
 	struct record r;
-	switch (stage_check_record(b, t->v, o, l, &r, &t->check)) {
+	switch (stage_check_record(b, o, l, &r, &t->check)) {
 	case RECORD_STOP:
 		return -1;
 	case RECORD_DROP:
