@@ -13,9 +13,12 @@ DEBS := build-essential pkg-config git ca-certificates \
 	libjsmn-dev libjson-c-dev libcjson-dev libyajl-dev libcld2-dev \
 	libarchive-tools zstd xz-utils bzip2 lz4 python3 python3-numpy \
 	unicode-data fortunes fortunes-de fortunes-es fortunes-it fortunes-ru fortunes-zh \
-	hyperfine bc time sentencepiece clang libclang-rt-14-dev xxhash python3-xxhash
+	hyperfine bc time sentencepiece clang libclang-rt-14-dev xxhash python3-xxhash \
+	libicu-dev libyaml-dev libsnappy-dev libbrotli-dev slurm-wlm munge chromium tmux wget \
+	fortunes-pl fortunes-cs manpages-de manpages-fr manpages-es manpages-pl manpages-ru manpages-ja manpages-zh manpages-it manpages-pt-br manpages-nl
 # pkg-config names of the libraries linked into grist.
-PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc libarchive libzstd zlib libxml-2.0
+PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc libarchive libzstd zlib libxml-2.0 \
+	icu-uc icu-i18n yaml-0.1 snappy libbrotlidec libbrotlienc liblz4
 # CLD2 (clean's language identification) ships no pkg-config file.
 EXTRA_LIBS := -lcld2
 
