@@ -22,7 +22,7 @@ PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc libarchive libzstd zli
 # CLD2 (clean's language identification) ships no pkg-config file.
 EXTRA_LIBS := -lcld2
 
-SRC_DIRS := lib ingest clean dedup tokenize shard
+SRC_DIRS := lib ingest clean dedup tokenize shard parquet run report
 BUILD ?= release
 B := build/$(BUILD)
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
