@@ -155,9 +155,11 @@ demo: deps grist vocabs ## build the demo corpus from Debian packages and run th
 	corpora/build-demo.sh corpora/demo
 	corpora/run-demo.sh ./grist corpora/demo out/demo
 
-install: grist ## install grist into $(PREFIX)/bin
-	install -d $(DESTDIR)$(PREFIX)/bin
+install: grist vocabs ## install grist into $(PREFIX)/bin, its vocabularies into $(PREFIX)/share/grist/vocabs
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/grist/vocabs
 	install -m 755 grist $(DESTDIR)$(PREFIX)/bin/grist
+	install -m 644 $(VOCAB_NAMES:%=vocabs/%.tiktoken) $(VOCAB_NAMES:%=vocabs/%.tiktoken.json) \
+		$(DESTDIR)$(PREFIX)/share/grist/vocabs/
 
 clean: ## remove build outputs
 	rm -rf build grist out tests/tmp

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/xalloc.h"
+#include "tokenize/tok_special.h"
 
 #define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
 #define CACHE_MAX_PIECE 128     /* longer pieces are not cached (fits the slot's u8 lengths) */
@@ -88,6 +89,8 @@ struct tok_state {
 	struct tok_pretok_state pre;
 	struct tok_cache cache;
 	struct tok_ids *out; /* current output during tok_encode */
+	int allow_special;   /* of the current tok_encode */
+	struct buf norm_out, norm_tmp;
 	struct tok_ids scratch;
 };
 
@@ -102,18 +105,16 @@ static inline uint32_t pair_rank(const struct tok_vocab *v, uint32_t a, uint32_t
 	return s->rank;
 }
 
-static void bpe_array(const struct tok_vocab *v, const unsigned char *p, size_t n, struct tok_ids *out)
+/* Merges ids[0..m) in place (array scan); appends the result. */
+static void bpe_array(const struct tok_vocab *v, uint32_t *idp, size_t m, struct tok_ids *out)
 {
-	uint32_t id[SMALL_PIECE * 4], rank[SMALL_PIECE * 4], mid[SMALL_PIECE * 4];
-	uint32_t *idp = id, *rk = rank, *md = mid;
+	uint32_t rank[SMALL_PIECE * 4], mid[SMALL_PIECE * 4];
+	uint32_t *rk = rank, *md = mid;
 	uint32_t *heap_mem = NULL;
-	if (n > SMALL_PIECE * 4) {
-		heap_mem = xmalloc(3 * n * sizeof(uint32_t));
-		idp = heap_mem, rk = heap_mem + n, md = heap_mem + 2 * n;
+	if (m > SMALL_PIECE * 4) {
+		heap_mem = xmalloc(2 * m * sizeof(uint32_t));
+		rk = heap_mem, md = heap_mem + m;
 	}
-	size_t m = n;
-	for (size_t i = 0; i < n; i++)
-		idp[i] = v->byte_id[p[i]];
 	for (size_t i = 0; i + 1 < m; i++)
 		rk[i] = pair_rank(v, idp[i], idp[i + 1], &md[i]);
 	while (m > 1) {
@@ -136,8 +137,9 @@ static void bpe_array(const struct tok_vocab *v, const unsigned char *p, size_t 
 		if (bi > 0)
 			rk[bi - 1] = pair_rank(v, idp[bi - 1], idp[bi], &md[bi - 1]);
 	}
-	for (size_t i = 0; i < m; i++)
-		tok_ids_push(out, idp[i]);
+	ALLOC_GROW(out->v, out->n + m, out->alloc);
+	memcpy(out->v + out->n, idp, m * sizeof(uint32_t));
+	out->n += m;
 	free(heap_mem);
 }
 
@@ -180,14 +182,14 @@ static uint64_t heap_pop(uint64_t *h, size_t *n)
 	return top;
 }
 
-static void bpe_heap(const struct tok_vocab *v, const unsigned char *p, size_t n, struct tok_ids *out)
+static void bpe_heap(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct tok_ids *out)
 {
 	struct node *nd = xmalloc(n * sizeof(*nd));
 	/* Each merge pushes at most two entries. */
 	uint64_t *h = xmalloc((3 * n + 1) * sizeof(uint64_t));
 	size_t hn = 0;
 	for (size_t i = 0; i < n; i++) {
-		nd[i].id = v->byte_id[p[i]];
+		nd[i].id = ids[i];
 		nd[i].prev = i ? (uint32_t)(i - 1) : TOK_NONE;
 		nd[i].next = i + 1 < n ? (uint32_t)(i + 1) : TOK_NONE;
 		nd[i].alive = 1;
@@ -228,6 +230,44 @@ static void bpe_heap(const struct tok_vocab *v, const unsigned char *p, size_t n
 	free(h);
 }
 
+/*
+ * A piece as HF's BPE model sees it when it is not byte-level: its characters, each the token
+ * of that text, else (byte_fallback) the <0xNN> tokens of its bytes if all exist, else the
+ * unknown token (consecutive ones fused with fuse_unk), else nothing. Returns the count.
+ */
+static size_t char_symbols(const struct tok_vocab *v, const char *p, size_t n, uint32_t *ids)
+{
+	size_t m = 0;
+	int last_unk = 0;
+	for (size_t i = 0; i < n;) {
+		size_t k = 1;
+		while (i + k < n && ((unsigned char)p[i + k] & 0xC0) == 0x80)
+			k++;
+		uint32_t id = tok_strmap_get(&v->map, p + i, (uint32_t)k);
+		if (id == TOK_NONE && v->byte_fallback) {
+			size_t j = 0;
+			while (j < k && v->fallback_id[(unsigned char)p[i + j]] != TOK_NONE)
+				j++;
+			if (j == k) {
+				for (j = 0; j < k; j++)
+					ids[m++] = v->fallback_id[(unsigned char)p[i + j]];
+				last_unk = 0;
+				i += k;
+				continue;
+			}
+		}
+		if (id != TOK_NONE) {
+			ids[m++] = id;
+			last_unk = 0;
+		} else if (v->unk_id != TOK_NONE && !(last_unk && v->fuse_unk)) {
+			ids[m++] = v->unk_id;
+			last_unk = 1;
+		}
+		i += k;
+	}
+	return m;
+}
+
 void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force, struct tok_ids *out)
 {
 	if (!n)
@@ -239,14 +279,28 @@ void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force
 			return;
 		}
 	}
-	if (n == 1) {
+	if (v->byte_level && n == 1) {
 		tok_ids_push(out, v->byte_id[(unsigned char)*p]);
 		return;
 	}
-	if (force == 1 || (force == 0 && n <= SMALL_PIECE))
-		bpe_array(v, (const unsigned char *)p, n, out);
+	uint32_t stack[SMALL_PIECE * 4];
+	uint32_t *ids = n <= SMALL_PIECE * 4 ? stack : xmalloc(n * sizeof(uint32_t));
+	size_t m;
+	if (v->byte_level) {
+		for (size_t i = 0; i < n; i++)
+			ids[i] = v->byte_id[(unsigned char)p[i]];
+		m = n;
+	} else {
+		m = char_symbols(v, p, n, ids);
+	}
+	if (!m)
+		; /* every character dropped (no token, no fallback, no unknown token) */
+	else if (force == 1 || (force == 0 && m <= SMALL_PIECE))
+		bpe_array(v, ids, m, out);
 	else
-		bpe_heap(v, (const unsigned char *)p, n, out);
+		bpe_heap(v, ids, m, out);
+	if (ids != stack)
+		free(ids);
 }
 
 /* ---- per-piece callback with the cache ---- */
@@ -333,12 +387,20 @@ static void cached_piece(struct tok_state *st, const char *p, size_t n)
 int tok_encoder_init(struct tok_encoder *e, const struct tok_vocab *v, int use_fast, struct buf *err)
 {
 	e->vocab = v;
-	return tok_pretok_init(&e->pretok, v, use_fast, err);
+	e->normalized_specials = tok_special_any(v, 1);
+	if (tok_norm_init(&e->norm, v, err))
+		return -1;
+	if (tok_pretok_init(&e->pretok, v, use_fast, err)) {
+		tok_norm_free(&e->norm);
+		return -1;
+	}
+	return 0;
 }
 
 void tok_encoder_free(struct tok_encoder *e)
 {
 	tok_pretok_free(&e->pretok);
+	tok_norm_free(&e->norm);
 }
 
 struct tok_state *tok_state_new(const struct tok_encoder *e)
@@ -347,6 +409,8 @@ struct tok_state *tok_state_new(const struct tok_encoder *e)
 	st->enc = e;
 	tok_pretok_state_init(&st->pre, &e->pretok);
 	cache_init(&st->cache);
+	buf_init(&st->norm_out, 0);
+	buf_init(&st->norm_tmp, 0);
 	return st;
 }
 
@@ -356,41 +420,41 @@ void tok_state_free(struct tok_state *st)
 		return;
 	tok_pretok_state_free(&st->pre);
 	cache_free(&st->cache);
+	buf_release(&st->norm_out);
+	buf_release(&st->norm_tmp);
 	tok_ids_release(&st->scratch);
 	free(st);
 }
 
-/* Where special k next occurs at or after `from`, or SIZE_MAX. */
-static size_t special_search(const struct tok_vocab *v, size_t k, const char *text, size_t len,
-			     size_t from)
+
+/* ---- encoding a text: added tokens, normalizer, pre-tokenizer, model ---- */
+
+static void push_id(void *ctx, uint32_t id)
 {
-	const struct tok_special *s = &v->specials[k];
-	if (!s->len || s->len > len - from)
-		return SIZE_MAX;
-	const char *hit = memmem(text + from, len - from, s->text, s->len);
-	return hit ? (size_t)(hit - text) : SIZE_MAX;
+	struct tok_state *st = ctx;
+	tok_ids_push(st->out, id);
 }
 
-/*
- * Earliest special token at or after `from`: leftmost, then longest. Returns its index or -1.
- * next[k] caches where special k next occurs (SIZE_MAX: nowhere), so each special's text is
- * searched about once over the document, not once per special token found.
- */
-static long find_special(const struct tok_vocab *v, const char *text, size_t len, size_t from,
-			 size_t *next, size_t *at)
+static int pretok_gap(void *ctx, const char *text, size_t len, struct buf *err)
 {
-	long best = -1;
-	size_t best_at = len;
-	for (size_t k = 0; k < v->n_specials; k++) {
-		if (next[k] != SIZE_MAX && next[k] < from)
-			next[k] = special_search(v, k, text, len, from);
-		if (next[k] == SIZE_MAX)
-			continue;
-		if (next[k] < best_at || (next[k] == best_at && v->specials[k].len > v->specials[best].len))
-			best = (long)k, best_at = next[k];
+	struct tok_state *st = ctx;
+	return tok_pretok_run(&st->enc->pretok, &st->pre, text, len, on_piece, st, err);
+}
+
+/* Text between raw-matched added tokens: normalized, then split at normalized added tokens. */
+static int raw_gap(void *ctx, const char *text, size_t len, struct buf *err)
+{
+	struct tok_state *st = ctx;
+	const struct tok_vocab *v = st->enc->vocab;
+	if (v->n_norms) {
+		if (tok_norm_apply(&st->enc->norm, text, len, &st->norm_out, &st->norm_tmp, err))
+			return -1;
+		text = st->norm_out.data;
+		len = st->norm_out.len;
 	}
-	*at = best_at;
-	return best;
+	if (st->allow_special && st->enc->normalized_specials)
+		return tok_special_split(v, 1, text, len, pretok_gap, push_id, st, err);
+	return pretok_gap(st, text, len, err);
 }
 
 int tok_encode(struct tok_state *st, const char *text, size_t len, int allow_special,
@@ -403,37 +467,8 @@ int tok_encode(struct tok_state *st, const char *text, size_t len, int allow_spe
 	}
 	const struct tok_vocab *v = st->enc->vocab;
 	st->out = out;
-	size_t pos = 0;
-	if (allow_special && v->n_specials) {
-		size_t *next = xmalloc(v->n_specials * sizeof(size_t));
-		for (size_t k = 0; k < v->n_specials; k++)
-			next[k] = special_search(v, k, text, len, 0);
-		for (;;) {
-			size_t at;
-			long k = find_special(v, text, len, pos, next, &at);
-			if (k < 0)
-				break;
-			if (tok_pretok_run(&st->enc->pretok, &st->pre, text + pos, at - pos, on_piece, st, err)) {
-				free(next);
-				return -1;
-			}
-			tok_ids_push(out, v->specials[k].id);
-			pos = at + v->specials[k].len;
-		}
-		free(next);
-	}
-	return tok_pretok_run(&st->enc->pretok, &st->pre, text + pos, len - pos, on_piece, st, err);
-}
-
-int tok_decode(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct buf *out, struct buf *err)
-{
-	for (size_t i = 0; i < n; i++) {
-		uint32_t id = ids[i];
-		if (id >= v->n_ids || v->tok_len[id] == TOK_NONE) {
-			buf_addf(err, "token %zu: id %u is not in the vocabulary", i, id);
-			return -1;
-		}
-		buf_add(out, v->blob + v->tok_off[id], v->tok_len[id]);
-	}
-	return 0;
+	st->allow_special = allow_special;
+	if (allow_special && v->n_specials)
+		return tok_special_split(v, 0, text, len, raw_gap, push_id, st, err);
+	return raw_gap(st, text, len, err);
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "tokenize/tok_norm.h"
 #include "tokenize/tok_pretok.h"
 #include "tokenize/tok_vocab.h"
 
@@ -29,7 +30,9 @@ void tok_ids_release(struct tok_ids *ids);
 /* Shared, read-only after init. */
 struct tok_encoder {
 	const struct tok_vocab *vocab;
+	struct tok_normalizer norm;
 	struct tok_pretok pretok;
+	int normalized_specials; /* added tokens matched after normalization exist */
 };
 
 int tok_encoder_init(struct tok_encoder *e, const struct tok_vocab *v, int use_fast, struct buf *err);
@@ -50,7 +53,13 @@ int tok_encode(struct tok_state *st, const char *text, size_t len, int allow_spe
  * scan, 2 = heap. */
 void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force, struct tok_ids *out);
 
-/* Appends the bytes of ids to out. Returns 0 or -1 (err names the bad id and its index). */
+/*
+ * Appends the text of ids to out: the tokens' bytes (tiktoken, GPT-2 files), or a
+ * tokenizer.json's decoder applied as tokenizers' decode(ids, skip_special_tokens=false) does
+ * (tokens joined by spaces when it has none). Returns 0 or -1 (err names the bad id and its
+ * index, or the unsupported decoder). The result may be invalid UTF-8 (a sequence cut inside a
+ * character); tokenizers shows U+FFFD there.
+ */
 int tok_decode(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct buf *out, struct buf *err);
 
 #endif

@@ -149,13 +149,14 @@ int tok_pretok_init(struct tok_pretok *p, const struct tok_vocab *v, int use_fas
 		struct tok_pretok_step *s = &p->steps[p->n_steps];
 		s->kind = v->steps[i].kind;
 		s->mode = v->steps[i].mode;
+		s->invert = v->steps[i].invert;
 		if (s->kind == TOK_STEP_SPLIT) {
 			s->re = tok_regex_compile(v->steps[i].pattern, err);
 			if (!s->re) {
 				tok_pretok_free(p);
 				return -1;
 			}
-			if (use_fast) {
+			if (use_fast && !s->invert && (s->mode == TOK_SPLIT_MATCHES || s->mode == TOK_SPLIT_ISOLATED)) {
 				const char *pat = v->steps[i].pattern;
 				s->fast = !strcmp(pat, tok_pattern_cl100k) ? TOK_FAST_CL100K
 					  : !strcmp(pat, tok_pattern_o200k) ? TOK_FAST_O200K
@@ -261,6 +262,109 @@ static inline int emit(const struct tok_pretok *p, struct tok_pretok_state *st, 
 	return run_step(p, st, k + 1, s, n, fn, ctx, err);
 }
 
+/* Next match at or after off: 1 with [*ms, *me), 0 for none, -1 on error. */
+static int next_match(const struct tok_pretok_step *s, struct tok_pretok_state *st,
+		      const char *text, size_t len, size_t off, size_t *ms, size_t *me, struct buf *err)
+{
+	pcre2_match_data *md = st->md;
+	int rc = pcre2_jit_match(s->re, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, st->mctx);
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(s->re, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, st->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(rc, msg, sizeof(msg));
+		buf_addf(err, "pre-tokenization regex failed at byte %zu: %s", off, (char *)msg);
+		return -1;
+	}
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	*ms = ov[0];
+	*me = ov[1];
+	return 1;
+}
+
+struct seg {
+	size_t start, end;
+	int match;
+};
+
+static void seg_push(struct buf *b, size_t start, size_t end, int match)
+{
+	struct seg sg = { start, end, match };
+	buf_add(b, &sg, sizeof(sg));
+}
+
+/*
+ * HF Split with MergedWithPrevious / MergedWithNext / Contiguous (and invert): the text as
+ * gaps and matches (tokenizers' find_matches, empty matches included), flags flipped with
+ * invert, then folded as tokenizers folds them; empty pieces are dropped on emit.
+ */
+static int run_merging(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
+		       const char *text, size_t len, tok_piece_fn fn, void *ctx, struct buf *err)
+{
+	const struct tok_pretok_step *s = &p->steps[k];
+	struct buf segs = BUF_INIT, out = BUF_INIT;
+	size_t off = 0, prev = 0, ms, me;
+	int rc = 0, r = 0;
+	while (off <= len && (r = next_match(s, st, text, len, off, &ms, &me, err)) == 1) {
+		if (ms != prev)
+			seg_push(&segs, prev, ms, 0);
+		seg_push(&segs, ms, me, 1);
+		prev = off = me;
+		if (me == ms) {
+			if (me >= len)
+				break;
+			off++;
+			while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80)
+				off++;
+		}
+	}
+	if (r < 0) {
+		rc = -1;
+		goto done;
+	}
+	if (prev != len)
+		seg_push(&segs, prev, len, 0);
+	struct seg *sg = (struct seg *)segs.data;
+	size_t n = segs.len / sizeof(*sg), no = 0;
+	for (size_t i = 0; i < n; i++)
+		sg[i].match ^= s->invert;
+	int prev_match = 0;
+	if (s->mode == TOK_SPLIT_MERGED_NEXT) { /* folded from the right */
+		for (size_t i = n; i-- > 0;) {
+			struct seg *acc = (struct seg *)out.data;
+			if (sg[i].match && !prev_match && no)
+				acc[no - 1].start = sg[i].start;
+			else
+				seg_push(&out, sg[i].start, sg[i].end, 0), no++;
+			prev_match = sg[i].match;
+		}
+		struct seg *acc = (struct seg *)out.data;
+		for (size_t i = no; i-- > 0;)
+			if ((rc = emit(p, st, k, text + acc[i].start, acc[i].end - acc[i].start, fn, ctx, err)))
+				break;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct seg *acc = (struct seg *)out.data;
+		int join = s->mode == TOK_SPLIT_MERGED_PREV ? sg[i].match && !prev_match
+							    : sg[i].match == prev_match;
+		if (join && no)
+			acc[no - 1].end = sg[i].end;
+		else
+			seg_push(&out, sg[i].start, sg[i].end, 0), no++;
+		prev_match = sg[i].match;
+	}
+	struct seg *acc = (struct seg *)out.data;
+	for (size_t i = 0; i < no && !rc; i++)
+		rc = emit(p, st, k, text + acc[i].start, acc[i].end - acc[i].start, fn, ctx, err);
+done:
+	buf_release(&segs);
+	buf_release(&out);
+	return rc;
+}
+
 static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
 		    const char *text, size_t len, tok_piece_fn fn, void *ctx, struct buf *err)
 {
@@ -289,6 +393,8 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 		}
 		return 0;
 	}
+	if (s->mode >= TOK_SPLIT_MERGED_PREV)
+		return run_merging(p, st, k, text, len, fn, ctx, err);
 	pcre2_match_data *md = st->md;
 	size_t off = 0, gap = 0;
 	while (off <= len) {

@@ -17,6 +17,7 @@
 struct tok_pretok_step {
 	enum tok_step_kind kind;
 	int mode;
+	int invert;
 	void *re;      /* pcre2_code_8 * */
 	int fast;      /* TOK_FAST_* hand-written splitter, 0 for PCRE2 */
 };

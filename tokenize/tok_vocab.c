@@ -1,21 +1,24 @@
 /*
- * Vocabulary loading for byte-level BPE (see tok_vocab.h; formats in DESIGN.md section 6).
+ * Vocabulary loading: what every format shares (see tok_vocab.h, tok_vocab_int.h): finding the
+ * file, the id tables and their checks, GPT-2's byte alphabet, base64. One file per format:
+ * tok_tiktoken.c, tok_hf.c (+ tok_hf_pipeline.c), tok_gpt2.c.
  *
  * Every loader collects (bytes, id, kind) entries and merges given as token strings; one
- * finishing step builds the tables and checks them: an id used twice, the same bytes under two
- * ids, a merge naming an unknown token, a missing single byte. Anything the format allows but
- * grist does not implement is refused as "unsupported: ...", never encoded differently.
+ * finishing step builds the tables and checks them: an id used twice or far beyond the number
+ * of entries, the same bytes under two ids, a merge naming an unknown token, a missing single
+ * byte. Anything the format allows but grist does not implement is refused as
+ * "unsupported: ...", never encoded differently.
  */
-#include "tokenize/tok_vocab.h"
+#include "tokenize/tok_vocab_int.h"
 
+#include <ctype.h>
 #include <errno.h>
-#include <jansson.h>
-#include <xxhash.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/source.h"
 #include "lib/xalloc.h"
 
 const char tok_pattern_gpt2[] =
@@ -122,19 +125,7 @@ int tok_base64_decode(const char *s, size_t n, struct buf *out)
 
 /* ---- building ---- */
 
-struct entry {
-	uint32_t off, len, id;
-	int kind; /* 0 mergeable, 1 special/added (matched as text only with --allow-special), 2 other */
-};
-
-struct builder {
-	struct buf blob;
-	struct entry *e;
-	size_t n, alloc;
-	const char *file; /* for messages */
-};
-
-static void add_entry(struct builder *b, const void *p, size_t len, uint32_t id, int kind)
+void tok_builder_add(struct tok_builder *b, const void *p, size_t len, uint32_t id, int kind)
 {
 	ALLOC_GROW(b->e, b->n + 1, b->alloc);
 	b->e[b->n].off = (uint32_t)b->blob.len;
@@ -145,14 +136,13 @@ static void add_entry(struct builder *b, const void *p, size_t len, uint32_t id,
 	buf_add(&b->blob, p, len);
 }
 
-static void builder_release(struct builder *b)
+void tok_builder_release(struct tok_builder *b)
 {
 	buf_release(&b->blob);
 	free(b->e);
 }
 
-/* Show a token's bytes in a message: printable ASCII as is, the rest as \xNN. */
-static void add_shown(struct buf *err, const char *p, size_t n)
+void tok_add_shown(struct buf *err, const char *p, size_t n)
 {
 	buf_addch(err, '\'');
 	for (size_t i = 0; i < n && i < 60; i++) {
@@ -167,24 +157,80 @@ static void add_shown(struct buf *err, const char *p, size_t n)
 	buf_addch(err, '\'');
 }
 
-/* Builds id tables and the mergeable map. Returns 0 or -1 (err set). */
-static int build_tables(struct tok_vocab *v, struct builder *b, struct buf *err, int *unsupported)
+int tok_unsupported(int *unsupported, struct buf *err, const char *file, const char *what,
+		    const char *detail)
 {
-	uint32_t max_id = 0;
-	int any = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		if (b->e[i].id == TOK_NONE) {
-			buf_addf(err, "%s: id too large", b->file);
-			return -1;
-		}
-		if (!any || b->e[i].id > max_id)
-			max_id = b->e[i].id;
-		any = 1;
-	}
-	if (!any) {
+	buf_addf(err, "%s: unsupported: %s%s%s", file, what, detail ? " " : "", detail ? detail : "");
+	*unsupported = 1;
+	return -1;
+}
+
+/*
+ * The highest id, refusing ids far beyond the number of entries: the id tables are indexed by
+ * id, so one id of 2^31 in a 4 KB file would allocate gigabytes. Real vocabularies have small
+ * gaps (cl100k_base has no 100256), never one larger than the vocabulary itself.
+ */
+static int max_id_of(const struct tok_builder *b, uint32_t *max_id, struct buf *err)
+{
+	uint64_t limit = 2 * (uint64_t)b->n + 1024;
+	if (!b->n) {
 		buf_addf(err, "%s: empty vocabulary", b->file);
 		return -1;
 	}
+	*max_id = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->e[i].id >= limit) {
+			buf_addf(err, "%s: token ", b->file);
+			tok_add_shown(err, b->blob.data + b->e[i].off, b->e[i].len);
+			buf_addf(err, " has id %u, beyond 2 x %zu entries + 1024 (ids must be nearly dense)",
+				 b->e[i].id, b->n);
+			return -1;
+		}
+		if (b->e[i].id > *max_id)
+			*max_id = b->e[i].id;
+	}
+	return 0;
+}
+
+/* Id -> bytes tables; an id listed twice is an error unless an added token repeats a vocab
+ * entry (HF lists added tokens that are also in the model's vocab). */
+static int fill_ids(struct tok_vocab *v, struct tok_builder *b, size_t *n_merge, size_t *n_spec,
+		    struct buf *err)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct tok_entry *e = &b->e[i];
+		if (v->tok_len[e->id] != TOK_NONE) {
+			if (v->tok_len[e->id] == e->len &&
+			    !memcmp(b->blob.data + v->tok_off[e->id], b->blob.data + e->off, e->len) &&
+			    e->kind == TOK_ENTRY_ADDED) {
+				if (!v->is_special[e->id])
+					(*n_spec)++;
+				v->is_special[e->id] = 1;
+				continue;
+			}
+			buf_addf(err, "%s: id %u used by both ", b->file, e->id);
+			tok_add_shown(err, b->blob.data + v->tok_off[e->id], v->tok_len[e->id]);
+			buf_addstr(err, " and ");
+			tok_add_shown(err, b->blob.data + e->off, e->len);
+			return -1;
+		}
+		v->tok_off[e->id] = e->off;
+		v->tok_len[e->id] = e->len;
+		if (e->kind == TOK_ENTRY_ADDED) {
+			v->is_special[e->id] = 1;
+			(*n_spec)++;
+		}
+		if (e->kind == TOK_ENTRY_MERGEABLE)
+			(*n_merge)++;
+	}
+	return 0;
+}
+
+int tok_build_tables(struct tok_vocab *v, struct tok_builder *b, struct buf *err, int *unsupported)
+{
+	uint32_t max_id;
+	if (max_id_of(b, &max_id, err))
+		return -1;
 	v->n_ids = max_id + 1;
 	v->tok_off = xmalloc(v->n_ids * sizeof(uint32_t));
 	v->tok_len = xmalloc(v->n_ids * sizeof(uint32_t));
@@ -192,42 +238,18 @@ static int build_tables(struct tok_vocab *v, struct builder *b, struct buf *err,
 	for (uint32_t i = 0; i < v->n_ids; i++)
 		v->tok_len[i] = TOK_NONE;
 	size_t n_merge = 0, n_spec = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		const struct entry *e = &b->e[i];
-		if (v->tok_len[e->id] != TOK_NONE) {
-			/* The same token listed twice (an HF added token that is also in the vocab). */
-			if (v->tok_len[e->id] == e->len &&
-			    !memcmp(b->blob.data + v->tok_off[e->id], b->blob.data + e->off, e->len) &&
-			    e->kind != 0) {
-				v->is_special[e->id] = 1;
-				n_spec++;
-				continue;
-			}
-			buf_addf(err, "%s: id %u used by both ", b->file, e->id);
-			add_shown(err, b->blob.data + v->tok_off[e->id], v->tok_len[e->id]);
-			buf_addstr(err, " and ");
-			add_shown(err, b->blob.data + e->off, e->len);
-			return -1;
-		}
-		v->tok_off[e->id] = e->off;
-		v->tok_len[e->id] = e->len;
-		if (e->kind == 1) {
-			v->is_special[e->id] = 1;
-			n_spec++;
-		}
-		if (e->kind == 0)
-			n_merge++;
-	}
+	if (fill_ids(v, b, &n_merge, &n_spec, err))
+		return -1;
 	v->blob = buf_detach(&b->blob, NULL);
 	tok_strmap_init(&v->map, n_merge);
 	for (size_t i = 0; i < b->n; i++) {
-		const struct entry *e = &b->e[i];
-		if (e->kind != 0)
+		const struct tok_entry *e = &b->e[i];
+		if (e->kind != TOK_ENTRY_MERGEABLE)
 			continue;
 		uint32_t old = tok_strmap_put(&v->map, v->blob + e->off, e->len, e->id);
 		if (old != TOK_NONE && old != e->id) {
 			buf_addf(err, "%s: token ", b->file);
-			add_shown(err, v->blob + e->off, e->len);
+			tok_add_shown(err, v->blob + e->off, e->len);
 			buf_addf(err, " has two ids, %u and %u", old, e->id);
 			return -1;
 		}
@@ -235,7 +257,7 @@ static int build_tables(struct tok_vocab *v, struct builder *b, struct buf *err,
 	for (unsigned c = 0; c < 256; c++) {
 		char ch = (char)c;
 		v->byte_id[c] = tok_strmap_get(&v->map, &ch, 1);
-		if (v->byte_id[c] == TOK_NONE) {
+		if (v->byte_id[c] == TOK_NONE && b->need_bytes) {
 			buf_addf(err, "%s: unsupported: vocabulary lacks the single byte 0x%02x "
 				      "(not a byte-level BPE vocabulary)", b->file, c);
 			*unsupported = 1;
@@ -263,162 +285,27 @@ uint32_t tok_vocab_find(const struct tok_vocab *v, const char *text, size_t len)
 	return tok_strmap_get(&v->map, text, (uint32_t)len);
 }
 
-/* tiktoken: every split of a token into two tokens is a merge whose rank is the token's id. */
-static void derive_pairs(struct tok_vocab *v)
+const char *tok_vocab_bytes(const struct tok_vocab *v, uint32_t id, size_t *len)
 {
-	tok_pairmap_init(&v->pairs, v->map.count * 2);
-	for (size_t s = 0; s <= v->map.mask; s++) {
-		const struct tok_strmap_slot *sl = &v->map.slots[s];
-		if (sl->id == TOK_NONE || sl->len < 2)
-			continue;
-		for (uint32_t k = 1; k < sl->len; k++) {
-			uint32_t l = tok_strmap_get(&v->map, sl->key, k);
-			if (l == TOK_NONE)
-				continue;
-			uint32_t r = tok_strmap_get(&v->map, sl->key + k, sl->len - k);
-			if (r == TOK_NONE)
-				continue;
-			tok_pairmap_set(&v->pairs, l, r, sl->id, sl->id);
-		}
+	if (id >= v->n_ids || v->tok_len[id] == TOK_NONE) {
+		*len = 0;
+		return NULL;
 	}
+	*len = v->tok_len[id];
+	return v->blob + v->tok_off[id];
 }
 
-static int read_whole(const char *path, struct buf *out, struct buf *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		buf_addf(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(out, tmp, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		buf_addf(err, "%s: read error", path);
-		return -1;
-	}
-	return 0;
-}
-
-static void add_step(struct tok_vocab *v, enum tok_step_kind kind, const char *pattern, int mode)
+void tok_vocab_add_step(struct tok_vocab *v, enum tok_step_kind kind, const char *pattern, int mode)
 {
 	v->steps = xrealloc(v->steps, (v->n_steps + 1) * sizeof(*v->steps));
+	memset(&v->steps[v->n_steps], 0, sizeof(*v->steps));
 	v->steps[v->n_steps].kind = kind;
 	v->steps[v->n_steps].pattern = pattern ? xstrdup(pattern) : NULL;
 	v->steps[v->n_steps].mode = mode;
 	v->n_steps++;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
-/* ---- .tiktoken ---- */
-
-static int load_tiktoken(struct tok_vocab *v, const char *path, const char *pattern,
-			 struct buf *err, int *unsupported)
-{
-	struct buf text = BUF_INIT, tok = BUF_INIT, side = BUF_INIT;
-	struct builder b = { BUF_INIT, NULL, 0, 0, path };
-	int rc = -1;
-	json_t *meta = NULL;
-	if (read_whole(path, &text, err))
-		goto out;
-	v->file_hash = XXH3_64bits(text.data, text.len);
-	size_t lineno = 0;
-	for (size_t pos = 0; pos < text.len;) {
-		const char *line = text.data + pos;
-		const char *nl = memchr(line, '\n', text.len - pos);
-		size_t len = nl ? (size_t)(nl - line) : text.len - pos;
-		pos += len + (nl ? 1 : 0);
-		lineno++;
-		if (len && line[len - 1] == '\r')
-			len--;
-		if (!len)
-			continue;
-		const char *sp = memchr(line, ' ', len);
-		char *end;
-		unsigned long rank = 0;
-		buf_reset(&tok);
-		if (!sp || sp == line || tok_base64_decode(line, (size_t)(sp - line), &tok) || !tok.len) {
-			buf_addf(err, "%s:%zu: bad base64 token", path, lineno);
-			goto out;
-		}
-		errno = 0;
-		rank = strtoul(sp + 1, &end, 10);
-		if (errno || end != line + len || end == sp + 1 || rank >= TOK_NONE) {
-			buf_addf(err, "%s:%zu: bad rank", path, lineno);
-			goto out;
-		}
-		add_entry(&b, tok.data, tok.len, (uint32_t)rank, 0);
-	}
-	/* Pattern and special tokens: sidecar <file>.json from `make vocabs`, else known names. */
-	char stem[256];
-	snprintf(stem, sizeof(stem), "%s", base_name(path));
-	if (ends_with(stem, ".tiktoken"))
-		stem[strlen(stem) - 9] = '\0';
-	buf_addf(&side, "%s.json", path);
-	struct stat st;
-	if (!stat(side.data, &st)) {
-		json_error_t je;
-		meta = json_load_file(side.data, JSON_ALLOW_NUL, &je);
-		if (!meta) {
-			buf_addf(err, "%s:%d: %s", side.data, je.line, je.text);
-			goto out;
-		}
-		const char *key;
-		json_t *val;
-		json_object_foreach(json_object_get(meta, "special_tokens"), key, val) {
-			if (!json_is_integer(val) || json_integer_value(val) < 0) {
-				buf_addf(err, "%s: special token %s: id is not a non-negative integer", side.data, key);
-				goto out;
-			}
-			add_entry(&b, key, strlen(key), (uint32_t)json_integer_value(val), 1);
-		}
-		if (!pattern)
-			pattern = json_string_value(json_object_get(meta, "pat_str"));
-	}
-	if (pattern && tok_pattern_by_name(pattern))
-		pattern = tok_pattern_by_name(pattern);
-	if (!pattern)
-		pattern = tok_pattern_by_name(stem);
-	if (!pattern) {
-		buf_addf(err, "%s: no pre-tokenization pattern known for '%s' (give --pattern)", path, stem);
-		goto out;
-	}
-	if (build_tables(v, &b, err, unsupported))
-		goto out;
-	derive_pairs(v);
-	v->whole_piece = 1;
-	add_step(v, TOK_STEP_SPLIT, pattern, TOK_SPLIT_MATCHES);
-	v->name = xstrdup(stem);
-	v->format = TOK_FMT_TIKTOKEN;
-	rc = 0;
-out:
-	json_decref(meta);
-	builder_release(&b);
-	buf_release(&text);
-	buf_release(&tok);
-	buf_release(&side);
-	return rc;
-}
-
-/* ---- HuggingFace tokenizer.json and GPT-2 encoder.json ---- */
-
-/* Decodes a byte-level spelling into bytes; returns 0, or -1 if a character is outside
- * GPT-2's alphabet (then out holds the raw UTF-8). */
-static int bytelevel_decode(const char *s, size_t n, struct buf *out)
+int tok_bytelevel_decode(const char *s, size_t n, struct buf *out)
 {
 	buf_reset(out);
 	for (size_t i = 0; i < n;) {
@@ -447,8 +334,7 @@ static int bytelevel_decode(const char *s, size_t n, struct buf *out)
 	return 0;
 }
 
-/* vocab object (byte-level string -> id) into the builder. */
-static int add_bytelevel_vocab(struct builder *b, json_t *vocab, struct buf *err)
+int tok_add_json_vocab(struct tok_builder *b, json_t *vocab, int byte_level, struct buf *err)
 {
 	struct buf tmp = BUF_INIT;
 	const char *key;
@@ -460,8 +346,15 @@ static int add_bytelevel_vocab(struct builder *b, json_t *vocab, struct buf *err
 			buf_release(&tmp);
 			return -1;
 		}
-		int bl = bytelevel_decode(key, strlen(key), &tmp);
-		add_entry(b, tmp.data, tmp.len, (uint32_t)json_integer_value(val), bl ? 2 : 0);
+		int kind = TOK_ENTRY_MERGEABLE;
+		if (byte_level) {
+			if (tok_bytelevel_decode(key, strlen(key), &tmp))
+				kind = TOK_ENTRY_OTHER;
+		} else {
+			buf_reset(&tmp);
+			buf_addstr(&tmp, key);
+		}
+		tok_builder_add(b, tmp.data, tmp.len, (uint32_t)json_integer_value(val), kind);
 	}
 	buf_release(&tmp);
 	return 0;
@@ -473,10 +366,9 @@ static uint32_t vocab_id(json_t *vocab, const char *s)
 	return json_is_integer(v) ? (uint32_t)json_integer_value(v) : TOK_NONE;
 }
 
-/* One merge (a, b) with rank `rank`; `where` names the entry in messages. */
-static int add_merge(struct tok_vocab *v, json_t *vocab, const char *a, const char *bb,
-		     uint32_t rank, const char *file, const char *where, struct buf *tmp,
-		     struct buf *err)
+int tok_add_merge(struct tok_vocab *v, json_t *vocab, const char *a, const char *bb, uint32_t rank,
+		  const char *file, const char *where, const char *prefix, struct buf *tmp,
+		  struct buf *err)
 {
 	uint32_t ia = vocab_id(vocab, a), ib = vocab_id(vocab, bb);
 	if (ia == TOK_NONE || ib == TOK_NONE) {
@@ -486,7 +378,9 @@ static int add_merge(struct tok_vocab *v, json_t *vocab, const char *a, const ch
 	}
 	buf_reset(tmp);
 	buf_addstr(tmp, a);
-	buf_addstr(tmp, bb);
+	/* With a continuing_subword_prefix the merged token keeps only the left one's prefix. */
+	size_t skip = prefix && !strncmp(bb, prefix, strlen(prefix)) ? strlen(prefix) : 0;
+	buf_addstr(tmp, bb + skip);
 	uint32_t im = vocab_id(vocab, tmp->data);
 	if (im == TOK_NONE) {
 		buf_addf(err, "%s: %s: merge result '%s' is not in the vocabulary", file, where, tmp->data);
@@ -496,364 +390,146 @@ static int add_merge(struct tok_vocab *v, json_t *vocab, const char *a, const ch
 	return 0;
 }
 
-static int unsupported_err(int *unsupported, struct buf *err, const char *file, const char *what,
-			   const char *detail)
+int tok_read_file(const char *path, struct buf *out, struct buf *err)
 {
-	buf_addf(err, "%s: unsupported: %s%s%s", file, what, detail ? " " : "", detail ? detail : "");
-	*unsupported = 1;
+	struct source src;
+	int rc = source_open_file(&src, path, err);
+	if (rc < 0)
+		return -1;
+	rc = source_read_all(&src, out, (uint64_t)1 << 32, err);
+	source_close(&src);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- finding and dispatching ---- */
+
+static const char not_tokenizer[] =
+	"not a tokenizer file (expected NAME.tiktoken, a HuggingFace tokenizer.json, encoder.json "
+	"with vocab.bpe beside it, or a model directory holding tokenizer.json)";
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* Does the first non-empty line look like "BASE64 RANK"? */
+static int looks_tiktoken(const char *d, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (d[i] == '\n' || d[i] == '\r'))
+		i++;
+	size_t b64 = 0, digits = 0;
+	while (i < n && (isalnum((unsigned char)d[i]) || d[i] == '+' || d[i] == '/' || d[i] == '='))
+		i++, b64++;
+	if (!b64 || i >= n || d[i++] != ' ')
+		return 0;
+	while (i < n && isdigit((unsigned char)d[i]))
+		i++, digits++;
+	return digits && (i == n || d[i] == '\n' || d[i] == '\r');
+}
+
+static int load_by_name(struct tok_vocab *v, const char *path, const char *data, size_t len,
+			const char *pattern, struct buf *err, int *unsupported)
+{
+	const char *base = base_name(path);
+	if (ends_with(base, ".tiktoken"))
+		return tok_load_tiktoken(v, path, data, len, pattern, err, unsupported);
+	if (!strcmp(base, "encoder.json"))
+		return tok_load_gpt2(v, path, data, len, err, unsupported);
+	if (ends_with(base, ".json"))
+		return tok_load_hf(v, path, data, len, err, unsupported);
+	if (looks_tiktoken(data, len))
+		return tok_load_tiktoken(v, path, data, len, pattern, err, unsupported);
+	buf_addf(err, "%s: %s", path, not_tokenizer);
 	return -1;
 }
 
-static int is_null_or_absent(json_t *j)
+static int finish_load(struct tok_vocab *v, int rc, const char *path, const char *pattern,
+		       struct buf *err)
 {
-	return !j || json_is_null(j);
+	if (!rc && pattern && v->format != TOK_FMT_TIKTOKEN) {
+		buf_addf(err, "%s: --pattern applies to .tiktoken files only", path);
+		rc = -1;
+	}
+	if (rc)
+		tok_vocab_free(v);
+	return rc;
 }
 
-/* Split pattern {"Regex": "..."} or {"String": "..."} -> PCRE2 pattern in out. */
-static int split_pattern(json_t *pat, struct buf *out)
+int tok_vocab_load_mem(struct tok_vocab *v, const char *name, const char *data, size_t len,
+		       const char *pattern, struct buf *err, int *unsupported)
 {
-	const char *re = json_string_value(json_object_get(pat, "Regex"));
-	if (re) {
-		buf_addstr(out, re);
+	memset(v, 0, sizeof(*v));
+	v->eot_id = TOK_NONE;
+	v->unk_id = TOK_NONE;
+	*unsupported = 0;
+	v->path = xstrdup(name);
+	int rc = load_by_name(v, name, data, len, pattern, err, unsupported);
+	return finish_load(v, rc, name, pattern, err);
+}
+
+/* spec -> the file to read: a file, DIR/tokenizer.json, or NAME.tiktoken on the search path. */
+static int resolve(const char *spec, const char *search_path, struct buf *path, struct buf *err)
+{
+	struct stat st;
+	if (!stat(spec, &st) && S_ISREG(st.st_mode)) {
+		buf_addstr(path, spec);
 		return 0;
 	}
-	const char *lit = json_string_value(json_object_get(pat, "String"));
-	if (!lit)
+	if (!stat(spec, &st) && S_ISDIR(st.st_mode)) {
+		buf_addf(path, "%s%stokenizer.json", spec, ends_with(spec, "/") ? "" : "/");
+		if (!stat(path->data, &st))
+			return 0;
+		buf_addf(err, "%s: a directory without tokenizer.json (%s)", spec, not_tokenizer);
 		return -1;
-	for (const unsigned char *p = (const unsigned char *)lit; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
-			buf_addch(out, (char)*p);
-		else
-			buf_addf(out, "\\x%02x", *p);
 	}
-	return 0;
-}
-
-static int hf_pre_tokenizer(struct tok_vocab *v, json_t *pt, const char *file, struct buf *err,
-			    int *unsupported, int last, int *saw_bytelevel)
-{
-	const char *type = json_string_value(json_object_get(pt, "type"));
-	if (!type)
-		return unsupported_err(unsupported, err, file, "pre_tokenizer without a type", NULL);
-	if (*saw_bytelevel)
-		return unsupported_err(unsupported, err, file, "pre_tokenizer after ByteLevel:", type);
-	if (!strcmp(type, "Sequence")) {
-		json_t *list = json_object_get(pt, "pretokenizers");
-		size_t n = json_array_size(list);
-		for (size_t i = 0; i < n; i++)
-			if (hf_pre_tokenizer(v, json_array_get(list, i), file, err, unsupported,
-					     last && i + 1 == n, saw_bytelevel))
-				return -1;
-		return 0;
-	}
-	if (!strcmp(type, "ByteLevel")) {
-		json_t *aps = json_object_get(pt, "add_prefix_space");
-		json_t *ur = json_object_get(pt, "use_regex");
-		*saw_bytelevel = 1;
-		if (json_is_true(aps))
-			add_step(v, TOK_STEP_PREFIX_SPACE, NULL, 0);
-		if (!ur || json_is_true(ur))
-			add_step(v, TOK_STEP_SPLIT, tok_pattern_gpt2, TOK_SPLIT_ISOLATED);
-		return 0;
-	}
-	if (!strcmp(type, "Split")) {
-		struct buf pat = BUF_INIT;
-		const char *behavior = json_string_value(json_object_get(pt, "behavior"));
-		int remove = 0;
-		if (split_pattern(json_object_get(pt, "pattern"), &pat)) {
-			buf_release(&pat);
-			return unsupported_err(unsupported, err, file, "Split pattern that is neither Regex nor String", NULL);
-		}
-		if (json_is_true(json_object_get(pt, "invert"))) {
-			buf_release(&pat);
-			return unsupported_err(unsupported, err, file, "Split with invert", NULL);
-		}
-		if (behavior && !strcmp(behavior, "Removed"))
-			remove = 1;
-		else if (!behavior || strcmp(behavior, "Isolated")) {
-			buf_release(&pat);
-			return unsupported_err(unsupported, err, file, "Split behavior",
-					       behavior ? behavior : "(missing)");
-		}
-		add_step(v, TOK_STEP_SPLIT, pat.data, remove ? TOK_SPLIT_GAPS : TOK_SPLIT_ISOLATED);
-		buf_release(&pat);
-		return 0;
-	}
-	return unsupported_err(unsupported, err, file, "pre_tokenizer", type);
-}
-
-static int load_hf(struct tok_vocab *v, const char *path, struct buf *err, int *unsupported)
-{
-	struct builder b = { BUF_INIT, NULL, 0, 0, path };
-	struct buf raw = BUF_INIT, tmp = BUF_INIT, where = BUF_INIT;
-	json_t *root = NULL;
-	json_error_t je;
-	int rc = -1;
-	if (read_whole(path, &raw, err))
-		goto out;
-	v->file_hash = XXH3_64bits(raw.data, raw.len);
-	root = json_loadb(raw.data, raw.len, JSON_ALLOW_NUL, &je);
-	if (!root) {
-		buf_addf(err, "%s:%d: invalid JSON: %s", path, je.line, je.text);
-		goto out;
-	}
-	json_t *model = json_object_get(root, "model");
-	if (!json_is_object(model)) {
-		buf_addf(err, "%s: missing model", path);
-		goto out;
-	}
-	const char *type = json_string_value(json_object_get(model, "type"));
-	if (type && strcmp(type, "BPE")) {
-		unsupported_err(unsupported, err, path, "model type", type);
-		goto out;
-	}
-	json_t *vocab = json_object_get(model, "vocab");
-	json_t *merges = json_object_get(model, "merges");
-	if (!json_is_object(vocab) || !json_is_array(merges)) {
-		buf_addf(err, "%s: model has no %s", path, !json_is_object(vocab) ? "vocab object" : "merges array");
-		goto out;
-	}
-	if (json_is_true(json_object_get(model, "byte_fallback"))) {
-		unsupported_err(unsupported, err, path, "byte_fallback models", NULL);
-		goto out;
-	}
-	if (!is_null_or_absent(json_object_get(model, "dropout")) &&
-	    json_real_value(json_object_get(model, "dropout")) != 0.0) {
-		unsupported_err(unsupported, err, path, "BPE dropout", NULL);
-		goto out;
-	}
-	static const char *const affixes[] = { "continuing_subword_prefix", "end_of_word_suffix" };
-	for (int i = 0; i < 2; i++) {
-		const char *s = json_string_value(json_object_get(model, affixes[i]));
-		if (s && *s) {
-			unsupported_err(unsupported, err, path, affixes[i], s);
-			goto out;
-		}
-	}
-	json_t *norm = json_object_get(root, "normalizer");
-	if (!is_null_or_absent(norm)) {
-		const char *nt = json_string_value(json_object_get(norm, "type"));
-		unsupported_err(unsupported, err, path, "normalizer", nt ? nt : "(untyped)");
-		goto out;
-	}
-	json_t *pt = json_object_get(root, "pre_tokenizer");
-	int saw_bytelevel = 0;
-	if (is_null_or_absent(pt)) {
-		unsupported_err(unsupported, err, path, "tokenizer without a ByteLevel pre_tokenizer", NULL);
-		goto out;
-	}
-	if (hf_pre_tokenizer(v, pt, path, err, unsupported, 1, &saw_bytelevel))
-		goto out;
-	if (!saw_bytelevel) {
-		unsupported_err(unsupported, err, path, "tokenizer without a ByteLevel pre_tokenizer", NULL);
-		goto out;
-	}
-	if (add_bytelevel_vocab(&b, vocab, err))
-		goto out;
-	json_t *added = json_object_get(root, "added_tokens");
-	size_t i, n_new = 0;
-	json_t *at;
-	json_array_foreach(added, i, at) {
-		const char *content = json_string_value(json_object_get(at, "content"));
-		json_t *id = json_object_get(at, "id");
-		if (!content || !json_is_integer(id) || json_integer_value(id) < 0) {
-			buf_addf(err, "%s: added_tokens[%zu]: needs content and a non-negative id", path, i);
-			goto out;
-		}
-		/* HuggingFace gives an added token the id of the same string in the model's vocab,
-		 * else the next id after the vocab and the added tokens so far, whatever the file
-		 * says; refuse a file whose ids it would not honour. */
-		json_int_t want = json_is_integer(json_object_get(vocab, content))
-				  ? json_integer_value(json_object_get(vocab, content))
-				  : (json_int_t)(json_object_size(vocab) + n_new++);
-		if (want != json_integer_value(id)) {
-			buf_addf(err, "%s: unsupported: added_tokens[%zu] '%s' has id %lld, but HuggingFace "
-				      "tokenizers assigns it %lld (added ids must follow the vocab without gaps)",
-				 path, i, content, (long long)json_integer_value(id), (long long)want);
-			*unsupported = 1;
-			goto out;
-		}
-		static const char *const flags[] = { "lstrip", "rstrip", "single_word" };
-		for (int f = 0; f < 3 && !v->special_unsupported; f++) {
-			if (json_is_true(json_object_get(at, flags[f]))) {
-				struct buf why = BUF_INIT;
-				buf_addf(&why, "added token '%s' with %s", content, flags[f]);
-				v->special_unsupported = buf_detach(&why, NULL);
+	if (!strchr(spec, '/') && search_path) {
+		for (const char *p = search_path; *p;) {
+			const char *colon = strchr(p, ':');
+			size_t n = colon ? (size_t)(colon - p) : strlen(p);
+			buf_reset(path);
+			if (n) {
+				buf_add(path, p, n);
+				buf_addf(path, "/%s.tiktoken", spec);
+				if (!stat(path->data, &st))
+					return 0;
 			}
+			buf_reset(path);
+			p += n + (colon ? 1 : 0);
 		}
-		add_entry(&b, content, strlen(content), (uint32_t)json_integer_value(id), 1);
 	}
-	if (build_tables(v, &b, err, unsupported))
-		goto out;
-	tok_pairmap_init(&v->pairs, json_array_size(merges));
-	json_t *m;
-	json_array_foreach(merges, i, m) {
-		buf_reset(&where);
-		buf_addf(&where, "merges[%zu]", i);
-		const char *a = NULL, *bb = NULL;
-		char *split = NULL;
-		if (json_is_string(m)) {
-			split = xstrdup(json_string_value(m));
-			char *sp = strchr(split, ' ');
-			if (sp && !strchr(sp + 1, ' ')) {
-				*sp = '\0';
-				a = split;
-				bb = sp + 1;
-			}
-		} else if (json_is_array(m) && json_array_size(m) == 2) {
-			a = json_string_value(json_array_get(m, 0));
-			bb = json_string_value(json_array_get(m, 1));
-		}
-		if (!a || !bb) {
-			free(split);
-			buf_addf(err, "%s: %s: a merge is \"a b\" or [\"a\", \"b\"]", path, where.data);
-			goto out;
-		}
-		int bad = add_merge(v, vocab, a, bb, (uint32_t)i, path, where.data, &tmp, err);
-		free(split);
-		if (bad)
-			goto out;
-	}
-	v->whole_piece = json_is_true(json_object_get(model, "ignore_merges"));
-	v->format = TOK_FMT_HF;
-	v->name = xstrdup(base_name(path));
-	rc = 0;
-out:
-	json_decref(root);
-	builder_release(&b);
-	buf_release(&raw);
-	buf_release(&tmp);
-	buf_release(&where);
-	return rc;
-}
-
-/* GPT-2's encoder.json + vocab.bpe (beside it). */
-static int load_gpt2(struct tok_vocab *v, const char *path, struct buf *err, int *unsupported)
-{
-	struct builder b = { BUF_INIT, NULL, 0, 0, path };
-	struct buf raw = BUF_INIT, bpe = BUF_INIT, bpe_path = BUF_INIT, tmp = BUF_INIT, where = BUF_INIT;
-	json_t *vocab = NULL;
-	json_error_t je;
-	int rc = -1;
-	if (read_whole(path, &raw, err))
-		goto out;
-	v->file_hash = XXH3_64bits(raw.data, raw.len);
-	vocab = json_loadb(raw.data, raw.len, JSON_ALLOW_NUL, &je);
-	if (!json_is_object(vocab)) {
-		buf_addf(err, "%s:%d: %s", path, je.line, vocab ? "not a JSON object" : je.text);
-		goto out;
-	}
-	const char *slash = strrchr(path, '/');
-	if (slash)
-		buf_add(&bpe_path, path, (size_t)(slash - path + 1));
-	buf_addstr(&bpe_path, "vocab.bpe");
-	if (read_whole(bpe_path.data, &bpe, err))
-		goto out;
-	if (add_bytelevel_vocab(&b, vocab, err))
-		goto out;
-	if (build_tables(v, &b, err, unsupported))
-		goto out;
-	/* <|endoftext|> is an ordinary vocab entry in GPT-2's file; treat it as the special token. */
-	if (v->eot_id != TOK_NONE && !v->is_special[v->eot_id]) {
-		v->is_special[v->eot_id] = 1;
-		v->specials = xrealloc(v->specials, (v->n_specials + 1) * sizeof(*v->specials));
-		v->specials[v->n_specials].text = xstrdup("<|endoftext|>");
-		v->specials[v->n_specials].len = 13;
-		v->specials[v->n_specials].id = v->eot_id;
-		v->n_specials++;
-	}
-	tok_pairmap_init(&v->pairs, 65536);
-	uint32_t rank = 0;
-	size_t lineno = 0;
-	for (size_t pos = 0; pos < bpe.len;) {
-		char *line = bpe.data + pos;
-		char *nl = memchr(line, '\n', bpe.len - pos);
-		size_t len = nl ? (size_t)(nl - line) : bpe.len - pos;
-		pos += len + (nl ? 1 : 0);
-		lineno++;
-		if (len && line[len - 1] == '\r')
-			len--;
-		line[len] = '\0';
-		if (!len || (lineno == 1 && !strncmp(line, "#version", 8)))
-			continue;
-		char *sp = strchr(line, ' ');
-		buf_reset(&where);
-		buf_addf(&where, "line %zu", lineno);
-		if (!sp || strchr(sp + 1, ' ')) {
-			buf_addf(err, "%s:%zu: a merge line is two tokens separated by one space", bpe_path.data, lineno);
-			goto out;
-		}
-		*sp = '\0';
-		if (add_merge(v, vocab, line, sp + 1, rank++, bpe_path.data, where.data, &tmp, err))
-			goto out;
-	}
-	v->whole_piece = 0;
-	add_step(v, TOK_STEP_SPLIT, tok_pattern_gpt2, TOK_SPLIT_MATCHES);
-	v->format = TOK_FMT_GPT2;
-	v->name = xstrdup("gpt2-encoder.json");
-	rc = 0;
-out:
-	json_decref(vocab);
-	builder_release(&b);
-	buf_release(&raw);
-	buf_release(&bpe);
-	buf_release(&bpe_path);
-	buf_release(&tmp);
-	buf_release(&where);
-	return rc;
+	buf_addf(err, "%s: no such vocabulary file or name%s%s%s", spec,
+		 search_path ? " (searched " : "", search_path ? search_path : "",
+		 search_path ? "; `make vocabs` makes gpt2, cl100k_base, o200k_base and "
+			       "`make install` installs them)" : "");
+	return -1;
 }
 
 int tok_vocab_load(struct tok_vocab *v, const char *spec, const char *search_path,
 		   const char *pattern, struct buf *err, int *unsupported)
 {
-	struct buf path = BUF_INIT;
-	struct stat st;
-	int rc;
+	struct buf path = BUF_INIT, data = BUF_INIT;
 	memset(v, 0, sizeof(*v));
 	v->eot_id = TOK_NONE;
+	v->unk_id = TOK_NONE;
 	*unsupported = 0;
-	if (!stat(spec, &st) && S_ISREG(st.st_mode)) {
-		buf_addstr(&path, spec);
-	} else if (!strchr(spec, '/') && search_path) {
-		const char *p = search_path;
-		while (*p) {
-			const char *colon = strchr(p, ':');
-			size_t n = colon ? (size_t)(colon - p) : strlen(p);
-			buf_reset(&path);
-			if (n) {
-				buf_add(&path, p, n);
-				buf_addf(&path, "/%s.tiktoken", spec);
-				if (!stat(path.data, &st))
-					break;
-			}
-			buf_reset(&path);
-			p += n + (colon ? 1 : 0);
-		}
-	}
-	if (!path.len) {
-		buf_addf(err, "%s: no such vocabulary file or name%s%s%s", spec,
-			 search_path ? " (searched " : "", search_path ? search_path : "",
-			 search_path ? "; `make vocabs` installs gpt2, cl100k_base, o200k_base)" : "");
-		buf_release(&path);
-		return -1;
-	}
-	v->path = xstrdup(path.data);
-	const char *base = base_name(path.data);
-	if (ends_with(base, ".tiktoken"))
-		rc = load_tiktoken(v, path.data, pattern, err, unsupported);
-	else if (!strcmp(base, "encoder.json"))
-		rc = load_gpt2(v, path.data, err, unsupported);
-	else if (ends_with(base, ".json"))
-		rc = load_hf(v, path.data, err, unsupported);
-	else
-		rc = load_tiktoken(v, path.data, pattern, err, unsupported);
-	if (!rc && pattern && v->format != TOK_FMT_TIKTOKEN) {
-		buf_addf(err, "%s: --pattern applies to .tiktoken files only", path.data);
-		rc = -1;
+	int rc = resolve(spec, search_path, &path, err);
+	if (!rc)
+		rc = tok_read_file(path.data, &data, err);
+	if (!rc) {
+		v->path = xstrdup(path.data);
+		rc = load_by_name(v, path.data, data.data, data.len, pattern, err, unsupported);
+		rc = finish_load(v, rc, path.data, pattern, err);
 	}
 	buf_release(&path);
-	if (rc)
-		tok_vocab_free(v);
+	buf_release(&data);
 	return rc;
 }
 
@@ -873,7 +549,22 @@ void tok_vocab_free(struct tok_vocab *v)
 	for (size_t i = 0; i < v->n_steps; i++)
 		free(v->steps[i].pattern);
 	free(v->steps);
+	for (size_t i = 0; i < v->n_norms; i++) {
+		free(v->norms[i].a);
+		free(v->norms[i].b);
+	}
+	free(v->norms);
+	for (size_t i = 0; i < v->n_decs; i++) {
+		free(v->decs[i].a);
+		free(v->decs[i].b);
+	}
+	free(v->decs);
+	free(v->bos_ids);
+	free(v->eos_ids);
+	free(v->post_unsupported);
+	free(v->dec_unsupported);
 	free(v->special_unsupported);
 	memset(v, 0, sizeof(*v));
 	v->eot_id = TOK_NONE;
+	v->unk_id = TOK_NONE;
 }

@@ -37,6 +37,7 @@ struct tokenize {
 	enum out_format to;
 	enum eot_place eot;
 	int allow_special;
+	int add_special;
 	int use_fast;
 	int decode;
 	size_t batch_bytes;
@@ -73,6 +74,8 @@ static void usage(FILE *f)
 		"                        (default: none; the token stream never carries it)\n"
 		"  --eot-token TOKEN     the end-of-text token (default: <|endoftext|> when present)\n"
 		"  --allow-special       special tokens in the text become their ids (default: text)\n"
+		"  --add-special         add the tokenizer.json post-processor's tokens (e.g. BOS)\n"
+		"                        around each document (default: off; shard adds end-of-text)\n"
 		"  --splitter S          auto|pcre2: hand-written pre-splitter for known patterns, or\n"
 		"                        PCRE2 for all (default: auto)\n"
 		"  --decode              read a token stream or {\"tokens\":[...]} JSONL, write\n"
@@ -204,6 +207,8 @@ static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch
 		buf_addf(&t->id, "%s:%llu", b->source, (unsigned long long)l->lineno);
 	t->ids.n = 0;
 	buf_reset(&t->err);
+	for (size_t i = 0; tk->add_special && i < tk->vocab.n_bos; i++)
+		tok_ids_push(&t->ids, tk->vocab.bos_ids[i]);
 	if (tok_encode(t->st, t->text.data, t->text.len, tk->allow_special, &t->ids, &t->err)) {
 		/* Text decoded from valid JSON is valid UTF-8 except for NUL-free surrogate
 		 * escapes, which the record layer already replaced; this is a safety net. */
@@ -212,6 +217,8 @@ static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch
 		buf_addf(&b->warnings, "%s:%llu: %s (skipped)\n", b->source, (unsigned long long)l->lineno, t->err.data);
 		return 0;
 	}
+	for (size_t i = 0; tk->add_special && i < tk->vocab.n_eos; i++)
+		tok_ids_push(&t->ids, tk->vocab.eos_ids[i]);
 	counts_text_length(&b->counts, t->text.len);
 	b->user = (void *)((uintptr_t)b->user + t->ids.n); /* tokens in this batch */
 	emit_doc(tk, b, &t->id, &t->ids);
@@ -364,7 +371,7 @@ static int decode_main(struct tokenize *tk, int argc, char **argv)
 
 enum {
 	OPT_PATTERN = OPT_STAGE_BASE, OPT_TO, OPT_EOT, OPT_EOT_TOKEN, OPT_ALLOW_SPECIAL, OPT_DECODE,
-	OPT_SPLITTER, OPT_BATCH_BYTES,
+	OPT_SPLITTER, OPT_BATCH_BYTES, OPT_ADD_SPECIAL,
 };
 
 int cmd_tokenize(int argc, char **argv)
@@ -382,6 +389,7 @@ int cmd_tokenize(int argc, char **argv)
 		{ "eot", required_argument, 0, OPT_EOT },
 		{ "eot-token", required_argument, 0, OPT_EOT_TOKEN },
 		{ "allow-special", no_argument, 0, OPT_ALLOW_SPECIAL },
+		{ "add-special", no_argument, 0, OPT_ADD_SPECIAL },
 		{ "decode", no_argument, 0, OPT_DECODE },
 		{ "splitter", required_argument, 0, OPT_SPLITTER },
 		{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
@@ -423,6 +431,9 @@ int cmd_tokenize(int argc, char **argv)
 		case OPT_DECODE:
 			tk.decode = 1;
 			break;
+		case OPT_ADD_SPECIAL:
+			tk.add_special = 1;
+			break;
 		case OPT_SPLITTER:
 			if (!strcmp(optarg, "auto")) tk.use_fast = 1;
 			else if (!strcmp(optarg, "pcre2")) tk.use_fast = 0;
@@ -453,6 +464,12 @@ int cmd_tokenize(int argc, char **argv)
 	if (tk.allow_special && tk.vocab.special_unsupported)
 		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --allow-special with %s", tk.vocab.path,
 		    tk.vocab.special_unsupported);
+	if (tk.add_special && tk.vocab.post_unsupported)
+		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --add-special with %s", tk.vocab.path,
+		    tk.vocab.post_unsupported);
+	if (tk.decode && tk.vocab.dec_unsupported)
+		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --decode with %s", tk.vocab.path,
+		    tk.vocab.dec_unsupported);
 	tk.eot_id = tk.vocab.eot_id;
 	if (tk.eot_token) {
 		tk.eot_id = tok_vocab_find(&tk.vocab, tk.eot_token, strlen(tk.eot_token));

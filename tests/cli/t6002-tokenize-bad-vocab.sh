@@ -25,38 +25,67 @@ check() { # check NAME CODE PATTERN
 }
 
 edit merge-unknown.json 'j.model.merges.push("Ġzz q")'
-check merge-unknown.json 2 "merge-unknown.json: merges\[5\]: merge names unknown token 'Ġzz'"
+check merge-unknown.json 2 "merge-unknown.json: model.merges\[5\]: merge names unknown token 'Ġzz'"
 edit merge-pair.json 'j.model.merges = j.model.merges.map(m => m.split(" "))'
 $GRIST tokenize -q -t merge-pair.json --to jsonl in.jsonl > out2.jsonl || fail "pair merges: exit $?"
 expect_file_eq "merges as pairs" out.jsonl out2.jsonl
 edit merge-result.json 'j.model.merges.push("Ġ q")'
-check merge-result.json 2 "merges\[5\]: merge result 'Ġq' is not in the vocabulary"
+check merge-result.json 2 "model.merges\[5\]: merge result 'Ġq' is not in the vocabulary"
 edit no-model.json 'delete j.model'
 check no-model.json 2 "no-model.json: missing model"
 edit collision.json 'j.model.vocab["xyz"] = 3; j.added_tokens = []'
 check collision.json 2 "collision.json: id 3 used by both"
 edit added-gap.json 'j.added_tokens[0].id = 999'
 check added-gap.json 5 "unsupported: added_tokens\[0\] '<|endoftext|>' has id 999"
-edit wordpiece.json 'j.model.type = "WordPiece"'
-check wordpiece.json 5 "unsupported: model type WordPiece"
-edit normalizer.json 'j.normalizer = {type: "NFC"}'
-check normalizer.json 5 "unsupported: normalizer NFC"
-edit pretok.json 'j.pre_tokenizer = {type: "Whitespace"}'
-check pretok.json 5 "unsupported: pre_tokenizer Whitespace"
-edit fallback.json 'j.model.byte_fallback = true'
-check fallback.json 5 "unsupported: byte_fallback"
+edit wordpiece.json 'j.model.type = "Unigram"'
+check wordpiece.json 5 "unsupported: model type Unigram"
+edit normalizer.json 'j.normalizer = {type: "Sequence", normalizers: [{type: "NFC"}, {type: "Precompiled", precompiled_charsmap: "AA=="}]}'
+check normalizer.json 5 "unsupported: normalizer Precompiled at normalizer.normalizers\[1\]"
+edit pretok.json 'j.pre_tokenizer = {type: "UnicodeScripts"}'
+check pretok.json 5 "unsupported: pre_tokenizer UnicodeScripts at pre_tokenizer"
+edit dropout.json 'j.model.dropout = 0.1'
+check dropout.json 5 "unsupported: BPE dropout at model.dropout"
 edit suffix.json 'j.model.end_of_word_suffix = "</w>"'
-check suffix.json 5 "unsupported: end_of_word_suffix"
+check suffix.json 5 "unsupported: BPE end_of_word_suffix '</w>' at model.end_of_word_suffix"
+edit after.json 'j.pre_tokenizer = {type: "Sequence", pretokenizers: [{type: "ByteLevel", use_regex: false}, {type: "Digits", individual_digits: true}]}'
+check after.json 5 "unsupported: pre_tokenizer after ByteLevel: Digits at pre_tokenizer.pretokenizers\[1\]"
+edit decoder.json 'j.decoder = {type: "CTC"}'
+$GRIST tokenize -q -t decoder.json --to jsonl in.jsonl > out4.jsonl || fail "CTC decoder without --decode: exit $?"
+$GRIST tokenize -q -t decoder.json --decode out4.jsonl > /dev/null 2> err.txt
+expect_eq "CTC decoder with --decode: exit" 5 $?
+expect_grep "decoder message" "unsupported: --decode with decoder CTC at decoder" err.txt
+edit post.json 'j.post_processor = {type: "Weird"}'
+$GRIST tokenize -q -t post.json --add-special --to jsonl in.jsonl > /dev/null 2> err.txt
+expect_eq "unknown post_processor with --add-special: exit" 5 $?
+expect_grep "post message" "unsupported: --add-special with post_processor Weird at post_processor" err.txt
 edit nobytes.json 'delete j.model.vocab["Ā"]; j.model.merges = []; j.added_tokens = []'
 check nobytes.json 5 "unsupported: vocabulary lacks the single byte 0x00"
-edit behavior.json 'j.pre_tokenizer = {type: "Sequence", pretokenizers: [{type: "Split", pattern: {Regex: "x"}, behavior: "MergedWithNext", invert: false}, {type: "ByteLevel", use_regex: false}]}'
-check behavior.json 5 "unsupported: Split behavior MergedWithNext"
-edit lstrip.json 'j.added_tokens[0].lstrip = true'
-$GRIST tokenize -q -t lstrip.json --to jsonl in.jsonl > out3.jsonl || fail "lstrip without --allow-special: exit $?"
-expect_file_eq "lstrip is irrelevant without --allow-special" out.jsonl out3.jsonl
-$GRIST tokenize -q -t lstrip.json --allow-special --to jsonl in.jsonl > /dev/null 2> err.txt
-expect_eq "lstrip with --allow-special: exit" 5 $?
-expect_grep "lstrip message" "unsupported: --allow-special with added token '<|endoftext|>' with lstrip" err.txt
+edit behavior.json 'j.pre_tokenizer = {type: "Sequence", pretokenizers: [{type: "Split", pattern: {Regex: "x"}, behavior: "Sideways", invert: false}, {type: "ByteLevel", use_regex: false}]}'
+check behavior.json 5 "unsupported: Split behavior Sideways at pre_tokenizer.pretokenizers\[0\]"
+
+# Issue 11.9: one huge id must not allocate gigabytes; an id >= 2 x entries + 1024 is refused.
+edit hugeid.json 'j.model.vocab["xyz"] = 2147483648; j.added_tokens = []'
+check hugeid.json 2 "hugeid.json: token 'xyz' has id 2147483648, beyond 2 x"
+edit hugeadded.json 'j.added_tokens[0].id = 4000000000'
+check hugeadded.json 2 "hugeadded.json: added_tokens\[0\]"
+printf 'IQ== 0\nIg== 2147483648\n' > huge.tiktoken
+check huge.tiktoken 2 "huge.tiktoken: token '\"' has id 2147483648, beyond 2 x 2 entries + 1024"
+printf 'IQ== 0\nIg== 1025\n' > gap.tiktoken
+$GRIST tokenize -q -t gap.tiktoken --pattern gpt2 --to jsonl in.jsonl > /dev/null 2> err.txt
+expect_eq "gap within 2 x entries + 1024 is accepted: exit" 5 $?   # lacks the 256 bytes, but loads
+expect_grep "gap message" "unsupported: vocabulary lacks the single byte" err.txt
+
+# Issue 11.8: a model directory holding tokenizer.json; anything else is "not a tokenizer file".
+mkdir -p model_dir && cp "$T" model_dir/tokenizer.json
+$GRIST tokenize -q -t model_dir/ --to jsonl in.jsonl > out5.jsonl || fail "model_dir/: exit $?"
+expect_file_eq "model_dir/ = its tokenizer.json" out.jsonl out5.jsonl
+$GRIST tokenize -q -t model_dir --to jsonl in.jsonl > out5.jsonl || fail "model_dir: exit $?"
+expect_file_eq "model_dir = its tokenizer.json" out.jsonl out5.jsonl
+mkdir -p empty_dir
+check empty_dir 2 "empty_dir: a directory without tokenizer.json (not a tokenizer file (expected"
+check in.jsonl 2 "in.jsonl: not a tokenizer file (expected NAME.tiktoken, a HuggingFace tokenizer.json"
+echo '{"id": 1, "text": "x"}' > records.json
+check records.json 2 "records.json: missing model: not a tokenizer file"
 echo '{' > broken.json
 check broken.json 2 "broken.json:.*invalid JSON"
 check "$FIX/tokenize/bad-base64.tiktoken" 2 "bad-base64.tiktoken:3: bad base64 token"

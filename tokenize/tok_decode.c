@@ -1,0 +1,183 @@
+/*
+ * Decoding ids back to text (tok_bpe.h: tok_decode). tiktoken and GPT-2 files: the tokens'
+ * bytes. tokenizer.json: its decoder chain over the token strings, as tokenizers'
+ * decode(ids, skip_special_tokens=false): each step maps the list of strings to a new list,
+ * and the result is their concatenation; with no decoder the tokens are joined by spaces.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+#include "tokenize/tok_bpe.h"
+
+/* A list of strings in one buffer: offsets of each start, plus the end. */
+struct strs {
+	struct buf data;
+	size_t *off;
+	size_t n, alloc;
+};
+
+static void strs_end(struct strs *s) /* closes the string being appended */
+{
+	ALLOC_GROW(s->off, s->n + 2, s->alloc);
+	s->off[++s->n] = s->data.len;
+}
+
+static void strs_add(struct strs *s, const char *p, size_t n)
+{
+	buf_add(&s->data, p, n);
+	strs_end(s);
+}
+
+static void strs_init(struct strs *s)
+{
+	buf_init(&s->data, 0);
+	s->off = xcalloc(2, sizeof(size_t));
+	s->alloc = 2;
+	s->n = 0;
+}
+
+static void strs_release(struct strs *s)
+{
+	buf_release(&s->data);
+	free(s->off);
+}
+
+#define STR(s, i) ((s)->data.data + (s)->off[i])
+#define LEN(s, i) ((s)->off[(i) + 1] - (s)->off[i])
+
+static void put_spelled(struct buf *out, const char *p, size_t n, int byte_level)
+{
+	if (!byte_level) {
+		buf_add(out, p, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) { /* the GPT-2 spelling the file uses */
+		uint32_t cp = tok_byte_to_cp((unsigned char)p[i]);
+		if (cp < 0x80) {
+			buf_addch(out, (char)cp);
+		} else {
+			buf_addch(out, (char)(0xC0 | cp >> 6));
+			buf_addch(out, (char)(0x80 | (cp & 0x3F)));
+		}
+	}
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void flush_bytes(struct strs *o, struct buf *bytes)
+{
+	if (!bytes->len)
+		return;
+	if (tok_utf8_check(bytes->data, bytes->len) == bytes->len) {
+		strs_add(o, bytes->data, bytes->len);
+	} else {
+		for (size_t i = 0; i < bytes->len; i++)
+			strs_add(o, "\xEF\xBF\xBD", 3);
+	}
+	buf_reset(bytes);
+}
+
+static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
+{
+	struct buf bytes = BUF_INIT;
+	size_t al = d->a ? strlen(d->a) : 0;
+	for (size_t i = 0; i < in->n; i++) {
+		const char *p = STR(in, i);
+		size_t n = LEN(in, i);
+		switch (d->kind) {
+		case TOK_DEC_BYTEFALLBACK:
+			if (n == 6 && !memcmp(p, "<0x", 3) && p[5] == '>' && hexval(p[3]) >= 0 && hexval(p[4]) >= 0) {
+				buf_addch(&bytes, (char)(hexval(p[3]) << 4 | hexval(p[4])));
+				continue;
+			}
+			flush_bytes(o, &bytes);
+			strs_add(o, p, n);
+			break;
+		case TOK_DEC_REPLACE:
+			for (size_t j = 0; j < n;) {
+				const char *hit = memmem(p + j, n - j, d->a, al);
+				if (!hit) {
+					buf_add(&o->data, p + j, n - j);
+					break;
+				}
+				buf_add(&o->data, p + j, (size_t)(hit - (p + j)));
+				buf_addstr(&o->data, d->b);
+				j = (size_t)(hit - p) + al;
+			}
+			strs_end(o);
+			break;
+		case TOK_DEC_STRIP: {
+			size_t a = 0, b = n;
+			for (int k = 0; k < d->left && b - a >= al && !memcmp(p + a, d->a, al); k++)
+				a += al;
+			for (int k = 0; k < d->right && b - a >= al && !memcmp(p + b - al, d->a, al); k++)
+				b -= al;
+			strs_add(o, p + a, b - a);
+			break;
+		}
+		default: /* BYTELEVEL, FUSE: one string of everything */
+			buf_add(&o->data, p, n);
+			break;
+		}
+	}
+	if (d->kind == TOK_DEC_BYTEFALLBACK)
+		flush_bytes(o, &bytes);
+	if (d->kind == TOK_DEC_BYTELEVEL || d->kind == TOK_DEC_FUSE)
+		strs_end(o);
+	buf_release(&bytes);
+}
+
+int tok_decode(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct buf *out, struct buf *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ids[i] >= v->n_ids || v->tok_len[ids[i]] == TOK_NONE) {
+			buf_addf(err, "token %zu: id %u is not in the vocabulary", i, ids[i]);
+			return -1;
+		}
+	}
+	if (v->format != TOK_FMT_HF) {
+		for (size_t i = 0; i < n; i++)
+			buf_add(out, v->blob + v->tok_off[ids[i]], v->tok_len[ids[i]]);
+		return 0;
+	}
+	if (v->dec_unsupported) {
+		buf_addf(err, "unsupported: %s", v->dec_unsupported);
+		return -1;
+	}
+	if (!v->n_decs) {
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				buf_addch(out, ' ');
+			put_spelled(out, v->blob + v->tok_off[ids[i]], v->tok_len[ids[i]],
+				    v->byte_level && !v->is_special[ids[i]]);
+		}
+		return 0;
+	}
+	struct strs a, b;
+	strs_init(&a);
+	strs_init(&b);
+	for (size_t i = 0; i < n; i++)
+		strs_add(&a, v->blob + v->tok_off[ids[i]], v->tok_len[ids[i]]);
+	for (size_t k = 0; k < v->n_decs; k++) {
+		buf_reset(&b.data);
+		b.n = 0;
+		step(&v->decs[k], &a, &b);
+		struct strs t = a;
+		a = b;
+		b = t;
+	}
+	buf_add(out, a.data.data, a.data.len);
+	strs_release(&a);
+	strs_release(&b);
+	return 0;
+}

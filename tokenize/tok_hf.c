@@ -1,0 +1,217 @@
+/*
+ * HuggingFace tokenizer.json: the model (BPE; byte-level over GPT-2's alphabet when the
+ * pre-tokenizer has ByteLevel, else over characters with byte fallback and an unknown token,
+ * as SentencePiece-converted files are), the added tokens and the merges. The normalizer,
+ * pre-tokenizer, post-processor and decoder are read by tok_hf_pipeline.c. What tokenizers
+ * would do and grist does not is refused with "unsupported: WHAT at JSON.PATH".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "lib/xalloc.h"
+#include "tokenize/tok_hf.h"
+
+/* HF gives an added token the id of the same string in the model's vocab, else the next id
+ * after the vocab and the added tokens so far, whatever the file says; refuse a file whose ids
+ * it would not honour. */
+static int add_added_tokens(struct tok_builder *b, json_t *root, json_t *vocab, struct buf *err,
+			    int *unsupported)
+{
+	json_t *added = json_object_get(root, "added_tokens");
+	size_t i, n_new = 0;
+	json_t *at;
+	json_array_foreach(added, i, at) {
+		const char *content = json_string_value(json_object_get(at, "content"));
+		json_t *id = json_object_get(at, "id");
+		if (!content || !json_is_integer(id) || json_integer_value(id) < 0 ||
+		    json_integer_value(id) >= (json_int_t)TOK_NONE) {
+			buf_addf(err, "%s: added_tokens[%zu]: needs content and a non-negative id", b->file, i);
+			return -1;
+		}
+		json_int_t limit = 2 * (json_int_t)(json_object_size(vocab) + json_array_size(added)) + 1024;
+		if (json_integer_value(id) >= limit) {
+			buf_addf(err, "%s: added_tokens[%zu] '%s' has id %lld, beyond 2 x %zu entries + 1024 "
+				      "(ids must be nearly dense)", b->file, i, content,
+				 (long long)json_integer_value(id), json_object_size(vocab) + json_array_size(added));
+			return -1;
+		}
+		json_int_t want = json_is_integer(json_object_get(vocab, content))
+				  ? json_integer_value(json_object_get(vocab, content))
+				  : (json_int_t)(json_object_size(vocab) + n_new++);
+		if (want != json_integer_value(id)) {
+			buf_addf(err, "%s: unsupported: added_tokens[%zu] '%s' has id %lld, but HuggingFace "
+				      "tokenizers assigns it %lld (added ids must follow the vocab without gaps)",
+				 b->file, i, content, (long long)json_integer_value(id), (long long)want);
+			*unsupported = 1;
+			return -1;
+		}
+		tok_builder_add(b, content, strlen(content), (uint32_t)json_integer_value(id), TOK_ENTRY_ADDED);
+	}
+	return 0;
+}
+
+/* The matching flags of each added token, onto v->specials (built in id order). */
+static void added_flags(struct tok_vocab *v, json_t *root)
+{
+	size_t i;
+	json_t *at;
+	json_array_foreach(json_object_get(root, "added_tokens"), i, at) {
+		uint32_t id = (uint32_t)json_integer_value(json_object_get(at, "id"));
+		for (size_t k = 0; k < v->n_specials; k++) {
+			struct tok_special *s = &v->specials[k];
+			if (s->id != id)
+				continue;
+			s->lstrip = json_is_true(json_object_get(at, "lstrip"));
+			s->rstrip = json_is_true(json_object_get(at, "rstrip"));
+			s->single_word = json_is_true(json_object_get(at, "single_word"));
+			s->normalized = json_is_true(json_object_get(at, "normalized"));
+			break;
+		}
+	}
+}
+
+static int read_merges(struct tok_vocab *v, json_t *model, json_t *vocab, const char *path,
+		       const char *prefix, struct buf *err)
+{
+	struct buf tmp = BUF_INIT, where = BUF_INIT;
+	json_t *merges = json_object_get(model, "merges");
+	json_t *m;
+	size_t i;
+	int rc = -1;
+	tok_pairmap_init(&v->pairs, json_array_size(merges));
+	json_array_foreach(merges, i, m) {
+		buf_reset(&where);
+		buf_addf(&where, "model.merges[%zu]", i);
+		const char *a = NULL, *bb = NULL;
+		char *split = NULL;
+		if (json_is_string(m)) {
+			split = xstrdup(json_string_value(m));
+			char *sp = strchr(split, ' ');
+			if (sp && !strchr(sp + 1, ' ')) {
+				*sp = '\0';
+				a = split;
+				bb = sp + 1;
+			}
+		} else if (json_is_array(m) && json_array_size(m) == 2) {
+			a = json_string_value(json_array_get(m, 0));
+			bb = json_string_value(json_array_get(m, 1));
+		}
+		if (!a || !bb) {
+			free(split);
+			buf_addf(err, "%s: %s: a merge is \"a b\" or [\"a\", \"b\"]", path, where.data);
+			goto out;
+		}
+		int bad = tok_add_merge(v, vocab, a, bb, (uint32_t)i, path, where.data, prefix, &tmp, err);
+		free(split);
+		if (bad)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&tmp);
+	buf_release(&where);
+	return rc;
+}
+
+/* BPE options tokenizers has and grist refuses, and the fallback / unknown token ids. */
+static int bpe_options(struct tok_vocab *v, json_t *model, json_t *vocab, const char *path,
+		       struct buf *err, int *unsupported)
+{
+	json_t *dropout = json_object_get(model, "dropout");
+	if (dropout && !json_is_null(dropout) && json_number_value(dropout) != 0.0)
+		return tok_unsupported(unsupported, err, path, "BPE dropout at model.dropout", NULL);
+	static const char *const affixes[] = { "continuing_subword_prefix", "end_of_word_suffix" };
+	for (int i = 0; i < 2; i++) {
+		const char *s = json_string_value(json_object_get(model, affixes[i]));
+		if (s && *s) {
+			buf_addf(err, "%s: unsupported: BPE %s '%s' at model.%s", path, affixes[i], s, affixes[i]);
+			*unsupported = 1;
+			return -1;
+		}
+	}
+	v->byte_fallback = json_is_true(json_object_get(model, "byte_fallback"));
+	for (unsigned c = 0; c < 256; c++) {
+		char name[8];
+		snprintf(name, sizeof(name), "<0x%02X>", c);
+		json_t *id = json_object_get(vocab, name);
+		v->fallback_id[c] = json_is_integer(id) ? (uint32_t)json_integer_value(id) : TOK_NONE;
+	}
+	const char *unk = json_string_value(json_object_get(model, "unk_token"));
+	if (unk) {
+		json_t *id = json_object_get(vocab, unk);
+		if (!json_is_integer(id)) {
+			buf_addf(err, "%s: model.unk_token '%s' is not in the vocabulary", path, unk);
+			return -1;
+		}
+		v->unk_id = (uint32_t)json_integer_value(id);
+	}
+	v->fuse_unk = json_is_true(json_object_get(model, "fuse_unk"));
+	v->whole_piece = json_is_true(json_object_get(model, "ignore_merges"));
+	return 0;
+}
+
+static int load_model(struct tok_vocab *v, json_t *root, const char *path, struct buf *err,
+		      int *unsupported)
+{
+	struct tok_builder b = { BUF_INIT, NULL, 0, 0, path, v->byte_level };
+	json_t *model = json_object_get(root, "model");
+	int rc = -1;
+	const char *type = json_string_value(json_object_get(model, "type"));
+	json_t *vocab = json_object_get(model, "vocab");
+	if (type && strcmp(type, "BPE")) {
+		tok_unsupported(unsupported, err, path, "model type", type);
+		goto out;
+	}
+	if (!json_is_object(vocab) || !json_is_array(json_object_get(model, "merges"))) {
+		buf_addf(err, "%s: model has no %s", path,
+			 !json_is_object(vocab) ? "vocab object" : "merges array");
+		goto out;
+	}
+	if (bpe_options(v, model, vocab, path, err, unsupported))
+		goto out;
+	if (tok_add_json_vocab(&b, vocab, v->byte_level, err) ||
+	    add_added_tokens(&b, root, vocab, err, unsupported) ||
+	    tok_build_tables(v, &b, err, unsupported))
+		goto out;
+	added_flags(v, root);
+	if (read_merges(v, model, vocab, path, NULL, err))
+		goto out;
+	rc = 0;
+out:
+	tok_builder_release(&b);
+	return rc;
+}
+
+int tok_load_hf(struct tok_vocab *v, const char *path, const char *data, size_t len,
+		struct buf *err, int *unsupported)
+{
+	json_error_t je;
+	int rc = -1;
+	v->file_hash = XXH3_64bits(data, len);
+	json_t *root = json_loadb(data, len, JSON_ALLOW_NUL, &je);
+	if (!root) {
+		buf_addf(err, "%s:%d: invalid JSON: %s", path, je.line, je.text);
+		return -1;
+	}
+	if (!json_is_object(json_object_get(root, "model"))) {
+		buf_addf(err, "%s: missing model: not a tokenizer file (expected a HuggingFace "
+			      "tokenizer.json, whose \"model\" object holds the vocabulary)", path);
+		goto out;
+	}
+	if (tok_hf_normalizer(v, json_object_get(root, "normalizer"), "normalizer", path, err, unsupported) ||
+	    tok_hf_pre_tokenizer(v, json_object_get(root, "pre_tokenizer"), path, err, unsupported) ||
+	    load_model(v, root, path, err, unsupported))
+		goto out;
+	tok_hf_post_processor(v, json_object_get(root, "post_processor"));
+	tok_hf_decoder(v, json_object_get(root, "decoder"));
+	tok_hf_check_specials(v);
+	v->format = TOK_FMT_HF;
+	const char *slash = strrchr(path, '/');
+	v->name = xstrdup(slash ? slash + 1 : path);
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,432 @@
+/*
+ * tokenizer.json's normalizer, pre_tokenizer, post_processor and decoder, as HuggingFace
+ * tokenizers defines them, turned into grist's steps (tok_vocab.h). Every component is either
+ * implemented exactly or refused naming its type and JSON path; nothing is approximated.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+#include "tokenize/tok_hf.h"
+
+static int unsupported_at(int *unsupported, struct buf *err, const char *file, const char *what,
+			  const char *type, const char *jpath)
+{
+	buf_addf(err, "%s: unsupported: %s %s at %s", file, what, type ? type : "(untyped)", jpath);
+	*unsupported = 1;
+	return -1;
+}
+
+/* ---- normalizers ---- */
+
+static struct tok_norm *add_norm(struct tok_vocab *v, enum tok_norm_kind kind)
+{
+	v->norms = xrealloc(v->norms, (v->n_norms + 1) * sizeof(*v->norms));
+	struct tok_norm *n = &v->norms[v->n_norms++];
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	return n;
+}
+
+/* A Split/Replace pattern {"String": s} or {"Regex": r} as a PCRE2 pattern; 0 literal, 1 regex,
+ * -1 neither. */
+static int pattern_of(json_t *pat, struct buf *out)
+{
+	const char *re = json_string_value(json_object_get(pat, "Regex"));
+	if (re) {
+		buf_addstr(out, re);
+		return 1;
+	}
+	const char *lit = json_string_value(json_object_get(pat, "String"));
+	if (!lit)
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)lit; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
+			buf_addch(out, (char)*p);
+		else
+			buf_addf(out, "\\x%02x", *p);
+	}
+	return 0;
+}
+
+static int norm_replace(struct tok_vocab *v, json_t *n, const char *jpath, const char *file,
+			struct buf *err, int *unsupported)
+{
+	json_t *pat = json_object_get(n, "pattern");
+	const char *content = json_string_value(json_object_get(n, "content"));
+	const char *lit = json_string_value(json_object_get(pat, "String"));
+	const char *re = json_string_value(json_object_get(pat, "Regex"));
+	if (!content || (!lit && !re))
+		return unsupported_at(unsupported, err, file, "normalizer", "Replace without pattern and content", jpath);
+	if (lit && !*lit)
+		return unsupported_at(unsupported, err, file, "normalizer", "Replace of an empty string", jpath);
+	struct tok_norm *t = add_norm(v, lit ? TOK_NORM_REPLACE : TOK_NORM_REPLACE_RE);
+	t->a = xstrdup(lit ? lit : re);
+	t->b = xstrdup(content);
+	return 0;
+}
+
+int tok_hf_normalizer(struct tok_vocab *v, json_t *n, const char *jpath, const char *file,
+		      struct buf *err, int *unsupported)
+{
+	if (!n || json_is_null(n))
+		return 0;
+	const char *type = json_string_value(json_object_get(n, "type"));
+	static const struct { const char *name; enum tok_norm_kind kind; } simple[] = {
+		{ "NFC", TOK_NORM_NFC }, { "NFD", TOK_NORM_NFD }, { "NFKC", TOK_NORM_NFKC },
+		{ "NFKD", TOK_NORM_NFKD }, { "Lowercase", TOK_NORM_LOWERCASE },
+		{ "StripAccents", TOK_NORM_STRIP_ACCENTS },
+	};
+	if (!type)
+		return unsupported_at(unsupported, err, file, "normalizer", NULL, jpath);
+	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
+		if (!strcmp(type, simple[i].name)) {
+			add_norm(v, simple[i].kind);
+			return 0;
+		}
+	}
+	if (!strcmp(type, "Sequence")) {
+		json_t *list = json_object_get(n, "normalizers");
+		size_t i;
+		json_t *x;
+		json_array_foreach(list, i, x) {
+			char sub[256];
+			snprintf(sub, sizeof(sub), "%s.normalizers[%zu]", jpath, i);
+			if (tok_hf_normalizer(v, x, sub, file, err, unsupported))
+				return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(type, "Strip")) {
+		struct tok_norm *t = add_norm(v, TOK_NORM_STRIP);
+		t->left = json_is_true(json_object_get(n, "strip_left"));
+		t->right = json_is_true(json_object_get(n, "strip_right"));
+		return 0;
+	}
+	if (!strcmp(type, "Replace"))
+		return norm_replace(v, n, jpath, file, err, unsupported);
+	if (!strcmp(type, "Prepend")) {
+		const char *p = json_string_value(json_object_get(n, "prepend"));
+		if (!p)
+			return unsupported_at(unsupported, err, file, "normalizer", "Prepend without prepend", jpath);
+		add_norm(v, TOK_NORM_PREPEND)->a = xstrdup(p);
+		return 0;
+	}
+	return unsupported_at(unsupported, err, file, "normalizer", type, jpath);
+}
+
+/* ---- pre-tokenizers ---- */
+
+static const char *const split_behaviors[] = {
+	[TOK_SPLIT_ISOLATED] = "Isolated", [TOK_SPLIT_MATCHES] = NULL, [TOK_SPLIT_GAPS] = "Removed",
+	[TOK_SPLIT_MERGED_PREV] = "MergedWithPrevious", [TOK_SPLIT_MERGED_NEXT] = "MergedWithNext",
+	[TOK_SPLIT_CONTIGUOUS] = "Contiguous",
+};
+
+static int behavior_of(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(split_behaviors) / sizeof(split_behaviors[0])); i++)
+		if (split_behaviors[i] && name && !strcmp(name, split_behaviors[i]))
+			return i;
+	return -1;
+}
+
+static void add_split(struct tok_vocab *v, const char *pattern, int mode, int invert)
+{
+	/* Removed with invert keeps the matches only: tiktoken's way, with its fast path. */
+	if (mode == TOK_SPLIT_GAPS && invert) {
+		mode = TOK_SPLIT_MATCHES;
+		invert = 0;
+	}
+	tok_vocab_add_step(v, TOK_STEP_SPLIT, pattern, mode);
+	v->steps[v->n_steps - 1].invert = invert;
+}
+
+static int pre_split(struct tok_vocab *v, json_t *pt, const char *jpath, const char *file,
+		     struct buf *err, int *unsupported)
+{
+	struct buf pat = BUF_INIT;
+	const char *behavior = json_string_value(json_object_get(pt, "behavior"));
+	int mode = behavior_of(behavior);
+	if (pattern_of(json_object_get(pt, "pattern"), &pat) < 0) {
+		buf_release(&pat);
+		return unsupported_at(unsupported, err, file, "pre_tokenizer",
+				      "Split pattern that is neither Regex nor String", jpath);
+	}
+	if (mode < 0) {
+		buf_release(&pat);
+		buf_addf(err, "%s: unsupported: Split behavior %s at %s", file,
+			 behavior ? behavior : "(missing)", jpath);
+		*unsupported = 1;
+		return -1;
+	}
+	add_split(v, pat.data, mode, json_is_true(json_object_get(pt, "invert")));
+	buf_release(&pat);
+	return 0;
+}
+
+/* Pre-tokenizers that are a fixed regex split. Rust's char classes: is_whitespace =
+ * White_Space (our \s), is_numeric = N, \w = alphabetic, marks, Nd, Pc. */
+#define W_CLASS "\\p{L}\\p{Nl}\\p{M}\\p{Nd}\\p{Pc}"
+#define PUNCT_CLASS "\\p{P}!-/:-@\\[-`{-~"
+static int pre_fixed(struct tok_vocab *v, const char *type, json_t *pt)
+{
+	if (!strcmp(type, "Whitespace"))
+		add_split(v, "[" W_CLASS "]+|[^" W_CLASS "\\s]+", TOK_SPLIT_MATCHES, 0);
+	else if (!strcmp(type, "WhitespaceSplit"))
+		add_split(v, "\\s+", TOK_SPLIT_GAPS, 0);
+	else if (!strcmp(type, "Punctuation")) {
+		int mode = behavior_of(json_string_value(json_object_get(pt, "behavior")));
+		add_split(v, "[" PUNCT_CLASS "]", mode < 0 ? TOK_SPLIT_ISOLATED : mode, 0);
+	} else if (!strcmp(type, "Digits"))
+		add_split(v, "\\p{N}", json_is_true(json_object_get(pt, "individual_digits"))
+			  ? TOK_SPLIT_ISOLATED : TOK_SPLIT_CONTIGUOUS, 0);
+	else if (!strcmp(type, "BertPreTokenizer")) {
+		add_split(v, "\\s+", TOK_SPLIT_GAPS, 0);
+		add_split(v, "[" PUNCT_CLASS "]", TOK_SPLIT_ISOLATED, 0);
+	} else
+		return -1;
+	return 0;
+}
+
+static int pre_one(struct tok_vocab *v, json_t *pt, const char *jpath, const char *file,
+		   struct buf *err, int *unsupported)
+{
+	const char *type = json_string_value(json_object_get(pt, "type"));
+	if (!type)
+		return unsupported_at(unsupported, err, file, "pre_tokenizer", NULL, jpath);
+	if (v->byte_level)
+		return unsupported_at(unsupported, err, file, "pre_tokenizer after ByteLevel:", type, jpath);
+	if (!strcmp(type, "Sequence")) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(json_object_get(pt, "pretokenizers"), i, x) {
+			char sub[256];
+			snprintf(sub, sizeof(sub), "%s.pretokenizers[%zu]", jpath, i);
+			if (pre_one(v, x, sub, file, err, unsupported))
+				return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(type, "ByteLevel")) {
+		json_t *ur = json_object_get(pt, "use_regex");
+		v->byte_level = 1;
+		if (json_is_true(json_object_get(pt, "add_prefix_space")))
+			tok_vocab_add_step(v, TOK_STEP_PREFIX_SPACE, NULL, 0);
+		if (!ur || json_is_true(ur))
+			tok_vocab_add_step(v, TOK_STEP_SPLIT, tok_pattern_gpt2, TOK_SPLIT_ISOLATED);
+		return 0;
+	}
+	if (!strcmp(type, "Split"))
+		return pre_split(v, pt, jpath, file, err, unsupported);
+	if (!strcmp(type, "CharDelimiterSplit")) {
+		const char *d = json_string_value(json_object_get(pt, "delimiter"));
+		struct buf pat = BUF_INIT;
+		json_t *lit = json_pack("{s:s}", "String", d ? d : "");
+		pattern_of(lit, &pat);
+		json_decref(lit);
+		if (!d || !*d) {
+			buf_release(&pat);
+			return unsupported_at(unsupported, err, file, "pre_tokenizer", "CharDelimiterSplit without delimiter", jpath);
+		}
+		add_split(v, pat.data, TOK_SPLIT_GAPS, 0);
+		buf_release(&pat);
+		return 0;
+	}
+	if (!pre_fixed(v, type, pt))
+		return 0;
+	return unsupported_at(unsupported, err, file, "pre_tokenizer", type, jpath);
+}
+
+int tok_hf_pre_tokenizer(struct tok_vocab *v, json_t *pt, const char *file, struct buf *err,
+			 int *unsupported)
+{
+	if (!pt || json_is_null(pt))
+		return 0;
+	return pre_one(v, pt, "pre_tokenizer", file, err, unsupported);
+}
+
+/* ---- post-processors (--add-special) ---- */
+
+static void ids_append(uint32_t **dst, size_t *n, const uint32_t *src, size_t k, int front)
+{
+	*dst = xrealloc(*dst, (*n + k + 1) * sizeof(uint32_t));
+	if (front) {
+		memmove(*dst + k, *dst, *n * sizeof(uint32_t));
+		memcpy(*dst, src, k * sizeof(uint32_t));
+	} else {
+		memcpy(*dst + *n, src, k * sizeof(uint32_t));
+	}
+	*n += k;
+}
+
+static void set_post_unsupported(struct tok_vocab *v, const char *what, const char *jpath)
+{
+	if (v->post_unsupported)
+		return;
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "post_processor %s at %s", what, jpath);
+	v->post_unsupported = buf_detach(&b, NULL);
+}
+
+/* TemplateProcessing "single": the special tokens' ids before and after $A. */
+static void post_template(struct tok_vocab *v, json_t *pp, const char *jpath, uint32_t **bos,
+			  size_t *nb, uint32_t **eos, size_t *ne)
+{
+	json_t *single = json_object_get(pp, "single"), *specials = json_object_get(pp, "special_tokens");
+	int seen_a = 0;
+	size_t i;
+	json_t *item;
+	json_array_foreach(single, i, item) {
+		json_t *seq = json_object_get(item, "Sequence"), *sp = json_object_get(item, "SpecialToken");
+		if (seq) {
+			const char *id = json_string_value(json_object_get(seq, "id"));
+			if (!id || strcmp(id, "A") || seen_a)
+				set_post_unsupported(v, "TemplateProcessing single template without one $A", jpath);
+			seen_a = 1;
+			continue;
+		}
+		json_t *ids = json_object_get(json_object_get(specials, json_string_value(json_object_get(sp, "id"))), "ids");
+		if (!json_is_array(ids)) {
+			set_post_unsupported(v, "TemplateProcessing special token without ids", jpath);
+			return;
+		}
+		size_t k;
+		json_t *x;
+		json_array_foreach(ids, k, x) {
+			uint32_t id = (uint32_t)json_integer_value(x);
+			if (!json_is_integer(x) || json_integer_value(x) < 0 || id >= v->n_ids)
+				set_post_unsupported(v, "TemplateProcessing special token id outside the vocabulary", jpath);
+			ids_append(seen_a ? eos : bos, seen_a ? ne : nb, &id, 1, 0);
+		}
+	}
+	if (!seen_a)
+		set_post_unsupported(v, "TemplateProcessing single template without $A", jpath);
+}
+
+static void post_one(struct tok_vocab *v, json_t *pp, const char *jpath)
+{
+	const char *type = json_string_value(json_object_get(pp, "type"));
+	uint32_t *bos = NULL, *eos = NULL;
+	size_t nb = 0, ne = 0;
+	if (!type) {
+		set_post_unsupported(v, "(untyped)", jpath);
+	} else if (!strcmp(type, "Sequence")) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(json_object_get(pp, "processors"), i, x) {
+			char sub[256];
+			snprintf(sub, sizeof(sub), "%s.processors[%zu]", jpath, i);
+			post_one(v, x, sub);
+		}
+	} else if (!strcmp(type, "ByteLevel")) {
+		/* trims offsets only; ids unchanged */
+	} else if (!strcmp(type, "TemplateProcessing")) {
+		post_template(v, pp, jpath, &bos, &nb, &eos, &ne);
+	} else if (!strcmp(type, "RobertaProcessing") || !strcmp(type, "BertProcessing")) {
+		json_t *cls = json_array_get(json_object_get(pp, "cls"), 1);
+		json_t *sep = json_array_get(json_object_get(pp, "sep"), 1);
+		if (!json_is_integer(cls) || !json_is_integer(sep)) {
+			set_post_unsupported(v, "cls/sep without ids", jpath);
+		} else {
+			uint32_t c = (uint32_t)json_integer_value(cls), s = (uint32_t)json_integer_value(sep);
+			ids_append(&bos, &nb, &c, 1, 0);
+			ids_append(&eos, &ne, &s, 1, 0);
+		}
+	} else {
+		set_post_unsupported(v, type, jpath);
+	}
+	/* A later processor wraps what the earlier ones produced. */
+	ids_append(&v->bos_ids, &v->n_bos, bos, nb, 1);
+	ids_append(&v->eos_ids, &v->n_eos, eos, ne, 0);
+	free(bos);
+	free(eos);
+}
+
+void tok_hf_post_processor(struct tok_vocab *v, json_t *pp)
+{
+	if (pp && !json_is_null(pp))
+		post_one(v, pp, "post_processor");
+}
+
+/* ---- decoders (--decode) ---- */
+
+static struct tok_dec *add_dec(struct tok_vocab *v, enum tok_dec_kind kind)
+{
+	v->decs = xrealloc(v->decs, (v->n_decs + 1) * sizeof(*v->decs));
+	struct tok_dec *d = &v->decs[v->n_decs++];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	return d;
+}
+
+static void set_dec_unsupported(struct tok_vocab *v, const char *what, const char *jpath)
+{
+	if (v->dec_unsupported)
+		return;
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "decoder %s at %s", what, jpath);
+	v->dec_unsupported = buf_detach(&b, NULL);
+}
+
+static void dec_one(struct tok_vocab *v, json_t *d, const char *jpath)
+{
+	const char *type = json_string_value(json_object_get(d, "type"));
+	if (!type) {
+		set_dec_unsupported(v, "(untyped)", jpath);
+	} else if (!strcmp(type, "Sequence")) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(json_object_get(d, "decoders"), i, x) {
+			char sub[256];
+			snprintf(sub, sizeof(sub), "%s.decoders[%zu]", jpath, i);
+			dec_one(v, x, sub);
+		}
+	} else if (!strcmp(type, "ByteLevel")) {
+		if (!v->byte_level)
+			set_dec_unsupported(v, "ByteLevel over a vocabulary that is not byte-level", jpath);
+		add_dec(v, TOK_DEC_BYTELEVEL);
+	} else if (!strcmp(type, "Replace")) {
+		const char *lit = json_string_value(json_object_get(json_object_get(d, "pattern"), "String"));
+		const char *content = json_string_value(json_object_get(d, "content"));
+		if (!lit || !*lit || !content) {
+			set_dec_unsupported(v, "Replace other than of a non-empty string", jpath);
+			return;
+		}
+		struct tok_dec *t = add_dec(v, TOK_DEC_REPLACE);
+		t->a = xstrdup(lit);
+		t->b = xstrdup(content);
+	} else if (!strcmp(type, "ByteFallback")) {
+		add_dec(v, TOK_DEC_BYTEFALLBACK);
+	} else if (!strcmp(type, "Fuse")) {
+		add_dec(v, TOK_DEC_FUSE);
+	} else if (!strcmp(type, "Strip")) {
+		const char *c = json_string_value(json_object_get(d, "content"));
+		if (!c || !*c) {
+			set_dec_unsupported(v, "Strip without content", jpath);
+			return;
+		}
+		struct tok_dec *t = add_dec(v, TOK_DEC_STRIP);
+		t->a = xstrdup(c);
+		t->left = (int)json_integer_value(json_object_get(d, "start"));
+		t->right = (int)json_integer_value(json_object_get(d, "stop"));
+	} else {
+		set_dec_unsupported(v, type, jpath);
+	}
+}
+
+void tok_hf_decoder(struct tok_vocab *v, json_t *d)
+{
+	if (d && !json_is_null(d))
+		dec_one(v, d, "decoder");
+}
+
+void tok_hf_check_specials(struct tok_vocab *v)
+{
+	/* Over a byte-level vocabulary grist keeps token bytes, not their GPT-2 spelling, so
+	 * only the ByteLevel decoder (which maps the spelling back to bytes) applies. */
+	for (size_t i = 0; i < v->n_decs && v->byte_level; i++)
+		if (v->decs[i].kind != TOK_DEC_BYTELEVEL)
+			set_dec_unsupported(v, "other than ByteLevel over a byte-level vocabulary", "decoder");
+}

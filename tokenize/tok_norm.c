@@ -1,0 +1,283 @@
+/* Normalizers (see tok_norm.h). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "tokenize/tok_norm.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "lib/xalloc.h"
+#include "tokenize/tok_pretok.h"
+
+int tok_norm_init(struct tok_normalizer *n, const struct tok_vocab *v, struct buf *err)
+{
+	n->v = v;
+	n->re = xcalloc(v->n_norms + 1, sizeof(void *));
+	for (size_t i = 0; i < v->n_norms; i++) {
+		if (v->norms[i].kind != TOK_NORM_REPLACE_RE)
+			continue;
+		n->re[i] = tok_regex_compile(v->norms[i].a, err);
+		if (!n->re[i]) {
+			tok_norm_free(n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void tok_norm_free(struct tok_normalizer *n)
+{
+	if (n->re && n->v)
+		for (size_t i = 0; i < n->v->n_norms; i++)
+			if (n->re[i])
+				tok_regex_free(n->re[i]);
+	free(n->re);
+	n->re = NULL;
+}
+
+static int is_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static int unicode_form(const char *s, size_t n, int flags, struct buf *out, struct buf *err)
+{
+	if (is_ascii(s, n)) { /* every form leaves ASCII as it is */
+		buf_add(out, s, n);
+		return 0;
+	}
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
+					  (utf8proc_option_t)(UTF8PROC_STABLE | flags));
+	if (r < 0) {
+		buf_addf(err, "normalization failed: %s", utf8proc_errmsg(r));
+		return -1;
+	}
+	buf_add(out, dst, (size_t)r);
+	free(dst);
+	return 0;
+}
+
+static int is_white_space(int32_t c)
+{
+	return (c >= 9 && c <= 13) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+	       c == 0x205F || c == 0x3000;
+}
+
+static size_t next_cp(const char *s, size_t n, size_t i, int32_t *cp)
+{
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
+	if (k <= 0) {
+		*cp = (unsigned char)s[i];
+		return 1;
+	}
+	return (size_t)k;
+}
+
+static void put_cp(struct buf *out, int32_t cp)
+{
+	utf8proc_uint8_t tmp[4];
+	utf8proc_ssize_t k = utf8proc_encode_char(cp, tmp);
+	buf_add(out, tmp, (size_t)k);
+}
+
+static int cased(int32_t c)
+{
+	utf8proc_category_t k = utf8proc_category(c);
+	return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LL || k == UTF8PROC_CATEGORY_LT;
+}
+
+static int case_ignorable(int32_t c)
+{
+	utf8proc_category_t k = utf8proc_category(c);
+	return k == UTF8PROC_CATEGORY_MN || k == UTF8PROC_CATEGORY_ME || k == UTF8PROC_CATEGORY_CF ||
+	       k == UTF8PROC_CATEGORY_LM || k == UTF8PROC_CATEGORY_SK || c == '\'' || c == '.' ||
+	       c == ':' || c == 0xB7 || c == 0x2019 || c == 0x2018 || c == 0x2024 || c == 0xAD;
+}
+
+/* Is the capital sigma at s[i..i+2) word-final (Rust's to_lowercase rule)? A cased letter,
+ * maybe after case-ignorables, before it; none after it. */
+static int final_sigma(const char *s, size_t n, size_t i)
+{
+	int before = 0;
+	for (size_t j = i; j > 0;) {
+		size_t k = j - 1;
+		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		int32_t c;
+		next_cp(s, n, k, &c);
+		j = k;
+		if (case_ignorable(c))
+			continue;
+		before = cased(c);
+		break;
+	}
+	if (!before)
+		return 0;
+	for (size_t j = i + 2; j < n;) {
+		int32_t c;
+		j += next_cp(s, n, j, &c);
+		if (case_ignorable(c))
+			continue;
+		return !cased(c);
+	}
+	return 1;
+}
+
+static void lowercase(const char *s, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n;) {
+		int32_t c;
+		size_t k = next_cp(s, n, i, &c);
+		if (c < 0x80)
+			buf_addch(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+		else if (c == 0x130) /* the one unconditional multi-character lowercase */
+			buf_addstr(out, "i\xcc\x87");
+		else if (c == 0x3A3)
+			put_cp(out, final_sigma(s, n, i) ? 0x3C2 : 0x3C3);
+		else
+			put_cp(out, utf8proc_tolower(c));
+		i += k;
+	}
+}
+
+static void strip(const char *s, size_t n, int left, int right, struct buf *out)
+{
+	size_t a = 0, b = n;
+	while (left && a < b) {
+		int32_t c;
+		size_t k = next_cp(s, n, a, &c);
+		if (!is_white_space(c))
+			break;
+		a += k;
+	}
+	while (right && b > a) {
+		size_t k = b - 1;
+		while (k > a && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		int32_t c;
+		next_cp(s, n, k, &c);
+		if (!is_white_space(c))
+			break;
+		b = k;
+	}
+	buf_add(out, s + a, b - a);
+}
+
+static void strip_accents(const char *s, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n;) {
+		int32_t c;
+		size_t k = next_cp(s, n, i, &c);
+		if (utf8proc_category(c) != UTF8PROC_CATEGORY_MN)
+			buf_add(out, s + i, k);
+		i += k;
+	}
+}
+
+static void replace_str(const char *s, size_t n, const char *pat, const char *with, struct buf *out)
+{
+	size_t pl = strlen(pat);
+	for (size_t i = 0; i < n;) {
+		const char *hit = memmem(s + i, n - i, pat, pl);
+		if (!hit) {
+			buf_add(out, s + i, n - i);
+			break;
+		}
+		buf_add(out, s + i, (size_t)(hit - (s + i)));
+		buf_addstr(out, with);
+		i = (size_t)(hit - s) + pl;
+	}
+}
+
+static int replace_re(const char *s, size_t n, void *re, const char *with, struct buf *out,
+		      struct buf *err)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	size_t off = 0, gap = 0;
+	int rc = 0;
+	while (off <= n) {
+		int r = pcre2_match(re, (PCRE2_SPTR)s, n, off, PCRE2_NO_UTF_CHECK, md, NULL);
+		if (r == PCRE2_ERROR_NOMATCH)
+			break;
+		if (r < 0) {
+			buf_addf(err, "normalizer Replace regex failed at byte %zu", off);
+			rc = -1;
+			break;
+		}
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		buf_add(out, s + gap, ov[0] - gap);
+		buf_addstr(out, with);
+		gap = off = ov[1];
+		if (ov[1] == ov[0]) { /* empty match: copy one character and go on */
+			if (off >= n)
+				break;
+			size_t k = 1;
+			while (off + k < n && ((unsigned char)s[off + k] & 0xC0) == 0x80)
+				k++;
+			buf_add(out, s + off, k);
+			gap = off = off + k;
+		}
+	}
+	if (gap < n)
+		buf_add(out, s + gap, n - gap);
+	pcre2_match_data_free(md);
+	return rc;
+}
+
+static int apply_one(const struct tok_norm *t, void *re, const char *s, size_t n, struct buf *out,
+		     struct buf *err)
+{
+	switch (t->kind) {
+	case TOK_NORM_NFC:
+		return unicode_form(s, n, UTF8PROC_COMPOSE, out, err);
+	case TOK_NORM_NFD:
+		return unicode_form(s, n, UTF8PROC_DECOMPOSE, out, err);
+	case TOK_NORM_NFKC:
+		return unicode_form(s, n, UTF8PROC_COMPOSE | UTF8PROC_COMPAT, out, err);
+	case TOK_NORM_NFKD:
+		return unicode_form(s, n, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, out, err);
+	case TOK_NORM_LOWERCASE:
+		lowercase(s, n, out);
+		return 0;
+	case TOK_NORM_STRIP:
+		strip(s, n, t->left, t->right, out);
+		return 0;
+	case TOK_NORM_STRIP_ACCENTS:
+		strip_accents(s, n, out);
+		return 0;
+	case TOK_NORM_REPLACE:
+		replace_str(s, n, t->a, t->b, out);
+		return 0;
+	case TOK_NORM_REPLACE_RE:
+		return replace_re(s, n, re, t->b, out, err);
+	case TOK_NORM_PREPEND:
+		if (n)
+			buf_addstr(out, t->a);
+		buf_add(out, s, n);
+		return 0;
+	}
+	return 0;
+}
+
+int tok_norm_apply(const struct tok_normalizer *n, const char *text, size_t len, struct buf *out,
+		   struct buf *tmp, struct buf *err)
+{
+	const struct tok_vocab *v = n->v;
+	buf_reset(out);
+	buf_add(out, text, len);
+	for (size_t i = 0; i < v->n_norms; i++) {
+		buf_reset(tmp);
+		if (apply_one(&v->norms[i], n->re[i], out->data, out->len, tmp, err))
+			return -1;
+		struct buf swap = *out;
+		*out = *tmp;
+		*tmp = swap;
+	}
+	return 0;
+}

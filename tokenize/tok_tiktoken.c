@@ -1,0 +1,146 @@
+/*
+ * tiktoken `.tiktoken` files: `base64(bytes) rank` lines, rank = id = merge priority. The
+ * pattern and special tokens come from a sidecar `FILE.json` ({"pat_str", "special_tokens"},
+ * written by `make vocabs`), else from --pattern or a known file name.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include "lib/xalloc.h"
+#include "tokenize/tok_vocab_int.h"
+
+/* tiktoken: every split of a token into two tokens is a merge whose rank is the token's id. */
+static void derive_pairs(struct tok_vocab *v)
+{
+	tok_pairmap_init(&v->pairs, v->map.count * 2);
+	for (size_t s = 0; s <= v->map.mask; s++) {
+		const struct tok_strmap_slot *sl = &v->map.slots[s];
+		if (sl->id == TOK_NONE || sl->len < 2)
+			continue;
+		for (uint32_t k = 1; k < sl->len; k++) {
+			uint32_t l = tok_strmap_get(&v->map, sl->key, k);
+			if (l == TOK_NONE)
+				continue;
+			uint32_t r = tok_strmap_get(&v->map, sl->key + k, sl->len - k);
+			if (r == TOK_NONE)
+				continue;
+			tok_pairmap_set(&v->pairs, l, r, sl->id, sl->id);
+		}
+	}
+}
+
+static int parse_lines(struct tok_builder *b, const char *path, const char *data, size_t size,
+		       struct buf *err)
+{
+	struct buf tok = BUF_INIT;
+	size_t lineno = 0;
+	for (size_t pos = 0; pos < size;) {
+		const char *line = data + pos;
+		const char *nl = memchr(line, '\n', size - pos);
+		size_t len = nl ? (size_t)(nl - line) : size - pos;
+		pos += len + (nl ? 1 : 0);
+		lineno++;
+		if (len && line[len - 1] == '\r')
+			len--;
+		if (!len)
+			continue;
+		const char *sp = memchr(line, ' ', len);
+		buf_reset(&tok);
+		if (!sp || sp == line || tok_base64_decode(line, (size_t)(sp - line), &tok) || !tok.len) {
+			buf_addf(err, "%s:%zu: bad base64 token", path, lineno);
+			buf_release(&tok);
+			return -1;
+		}
+		unsigned long rank = 0;
+		const char *p = sp + 1;
+		while (p < line + len && *p >= '0' && *p <= '9' && rank < TOK_NONE)
+			rank = rank * 10 + (unsigned long)(*p++ - '0');
+		if (p != line + len || p == sp + 1 || rank >= TOK_NONE) {
+			buf_addf(err, "%s:%zu: bad rank", path, lineno);
+			buf_release(&tok);
+			return -1;
+		}
+		tok_builder_add(b, tok.data, tok.len, (uint32_t)rank, TOK_ENTRY_MERGEABLE);
+	}
+	buf_release(&tok);
+	return 0;
+}
+
+/* Special tokens and pattern from the sidecar PATH.json, if there is one. */
+static int read_sidecar(struct tok_builder *b, const char *path, const char **pattern,
+			json_t **meta, struct buf *err)
+{
+	struct buf side = BUF_INIT;
+	struct stat st;
+	int rc = 0;
+	buf_addf(&side, "%s.json", path);
+	if (stat(side.data, &st))
+		goto out;
+	json_error_t je;
+	*meta = json_load_file(side.data, JSON_ALLOW_NUL, &je);
+	if (!*meta) {
+		buf_addf(err, "%s:%d: %s", side.data, je.line, je.text);
+		rc = -1;
+		goto out;
+	}
+	const char *key;
+	json_t *val;
+	json_object_foreach(json_object_get(*meta, "special_tokens"), key, val) {
+		if (!json_is_integer(val) || json_integer_value(val) < 0 ||
+		    json_integer_value(val) >= (json_int_t)TOK_NONE) {
+			buf_addf(err, "%s: special token %s: id is not a non-negative integer", side.data, key);
+			rc = -1;
+			goto out;
+		}
+		tok_builder_add(b, key, strlen(key), (uint32_t)json_integer_value(val), TOK_ENTRY_ADDED);
+	}
+	if (!*pattern)
+		*pattern = json_string_value(json_object_get(*meta, "pat_str"));
+out:
+	buf_release(&side);
+	return rc;
+}
+
+int tok_load_tiktoken(struct tok_vocab *v, const char *path, const char *data, size_t len,
+		      const char *pattern, struct buf *err, int *unsupported)
+{
+	struct tok_builder b = { BUF_INIT, NULL, 0, 0, path, 1 };
+	int rc = -1;
+	json_t *meta = NULL;
+	v->file_hash = XXH3_64bits(data, len);
+	if (parse_lines(&b, path, data, len, err))
+		goto out;
+	char stem[256];
+	const char *slash = strrchr(path, '/');
+	snprintf(stem, sizeof(stem), "%s", slash ? slash + 1 : path);
+	size_t sl = strlen(stem);
+	if (sl > 9 && !strcmp(stem + sl - 9, ".tiktoken"))
+		stem[sl - 9] = '\0';
+	if (read_sidecar(&b, path, &pattern, &meta, err))
+		goto out;
+	if (tok_build_tables(v, &b, err, unsupported))
+		goto out;
+	if (pattern && tok_pattern_by_name(pattern))
+		pattern = tok_pattern_by_name(pattern);
+	if (!pattern)
+		pattern = tok_pattern_by_name(stem);
+	if (!pattern) {
+		buf_addf(err, "%s: no pre-tokenization pattern known for '%s' (give --pattern)", path, stem);
+		goto out;
+	}
+	derive_pairs(v);
+	v->whole_piece = 1;
+	v->byte_level = 1;
+	tok_vocab_add_step(v, TOK_STEP_SPLIT, pattern, TOK_SPLIT_MATCHES);
+	v->name = xstrdup(stem);
+	v->format = TOK_FMT_TIKTOKEN;
+	rc = 0;
+out:
+	json_decref(meta);
+	tok_builder_release(&b);
+	return rc;
+}
