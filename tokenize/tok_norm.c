@@ -44,12 +44,30 @@ static int is_ascii(const char *s, size_t n)
 	return 1;
 }
 
-static int unicode_form(const char *s, size_t n, int flags, struct buf *out, struct buf *err)
+/* tok_norm_hf.c (generated): what tokenizers' older Unicode tables leave unnormalized. */
+extern const uint32_t tok_norm_hf_canon[][2], tok_norm_hf_compat[][2];
+extern const size_t tok_norm_hf_canon_n, tok_norm_hf_compat_n;
+
+static int hf_keeps(int32_t c, int compat)
 {
-	if (is_ascii(s, n)) { /* every form leaves ASCII as it is */
-		buf_add(out, s, n);
-		return 0;
+	const uint32_t(*r)[2] = compat ? tok_norm_hf_compat : tok_norm_hf_canon;
+	size_t lo = 0, hi = compat ? tok_norm_hf_compat_n : tok_norm_hf_canon_n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((uint32_t)c < r[mid][0])
+			hi = mid;
+		else if ((uint32_t)c > r[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
 	}
+	return 0;
+}
+
+static int map_run(const char *s, size_t n, int flags, struct buf *out, struct buf *err)
+{
+	if (!n)
+		return 0;
 	utf8proc_uint8_t *dst = NULL;
 	utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
 					  (utf8proc_option_t)(UTF8PROC_STABLE | flags));
@@ -60,6 +78,39 @@ static int unicode_form(const char *s, size_t n, int flags, struct buf *out, str
 	buf_add(out, dst, (size_t)r);
 	free(dst);
 	return 0;
+}
+
+/*
+ * A Unicode normalization form with utf8proc, except for the characters tokenizers' tables do
+ * not know yet: they are copied as they are, and the text between them normalized on its own
+ * (to tokenizers they are unassigned starters, which nothing composes or reorders across).
+ */
+static int unicode_form(const char *s, size_t n, int flags, struct buf *out, struct buf *err)
+{
+	if (is_ascii(s, n)) { /* every form leaves ASCII as it is */
+		buf_add(out, s, n);
+		return 0;
+	}
+	int compat = !!(flags & UTF8PROC_COMPAT);
+	size_t run = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		if (k > n - i)
+			k = n - i;
+		if (c >= 0xE0) {
+			int32_t cp;
+			utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)k, &cp);
+			if (cp >= 0 && hf_keeps(cp, compat)) {
+				if (map_run(s + run, i - run, flags, out, err))
+					return -1;
+				buf_add(out, s + i, k);
+				run = i + k;
+			}
+		}
+		i += k;
+	}
+	return map_run(s + run, n - run, flags, out, err);
 }
 
 static int is_white_space(int32_t c)

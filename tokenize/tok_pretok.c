@@ -12,14 +12,16 @@
 
 /* Code points of Unicode 15.0-16.0 in each category (tok_unicode16.c, generated). */
 extern const char tok_u16_Lu[], tok_u16_Ll[], tok_u16_Lt[], tok_u16_Lm[], tok_u16_Lo[],
-	tok_u16_Mn[], tok_u16_Mc[], tok_u16_Me[], tok_u16_Nd[], tok_u16_Nl[], tok_u16_No[];
+	tok_u16_Mn[], tok_u16_Mc[], tok_u16_Me[], tok_u16_Nd[], tok_u16_Nl[], tok_u16_No[],
+	tok_u16_Pc[], tok_u16_Pd[], tok_u16_Ps[], tok_u16_Pe[], tok_u16_Pi[], tok_u16_Po[],
+	tok_u16_Sm[], tok_u16_Sc[], tok_u16_Sk[], tok_u16_So[];
 
 /* The Unicode 16 additions for a property name, appended to out; 0 if the name has none. */
 static int add_u16(const char *name, size_t n, struct buf *out)
 {
 	static const struct {
 		const char *name;
-		const char *ranges[5];
+		const char *ranges[6];
 	} props[] = {
 		{ "L", { tok_u16_Lu, tok_u16_Ll,
 			 tok_u16_Lt, tok_u16_Lm,
@@ -34,11 +36,17 @@ static int add_u16(const char *name, size_t n, struct buf *out)
 		{ "N", { tok_u16_Nd, tok_u16_Nl,
 			 tok_u16_No } },
 		{ "Nd", { tok_u16_Nd } },
+		{ "P", { tok_u16_Pc, tok_u16_Pd, tok_u16_Ps, tok_u16_Pe, tok_u16_Pi, tok_u16_Po } },
+		{ "Po", { tok_u16_Po } },
+		{ "Pd", { tok_u16_Pd } },
+		{ "S", { tok_u16_Sm, tok_u16_Sc, tok_u16_Sk, tok_u16_So } },
+		{ "Sm", { tok_u16_Sm } },
+		{ "So", { tok_u16_So } },
 	};
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
 		if (strlen(props[i].name) != n || memcmp(props[i].name, name, n))
 			continue;
-		for (int k = 0; k < 5 && props[i].ranges[k]; k++)
+		for (int k = 0; k < 6 && props[i].ranges[k]; k++)
 			buf_addstr(out, props[i].ranges[k]);
 		return 1;
 	}

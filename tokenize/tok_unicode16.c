@@ -23,3 +23,23 @@ const char tok_u16_Nl[] =
 	"";
 const char tok_u16_No[] =
 	"\\x{1d2c0}-\\x{1d2d3}";
+const char tok_u16_Pc[] =
+	"";
+const char tok_u16_Pd[] =
+	"\\x{10d6e}";
+const char tok_u16_Ps[] =
+	"";
+const char tok_u16_Pe[] =
+	"";
+const char tok_u16_Pi[] =
+	"";
+const char tok_u16_Po[] =
+	"\\x{1b4e}-\\x{1b4f}\\x{1b7f}\\x{113d4}-\\x{113d5}\\x{113d7}-\\x{113d8}\\x{11b00}-\\x{11b09}\\x{11be1}\\x{11f43}-\\x{11f4f}\\x{16d6d}-\\x{16d6f}\\x{1e5ff}";
+const char tok_u16_Sm[] =
+	"\\x{10d8e}-\\x{10d8f}";
+const char tok_u16_Sc[] =
+	"";
+const char tok_u16_Sk[] =
+	"";
+const char tok_u16_So[] =
+	"\\x{2427}-\\x{2429}\\x{2ffc}-\\x{2fff}\\x{31e4}-\\x{31e5}\\x{31ef}\\x{1cc00}-\\x{1ccef}\\x{1cd00}-\\x{1ceb3}\\x{1f6dc}\\x{1f774}-\\x{1f776}\\x{1f77b}-\\x{1f77f}\\x{1f7d9}\\x{1f8b2}-\\x{1f8bb}\\x{1f8c0}-\\x{1f8c1}\\x{1fa75}-\\x{1fa77}\\x{1fa87}-\\x{1fa89}\\x{1fa8f}\\x{1faad}-\\x{1faaf}\\x{1fabb}-\\x{1fabf}\\x{1fac6}\\x{1face}-\\x{1facf}\\x{1fada}-\\x{1fadc}\\x{1fadf}\\x{1fae8}-\\x{1fae9}\\x{1faf7}-\\x{1faf8}\\x{1fbcb}-\\x{1fbef}";

@@ -16,10 +16,25 @@ for (const line of fs.readFileSync("/usr/share/unicode/DerivedAge.txt", "utf8").
   if (!m || Number(m[3]) > 14.0) continue;
   for (let c = parseInt(m[1], 16); c <= parseInt(m[2] || m[1], 16); c++) old[c] = 1;
 }
-const cats = ["Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No"];
+const cats = ["Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No",
+  "Pc", "Pd", "Ps", "Pe", "Pi", "Po", "Sm", "Sc", "Sk", "So"];
+// Punctuation and symbols (DeepSeek's pattern uses \p{P} and \p{S}): kept if tokenizers' own
+// regex engine (Oniguruma) puts the character in \p{P} / \p{S}, probed with a WordLevel
+// tokenizer that isolates every match.
+const os = require("os");
+const { Tokenizer } = require("tokenizers");
+const probeTok = (cls) => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "u16-")), "tokenizer.json");
+  fs.writeFileSync(file, JSON.stringify({ version: "1.0", added_tokens: [], normalizer: null,
+    pre_tokenizer: { type: "Split", pattern: { Regex: `\\p{${cls}}` }, behavior: "Isolated", invert: false },
+    post_processor: null, decoder: null, model: { type: "WordLevel", vocab: { "[UNK]": 0 }, unk_token: "[UNK]" } }));
+  return Tokenizer.fromFile(file);
+};
+const probes = { P: probeTok("P"), S: probeTok("S") };
 const res = cats.map((c) => new RegExp(`^\\p{${c}}$`, "u"));
 const ranges = {};
 const has596 = (ids, t) => Array.from(ids).includes(t);
+async function main() {
 for (let cp = 0; cp < 0x110000; cp++) {
   if (old[cp] || (cp >= 0xd800 && cp <= 0xdfff)) continue;
   const ch = String.fromCodePoint(cp);
@@ -29,7 +44,9 @@ for (let cp = 0; cp < 0x110000; cp++) {
   const probe = "x" + ch + "'s";
   // cl100k: "'s" (596) stays a contraction only if ch is a letter or number; o200k: "'s" (885)
   // only if ch is a letter, mark or number.
-  const ok = cat[0] === "M" ? has596(o2.encode_ordinary(probe), 885) : has596(cl.encode_ordinary(probe), 596);
+  const ok = cat[0] === "P" || cat[0] === "S"
+    ? (await probes[cat[0]].encode("x" + ch + "x", null, { addSpecialTokens: false })).getIds().length === 3
+    : cat[0] === "M" ? has596(o2.encode_ordinary(probe), 885) : has596(cl.encode_ordinary(probe), 596);
   if (!ok) continue;
   const r = (ranges[cat] = ranges[cat] || []);
   const last = r[r.length - 1];
@@ -49,3 +66,5 @@ for (const cat of cats) {
 }
 fs.writeFileSync(path.join(__dirname, "../../tokenize/tok_unicode16.c"), out);
 console.log(`${total} code points in ${cats.map((c) => `${c}:${(ranges[c] || []).length}`).join(" ")} ranges`);
+}
+main();

@@ -2,13 +2,15 @@
 // Parity check of grist's token ids against a reference engine.
 //
 //   parity.js tiktoken NAME      INPUT.jsonl GRIST.jsonl [--allow-special] [--decoded DEC.jsonl]
-//   parity.js tokenizers FILE    INPUT.jsonl GRIST.jsonl [--allow-special] [--decoded DEC.jsonl]
+//   parity.js tokenizers FILE    INPUT.jsonl GRIST.jsonl [--allow-special] [--add-special]
+//                                [--decoded DEC.jsonl | --hf-decoded DEC.jsonl]
 //
 // INPUT has {"id","text"} records; GRIST is `grist tokenize --to jsonl` output for it
 // ({"id","tokens"}). tiktoken: encode_ordinary, or encode(text, "all") with --allow-special.
 // tokenizers: the tokenizer.json with its added tokens removed, or as is with --allow-special
 // (HuggingFace's default behaviour, which splits added tokens out); never adding the
-// post-processor's template tokens. --decoded: `grist tokenize --decode` output, each text must
+// post-processor's template tokens unless --add-special. --hf-decoded: `grist tokenize --decode`
+// of GRIST.jsonl must equal tokenizers' decode(ids, skip_special_tokens=false). --decoded: `grist tokenize --decode` output, each text must
 // equal the input text (decode(encode(x)) == x). Any difference names the document, the token
 // index and the byte offset where it starts; exit status 1.
 "use strict";
@@ -18,7 +20,9 @@ const path = require("path");
 
 const args = process.argv.slice(2);
 const allowSpecial = args.includes("--allow-special");
-const di = args.indexOf("--decoded");
+const addSpecial = args.includes("--add-special");
+const hfDecode = args.includes("--hf-decoded");
+const di = hfDecode ? args.indexOf("--hf-decoded") : args.indexOf("--decoded");
 const decodedPath = di >= 0 ? args[di + 1] : null;
 const [engine, vocab, inputPath, actualPath] = args.filter((a, i) => !a.startsWith("--") && (di < 0 || i !== di + 1));
 const readJsonl = (p) => fs.readFileSync(p, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -26,7 +30,7 @@ const readJsonl = (p) => fs.readFileSync(p, "utf8").split("\n").filter((l) => l.
 async function main() {
   const input = readJsonl(inputPath);
   const actual = readJsonl(actualPath);
-  let encode, tokenBytes;
+  let encode, tokenBytes, expectedText = null;
   if (engine === "tiktoken") {
     const { get_encoding } = require("tiktoken");
     const enc = get_encoding(vocab);
@@ -42,8 +46,12 @@ async function main() {
       fs.writeFileSync(file, JSON.stringify(j));
     }
     const tok = Tokenizer.fromFile(file);
-    encode = async (t) => (await tok.encode(t, null, { addSpecialTokens: false })).getIds();
+    encode = async (t) => (await tok.encode(t, null, { addSpecialTokens: addSpecial })).getIds();
     tokenBytes = null;
+    if (hfDecode) {
+      const full = Tokenizer.fromFile(vocab); // decoding knows every added token
+      expectedText = async (i, ids) => await full.decode(ids, false);
+    }
   } else {
     throw new Error("engine must be tiktoken or tokenizers");
   }
@@ -77,16 +85,18 @@ async function main() {
   if (decodedPath) {
     const dec = readJsonl(decodedPath);
     for (let i = 0; i < input.length; i++) {
-      if (!dec[i] || dec[i].text !== input[i].text) {
-        const a = input[i].text, b = dec[i] ? dec[i].text : "";
+      const want = expectedText ? await expectedText(i, actual[i].tokens) : input[i].text;
+      if (!dec[i] || dec[i].text !== want) {
+        const a = want, b = dec[i] ? dec[i].text : "";
         let k = 0;
         while (k < a.length && a[k] === b[k]) k++;
-        console.log(`FAIL: document ${JSON.stringify(input[i].id)}: decode(encode(x)) != x from character ${k}`);
+        console.log(`FAIL: document ${JSON.stringify(input[i].id)}: ${expectedText ? "decode differs from tokenizers'" : "decode(encode(x)) != x"} ` +
+          `from character ${k}: expected ${JSON.stringify(a.slice(k, k + 20))}, grist ${JSON.stringify(b.slice(k, k + 20))}`);
         bad++;
       }
     }
   }
-  console.log(`parity ${engine} ${path.basename(vocab)}${allowSpecial ? " --allow-special" : ""}: ` +
+  console.log(`parity ${engine} ${path.basename(vocab)}${allowSpecial ? " --allow-special" : ""}${addSpecial ? " --add-special" : ""}: ` +
     `${input.length} documents, ${tokens} tokens, ${bad ? bad + " difference(s)" : "identical"}`);
   process.exit(bad ? 1 : 0);
 }
