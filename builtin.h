@@ -8,6 +8,7 @@ int cmd_dedup(int argc, char **argv);
 int cmd_tokenize(int argc, char **argv);
 int cmd_tokenize_train(int argc, char **argv); /* `grist tokenize train`, routed by cmd_tokenize */
 int cmd_shard(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 
 #endif
