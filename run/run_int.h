@@ -57,6 +57,11 @@ int run_exec_chain(const char *exe, const char *cwd, struct run_proc *procs, siz
 /* run_local.c: run every unfinished unit, phase by phase, up to `jobs` at once. */
 int run_local(const struct run_plan *p, const char *exe, int jobs, int quiet);
 
+/* Before a run whose shard unit must run again: remove the earlier shards and manifest, so
+ * that a run failing before its shard phase never leaves a complete-looking shard set from an
+ * older plan under shards/. */
+void run_unpublish_stale(const struct run_plan *p);
+
 /* Remove the regular files directly inside dir (not recursive). */
 void run_clear_dir(const char *dir);
 

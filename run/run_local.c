@@ -99,6 +99,7 @@ static int run_phase(const struct run_plan *p, const struct run_phase *ph, const
 int run_local(const struct run_plan *p, const char *exe, int jobs, int quiet)
 {
 	size_t ran = 0, skipped = 0;
+	run_unpublish_stale(p);
 	for (size_t k = 0; k < p->nphases; k++) {
 		int rc = run_phase(p, &p->phases[k], exe, jobs, quiet, &ran, &skipped);
 		if (rc) {

@@ -195,15 +195,26 @@ static void add_field(struct buf *b, const char *s)
 	buf_addch(b, '\0');
 }
 
-static void base_fields(const struct run_plan *p, struct buf *b, const char *phase, size_t unit)
+/*
+ * What every unit hash starts with: the format, grist's version, the run-wide settings, the
+ * unit's phase and number, and the stages the unit runs (name and words), so a change to one
+ * stage's options reruns the units that run it and those after them, and nothing before.
+ */
+static void base_fields(const struct run_plan *p, struct buf *b, const char *phase, size_t unit,
+			int from, int to)
 {
 	buf_reset(b);
 	add_field(b, "grist-run-1");
 	add_field(b, GRIST_VERSION);
-	add_field(b, p->pipeline);
 	add_field(b, p->prefix);
 	buf_addf(b, "%d|%zu|%s|%zu", p->keep_rejects, p->ntasks, phase, unit);
 	buf_addch(b, '\0');
+	for (int k = from; k < to; k++) {
+		add_field(b, p->stages[k].name);
+		for (size_t a = 0; a < p->stages[k].nargs; a++)
+			add_field(b, p->stages[k].args[a]);
+		buf_addch(b, '\n');
+	}
 }
 
 static struct run_phase *add_phase(struct run_plan *p, enum run_phase_kind kind, const char *name,
@@ -220,9 +231,12 @@ static struct run_phase *add_phase(struct run_plan *p, enum run_phase_kind kind,
 static void make_phases(struct run_plan *p)
 {
 	struct buf b = BUF_INIT;
+	int n = (int)p->nstages;
+	int dd = p->dedup_at, sh = p->shard_at >= 0 ? p->shard_at : n;
 	struct run_phase *task = add_phase(p, RUN_PHASE_TASK, "task", p->ntasks);
 	for (size_t i = 0; i < p->ntasks; i++) {
-		base_fields(p, &b, "task", i);
+		/* with dedup, a task unit runs the stages before it and `dedup sign` */
+		base_fields(p, &b, "task", i, 0, dd >= 0 ? dd + 1 : sh);
 		const struct run_task *t = &p->tasks[i];
 		for (size_t k = t->first; k < t->first + t->n; k++) {
 			add_field(&b, p->inputs[k].path);
@@ -236,17 +250,17 @@ static void make_phases(struct run_plan *p)
 	if (p->dedup_at >= 0) {
 		struct run_phase *match = add_phase(p, RUN_PHASE_MATCH, "match", (size_t)p->bands);
 		for (size_t i = 0; i < match->units; i++) {
-			base_fields(p, &b, "match", i);
+			base_fields(p, &b, "match", i, dd, dd + 1);
 			buf_add(&b, task->hash, task->units * sizeof(uint64_t));
 			match->hash[i] = hash_buf(&b);
 		}
 		struct run_phase *cluster = add_phase(p, RUN_PHASE_CLUSTER, "cluster", 1);
-		base_fields(p, &b, "cluster", 0);
+		base_fields(p, &b, "cluster", 0, dd, dd + 1);
 		buf_add(&b, match->hash, match->units * sizeof(uint64_t));
 		cluster->hash[0] = hash_buf(&b);
 		struct run_phase *filter = add_phase(p, RUN_PHASE_FILTER, "filter", p->ntasks);
 		for (size_t i = 0; i < p->ntasks; i++) {
-			base_fields(p, &b, "filter", i);
+			base_fields(p, &b, "filter", i, dd, sh);
 			buf_add(&b, &cluster->hash[0], sizeof(uint64_t));
 			buf_add(&b, &task->hash[i], sizeof(uint64_t));
 			filter->hash[i] = hash_buf(&b);
@@ -255,7 +269,7 @@ static void make_phases(struct run_plan *p)
 	}
 	if (p->shard_at >= 0) {
 		struct run_phase *shard = add_phase(p, RUN_PHASE_SHARD, "shard", 1);
-		base_fields(p, &b, "shard", 0);
+		base_fields(p, &b, "shard", 0, sh, n);
 		buf_add(&b, last->hash, last->units * sizeof(uint64_t));
 		shard->hash[0] = hash_buf(&b);
 	}

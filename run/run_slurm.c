@@ -142,6 +142,8 @@ int run_slurm_submit(const struct run_plan *p, const char *exe, const struct run
 		buf_addf(err, "cannot create %s: %s", path.data, strerror(errno));
 		rc = -1;
 	}
+	if (!rc)
+		run_unpublish_stale(p);
 	for (size_t k = 0; k < p->nphases && !rc; k++) {
 		const struct run_phase *ph = &p->phases[k];
 		buf_reset(&pending);

@@ -412,6 +412,19 @@ static void clear_shards(const struct run_plan *p)
 	buf_release(&b);
 }
 
+void run_unpublish_stale(const struct run_plan *p)
+{
+	const struct run_phase *ph = run_plan_phase(p, "shard");
+	struct buf f = BUF_INIT;
+	if (ph && run_unit_state(p, ph, 0, &f) != RUN_UNIT_DONE) {
+		char *done = marker(p, ph, 0, "done");
+		unlink(done);
+		free(done);
+		clear_shards(p);
+	}
+	buf_release(&f);
+}
+
 int run_unit_exec(const struct run_plan *p, const struct run_phase *ph, size_t i,
 		  const char *grist_exe, struct buf *err)
 {
