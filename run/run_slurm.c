@@ -133,14 +133,15 @@ int run_slurm_submit(const struct run_plan *p, const char *exe, const struct run
 	struct buf prev = BUF_INIT, pending = BUF_INIT, script = BUF_INIT, path = BUF_INIT;
 	struct buf jobs = BUF_INIT, failure = BUF_INIT;
 	int rc = 0;
-	run_path(&path, p, "slurm");
-	if (mkdir(p->output, 0777) < 0 && errno != EEXIST) {
-		buf_addf(err, "cannot create %s: %s", p->output, strerror(errno));
-		rc = -1;
-	}
-	if (!rc && mkdir(path.data, 0777) < 0 && errno != EEXIST) {
-		buf_addf(err, "cannot create %s: %s", path.data, strerror(errno));
-		rc = -1;
+	/* sbatch opens --output itself: logs/ must exist before the first job starts */
+	static const char *dirs[] = { "", "/slurm", "/logs" };
+	for (size_t k = 0; k < sizeof(dirs) / sizeof(*dirs) && !rc; k++) {
+		buf_reset(&path);
+		buf_addf(&path, "%s%s", p->output, dirs[k]);
+		if (mkdir(path.data, 0777) < 0 && errno != EEXIST) {
+			buf_addf(err, "cannot create %s: %s", path.data, strerror(errno));
+			rc = -1;
+		}
 	}
 	if (!rc)
 		run_unpublish_stale(p);
