@@ -1,5 +1,5 @@
 /*
- * grist shard internals: the shard writers (llm.c, Megatron, nanoGPT; DESIGN.md section 4), the
+ * grist shard internals: the shard writers (llm.c, Megatron, nanoGPT; docs/shard.md), the
  * bounded-memory shuffle, the manifest and its verification. Library code: functions return -1
  * with a message in a caller-supplied struct buf; only shard/shard.c prints and exits.
  *

@@ -1,8 +1,8 @@
 /*
  * Shard writers: llm.c `.bin`, Megatron `.bin` + `.idx`, nanoGPT `train.bin`/`val.bin`, each with
  * a document index beside it (`.docs.jsonl`: record id and token offset of every document) and,
- * for streams with a loss mask, a `.mask.bin` (one byte per token). Byte layouts: DESIGN.md
- * section 4 and the README. Every file is written under a temporary name (lib/atomic.h), hashed
+ * for streams with a loss mask, a `.mask.bin` (one byte per token). Byte layouts: docs/shard.md
+ * ("Shard formats"). Every file is written under a temporary name (lib/atomic.h), hashed
  * with XXH3-64 as it is written, and renamed into place when complete; the manifest comes last.
  *
  * Cutting: a shard is closed before a document that would take it past --shard-tokens, so shards

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Independent reader/checker for `grist shard` output, written from the format specs
-(DESIGN.md section 4, README), not from the C writer.
+(docs/shard.md, "Shard formats"), not from the C writer.
 
   shard_read.py check --format F --dir DIR --prefix P --stream S [--stream S2 ...]
                 [--shard-tokens N] [--val-tokens N | --val-fraction F] [--seed S]
