@@ -85,14 +85,14 @@ static void parse(struct run_cli *c, int argc, char **argv)
 	int ch, li;
 	while ((ch = getopt_long(argc, argv, "j:qh", longs, &li)) != -1) {
 		switch (ch) {
-		case 'j': c->jobs = (int)parse_int_opt("-j", optarg, 1, 1024); break;
+		case 'j': c->jobs = (int)opts_count("-j", optarg, 1, 1024); break;
 		case 'q': c->quiet = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case OPT_PRINT: c->print = 1; break;
 		case OPT_STATUS: c->status = 1; break;
 		case OPT_SLURM: c->slurm = 1; break;
 		case OPT_UNIT: c->unit = optarg; break;
-		case OPT_INDEX: c->index = parse_int_opt("--index", optarg, 0, 1000000); break;
+		case OPT_INDEX: c->index = (long)opts_count("--index", optarg, 0, 1000000); break;
 		case OPT_PLAN: c->plan_hash = optarg; break;
 		case OPT_SBATCH:
 			if (c->nsopts < 8) {
