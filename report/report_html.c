@@ -317,7 +317,7 @@ static void section_shards(struct buf *o, const json_t *m)
 	size_t n = json_array_size(tps), i;
 	if (!n)
 		return;
-	char names[64][24];
+	char names[64][32];
 	const char *labels[64];
 	json_int_t vals[64];
 	size_t nb = 0;
