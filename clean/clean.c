@@ -27,6 +27,7 @@
 #include "lib/record.h"
 #include "lib/source.h"
 #include "lib/stage.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 #define MAX_LANGS 64

@@ -10,6 +10,7 @@
 #include "lib/die.h"
 #include "lib/json.h"
 #include "lib/source.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 

@@ -16,6 +16,7 @@
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 static const char *const rule_missing = "missing_text";

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "die.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 void batch_clear(struct batch *b)

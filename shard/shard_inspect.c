@@ -17,6 +17,7 @@
 
 #include "lib/die.h"
 #include "lib/tokstream.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "shard/shard.h"
 #include "lib/json.h"

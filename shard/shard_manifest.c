@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/json.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 /* Record ids and names are meant to be UTF-8; anything else is repaired (U+FFFD), never copied

@@ -23,6 +23,7 @@
 #include "lib/source.h"
 #include "lib/stage.h"
 #include "lib/tokstream.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_bpe.h"
 

@@ -22,6 +22,7 @@
 #include "lib/record.h"
 #include "lib/source.h"
 #include "lib/stage.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/train.h"
 
