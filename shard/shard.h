@@ -131,7 +131,6 @@ uint32_t shard_bucket_of(uint64_t seed, uint32_t k, uint64_t index);
 void shard_permute(uint64_t seed, uint32_t bucket, size_t *a, size_t n);
 
 /* ---- deterministic pseudo-random numbers (shard_shuffle.c) ---- */
-uint64_t shard_mix64(uint64_t x);
 /* A value in [0, 1) from (seed, stream, index), the same on every platform. */
 double shard_unit(uint64_t seed, uint64_t stream, uint64_t index);
 

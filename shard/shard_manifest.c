@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/json.h"
+#include "lib/le.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 
@@ -264,16 +265,6 @@ static int check_file(struct vctx *v, json_t *entry, const char **name_out)
 	return 0;
 }
 
-static uint32_t rd32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const unsigned char *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 static void check_llmc(struct vctx *v, const char *name, uint64_t tokens, uint32_t magic,
 		       uint32_t version, uint32_t width)
 {
@@ -290,11 +281,11 @@ static void check_llmc(struct vctx *v, const char *name, uint64_t tokens, uint32
 		problem(v, name, "cannot read the llm.c header");
 		return;
 	}
-	if (rd32(h) != magic || rd32(h + 4) != version)
-		problem(v, name, "llm.c header magic %u version %u, expected %u %u", rd32(h),
-			rd32(h + 4), magic, version);
-	else if (rd32(h + 8) != tokens)
-		problem(v, name, "llm.c header says %u tokens, manifest %llu", rd32(h + 8),
+	if (le_get32(h) != magic || le_get32(h + 4) != version)
+		problem(v, name, "llm.c header magic %u version %u, expected %u %u", le_get32(h),
+			le_get32(h + 4), magic, version);
+	else if (le_get32(h + 8) != tokens)
+		problem(v, name, "llm.c header says %u tokens, manifest %llu", le_get32(h + 8),
 			(unsigned long long)tokens);
 	else if ((uint64_t)st.st_size != SHARD_LLMC_HEADER + tokens * width)
 		problem(v, name, "size is not 1024 + tokens x %u", width);
@@ -312,8 +303,8 @@ static void check_megatron(struct vctx *v, const char *idx_name, uint64_t tokens
 		return;
 	}
 	const size_t head = 9 + 8 + 1 + 8 + 8;
-	uint64_t nseq = len >= head ? rd64(p + 18) : 0, ndoc = len >= head ? rd64(p + 26) : 0;
-	if (len < head || memcmp(p, "MMIDIDX\0\0", 9) || rd64(p + 9) != 1) {
+	uint64_t nseq = len >= head ? le_get64(p + 18) : 0, ndoc = len >= head ? le_get64(p + 26) : 0;
+	if (len < head || memcmp(p, "MMIDIDX\0\0", 9) || le_get64(p + 9) != 1) {
 		problem(v, idx_name, "not a Megatron MMIDIDX version 1 index");
 	} else if (p[17] != (width == 2 ? 8 : 4)) {
 		problem(v, idx_name, "dtype code %u, expected %u", p[17], width == 2 ? 8 : 4);
@@ -326,12 +317,12 @@ static void check_megatron(struct vctx *v, const char *idx_name, uint64_t tokens
 		const unsigned char *lens = p + head, *ptrs = lens + nseq * 4, *didx = ptrs + nseq * 8;
 		int bad = 0;
 		for (uint64_t i = 0; i < nseq && !bad; i++) {
-			if (rd64(ptrs + 8 * i) != sum * width)
+			if (le_get64(ptrs + 8 * i) != sum * width)
 				bad = 1;
-			sum += rd32(lens + 4 * i);
+			sum += le_get32(lens + 4 * i);
 		}
 		for (uint64_t i = 0; i < ndoc && !bad; i++)
-			if (rd64(didx + 8 * i) != i)
+			if (le_get64(didx + 8 * i) != i)
 				bad = 1;
 		if (bad)
 			problem(v, idx_name, "sequence pointers or document indices inconsistent");

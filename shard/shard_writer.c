@@ -22,6 +22,7 @@
 #include <xxhash.h>
 
 #include "lib/die.h"
+#include "lib/le.h"
 #include "lib/xalloc.h"
 
 #define OUT_BUF (4u << 20)
@@ -310,44 +311,30 @@ static void cur_free(struct shard_cur *c)
 	free(c);
 }
 
-static void put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* Megatron's MMIDIDX index for the shard's sequences (one per document). */
 static void build_megatron_idx(const struct shard_writer *w, const struct shard_cur *c, struct buf *b)
 {
 	unsigned char tmp[8];
 	buf_add(b, "MMIDIDX\0\0", 9);
-	put64(tmp, 1);
+	le_put64(tmp, 1);
 	buf_add(b, tmp, 8);
 	tmp[0] = w->out_width == 2 ? 8 : 4; /* 8 = uint16, 4 = int32 */
 	buf_add(b, tmp, 1);
-	put64(tmp, c->nseq);
+	le_put64(tmp, c->nseq);
 	buf_add(b, tmp, 8);
-	put64(tmp, c->nseq + 1);
+	le_put64(tmp, c->nseq + 1);
 	buf_add(b, tmp, 8);
 	for (size_t i = 0; i < c->nseq; i++) {
-		put32(tmp, (uint32_t)c->seq_len[i]);
+		le_put32(tmp, (uint32_t)c->seq_len[i]);
 		buf_add(b, tmp, 4);
 	}
 	for (size_t i = 0; i < c->nseq; i++) {
-		put64(tmp, (uint64_t)c->seq_ptr[i]);
+		le_put64(tmp, (uint64_t)c->seq_ptr[i]);
 		buf_add(b, tmp, 8);
 	}
 	/* Document indices: 0, then the end (in sequences) of each document. */
 	for (size_t i = 0; i <= c->nseq; i++) {
-		put64(tmp, (uint64_t)i);
+		le_put64(tmp, (uint64_t)i);
 		buf_add(b, tmp, 8);
 	}
 }
@@ -365,9 +352,9 @@ static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *
 	if (w->o.format == SHARD_LLMC) {
 		memset(head, 0, sizeof(head));
 		int wide = w->out_width == 4;
-		put32(head, wide ? SHARD_LLMC_MAGIC32 : SHARD_LLMC_MAGIC16);
-		put32(head + 4, wide ? SHARD_LLMC_VERSION32 : SHARD_LLMC_VERSION16);
-		put32(head + 8, (uint32_t)c->tokens);
+		le_put32(head, wide ? SHARD_LLMC_MAGIC32 : SHARD_LLMC_MAGIC16);
+		le_put32(head + 4, wide ? SHARD_LLMC_VERSION32 : SHARD_LLMC_VERSION16);
+		le_put32(head + 8, (uint32_t)c->tokens);
 		head_len = sizeof(head);
 	}
 	int rc = out_close(&c->data, head, head_len, "data", &rec.files[rec.nfiles++], err);
@@ -477,13 +464,12 @@ static uint32_t max_id_raw(const void *raw, size_t n, uint32_t width)
 	const unsigned char *p = raw;
 	if (width == 2) {
 		for (size_t i = 0; i < n; i++) {
-			uint32_t v = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
+			uint32_t v = le_get16(p + 2 * i);
 			max = v > max ? v : max;
 		}
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			uint32_t v = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-				     (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+			uint32_t v = le_get32(p + 4 * i);
 			max = v > max ? v : max;
 		}
 	}
@@ -567,7 +553,7 @@ int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct b
 		return -GRIST_EXIT_IO;
 	struct shard_cur *c = s->cur;
 	unsigned char eot[4];
-	put32(eot, w->eot);
+	le_put32(eot, w->eot);
 	const uint64_t start = c->tokens + (uint64_t)eot_before;
 	if (eot_before && out_write(&c->data, eot, w->out_width, err) < 0)
 		return -GRIST_EXIT_IO;
