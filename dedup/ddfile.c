@@ -31,6 +31,7 @@ static void encode_header(uint8_t *p, const struct ddfile_header *h)
 	le_put32(p + 44, h->rec_size);
 	le_put32(p + 48, h->bucket_cap);
 	le_put32(p + 52, h->exact);
+	le_put32(p + 56, h->fold);
 }
 
 static int flush(struct ddfile_writer *w, struct buf *err)
@@ -194,6 +195,7 @@ int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *e
 	f->h.rec_size = le_get32(p + 44);
 	f->h.bucket_cap = le_get32(p + 48);
 	f->h.exact = le_get32(p + 52);
+	f->h.fold = le_get32(p + 56);
 	f->payload = p + DDFILE_HEADER;
 	f->payload_len = le_get64(tr + 16);
 	f->count = le_get64(tr + 8);
@@ -280,12 +282,13 @@ int ddfile_same_params(const struct ddfile *a, const struct ddfile_header *b, st
 	const struct ddfile_header *h = &a->h;
 	if (h->bands != b->bands || h->rows != b->rows || h->ngram != b->ngram ||
 	    h->char_ngrams != b->char_ngrams || h->verify_m != b->verify_m ||
-	    h->bucket_cap != b->bucket_cap || h->exact != b->exact) {
+	    h->bucket_cap != b->bucket_cap || h->exact != b->exact || h->fold != b->fold) {
 		buf_addf(err, "%s: made with other settings (exact %u bands %u rows %u ngram %u "
-			 "char-ngrams %d verify %u bucket-cap %u) than this run (%u %u %u %u %d %u %u)",
+			 "char-ngrams %d verify %u bucket-cap %u fold %u) than this run (%u %u %u %u %d "
+			 "%u %u %u)",
 			 a->path, h->exact, h->bands, h->rows, h->ngram, h->char_ngrams, h->verify_m,
-			 h->bucket_cap, b->exact, b->bands, b->rows, b->ngram, b->char_ngrams,
-			 b->verify_m, b->bucket_cap);
+			 h->bucket_cap, h->fold, b->exact, b->bands, b->rows, b->ngram, b->char_ngrams,
+			 b->verify_m, b->bucket_cap, b->fold);
 		return -1;
 	}
 	return 0;
