@@ -422,20 +422,11 @@ static int bytelevel_decode(const char *s, size_t n, struct buf *out)
 {
 	buf_reset(out);
 	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t cp;
-		size_t k;
-		if (c < 0x80) {
-			cp = c;
-			k = 1;
-		} else if ((c & 0xE0) == 0xC0 && i + 1 < n) {
-			cp = (uint32_t)(c & 0x1F) << 6 | (s[i + 1] & 0x3F);
-			k = 2;
-		} else {
-			cp = UINT32_MAX; /* three bytes or more: never in the alphabet (< U+0144) */
-			k = 1;
-		}
-		int byte = cp == UINT32_MAX ? -1 : cp_to_byte(cp);
+		/* jansson hands over valid UTF-8; three bytes or more are never in the alphabet
+		 * (< U+0144), so only decodable one- and two-byte characters map to bytes. */
+		int32_t cp;
+		size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		int byte = k && k <= 2 ? cp_to_byte((uint32_t)cp) : -1;
 		if (byte < 0) {
 			buf_reset(out);
 			buf_add(out, s, n);
