@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 const char tok_pattern_gpt2[] =
