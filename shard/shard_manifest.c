@@ -19,6 +19,7 @@
 
 #include "lib/json.h"
 #include "lib/le.h"
+#include "lib/source.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 
@@ -202,31 +203,6 @@ static char *file_path(const struct vctx *v, const char *name)
 	return buf_detach(&b, NULL);
 }
 
-/* Read a whole (small) file; NULL on error. */
-static char *slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char tmp[65536];
-	for (;;) {
-		ssize_t n = read(fd, tmp, sizeof(tmp));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			buf_release(&b);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		buf_add(&b, tmp, (size_t)n);
-	}
-	close(fd);
-	return buf_detach(&b, len);
-}
-
 /* Checks size and hash of one listed file; returns 0 if both match. */
 static int check_file(struct vctx *v, json_t *entry, const char **name_out)
 {
@@ -294,14 +270,18 @@ static void check_llmc(struct vctx *v, const char *name, uint64_t tokens, uint32
 static void check_megatron(struct vctx *v, const char *idx_name, uint64_t tokens, uint64_t docs,
 			   uint32_t width)
 {
-	size_t len = 0;
+	struct buf all = BUF_INIT, err = BUF_INIT;
 	char *path = file_path(v, idx_name);
-	unsigned char *p = (unsigned char *)slurp(path, &len);
+	int rc = source_read_file(path, &all, UINT64_MAX, &err);
 	free(path);
-	if (!p) {
+	buf_release(&err);
+	if (rc < 0) {
 		problem(v, idx_name, "cannot read");
+		buf_release(&all);
 		return;
 	}
+	const unsigned char *p = (const unsigned char *)all.data;
+	size_t len = all.len;
 	const size_t head = 9 + 8 + 1 + 8 + 8;
 	uint64_t nseq = len >= head ? le_get64(p + 18) : 0, ndoc = len >= head ? le_get64(p + 26) : 0;
 	if (len < head || memcmp(p, "MMIDIDX\0\0", 9) || le_get64(p + 9) != 1) {
@@ -330,26 +310,30 @@ static void check_megatron(struct vctx *v, const char *idx_name, uint64_t tokens
 			problem(v, idx_name, "sequence lengths sum to %llu, manifest says %llu tokens",
 				(unsigned long long)sum, (unsigned long long)tokens);
 	}
-	free(p);
+	buf_release(&all);
 }
 
 static void check_lines(struct vctx *v, const char *name, uint64_t docs)
 {
-	size_t len = 0;
+	struct buf all = BUF_INIT, err = BUF_INIT;
 	char *path = file_path(v, name);
-	char *p = slurp(path, &len);
+	int rc = source_read_file(path, &all, UINT64_MAX, &err);
 	free(path);
-	if (!p) {
+	buf_release(&err);
+	if (rc < 0) {
 		problem(v, name, "cannot read");
+		buf_release(&all);
 		return;
 	}
+	const char *p = all.data;
+	size_t len = all.len;
 	uint64_t lines = 0;
 	for (size_t i = 0; i < len; i++)
 		lines += p[i] == '\n';
 	if (lines != docs)
 		problem(v, name, "%llu lines, manifest says %llu documents", (unsigned long long)lines,
 			(unsigned long long)docs);
-	free(p);
+	buf_release(&all);
 }
 
 int shard_verify(const char *manifest_path, struct buf *report, uint64_t *nfiles, struct buf *err)

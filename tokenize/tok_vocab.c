@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/source.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 
@@ -284,26 +285,6 @@ static void derive_pairs(struct tok_vocab *v)
 	}
 }
 
-static int read_whole(const char *path, struct buf *out, struct buf *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		buf_addf(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(out, tmp, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		buf_addf(err, "%s: read error", path);
-		return -1;
-	}
-	return 0;
-}
-
 static void add_step(struct tok_vocab *v, enum tok_step_kind kind, const char *pattern, int mode)
 {
 	v->steps = xrealloc(v->steps, (v->n_steps + 1) * sizeof(*v->steps));
@@ -334,7 +315,7 @@ static int load_tiktoken(struct tok_vocab *v, const char *path, const char *patt
 	struct builder b = { BUF_INIT, NULL, 0, 0, path };
 	int rc = -1;
 	json_t *meta = NULL;
-	if (read_whole(path, &text, err))
+	if (source_read_file(path, &text, UINT64_MAX, err))
 		goto out;
 	v->file_hash = XXH3_64bits(text.data, text.len);
 	size_t lineno = 0;
@@ -581,7 +562,7 @@ static int load_hf(struct tok_vocab *v, const char *path, struct buf *err, int *
 	json_t *root = NULL;
 	json_error_t je;
 	int rc = -1;
-	if (read_whole(path, &raw, err))
+	if (source_read_file(path, &raw, UINT64_MAX, err))
 		goto out;
 	v->file_hash = XXH3_64bits(raw.data, raw.len);
 	root = json_loadb(raw.data, raw.len, JSON_ALLOW_NUL, &je);
@@ -727,7 +708,7 @@ static int load_gpt2(struct tok_vocab *v, const char *path, struct buf *err, int
 	json_t *vocab = NULL;
 	json_error_t je;
 	int rc = -1;
-	if (read_whole(path, &raw, err))
+	if (source_read_file(path, &raw, UINT64_MAX, err))
 		goto out;
 	v->file_hash = XXH3_64bits(raw.data, raw.len);
 	vocab = json_loadb(raw.data, raw.len, JSON_ALLOW_NUL, &je);
@@ -739,7 +720,7 @@ static int load_gpt2(struct tok_vocab *v, const char *path, struct buf *err, int
 	if (slash)
 		buf_add(&bpe_path, path, (size_t)(slash - path + 1));
 	buf_addstr(&bpe_path, "vocab.bpe");
-	if (read_whole(bpe_path.data, &bpe, err))
+	if (source_read_file(bpe_path.data, &bpe, UINT64_MAX, err))
 		goto out;
 	if (add_bytelevel_vocab(&b, vocab, err))
 		goto out;

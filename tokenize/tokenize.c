@@ -179,8 +179,10 @@ static void emit_doc(struct tokenize *tk, struct batch *b, const struct buf *id,
 	buf_addstr(&b->out, "]}\n");
 }
 
-static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch *b, const struct line *l)
+static int tokenize_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
 {
+	struct tokenize *tk = shared;
+	struct tok_thread *t = thread_state;
 	const struct common_opts *o = &tk->co;
 	struct record r;
 	buf_reset(&t->text);
@@ -223,15 +225,7 @@ static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch
 static void tokenize_work(void *shared, void *thread_state, struct batch *b)
 {
 	b->user = NULL;
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (tokenize_line(shared, thread_state, b, &l) < 0)
-			return;
-	}
+	batch_each_line(b, tokenize_line, shared, thread_state);
 }
 
 static void tokenize_emit(void *shared, struct batch *b)
