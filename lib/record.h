@@ -75,6 +75,12 @@ static inline void line_iter_init(struct line_iter *it, const struct batch *b)
 /* Next line of the batch; 0 at the end. Blank lines are returned too. */
 int batch_next_line(const struct batch *b, struct line_iter *it, struct line *l);
 int line_is_blank(const struct line *l);
+/* A stage's step for one line of a batch: 0 to go on, < 0 to stop the batch (having recorded
+ * why in it, e.g. with stage_fatal). */
+typedef int (*batch_line_fn)(void *shared, void *thread_state, struct batch *b, const struct line *l);
+/* Runs fn on every non-blank line of b in input order, stopping at the first that returns < 0:
+ * the loop at the heart of every record stage's par_work_fn. Returns 0, or that value. */
+int batch_each_line(struct batch *b, batch_line_fn fn, void *shared, void *thread_state);
 
 enum text_status { TEXT_OK, TEXT_MISSING, TEXT_NULL, TEXT_NOT_STRING };
 

@@ -23,6 +23,7 @@
 #include "lib/source.h"
 #include "lib/stage.h"
 #include "lib/tokstream.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/chat_tok.h"
 #include "tokenize/tok_bpe.h"
@@ -262,8 +263,10 @@ static int chat_line(struct tokenize *tk, struct tok_thread *t, struct batch *b,
 	return 0;
 }
 
-static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch *b, const struct line *l)
+static int tokenize_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
 {
+	struct tokenize *tk = shared;
+	struct tok_thread *t = thread_state;
 	const struct common_opts *o = &tk->co;
 	struct record r;
 	buf_reset(&t->text);
@@ -303,15 +306,7 @@ static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch
 static void tokenize_work(void *shared, void *thread_state, struct batch *b)
 {
 	b->user = NULL;
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (tokenize_line(shared, thread_state, b, &l) < 0)
-			return;
-	}
+	batch_each_line(b, tokenize_line, shared, thread_state);
 }
 
 static void tokenize_emit(void *shared, struct batch *b)
