@@ -69,7 +69,7 @@ FUZZ_REPLAY := $(FUZZ_SRCS:%.c=$(B)/%)
 FUZZ_SECONDS ?= 60
 
 .SECONDARY:
-.PHONY: all deps build test check asan fuzz bench demo install help clean vocabs
+.PHONY: all deps build test check asan fuzz bench demo install help clean vocabs slurm-up slurm-down
 
 all: grist ## build ./grist (optimized; WERROR=1 makes warnings errors)
 
@@ -160,6 +160,13 @@ install: grist vocabs ## install grist into $(PREFIX)/bin, its vocabularies into
 	install -m 755 grist $(DESTDIR)$(PREFIX)/bin/grist
 	install -m 644 $(VOCAB_NAMES:%=vocabs/%.tiktoken) $(VOCAB_NAMES:%=vocabs/%.tiktoken.json) \
 		$(DESTDIR)$(PREFIX)/share/grist/vocabs/
+
+SLURM_DIR ?= /tmp/grist-slurm
+slurm-up: ## start a one-node Slurm cluster on this machine (root; SLURM_DIR, default /tmp/grist-slurm)
+	tests/slurm/cluster.sh up $(SLURM_DIR)
+
+slurm-down: ## stop the cluster slurm-up started
+	tests/slurm/cluster.sh down $(SLURM_DIR)
 
 clean: ## remove build outputs
 	rm -rf build grist out tests/tmp

@@ -4,7 +4,8 @@
  * Layout (little-endian):
  *   header, 64 bytes: "GRISTDD\0", u32 version (1), u32 kind, u32 task, u32 band,
  *                     u32 bands, u32 rows, u32 ngram, i32 char_ngrams, u32 verify_m,
- *                     u32 record size (0 = variable), u32 bucket cap, u32 exact, 8 bytes zero
+ *                     u32 record size (0 = variable), u32 bucket cap, u32 exact,
+ *                     u32 fold (dedup_norm.h bits), 4 bytes zero
  *   payload
  *   trailer, 32 bytes: "GRDDEND\0", u64 record count, u64 payload bytes,
  *                      u64 XXH3-64 of header + payload + the two u64 before it
@@ -22,7 +23,7 @@
 #include "lib/buf.h"
 
 #define DDFILE_MAGIC "GRISTDD"
-#define DDFILE_VERSION 1
+#define DDFILE_VERSION 2 /* 2: the fold field (version 1 always folded everything) */
 #define DDFILE_HEADER 64
 #define DDFILE_TRAILER 32
 
@@ -38,6 +39,7 @@ struct ddfile_header {
 	uint32_t kind, task, band, bands, rows, ngram, verify_m, rec_size, bucket_cap;
 	uint32_t exact; /* 1: --exact (signature = the 16-byte XXH3-128, one band of 16 rows) */
 	int32_t char_ngrams;
+	uint32_t fold; /* DEDUP_FOLD_* bits the hashes were made with */
 };
 
 struct ddfile_writer {
@@ -81,26 +83,5 @@ int ddfile_same_params(const struct ddfile *a, const struct ddfile_header *b, st
 
 /* "<prefix>_<task>_<what>.dd" */
 void ddfile_name(struct buf *out, const char *prefix, uint32_t task, const char *what);
-
-static inline uint32_t dd_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t dd_get64(const uint8_t *p)
-{
-	return (uint64_t)dd_get32(p) | (uint64_t)dd_get32(p + 4) << 32;
-}
-static inline void dd_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-static inline void dd_put64(uint8_t *p, uint64_t v)
-{
-	dd_put32(p, (uint32_t)v);
-	dd_put32(p + 4, (uint32_t)(v >> 32));
-}
 
 #endif

@@ -10,13 +10,14 @@
 #include "lib/die.h"
 #include "lib/json.h"
 #include "lib/source.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 
 struct dd_thread {
 	struct minhash_scratch ms;
 	struct record_check check;
-	struct buf text, match;
+	struct buf text, match, folded;
 	uint32_t sig[MINHASH_MAX_K];
 };
 
@@ -26,6 +27,7 @@ void *dd_thread_new(void *shared)
 	minhash_scratch_init(&t->ms);
 	buf_init(&t->text, 0);
 	buf_init(&t->match, 0);
+	buf_init(&t->folded, 0);
 	record_check_init(&t->check);
 	return t;
 }
@@ -36,6 +38,7 @@ void dd_thread_free(void *state)
 	minhash_scratch_release(&t->ms);
 	buf_release(&t->text);
 	buf_release(&t->match);
+	buf_release(&t->folded);
 	record_check_release(&t->check);
 	free(t);
 }
@@ -88,9 +91,11 @@ static void item_id(struct buf *ids, const struct record *r, const char *source,
 	}
 }
 
-static int one_line(const struct dd_config *cfg, struct dd_thread *t, struct dd_batch *db,
-		    struct batch *b, const struct line *l)
+static int one_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
 {
+	const struct dd_config *cfg = ((const struct dd_scan_shared *)shared)->cfg;
+	struct dd_thread *t = thread_state;
+	struct dd_batch *db = b->user;
 	const struct common_opts *o = &cfg->co;
 	struct record r;
 	int emptied = 0;
@@ -125,11 +130,19 @@ static int one_line(const struct dd_config *cfg, struct dd_thread *t, struct dd_
 	item_id(&db->ids, &r, b->source, l->lineno);
 	it->id_len = db->ids.len - it->id_off;
 
-	/* Normalize once; every hash below works on the normalized text. */
-	dedup_normalize(t->text.data, t->text.len, &t->ms.norm);
+	/* Normalize once with the mode's folds; every hash below works on the normalized text.
+	 * --against always compares fully folded text, as its reference n-grams were built. */
+	dedup_normalize_fold(t->text.data, t->text.len, cfg->fold, &t->ms.norm);
 	const char *norm = t->ms.norm.data;
 	size_t nlen = t->ms.norm.len;
-	if (cfg->against && decontam_check(cfg->against, norm, nlen, &t->match)) {
+	const char *cnorm = norm;
+	size_t cnlen = nlen;
+	if (cfg->against && cfg->fold != DEDUP_FOLD_ALL) {
+		dedup_normalize(t->text.data, t->text.len, &t->folded);
+		cnorm = t->folded.data;
+		cnlen = t->folded.len;
+	}
+	if (cfg->against && decontam_check(cfg->against, cnorm, cnlen, &t->match)) {
 		it->contaminated = 1;
 		it->match_off = db->ids.len;
 		buf_add(&db->ids, t->match.data, t->match.len);
@@ -153,22 +166,12 @@ static int one_line(const struct dd_config *cfg, struct dd_thread *t, struct dd_
 
 void dd_work(void *shared, void *state, struct batch *b)
 {
-	const struct dd_scan_shared *sh = shared;
-	struct dd_thread *t = state;
 	struct dd_batch *db = xcalloc(1, sizeof(*db));
 	buf_init(&db->ids, 0);
 	buf_init(&db->rejs, 0);
 	buf_init(&db->outs, 0);
 	b->user = db;
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (one_line(sh->cfg, t, db, b, &l) < 0)
-			return;
-	}
+	batch_each_line(b, one_line, shared, state);
 }
 
 void dd_emit(void *shared, struct batch *b)

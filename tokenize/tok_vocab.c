@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "lib/source.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 const char tok_pattern_gpt2[] =
@@ -309,20 +310,11 @@ int tok_bytelevel_decode(const char *s, size_t n, struct buf *out)
 {
 	buf_reset(out);
 	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t cp;
-		size_t k;
-		if (c < 0x80) {
-			cp = c;
-			k = 1;
-		} else if ((c & 0xE0) == 0xC0 && i + 1 < n) {
-			cp = (uint32_t)(c & 0x1F) << 6 | (s[i + 1] & 0x3F);
-			k = 2;
-		} else {
-			cp = UINT32_MAX; /* three bytes or more: never in the alphabet (< U+0144) */
-			k = 1;
-		}
-		int byte = cp == UINT32_MAX ? -1 : cp_to_byte(cp);
+		/* Three bytes or more are never in the alphabet (< U+0144), so only decodable one-
+		 * and two-byte characters map to bytes. */
+		int32_t cp;
+		size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		int byte = k && k <= 2 ? cp_to_byte((uint32_t)cp) : -1;
 		if (byte < 0) {
 			buf_reset(out);
 			buf_add(out, s, n);
@@ -392,13 +384,7 @@ int tok_add_merge(struct tok_vocab *v, json_t *vocab, const char *a, const char 
 
 int tok_read_file(const char *path, struct buf *out, struct buf *err)
 {
-	struct source src;
-	int rc = source_open_file(&src, path, err);
-	if (rc < 0)
-		return -1;
-	rc = source_read_all(&src, out, (uint64_t)1 << 32, err);
-	source_close(&src);
-	return rc < 0 ? -1 : 0;
+	return source_read_file(path, out, (uint64_t)1 << 32, err) < 0 ? -1 : 0;
 }
 
 /* ---- finding and dispatching ---- */
