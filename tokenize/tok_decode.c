@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_bpe.h"
 
@@ -78,7 +79,7 @@ static void flush_bytes(struct strs *o, struct buf *bytes)
 {
 	if (!bytes->len)
 		return;
-	if (tok_utf8_check(bytes->data, bytes->len) == bytes->len) {
+	if (utf8_valid_prefix(bytes->data, bytes->len) == bytes->len) {
 		strs_add(o, bytes->data, bytes->len);
 	} else {
 		for (size_t i = 0; i < bytes->len; i++)
