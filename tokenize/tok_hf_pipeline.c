@@ -251,6 +251,8 @@ int tok_hf_pre_tokenizer(struct tok_vocab *v, json_t *pt, const char *file, stru
 
 static void ids_append(uint32_t **dst, size_t *n, const uint32_t *src, size_t k, int front)
 {
+	if (!k)
+		return;
 	*dst = xrealloc(*dst, (*n + k + 1) * sizeof(uint32_t));
 	if (front) {
 		memmove(*dst + k, *dst, *n * sizeof(uint32_t));
