@@ -690,7 +690,10 @@ struct jval jx_call_func(struct jinja_ctx *cx, int fn, struct jval *args, size_t
 	if (!step)
 		jx_fail(cx, JINJA_ERR_RUNTIME, "range step cannot be zero");
 	struct jval l = jv_list(cx);
-	for (int64_t i = a; (step > 0 ? i < b : i > b) && l.u.l->n < 1000000; i += step)
+	for (int64_t i = a; step > 0 ? i < b : i > b; i += step) {
+		if (l.u.l->n == 10000000)
+			jx_fail(cx, JINJA_ERR_RUNTIME, "range of more than 10000000 numbers");
 		jarr_push(cx, l.u.l, jv_int(i));
+	}
 	return l;
 }

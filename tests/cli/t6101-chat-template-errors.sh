@@ -60,6 +60,9 @@ expect_grep "method named" "line 2.*string method 'format'" err.txt
 printf '{{ strftime_now("%%d") }}' > u4.jinja
 expect_exit "unknown function" 5 $G tokenize --chat-template u4.jinja --to text in.jsonl
 
+# A runaway template (10^10 iterations) stops with exit 5 instead of hanging.
+printf '{%% for i in range(100000) %%}{%% for j in range(100000) %%}x{%% endfor %%}{%% endfor %%}' > slow.jinja
+expect_exit "evaluation budget" 5 $G tokenize --chat-template slow.jinja --to text in.jsonl
 # Tokenizer with the ChatML specials; cl100k lacks them.
 $G tokenize --chat-template chatml -t cl100k_base in.jsonl > /dev/null 2> err.txt
 expect_eq "missing token exit" 2 $?
