@@ -14,7 +14,7 @@
 #include "parquet/pq_meta.h"
 
 /* Most levels (values, nulls included) one page may announce; a bigger claim is damage. */
-#define PQ_MAX_PAGE_VALUES ((size_t)1 << 27)
+#define PQ_MAX_PAGE_VALUES ((size_t)1 << 24)
 
 struct pq_bytes {
 	const char *p;

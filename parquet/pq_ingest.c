@@ -268,12 +268,24 @@ void ingest_parquet_work(struct ingest *in, struct batch *b)
 		if (write_row(in, sh, &g, b, row0 + (uint64_t)i, &rec) < 0)
 			break;
 	if (bad && !b->fatal.len) {
-		buf_addf(&b->fatal, "%s: damaged Parquet data in row group %d (rows %llu-%llu), %s "
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "%s: damaged Parquet data in row group %d (rows %llu-%llu), %s "
 			 "(%lld rows before it were written)", sh->name, job.rg + 1,
 			 (unsigned long long)row0,
 			 (unsigned long long)(row0 + (uint64_t)m->rgs[job.rg].num_rows - 1), err.data,
 			 (long long)(row0 - 1 + (uint64_t)g.nrows));
-		b->fatal_code = GRIST_EXIT_DATA;
+		if (in->keep_going) {
+			/* like ingest_fail under --keep-going: warn, count, exit 1 at the end */
+			buf_addf(&b->warnings, "%s (going on)\n", msg.data);
+			counts_add_rule(&b->counts, "input_errors", 1);
+			int zero = 0;
+			__atomic_compare_exchange_n(&in->failed, &zero, GRIST_EXIT_DATA, 0,
+						    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		} else {
+			buf_add(&b->fatal, msg.data, msg.len);
+			b->fatal_code = GRIST_EXIT_DATA;
+		}
+		buf_release(&msg);
 	}
 	pq_rowgroup_release(&g);
 	buf_release(&err);

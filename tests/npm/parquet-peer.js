@@ -11,7 +11,7 @@
 //
 // OPTS for arrow-write: comma-separated key=value: codec=ZSTD|SNAPPY|GZIP|BROTLI|LZ4|LZ4_RAW|
 // UNCOMPRESSED, enc=ENCODING (all columns, dictionary off), enc.COL=ENCODING (one column),
-// dict=0|1, v=1|2, page=ROWS (data
+// n=ROWS (default 3000), dict=0|1, v=1|2, page=ROWS (data
 // page row limit via the page byte limit), rg=ROWS (row group size).
 'use strict';
 const fs = require('fs');
@@ -96,9 +96,8 @@ async function cmdMeta(file) {
 }
 
 // Datasets: arrow tables plus the rows they hold, in grist's JSON mapping.
-function dataset(name) {
+function dataset(name, n) {
 	const A = require('apache-arrow');
-	const n = 3000;
 	const words = ['grist', 'Ünïcödé', '日本語のテキスト', 'русский текст', 'emoji 😀', 'tab\there', 'quote "x"', ''];
 	if (name === 'flat') {
 		const text = [], i32 = [], i64 = [], f32 = [], f64 = [], b = [], bin = [], s = [];
@@ -173,7 +172,7 @@ function cmdArrowWrite(out, name, opts) {
 	const A = require('apache-arrow');
 	const P = require('parquet-wasm');
 	const o = Object.fromEntries((opts || '').split(',').filter(Boolean).map((kv) => kv.split('=')));
-	const { table, rows } = dataset(name);
+	const { table, rows } = dataset(name, Number(o.n || 3000));
 	let b = new P.WriterPropertiesBuilder();
 	if (o.codec) b = b.setCompression(P.Compression[o.codec]);
 	if (o.enc) b = b.setDictionaryEnabled(false).setEncoding(P.Encoding[o.enc]);
