@@ -247,7 +247,8 @@ static int delta_ba(struct pq_column *c, const uint8_t *p, size_t len, size_t n,
 	vals_reserve(&c->vals, c->width, n);
 	for (size_t i = 0; i < n; i++) {
 		char *start = o;
-		memcpy(o, last, (size_t)pre[i]);
+		if (pre[i])
+			memcpy(o, last, (size_t)pre[i]);
 		o += pre[i];
 		memcpy(o, s, (size_t)suf[i]);
 		o += suf[i];

@@ -7,6 +7,7 @@
 //                                                       (the writer's input) go to OUT.expect.jsonl
 //   node parquet-peer.js arrow-read FILE.parquet        rows as JSON lines, read by arrow-rs
 //   node parquet-peer.js compare EXPECT ACTUAL [--blob a,b] [--keep-id] [--text-empty]
+//                                                       [--json a,b: ACTUAL holds those as JSON text]
 //                                                       rows equal up to JSON spelling (see below)
 //
 // OPTS for arrow-write: comma-separated key=value: codec=ZSTD|SNAPPY|GZIP|BROTLI|LZ4|LZ4_RAW|
@@ -254,6 +255,7 @@ function same(a, b, path, blob) {
 function cmdCompare(expectPath, actualPath, args) {
 	const blobs = new Set((args[args.indexOf('--blob') + 1] || '').split(','));
 	const keepId = args.includes('--keep-id');
+	const jsonCols = new Set(args.includes('--json') ? args[args.indexOf('--json') + 1].split(',') : []);
 	const exp = readJsonl(expectPath), act = readJsonl(actualPath);
 	if (exp.length !== act.length) {
 		console.log(`row count: expected ${exp.length}, got ${act.length}`);
@@ -263,7 +265,13 @@ function cmdCompare(expectPath, actualPath, args) {
 		const e = {}, a = {};
 		for (const k of Object.keys(exp[i])) if (exp[i][k] !== null) e[k] = exp[i][k];
 		if (args.includes('--text-empty') && !('text' in e)) e.text = '';
-		for (const k of Object.keys(act[i])) if (keepId || (k !== 'id' && k !== 'source')) a[k] = act[i][k];
+		for (const k of Object.keys(act[i]))
+			if (act[i][k] !== null && (keepId || (k !== 'id' && k !== 'source'))) a[k] = act[i][k];
+		for (const k of jsonCols)
+			if (typeof a[k] === 'string') {
+				// grist and arrow-rs give the JSON text; DuckDB gives the value itself
+				try { a[k] = losslessParse(a[k]); } catch (err) { /* a string value */ }
+			}
 		for (const k of Object.keys(e)) {
 			const d = same(e[k], a[k], `row ${i + 1} ${k}`, args.includes('--blob') && blobs.has(k));
 			if (d) { console.log(d); process.exit(1); }
