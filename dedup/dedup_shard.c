@@ -1,6 +1,6 @@
 /*
- * The sharded dedup: four plain commands a scheduler runs as many tasks (DESIGN.md sections 7
- * and 9). Every file carries its task index in its name and a header + checksum (ddfile.h).
+ * The sharded dedup: four plain commands a scheduler runs as many tasks (docs/dedup.md,
+ * "Sharded mode"). Every file carries its task index in its name and a header + checksum (ddfile.h).
  *
  *   sign    --task T -o PREFIX INPUT     one task per input shard, T = 0, 1, ... in input order
  *           -> PREFIX_T_sigs.dd, PREFIX_T_ids.dd, PREFIX_T_band<B>.dd for every band B
@@ -84,9 +84,9 @@ static void parse(struct sh_opts *o, int argc, char **argv)
 		    dd_option(&o->cfg, &o->x, c, optarg))
 			continue;
 		switch (c) {
-		case OPT_SH_TASK: o->task = parse_int_opt("--task", optarg, 0, 0xFFFFFF); break;
-		case OPT_SH_TASKS: o->tasks = parse_int_opt("--tasks", optarg, 1, 0x1000000); break;
-		case OPT_SH_BAND: o->band = parse_int_opt("--band", optarg, 0, MINHASH_MAX_K - 1); break;
+		case OPT_SH_TASK: o->task = (int)opts_count("--task", optarg, 0, 0xFFFFFF); break;
+		case OPT_SH_TASKS: o->tasks = (int)opts_count("--tasks", optarg, 1, 0x1000000); break;
+		case OPT_SH_BAND: o->band = (int)opts_count("--band", optarg, 0, MINHASH_MAX_K - 1); break;
 		default:
 			sharded_usage(stderr);
 			exit(GRIST_EXIT_USAGE);
@@ -122,6 +122,7 @@ static struct ddfile_header params_header(const struct dd_config *cfg, uint32_t 
 		.ngram = exact ? 0 : (uint32_t)cfg->mp.ngram, .verify_m = exact ? 0 : (uint32_t)cfg->verify_m,
 		.rec_size = rec_size, .char_ngrams = exact ? 0 : cfg->mp.char_ngrams,
 		.bucket_cap = exact ? 0 : cfg->bucket_cap, .exact = (uint32_t)exact,
+		.fold = cfg->fold,
 	};
 	return h;
 }
