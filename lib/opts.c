@@ -48,13 +48,9 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 	case OPT_MAX_DOC_BYTES:
 		o->max_doc_bytes = opts_size("--max-doc-bytes", arg, 1, UINT64_MAX);
 		return 1;
-	case OPT_ROW_GROUP_BYTES: { /* -o FILE.parquet (lib/output.c) */
-		uint64_t v;
-		if (parse_size(arg, &v) < 0 || v < 1024)
-			die(GRIST_EXIT_USAGE, "--row-group-bytes expects a size such as 128M, got '%s'", arg);
-		output_parquet_options(v, NULL);
+	case OPT_ROW_GROUP_BYTES: /* -o FILE.parquet (lib/output.c) */
+		output_parquet_options(opts_size("--row-group-bytes", arg, 1024, UINT64_MAX), NULL);
 		return 1;
-	}
 	case OPT_SCHEMA:
 		output_parquet_options(0, arg);
 		return 1;
