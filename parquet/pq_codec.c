@@ -88,6 +88,18 @@ static int zstd_dec(const void *src, size_t n, size_t want, struct buf *out, con
 		return -1;
 	}
 	ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+	if (want <= START_BYTES || want / 1024 <= n) {
+		/* a plausible size: decode in one call straight into the buffer (streaming would
+		 * copy every block through the window) */
+		buf_grow(out, want);
+		size_t r = ZSTD_decompressDCtx(d, out->data, want, src, n);
+		if (ZSTD_isError(r)) {
+			*err = ZSTD_getErrorName(r);
+			return -1;
+		}
+		out->len = r;
+		return 0;
+	}
 	ZSTD_inBuffer in = { src, n, 0 };
 	grow(out, want);
 	for (;;) {

@@ -36,9 +36,10 @@ static uint32_t le32(const uint8_t *p)
 /* Room for `more` values in v. */
 static void vals_reserve(struct pq_values *v, int width, size_t more)
 {
-	if (v->n + more <= v->cap)
+	/* always some storage, so that no pointer arithmetic starts from NULL */
+	if (v->n + more <= v->cap && v->cap)
 		return;
-	size_t cap = alloc_nr(v->cap, v->n + more);
+	size_t cap = alloc_nr(v->cap, v->n + more + 1);
 	if (width)
 		v->fixed = xrealloc(v->fixed, cap * (size_t)width);
 	else

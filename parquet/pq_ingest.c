@@ -182,15 +182,16 @@ static void add_id(struct buf *out, const char *source, uint64_t row)
 
 /* One row: the record into b->out, or a reject; -1 to stop (fatal set). */
 static int write_row(struct ingest *in, struct pq_shared *sh, struct pq_rowgroup *g,
-		     struct batch *b, uint64_t row, struct buf *rec)
+		     struct batch *b, uint64_t row)
 {
 	const struct common_opts *o = &in->co;
-	buf_reset(rec);
+	struct buf *rec = &b->out; /* written in place; taken back when the row is dropped */
+	size_t start = rec->len;
 	buf_addch(rec, '{');
 	const char *text = NULL;
 	size_t text_len = 0;
 	enum pq_text_status ts = pq_row_members(g, &sh->shape, rec, &text, &text_len);
-	int first = rec->len == 1;
+	int first = rec->len == start + 1;
 	if (ts != PQ_TEXT_OK && o->on_missing == ON_MISSING_EMPTY && sh->shape.text < 0) {
 		buf_addstr(rec, first ? "" : ",");
 		json_string_encode(rec, o->text_field, strlen(o->text_field));
@@ -217,12 +218,14 @@ static int write_row(struct ingest *in, struct pq_shared *sh, struct pq_rowgroup
 				 sh->shape.text < 0 ? "absent" : ts == PQ_TEXT_NULL ? "null"
 										 : "not a string");
 			b->fatal_code = GRIST_EXIT_DATA;
+			buf_setlen(rec, start);
 			return -1;
 		}
 		if (o->on_missing == ON_MISSING_SKIP) {
 			counts_reject(&b->counts, rule_missing);
-			reject_write(&b->rejects, "ingest", rule_missing, NULL, sh->name, row, rec->data,
-				     rec->len, 0, NULL);
+			reject_write(&b->rejects, "ingest", rule_missing, NULL, sh->name, row,
+				     rec->data + start, rec->len - start, 0, NULL);
+			buf_setlen(rec, start);
 			return 0;
 		}
 		counts_add_rule(&b->counts, "emptied_text", 1);
@@ -233,11 +236,11 @@ static int write_row(struct ingest *in, struct pq_shared *sh, struct pq_rowgroup
 		counts_reject(&b->counts, ingest_rule_too_big);
 		reject_write(&b->rejects, "ingest", ingest_rule_too_big, v, sh->name, row, "", 0, 1,
 			     NULL);
+		buf_setlen(rec, start);
 		return 0;
 	}
 	counts_text_length(&b->counts, text_len);
-	buf_add(&b->out, rec->data, rec->len);
-	buf_addch(&b->out, '\n');
+	buf_addch(rec, '\n');
 	b->counts.records_out++;
 	return 0;
 }
@@ -261,11 +264,11 @@ void ingest_parquet_work(struct ingest *in, struct batch *b)
 		off[l] = (uint64_t)m->rgs[job.rg].cols[l].start;
 	}
 	struct pq_rowgroup g;
-	struct buf err = BUF_INIT, rec = BUF_INIT;
+	struct buf err = BUF_INIT;
 	int bad = pq_rowgroup_decode(&g, m, job.rg, raw, len, off, &err) < 0;
 	uint64_t row0 = (uint64_t)m->rgs[job.rg].first_row + 1;
 	for (int64_t i = 0; i < g.nrows; i++)
-		if (write_row(in, sh, &g, b, row0 + (uint64_t)i, &rec) < 0)
+		if (write_row(in, sh, &g, b, row0 + (uint64_t)i) < 0)
 			break;
 	if (bad && !b->fatal.len) {
 		struct buf msg = BUF_INIT;
@@ -289,7 +292,6 @@ void ingest_parquet_work(struct ingest *in, struct batch *b)
 	}
 	pq_rowgroup_release(&g);
 	buf_release(&err);
-	buf_release(&rec);
 	free(raw);
 	free(len);
 	free(off);

@@ -37,7 +37,9 @@ int pq_rowgroup_decode(struct pq_rowgroup *g, const struct pq_meta *m, int rg,
 	const struct pq_rowgroup_meta *r = &m->rgs[rg];
 	g->nrows = r->num_rows;
 	int rc = 0;
-	for (int l = 0; l < m->nleaves && rc == 0; l++) {
+	/* every projected column is decoded, even after a damaged one: the rows kept are those
+	 * before the damage in all of them, and the first error is the one reported */
+	for (int l = 0; l < m->nleaves; l++) {
 		if (!raw[l])
 			continue;
 		const struct pq_node *leaf = &m->nodes[m->leaves[l]];
@@ -49,7 +51,7 @@ int pq_rowgroup_decode(struct pq_rowgroup *g, const struct pq_meta *m, int rg,
 				 (long long)g->cols[l].rows_done, (long long)r->num_rows);
 			bad = 1;
 		}
-		if (bad) {
+		if (bad && rc == 0) {
 			buf_addstr(err, "column '");
 			column_path(err, m, m->leaves[l]);
 			buf_addf(err, "': %s", why.data);
@@ -153,7 +155,7 @@ static int cur_def(const struct pq_rowgroup *g, int leaf)
 {
 	const struct pq_column *c = &g->cols[leaf];
 	size_t i = g->lev[leaf];
-	if (i >= c->nlev && c->leaf->max_def)
+	if (!c->leaf || (i >= c->nlev && c->leaf->max_def))
 		return 0;
 	return c->def ? c->def[i] : c->leaf->max_def;
 }
