@@ -18,6 +18,7 @@
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "parquet/parquet.h"
 #include "parquet/pq_rows.h"

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lib/json.h"
+#include "lib/utf8.h"
 
 void pq_base64(struct buf *out, const uint8_t *p, size_t n)
 {
