@@ -583,7 +583,8 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err)
 	for (int i = 0; i < 2; i++)
 		if (w->split[i].cur && cur_close(w, &w->split[i], err) < 0)
 			return -GRIST_EXIT_IO;
-	qsort(w->recs, w->nrecs, sizeof(*w->recs), rec_cmp);
+	if (w->nrecs) /* an empty stream has no shards and no array */
+		qsort(w->recs, w->nrecs, sizeof(*w->recs), rec_cmp);
 	for (size_t i = 0; i < w->nrecs; i++)
 		for (int j = 0; j < w->recs[i].nfiles; j++) {
 			struct shard_file_rec *f = &w->recs[i].files[j];
