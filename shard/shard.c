@@ -139,6 +139,12 @@ static void clean_output_dir(const struct shard_opts *o)
 	buf_release(&b);
 }
 
+/* Real tokens / row tokens of the packed rows. */
+static double shard_pack_efficiency(const struct shard_writer *w)
+{
+	return w->pack_rows ? (double)w->pack_real / ((double)w->pack_rows * w->o.pack) : 0.0;
+}
+
 static int same_header(const struct tokstream_header *a, const struct tokstream_header *b)
 {
 	return a->flags == b->flags && a->token_width == b->token_width &&
@@ -170,6 +176,10 @@ static void fill_stats(struct stats *st, const struct shard_writer *w, uint64_t 
 		counts_add_rule(c, "shard.empty_document", w->empty_docs);
 		c->rejected = w->empty_docs;
 	}
+	if (w->overlong_rejected) {
+		counts_add_rule(c, "shard.overlong", w->overlong_rejected);
+		c->rejected += w->overlong_rejected;
+	}
 	struct buf *j = &st->stage_json;
 	buf_addf(j, "\"tokens_in\":%llu,\"tokens_out\":%llu,\"token_bytes\":%u,\"shards\":%zu,"
 		    "\"val_documents\":%llu,\"val_tokens\":%llu,\"train_documents\":%llu,"
@@ -191,6 +201,13 @@ static void fill_stats(struct stats *st, const struct shard_writer *w, uint64_t 
 		first = 0;
 	}
 	buf_addch(j, '}');
+	if (o->pack)
+		buf_addf(j, ",\"pack_seq_len\":%u,\"pack_rows\":%llu,\"pack_real_tokens\":%llu,"
+			    "\"pack_pad_tokens\":%llu,\"packing_efficiency\":%.6f,"
+			    "\"overlong_rejected\":%llu,\"overlong_truncated\":%llu",
+			 o->pack, (unsigned long long)w->pack_rows, (unsigned long long)w->pack_real,
+			 (unsigned long long)w->pack_pad, shard_pack_efficiency(w),
+			 (unsigned long long)w->overlong_rejected, (unsigned long long)w->overlong_truncated);
 }
 
 int cmd_shard_verify(int argc, char **argv)
@@ -326,12 +343,14 @@ struct shard_cli {
 	struct common_opts co;
 	const char *format;
 	int have_shard_tokens;
+	int have_pack_extra; /* --pad-id, --on-overlong or --pack-window given */
 	int ninputs;
 	char *const *inputs;
 };
 
 enum { O_FORMAT = OPT_STAGE_BASE, O_SHARD_TOKENS, O_VAL_TOKENS, O_VAL_FRACTION, O_SEED,
-       O_SHUFFLE, O_BUCKETS, O_MEMORY, O_TMPDIR, O_APPEND_EOD, O_EOT_ID, O_MIN_SHARD };
+       O_SHUFFLE, O_BUCKETS, O_MEMORY, O_TMPDIR, O_APPEND_EOD, O_EOT_ID, O_MIN_SHARD, O_PACK,
+       O_PAD_ID, O_OVERLONG, O_PACK_WINDOW };
 
 static const struct option shard_longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -354,6 +373,10 @@ static const struct option shard_longopts[] = {
 	{ "tmp-dir", required_argument, NULL, O_TMPDIR },
 	{ "append-eod", no_argument, NULL, O_APPEND_EOD },
 	{ "eot-id", required_argument, NULL, O_EOT_ID },
+	{ "pack", required_argument, NULL, O_PACK },
+	{ "pad-id", required_argument, NULL, O_PAD_ID },
+	{ "on-overlong", required_argument, NULL, O_OVERLONG },
+	{ "pack-window", required_argument, NULL, O_PACK_WINDOW },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -366,6 +389,8 @@ static uint64_t parse_seed(const char *s)
 		die(GRIST_EXIT_USAGE, "--seed: not an unsigned decimal integer: '%s'", s);
 	return v;
 }
+
+static int shard_pack_option(struct shard_cli *c, int opt, const char *arg);
 
 /* One shard option (not a common one); 0 if c is not a shard option. */
 static int shard_option(struct shard_cli *c, int opt, const char *arg)
@@ -411,6 +436,47 @@ static int shard_option(struct shard_cli *c, int opt, const char *arg)
 		return 1;
 	}
 	}
+	return shard_pack_option(c, opt, arg);
+}
+
+/* The packing options (--pack and its companions). */
+static int shard_pack_option(struct shard_cli *c, int opt, const char *arg)
+{
+	struct shard_opts *o = &c->o;
+	switch (opt) {
+	case O_PACK: {
+		uint64_t v = parse_count("--pack", arg, 0);
+		if (v < 1 || v > INT32_MAX)
+			die(GRIST_EXIT_USAGE, "--pack: want a row length from 1 to %d tokens", INT32_MAX);
+		o->pack = (uint32_t)v;
+		return 1;
+	}
+	case O_PAD_ID: {
+		uint64_t v = parse_count("--pad-id", arg, 0);
+		if (v >= TOKSTREAM_NO_EOT)
+			die(GRIST_EXIT_USAGE, "--pad-id too large");
+		o->pad_id = (uint32_t)v;
+		c->have_pack_extra = 1;
+		return 1;
+	}
+	case O_OVERLONG:
+		if (!strcmp(arg, "reject"))
+			o->on_overlong = SHARD_OVERLONG_REJECT;
+		else if (!strcmp(arg, "truncate"))
+			o->on_overlong = SHARD_OVERLONG_TRUNCATE;
+		else
+			die(GRIST_EXIT_USAGE, "--on-overlong: want reject or truncate, got '%s'", arg);
+		c->have_pack_extra = 1;
+		return 1;
+	case O_PACK_WINDOW: {
+		uint64_t v = parse_count("--pack-window", arg, 0);
+		if (v < 1 || v > 10000000)
+			die(GRIST_EXIT_USAGE, "--pack-window: want 1 to 10M conversations");
+		o->pack_window = (uint32_t)v;
+		c->have_pack_extra = 1;
+		return 1;
+	}
+	}
 	return 0;
 }
 
@@ -421,6 +487,8 @@ static void shard_parse(struct shard_cli *c, int argc, char **argv)
 	c->o.eot_override = TOKSTREAM_NO_EOT;
 	c->o.shuffle_memory = (size_t)1 << 30;
 	c->o.shuffle_buckets = SHARD_DEFAULT_BUCKETS;
+	c->o.pad_id = TOKSTREAM_NO_EOT;
+	c->o.pack_window = SHARD_DEFAULT_PACK_WINDOW;
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, shard_longopts, NULL)) != -1) {
@@ -464,18 +532,26 @@ static void resolve_output(struct shard_cli *c)
 static void shard_validate(struct shard_cli *c)
 {
 	struct shard_opts *o = &c->o;
-	if (c->co.rejects_path)
-		die(GRIST_EXIT_USAGE, "--rejects does not apply to shard (empty documents are counted in --stats)");
+	if (c->co.rejects_path && !o->pack)
+		die(GRIST_EXIT_USAGE, "--rejects applies to shard only with --pack (overlong conversations); "
+		    "empty documents are counted in --stats");
+	o->rejects_path = c->co.rejects_path;
+	if (c->have_pack_extra && !o->pack)
+		die(GRIST_EXIT_USAGE, "--pad-id, --on-overlong and --pack-window need --pack SEQ_LEN");
 	if (!c->format)
-		die(GRIST_EXIT_USAGE, "--format llmc|megatron|nanogpt is required (see --help)");
+		die(GRIST_EXIT_USAGE, "--format llmc|megatron|nanogpt|jsonl is required (see --help)");
 	if (!strcmp(c->format, "llmc"))
 		o->format = SHARD_LLMC;
 	else if (!strcmp(c->format, "megatron"))
 		o->format = SHARD_MEGATRON;
 	else if (!strcmp(c->format, "nanogpt"))
 		o->format = SHARD_NANOGPT;
+	else if (!strcmp(c->format, "jsonl"))
+		o->format = SHARD_JSONL;
 	else
-		die(GRIST_EXIT_USAGE, "unknown --format '%s' (llmc, megatron or nanogpt)", c->format);
+		die(GRIST_EXIT_USAGE, "unknown --format '%s' (llmc, megatron, nanogpt or jsonl)", c->format);
+	if (o->append_eod && o->pack)
+		die(GRIST_EXIT_USAGE, "--append-eod does not apply with --pack (no end-of-text between packed conversations)");
 	if (!c->co.output)
 		die(GRIST_EXIT_USAGE, "-o DIR/PREFIX is required (see --help)");
 	if (o->val_tokens && o->val_fraction > 0)
@@ -548,7 +624,7 @@ static void run_input(struct shard_run *r, const char *name)
 	int rc;
 	while ((rc = tokstream_reader_next(&rd, &doc, &r->err)) == 1) {
 		struct shard_doc d = { doc.id, doc.id_len, r->base + doc.index, doc.ntokens, doc.raw,
-				       doc.mask };
+				       doc.mask, NULL, 0 };
 		r->hist[doc.ntokens ? 64 - __builtin_clzll((unsigned long long)doc.ntokens) : 0]++;
 		if (r->st.progress && !(doc.index & 1023)) {
 			r->st.c.records_in = r->base + doc.index + 1;
@@ -576,6 +652,14 @@ static void run_summary(struct shard_run *r)
 		w->nrecs, shard_format_name(o->format), o->out_dir,
 		(unsigned long long)(w->split[0].tokens + w->split[1].tokens),
 		(unsigned long long)w->split[0].tokens, o->out_dir, o->prefix);
+	if (o->pack)
+		fprintf(stderr, "grist shard: packed %llu conversations into %llu rows of %u tokens: "
+			"packing efficiency %.1f%% (%llu padding tokens); %llu overlong %s\n",
+			(unsigned long long)(w->split[0].documents + w->split[1].documents),
+			(unsigned long long)w->pack_rows, o->pack, 100.0 * shard_pack_efficiency(w),
+			(unsigned long long)w->pack_pad,
+			(unsigned long long)(w->overlong_rejected + w->overlong_truncated),
+			o->on_overlong == SHARD_OVERLONG_REJECT ? "rejected" : "truncated");
 	if (w->stale_removed)
 		warning("removed %llu files of an earlier, larger shard set with this prefix",
 			(unsigned long long)w->stale_removed);

@@ -30,6 +30,7 @@ const char *shard_format_name(enum shard_format f)
 	case SHARD_LLMC: return "llmc";
 	case SHARD_MEGATRON: return "megatron";
 	case SHARD_NANOGPT: return "nanogpt";
+	case SHARD_JSONL: return "jsonl";
 	}
 	return "?";
 }
@@ -39,7 +40,7 @@ const char *shard_format_name(enum shard_format f)
 struct shard_cur {
 	struct shard_out data, docs, mask;
 	int has_mask;
-	uint64_t tokens, documents;
+	uint64_t tokens, documents, rows;
 	/* Megatron .idx contents, built in memory (12 bytes per document). */
 	int32_t *seq_len;
 	int64_t *seq_ptr;
@@ -64,6 +65,9 @@ static char *data_name(const struct shard_writer *w, const struct shard_split *s
 	case SHARD_NANOGPT:
 		buf_addf(&b, "%s.bin", s->name);
 		break;
+	case SHARD_JSONL:
+		buf_addf(&b, "%s_%s_%06u.jsonl", p, s->name, s->next_index);
+		break;
 	}
 	return buf_detach(&b, NULL);
 }
@@ -73,8 +77,9 @@ static int cur_open(struct shard_writer *w, struct shard_split *s, struct buf *e
 	struct shard_cur *c = xcalloc(1, sizeof(*c));
 	buf_init(&c->line, 0);
 	char *name = data_name(w, s);
-	char *docs = shard_replace_suffix(name, ".bin", ".docs.jsonl");
-	char *mask = shard_replace_suffix(name, ".bin", ".mask.bin");
+	const char *ext = w->o.format == SHARD_JSONL ? ".jsonl" : ".bin";
+	char *docs = shard_replace_suffix(name, ext, ".docs.jsonl");
+	char *mask = shard_replace_suffix(name, ext, ".mask.bin");
 	int rc = shard_out_open(&c->data, w->o.out_dir, name, w->o.format != SHARD_LLMC, err);
 	if (!rc)
 		rc = shard_out_open(&c->docs, w->o.out_dir, docs, 1, err);
@@ -150,6 +155,7 @@ static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *
 	rec.split = xstrdup(s->name);
 	rec.tokens = c->tokens;
 	rec.documents = c->documents;
+	rec.rows = c->rows;
 	unsigned char head[SHARD_LLMC_HEADER];
 	size_t head_len = 0;
 	if (w->o.format == SHARD_LLMC) {
@@ -200,6 +206,8 @@ static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *
 /* ---- the writer ---- */
 
 static int writer_check_limits(struct shard_writer *w, struct buf *err);
+static int writer_init_pack(struct shard_writer *w, const struct tokstream_header *h,
+			    struct buf *err);
 
 int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 		      const struct tokstream_header *h, struct buf *err)
@@ -213,15 +221,21 @@ int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 	w->split[0].name = "val";
 	w->split[1].name = "train";
 	w->split[1].next_index = o->format == SHARD_LLMC ? 1 : 0;
-	w->has_mask = !!(h->flags & TOKSTREAM_F_MASK);
+	w->rejects_path = o->rejects_path;
+	/* Packed rows always get a mask: padding is 0. */
+	w->has_mask = !!(h->flags & TOKSTREAM_F_MASK) || o->pack;
+	buf_init(&w->rejects, 0);
 	w->eot = o->eot_override != TOKSTREAM_NO_EOT ? o->eot_override : h->eot_id;
-	const int needs_eot = o->format != SHARD_MEGATRON || o->append_eod;
+	const int needs_eot = !o->pack && o->format != SHARD_JSONL &&
+			      (o->format != SHARD_MEGATRON || o->append_eod);
 	if (needs_eot && w->eot == TOKSTREAM_NO_EOT) {
 		buf_addf(err, "format %s needs an end-of-text id and the token stream has none "
 			      "(give --eot-id, or tokenize with --eot-token)",
 			 shard_format_name(o->format));
 		return -1;
 	}
+	if (o->pack && writer_init_pack(w, h, err) < 0)
+		return -1;
 	if (w->eot != TOKSTREAM_NO_EOT && w->eot >= h->vocab_size && o->eot_override == w->eot) {
 		buf_addf(err, "--eot-id %u is not below the vocab size %u", w->eot, h->vocab_size);
 		return -1;
@@ -243,8 +257,42 @@ int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 		w->out_width = 2;
 		w->limit = UINT64_MAX;
 		break;
+	case SHARD_JSONL:
+		w->out_width = h->token_width; /* ids are written as numbers */
+		w->limit = o->shard_tokens ? o->shard_tokens : UINT64_MAX;
+		w->min_tokens = o->min_shard_tokens;
+		break;
 	}
 	return writer_check_limits(w, err);
+}
+
+/* --pack: the padding id and one packer per split. */
+static int writer_init_pack(struct shard_writer *w, const struct tokstream_header *h,
+			    struct buf *err)
+{
+	const struct shard_opts *o = &w->o;
+	uint32_t pad = o->pad_id != TOKSTREAM_NO_EOT ? o->pad_id : w->eot;
+	if (pad == TOKSTREAM_NO_EOT) {
+		buf_addstr(err, "--pack pads rows with the end-of-text id and the token stream has none "
+				"(give --pad-id or --eot-id)");
+		return -1;
+	}
+	if (pad >= h->vocab_size) {
+		buf_addf(err, "padding id %u is not below the vocab size %u", pad, h->vocab_size);
+		return -1;
+	}
+	if (pad > 65535 && (o->format == SHARD_NANOGPT ||
+			    (o->format == SHARD_MEGATRON && h->vocab_size < 65500) ||
+			    (o->format == SHARD_LLMC && h->vocab_size <= 65536))) {
+		buf_addf(err, "padding id %u does not fit the uint16 tokens of format %s", pad,
+			 shard_format_name(o->format));
+		return -1;
+	}
+	w->pad_id = pad;
+	for (int i = 0; i < 2; i++)
+		w->split[i].pack = shard_pack_new(o->pack, h->token_width, pad, o->pack_window,
+						  !!(h->flags & TOKSTREAM_F_MASK));
+	return 0;
 }
 
 static int writer_check_limits(struct shard_writer *w, struct buf *err)
@@ -283,7 +331,7 @@ static int writer_check_limits(struct shard_writer *w, struct buf *err)
 static int pick_split(struct shard_writer *w, const struct shard_doc *d)
 {
 	if (w->o.val_tokens)
-		return w->split[0].tokens < w->o.val_tokens ? 0 : 1;
+		return w->split[0].accepted < w->o.val_tokens ? 0 : 1;
 	if (w->o.val_fraction > 0)
 		return shard_unit(w->o.seed, 0x76616c /* "val" */, d->index) < w->o.val_fraction ? 0 : 1;
 	return 1;
@@ -343,21 +391,84 @@ static void docs_line(struct buf *b, const struct shard_doc *d, uint64_t offset)
 		 (unsigned long long)offset, d->ntokens);
 }
 
-/* Appends one document (n tokens with the end-of-text tokens this format inserts) to c. */
+/* Token i of a document's raw ids (input width). */
+static uint32_t raw_id(const struct shard_writer *w, const void *raw, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)raw + i * w->h.token_width;
+	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8;
+	if (w->h.token_width == 4)
+		v |= (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return v;
+}
+
+/*
+ * A --format jsonl row: {"input_ids":[...],"labels":[...],"position_ids":[...]}. labels: the id
+ * where the mask is 1, else -100 (no mask: every real token counts); position_ids restart at 0
+ * at each conversation and at the padding.
+ */
+static void jsonl_row(const struct shard_writer *w, const struct shard_doc *d, struct buf *b)
+{
+	buf_reset(b);
+	buf_addstr(b, "{\"input_ids\":[");
+	for (size_t i = 0; i < d->ntokens; i++)
+		buf_addf(b, "%s%u", i ? "," : "", raw_id(w, d->raw, i));
+	buf_addstr(b, "],\"labels\":[");
+	for (size_t i = 0; i < d->ntokens; i++) {
+		if (!d->mask || d->mask[i])
+			buf_addf(b, "%s%u", i ? "," : "", raw_id(w, d->raw, i));
+		else
+			buf_addf(b, "%s-100", i ? "," : "");
+	}
+	buf_addstr(b, "],\"position_ids\":[");
+	size_t i = 0;
+	for (size_t g = 0; g < d->nsegs; g++) /* segs are contiguous from offset 0 */
+		for (size_t k = 0; k < d->segs[g].ntokens; k++, i++)
+			buf_addf(b, "%s%zu", i ? "," : "", k);
+	for (size_t k = 0; i < d->ntokens; k++, i++) /* the padding, or a whole document */
+		buf_addf(b, "%s%zu", i ? "," : "", k);
+	buf_addstr(b, "]}\n");
+}
+
+/* The document index: one line per document, or per conversation of a packed row. */
+static int docs_lines(struct shard_cur *c, const struct shard_doc *d, uint64_t start,
+		      struct buf *err)
+{
+	if (!d->segs) {
+		docs_line(&c->line, d, start);
+		return shard_out_write(&c->docs, c->line.data, c->line.len, err);
+	}
+	for (size_t i = 0; i < d->nsegs; i++) {
+		const struct shard_seg *g = &d->segs[i];
+		struct shard_doc one = { g->id, g->id_len, g->index, g->ntokens, NULL, NULL, NULL, 0 };
+		docs_line(&c->line, &one, start + g->offset);
+		if (shard_out_write(&c->docs, c->line.data, c->line.len, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Appends one document (n tokens with the end-of-text tokens this format inserts) or one packed
+ * row to c. */
 static int cur_add(struct shard_writer *w, struct shard_cur *c, const struct shard_doc *d,
 		   uint64_t n, struct buf *err)
 {
-	const int eot_before = w->o.format == SHARD_LLMC;
+	const int eot_before = w->o.format == SHARD_LLMC && n > d->ntokens;
 	const int eot_after = n > d->ntokens + (uint64_t)eot_before;
 	unsigned char eot[4];
 	shard_put32(eot, w->eot);
 	const uint64_t start = c->tokens + (uint64_t)eot_before;
-	if (eot_before && shard_out_write(&c->data, eot, w->out_width, err) < 0)
-		return -GRIST_EXIT_IO;
-	if (shard_out_write(&c->data, ids_out(w, d), d->ntokens * w->out_width, err) < 0)
-		return -GRIST_EXIT_IO;
-	if (eot_after && shard_out_write(&c->data, eot, w->out_width, err) < 0)
-		return -GRIST_EXIT_IO;
+	if (w->o.format == SHARD_JSONL) {
+		jsonl_row(w, d, &w->scratch);
+		if (shard_out_write(&c->data, w->scratch.data, w->scratch.len, err) < 0)
+			return -GRIST_EXIT_IO;
+	} else {
+		if (eot_before && shard_out_write(&c->data, eot, w->out_width, err) < 0)
+			return -GRIST_EXIT_IO;
+		if (shard_out_write(&c->data, ids_out(w, d), d->ntokens * w->out_width, err) < 0)
+			return -GRIST_EXIT_IO;
+		if (eot_after && shard_out_write(&c->data, eot, w->out_width, err) < 0)
+			return -GRIST_EXIT_IO;
+	}
 	if (c->has_mask) {
 		static const uint8_t zero = 0;
 		if ((eot_before && shard_out_write(&c->mask, &zero, 1, err) < 0) ||
@@ -372,11 +483,11 @@ static int cur_add(struct shard_writer *w, struct shard_cur *c, const struct sha
 		c->seq_ptr[c->nseq] = (int64_t)(c->tokens * w->out_width);
 		c->nseq++;
 	}
-	docs_line(&c->line, d, start);
-	if (shard_out_write(&c->docs, c->line.data, c->line.len, err) < 0)
+	if (docs_lines(c, d, start, err) < 0)
 		return -GRIST_EXIT_IO;
 	c->tokens += n;
-	c->documents++;
+	c->documents += d->segs ? d->nsegs : 1;
+	c->rows++;
 	return 0;
 }
 
@@ -387,6 +498,12 @@ struct shard_tail_doc {
 	uint64_t index, n;
 	size_t ntokens;
 	int has_mask;
+	size_t seg_first, nsegs; /* a packed row's conversations in shard_tail.segs */
+};
+
+struct shard_tail_seg {
+	size_t id_off, id_len, offset, ntokens;
+	uint64_t index;
 };
 
 static void tail_add(struct shard_writer *w, struct shard_tail *t, const struct shard_doc *d,
@@ -406,6 +523,18 @@ static void tail_add(struct shard_writer *w, struct shard_tail *t, const struct 
 	e->index = d->index;
 	e->ntokens = d->ntokens;
 	e->n = n;
+	e->seg_first = t->nsegs;
+	e->nsegs = d->segs ? d->nsegs : 0;
+	for (size_t i = 0; i < e->nsegs; i++) {
+		ALLOC_GROW(t->segs, t->nsegs + 1, t->segs_alloc);
+		struct shard_tail_seg *g = &t->segs[t->nsegs++];
+		g->id_off = t->data.len;
+		g->id_len = d->segs[i].id_len;
+		buf_add(&t->data, d->segs[i].id, d->segs[i].id_len);
+		g->offset = d->segs[i].offset;
+		g->ntokens = d->segs[i].ntokens;
+		g->index = d->segs[i].index;
+	}
 	t->tokens += n;
 }
 
@@ -413,8 +542,10 @@ static void tail_release(struct shard_tail *t)
 {
 	buf_release(&t->data); /* valid and empty again */
 	free(t->docs);
+	free(t->segs);
 	t->docs = NULL;
-	t->n = t->alloc = 0;
+	t->segs = NULL;
+	t->n = t->alloc = t->nsegs = t->segs_alloc = 0;
 	t->tokens = 0;
 }
 
@@ -437,13 +568,24 @@ static int tail_flush(struct shard_writer *w, struct shard_split *s, int merge, 
 		rc = -GRIST_EXIT_IO;
 	if (merge && t.n)
 		w->merged_tails++;
+	struct shard_seg *segs = NULL;
+	size_t segs_alloc = 0;
 	for (size_t i = 0; i < t.n && !rc; i++) {
 		const struct shard_tail_doc *e = &t.docs[i];
+		ALLOC_GROW(segs, e->nsegs, segs_alloc);
+		for (size_t k = 0; k < e->nsegs; k++) {
+			const struct shard_tail_seg *g = &t.segs[e->seg_first + k];
+			struct shard_seg sg = { t.data.data + g->id_off, g->id_len, g->index, g->offset,
+						g->ntokens };
+			segs[k] = sg;
+		}
 		struct shard_doc d = { t.data.data + e->id_off, e->id_len, e->index, e->ntokens,
 				       t.data.data + e->raw_off,
-				       e->has_mask ? (const uint8_t *)t.data.data + e->mask_off : NULL };
+				       e->has_mask ? (const uint8_t *)t.data.data + e->mask_off : NULL,
+				       e->nsegs ? segs : NULL, e->nsegs };
 		rc = merge ? cur_add(w, s->cur, &d, e->n, err) : split_place(w, s, &d, e->n, err);
 	}
+	free(segs);
 	tail_release(&t);
 	return rc;
 }
@@ -468,6 +610,31 @@ static int split_place(struct shard_writer *w, struct shard_split *s, const stru
 	return cur_add(w, s->cur, d, n, err);
 }
 
+/* --pack: a conversation longer than SEQ_LEN, rejected (--on-overlong reject, the default). */
+static void overlong_reject(struct shard_writer *w, const struct shard_doc *d)
+{
+	w->overlong_rejected++;
+	if (!w->rejects_path)
+		return;
+	buf_addf(&w->rejects, "{\"stage\":\"shard\",\"rule\":\"overlong\",\"value\":%zu,\"source\":",
+		 d->ntokens);
+	shard_json_str(&w->rejects, d->id, d->id_len);
+	buf_addstr(&w->rejects, "}\n");
+}
+
+/* A finished packed row goes into its split's shards like a document of SEQ_LEN tokens. */
+struct row_ctx {
+	struct shard_writer *w;
+	struct shard_split *s;
+};
+
+static int place_row(void *ctx, const struct shard_doc *row, struct buf *err)
+{
+	struct row_ctx *rc = ctx;
+	rc->s->tokens += row->ntokens;
+	return split_place(rc->w, rc->s, row, row->ntokens, err);
+}
+
 /* Checks a document against the format's limits; its token count with inserted end-of-text
  * tokens in *n. */
 static int doc_check(const struct shard_writer *w, const struct shard_doc *d, uint64_t *n,
@@ -483,9 +650,11 @@ static int doc_check(const struct shard_writer *w, const struct shard_doc *d, ui
 			return -1;
 		}
 	}
-	const int eot_before = w->o.format == SHARD_LLMC;
-	const int eot_after = w->o.format == SHARD_NANOGPT ||
-			      (w->o.format == SHARD_MEGATRON && w->o.append_eod);
+	/* Packed rows and jsonl rows carry no inserted end-of-text tokens. */
+	const int plain = !w->o.pack && w->o.format != SHARD_JSONL;
+	const int eot_before = plain && w->o.format == SHARD_LLMC;
+	const int eot_after = plain && (w->o.format == SHARD_NANOGPT ||
+					(w->o.format == SHARD_MEGATRON && w->o.append_eod));
 	*n = d->ntokens + (uint64_t)eot_before + (uint64_t)eot_after;
 	if (w->o.format == SHARD_MEGATRON && *n > INT32_MAX) {
 		buf_addf(err, "document %llu (id %.*s): %llu tokens do not fit Megatron's int32 sequence length",
@@ -512,9 +681,25 @@ int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct b
 	uint64_t n;
 	if (doc_check(w, d, &n, err) < 0)
 		return -1;
+	struct shard_doc cut;
+	if (w->o.pack && d->ntokens > w->o.pack) {
+		if (w->o.on_overlong == SHARD_OVERLONG_REJECT) {
+			overlong_reject(w, d);
+			return 0;
+		}
+		cut = *d; /* truncate: the first SEQ_LEN tokens (and mask bytes) */
+		cut.ntokens = n = w->o.pack;
+		d = &cut;
+		w->overlong_truncated++;
+	}
 	struct shard_split *s = &w->split[pick_split(w, d)];
-	s->tokens += n;
+	s->accepted += n;
 	s->documents++;
+	if (w->o.pack) {
+		struct row_ctx rc = { w, s };
+		return shard_pack_add(s->pack, d, place_row, &rc, err);
+	}
+	s->tokens += n;
 	return split_place(w, s, d, n, err);
 }
 
@@ -565,6 +750,18 @@ static void remove_stale(struct shard_writer *w)
 	closedir(d);
 }
 
+/* The rejects file, complete under its temporary name; published with the shards. */
+static int rejects_close(struct shard_writer *w, struct buf *err)
+{
+	if (atomic_open(&w->rejects_af, w->rejects_path, err) < 0)
+		return -1;
+	if (atomic_write(&w->rejects_af, w->rejects.data, w->rejects.len, err) < 0) {
+		atomic_abort(&w->rejects_af);
+		return -1;
+	}
+	return atomic_close(&w->rejects_af, err);
+}
+
 /* Manifest order: val shards, then train shards, each in file order (the order they opened). */
 static int rec_cmp(const void *a, const void *b)
 {
@@ -577,6 +774,21 @@ static int rec_cmp(const void *a, const void *b)
 
 int shard_writer_finish(struct shard_writer *w, struct buf *err)
 {
+	for (int i = 0; i < 2; i++) {
+		struct shard_split *s = &w->split[i];
+		struct row_ctx rc = { w, s };
+		if (s->pack && shard_pack_flush(s->pack, place_row, &rc, err) < 0)
+			return -GRIST_EXIT_IO;
+		if (s->pack) {
+			uint64_t rows, real, pad;
+			shard_pack_counts(s->pack, &rows, &real, &pad);
+			w->pack_rows += rows;
+			w->pack_real += real;
+			w->pack_pad += pad;
+		}
+	}
+	if (w->rejects_path && rejects_close(w, err) < 0)
+		return -GRIST_EXIT_IO;
 	for (int i = 0; i < 2; i++)
 		if (w->split[i].tail.n && tail_flush(w, &w->split[i], 1, err) < 0)
 			return -GRIST_EXIT_IO;
@@ -595,6 +807,8 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err)
 			}
 			f->final_path = path;
 		}
+	if (w->rejects_af.tmp && atomic_commit(&w->rejects_af, err) < 0)
+		return -GRIST_EXIT_IO;
 	remove_stale(w);
 	struct buf m = BUF_INIT;
 	shard_manifest_build(w, &m);
@@ -610,6 +824,8 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err)
 
 void shard_writer_abort(struct shard_writer *w)
 {
+	if (w->rejects_af.tmp)
+		atomic_abort(&w->rejects_af);
 	for (int i = 0; i < 2; i++) {
 		tail_release(&w->split[i].tail);
 		cur_free(w->split[i].cur);
@@ -630,7 +846,12 @@ void shard_writer_abort(struct shard_writer *w)
 
 void shard_writer_release(struct shard_writer *w)
 {
+	if (w->rejects_af.tmp)
+		atomic_abort(&w->rejects_af);
+	buf_release(&w->rejects);
 	for (int i = 0; i < 2; i++) {
+		shard_pack_free(w->split[i].pack);
+		w->split[i].pack = NULL;
 		tail_release(&w->split[i].tail);
 		cur_free(w->split[i].cur);
 		w->split[i].cur = NULL;
