@@ -124,7 +124,28 @@ char *shard_join_path(const char *dir, const char *name);
 char *shard_replace_suffix(const char *name, const char *old, const char *new_suffix);
 void shard_put32(unsigned char *p, uint32_t v);
 void shard_put64(unsigned char *p, uint64_t v);
-struct shard_cur; /* one open shard */
+
+/* One open shard (shard_cur.c). */
+struct shard_cur {
+	struct shard_out data, docs, mask;
+	int has_mask;
+	uint64_t tokens, documents, rows;
+	/* Megatron .idx contents, built in memory (12 bytes per document). */
+	int32_t *seq_len;
+	int64_t *seq_ptr;
+	size_t nseq, len_alloc, ptr_alloc;
+	struct buf line;
+};
+
+struct shard_writer;
+struct shard_split;
+int shard_cur_open(struct shard_writer *w, struct shard_split *s, struct buf *err);
+/* Appends a document (n tokens, with the end-of-text tokens the format inserts) or a packed row. */
+int shard_cur_add(struct shard_writer *w, struct shard_cur *c, const struct shard_doc *d,
+		  uint64_t n, struct buf *err);
+/* Completes the split's open shard (files closed under temporary names) and records it. */
+int shard_cur_close(struct shard_writer *w, struct shard_split *s, struct buf *err);
+void shard_cur_free(struct shard_cur *c);
 
 /* Documents held back after a cut until they reach --min-shard-tokens (shard_writer.c). */
 struct shard_tail {
