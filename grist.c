@@ -26,6 +26,7 @@ static const struct stage stages[] = {
 	{ "dedup", cmd_dedup, "remove exact and near-duplicate documents (MinHash + LSH)" },
 	{ "tokenize", cmd_tokenize, "encode record text with a BPE vocabulary; `tokenize train` learns one" },
 	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
+	{ "run", cmd_run, "run a pipeline file locally or as Slurm job arrays, resumable" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))

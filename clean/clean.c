@@ -626,7 +626,7 @@ int cmd_clean(int argc, char **argv)
 			break;
 		}
 		case OPT_BATCH_BYTES:
-			cl->batch_bytes = parse_batch_bytes(optarg);
+			cl->batch_bytes = opts_batch_bytes(optarg);
 			break;
 		default:
 			usage(stderr);

@@ -84,9 +84,9 @@ static void parse(struct sh_opts *o, int argc, char **argv)
 		    dd_option(&o->cfg, &o->x, c, optarg))
 			continue;
 		switch (c) {
-		case OPT_SH_TASK: o->task = parse_int_opt("--task", optarg, 0, 0xFFFFFF); break;
-		case OPT_SH_TASKS: o->tasks = parse_int_opt("--tasks", optarg, 1, 0x1000000); break;
-		case OPT_SH_BAND: o->band = parse_int_opt("--band", optarg, 0, MINHASH_MAX_K - 1); break;
+		case OPT_SH_TASK: o->task = (int)opts_count("--task", optarg, 0, 0xFFFFFF); break;
+		case OPT_SH_TASKS: o->tasks = (int)opts_count("--tasks", optarg, 1, 0x1000000); break;
+		case OPT_SH_BAND: o->band = (int)opts_count("--band", optarg, 0, MINHASH_MAX_K - 1); break;
 		default:
 			sharded_usage(stderr);
 			exit(GRIST_EXIT_USAGE);

@@ -618,7 +618,7 @@ int cmd_ingest(int argc, char **argv)
 			else die(GRIST_EXIT_USAGE, "--readahead expects on or off, got '%s'", optarg);
 			break;
 		case OPT_BATCH_BYTES:
-			in.batch_bytes = parse_batch_bytes(optarg);
+			in.batch_bytes = opts_batch_bytes(optarg);
 			break;
 		default:
 			usage(stderr);

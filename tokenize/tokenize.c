@@ -429,7 +429,7 @@ int cmd_tokenize(int argc, char **argv)
 			else die(GRIST_EXIT_USAGE, "--splitter expects auto or pcre2, got '%s'", optarg);
 			break;
 		case OPT_BATCH_BYTES:
-			tk.batch_bytes = parse_batch_bytes(optarg);
+			tk.batch_bytes = opts_batch_bytes(optarg);
 			break;
 		default:
 			usage(stderr);

@@ -306,7 +306,7 @@ int cmd_tokenize_train(int argc, char **argv)
 			tr.tiktoken_path = optarg;
 			break;
 		case OPT_BATCH_BYTES:
-			tr.batch_bytes = parse_batch_bytes(optarg);
+			tr.batch_bytes = opts_batch_bytes(optarg);
 			break;
 		default:
 			usage(stderr);
