@@ -62,7 +62,7 @@ static const char shard_usage[] =
 	"                       --shuffle-memory, then input size / buckets; spills to unlinked\n"
 	"                       temporary files)\n"
 	"  --shuffle-buckets K  buckets of the shuffle (default 256; part of the order's definition)\n"
-	"  --shuffle-memory M   bytes held before spilling (default 1G; K, M, G suffixes)\n"
+	"  --shuffle-memory M   bytes held before spilling (default 1G; K, M, G = 1024 powers)\n"
 	"  --tmp-dir DIR        where the shuffle spills (default: the output directory)\n"
 	"  --append-eod         megatron: end-of-text token after each document\n"
 	"  --eot-id N           end-of-text id to use instead of the stream's (default: the stream's)\n"
@@ -81,27 +81,6 @@ static void shard_usage_fn(FILE *f)
 	fputs(shard_usage, f);
 }
 
-static uint64_t parse_count(const char *opt, const char *s, int binary)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	double mul = 1;
-	if (end == s || errno || v < 0)
-		die(GRIST_EXIT_USAGE, "%s: not a count: '%s'", opt, s);
-	switch (*end) {
-	case 'k': case 'K': mul = binary ? 1024.0 : 1e3; end++; break;
-	case 'm': case 'M': mul = binary ? 1048576.0 : 1e6; end++; break;
-	case 'g': case 'G': mul = binary ? 1073741824.0 : 1e9; end++; break;
-	case 't': case 'T': mul = binary ? 1099511627776.0 : 1e12; end++; break;
-	}
-	if (*end || v * mul > 1.8e19)
-		die(GRIST_EXIT_USAGE, "%s: not a count: '%s'", opt, s);
-	double r = v * mul;
-	if (r != (double)(uint64_t)r)
-		die(GRIST_EXIT_USAGE, "%s: not a whole number: '%s'", opt, s);
-	return (uint64_t)r;
-}
 
 /* `NAME.tmp.XXXXXX` as lib/atomic.c makes them. */
 static int is_temp_name(const char *n)
@@ -380,15 +359,6 @@ static const struct option shard_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static uint64_t parse_seed(const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10); /* decimal: "010" is ten */
-	if (end == s || *end || errno || *s == '-' || *s == '+' || *s == ' ')
-		die(GRIST_EXIT_USAGE, "--seed: not an unsigned decimal integer: '%s'", s);
-	return v;
-}
 
 static int shard_pack_option(struct shard_cli *c, int opt, const char *arg);
 
@@ -396,43 +366,33 @@ static int shard_pack_option(struct shard_cli *c, int opt, const char *arg);
 static int shard_option(struct shard_cli *c, int opt, const char *arg)
 {
 	struct shard_opts *o = &c->o;
-	char *end;
 	switch (opt) {
 	case O_FORMAT: c->format = arg; return 1;
 	case O_SHARD_TOKENS:
-		o->shard_tokens = parse_count("--shard-tokens", arg, 0);
+		o->shard_tokens = opts_count("--shard-tokens", arg, 1, UINT64_MAX);
 		c->have_shard_tokens = 1;
-		if (!o->shard_tokens)
-			die(GRIST_EXIT_USAGE, "--shard-tokens must be at least 1");
 		return 1;
 	case O_MIN_SHARD:
-		o->min_shard_tokens = parse_count("--min-shard-tokens", arg, 0);
+		o->min_shard_tokens = opts_count("--min-shard-tokens", arg, 0, UINT64_MAX);
 		o->have_min_shard_tokens = 1;
 		return 1;
-	case O_VAL_TOKENS: o->val_tokens = parse_count("--val-tokens", arg, 0); return 1;
+	case O_VAL_TOKENS: o->val_tokens = opts_count("--val-tokens", arg, 0, UINT64_MAX); return 1;
 	case O_VAL_FRACTION:
-		errno = 0;
-		o->val_fraction = strtod(arg, &end);
-		if (end == arg || *end || errno || !(o->val_fraction >= 0 && o->val_fraction < 1))
+		o->val_fraction = opts_decimal("--val-fraction", arg, 0, 1);
+		if (o->val_fraction >= 1)
 			die(GRIST_EXIT_USAGE, "--val-fraction: want a number in [0, 1), got '%s'", arg);
 		return 1;
-	case O_SEED: o->seed = parse_seed(arg); return 1;
+	case O_SEED: o->seed = opts_seed("--seed", arg); return 1;
 	case O_SHUFFLE: o->shuffle = 1; return 1;
 	case O_BUCKETS: {
-		uint64_t k = parse_count("--shuffle-buckets", arg, 0);
-		if (k < 1 || k > 65536)
-			die(GRIST_EXIT_USAGE, "--shuffle-buckets: want 1 to 65536");
-		o->shuffle_buckets = (uint32_t)k;
+		o->shuffle_buckets = (uint32_t)opts_count("--shuffle-buckets", arg, 1, 65536);
 		return 1;
 	}
-	case O_MEMORY: o->shuffle_memory = (size_t)parse_count("--shuffle-memory", arg, 1); return 1;
+	case O_MEMORY: o->shuffle_memory = (size_t)opts_size("--shuffle-memory", arg, 0, SIZE_MAX); return 1;
 	case O_TMPDIR: o->tmp_dir = arg; return 1;
 	case O_APPEND_EOD: o->append_eod = 1; return 1;
 	case O_EOT_ID: {
-		uint64_t v = parse_count("--eot-id", arg, 0);
-		if (v >= TOKSTREAM_NO_EOT)
-			die(GRIST_EXIT_USAGE, "--eot-id too large");
-		o->eot_override = (uint32_t)v;
+		o->eot_override = (uint32_t)opts_count("--eot-id", arg, 0, TOKSTREAM_NO_EOT - 1);
 		return 1;
 	}
 	}
@@ -445,17 +405,11 @@ static int shard_pack_option(struct shard_cli *c, int opt, const char *arg)
 	struct shard_opts *o = &c->o;
 	switch (opt) {
 	case O_PACK: {
-		uint64_t v = parse_count("--pack", arg, 0);
-		if (v < 1 || v > INT32_MAX)
-			die(GRIST_EXIT_USAGE, "--pack: want a row length from 1 to %d tokens", INT32_MAX);
-		o->pack = (uint32_t)v;
+		o->pack = (uint32_t)opts_count("--pack", arg, 1, INT32_MAX);
 		return 1;
 	}
 	case O_PAD_ID: {
-		uint64_t v = parse_count("--pad-id", arg, 0);
-		if (v >= TOKSTREAM_NO_EOT)
-			die(GRIST_EXIT_USAGE, "--pad-id too large");
-		o->pad_id = (uint32_t)v;
+		o->pad_id = (uint32_t)opts_count("--pad-id", arg, 0, TOKSTREAM_NO_EOT - 1);
 		c->have_pack_extra = 1;
 		return 1;
 	}
@@ -469,10 +423,7 @@ static int shard_pack_option(struct shard_cli *c, int opt, const char *arg)
 		c->have_pack_extra = 1;
 		return 1;
 	case O_PACK_WINDOW: {
-		uint64_t v = parse_count("--pack-window", arg, 0);
-		if (v < 1 || v > 10000000)
-			die(GRIST_EXIT_USAGE, "--pack-window: want 1 to 10M conversations");
-		o->pack_window = (uint32_t)v;
+		o->pack_window = (uint32_t)opts_count("--pack-window", arg, 1, 10000000);
 		c->have_pack_extra = 1;
 		return 1;
 	}
