@@ -1,7 +1,7 @@
 /*
  * grist: the multi-call binary. Dispatches `grist STAGE ARGS...` to cmd_STAGE and owns stdout:
  * after the command returns, stdout is flushed and closed and a write error is fatal, so a full
- * disk never looks like success (STYLE.md practice 2).
+ * disk never looks like success (docs/style.md, practice 2).
  */
 #include <stdio.h>
 #include <string.h>

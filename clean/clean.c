@@ -27,6 +27,7 @@
 #include "lib/record.h"
 #include "lib/source.h"
 #include "lib/stage.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 #define MAX_LANGS 64
@@ -275,9 +276,10 @@ static int lang_wanted(const struct clean *cl, const char *code)
 	return 0;
 }
 
-static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
-		      const struct line *l)
+static int clean_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
 {
+	struct clean *cl = shared;
+	struct clean_thread *t = thread_state;
 	const struct common_opts *o = &cl->co;
 	struct record r;
 	switch (stage_check_record(b, o, l, &r, &t->check)) {
@@ -427,17 +429,7 @@ static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
 
 static void clean_work(void *shared, void *thread_state, struct batch *b)
 {
-	struct clean *cl = shared;
-	struct clean_thread *t = thread_state;
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (clean_line(cl, t, b, &l) < 0)
-			return;
-	}
+	batch_each_line(b, clean_line, shared, thread_state);
 }
 
 static void clean_emit(void *shared, struct batch *b)

@@ -19,6 +19,7 @@
 
 #include "clean/clean_filter.h"
 #include "clean/clean_unicode.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 unsigned char clean_ascii_class[128];
@@ -176,7 +177,7 @@ int clean_is_nospace_script(const char *s, size_t n, double min_fraction)
 			continue;
 		}
 		int32_t cp;
-		size_t l = clean_utf8_decode(u + i, n - i, &cp);
+		size_t l = utf8_decode(u + i, n - i, &cp);
 		if (!l) {
 			i++;
 			continue;
@@ -256,7 +257,7 @@ static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, stru
 			i++;
 		} else {
 			int32_t cp;
-			size_t l = clean_utf8_decode(u + i, n - i, &cp);
+			size_t l = utf8_decode(u + i, n - i, &cp);
 			if (!l) {
 				i++;
 				punct = 0;
@@ -449,7 +450,7 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const 
 			}
 			high = 1;
 			int32_t cp;
-			size_t l = clean_utf8_decode(u + i, n - i, &cp);
+			size_t l = utf8_decode(u + i, n - i, &cp);
 			if (l && is_space_cp(cp)) {
 				i += l;
 				nchars++;

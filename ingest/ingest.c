@@ -26,6 +26,7 @@
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 const char *const ingest_rule_too_big = "max_doc_bytes";

@@ -1,5 +1,5 @@
 /*
- * The options every stage shares, parsed the same way everywhere (STYLE.md practice 6):
+ * The options every stage shares, parsed the same way everywhere (docs/style.md, practice 6):
  *   -o FILE  -q  --stats FILE  --rejects FILE  --progress  -j N  -h/--help  --version
  * and, for stages that read records:
  *   --text-field NAME  --id-field NAME  --on-missing=skip|empty|error  --on-invalid=skip|error

@@ -6,6 +6,7 @@
 #include "atomic.h"
 #include "die.h"
 #include "json.h"
+#include "utf8.h"
 
 void counts_reset(struct counts *c)
 {

@@ -122,8 +122,6 @@ void shard_out_free(struct shard_out *f);
 /* "dir/name" ("name" when dir is "." or empty), name with its suffix `old` replaced. */
 char *shard_join_path(const char *dir, const char *name);
 char *shard_replace_suffix(const char *name, const char *old, const char *new_suffix);
-void shard_put32(unsigned char *p, uint32_t v);
-void shard_put64(unsigned char *p, uint64_t v);
 
 /* One open shard (shard_cur.c). */
 struct shard_cur {

@@ -22,6 +22,7 @@
 #include <xxhash.h>
 
 #include "lib/die.h"
+#include "lib/le.h"
 #include "lib/xalloc.h"
 
 const char *shard_format_name(enum shard_format f)
