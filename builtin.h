@@ -11,6 +11,7 @@ int cmd_shard(int argc, char **argv);
 int cmd_shard_verify(int argc, char **argv);  /* `grist shard verify`, routed by cmd_shard */
 int cmd_shard_inspect(int argc, char **argv); /* `grist shard inspect` */
 int cmd_run(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * The quality filters' parameters: one table of names, defaults and help, read by the command
  * line (clean.c builds its long options from it), config files and `grist clean --help`.
- * Defaults are DESIGN.md section 8 (Gopher: Rae et al. 2021 appendix A; C4: Raffel et al. 2020
+ * Defaults are docs/design.md section 8 (Gopher: Rae et al. 2021 appendix A; C4: Raffel et al. 2020
  * and AllenAI's re-implementation; FineWeb: Penedo et al. 2024).
  */
 #include "clean/clean_filter.h"

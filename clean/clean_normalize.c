@@ -2,7 +2,7 @@
  * NFC / NFKC normalization with a quick-check fast path.
  *
  * utf8proc_map decodes, decomposes, reorders and recomposes every character and runs at about
- * 28 MB/s here (DESIGN.md section 10). Almost all text is already normalized, so we only send
+ * 28 MB/s here (docs/design.md section 9). Almost all text is already normalized, so we only send
  * utf8proc the stretches that might change. A character is "stable" for a form when
  *   - its canonical combining class is 0,
  *   - normalizing it alone gives itself, and

@@ -1,5 +1,5 @@
 /*
- * Unicode repair and normalization for `grist clean` (DESIGN.md section 8).
+ * Unicode repair and normalization for `grist clean` (docs/design.md section 8).
  *
  * Pure functions over byte buffers: no globals written after a one-time, thread-safe table
  * build, no printing, no exits. Safe to call from many threads at once.

@@ -269,7 +269,8 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		die_err(&s->err);
 	uint8_t *rec = xmalloc((size_t)s->ndocs * 8 + 1);
 	for (int bd = 0; bd < bands; bd++) {
-		qsort(s->band[bd], s->ndocs, sizeof(struct band_rec), cmp_band_rec);
+		if (s->ndocs) /* an empty shard has no band array (qsort(NULL, 0) is undefined) */
+			qsort(s->band[bd], s->ndocs, sizeof(struct band_rec), cmp_band_rec);
 		for (uint32_t d = 0; d < s->ndocs; d++) {
 			le_put32(rec + 8 * (size_t)d, s->band[bd][d].key);
 			le_put32(rec + 8 * (size_t)d + 4, s->band[bd][d].doc);
@@ -358,7 +359,8 @@ struct member {
 static int write_pairs(const char *path, const struct ddfile_header *h, struct pair *pairs,
 		       size_t n, struct buf *err)
 {
-	qsort(pairs, n, sizeof(*pairs), cmp_pair);
+	if (n) /* a band with no pairs has no array */
+		qsort(pairs, n, sizeof(*pairs), cmp_pair);
 	struct ddfile_writer w;
 	if (ddfile_create(&w, path, h, err) < 0)
 		return -1;

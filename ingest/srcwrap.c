@@ -1,7 +1,7 @@
 /*
  * Sources layered over other sources: a peeked prefix put back in front of a stream, a
  * memory buffer, and a read-ahead thread that runs a (decompressing) source on another core
- * so decoding overlaps with parsing (DESIGN.md section 10: zstd decodes at 650-830 MB/s on
+ * so decoding overlaps with parsing (docs/design.md section 9: zstd decodes at 650-830 MB/s on
  * one core, so the parser must not share that core).
  */
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * JSONL records: cutting a byte source into batches of whole lines, parsing a line into a
  * record, writing records back with one field changed or fields appended (everything else
- * byte-for-byte, in order), and the rejects file lines (DESIGN.md section 2).
+ * byte-for-byte, in order), and the rejects file lines (docs/design.md section 2).
  *
  * Input rules: a UTF-8 BOM at the start of a source is skipped; "\r\n" line ends are accepted;
  * blank (whitespace-only) lines are ignored; lines may be of any length (a line is held whole
@@ -130,7 +130,7 @@ void record_write_fields(struct buf *out, const struct record *r, const char *te
 			 int nfields);
 
 /*
- * One line of the rejects file (DESIGN section 2), with its newline:
+ * One line of the rejects file (docs/design.md section 2), with its newline:
  *   {"stage":S,"rule":R,"value":V,"source":"file:line","record":{...}}    (record valid JSON)
  *   {"stage":S,"rule":R,"value":V,"source":"file:line","raw":"..."}        (line not JSON)
  * value_json is a JSON value (number, string, ...) or NULL for none; extra_json is further

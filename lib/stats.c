@@ -1,11 +1,13 @@
 #include "stats.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "atomic.h"
 #include "die.h"
 #include "json.h"
+#include "progress.h"
 #include "utf8.h"
 
 void counts_reset(struct counts *c)
@@ -175,6 +177,16 @@ static void human_bytes(char *dst, size_t n, double b)
 	snprintf(dst, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
 }
 
+#define STATS_SUMMARY_RULES 5
+
+static int cmp_rule_count(const void *a, const void *b)
+{
+	const struct rule_count *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->rule, y->rule);
+}
+
 void stats_summary(const struct stats *s, FILE *f)
 {
 	const struct counts *c = &s->c;
@@ -186,15 +198,24 @@ void stats_summary(const struct stats *s, FILE *f)
 		 (unsigned long long)c->records_in, (unsigned long long)c->records_out,
 		 (unsigned long long)c->rejected);
 	if (c->nrules) {
+		/* the rules that matter first: by count, then name; five of them, then a count */
+		struct rule_count sorted[STATS_MAX_RULES];
+		memcpy(sorted, c->rules, (size_t)c->nrules * sizeof(*sorted));
+		qsort(sorted, (size_t)c->nrules, sizeof(*sorted), cmp_rule_count);
 		buf_addstr(&line, " (");
-		for (int i = 0; i < c->nrules; i++)
-			buf_addf(&line, "%s%s %llu", i ? ", " : "", c->rules[i].rule,
-				 (unsigned long long)c->rules[i].n);
+		for (int i = 0; i < c->nrules && i < STATS_SUMMARY_RULES; i++)
+			buf_addf(&line, "%s%s %llu", i ? ", " : "", sorted[i].rule,
+				 (unsigned long long)sorted[i].n);
+		if (c->nrules > STATS_SUMMARY_RULES)
+			buf_addf(&line, ", and %d more rule%s", c->nrules - STATS_SUMMARY_RULES,
+				 c->nrules - STATS_SUMMARY_RULES == 1 ? "" : "s");
 		buf_addch(&line, ')');
 	}
 	buf_addf(&line, "; %s in %.2f s", in, el);
 	if (el > 0.01)
 		buf_addf(&line, " (%.0f MB/s)", (double)c->bytes_in / el / 1e6);
+	if (f == stderr)
+		progress_before_message();
 	fprintf(f, "%s\n", line.data);
 	buf_release(&line);
 }
@@ -207,13 +228,5 @@ void stats_progress(struct stats *s, uint64_t bytes_done, int final)
 	if (!final && now - s->last_progress < 0.5)
 		return;
 	s->last_progress = now;
-	double el = now - s->t0;
-	char done[32];
-	human_bytes(done, sizeof(done), (double)bytes_done);
-	fprintf(stderr, "\rgrist %s: %llu records, %s, %.0f records/s, %.1f MB/s", s->stage,
-		(unsigned long long)s->c.records_in, done,
-		el > 0 ? (double)s->c.records_in / el : 0.0, el > 0 ? (double)bytes_done / el / 1e6 : 0.0);
-	if (s->total_input)
-		fprintf(stderr, ", %.0f%%", 100.0 * (double)bytes_done / (double)s->total_input);
-	fprintf(stderr, final ? "\n" : "   ");
+	progress_update(s->stage, s->c.records_in, bytes_done, s->total_input, now - s->t0, final);
 }

@@ -1,5 +1,5 @@
 /*
- * Hand-written pre-splitters for the gpt2, cl100k and o200k patterns. cl100k's (DESIGN.md
+ * Hand-written pre-splitters for the gpt2, cl100k and o200k patterns. cl100k's (docs/design.md
  * section 6):
  *
  *   (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|

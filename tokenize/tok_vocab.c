@@ -1,5 +1,5 @@
 /*
- * Vocabulary loading for byte-level BPE (see tok_vocab.h; formats in DESIGN.md section 6).
+ * Vocabulary loading for byte-level BPE (see tok_vocab.h; formats in docs/design.md section 6).
  *
  * Every loader collects (bytes, id, kind) entries and merges given as token strings; one
  * finishing step builds the tables and checks them: an id used twice, the same bytes under two

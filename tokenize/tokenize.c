@@ -1,7 +1,7 @@
 /*
  * grist tokenize: JSONL records -> token ids with a byte-level BPE vocabulary.
  *
- * Output is the binary token stream of lib/tokstream.h (DESIGN.md section 3) by default, or
+ * Output is the binary token stream of lib/tokstream.h (docs/design.md section 3) by default, or
  * with --to jsonl one line per record, {"id":ID,"tokens":[...]}. --decode turns a token stream
  * or such JSONL back into {"id":ID,"text":"..."} records. Records are encoded in batches on -j N
  * threads and emitted in input order, so the output does not depend on N.
