@@ -8,6 +8,8 @@ int cmd_dedup(int argc, char **argv);
 int cmd_tokenize(int argc, char **argv);
 int cmd_tokenize_train(int argc, char **argv); /* `grist tokenize train`, routed by cmd_tokenize */
 int cmd_shard(int argc, char **argv);
+int cmd_shard_verify(int argc, char **argv);  /* `grist shard verify`, routed by cmd_shard */
+int cmd_shard_inspect(int argc, char **argv); /* `grist shard inspect` */
 
 
 #endif

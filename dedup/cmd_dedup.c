@@ -1,5 +1,5 @@
 /*
- * grist dedup: exact and MinHash near-duplicate removal (DESIGN.md section 7, docs/dedup.md).
+ * grist dedup: exact and MinHash near-duplicate removal (docs/dedup.md).
  *
  * The rule: a document is removed if and only if it is a (verified) candidate duplicate of
  * some earlier document in input order; `duplicate_of` names the earliest such document.
@@ -12,6 +12,7 @@
 #include "builtin.h"
 #include "dedup/dedup_cmd.h"
 #include "dedup/dedup_groups.h"
+#include "dedup/dedup_norm.h"
 #include "dedup/exact_index.h"
 #include "dedup/idstore.h"
 #include "dedup/lsh_index.h"
@@ -36,7 +37,12 @@ void dd_usage_options(FILE *f)
 	fprintf(f,
 		"Dedup options:\n"
 		"  --minhash             near-duplicates by MinHash + LSH (default)\n"
-		"  --exact               exact duplicates of the normalized text (XXH3-128)\n"
+		"  --exact               exact duplicates: the same text after NFC and whitespace\n"
+		"                        normalization (XXH3-128); nothing else is folded\n"
+		"  --fold LIST           what the hash ignores besides whitespace runs, any of\n"
+		"                        case,digits,punct,accents, or all, or none (default: all\n"
+		"                        for MinHash: case folded, digits to 0, punctuation and\n"
+		"                        symbols to spaces, accents removed; none for --exact)\n"
 		"  --ngram N             words per shingle (default: 5)\n"
 		"  --char-ngrams N       shingles of N characters instead of words (default: off)\n"
 		"  --bands B             LSH bands (default: 14)\n"
@@ -102,6 +108,16 @@ int dd_option(struct dd_config *cfg, struct dd_extra *x, int c, const char *arg)
 	case OPT_DD_AGAINST_NGRAM: x->against_ngram = (int)parse_int_opt("--against-ngram", arg, 1, 63); return 1;
 	case OPT_DD_AGAINST_FIELD: x->against_field = arg; return 1;
 	case OPT_DD_BATCH: cfg->batch_bytes = parse_batch_bytes(arg); return 1;
+	case OPT_DD_FOLD: {
+		const char *bad = NULL;
+		int f = dedup_fold_parse(arg, &bad);
+		if (f < 0)
+			die(GRIST_EXIT_USAGE, "--fold: unknown fold '%.*s' (case, digits, punct, accents, "
+			    "all or none)", (int)strcspn(bad, ","), bad);
+		cfg->fold = (unsigned)f;
+		cfg->fold_given = 1;
+		return 1;
+	}
 	}
 	return 0;
 }
@@ -115,6 +131,8 @@ void dd_config_finish(struct dd_config *cfg, struct dd_extra *x, struct decontam
 	cfg->verify_m = minhash_verify_min_matches(cfg->verify, minhash_k(&cfg->mp));
 	if (cfg->mode == DD_EXACT)
 		cfg->want_sigs = 0;
+	if (!cfg->fold_given)
+		cfg->fold = cfg->mode == DD_EXACT ? 0 : DEDUP_FOLD_ALL;
 	if (x->against) {
 		decontam_init(against, x->against_ngram ? x->against_ngram : 13);
 		dd_load_against(against, x->against, x->against_field ? x->against_field : "text");
@@ -125,6 +143,10 @@ void dd_config_finish(struct dd_config *cfg, struct dd_extra *x, struct decontam
 void dd_stats_options(struct stats *s, const struct dd_config *cfg, const struct dd_extra *x)
 {
 	stats_option_str(s, "mode", cfg->mode == DD_EXACT ? "exact" : "minhash");
+	struct buf fold = BUF_INIT;
+	dedup_fold_name(cfg->fold, &fold);
+	stats_option_str(s, "fold", fold.data);
+	buf_release(&fold);
 	if (cfg->mode == DD_MINHASH) {
 		stats_option_num(s, "ngram", cfg->mp.ngram);
 		stats_option_num(s, "char_ngrams", cfg->mp.char_ngrams);

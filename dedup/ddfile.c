@@ -30,6 +30,7 @@ static void encode_header(uint8_t *p, const struct ddfile_header *h)
 	dd_put32(p + 44, h->rec_size);
 	dd_put32(p + 48, h->bucket_cap);
 	dd_put32(p + 52, h->exact);
+	dd_put32(p + 56, h->fold);
 }
 
 static int flush(struct ddfile_writer *w, struct buf *err)
@@ -193,6 +194,7 @@ int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *e
 	f->h.rec_size = dd_get32(p + 44);
 	f->h.bucket_cap = dd_get32(p + 48);
 	f->h.exact = dd_get32(p + 52);
+	f->h.fold = dd_get32(p + 56);
 	f->payload = p + DDFILE_HEADER;
 	f->payload_len = dd_get64(tr + 16);
 	f->count = dd_get64(tr + 8);
@@ -279,12 +281,13 @@ int ddfile_same_params(const struct ddfile *a, const struct ddfile_header *b, st
 	const struct ddfile_header *h = &a->h;
 	if (h->bands != b->bands || h->rows != b->rows || h->ngram != b->ngram ||
 	    h->char_ngrams != b->char_ngrams || h->verify_m != b->verify_m ||
-	    h->bucket_cap != b->bucket_cap || h->exact != b->exact) {
+	    h->bucket_cap != b->bucket_cap || h->exact != b->exact || h->fold != b->fold) {
 		buf_addf(err, "%s: made with other settings (exact %u bands %u rows %u ngram %u "
-			 "char-ngrams %d verify %u bucket-cap %u) than this run (%u %u %u %u %d %u %u)",
+			 "char-ngrams %d verify %u bucket-cap %u fold %u) than this run (%u %u %u %u %d "
+			 "%u %u %u)",
 			 a->path, h->exact, h->bands, h->rows, h->ngram, h->char_ngrams, h->verify_m,
-			 h->bucket_cap, b->exact, b->bands, b->rows, b->ngram, b->char_ngrams,
-			 b->verify_m, b->bucket_cap);
+			 h->bucket_cap, h->fold, b->exact, b->bands, b->rows, b->ngram, b->char_ngrams,
+			 b->verify_m, b->bucket_cap, b->fold);
 		return -1;
 	}
 	return 0;

@@ -4,7 +4,8 @@
  * Layout (little-endian):
  *   header, 64 bytes: "GRISTDD\0", u32 version (1), u32 kind, u32 task, u32 band,
  *                     u32 bands, u32 rows, u32 ngram, i32 char_ngrams, u32 verify_m,
- *                     u32 record size (0 = variable), u32 bucket cap, u32 exact, 8 bytes zero
+ *                     u32 record size (0 = variable), u32 bucket cap, u32 exact,
+ *                     u32 fold (dedup_norm.h bits), 4 bytes zero
  *   payload
  *   trailer, 32 bytes: "GRDDEND\0", u64 record count, u64 payload bytes,
  *                      u64 XXH3-64 of header + payload + the two u64 before it
@@ -22,7 +23,7 @@
 #include "lib/buf.h"
 
 #define DDFILE_MAGIC "GRISTDD"
-#define DDFILE_VERSION 1
+#define DDFILE_VERSION 2 /* 2: the fold field (version 1 always folded everything) */
 #define DDFILE_HEADER 64
 #define DDFILE_TRAILER 32
 
@@ -38,6 +39,7 @@ struct ddfile_header {
 	uint32_t kind, task, band, bands, rows, ngram, verify_m, rec_size, bucket_cap;
 	uint32_t exact; /* 1: --exact (signature = the 16-byte XXH3-128, one band of 16 rows) */
 	int32_t char_ngrams;
+	uint32_t fold; /* DEDUP_FOLD_* bits the hashes were made with */
 };
 
 struct ddfile_writer {

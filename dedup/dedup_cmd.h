@@ -19,6 +19,7 @@ enum {
 	OPT_DD_AGAINST_FIELD,
 	OPT_DD_BATCH,
 	OPT_DD_BUCKET_CAP,
+	OPT_DD_FOLD,
 	OPT_DD_SHARDED_BASE = OPT_STAGE_BASE + 50
 };
 
@@ -34,7 +35,8 @@ enum {
 	{ "against-ngram", required_argument, 0, OPT_DD_AGAINST_NGRAM },       \
 	{ "against-field", required_argument, 0, OPT_DD_AGAINST_FIELD },       \
 	{ "batch-bytes", required_argument, 0, OPT_DD_BATCH },                 \
-	{ "bucket-cap", required_argument, 0, OPT_DD_BUCKET_CAP }
+	{ "bucket-cap", required_argument, 0, OPT_DD_BUCKET_CAP },             \
+	{ "fold", required_argument, 0, OPT_DD_FOLD }
 
 struct dd_extra {
 	const char *against, *against_field;

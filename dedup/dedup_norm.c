@@ -12,6 +12,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "lib/die.h"
 #include "lib/xalloc.h"
 
 /* ASCII map: ' ' for every byte that becomes a space. */
@@ -191,4 +192,180 @@ void dedup_normalize(const char *text, size_t len, struct buf *out)
 	if (n && o[n - 1] == ' ')
 		n--;
 	buf_setlen(out, n);
+}
+
+/* ---- any subset of the folds (--fold; --exact's default of none) ---- */
+
+static int is_white_space(utf8proc_int32_t c)
+{
+	if (c < 0x80)
+		return c == ' ' || (c >= 0x09 && c <= 0x0d);
+	if (c == 0x85)
+		return 1;
+	utf8proc_category_t k = utf8proc_category(c);
+	return k == UTF8PROC_CATEGORY_ZS || k == UTF8PROC_CATEGORY_ZL || k == UTF8PROC_CATEGORY_ZP;
+}
+
+struct fold_out {
+	struct buf *b;
+	unsigned fold;
+	int space; /* output empty or ending in a space */
+};
+
+static void fold_space(struct fold_out *o)
+{
+	if (!o->space)
+		buf_addch(o->b, ' ');
+	o->space = 1;
+}
+
+/* One code point of the (already composed or decomposed, case-folded) text. */
+static void fold_cp(struct fold_out *o, utf8proc_int32_t c)
+{
+	if (is_white_space(c)) {
+		fold_space(o);
+		return;
+	}
+	if (o->fold & DEDUP_FOLD_PUNCT) {
+		enum cp_class k = classify(c);
+		if (k == CP_DROP && utf8proc_category(c) == UTF8PROC_CATEGORY_CF)
+			return;
+		if (k == CP_SPACE) {
+			fold_space(o);
+			return;
+		}
+	}
+	if ((o->fold & DEDUP_FOLD_DIGITS) && is_digit_cp(c))
+		c = '0';
+	else if ((o->fold & DEDUP_FOLD_CASE) && c >= 'A' && c <= 'Z')
+		c += 'a' - 'A';
+	unsigned char tmp[4];
+	buf_add(o->b, tmp, (size_t)utf8proc_encode_char(c, tmp));
+	o->space = 0;
+}
+
+/*
+ * A stretch of non-ASCII text (with the ASCII character before it, which may be the base of a
+ * combining mark) through utf8proc: NFC, or NFD without marks under accents; case folding under
+ * case. ASCII never composes with what follows it, so stretches can end before the next ASCII
+ * byte. Invalid bytes split stretches and are handled by the caller.
+ */
+static void fold_stretch(struct fold_out *o, const unsigned char *p, size_t n)
+{
+	utf8proc_option_t opt = UTF8PROC_STABLE;
+	opt |= (o->fold & DEDUP_FOLD_ACCENTS) ? UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK
+					      : UTF8PROC_COMPOSE;
+	if (o->fold & DEDUP_FOLD_CASE)
+		opt |= UTF8PROC_CASEFOLD;
+	utf8proc_uint8_t *m = NULL;
+	utf8proc_ssize_t len = utf8proc_map(p, (utf8proc_ssize_t)n, &m, opt);
+	if (len < 0) /* only out of memory: the input is valid */
+		die(GRIST_EXIT_INTERNAL, "out of memory");
+	for (utf8proc_ssize_t i = 0; i < len;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t used = utf8proc_iterate(m + i, len - i, &c);
+		if (used <= 0)
+			break;
+		i += used;
+		fold_cp(o, c);
+	}
+	free(m);
+}
+
+/* Length of the valid UTF-8 prefix of p[0..n). */
+static size_t valid_prefix(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t used = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &c);
+		if (used <= 0)
+			break;
+		i += (size_t)used;
+	}
+	return i;
+}
+
+void dedup_normalize_general(const char *text, size_t len, unsigned fold, struct buf *out)
+{
+	pthread_once(&tables_once, tables_init); /* classify() reads ascii_map */
+	buf_reset(out);
+	struct fold_out o = { out, fold, 1 };
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0;
+	while (i < len) {
+		if (p[i] < 0x80 && (i + 1 == len || p[i + 1] < 0x80)) {
+			fold_cp(&o, p[i++]);
+			continue;
+		}
+		size_t start = i, end = i + (p[i] < 0x80);
+		while (end < len && p[end] >= 0x80)
+			end++;
+		/* [start, end): an optional ASCII base, then non-ASCII bytes. */
+		while (start < end) {
+			size_t v = valid_prefix(p + start, end - start);
+			if (v)
+				fold_stretch(&o, p + start, v);
+			start += v;
+			if (start < end) { /* one invalid byte */
+				if (fold & DEDUP_FOLD_PUNCT) {
+					fold_space(&o);
+				} else {
+					buf_addch(out, (char)p[start]);
+					o.space = 0;
+				}
+				start++;
+			}
+		}
+		i = end;
+	}
+	if (out->len && out->data[out->len - 1] == ' ')
+		buf_setlen(out, out->len - 1);
+}
+
+void dedup_normalize_fold(const char *text, size_t len, unsigned fold, struct buf *out)
+{
+	if (fold == DEDUP_FOLD_ALL)
+		dedup_normalize(text, len, out);
+	else
+		dedup_normalize_general(text, len, fold, out);
+}
+
+static const char *const fold_names[] = { "case", "digits", "punct", "accents" };
+
+int dedup_fold_parse(const char *s, const char **bad)
+{
+	if (!strcmp(s, "all"))
+		return DEDUP_FOLD_ALL;
+	if (!strcmp(s, "none"))
+		return 0;
+	int fold = 0;
+	const char *p = s;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		int bit = -1;
+		for (int k = 0; k < 4; k++)
+			if (n == strlen(fold_names[k]) && !strncmp(p, fold_names[k], n))
+				bit = 1 << k;
+		if (bit < 0) {
+			*bad = p;
+			return -1;
+		}
+		fold |= bit;
+		if (!p[n])
+			return fold;
+		p += n + 1;
+	}
+}
+
+void dedup_fold_name(unsigned fold, struct buf *out)
+{
+	int first = 1;
+	for (int k = 0; k < 4; k++)
+		if (fold & (1u << k)) {
+			buf_addf(out, "%s%s", first ? "" : ",", fold_names[k]);
+			first = 0;
+		}
+	if (first)
+		buf_addstr(out, "none");
 }

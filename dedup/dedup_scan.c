@@ -16,7 +16,7 @@
 struct dd_thread {
 	struct minhash_scratch ms;
 	struct record_check check;
-	struct buf text, match;
+	struct buf text, match, folded;
 	uint32_t sig[MINHASH_MAX_K];
 };
 
@@ -26,6 +26,7 @@ void *dd_thread_new(void *shared)
 	minhash_scratch_init(&t->ms);
 	buf_init(&t->text, 0);
 	buf_init(&t->match, 0);
+	buf_init(&t->folded, 0);
 	record_check_init(&t->check);
 	return t;
 }
@@ -36,6 +37,7 @@ void dd_thread_free(void *state)
 	minhash_scratch_release(&t->ms);
 	buf_release(&t->text);
 	buf_release(&t->match);
+	buf_release(&t->folded);
 	record_check_release(&t->check);
 	free(t);
 }
@@ -125,11 +127,19 @@ static int one_line(const struct dd_config *cfg, struct dd_thread *t, struct dd_
 	item_id(&db->ids, &r, b->source, l->lineno);
 	it->id_len = db->ids.len - it->id_off;
 
-	/* Normalize once; every hash below works on the normalized text. */
-	dedup_normalize(t->text.data, t->text.len, &t->ms.norm);
+	/* Normalize once with the mode's folds; every hash below works on the normalized text.
+	 * --against always compares fully folded text, as its reference n-grams were built. */
+	dedup_normalize_fold(t->text.data, t->text.len, cfg->fold, &t->ms.norm);
 	const char *norm = t->ms.norm.data;
 	size_t nlen = t->ms.norm.len;
-	if (cfg->against && decontam_check(cfg->against, norm, nlen, &t->match)) {
+	const char *cnorm = norm;
+	size_t cnlen = nlen;
+	if (cfg->against && cfg->fold != DEDUP_FOLD_ALL) {
+		dedup_normalize(t->text.data, t->text.len, &t->folded);
+		cnorm = t->folded.data;
+		cnlen = t->folded.len;
+	}
+	if (cfg->against && decontam_check(cfg->against, cnorm, cnlen, &t->match)) {
 		it->contaminated = 1;
 		it->match_off = db->ids.len;
 		buf_add(&db->ids, t->match.data, t->match.len);

@@ -30,6 +30,8 @@ struct dd_config {
 	double verify;     /* Jaccard threshold; 0 = no verification */
 	int verify_m;      /* the same as a count of agreeing b-bit bytes */
 	uint32_t bucket_cap; /* per band, documents with one key that stay candidates (0 = all) */
+	unsigned fold;     /* DEDUP_FOLD_* bits for the document hash (dedup_norm.h) */
+	int fold_given;    /* --fold given (else: all for MinHash, none for --exact) */
 	int want_sigs;     /* compute signatures (minhash mode, not in filter) */
 	struct decontam *against; /* NULL: no decontamination */
 	size_t batch_bytes;

@@ -1,6 +1,6 @@
 /*
- * The sharded dedup: four plain commands a scheduler runs as many tasks (DESIGN.md sections 7
- * and 9). Every file carries its task index in its name and a header + checksum (ddfile.h).
+ * The sharded dedup: four plain commands a scheduler runs as many tasks (docs/dedup.md,
+ * "Sharded mode"). Every file carries its task index in its name and a header + checksum (ddfile.h).
  *
  *   sign    --task T -o PREFIX INPUT     one task per input shard, T = 0, 1, ... in input order
  *           -> PREFIX_T_sigs.dd, PREFIX_T_ids.dd, PREFIX_T_band<B>.dd for every band B
@@ -122,6 +122,7 @@ static struct ddfile_header params_header(const struct dd_config *cfg, uint32_t 
 		.ngram = exact ? 0 : (uint32_t)cfg->mp.ngram, .verify_m = exact ? 0 : (uint32_t)cfg->verify_m,
 		.rec_size = rec_size, .char_ngrams = exact ? 0 : cfg->mp.char_ngrams,
 		.bucket_cap = exact ? 0 : cfg->bucket_cap, .exact = (uint32_t)exact,
+		.fold = cfg->fold,
 	};
 	return h;
 }

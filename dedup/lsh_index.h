@@ -1,5 +1,5 @@
 /*
- * The single-process LSH index (DESIGN.md section 7): band tables over earlier documents, and
+ * The single-process LSH index (docs/dedup.md): band tables over earlier documents, and
  * the b-bit signatures used to confirm band matches and to verify candidates.
  *
  * lsh_index_add() answers "what is the earliest earlier document this one is a (verified)

@@ -1,5 +1,5 @@
 /*
- * MinHash signatures for near-duplicate detection (DESIGN.md section 7).
+ * MinHash signatures for near-duplicate detection (docs/dedup.md).
  *
  * Shingles: word n-grams of the normalized text (dedup_norm.h; default n = 5), or with
  * char_ngrams > 0 character n-grams (n code points, spaces included). A document with fewer

@@ -97,6 +97,30 @@ int json_object_next(const char *s, size_t len, size_t *pos, struct json_member 
 	return 1;
 }
 
+int json_array_next(const char *s, size_t len, size_t *pos, struct json_member *m)
+{
+	size_t i = *pos;
+	if (i == 0) {
+		i = skip_ws(s, len, 0);
+		if (i >= len || s[i] != '[')
+			return 0;
+		i++;
+	}
+	i = skip_ws(s, len, i);
+	if (i < len && s[i] == ',')
+		i = skip_ws(s, len, i + 1);
+	if (i >= len || s[i] == ']')
+		return 0;
+	size_t vend = skip_value(s, len, i);
+	m->key = NULL;
+	m->key_len = 0;
+	m->val = s + i;
+	m->val_len = vend - i;
+	m->type = type_of(s[i]);
+	*pos = vend;
+	return 1;
+}
+
 int json_key_equals(const struct json_member *m, const char *name)
 {
 	size_t n = strlen(name);

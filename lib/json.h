@@ -52,6 +52,12 @@ struct json_member {
  * Returns 1 and fills m, or 0 after the last member (or if the value is not an object).
  */
 int json_object_next(const char *line, size_t len, size_t *pos, struct json_member *m);
+/*
+ * Iterate the elements of the array s[0..len) (validated JSON; s starts at the '[', leading
+ * whitespace allowed). Start with *pos = 0. Returns 1 and fills m (key NULL), or 0 after the
+ * last element (or if the value is not an array).
+ */
+int json_array_next(const char *s, size_t len, size_t *pos, struct json_member *m);
 /* Does a raw key equal `name` (decoding escapes in the key if it has any)? */
 int json_key_equals(const struct json_member *m, const char *name);
 

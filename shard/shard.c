@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,16 +26,16 @@
 #include "lib/xalloc.h"
 #include "shard/shard.h"
 
-int shard_cmd_inspect(int argc, char **argv);
 
 static const char shard_usage[] =
 	"usage: grist shard --format llmc|megatron|nanogpt -o DIR/PREFIX [OPTIONS] [STREAM...]\n"
 	"       grist shard verify MANIFEST|DIR/PREFIX|DIR\n"
 	"       grist shard inspect FILE [-n DOCS] [-t TOKENIZER]\n"
 	"\n"
-	"Reads grist token streams (from `grist tokenize`; stdin when no STREAM or `-`) and writes\n"
-	"training shards, a document index beside each (<shard>.docs.jsonl) and, last, the manifest\n"
-	"DIR/PREFIX.manifest.json. Every file is written under a temporary name and renamed when\n"
+	"Reads grist token streams (from `grist tokenize`; stdin when no STREAM or `-`; several\n"
+	"streams are one sequence of documents, in order) and writes training shards, a document\n"
+	"index beside each (<shard>.docs.jsonl) and, last, the manifest DIR/PREFIX.manifest.json.\n"
+	"Every file is written under a temporary name and all are renamed when the last is\n"
 	"complete. Documents with no tokens are skipped (counted in the manifest).\n"
 	"\n"
 	"  --format F           llmc: PREFIX_val_000000.bin, PREFIX_train_000001.bin, ... (1024-byte\n"
@@ -45,14 +45,19 @@ static const char shard_usage[] =
 	"                       65500 ids, else int32\n"
 	"                       nanogpt: DIR/train.bin, DIR/val.bin, raw uint16, end-of-text after\n"
 	"                       each document\n"
-	"  -o DIR/PREFIX        output directory (created) and file-name prefix (required)\n"
+	"  -o DIR/PREFIX        output directory (created) and file-name prefix (required; an\n"
+	"                       existing directory alone is refused). One run per prefix at a time\n"
+	"                       (a second is refused while DIR/.PREFIX.lock is held)\n"
 	"  --shard-tokens N     tokens per shard (default 100M for llmc; megatron: one pair per\n"
 	"                       split unless given; not for nanogpt). Shards hold whole documents.\n"
+	"  --min-shard-tokens N a last shard shorter than N joins the one before it (llm.c's loader\n"
+	"                       needs B*T+1 tokens in every shard; default 1048577 for llmc when\n"
+	"                       --shard-tokens is at least that, else 0 = off)\n"
 	"  --val-tokens N       the first documents (after any shuffle) go to val until it holds N\n"
 	"                       tokens (default: no val split)\n"
 	"  --val-fraction F     or: each document goes to val with probability F, decided by a hash\n"
 	"                       of (seed, document number)\n"
-	"  --seed S             seed for --shuffle and --val-fraction (default 0)\n"
+	"  --seed S             seed for --shuffle and --val-fraction (decimal; default 0)\n"
 	"  --shuffle            shuffle documents reproducibly (bucket shuffle: memory about\n"
 	"                       --shuffle-memory, then input size / buckets; spills to unlinked\n"
 	"                       temporary files)\n"
@@ -61,13 +66,19 @@ static const char shard_usage[] =
 	"  --tmp-dir DIR        where the shuffle spills (default: the output directory)\n"
 	"  --append-eod         megatron: end-of-text token after each document\n"
 	"  --eot-id N           end-of-text id to use instead of the stream's (default: the stream's)\n"
-	"-o is DIR/PREFIX here, not a file; -j is accepted and ignored (shard writing is one\n"
-	"sequential pass); --rejects does not apply (empty documents are counted in --stats).\n\n";
+	"  --stats FILE         write counts as JSON to FILE (default: none)\n"
+	"  --progress           draw a progress line on stderr (default: when stderr is a tty)\n"
+	"  -q, --quiet          no summary line on stderr\n"
+	"  -h, --help           this help; --version prints the version\n"
+	"\n"
+	"Examples:\n"
+	"  grist tokenize -t gpt2 docs.jsonl | grist shard --format llmc -o out/fw --val-tokens 10M\n"
+	"  grist shard --format megatron --shuffle --seed 7 -o out/mg a.tok b.tok\n"
+	"  grist shard verify out/fw\n";
 
 static void shard_usage_fn(FILE *f)
 {
 	fputs(shard_usage, f);
-	common_opts_help(f, 0);
 }
 
 static uint64_t parse_count(const char *opt, const char *s, int binary)
@@ -90,22 +101,6 @@ static uint64_t parse_count(const char *opt, const char *s, int binary)
 	if (r != (double)(uint64_t)r)
 		die(GRIST_EXIT_USAGE, "%s: not a whole number: '%s'", opt, s);
 	return (uint64_t)r;
-}
-
-static void mkdir_p(const char *dir)
-{
-	char *p = xstrdup(dir);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST)
-			die_errno(GRIST_EXIT_IO, "cannot create directory %s", p);
-		*s = '/';
-	}
-	if (mkdir(p, 0777) < 0 && errno != EEXIST)
-		die_errno(GRIST_EXIT_IO, "cannot create directory %s", p);
-	free(p);
 }
 
 /* `NAME.tmp.XXXXXX` as lib/atomic.c makes them. */
@@ -198,7 +193,7 @@ static void fill_stats(struct stats *st, const struct shard_writer *w, uint64_t 
 	buf_addch(j, '}');
 }
 
-static int cmd_shard_verify(int argc, char **argv)
+int cmd_shard_verify(int argc, char **argv)
 {
 	if (argc != 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs("usage: grist shard verify MANIFEST|DIR/PREFIX|DIR\n"
@@ -226,13 +221,411 @@ static int cmd_shard_verify(int argc, char **argv)
 	return GRIST_EXIT_OK;
 }
 
-static struct shard_writer *live_writer;
+/* ---- the output directory: created on demand, locked, removed again if a run fails ---- */
+
+/* What a run has set up and must undo if it fails (fail() below). */
+static struct shard_state {
+	struct shard_writer *w; /* once initialized */
+	char *made[64];         /* directories this run created, outermost first */
+	int nmade;
+	int lock_fd;
+	char *lock_path;
+} state = { .lock_fd = -1 };
+
+static void made_dir(const char *p)
+{
+	if (state.nmade < (int)(sizeof(state.made) / sizeof(state.made[0])))
+		state.made[state.nmade++] = xstrdup(p);
+}
+
+static void mkdir_p(const char *dir)
+{
+	char *p = xstrdup(dir);
+	for (char *s = p + 1;; s++) {
+		if (*s && *s != '/')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) == 0)
+			made_dir(p);
+		else if (errno != EEXIST)
+			die_errno(GRIST_EXIT_IO, "cannot create directory %s", p);
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+}
+
+static void unlock_prefix(void)
+{
+	if (state.lock_fd < 0)
+		return;
+	/* Unlinked while still held: a run that opened the old file sees the inode change. */
+	unlink(state.lock_path);
+	close(state.lock_fd);
+	state.lock_fd = -1;
+	free(state.lock_path);
+	state.lock_path = NULL;
+}
+
+/*
+ * One run per output prefix: an exclusive flock on DIR/.PREFIX.lock, refused (not waited for)
+ * when another run holds it (hidden: ls shows only the shard set). The file is removed at the end; a run that locked a file removed
+ * in between (the inode under the name changed) tries again.
+ */
+static void lock_prefix(const struct shard_opts *o)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s/.%s.lock", o->out_dir, o->prefix);
+	for (int tries = 0; tries < 100; tries++) {
+		int fd = open(b.data, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			die_errno(GRIST_EXIT_IO, "cannot create the lock file %s", b.data);
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (errno == EWOULDBLOCK)
+				die(GRIST_EXIT_IO, "another grist shard is writing %s/%s (it holds %s); "
+				    "run one shard per output prefix at a time", o->out_dir, o->prefix, b.data);
+			die_errno(GRIST_EXIT_IO, "cannot lock %s", b.data);
+		}
+		struct stat a, c;
+		if (fstat(fd, &a) == 0 && stat(b.data, &c) == 0 && a.st_ino == c.st_ino &&
+		    a.st_dev == c.st_dev) {
+			state.lock_fd = fd;
+			state.lock_path = buf_detach(&b, NULL);
+			return;
+		}
+		close(fd);
+	}
+	die(GRIST_EXIT_IO, "cannot lock %s: it keeps being replaced", b.data);
+}
+
+/* After a failure: nothing of this run stays, not even the directories it created. */
+static void undo_run(void)
+{
+	if (state.w)
+		shard_writer_abort(state.w);
+	state.w = NULL;
+	unlock_prefix();
+	for (int i = state.nmade - 1; i >= 0; i--)
+		rmdir(state.made[i]);
+}
 
 static void fail(int rc, struct buf *err)
 {
-	if (live_writer)
-		shard_writer_abort(live_writer);
-	die(rc == -GRIST_EXIT_IO ? GRIST_EXIT_IO : GRIST_EXIT_DATA, "%s", err->data);
+	undo_run();
+	die(rc == -GRIST_EXIT_IO ? GRIST_EXIT_IO : rc == -GRIST_EXIT_USAGE ? GRIST_EXIT_USAGE
+										 : GRIST_EXIT_DATA,
+	    "%s", err->data);
+}
+
+/* ---- options ---- */
+
+struct shard_cli {
+	struct shard_opts o;
+	struct common_opts co;
+	const char *format;
+	int have_shard_tokens;
+	int ninputs;
+	char *const *inputs;
+};
+
+enum { O_FORMAT = OPT_STAGE_BASE, O_SHARD_TOKENS, O_VAL_TOKENS, O_VAL_FRACTION, O_SEED,
+       O_SHUFFLE, O_BUCKETS, O_MEMORY, O_TMPDIR, O_APPEND_EOD, O_EOT_ID, O_MIN_SHARD };
+
+static const struct option shard_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "shard-tokens", required_argument, NULL, O_SHARD_TOKENS },
+	{ "min-shard-tokens", required_argument, NULL, O_MIN_SHARD },
+	{ "val-tokens", required_argument, NULL, O_VAL_TOKENS },
+	{ "val-fraction", required_argument, NULL, O_VAL_FRACTION },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "shuffle", no_argument, NULL, O_SHUFFLE },
+	{ "shuffle-buckets", required_argument, NULL, O_BUCKETS },
+	{ "shuffle-memory", required_argument, NULL, O_MEMORY },
+	{ "tmp-dir", required_argument, NULL, O_TMPDIR },
+	{ "append-eod", no_argument, NULL, O_APPEND_EOD },
+	{ "eot-id", required_argument, NULL, O_EOT_ID },
+	{ NULL, 0, NULL, 0 },
+};
+
+static uint64_t parse_seed(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10); /* decimal: "010" is ten */
+	if (end == s || *end || errno || *s == '-' || *s == '+' || *s == ' ')
+		die(GRIST_EXIT_USAGE, "--seed: not an unsigned decimal integer: '%s'", s);
+	return v;
+}
+
+/* One shard option (not a common one); 0 if c is not a shard option. */
+static int shard_option(struct shard_cli *c, int opt, const char *arg)
+{
+	struct shard_opts *o = &c->o;
+	char *end;
+	switch (opt) {
+	case O_FORMAT: c->format = arg; return 1;
+	case O_SHARD_TOKENS:
+		o->shard_tokens = parse_count("--shard-tokens", arg, 0);
+		c->have_shard_tokens = 1;
+		if (!o->shard_tokens)
+			die(GRIST_EXIT_USAGE, "--shard-tokens must be at least 1");
+		return 1;
+	case O_MIN_SHARD:
+		o->min_shard_tokens = parse_count("--min-shard-tokens", arg, 0);
+		o->have_min_shard_tokens = 1;
+		return 1;
+	case O_VAL_TOKENS: o->val_tokens = parse_count("--val-tokens", arg, 0); return 1;
+	case O_VAL_FRACTION:
+		errno = 0;
+		o->val_fraction = strtod(arg, &end);
+		if (end == arg || *end || errno || !(o->val_fraction >= 0 && o->val_fraction < 1))
+			die(GRIST_EXIT_USAGE, "--val-fraction: want a number in [0, 1), got '%s'", arg);
+		return 1;
+	case O_SEED: o->seed = parse_seed(arg); return 1;
+	case O_SHUFFLE: o->shuffle = 1; return 1;
+	case O_BUCKETS: {
+		uint64_t k = parse_count("--shuffle-buckets", arg, 0);
+		if (k < 1 || k > 65536)
+			die(GRIST_EXIT_USAGE, "--shuffle-buckets: want 1 to 65536");
+		o->shuffle_buckets = (uint32_t)k;
+		return 1;
+	}
+	case O_MEMORY: o->shuffle_memory = (size_t)parse_count("--shuffle-memory", arg, 1); return 1;
+	case O_TMPDIR: o->tmp_dir = arg; return 1;
+	case O_APPEND_EOD: o->append_eod = 1; return 1;
+	case O_EOT_ID: {
+		uint64_t v = parse_count("--eot-id", arg, 0);
+		if (v >= TOKSTREAM_NO_EOT)
+			die(GRIST_EXIT_USAGE, "--eot-id too large");
+		o->eot_override = (uint32_t)v;
+		return 1;
+	}
+	}
+	return 0;
+}
+
+static void shard_parse(struct shard_cli *c, int argc, char **argv)
+{
+	memset(c, 0, sizeof(*c));
+	common_opts_init(&c->co);
+	c->o.eot_override = TOKSTREAM_NO_EOT;
+	c->o.shuffle_memory = (size_t)1 << 30;
+	c->o.shuffle_buckets = SHARD_DEFAULT_BUCKETS;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, shard_longopts, NULL)) != -1) {
+		if (opt == 'j')
+			die(GRIST_EXIT_USAGE, "-j does not apply to shard (writing shards is one sequential pass)");
+		if (shard_option(c, opt, optarg) || common_opt(&c->co, opt, optarg, shard_usage_fn))
+			continue;
+		shard_usage_fn(stderr);
+		exit(GRIST_EXIT_USAGE);
+	}
+	common_opts_finish(&c->co);
+	static char *const stdin_only[] = { "-" };
+	c->ninputs = argc - optind;
+	c->inputs = c->ninputs ? argv + optind : stdin_only;
+	if (!c->ninputs)
+		c->ninputs = 1;
+}
+
+/*
+ * -o DIR/PREFIX: refuse an existing directory (the files would land beside it, named after it)
+ * and anything that is not a directory where DIR must be one, or a device where PREFIX goes.
+ */
+static void resolve_output(struct shard_cli *c)
+{
+	const char *out = c->co.output;
+	struct stat st;
+	size_t len = strlen(out);
+	if (len && out[len - 1] == '/')
+		die(GRIST_EXIT_USAGE, "-o %s: give DIR/PREFIX (a file-name prefix after the directory)", out);
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+		die(GRIST_EXIT_USAGE, "-o %s: %s is a directory; give %s/PREFIX", out, out, out);
+	if (lstat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		die(GRIST_EXIT_USAGE, "-o %s: a device or special file, not DIR/PREFIX", out);
+	const char *slash = strrchr(out, '/');
+	c->o.out_dir = slash ? xmemdup(out, slash == out ? 1 : (size_t)(slash - out)) : xstrdup(".");
+	c->o.prefix = xstrdup(slash ? slash + 1 : out);
+	if (stat(c->o.out_dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		die(GRIST_EXIT_USAGE, "-o %s: %s is not a directory", out, c->o.out_dir);
+}
+
+static void shard_validate(struct shard_cli *c)
+{
+	struct shard_opts *o = &c->o;
+	if (c->co.rejects_path)
+		die(GRIST_EXIT_USAGE, "--rejects does not apply to shard (empty documents are counted in --stats)");
+	if (!c->format)
+		die(GRIST_EXIT_USAGE, "--format llmc|megatron|nanogpt is required (see --help)");
+	if (!strcmp(c->format, "llmc"))
+		o->format = SHARD_LLMC;
+	else if (!strcmp(c->format, "megatron"))
+		o->format = SHARD_MEGATRON;
+	else if (!strcmp(c->format, "nanogpt"))
+		o->format = SHARD_NANOGPT;
+	else
+		die(GRIST_EXIT_USAGE, "unknown --format '%s' (llmc, megatron or nanogpt)", c->format);
+	if (!c->co.output)
+		die(GRIST_EXIT_USAGE, "-o DIR/PREFIX is required (see --help)");
+	if (o->val_tokens && o->val_fraction > 0)
+		die(GRIST_EXIT_USAGE, "give --val-tokens or --val-fraction, not both");
+	if (c->have_shard_tokens && o->format == SHARD_NANOGPT)
+		die(GRIST_EXIT_USAGE, "nanogpt writes one train.bin and one val.bin: --shard-tokens does not apply");
+	if (o->have_min_shard_tokens && o->format == SHARD_NANOGPT)
+		die(GRIST_EXIT_USAGE, "nanogpt writes one train.bin and one val.bin: --min-shard-tokens does not apply");
+	if (o->append_eod && o->format != SHARD_MEGATRON)
+		die(GRIST_EXIT_USAGE, "--append-eod is for megatron (llmc and nanogpt always delimit documents)");
+	if (o->format == SHARD_NANOGPT && !o->val_tokens && !(o->val_fraction > 0) && !c->co.quiet)
+		warning("no --val-tokens or --val-fraction: no val.bin is written (nanoGPT's train.py reads one)");
+	resolve_output(c);
+}
+
+/* ---- the run ---- */
+
+struct shard_run {
+	struct shard_cli *c;
+	struct shard_writer w;
+	struct shard_shuffle *shuf;
+	struct tokstream_header first;
+	int started;
+	struct stats st;
+	uint64_t hist[64];
+	uint64_t base, bytes_in;
+	struct buf err;
+};
+
+/* The first stream's header is known: check the options against it, then (only now, so a
+ * refused run leaves nothing) create, lock and tidy the output directory. */
+static void run_start(struct shard_run *r, const struct tokstream_header *h)
+{
+	const struct shard_opts *o = &r->c->o;
+	tokstream_header_copy(&r->first, h);
+	r->started = 1;
+	if (shard_writer_init(&r->w, o, h, &r->err) < 0)
+		die(GRIST_EXIT_USAGE, "%s", r->err.data);
+	mkdir_p(o->out_dir);
+	lock_prefix(o);
+	state.w = &r->w;
+	if (o->tmp_dir)
+		mkdir_p(o->tmp_dir);
+	clean_output_dir(o);
+	if (o->shuffle)
+		r->shuf = shard_shuffle_new(o, h->token_width, !!(h->flags & TOKSTREAM_F_MASK));
+}
+
+/* One input stream, read (not mapped: a file that shrinks under a mapping kills the process
+ * with SIGBUS; read, it is a truncated stream and an error naming the byte). */
+static void run_input(struct shard_run *r, const char *name)
+{
+	int fd = strcmp(name, "-") ? open(name, O_RDONLY | O_CLOEXEC) : 0;
+	if (fd < 0) {
+		buf_addf(&r->err, "cannot open %s: %s", name, strerror(errno));
+		fail(-GRIST_EXIT_IO, &r->err);
+	}
+	struct tokstream_reader rd;
+	if (tokstream_reader_open(&rd, tokstream_source_fd, &fd, name, &r->err) < 0)
+		fail(-GRIST_EXIT_DATA, &r->err);
+	rd.raw_only = 1;
+	if (!r->started) {
+		run_start(r, &rd.h);
+	} else if (!same_header(&r->first, &rd.h)) {
+		buf_addf(&r->err, "%s: token stream header (tokenizer, vocab, end-of-text id or flags) "
+			 "differs from %s's", name, r->c->inputs[0]);
+		fail(-GRIST_EXIT_DATA, &r->err);
+	}
+	struct tokstream_doc doc;
+	int rc;
+	while ((rc = tokstream_reader_next(&rd, &doc, &r->err)) == 1) {
+		struct shard_doc d = { doc.id, doc.id_len, r->base + doc.index, doc.ntokens, doc.raw,
+				       doc.mask };
+		r->hist[doc.ntokens ? 64 - __builtin_clzll((unsigned long long)doc.ntokens) : 0]++;
+		if (r->st.progress && !(doc.index & 1023)) {
+			r->st.c.records_in = r->base + doc.index + 1;
+			stats_progress(&r->st, r->bytes_in + doc.offset, 0);
+		}
+		rc = r->shuf ? shard_shuffle_add(r->shuf, &d, &r->err) : shard_writer_add(&r->w, &d, &r->err);
+		if (rc < 0)
+			fail(rc, &r->err);
+	}
+	if (rc < 0)
+		fail(-GRIST_EXIT_DATA, &r->err);
+	r->base += rd.docs;
+	r->bytes_in += rd.buf_offset + rd.len;
+	tokstream_reader_release(&rd);
+	if (fd > 0)
+		close(fd);
+}
+
+static void run_summary(struct shard_run *r)
+{
+	const struct shard_writer *w = &r->w;
+	const struct shard_opts *o = &r->c->o;
+	stats_summary(&r->st, stderr);
+	fprintf(stderr, "grist shard: %zu %s shard(s) in %s, %llu tokens (%llu val); manifest %s/%s.manifest.json\n",
+		w->nrecs, shard_format_name(o->format), o->out_dir,
+		(unsigned long long)(w->split[0].tokens + w->split[1].tokens),
+		(unsigned long long)w->split[0].tokens, o->out_dir, o->prefix);
+	if (w->stale_removed)
+		warning("removed %llu files of an earlier, larger shard set with this prefix",
+			(unsigned long long)w->stale_removed);
+	/* A split of one shard cannot be merged: say so when it is below the minimum. */
+	for (size_t i = 0; i < w->nrecs; i++) {
+		const struct shard_rec *sr = &w->recs[i];
+		int alone = (i == 0 || strcmp(w->recs[i - 1].split, sr->split)) &&
+			    (i + 1 == w->nrecs || strcmp(w->recs[i + 1].split, sr->split));
+		if (alone && w->min_tokens && sr->tokens < w->min_tokens)
+			warning("%s holds %llu tokens, fewer than --min-shard-tokens %llu (llm.c's loader "
+				"needs at least B*T+1 tokens per shard)", sr->files[0].name,
+				(unsigned long long)sr->tokens, (unsigned long long)w->min_tokens);
+	}
+}
+
+static int shard_run(struct shard_cli *c, int argc, char **argv)
+{
+	struct shard_run *r = xcalloc(1, sizeof(*r));
+	r->c = c;
+	buf_init(&r->err, 0);
+	stats_init(&r->st, "shard", argc, argv);
+	r->st.progress = c->co.progress;
+	r->st.total_input = stage_input_size(c->ninputs, c->inputs, 0);
+	for (int i = 0; i < c->ninputs; i++)
+		run_input(r, c->inputs[i]);
+	size_t peak = 0;
+	int rc;
+	if (r->shuf) {
+		if ((rc = shard_shuffle_finish(r->shuf, &r->w, &r->err)) < 0)
+			fail(rc, &r->err);
+		peak = shard_shuffle_peak(r->shuf);
+		shard_shuffle_free(r->shuf);
+	}
+	if ((rc = shard_writer_finish(&r->w, &r->err)) < 0)
+		fail(rc, &r->err);
+	state.w = NULL;
+	unlock_prefix();
+	r->st.c.records_in = r->w.docs_in;
+	stats_progress(&r->st, r->bytes_in, 1);
+	fill_stats(&r->st, &r->w, r->bytes_in, peak, r->hist);
+	if (c->co.stats_path && stats_write(&r->st, c->co.stats_path, &r->err) < 0)
+		die(GRIST_EXIT_IO, "%s", r->err.data);
+	if (!c->co.quiet)
+		run_summary(r);
+	shard_writer_release(&r->w);
+	stats_release(&r->st);
+	tokstream_header_release(&r->first);
+	buf_release(&r->err);
+	free(r);
+	return GRIST_EXIT_OK;
 }
 
 int cmd_shard(int argc, char **argv)
@@ -240,225 +633,12 @@ int cmd_shard(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "verify"))
 		return cmd_shard_verify(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "inspect"))
-		return shard_cmd_inspect(argc - 1, argv + 1);
-
-	enum { O_FORMAT = OPT_STAGE_BASE, O_SHARD_TOKENS, O_VAL_TOKENS, O_VAL_FRACTION, O_SEED,
-	       O_SHUFFLE, O_BUCKETS, O_MEMORY, O_TMPDIR, O_APPEND_EOD, O_EOT_ID };
-	static const struct option longopts[] = {
-		COMMON_LONG_OPTIONS,
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "shard-tokens", required_argument, NULL, O_SHARD_TOKENS },
-		{ "val-tokens", required_argument, NULL, O_VAL_TOKENS },
-		{ "val-fraction", required_argument, NULL, O_VAL_FRACTION },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "shuffle", no_argument, NULL, O_SHUFFLE },
-		{ "shuffle-buckets", required_argument, NULL, O_BUCKETS },
-		{ "shuffle-memory", required_argument, NULL, O_MEMORY },
-		{ "tmp-dir", required_argument, NULL, O_TMPDIR },
-		{ "append-eod", no_argument, NULL, O_APPEND_EOD },
-		{ "eot-id", required_argument, NULL, O_EOT_ID },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct shard_opts o;
-	struct common_opts co;
-	memset(&o, 0, sizeof(o));
-	common_opts_init(&co);
-	o.eot_override = TOKSTREAM_NO_EOT;
-	o.shuffle_memory = (size_t)1 << 30;
-	o.shuffle_buckets = SHARD_DEFAULT_BUCKETS;
-	const char *format = NULL;
-	int c, have_shard_tokens = 0;
-	char *end;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
-		if (common_opt(&co, c, optarg, shard_usage_fn))
-			continue;
-		switch (c) {
-		case O_FORMAT: format = optarg; break;
-		case O_SHARD_TOKENS:
-			o.shard_tokens = parse_count("--shard-tokens", optarg, 0);
-			have_shard_tokens = 1;
-			if (!o.shard_tokens)
-				die(GRIST_EXIT_USAGE, "--shard-tokens must be at least 1");
-			break;
-		case O_VAL_TOKENS: o.val_tokens = parse_count("--val-tokens", optarg, 0); break;
-		case O_VAL_FRACTION:
-			errno = 0;
-			o.val_fraction = strtod(optarg, &end);
-			if (*end || errno || !(o.val_fraction >= 0 && o.val_fraction < 1))
-				die(GRIST_EXIT_USAGE, "--val-fraction: want a number in [0, 1), got '%s'", optarg);
-			break;
-		case O_SEED:
-			errno = 0;
-			o.seed = strtoull(optarg, &end, 0);
-			if (*end || errno || *optarg == '-')
-				die(GRIST_EXIT_USAGE, "--seed: not an unsigned integer: '%s'", optarg);
-			break;
-		case O_SHUFFLE: o.shuffle = 1; break;
-		case O_BUCKETS: {
-			uint64_t k = parse_count("--shuffle-buckets", optarg, 0);
-			if (k < 1 || k > 65536)
-				die(GRIST_EXIT_USAGE, "--shuffle-buckets: want 1 to 65536");
-			o.shuffle_buckets = (uint32_t)k;
-			break;
-		}
-		case O_MEMORY: o.shuffle_memory = (size_t)parse_count("--shuffle-memory", optarg, 1); break;
-		case O_TMPDIR: o.tmp_dir = optarg; break;
-		case O_APPEND_EOD: o.append_eod = 1; break;
-		case O_EOT_ID: {
-			uint64_t v = parse_count("--eot-id", optarg, 0);
-			if (v >= TOKSTREAM_NO_EOT)
-				die(GRIST_EXIT_USAGE, "--eot-id too large");
-			o.eot_override = (uint32_t)v;
-			break;
-		}
-		default: shard_usage_fn(stderr); return GRIST_EXIT_USAGE;
-		}
-	}
-	common_opts_finish(&co);
-	const char *out = co.output;
-	const int quiet = co.quiet;
-	if (co.rejects_path)
-		die(GRIST_EXIT_USAGE, "--rejects does not apply to shard (empty documents are counted in --stats)");
-	if (!format)
-		die(GRIST_EXIT_USAGE, "--format llmc|megatron|nanogpt is required (see --help)");
-	if (!strcmp(format, "llmc"))
-		o.format = SHARD_LLMC;
-	else if (!strcmp(format, "megatron"))
-		o.format = SHARD_MEGATRON;
-	else if (!strcmp(format, "nanogpt"))
-		o.format = SHARD_NANOGPT;
-	else
-		die(GRIST_EXIT_USAGE, "unknown --format '%s' (llmc, megatron or nanogpt)", format);
-	if (!out)
-		die(GRIST_EXIT_USAGE, "-o DIR/PREFIX is required (see --help)");
-	if (o.val_tokens && o.val_fraction > 0)
-		die(GRIST_EXIT_USAGE, "give --val-tokens or --val-fraction, not both");
-	if (have_shard_tokens && o.format == SHARD_NANOGPT)
-		die(GRIST_EXIT_USAGE, "nanogpt writes one train.bin and one val.bin: --shard-tokens does not apply");
-	if (o.append_eod && o.format != SHARD_MEGATRON)
-		die(GRIST_EXIT_USAGE, "--append-eod is for megatron (llmc and nanogpt always delimit documents)");
-	if (o.format == SHARD_NANOGPT && !o.val_tokens && !(o.val_fraction > 0) && !quiet)
-		warning("no --val-tokens or --val-fraction: no val.bin is written (nanoGPT's train.py reads one)");
-	const char *slash = strrchr(out, '/');
-	o.out_dir = slash ? xmemdup(out, slash == out ? 1 : (size_t)(slash - out)) : xstrdup(".");
-	o.prefix = xstrdup(slash ? slash + 1 : out);
-	if (!*o.prefix)
-		die(GRIST_EXIT_USAGE, "-o %s: needs a file-name prefix after the directory (DIR/PREFIX)", out);
-	mkdir_p(o.out_dir);
-	if (o.tmp_dir)
-		mkdir_p(o.tmp_dir);
-	clean_output_dir(&o);
-
-	const int ninputs = argc - optind;
-	char *const *inputs = argv + optind;
-	static char *const stdin_only[] = { "-" };
-	if (!ninputs)
-		inputs = stdin_only;
-	struct stats st;
-	stats_init(&st, "shard", argc, argv);
-	st.progress = co.progress;
-	st.total_input = stage_input_size(ninputs, inputs, 0);
-	uint64_t hist[64] = { 0 };
-	struct shard_writer w;
-	struct shard_shuffle *shuf = NULL;
-	struct tokstream_header first;
-	int have_first = 0;
-	uint64_t base = 0, bytes_in = 0;
-	struct buf err = BUF_INIT;
-	int rc;
-	for (int i = 0; i < (ninputs ? ninputs : 1); i++) {
-		const char *name = inputs[i];
-		int fd = strcmp(name, "-") ? open(name, O_RDONLY) : 0;
-		if (fd < 0) {
-			buf_addf(&err, "cannot open %s: %s", name, strerror(errno));
-			fail(-GRIST_EXIT_IO, &err);
-		}
-		/* Regular files are mapped and read in place (no copy); pipes are read. */
-		struct stat fst;
-		void *map = NULL;
-		size_t map_len = 0;
-		if (fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && fst.st_size > 0) {
-			map_len = (size_t)fst.st_size;
-			map = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE, fd, 0);
-			if (map == MAP_FAILED)
-				map = NULL;
-			else
-				madvise(map, map_len, MADV_SEQUENTIAL);
-		}
-		struct tokstream_reader r;
-		if ((map ? tokstream_reader_open_mem(&r, map, map_len, name, &err)
-			 : tokstream_reader_open(&r, tokstream_source_fd, &fd, name, &err)) < 0)
-			fail(-GRIST_EXIT_DATA, &err);
-		r.raw_only = 1;
-		if (!have_first) {
-			tokstream_header_copy(&first, &r.h);
-			have_first = 1;
-			if (shard_writer_init(&w, &o, &r.h, &err) < 0)
-				die(GRIST_EXIT_USAGE, "%s", err.data);
-			live_writer = &w;
-			if (o.shuffle)
-				shuf = shard_shuffle_new(&o, r.h.token_width, !!(r.h.flags & TOKSTREAM_F_MASK));
-		} else if (!same_header(&first, &r.h)) {
-			buf_addf(&err, "%s: token stream header (tokenizer, vocab, end-of-text id or flags) differs from %s's",
-				 name, inputs[0]);
-			fail(-GRIST_EXIT_DATA, &err);
-		}
-		struct tokstream_doc doc;
-		while ((rc = tokstream_reader_next(&r, &doc, &err)) == 1) {
-			struct shard_doc d = { doc.id, doc.id_len, base + doc.index, doc.ntokens, doc.raw,
-					       doc.mask };
-			hist[doc.ntokens ? 64 - __builtin_clzll((unsigned long long)doc.ntokens) : 0]++;
-			if (st.progress && !(doc.index & 1023)) {
-				st.c.records_in = base + doc.index + 1;
-				stats_progress(&st, bytes_in + doc.offset, 0);
-			}
-			rc = shuf ? shard_shuffle_add(shuf, &d, &err) : shard_writer_add(&w, &d, &err);
-			if (rc < 0)
-				fail(rc, &err);
-		}
-		if (rc < 0)
-			fail(-GRIST_EXIT_DATA, &err);
-		base += r.docs;
-		bytes_in += r.buf_offset + r.len;
-		tokstream_reader_release(&r);
-		if (map)
-			munmap(map, map_len);
-		if (fd > 0)
-			close(fd);
-	}
-	size_t peak = 0;
-	if (shuf) {
-		rc = shard_shuffle_finish(shuf, &w, &err);
-		if (rc < 0)
-			fail(rc, &err);
-		peak = shard_shuffle_peak(shuf);
-		shard_shuffle_free(shuf);
-	}
-	rc = shard_writer_finish(&w, &err);
-	if (rc < 0)
-		fail(rc, &err);
-	live_writer = NULL;
-	st.c.records_in = w.docs_in;
-	stats_progress(&st, bytes_in, 1);
-	fill_stats(&st, &w, bytes_in, peak, hist);
-	if (co.stats_path && stats_write(&st, co.stats_path, &err) < 0)
-		die(GRIST_EXIT_IO, "%s", err.data);
-	if (!quiet) {
-		stats_summary(&st, stderr);
-		fprintf(stderr, "grist shard: %zu %s shard(s) in %s, %llu tokens (%llu val); manifest %s/%s.manifest.json\n",
-			w.nrecs, shard_format_name(o.format), o.out_dir,
-			(unsigned long long)(w.split[0].tokens + w.split[1].tokens),
-			(unsigned long long)w.split[0].tokens, o.out_dir, o.prefix);
-	}
-	if (w.stale_removed && !quiet)
-		warning("removed %llu files of an earlier, larger shard set with this prefix",
-			(unsigned long long)w.stale_removed);
-	shard_writer_release(&w);
-	stats_release(&st);
-	tokstream_header_release(&first);
-	buf_release(&err);
-	free(o.out_dir);
-	free(o.prefix);
-	return GRIST_EXIT_OK;
+		return cmd_shard_inspect(argc - 1, argv + 1);
+	struct shard_cli c;
+	shard_parse(&c, argc, argv);
+	shard_validate(&c);
+	int rc = shard_run(&c, argc, argv);
+	free(c.o.out_dir);
+	free(c.o.prefix);
+	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * grist shard internals: the shard writers (llm.c, Megatron, nanoGPT; DESIGN.md section 4), the
+ * grist shard internals: the shard writers (llm.c, Megatron, nanoGPT; docs/shard.md), the
  * bounded-memory shuffle, the manifest and its verification. Library code: functions return -1
  * with a message in a caller-supplied struct buf; only shard/shard.c prints and exits.
  *
@@ -26,6 +26,9 @@ enum shard_format { SHARD_LLMC, SHARD_MEGATRON, SHARD_NANOGPT };
 #define SHARD_LLMC_MAX_BYTES 2147483647ull
 #define SHARD_DEFAULT_LLMC_TOKENS 100000000ull
 #define SHARD_DEFAULT_BUCKETS 256u
+/* llm.c's loader asserts every shard holds at least B*T+1 tokens; 1,048,577 covers B*T up to
+ * 2^20 (for example B = 64, T = 16384, or B = 1024, T = 1024). */
+#define SHARD_DEFAULT_LLMC_MIN_TOKENS 1048577ull
 
 const char *shard_format_name(enum shard_format f);
 
@@ -43,6 +46,8 @@ struct shard_opts {
 	const char *tmp_dir;  /* shuffle spill files (default: out_dir) */
 	int append_eod;       /* megatron: end-of-document token after each document */
 	uint32_t eot_override; /* TOKSTREAM_NO_EOT: use the stream's */
+	uint64_t min_shard_tokens; /* a last shard shorter than this joins the one before */
+	int have_min_shard_tokens; /* given on the command line (else the format's default) */
 };
 
 /* A document as the writer sees it: ids in the stream's width, little-endian. */
@@ -74,14 +79,47 @@ struct shard_rec {
 	int nfiles;
 };
 
-struct shard_out; /* one output file being written */
+/* One output file being written (shard_out.c). */
+struct shard_out {
+	struct atomic_file af;
+	char *name; /* inside out_dir */
+	char *buf;
+	size_t len;
+	uint64_t bytes;
+	void *xx;    /* XXH3 state */
+	int hashing; /* 0 when the file is hashed by re-reading it at close (llm.c header) */
+};
+
+int shard_out_open(struct shard_out *f, const char *dir, const char *name, int hashing,
+		   struct buf *err);
+int shard_out_write(struct shard_out *f, const void *p, size_t n, struct buf *err);
+/* Flush; write `head` (if any) at offset 0 over the placeholder; hash; close under the
+ * temporary name. rec gets the name, size, hash and the closed file. On failure the temporary
+ * file is removed. */
+int shard_out_close(struct shard_out *f, const void *head, size_t head_len, const char *role,
+		    struct shard_file_rec *rec, struct buf *err);
+void shard_out_free(struct shard_out *f);
+/* "dir/name" ("name" when dir is "." or empty), name with its suffix `old` replaced. */
+char *shard_join_path(const char *dir, const char *name);
+char *shard_replace_suffix(const char *name, const char *old, const char *new_suffix);
+void shard_put32(unsigned char *p, uint32_t v);
+void shard_put64(unsigned char *p, uint64_t v);
 struct shard_cur; /* one open shard */
+
+/* Documents held back after a cut until they reach --min-shard-tokens (shard_writer.c). */
+struct shard_tail {
+	struct buf data; /* ids, raw tokens and masks of the held documents */
+	struct shard_tail_doc *docs;
+	size_t n, alloc;
+	uint64_t tokens;
+};
 
 struct shard_split {
 	const char *name;
 	unsigned next_index;
 	struct shard_cur *cur;
-	uint64_t tokens, documents;
+	struct shard_tail tail;
+	uint64_t tokens, documents; /* accepted into this split (held ones included) */
 };
 
 struct shard_writer {
@@ -90,6 +128,8 @@ struct shard_writer {
 	uint32_t eot;              /* end-of-text id used, or TOKSTREAM_NO_EOT */
 	uint32_t out_width;        /* 2 or 4 */
 	uint64_t limit;            /* tokens per shard (UINT64_MAX: unlimited) */
+	uint64_t min_tokens;       /* --min-shard-tokens in effect (0: off) */
+	uint64_t merged_tails;     /* short last shards merged into the one before */
 	struct shard_split split[2]; /* 0 val, 1 train */
 	struct shard_rec *recs;
 	size_t nrecs, recs_alloc;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "builtin.h"
 #include "lib/die.h"
 #include "lib/tokstream.h"
 #include "lib/xalloc.h"
@@ -23,7 +24,6 @@
 #include "tokenize/tok_bpe.h"
 #include "tokenize/tok_vocab.h"
 
-int shard_cmd_inspect(int argc, char **argv);
 
 struct mapped {
 	const unsigned char *p;
@@ -350,7 +350,7 @@ static int inspect_manifest(const char *path)
 	return GRIST_EXIT_OK;
 }
 
-int shard_cmd_inspect(int argc, char **argv)
+int cmd_shard_inspect(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "docs", required_argument, NULL, 'n' },

@@ -1,8 +1,8 @@
 /*
  * Shard writers: llm.c `.bin`, Megatron `.bin` + `.idx`, nanoGPT `train.bin`/`val.bin`, each with
  * a document index beside it (`.docs.jsonl`: record id and token offset of every document) and,
- * for streams with a loss mask, a `.mask.bin` (one byte per token). Byte layouts: DESIGN.md
- * section 4 and the README. Every file is written under a temporary name (lib/atomic.h), hashed
+ * for streams with a loss mask, a `.mask.bin` (one byte per token). Byte layouts: docs/shard.md
+ * ("Shard formats"). Every file is written under a temporary name (lib/atomic.h), hashed
  * with XXH3-64 as it is written, and renamed into place when complete; the manifest comes last.
  *
  * Cutting: a shard is closed before a document that would take it past --shard-tokens, so shards
@@ -24,8 +24,6 @@
 #include "lib/die.h"
 #include "lib/xalloc.h"
 
-#define OUT_BUF (4u << 20)
-
 const char *shard_format_name(enum shard_format f)
 {
 	switch (f) {
@@ -34,188 +32,6 @@ const char *shard_format_name(enum shard_format f)
 	case SHARD_NANOGPT: return "nanogpt";
 	}
 	return "?";
-}
-
-/* ---- one output file: buffered, hashed as written, atomic ---- */
-
-struct shard_out {
-	struct atomic_file af;
-	char *name; /* inside out_dir */
-	char *buf;
-	size_t len;
-	uint64_t bytes;
-	XXH3_state_t *xx;
-	int hashing; /* 0 when the file is hashed by re-reading it at close (llm.c header) */
-};
-
-static char *join_path(const char *dir, const char *name)
-{
-	struct buf b = BUF_INIT;
-	if (dir && *dir && strcmp(dir, "."))
-		buf_addf(&b, "%s/", dir);
-	buf_addstr(&b, name);
-	return buf_detach(&b, NULL);
-}
-
-static int out_open(struct shard_out *f, const char *dir, const char *name, int hashing,
-		    struct buf *err)
-{
-	memset(f, 0, sizeof(*f));
-	char *path = join_path(dir, name);
-	int rc = atomic_open(&f->af, path, err);
-	free(path);
-	if (rc < 0)
-		return -1;
-	f->name = xstrdup(name);
-	f->buf = xmalloc(OUT_BUF);
-	f->hashing = hashing;
-	f->xx = XXH3_createState();
-	if (!f->xx)
-		die(GRIST_EXIT_INTERNAL, "out of memory");
-	XXH3_64bits_reset(f->xx);
-	return 0;
-}
-
-static int out_flush(struct shard_out *f, struct buf *err)
-{
-	if (!f->len)
-		return 0;
-	int rc = atomic_write(&f->af, f->buf, f->len, err);
-	f->len = 0;
-	return rc;
-}
-
-static int out_write(struct shard_out *f, const void *p, size_t n, struct buf *err)
-{
-	if (f->hashing)
-		XXH3_64bits_update(f->xx, p, n);
-	f->bytes += n;
-	if (f->len + n <= OUT_BUF) {
-		memcpy(f->buf + f->len, p, n);
-		f->len += n;
-		return 0;
-	}
-	if (out_flush(f, err) < 0)
-		return -1;
-	if (n >= OUT_BUF / 2)
-		return atomic_write(&f->af, p, n, err);
-	memcpy(f->buf, p, n);
-	f->len = n;
-	return 0;
-}
-
-static int hash_fd(int fd, const char *name, uint64_t *hash, uint64_t *bytes, struct buf *err)
-{
-	/* Mapped: no copy through a buffer (this is a second pass over every llm.c shard). */
-	struct stat fst;
-	if (fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && fst.st_size > 0) {
-		void *m = mmap(NULL, (size_t)fst.st_size, PROT_READ, MAP_SHARED, fd, 0);
-		if (m != MAP_FAILED) {
-			madvise(m, (size_t)fst.st_size, MADV_SEQUENTIAL);
-			*hash = XXH3_64bits(m, (size_t)fst.st_size);
-			if (bytes)
-				*bytes = (uint64_t)fst.st_size;
-			munmap(m, (size_t)fst.st_size);
-			return 0;
-		}
-	}
-	XXH3_state_t *st = XXH3_createState();
-	if (!st)
-		die(GRIST_EXIT_INTERNAL, "out of memory");
-	XXH3_64bits_reset(st);
-	char *b = xmalloc(OUT_BUF);
-	uint64_t off = 0;
-	int rc = 0;
-	for (;;) {
-		ssize_t n = pread(fd, b, OUT_BUF, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			buf_addf(err, "read error on %s: %s", name, strerror(errno));
-			rc = -1;
-			break;
-		}
-		if (n == 0)
-			break;
-		XXH3_64bits_update(st, b, (size_t)n);
-		off += (uint64_t)n;
-	}
-	*hash = XXH3_64bits_digest(st);
-	if (bytes)
-		*bytes = off;
-	XXH3_freeState(st);
-	free(b);
-	return rc;
-}
-
-int shard_hash_file(const char *path, uint64_t *hash, uint64_t *bytes, struct buf *err)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		buf_addf(err, "cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	int rc = hash_fd(fd, path, hash, bytes, err);
-	close(fd);
-	return rc;
-}
-
-static void out_free(struct shard_out *f)
-{
-	if (f->af.tmp)
-		atomic_abort(&f->af);
-	if (f->xx)
-		XXH3_freeState(f->xx);
-	free(f->buf);
-	free(f->name);
-	memset(f, 0, sizeof(*f));
-}
-
-/*
- * Flush; write `head` (if any) at offset 0 over the placeholder; hash; commit. rec gets the name,
- * size and hash. On failure the temporary file is removed.
- */
-static int out_close(struct shard_out *f, const void *head, size_t head_len, const char *role,
-		     struct shard_file_rec *rec, struct buf *err)
-{
-	uint64_t hash = 0, bytes = f->bytes;
-	if (out_flush(f, err) < 0)
-		goto fail;
-	if (head_len) {
-		const char *p = head;
-		size_t left = head_len;
-		off_t off = 0;
-		while (left) {
-			ssize_t w = pwrite(f->af.fd, p, left, off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				buf_addf(err, "write error on %s: %s", f->af.path, strerror(errno));
-				goto fail;
-			}
-			p += w;
-			left -= (size_t)w;
-			off += w;
-		}
-	}
-	if (f->hashing) {
-		hash = XXH3_64bits_digest(f->xx);
-	} else if (hash_fd(f->af.fd, f->af.path, &hash, &bytes, err) < 0) {
-		goto fail;
-	}
-	if (atomic_close(&f->af, err) < 0)
-		goto fail;
-	rec->af = f->af;
-	f->af.tmp = f->af.path = NULL;
-	rec->role = xstrdup(role);
-	rec->name = xstrdup(f->name);
-	rec->bytes = bytes;
-	rec->xxh3 = hash;
-	out_free(f);
-	return 0;
-fail:
-	out_free(f);
-	return -1;
 }
 
 /* ---- one open shard ---- */
@@ -230,18 +46,6 @@ struct shard_cur {
 	size_t nseq, len_alloc, ptr_alloc;
 	struct buf line;
 };
-
-static char *replace_suffix(const char *name, const char *old, const char *new_suffix)
-{
-	size_t n = strlen(name), k = strlen(old);
-	struct buf b = BUF_INIT;
-	if (n >= k && !strcmp(name + n - k, old))
-		buf_add(&b, name, n - k);
-	else
-		buf_addstr(&b, name);
-	buf_addstr(&b, new_suffix);
-	return buf_detach(&b, NULL);
-}
 
 static char *data_name(const struct shard_writer *w, const struct shard_split *s)
 {
@@ -269,13 +73,13 @@ static int cur_open(struct shard_writer *w, struct shard_split *s, struct buf *e
 	struct shard_cur *c = xcalloc(1, sizeof(*c));
 	buf_init(&c->line, 0);
 	char *name = data_name(w, s);
-	char *docs = replace_suffix(name, ".bin", ".docs.jsonl");
-	char *mask = replace_suffix(name, ".bin", ".mask.bin");
-	int rc = out_open(&c->data, w->o.out_dir, name, w->o.format != SHARD_LLMC, err);
+	char *docs = shard_replace_suffix(name, ".bin", ".docs.jsonl");
+	char *mask = shard_replace_suffix(name, ".bin", ".mask.bin");
+	int rc = shard_out_open(&c->data, w->o.out_dir, name, w->o.format != SHARD_LLMC, err);
 	if (!rc)
-		rc = out_open(&c->docs, w->o.out_dir, docs, 1, err);
+		rc = shard_out_open(&c->docs, w->o.out_dir, docs, 1, err);
 	if (!rc && w->has_mask) {
-		rc = out_open(&c->mask, w->o.out_dir, mask, 1, err);
+		rc = shard_out_open(&c->mask, w->o.out_dir, mask, 1, err);
 		c->has_mask = 1;
 	}
 	free(name);
@@ -283,12 +87,12 @@ static int cur_open(struct shard_writer *w, struct shard_split *s, struct buf *e
 	free(mask);
 	if (!rc && w->o.format == SHARD_LLMC) {
 		static const char zero[SHARD_LLMC_HEADER];
-		rc = out_write(&c->data, zero, sizeof(zero), err);
+		rc = shard_out_write(&c->data, zero, sizeof(zero), err);
 	}
 	if (rc < 0) {
-		out_free(&c->data);
-		out_free(&c->docs);
-		out_free(&c->mask);
+		shard_out_free(&c->data);
+		shard_out_free(&c->docs);
+		shard_out_free(&c->mask);
 		free(c);
 		return -1;
 	}
@@ -301,27 +105,13 @@ static void cur_free(struct shard_cur *c)
 {
 	if (!c)
 		return;
-	out_free(&c->data);
-	out_free(&c->docs);
-	out_free(&c->mask);
+	shard_out_free(&c->data);
+	shard_out_free(&c->docs);
+	shard_out_free(&c->mask);
 	free(c->seq_len);
 	free(c->seq_ptr);
 	buf_release(&c->line);
 	free(c);
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
 }
 
 /* Megatron's MMIDIDX index for the shard's sequences (one per document). */
@@ -329,25 +119,25 @@ static void build_megatron_idx(const struct shard_writer *w, const struct shard_
 {
 	unsigned char tmp[8];
 	buf_add(b, "MMIDIDX\0\0", 9);
-	put64(tmp, 1);
+	shard_put64(tmp, 1);
 	buf_add(b, tmp, 8);
 	tmp[0] = w->out_width == 2 ? 8 : 4; /* 8 = uint16, 4 = int32 */
 	buf_add(b, tmp, 1);
-	put64(tmp, c->nseq);
+	shard_put64(tmp, c->nseq);
 	buf_add(b, tmp, 8);
-	put64(tmp, c->nseq + 1);
+	shard_put64(tmp, c->nseq + 1);
 	buf_add(b, tmp, 8);
 	for (size_t i = 0; i < c->nseq; i++) {
-		put32(tmp, (uint32_t)c->seq_len[i]);
+		shard_put32(tmp, (uint32_t)c->seq_len[i]);
 		buf_add(b, tmp, 4);
 	}
 	for (size_t i = 0; i < c->nseq; i++) {
-		put64(tmp, (uint64_t)c->seq_ptr[i]);
+		shard_put64(tmp, (uint64_t)c->seq_ptr[i]);
 		buf_add(b, tmp, 8);
 	}
 	/* Document indices: 0, then the end (in sequences) of each document. */
 	for (size_t i = 0; i <= c->nseq; i++) {
-		put64(tmp, (uint64_t)i);
+		shard_put64(tmp, (uint64_t)i);
 		buf_add(b, tmp, 8);
 	}
 }
@@ -365,17 +155,17 @@ static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *
 	if (w->o.format == SHARD_LLMC) {
 		memset(head, 0, sizeof(head));
 		int wide = w->out_width == 4;
-		put32(head, wide ? SHARD_LLMC_MAGIC32 : SHARD_LLMC_MAGIC16);
-		put32(head + 4, wide ? SHARD_LLMC_VERSION32 : SHARD_LLMC_VERSION16);
-		put32(head + 8, (uint32_t)c->tokens);
+		shard_put32(head, wide ? SHARD_LLMC_MAGIC32 : SHARD_LLMC_MAGIC16);
+		shard_put32(head + 4, wide ? SHARD_LLMC_VERSION32 : SHARD_LLMC_VERSION16);
+		shard_put32(head + 8, (uint32_t)c->tokens);
 		head_len = sizeof(head);
 	}
-	int rc = out_close(&c->data, head, head_len, "data", &rec.files[rec.nfiles++], err);
+	int rc = shard_out_close(&c->data, head, head_len, "data", &rec.files[rec.nfiles++], err);
 	if (!rc && w->o.format == SHARD_MEGATRON) {
 		struct buf idx = BUF_INIT;
 		build_megatron_idx(w, c, &idx);
-		char *name = replace_suffix(rec.files[0].name, ".bin", ".idx");
-		char *path = join_path(w->o.out_dir, name);
+		char *name = shard_replace_suffix(rec.files[0].name, ".bin", ".idx");
+		char *path = shard_join_path(w->o.out_dir, name);
 		struct shard_file_rec *f = &rec.files[rec.nfiles];
 		rc = atomic_open(&f->af, path, err);
 		if (!rc && atomic_write(&f->af, idx.data, idx.len, err) < 0) {
@@ -397,9 +187,9 @@ static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *
 		buf_release(&idx);
 	}
 	if (!rc && c->has_mask)
-		rc = out_close(&c->mask, NULL, 0, "mask", &rec.files[rec.nfiles++], err);
+		rc = shard_out_close(&c->mask, NULL, 0, "mask", &rec.files[rec.nfiles++], err);
 	if (!rc)
-		rc = out_close(&c->docs, NULL, 0, "docs", &rec.files[rec.nfiles++], err);
+		rc = shard_out_close(&c->docs, NULL, 0, "docs", &rec.files[rec.nfiles++], err);
 	cur_free(c);
 	s->cur = NULL;
 	ALLOC_GROW(w->recs, w->nrecs + 1, w->recs_alloc);
@@ -409,6 +199,8 @@ static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *
 
 /* ---- the writer ---- */
 
+static int writer_check_limits(struct shard_writer *w, struct buf *err);
+
 int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 		      const struct tokstream_header *h, struct buf *err)
 {
@@ -416,6 +208,8 @@ int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 	w->o = *o;
 	tokstream_header_copy(&w->h, h);
 	buf_init(&w->scratch, 0);
+	buf_init(&w->split[0].tail.data, 0);
+	buf_init(&w->split[1].tail.data, 0);
 	w->split[0].name = "val";
 	w->split[1].name = "train";
 	w->split[1].next_index = o->format == SHARD_LLMC ? 1 : 0;
@@ -436,22 +230,46 @@ int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 	case SHARD_LLMC:
 		w->out_width = h->vocab_size <= 65536 ? 2 : 4;
 		w->limit = o->shard_tokens ? o->shard_tokens : SHARD_DEFAULT_LLMC_TOKENS;
-		if (w->limit > (SHARD_LLMC_MAX_BYTES - SHARD_LLMC_HEADER) / w->out_width) {
-			buf_addf(err, "--shard-tokens %llu makes llm.c shards of 2 GiB or more "
-				      "(at most %llu tokens of %u bytes)",
-				 (unsigned long long)w->limit,
-				 (SHARD_LLMC_MAX_BYTES - SHARD_LLMC_HEADER) / w->out_width, w->out_width);
-			return -1;
-		}
+		/* The default minimum only where shards are meant to be that large. */
+		w->min_tokens = o->have_min_shard_tokens ? o->min_shard_tokens
+			      : w->limit >= SHARD_DEFAULT_LLMC_MIN_TOKENS ? SHARD_DEFAULT_LLMC_MIN_TOKENS : 0;
 		break;
 	case SHARD_MEGATRON:
 		w->out_width = h->vocab_size < 65500 ? 2 : 4;
 		w->limit = o->shard_tokens ? o->shard_tokens : UINT64_MAX;
+		w->min_tokens = o->min_shard_tokens;
 		break;
 	case SHARD_NANOGPT:
 		w->out_width = 2;
 		w->limit = UINT64_MAX;
 		break;
+	}
+	return writer_check_limits(w, err);
+}
+
+static int writer_check_limits(struct shard_writer *w, struct buf *err)
+{
+	const struct shard_opts *o = &w->o;
+	if (w->min_tokens && w->limit == UINT64_MAX) {
+		buf_addf(err, "--min-shard-tokens needs --shard-tokens (format %s writes one file per split)",
+			 shard_format_name(o->format));
+		return -1;
+	}
+	if (w->min_tokens > w->limit) {
+		buf_addf(err, "--min-shard-tokens %llu is larger than --shard-tokens %llu",
+			 (unsigned long long)w->min_tokens, (unsigned long long)w->limit);
+		return -1;
+	}
+	/* A merged last shard holds up to limit + min - 1 tokens. */
+	const uint64_t max_llmc = (SHARD_LLMC_MAX_BYTES - SHARD_LLMC_HEADER) / w->out_width;
+	if (o->format == SHARD_LLMC && w->limit + (w->min_tokens ? w->min_tokens - 1 : 0) > max_llmc) {
+		buf_addf(err, "--shard-tokens %llu (plus up to %llu tokens of a merged short last shard, "
+			      "--min-shard-tokens) makes llm.c shards of 2 GiB or more (at most %llu "
+			      "tokens of %u bytes)",
+			 (unsigned long long)w->limit,
+			 (unsigned long long)(w->min_tokens ? w->min_tokens - 1 : 0),
+			 (unsigned long long)max_llmc, w->out_width);
+		return -1;
 	}
 	if (w->eot != TOKSTREAM_NO_EOT && w->out_width == 2 && w->eot > 65535) {
 		buf_addf(err, "end-of-text id %u does not fit the uint16 tokens of format %s", w->eot,
@@ -525,61 +343,26 @@ static void docs_line(struct buf *b, const struct shard_doc *d, uint64_t offset)
 		 (unsigned long long)offset, d->ntokens);
 }
 
-int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct buf *err)
+/* Appends one document (n tokens with the end-of-text tokens this format inserts) to c. */
+static int cur_add(struct shard_writer *w, struct shard_cur *c, const struct shard_doc *d,
+		   uint64_t n, struct buf *err)
 {
-	w->docs_in++;
-	w->tokens_in += d->ntokens;
-	if (d->ntokens == 0) {
-		w->empty_docs++; /* nothing to train on and nothing to trace back */
-		return 0;
-	}
-	if (w->out_width == 2 && w->h.token_width == 4) {
-		uint32_t max = max_id_raw(d->raw, d->ntokens, 4);
-		if (max > 65535) {
-			buf_addf(err, "document %llu (id %.*s): token id %u does not fit the uint16 tokens of format %s",
-				 (unsigned long long)d->index, (int)(d->id_len > 200 ? 200 : d->id_len),
-				 d->id, max, shard_format_name(w->o.format));
-			return -1;
-		}
-	}
 	const int eot_before = w->o.format == SHARD_LLMC;
-	const int eot_after = w->o.format == SHARD_NANOGPT ||
-			      (w->o.format == SHARD_MEGATRON && w->o.append_eod);
-	const uint64_t n = d->ntokens + (uint64_t)eot_before + (uint64_t)eot_after;
-	if (w->o.format == SHARD_MEGATRON && n > INT32_MAX) {
-		buf_addf(err, "document %llu (id %.*s): %llu tokens do not fit Megatron's int32 sequence length",
-			 (unsigned long long)d->index, (int)(d->id_len > 200 ? 200 : d->id_len), d->id,
-			 (unsigned long long)n);
-		return -1;
-	}
-	if (w->o.format == SHARD_LLMC &&
-	    n > (SHARD_LLMC_MAX_BYTES - SHARD_LLMC_HEADER) / w->out_width) {
-		buf_addf(err, "document %llu (id %.*s): %llu tokens do not fit a 2 GiB llm.c shard",
-			 (unsigned long long)d->index, (int)(d->id_len > 200 ? 200 : d->id_len), d->id,
-			 (unsigned long long)n);
-		return -1;
-	}
-	struct shard_split *s = &w->split[pick_split(w, d)];
-	if (s->cur && s->cur->tokens && s->cur->tokens + n > w->limit)
-		if (cur_close(w, s, err) < 0)
-			return -GRIST_EXIT_IO;
-	if (!s->cur && cur_open(w, s, err) < 0)
-		return -GRIST_EXIT_IO;
-	struct shard_cur *c = s->cur;
+	const int eot_after = n > d->ntokens + (uint64_t)eot_before;
 	unsigned char eot[4];
-	put32(eot, w->eot);
+	shard_put32(eot, w->eot);
 	const uint64_t start = c->tokens + (uint64_t)eot_before;
-	if (eot_before && out_write(&c->data, eot, w->out_width, err) < 0)
+	if (eot_before && shard_out_write(&c->data, eot, w->out_width, err) < 0)
 		return -GRIST_EXIT_IO;
-	if (out_write(&c->data, ids_out(w, d), d->ntokens * w->out_width, err) < 0)
+	if (shard_out_write(&c->data, ids_out(w, d), d->ntokens * w->out_width, err) < 0)
 		return -GRIST_EXIT_IO;
-	if (eot_after && out_write(&c->data, eot, w->out_width, err) < 0)
+	if (eot_after && shard_out_write(&c->data, eot, w->out_width, err) < 0)
 		return -GRIST_EXIT_IO;
 	if (c->has_mask) {
 		static const uint8_t zero = 0;
-		if ((eot_before && out_write(&c->mask, &zero, 1, err) < 0) ||
-		    out_write(&c->mask, d->mask, d->ntokens, err) < 0 ||
-		    (eot_after && out_write(&c->mask, &zero, 1, err) < 0))
+		if ((eot_before && shard_out_write(&c->mask, &zero, 1, err) < 0) ||
+		    shard_out_write(&c->mask, d->mask, d->ntokens, err) < 0 ||
+		    (eot_after && shard_out_write(&c->mask, &zero, 1, err) < 0))
 			return -GRIST_EXIT_IO;
 	}
 	if (w->o.format == SHARD_MEGATRON) {
@@ -590,13 +373,149 @@ int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct b
 		c->nseq++;
 	}
 	docs_line(&c->line, d, start);
-	if (out_write(&c->docs, c->line.data, c->line.len, err) < 0)
+	if (shard_out_write(&c->docs, c->line.data, c->line.len, err) < 0)
 		return -GRIST_EXIT_IO;
 	c->tokens += n;
 	c->documents++;
+	return 0;
+}
+
+/* ---- documents held back while a shard might turn out to be the last (--min-shard-tokens) ---- */
+
+struct shard_tail_doc {
+	size_t id_off, id_len, raw_off, mask_off;
+	uint64_t index, n;
+	size_t ntokens;
+	int has_mask;
+};
+
+static void tail_add(struct shard_writer *w, struct shard_tail *t, const struct shard_doc *d,
+		     uint64_t n)
+{
+	ALLOC_GROW(t->docs, t->n + 1, t->alloc);
+	struct shard_tail_doc *e = &t->docs[t->n++];
+	e->id_off = t->data.len;
+	e->id_len = d->id_len;
+	buf_add(&t->data, d->id, d->id_len);
+	e->raw_off = t->data.len;
+	buf_add(&t->data, d->raw, d->ntokens * w->h.token_width);
+	e->mask_off = t->data.len;
+	e->has_mask = d->mask != NULL;
+	if (d->mask)
+		buf_add(&t->data, d->mask, d->ntokens);
+	e->index = d->index;
+	e->ntokens = d->ntokens;
+	e->n = n;
+	t->tokens += n;
+}
+
+static void tail_release(struct shard_tail *t)
+{
+	buf_release(&t->data); /* valid and empty again */
+	free(t->docs);
+	t->docs = NULL;
+	t->n = t->alloc = 0;
+	t->tokens = 0;
+}
+
+static int split_place(struct shard_writer *w, struct shard_split *s, const struct shard_doc *d,
+		       uint64_t n, struct buf *err);
+
+/*
+ * The held documents of s: either they reached --min-shard-tokens (merge = 0: the open shard is
+ * closed and they are placed as usual, starting a new one) or the input ended first (merge = 1:
+ * they join the open shard, past --shard-tokens, so no shard but the first of a split is shorter
+ * than the minimum).
+ */
+static int tail_flush(struct shard_writer *w, struct shard_split *s, int merge, struct buf *err)
+{
+	struct shard_tail t = s->tail;
+	memset(&s->tail, 0, sizeof(s->tail));
+	buf_init(&s->tail.data, 0);
+	int rc = 0;
+	if (!merge && s->cur && cur_close(w, s, err) < 0)
+		rc = -GRIST_EXIT_IO;
+	if (merge && t.n)
+		w->merged_tails++;
+	for (size_t i = 0; i < t.n && !rc; i++) {
+		const struct shard_tail_doc *e = &t.docs[i];
+		struct shard_doc d = { t.data.data + e->id_off, e->id_len, e->index, e->ntokens,
+				       t.data.data + e->raw_off,
+				       e->has_mask ? (const uint8_t *)t.data.data + e->mask_off : NULL };
+		rc = merge ? cur_add(w, s->cur, &d, e->n, err) : split_place(w, s, &d, e->n, err);
+	}
+	tail_release(&t);
+	return rc;
+}
+
+/*
+ * Places a document of n tokens in split s: in the open shard, or, when it would take that past
+ * --shard-tokens, in a new one. With --min-shard-tokens the documents after such a cut are held
+ * back until they add up to the minimum, so that a short last shard can still be merged.
+ */
+static int split_place(struct shard_writer *w, struct shard_split *s, const struct shard_doc *d,
+		       uint64_t n, struct buf *err)
+{
+	const int cut = s->cur && s->cur->tokens && s->cur->tokens + n > w->limit;
+	if (w->min_tokens && (s->tail.n || (cut && n < w->min_tokens))) {
+		tail_add(w, &s->tail, d, n);
+		return s->tail.tokens < w->min_tokens ? 0 : tail_flush(w, s, 0, err);
+	}
+	if (cut && cur_close(w, s, err) < 0)
+		return -GRIST_EXIT_IO;
+	if (!s->cur && cur_open(w, s, err) < 0)
+		return -GRIST_EXIT_IO;
+	return cur_add(w, s->cur, d, n, err);
+}
+
+/* Checks a document against the format's limits; its token count with inserted end-of-text
+ * tokens in *n. */
+static int doc_check(const struct shard_writer *w, const struct shard_doc *d, uint64_t *n,
+		     struct buf *err)
+{
+	const int idlen = (int)(d->id_len > 200 ? 200 : d->id_len);
+	if (w->out_width == 2 && w->h.token_width == 4) {
+		uint32_t max = max_id_raw(d->raw, d->ntokens, 4);
+		if (max > 65535) {
+			buf_addf(err, "document %llu (id %.*s): token id %u does not fit the uint16 tokens of format %s",
+				 (unsigned long long)d->index, idlen, d->id, max,
+				 shard_format_name(w->o.format));
+			return -1;
+		}
+	}
+	const int eot_before = w->o.format == SHARD_LLMC;
+	const int eot_after = w->o.format == SHARD_NANOGPT ||
+			      (w->o.format == SHARD_MEGATRON && w->o.append_eod);
+	*n = d->ntokens + (uint64_t)eot_before + (uint64_t)eot_after;
+	if (w->o.format == SHARD_MEGATRON && *n > INT32_MAX) {
+		buf_addf(err, "document %llu (id %.*s): %llu tokens do not fit Megatron's int32 sequence length",
+			 (unsigned long long)d->index, idlen, d->id, (unsigned long long)*n);
+		return -1;
+	}
+	if (w->o.format == SHARD_LLMC &&
+	    *n > (SHARD_LLMC_MAX_BYTES - SHARD_LLMC_HEADER) / w->out_width) {
+		buf_addf(err, "document %llu (id %.*s): %llu tokens do not fit a 2 GiB llm.c shard",
+			 (unsigned long long)d->index, idlen, d->id, (unsigned long long)*n);
+		return -1;
+	}
+	return 0;
+}
+
+int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct buf *err)
+{
+	w->docs_in++;
+	w->tokens_in += d->ntokens;
+	if (d->ntokens == 0) {
+		w->empty_docs++; /* nothing to train on and nothing to trace back */
+		return 0;
+	}
+	uint64_t n;
+	if (doc_check(w, d, &n, err) < 0)
+		return -1;
+	struct shard_split *s = &w->split[pick_split(w, d)];
 	s->tokens += n;
 	s->documents++;
-	return 0;
+	return split_place(w, s, d, n, err);
 }
 
 /*
@@ -638,7 +557,7 @@ static void remove_stale(struct shard_writer *w)
 					listed = 1;
 		if (listed)
 			continue;
-		char *path = join_path(w->o.out_dir, e->d_name);
+		char *path = shard_join_path(w->o.out_dir, e->d_name);
 		if (unlink(path) == 0)
 			w->stale_removed++;
 		free(path);
@@ -659,6 +578,9 @@ static int rec_cmp(const void *a, const void *b)
 int shard_writer_finish(struct shard_writer *w, struct buf *err)
 {
 	for (int i = 0; i < 2; i++)
+		if (w->split[i].tail.n && tail_flush(w, &w->split[i], 1, err) < 0)
+			return -GRIST_EXIT_IO;
+	for (int i = 0; i < 2; i++)
 		if (w->split[i].cur && cur_close(w, &w->split[i], err) < 0)
 			return -GRIST_EXIT_IO;
 	qsort(w->recs, w->nrecs, sizeof(*w->recs), rec_cmp);
@@ -677,7 +599,7 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err)
 	shard_manifest_build(w, &m);
 	struct buf name = BUF_INIT;
 	buf_addf(&name, "%s.manifest.json", w->o.prefix);
-	char *path = join_path(w->o.out_dir, name.data);
+	char *path = shard_join_path(w->o.out_dir, name.data);
 	int rc = atomic_write_file(path, m.data, m.len, err);
 	free(path);
 	buf_release(&name);
@@ -688,6 +610,7 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err)
 void shard_writer_abort(struct shard_writer *w)
 {
 	for (int i = 0; i < 2; i++) {
+		tail_release(&w->split[i].tail);
 		cur_free(w->split[i].cur);
 		w->split[i].cur = NULL;
 	}
@@ -707,6 +630,7 @@ void shard_writer_abort(struct shard_writer *w)
 void shard_writer_release(struct shard_writer *w)
 {
 	for (int i = 0; i < 2; i++) {
+		tail_release(&w->split[i].tail);
 		cur_free(w->split[i].cur);
 		w->split[i].cur = NULL;
 	}

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Independent reader/checker for `grist shard` output, written from the format specs
-(DESIGN.md section 4, README), not from the C writer.
+(docs/shard.md, "Shard formats"), not from the C writer.
 
   shard_read.py check --format F --dir DIR --prefix P --stream S [--stream S2 ...]
                 [--shard-tokens N] [--val-tokens N | --val-fraction F] [--seed S]
@@ -124,6 +124,8 @@ def main():
     ap.add_argument("--shuffle", action="store_true")
     ap.add_argument("--buckets", type=int, default=256)
     ap.add_argument("--append-eod", action="store_true")
+    ap.add_argument("--min-shard-tokens", type=int, default=None,
+                    help="default: 1048577 for llmc when the shard limit is at least that, else 0")
     a = ap.parse_args()
 
     hdr, docs = None, []
@@ -251,9 +253,6 @@ def main():
             if line["offset"] != start or line["tokens"] != len(seq):
                 bad(f"{extras['docs']['file']}: entry {line} vs document at {start} of {len(seq)} tokens")
             got[split].append((line["doc"], line["id"], seq, masks[start:start + len(seq)] if masks is not None else None, start, masks))
-        # The cut rule: whole documents; a shard is full before the next document would overflow it.
-        if limit and sh["tokens"] > limit and sh["documents"] > 1:
-            bad(f"{sh['file']}: {sh['tokens']} tokens > --shard-tokens {limit} with several documents")
 
     for split in ("val", "train"):
         e, g = expect[split], got[split]
@@ -274,15 +273,29 @@ def main():
                 if 0 <= eot_pos < len(allmask) and allmask[eot_pos] != 0:
                     bad(f"{split}: mask is not 0 on the inserted end-of-text token")
                     break
-        # Consecutive shards: the first document of the next would not have fit.
+        # The cut rule (docs/shard.md): whole documents; a shard is closed before a document that
+        # would take it past the limit; then a last shard shorter than the minimum joins the one
+        # before it. Simulated from the expected documents, compared shard by shard.
         shards = per_split_shards[split]
         if limit:
-            k = 0
-            for s0, s1 in zip(shards, shards[1:]):
-                k += s0["documents"]
-                nxt = len(g[k][2]) + 1 if k < len(g) else 0
-                if s0["tokens"] + nxt <= limit:
-                    bad(f"{s0['file']} was closed with room for the next document")
+            extra = 1 if (a.format != "megatron" or a.append_eod) else 0
+            want = []  # token counts per shard
+            for _, _, ids, _ in e:
+                n = len(ids) + extra
+                if want and want[-1] and want[-1] + n > limit:
+                    want.append(0)
+                if not want:
+                    want.append(0)
+                want[-1] += n
+            mn = a.min_shard_tokens
+            if mn is None:
+                mn = 1048577 if a.format == "llmc" and limit >= 1048577 else 0
+            if len(want) >= 2 and want[-1] < mn:
+                short = want.pop()
+                want[-1] += short
+            have = [sh["tokens"] for sh in shards]
+            if have != want:
+                bad(f"{split}: shard sizes {have[:8]}..., expected {want[:8]}... (cut rule, min {mn})")
 
     if mf["tokens"] != total_tokens:
         bad(f"manifest tokens {mf['tokens']} != {total_tokens}")

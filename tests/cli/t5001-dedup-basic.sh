@@ -27,10 +27,15 @@ $GRIST dedup -q --verify 1 --rejects rv1.jsonl "$FIX/dedup/small.jsonl" >v1.json
 expect_grep "verify 1 keeps i" '"id":"i"' v1.jsonl
 expect_grep "verify 1: j duplicates i" '"duplicate_of":"i","record":{"id":"j"' rv1.jsonl
 
-# --exact: only identical normalized texts
-$GRIST dedup -q --exact --rejects rejx.jsonl "$FIX/dedup/small.jsonl" >ex.jsonl
-expect_grep "exact removes c" '"duplicate_of":"a","record":{"id":"c"' rejx.jsonl
-expect_grep "exact removes h" '"duplicate_of":"g","record":{"id":"h"' rejx.jsonl
+# --exact: only identical texts (NFC, whitespace runs); c and h differ in case and punctuation
+$GRIST dedup -q --exact --rejects rejx0.jsonl "$FIX/dedup/small.jsonl" >ex0.jsonl
+expect_grep "exact keeps c" '"id":"c"' ex0.jsonl
+expect_grep "exact keeps h" '"id":"h"' ex0.jsonl
+expect_eq "exact removes nothing from the small fixture" 0 "$(grep -c exact_duplicate rejx0.jsonl)"
+# --fold all: the MinHash normalization
+$GRIST dedup -q --exact --fold all --rejects rejx.jsonl "$FIX/dedup/small.jsonl" >ex.jsonl
+expect_grep "exact --fold all removes c" '"duplicate_of":"a","record":{"id":"c"' rejx.jsonl
+expect_grep "exact --fold all removes h" '"duplicate_of":"g","record":{"id":"h"' rejx.jsonl
 expect_grep "exact keeps i (text differs from b)" '"id":"i"' ex.jsonl
 expect_grep "exact rule" '"rule":"exact_duplicate"' rejx.jsonl
 

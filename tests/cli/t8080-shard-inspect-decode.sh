@@ -1,5 +1,6 @@
+#!/bin/bash
 # grist shard inspect -t TOKENIZER shows each document's text, decoded.
-. ./lib.sh
+. "$(dirname "$0")/lib.sh"
 printf '{"id":"a","text":"Hello shards, this is the first document."}\n{"id":"b","text":"Second: caf\\u00e9 \\u2603"}\n' > in.jsonl
 $GRIST tokenize -q -t gpt2 in.jsonl > s.tok || fail "tokenize"
 $GRIST shard -q --format llmc -o out/t < s.tok || fail "shard"

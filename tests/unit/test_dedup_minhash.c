@@ -64,6 +64,74 @@ TEST(normalize_grows_output)
 	buf_release(&out);
 }
 
+static void check_fold(const char *in, unsigned fold, const char *expect)
+{
+	struct buf b = BUF_INIT;
+	dedup_normalize_fold(in, strlen(in), fold, &b);
+	CHECK_STR(b.data, expect);
+	buf_release(&b);
+}
+
+TEST(normalize_folds)
+{
+	/* none: NFC and whitespace only (--exact) */
+	check_fold("  What is 12 + 30?\n\tIt's 42. ", 0, "What is 12 + 30? It's 42.");
+	check_fold("Cafe\xcc\x81\xc2\xa0" "bar", 0, "Caf\xc3\xa9 bar");     /* NFC; NBSP is a space */
+	check_fold("co\xc2\xad" "op", 0, "co\xc2\xad" "op");                   /* soft hyphen kept */
+	check_fold("bad\xff" "byte", 0, "bad\xff" "byte");                       /* invalid byte kept */
+	check_fold("A\xcc\x8a", 0, "\xc3\x85");                                /* A + ring -> Å */
+	/* one fold at a time */
+	check_fold("Stra\xc3\x9f" "e 12", DEDUP_FOLD_CASE, "strasse 12");
+	check_fold("x 12 \xd9\xa3", DEDUP_FOLD_DIGITS, "x 00 0");
+	check_fold("a-b, \"c\" co\xc2\xad" "op \xf0\x9f\x98\x80", DEDUP_FOLD_PUNCT, "a b c coop \xf0\x9f\x98\x80");
+	check_fold("Caf\xc3\xa9 N\xc3\xa4", DEDUP_FOLD_ACCENTS, "Cafe Na");
+	check_fold("", 0, "");
+	check_fold(" \t ", DEDUP_FOLD_PUNCT, "");
+}
+
+TEST(normalize_general_equals_fast)
+{
+	/* The general path with every fold must give what the table-driven path gives. */
+	static const char *const pieces[] = {
+		"a", "Z", "0", "9", " ", "\t", "\n", ",", "+", "$", "\x01", "\xc3\xa9", "e\xcc\x81",
+		"\xc3\x9f", "\xce\x90", "\xef\xac\x83", "\xd9\xa3", "\xc2\xad", "\xc2\xa0",
+		"\xe3\x80\x80", "\xe2\x80\x94", "\xf0\x9f\x98\x80", "\xff", "\xc3", "\xe5\xa4\xa9",
+		"\xcc\x81", "\xe1\x84\x80\xe1\x85\xa1", "\xea\xb0\x80", "\xc7\x85", "\xe2\x84\xaa",
+	};
+	const size_t np = sizeof(pieces) / sizeof(pieces[0]);
+	struct buf in = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	uint64_t x = 12345;
+	for (int round = 0; round < 3000; round++) {
+		buf_reset(&in);
+		int n = round % 17;
+		for (int i = 0; i < n; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			buf_addstr(&in, pieces[(x >> 33) % np]);
+		}
+		dedup_normalize(in.data, in.len, &a);
+		dedup_normalize_general(in.data, in.len, DEDUP_FOLD_ALL, &b);
+		CHECK_EQ_MEM(a.data, a.len, b.data, b.len);
+	}
+	buf_release(&in);
+	buf_release(&a);
+	buf_release(&b);
+}
+
+TEST(fold_parse)
+{
+	const char *bad = NULL;
+	CHECK(dedup_fold_parse("all", &bad) == DEDUP_FOLD_ALL);
+	CHECK(dedup_fold_parse("none", &bad) == 0);
+	CHECK(dedup_fold_parse("digits,case", &bad) == (DEDUP_FOLD_DIGITS | DEDUP_FOLD_CASE));
+	CHECK(dedup_fold_parse("case,accents,punct,digits", &bad) == DEDUP_FOLD_ALL);
+	CHECK(dedup_fold_parse("case,,digits", &bad) == -1);
+	CHECK(dedup_fold_parse("case,x", &bad) == -1 && !strcmp(bad, "x"));
+	struct buf nm = BUF_INIT;
+	dedup_fold_name(DEDUP_FOLD_PUNCT | DEDUP_FOLD_CASE, &nm);
+	CHECK_STR(nm.data, "case,punct");
+	buf_release(&nm);
+}
+
 static const struct minhash_params P = MINHASH_PARAMS_DEFAULT;
 
 static void sig_of(const struct minhash_params *p, const char *t, uint32_t *sig)
@@ -344,6 +412,9 @@ int main(void)
 	RUN(normalize_ascii);
 	RUN(normalize_unicode);
 	RUN(normalize_grows_output);
+	RUN(normalize_folds);
+	RUN(normalize_general_equals_fast);
+	RUN(fold_parse);
 	RUN(signature_normalization_invariant);
 	RUN(signature_short_documents);
 	RUN(estimate_tracks_jaccard);
