@@ -22,8 +22,8 @@
 #include "lib/buf.h"
 
 enum clean_param {
-	/* length */
-	CP_MIN_CHARS, CP_MAX_CHARS,
+	/* length (and the mis-encoding check, which is as cheap) */
+	CP_MIN_CHARS, CP_MAX_CHARS, CP_MOJIBAKE_LATIN1,
 	/* Gopher quality */
 	CP_G_MIN_WORDS, CP_G_MAX_WORDS, CP_G_MIN_MEAN_WORD_LEN, CP_G_MAX_MEAN_WORD_LEN,
 	CP_G_MAX_HASH_RATIO, CP_G_MAX_ELLIPSIS_RATIO, CP_G_MAX_BULLET_LINES,

@@ -28,6 +28,7 @@ const char *const clean_filter_names[CLEAN_F_COUNT] = {
 const struct clean_param_info clean_params[CP_COUNT] = {
 	[CP_MIN_CHARS] = { "length.min_chars", 1, 0, "drop documents with fewer characters" },
 	[CP_MAX_CHARS] = { "length.max_chars", 0, 1, "drop documents with more characters" },
+	[CP_MOJIBAKE_LATIN1] = { "mojibake.max_latin1_letters", 0.3, 0, "maximum fraction of characters in U+00C0..U+00FF (text in another code page read as Latin-1)" },
 
 	[CP_G_MIN_WORDS] = { "gopher.min_words", 50, 0, "minimum words (pure-symbol tokens not counted)" },
 	[CP_G_MAX_WORDS] = { "gopher.max_words", 100000, 0, "maximum words" },
