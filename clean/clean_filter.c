@@ -75,7 +75,8 @@ struct slot *clean_tab_get(struct clean_filter_ctx *ctx, uint64_t key, uint32_t 
  * 21% of the letters at most in the multilingual corpus (Czech), against 34-97% in such
  * mis-encoded text. No language can be identified in it, so without this language-independent
  * check it would meet only the other language-independent rules. Measured over ASCII letters
- * and non-ASCII characters; only documents holding a 0xC3 byte are counted.
+ * and non-ASCII characters; only documents holding a 0xC3 byte and at least 40 such
+ * characters are measured (in "été" two letters of three are in that range).
  */
 static double latin1_fraction(const char *s, size_t n)
 {
@@ -89,7 +90,7 @@ static double latin1_fraction(const char *s, size_t n)
 		else if (c >= 0xC0)
 			letters++, latin1 += c == 0xC3;
 	}
-	return letters ? (double)latin1 / (double)letters : 0;
+	return letters >= 40 ? (double)latin1 / (double)letters : 0;
 }
 
 static int filter_length(const struct clean_filter_config *cfg, const char *s, size_t n,

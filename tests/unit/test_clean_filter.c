@@ -459,6 +459,17 @@ TEST(length_rules)
 	CHECK(clean_filter_config_set(&cfg, "length.min_chars", "12", &err) == 0);
 	CHECK(clean_filter_config_set(&cfg, "length.max_chars", "off", &err) == 0);
 	EXPECT_REJECT(&cfg, &b, "length.min_chars", 11);
+	/* Russian in cp1251 read as cp1252: every letter in U+00C0..U+00FF */
+	clean_filter_config_init(&cfg);
+	only(&cfg, CLEAN_F_LENGTH, -1, 0, 0);
+	buf_reset(&b);
+	for (int i = 0; i < 8; i++)
+		buf_addstr(&b, "\xC3\x8F\xC3\xB0\xC3\xA8\xC3\xA2\xC3\xA5\xC3\xB2 "); /* Ïðèâåò */
+	EXPECT_REJECT(&cfg, &b, "mojibake.max_latin1_letters", 1);
+	buf_reset(&b); /* French prose keeps far below 0.3 */
+	for (int i = 0; i < 4; i++)
+		buf_addstr(&b, "L'\xC3\xA9t\xC3\xA9 dernier, nous sommes all\xC3\xA9s \xC3\xA0 la mer. ");
+	EXPECT_KEEP(&cfg, &b);
 	buf_release(&b);
 	buf_release(&err);
 }
