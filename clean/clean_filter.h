@@ -80,8 +80,9 @@ struct clean_filter_config {
 	char lang[16];
 	const struct clean_stopset *stop; /* NULL: this language has no stop-word list */
 	int stop_gopher; /* the list is Gopher's English eight, counted during the analysis */
-	int semicolon_ends; /* ';' ends a line (Greek's question mark after NFC) */
+	char extra_term[8]; /* ASCII marks that also end a line here (Greek ';', Armenian ':') */
 	int any_c4_terminal; /* some language turns c4.terminal_punct on */
+	int any_lang_ngram;  /* some language has its own gopher_rep n-gram thresholds in [lang] */
 	/* global config only: the [lang.xx] settings, applied by clean_langset_build */
 	struct clean_lang_override *over;
 	size_t nover, aover;
@@ -91,8 +92,13 @@ struct clean_filter_config {
 void clean_filter_config_init(struct clean_filter_config *cfg);
 void clean_filter_config_release(struct clean_filter_config *cfg); /* frees the overrides */
 
-/* Does this parameter depend on the language (and so come from the language table)? */
+/* Does this parameter depend on the language (its value comes from the language table; a
+ * language without one does not apply the rule)? */
 int clean_param_is_lang(int p);
+/* May a language have its own value ([lang.xx], the table): the language-dependent ones, and
+ * those whose global value applies unless the language has its own (the n-gram thresholds of
+ * languages segmented by ICU, the short-line length of CJK scripts)? */
+int clean_param_per_lang(int p);
 
 /*
  * Sets one parameter by name ("gopher.min_words", "gopher-min-words", ...): a number, or

@@ -196,7 +196,7 @@ static int c4_terminal(const struct clean_filter_config *lc, const char *l, size
 		return 0;
 	char last = l[ll - 1];
 	if (last == '.' || last == '?' || last == '!' || last == '"' || last == '\'' ||
-	    (last == ';' && lc->semicolon_ends))
+	    (last && strchr(lc->extra_term, last)))
 		return 1;
 	for (size_t k = 1; k <= 3 && k <= ll; k++)
 		if (clean_sentence_mark((const unsigned char *)l + ll - k, k) == k)

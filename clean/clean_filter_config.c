@@ -79,6 +79,12 @@ int clean_param_is_lang(int p)
 	       p == CP_F_MIN_LINE_PUNCT;
 }
 
+int clean_param_per_lang(int p)
+{
+	return clean_param_is_lang(p) || (p >= CP_R_TOP_2GRAM && p <= CP_R_DUP_10GRAM) ||
+	       p == CP_F_SHORT_LINE_LEN;
+}
+
 /* Booleans: on/off switches rather than thresholds. */
 static int is_switch(int p)
 {
@@ -294,11 +300,12 @@ static int config_lang_setting(struct clean_filter_config *cfg, const char *code
 	int p = -1;
 	if (!same_name(key, "stop_words")) {
 		p = clean_param_lookup(key);
-		if (p < 0 || !clean_param_is_lang(p)) {
+		if (p < 0 || !clean_param_per_lang(p)) {
 			buf_addf(err, "%s cannot be set per language (per language: stop_words, "
 				      "gopher.min_mean_word_length, gopher.max_mean_word_length, "
-				      "gopher.min_stop_words, c4.terminal_punct, c4.min_sentences, "
-				      "fineweb.min_line_punct)", key);
+				      "gopher.min_stop_words, gopher_rep.top_2gram .. dup_10gram, "
+				      "c4.terminal_punct, c4.min_sentences, fineweb.min_line_punct, "
+				      "fineweb.short_line_length)", key);
 			return -1;
 		}
 		struct clean_filter_config scratch;

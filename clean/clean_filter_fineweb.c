@@ -34,15 +34,15 @@ size_t clean_sentence_mark(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* FineWeb's terminal punctuation (. ? ! " ' … ” ’ »), every script's marks above, and ';' for
- * a language whose question mark it is (Greek). */
-int clean_ends_terminal(const char *s, size_t n, int semicolon)
+/* FineWeb's terminal punctuation (. ? ! " ' … ” ’ »), every script's marks above, and the
+ * ASCII marks a language uses for its own (extra: Greek ';', Armenian ':'). */
+int clean_ends_terminal(const char *s, size_t n, const char *extra)
 {
 	static const char *const multi[] = { "\u2026", "\u201D", "\u2019", "\u00BB" };
 	if (!n)
 		return 0;
 	char c = s[n - 1];
-	if (c == '.' || c == '?' || c == '!' || c == '"' || c == '\'' || (c == ';' && semicolon))
+	if (c == '.' || c == '?' || c == '!' || c == '"' || c == '\'' || (c && strchr(extra, c)))
 		return 1;
 	if (!(c & 0x80))
 		return 0;
@@ -61,8 +61,8 @@ int clean_filter_fineweb(const struct clean_filter_config *cfg, struct clean_fil
 	/* needs only the word count and characters: C4 may have left them (analyzed 2) */
 	if (!(ctx->analyzed && ctx->atext == s && ctx->alen == n))
 		clean_text_analyze(ctx, s, n);
-	const struct clean_filter_config *lc =
-		cfg->off[CP_F_MIN_LINE_PUNCT] ? cfg : clean_filter_lang(ctx);
+	/* the language's terminal marks, line-punctuation threshold and short-line length */
+	const struct clean_filter_config *lc = clean_filter_lang(ctx);
 	/* lines: split("\n") minus those that are blank after strip() */
 	size_t lines = 0, punct = 0, shortl = 0, newlines = 0, pieces = 1 + clean_count_byte(s, n, '\n');
 	clean_tab_reset(ctx, pieces);
@@ -75,9 +75,9 @@ int clean_filter_fineweb(const struct clean_filter_config *cfg, struct clean_fil
 			a++;
 		if (a < e) {
 			lines++;
-			punct += clean_ends_terminal(s + i, e - i, lc->semicolon_ends);
+			punct += clean_ends_terminal(s + i, e - i, lc->extra_term);
 			size_t c = clean_count_chars(s + i, e - i);
-			shortl += (double)c <= cfg->v[CP_F_SHORT_LINE_LEN];
+			shortl += (double)c <= lc->v[CP_F_SHORT_LINE_LEN];
 			int fresh;
 			clean_tab_get(ctx, XXH3_64bits(s + i, e - i), 0, &fresh);
 			if (!fresh)

@@ -101,6 +101,10 @@ int clean_filter_gopher_rep(const struct clean_filter_config *cfg, struct clean_
 		REJECT(CP_R_DUP_LINE_CHAR_FRAC, (double)d.dup_chars / total);
 
 	size_t nw = ctx->nw;
+	/* Documents with words from ICU take their language's n-gram thresholds (as does every
+	 * document when a [lang] section sets them); the others need no language here. */
+	if (ctx->nospace || cfg->any_lang_ngram)
+		cfg = clean_filter_lang(ctx);
 
 	/*
 	 * Most frequent 2/3/4-gram. The 2-gram pass counts everything; a g-gram occurs at most as

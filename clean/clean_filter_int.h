@@ -72,8 +72,9 @@ static inline int clean_ends_with(const char *s, size_t n, const char *suf)
 	return n >= l && !memcmp(s + n - l, suf, l);
 }
 
-/* Does the line s[0, n) end in terminal punctuation (any script's; ';' too with semicolon)? */
-int clean_ends_terminal(const char *s, size_t n, int semicolon);
+/* Does the line s[0, n) end in terminal punctuation (any script's, or one of the ASCII marks
+ * in extra)? */
+int clean_ends_terminal(const char *s, size_t n, const char *extra);
 /* Length of a sentence-final mark of a script other than Latin at s (。 ！ ？ । ။ ። ...), or 0. */
 size_t clean_sentence_mark(const unsigned char *s, size_t n);
 /* Does the line end in an ellipsis ("...", U+2026, U+22EF, U+2025)? */

@@ -17,6 +17,8 @@ struct clean_lang_entry {
 	double min_line_punct;     /* fineweb.min_line_punct */
 	const char *extra_terminals; /* ASCII marks that end a line in this language only (";") */
 	int sentence_marks;          /* 0: the script ends sentences with a space (Thai, Lao) */
+	double short_line;           /* fineweb.short_line_length; < 0: the global value */
+	double ngrams[9];            /* gopher_rep.top_2gram .. dup_10gram; < 0: the global value */
 	const char *stop_source, *param_source;
 };
 extern const struct clean_lang_entry clean_lang_table[];

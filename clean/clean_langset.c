@@ -67,7 +67,13 @@ static int lang_config(struct clean_langset *ls, struct clean_filter_config *c,
 	table_value(c, g, CP_F_MIN_LINE_PUNCT, e ? e->min_line_punct : -1);
 	c->na[CP_C4_TERMINAL_PUNCT] = !e;
 	c->na[CP_C4_MIN_SENTENCES] = !e || !e->sentence_marks;
-	c->semicolon_ends = e && strchr(e->extra_terminals, ';');
+	/* values of the language's own where it has them, else the global ones */
+	if (e && !g->set[CP_F_SHORT_LINE_LEN] && e->short_line >= 0)
+		c->v[CP_F_SHORT_LINE_LEN] = e->short_line;
+	for (int k = 0; e && k < 9; k++)
+		if (!g->set[CP_R_TOP_2GRAM + k] && e->ngrams[k] >= 0)
+			c->v[CP_R_TOP_2GRAM + k] = e->ngrams[k];
+	snprintf(c->extra_term, sizeof(c->extra_term), "%s", e ? e->extra_terminals : "");
 	if (e && e->stop) {
 		c->stop_gopher = !strcmp(code, "en"); /* counted during the analysis, as always */
 		c->stop = own(ls, clean_stopset_from_entry(e));
@@ -116,6 +122,9 @@ int clean_langset_build(struct clean_langset *ls, struct clean_filter_config *gl
 	for (size_t k = 0; k < ls->n; k++)
 		if (ls->cfg[k].v[CP_C4_TERMINAL_PUNCT] && !ls->cfg[k].off[CP_C4_TERMINAL_PUNCT])
 			global->any_c4_terminal = 1;
+	for (size_t i = 0; i < global->nover; i++) /* a [lang] section sets an n-gram threshold */
+		if (global->over[i].param >= CP_R_TOP_2GRAM && global->over[i].param <= CP_R_DUP_10GRAM)
+			global->any_lang_ngram = 1;
 	return 0;
 }
 

@@ -10,7 +10,8 @@ not a detector's guess):
                       Python's gettext), chosen once from the English originals (at least six
                       words, no format directives, markup or line breaks, no two sharing their
                       first three words, most translated first); one document per language
-                      holding its translations of them, one per line, when it has at least 45;
+                      holding its translations of them, one per line, when it has at least 45
+                      (a translation two messages share is written once);
   prose.jsonl         natural prose of two genres: "man": paragraphs of the man pages under
                       /usr/share/man/<lang>/ and of the English originals of the same pages
                       (/usr/share/man/man*/), roff stripped, paragraphs of at least 12 words,
@@ -93,9 +94,11 @@ def translations(out, rng):
             break
     docs = [("en", "en", "\n".join(chosen))]
     for loc in sorted(langs):
-        lines = [langs[loc][k] for k in chosen if k in langs[loc]]
+        # a translation that two messages share is given once: the English original has no
+        # repeated line, and FineWeb's duplicate-line rule must not see one the corpus made
+        lines = list(dict.fromkeys(langs[loc][k].replace("\n", " ") for k in chosen if k in langs[loc]))
         if len(lines) >= 45:
-            docs.append((loc, lang_of(loc), "\n".join(l.replace("\n", " ") for l in lines)))
+            docs.append((loc, lang_of(loc), "\n".join(lines)))
     with open(out, "w", encoding="utf-8") as f:
         for loc, lang, text in docs:
             f.write(json.dumps({"id": "ui:" + loc, "lang": lang, "genre": "ui-translations",

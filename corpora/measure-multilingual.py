@@ -3,7 +3,10 @@
 defaults on the corpus of build-multilingual.py, for one or two grist binaries.
 
 usage: measure-multilingual.py CORPUS_DIR GRIST [GRIST_BEFORE]
-Prints markdown tables (the ones in docs/clean.md). Documents are matched by id.
+Prints markdown tables (the ones in docs/clean.md). Documents are matched by id. For man
+pages, "after - English" compares with the English originals of the same pages, each page
+weighted by the number of this language's documents from it (man pages differ a lot: perlfunc
+is mostly code, smb.conf mostly settings).
 """
 import collections
 import json
@@ -63,7 +66,7 @@ def main():
             src_of = {d["id"]: d["source"] for d in docs}
             for d in docs:
                 groups[(d["genre"], d["lang"])].append(d["id"])
-            print("| genre | lang | docs | kept before | kept after | after - English (same pages for man) | top reject after |")
+            print("| genre | lang | docs | kept before | kept after | after - English | top reject after |")
             print("|---|---|---|---|---|---|---|")
             for (genre, lang), ids in sorted(groups.items()):
                 row = []
@@ -71,11 +74,16 @@ def main():
                     kept, _r = res[label]
                     row.append(sum(i in kept for i in ids) / len(ids))
                 en = groups.get((genre, "en"), [])
-                if genre == "man" and lang != "en":
-                    # English of the same pages: sources man:<lang>/manN/x.gz vs man:manN/x.gz
-                    pages = {src_of[i].split("/", 1)[1] for i in ids}
-                    en = [i for i in en if src_of[i][4:] in pages] or en
                 en_after = sum(i in res["after"][0] for i in en) / len(en) if en else 0
+                if genre == "man" and lang != "en":
+                    # English on the same pages, weighted as this language's documents are:
+                    # sources man:<lang>/manN/x.gz against man:manN/x.gz
+                    per_page = collections.defaultdict(list)
+                    for i in en:
+                        per_page[src_of[i][4:]].append(i in res["after"][0])
+                    pages = [src_of[i].split("/", 1)[1] for i in ids]
+                    w = [sum(per_page[pg]) / len(per_page[pg]) for pg in pages if per_page.get(pg)]
+                    en_after = sum(w) / len(w) if w else en_after
                 top = collections.Counter(res["after"][1].get(i) for i in ids if i not in res["after"][0])
                 b = "%.0f%%" % (100 * row[1]) if before else "-"
                 print("| %s | %s | %d | %s | %.0f%% | %+.0f | %s |" % (

@@ -10,7 +10,8 @@ configs/<iso639-3>_<script>.yml. This keeps, for every language that has an ISO 
 ISO 639-1 names a macrolanguage (ar -> arb, zh -> cmn, ...), and the language's own script
 where FineWeb-2 also has a romanized one. Columns: code, config, min_avg_word_length,
 max_avg_word_length, line_punct_thr, stopwords (a JSON array: FineWeb-2 derived them from the
-most frequent words of each language's Wikipedia). Standard library only; the YAML subset of
+most frequent words of each language's Wikipedia), ngrams (a JSON object: top_n_grams and
+dup_n_grams, n -> fraction). Standard library only; the YAML subset of
 those files is read by hand.
 """
 import json
@@ -20,7 +21,7 @@ import sys
 
 ISO = "/usr/share/iso-codes/json/iso_639-3.json"  # Debian iso-codes
 # ISO 639-1 codes of macrolanguages -> the member FineWeb-2 has data for
-MACRO = {"ar": "arb", "zh": "cmn", "et": "ekk", "ku": "ckb", "lv": "lvs", "ms": "zsm",
+MACRO = {"ar": "arb", "zh": "cmn", "et": "ekk", "ku": "kmr", "lv": "lvs", "ms": "zsm",
          "no": "nob", "sw": "swh", "fa": "pes", "uz": "uzn", "sq": "als", "ne": "npi",
          "az": "azj", "mn": "khk", "ps": "pbt", "or": "ory", "om": "gaz", "yi": "ydd",
          "gn": "gug", "qu": "quy", "tl": "fil", "ay": "ayr", "kr": "kau", "lah": "pnb",
@@ -31,7 +32,7 @@ MACRO = {"ar": "arb", "zh": "cmn", "et": "ekk", "ku": "ckb", "lv": "lvs", "ms": 
 SCRIPT = {"ro": "Latn", "sr": "Cyrl", "tt": "Cyrl", "tk": "Latn", "ug": "Arab", "ks": "Arab",
           "sd": "Arab", "ur": "Arab", "pa": "Guru", "hi": "Deva", "mr": "Deva", "sa": "Deva",
           "bn": "Beng", "as": "Beng", "gu": "Gujr", "kn": "Knda", "ml": "Mlym", "ta": "Taml",
-          "te": "Telu", "az": "Latn", "uz": "Latn", "ku": "Arab", "mn": "Cyrl"}
+          "te": "Telu", "az": "Latn", "uz": "Latn", "ku": "Latn", "mn": "Cyrl"}
 
 
 def scalar(text, key):
@@ -39,6 +40,16 @@ def scalar(text, key):
         if line.startswith(key + ":"):
             return float(line.split(":", 1)[1])
     raise KeyError(key)
+
+
+def ngrams(text):
+    out = {}
+    for key in ("top_n_grams", "dup_n_grams"):
+        m = re.search(key + r":\n((?:- - \d+\n  - [0-9.]+\n)+)", text)
+        if m:
+            for n, v in re.findall(r"- - (\d+)\n  - ([0-9.]+)", m.group(1)):
+                out[n] = float(v)
+    return out
 
 
 def yaml_dq(v):
@@ -87,7 +98,7 @@ def main():
         configs.setdefault(lang, {})[script] = f
     codes = sorted(set(p1.values()) | set(MACRO))
     inv = {v: k for k, v in p1.items()}
-    print("# code\tconfig\tmin_avg_word_length\tmax_avg_word_length\tline_punct_thr\tstopwords")
+    print("# code\tconfig\tmin_avg_word_length\tmax_avg_word_length\tline_punct_thr\tstopwords\tngrams")
     for code in codes:
         l3 = MACRO.get(code) or inv.get(code)
         if not l3 or l3 not in configs:
@@ -103,7 +114,8 @@ def main():
         print("\t".join([code, f[:-4], "%g" % scalar(text, "min_avg_word_length"),
                          "%g" % scalar(text, "max_avg_word_length"),
                          "%g" % scalar(text, "line_punct_thr"),
-                         json.dumps(stopwords(text), ensure_ascii=False)]))
+                         json.dumps(stopwords(text), ensure_ascii=False),
+                         json.dumps(ngrams(text), sort_keys=True)]))
 
 
 main()

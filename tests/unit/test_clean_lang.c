@@ -139,7 +139,13 @@ TEST(language_configs)
 	for (int p = 0; p < CP_COUNT; p++)
 		CHECK(un->na[p] == clean_param_is_lang(p));
 	CHECK(clean_langset_get(&ls, "th")->na[CP_C4_MIN_SENTENCES]);
-	CHECK(clean_langset_get(&ls, "el")->semicolon_ends);
+	CHECK(strchr(clean_langset_get(&ls, "el")->extra_term, ';'));
+	CHECK(strchr(clean_langset_get(&ls, "hy")->extra_term, ':'));
+	/* ICU-segmented languages: FineWeb-2's n-gram thresholds; CJK: shorter short lines */
+	const struct clean_filter_config *zh = clean_langset_get(&ls, "zh");
+	CHECK(zh->v[CP_R_DUP_5GRAM] == 0.198 && zh->v[CP_F_SHORT_LINE_LEN] == 10 && !zh->na[CP_R_DUP_5GRAM]);
+	CHECK(de->v[CP_R_DUP_5GRAM] == g.v[CP_R_DUP_5GRAM] && de->v[CP_F_SHORT_LINE_LEN] == 30);
+	CHECK(un->v[CP_R_DUP_5GRAM] == g.v[CP_R_DUP_5GRAM] && !un->na[CP_R_DUP_5GRAM]);
 	clean_langset_free(&ls);
 	/* a global value applies to every language; [lang.xx] wins for xx */
 	CHECK(clean_filter_config_set(&g, "gopher.max_mean_word_length", "12", &err) == 0);
