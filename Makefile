@@ -69,7 +69,7 @@ FUZZ_REPLAY := $(FUZZ_SRCS:%.c=$(B)/%)
 FUZZ_SECONDS ?= 60
 
 .SECONDARY:
-.PHONY: all deps build test check asan fuzz bench demo install help clean vocabs
+.PHONY: all deps build test check asan fuzz bench demo install help clean vocabs slurm-up slurm-down
 
 all: grist ## build ./grist (optimized; WERROR=1 makes warnings errors)
 
@@ -158,6 +158,13 @@ demo: deps grist vocabs ## build the demo corpus from Debian packages and run th
 install: grist ## install grist into $(PREFIX)/bin
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 grist $(DESTDIR)$(PREFIX)/bin/grist
+
+SLURM_DIR ?= /tmp/grist-slurm
+slurm-up: ## start a one-node Slurm cluster on this machine (root; SLURM_DIR, default /tmp/grist-slurm)
+	tests/slurm/cluster.sh up $(SLURM_DIR)
+
+slurm-down: ## stop the cluster slurm-up started
+	tests/slurm/cluster.sh down $(SLURM_DIR)
 
 clean: ## remove build outputs
 	rm -rf build grist out tests/tmp

@@ -10,6 +10,8 @@ int cmd_tokenize_train(int argc, char **argv); /* `grist tokenize train`, routed
 int cmd_shard(int argc, char **argv);
 int cmd_shard_verify(int argc, char **argv);  /* `grist shard verify`, routed by cmd_shard */
 int cmd_shard_inspect(int argc, char **argv); /* `grist shard inspect` */
+int cmd_run(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 
 #endif

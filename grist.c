@@ -1,7 +1,7 @@
 /*
  * grist: the multi-call binary. Dispatches `grist STAGE ARGS...` to cmd_STAGE and owns stdout:
  * after the command returns, stdout is flushed and closed and a write error is fatal, so a full
- * disk never looks like success (STYLE.md practice 2).
+ * disk never looks like success (docs/style.md, practice 2).
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +26,8 @@ static const struct stage stages[] = {
 	{ "dedup", cmd_dedup, "remove exact and near-duplicate documents (MinHash + LSH)" },
 	{ "tokenize", cmd_tokenize, "encode record text with a BPE vocabulary; `tokenize train` learns one" },
 	{ "shard", cmd_shard, "token stream -> llm.c / Megatron / nanoGPT shards + manifest" },
+	{ "run", cmd_run, "run a pipeline file locally or as Slurm job arrays, resumable" },
+	{ "report", cmd_report, "one HTML page (and JSON) from the stats files of a run" },
 };
 
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))

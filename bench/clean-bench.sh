@@ -2,7 +2,7 @@
 # grist clean throughput with the default filters (repair, NFC, length, Gopher repetition and
 # quality, C4, FineWeb) on 100 MB of sampled English (bench/gen_jsonl.py: real sentences from
 # Debian's licences and documentation, never whole repeated documents), one thread, median of
-# 5. Target (DESIGN.md section 10): >= 100 MB/s per core. Also shown: the stages on their own,
+# 5. Target (docs/design.md section 9): >= 100 MB/s per core. Also shown: the stages on their own,
 # and the kept/rejected split (rejected documents stop at the first failing rule).
 set -eu
 . "$(dirname "$0")/lib.sh"

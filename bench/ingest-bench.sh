@@ -1,5 +1,5 @@
 #!/bin/bash
-# ingest at decompression speed (issue 3, DESIGN.md section 10): `grist ingest` of a ~200 MB
+# ingest at decompression speed (issue 3, docs/design.md section 9): `grist ingest` of a ~200 MB
 # JSONL compressed as .jsonl.gz and .jsonl.zst against `zcat` / `zstdcat` to /dev/null on the
 # same files in the same run (median of 5). Target: grist within 1.3x of the decompressor.
 # grist decodes on a read-ahead thread and parses on the main thread (-j 1); the row with

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Benchmark: grist shard writing to tmpfs, in token bytes per second (target >= 1 GB/s,
-# DESIGN.md section 10). Input: a synthetic token stream of random ids in 1000-token documents
+# docs/design.md section 9). Input: a synthetic token stream of random ids in 1000-token documents
 # (shard writing does not look at token values, so random ids are representative), built in
 # /dev/shm. Peer: `cp` of the same stream (memory bandwidth plus tmpfs page allocation).
 # Each figure is the best of 3 runs (wall and CPU separately).

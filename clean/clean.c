@@ -19,6 +19,7 @@
 #include "lib/die.h"
 #include "lib/json.h"
 #include "lib/parallel.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 static const char *const rule_url = "url_blocklist";
@@ -284,9 +285,10 @@ static void write_kept(struct doc *d)
 	clean_lang_stats_add(&d->t->lstats, d->lg.code, NULL);
 }
 
-static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
-		      const struct line *l)
+static int clean_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
 {
+	struct clean *cl = shared;
+	struct clean_thread *t = thread_state;
 	struct doc d = { .cl = cl, .t = t, .b = b, .l = l };
 	switch (stage_check_record(b, &cl->co, l, &d.r, &t->check)) {
 	case RECORD_STOP:
@@ -324,17 +326,7 @@ static int clean_line(struct clean *cl, struct clean_thread *t, struct batch *b,
 
 static void clean_work(void *shared, void *thread_state, struct batch *b)
 {
-	struct clean *cl = shared;
-	struct clean_thread *t = thread_state;
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (clean_line(cl, t, b, &l) < 0)
-			return;
-	}
+	batch_each_line(b, clean_line, shared, thread_state);
 }
 
 static void clean_emit(void *shared, struct batch *b)

@@ -1,5 +1,5 @@
 /*
- * The quality filters (rules and defaults in clean_filter.h and DESIGN.md section 8).
+ * The quality filters (rules and defaults in clean_filter.h and docs/design.md section 8).
  *
  * Definitions follow the published pipelines as FineWeb ran them (datatrove's Gopher, C4 and
  * FineWeb filters), with these stated choices:

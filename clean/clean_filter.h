@@ -1,6 +1,6 @@
 /*
  * Quality filters for `grist clean`: Gopher quality, Gopher repetition, C4, FineWeb and length,
- * with the published defaults (DESIGN.md section 8). Every threshold is a named parameter
+ * with the published defaults (docs/design.md section 8). Every threshold is a named parameter
  * ("gopher.min_words"); the same name is the rule reported for a rejected document, is accepted
  * on the command line (--gopher.min_words=40 or --gopher-min-words 40) and in a config file
  * ("gopher.min_words = 40"), and the value "off" disables that one rule.
@@ -88,7 +88,7 @@ struct clean_filter_config {
 	size_t nover, aover;
 };
 
-/* Defaults: DESIGN.md section 8; set length, gopher_rep, gopher_quality, c4, fineweb. */
+/* Defaults: docs/design.md section 8; set length, gopher_rep, gopher_quality, c4, fineweb. */
 void clean_filter_config_init(struct clean_filter_config *cfg);
 void clean_filter_config_release(struct clean_filter_config *cfg); /* frees the overrides */
 

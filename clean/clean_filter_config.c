@@ -1,7 +1,7 @@
 /*
  * The quality filters' parameters: one table of names, defaults and help, read by the command
  * line (clean.c builds its long options from it), config files and `grist clean --help`.
- * Defaults are DESIGN.md section 8 (Gopher: Rae et al. 2021 appendix A; C4: Raffel et al. 2020
+ * Defaults are docs/design.md section 8 (Gopher: Rae et al. 2021 appendix A; C4: Raffel et al. 2020
  * and AllenAI's re-implementation; FineWeb: Penedo et al. 2024).
  */
 #include "clean/clean_filter.h"
@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "clean/clean_lang.h"
+#include "lib/opts.h"
 #include "lib/xalloc.h"
 
 const char *const clean_filter_names[CLEAN_F_COUNT] = {
@@ -191,10 +192,8 @@ int clean_filter_config_set(struct clean_filter_config *cfg, const char *name, c
 		cfg->off[p] = 0;
 		return 0;
 	}
-	char *end;
-	errno = 0;
-	double d = strtod(value, &end);
-	if (end == value || *end || errno || !isfinite(d) || d < 0) {
+	double d;
+	if (opts_parse_decimal(value, &d) < 0 || !isfinite(d) || d < 0) {
 		buf_addf(err, "%s: '%s' is not a non-negative number (or off)", clean_params[p].name,
 			 value);
 		return -1;

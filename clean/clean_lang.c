@@ -12,7 +12,7 @@
 #include <xxhash.h>
 
 #include "clean/clean_langid.h"
-#include "clean/clean_unicode.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 static int cmp_entry(const void *key, const void *e)
@@ -127,13 +127,13 @@ size_t clean_lang_lower(const char *s, size_t n, char *out, size_t cap)
 			continue;
 		}
 		int32_t cp;
-		size_t l = clean_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		size_t l = utf8_decode((const unsigned char *)s + i, n - i, &cp);
 		if (!l)
 			return 0;
 		i += l;
 		if (o + 4 > cap)
 			return 0;
-		o += clean_utf8_encode(utf8proc_tolower(cp), (unsigned char *)out + o);
+		o += utf8_encode((uint32_t)utf8proc_tolower(cp), (unsigned char *)out + o);
 	}
 	return o;
 }

@@ -2,7 +2,7 @@
  * NFC / NFKC normalization with a quick-check fast path.
  *
  * utf8proc_map decodes, decomposes, reorders and recomposes every character and runs at about
- * 28 MB/s here (DESIGN.md section 10). Almost all text is already normalized, so we only send
+ * 28 MB/s here (docs/design.md section 9). Almost all text is already normalized, so we only send
  * utf8proc the stretches that might change. A character is "stable" for a form when
  *   - its canonical combining class is 0,
  *   - normalizing it alone gives itself, and
@@ -16,6 +16,7 @@
  * always matches the library's Unicode version.
  */
 #include "clean/clean_unicode.h"
+#include "lib/utf8.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -52,7 +53,7 @@ static const utf8proc_option_t form_options[] = {
 static int maps_to_itself(int32_t cp, utf8proc_option_t opt)
 {
 	utf8proc_uint8_t enc[4], *res = NULL;
-	size_t l = clean_utf8_encode(cp, enc);
+	size_t l = utf8_encode(cp, enc);
 	utf8proc_ssize_t r = utf8proc_map(enc, (utf8proc_ssize_t)l, &res, opt);
 	int same = r == (utf8proc_ssize_t)l && !memcmp(res, enc, l);
 	free(res);
@@ -160,7 +161,7 @@ int clean_normalize(const char *s, size_t n, enum clean_norm_form form, struct b
 			continue;
 		}
 		int32_t cp;
-		size_t l = clean_utf8_decode(u + i, n - i, &cp);
+		size_t l = utf8_decode(u + i, n - i, &cp);
 		if (!l) { /* ill-formed byte: copied, and a boundary utf8proc never sees */
 			last = ++i;
 			continue;
@@ -175,7 +176,7 @@ int clean_normalize(const char *s, size_t n, enum clean_norm_form form, struct b
 		while (j < n) {
 			if (u[j] < 0x80)
 				break;
-			size_t l2 = clean_utf8_decode(u + j, n - j, &cp);
+			size_t l2 = utf8_decode(u + j, n - j, &cp);
 			if (!l2 || bit(stable, cp))
 				break;
 			j += l2;

@@ -166,15 +166,6 @@ static void set_langs(struct clean *cl, const char *list)
 		die(GRIST_EXIT_USAGE, "--lang expects language codes such as en,de (or any)");
 }
 
-static double parse_fraction(const char *opt, const char *arg)
-{
-	char *end;
-	double d = strtod(arg, &end);
-	if (end == arg || *end || !(d >= 0 && d <= 1))
-		die(GRIST_EXIT_USAGE, "%s expects a number from 0 to 1, got '%s'", opt, arg);
-	return d;
-}
-
 static void clean_option(struct clean *cl, int c, const char *arg, struct buf *err)
 {
 	if (c >= OPT_PARAM && c < OPT_PARAM + CP_COUNT) {
@@ -234,7 +225,7 @@ static void clean_option(struct clean *cl, int c, const char *arg, struct buf *e
 		set_langs(cl, arg);
 		break;
 	case OPT_LANG_MIN_SCORE:
-		cl->lang_min_score = parse_fraction("--lang-min-score", arg);
+		cl->lang_min_score = opts_decimal("--lang-min-score", arg, 0, 1);
 		break;
 	case OPT_LANG_ID:
 		if (!strcmp(arg, "on"))
@@ -247,10 +238,10 @@ static void clean_option(struct clean *cl, int c, const char *arg, struct buf *e
 			die(GRIST_EXIT_USAGE, "--lang-id expects on, all or off, got '%s'", arg);
 		break;
 	case OPT_LANG_SAMPLE:
-		cl->lang_sample = parse_batch_bytes(arg);
+		cl->lang_sample = (size_t)opts_size("--lang-sample", arg, 0, 1u << 30);
 		break;
 	case OPT_BATCH_BYTES:
-		cl->batch_bytes = parse_batch_bytes(arg);
+		cl->batch_bytes = opts_batch_bytes(arg);
 		break;
 	}
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/die.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 enum pat_kind { PAT_REPLACE, PAT_DROP_IF, PAT_DROP_LINES };
@@ -261,11 +262,6 @@ static int match(const struct pattern *p, struct clean_redact_thread *t, int i, 
 	return -1;
 }
 
-static size_t utf8_len(unsigned char b)
-{
-	return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-}
-
 /* Replaces matches of p in s into out; returns the count, or -1. */
 static int64_t replace_all(const struct pattern *p, struct clean_redact_thread *t, int i,
 			   const char *s, size_t n, struct buf *out, struct buf *err)
@@ -283,7 +279,7 @@ static int64_t replace_all(const struct pattern *p, struct clean_redact_thread *
 		if (e <= a) { /* empty match: step over one character */
 			if (a >= n)
 				break;
-			pos = a + utf8_len((unsigned char)s[a]);
+			pos = a + utf8_lead_len((unsigned char)s[a]);
 			continue;
 		}
 		pos = e;

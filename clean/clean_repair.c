@@ -7,106 +7,9 @@
  */
 #include "clean/clean_unicode.h"
 
+#include "lib/utf8.h"
+
 #include <string.h>
-
-size_t clean_utf8_decode(const unsigned char *s, size_t n, int32_t *cp)
-{
-	unsigned char b = s[0];
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	}
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need;
-	int32_t c;
-	if (b >= 0xC2 && b <= 0xDF) {
-		need = 2;
-		c = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		need = 3;
-		c = b & 0x0F;
-		if (b == 0xE0)
-			lo = 0xA0;
-		else if (b == 0xED)
-			hi = 0x9F;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		need = 4;
-		c = b & 0x07;
-		if (b == 0xF0)
-			lo = 0x90;
-		else if (b == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	c = (c << 6) | (s[1] & 0x3F);
-	for (size_t k = 2; k < need; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[k] & 0x3F);
-	}
-	*cp = c;
-	return need;
-}
-
-size_t clean_utf8_encode(int32_t cp, unsigned char *d)
-{
-	if (cp < 0x80) {
-		d[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		d[0] = (unsigned char)(0xC0 | (cp >> 6));
-		d[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		d[0] = (unsigned char)(0xE0 | (cp >> 12));
-		d[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		d[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	d[0] = (unsigned char)(0xF0 | (cp >> 18));
-	d[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-	d[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-	d[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-/* Length of the maximal ill-formed subpart at s (>= 1): the bytes a decoder accepts before it
- * sees that the sequence cannot be completed. */
-static size_t ill_formed_len(const unsigned char *s, size_t n)
-{
-	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
-	size_t need;
-	if (b >= 0xC2 && b <= 0xDF)
-		need = 2;
-	else if (b >= 0xE0 && b <= 0xEF)
-		need = 3;
-	else if (b >= 0xF0 && b <= 0xF4)
-		need = 4;
-	else
-		return 1;
-	if (b == 0xE0)
-		lo = 0xA0;
-	else if (b == 0xED)
-		hi = 0x9F;
-	else if (b == 0xF0)
-		lo = 0x90;
-	else if (b == 0xF4)
-		hi = 0x8F;
-	size_t k = 1;
-	if (k < n && s[k] >= lo && s[k] <= hi) {
-		k++;
-		while (k < need && k < n && (s[k] & 0xC0) == 0x80)
-			k++;
-	}
-	return k;
-}
 
 /* An encoded surrogate ED A0..BF 80..BF: returns the surrogate value or 0. */
 static int32_t encoded_surrogate(const unsigned char *s, size_t n)
@@ -198,7 +101,7 @@ static int cont_byte_of(int32_t cp)
 static size_t mojibake_at(const unsigned char *s, size_t n, int32_t *fixed)
 {
 	int32_t lead;
-	size_t l = clean_utf8_decode(s, n, &lead);
+	size_t l = utf8_decode(s, n, &lead);
 	if (!l || lead < 0xC2 || lead > 0xF4)
 		return 0;
 	size_t need = lead <= 0xDF ? 2 : lead <= 0xEF ? 3 : 4;
@@ -207,7 +110,7 @@ static size_t mojibake_at(const unsigned char *s, size_t n, int32_t *fixed)
 	size_t pos = l;
 	for (size_t k = 1; k < need; k++) {
 		int32_t c;
-		size_t cl = pos < n ? clean_utf8_decode(s + pos, n - pos, &c) : 0;
+		size_t cl = pos < n ? utf8_decode(s + pos, n - pos, &c) : 0;
 		if (!cl)
 			return 0;
 		int b = cont_byte_of(c);
@@ -216,7 +119,7 @@ static size_t mojibake_at(const unsigned char *s, size_t n, int32_t *fixed)
 		bytes[k] = (unsigned char)b;
 		pos += cl;
 	}
-	if (clean_utf8_decode(bytes, need, fixed) != need)
+	if (utf8_decode(bytes, need, fixed) != need)
 		return 0;
 	return pos;
 }
@@ -249,7 +152,7 @@ static int fix_mojibake(const char *s, size_t n, struct buf *out, struct clean_r
 			break;
 		size_t l = mojibake_at(u + j, n - j, &fixed);
 		unsigned char enc[4];
-		buf_add(out, enc, clean_utf8_encode(fixed, enc));
+		buf_add(out, enc, utf8_encode(fixed, enc));
 		i = j + l;
 	}
 	st->mojibake += found;
@@ -340,7 +243,7 @@ int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_s
 			continue;
 		}
 		int32_t cp;
-		size_t l = clean_utf8_decode(u + i, n - i, &cp);
+		size_t l = utf8_decode(u + i, n - i, &cp);
 		if (l) {
 			if (cp <= 0x9F)
 				has_c1 = 1;
@@ -357,7 +260,7 @@ int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_s
 			if (lo >= 0xDC00) {
 				unsigned char enc[4];
 				int32_t c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-				buf_add(out, enc, clean_utf8_encode(c, enc));
+				buf_add(out, enc, utf8_encode(c, enc));
 				st->surrogate_pairs++;
 				i += 6;
 			} else {
@@ -369,7 +272,7 @@ int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_s
 		}
 		buf_add(out, fffd, 3);
 		st->invalid++;
-		i += ill_formed_len(u + i, n - i);
+		i += utf8_invalid_len(u + i, n - i);
 	}
 
 	if (maybe_mojibake || has_c1) {

@@ -9,7 +9,7 @@
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
-#include "clean/clean_unicode.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 int clean_has_nospace(const char *s, size_t n)
@@ -19,7 +19,7 @@ int clean_has_nospace(const char *s, size_t n)
 		if (u[i] < 0xE0)
 			continue;
 		int32_t cp;
-		size_t l = clean_utf8_decode(u + i, n - i, &cp);
+		size_t l = utf8_decode(u + i, n - i, &cp);
 		if (l && clean_is_nospace_cp(cp))
 			return 1;
 		if (l)

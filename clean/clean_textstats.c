@@ -21,6 +21,7 @@
 #include "clean/clean_lang.h"
 #include "clean/clean_segment.h"
 #include "clean/clean_unicode.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 unsigned char clean_ascii_class[128];
@@ -162,7 +163,7 @@ int clean_is_nospace_script(const char *s, size_t n, double min_fraction)
 			continue;
 		}
 		int32_t cp;
-		size_t l = clean_utf8_decode(u + i, n - i, &cp);
+		size_t l = utf8_decode(u + i, n - i, &cp);
 		if (!l) {
 			i++;
 			continue;
@@ -245,7 +246,7 @@ static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, stru
 			i++;
 		} else {
 			int32_t cp;
-			size_t l = clean_utf8_decode(u + i, n - i, &cp);
+			size_t l = utf8_decode(u + i, n - i, &cp);
 			if (!l) {
 				i++;
 				punct = 0;
@@ -500,7 +501,7 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, const char *s, size_t n)
 			}
 			high = 1;
 			int32_t cp;
-			size_t l = clean_utf8_decode(u + i, n - i, &cp);
+			size_t l = utf8_decode(u + i, n - i, &cp);
 			if (l && is_space_cp(cp)) {
 				i += l;
 				nchars++;

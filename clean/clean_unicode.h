@@ -1,5 +1,5 @@
 /*
- * Unicode repair and normalization for `grist clean` (DESIGN.md section 8).
+ * Unicode repair and normalization for `grist clean` (docs/design.md section 8).
  *
  * Pure functions over byte buffers: no globals written after a one-time, thread-safe table
  * build, no printing, no exits. Safe to call from many threads at once.
@@ -64,14 +64,5 @@ int clean_normalize(const char *s, size_t len, enum clean_norm_form form, struct
 
 /* The reference path: the whole text through utf8proc_map (for tests and benchmarks). */
 int clean_normalize_slow(const char *s, size_t len, enum clean_norm_form form, struct buf *out);
-
-/*
- * Decodes one well-formed UTF-8 character at s[0..n); returns its length and sets *cp, or
- * returns 0 if the bytes there are ill-formed or truncated.
- */
-size_t clean_utf8_decode(const unsigned char *s, size_t n, int32_t *cp);
-
-/* Encodes cp (a scalar value) at dst, returns the byte count (1..4). */
-size_t clean_utf8_encode(int32_t cp, unsigned char *dst);
 
 #endif

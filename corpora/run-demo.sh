@@ -19,3 +19,5 @@ echo
 echo "demo: shards in $OUT/shards/ (manifest $OUT/shards/demo.manifest.json)"
 "$GRIST" shard inspect "$OUT/shards/demo.manifest.json"
 echo "demo: per-stage stats in $S/, dropped records with reasons in $R/"
+"$GRIST" report -q -o "$OUT/report.html" "$S"/*.json
+echo "demo: run report (open in a browser) $OUT/report.html, its numbers in $OUT/report.json"

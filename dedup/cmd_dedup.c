@@ -91,10 +91,10 @@ int dd_option(struct dd_config *cfg, struct dd_extra *x, int c, const char *arg)
 	switch (c) {
 	case OPT_DD_MINHASH: cfg->mode = DD_MINHASH; return 1;
 	case OPT_DD_EXACT: cfg->mode = DD_EXACT; return 1;
-	case OPT_DD_NGRAM: cfg->mp.ngram = (int)parse_int_opt("--ngram", arg, 1, 1000); return 1;
-	case OPT_DD_CHAR: cfg->mp.char_ngrams = (int)parse_int_opt("--char-ngrams", arg, 1, 1000); return 1;
-	case OPT_DD_BANDS: cfg->mp.bands = (int)parse_int_opt("--bands", arg, 1, MINHASH_MAX_K); return 1;
-	case OPT_DD_ROWS: cfg->mp.rows = (int)parse_int_opt("--rows", arg, 1, MINHASH_MAX_K); return 1;
+	case OPT_DD_NGRAM: cfg->mp.ngram = (int)opts_count("--ngram", arg, 1, 1000); return 1;
+	case OPT_DD_CHAR: cfg->mp.char_ngrams = (int)opts_count("--char-ngrams", arg, 1, 1000); return 1;
+	case OPT_DD_BANDS: cfg->mp.bands = (int)opts_count("--bands", arg, 1, MINHASH_MAX_K); return 1;
+	case OPT_DD_ROWS: cfg->mp.rows = (int)opts_count("--rows", arg, 1, MINHASH_MAX_K); return 1;
 	case OPT_DD_VERIFY: {
 		char *end;
 		double v = strtod(arg, &end);
@@ -103,11 +103,11 @@ int dd_option(struct dd_config *cfg, struct dd_extra *x, int c, const char *arg)
 		cfg->verify = v;
 		return 1;
 	}
-	case OPT_DD_BUCKET_CAP: cfg->bucket_cap = (uint32_t)parse_int_opt("--bucket-cap", arg, 0, 1000000000); return 1;
+	case OPT_DD_BUCKET_CAP: cfg->bucket_cap = (uint32_t)opts_count("--bucket-cap", arg, 0, 1000000000); return 1;
 	case OPT_DD_AGAINST: x->against = arg; return 1;
-	case OPT_DD_AGAINST_NGRAM: x->against_ngram = (int)parse_int_opt("--against-ngram", arg, 1, 63); return 1;
+	case OPT_DD_AGAINST_NGRAM: x->against_ngram = (int)opts_count("--against-ngram", arg, 1, 63); return 1;
 	case OPT_DD_AGAINST_FIELD: x->against_field = arg; return 1;
-	case OPT_DD_BATCH: cfg->batch_bytes = parse_batch_bytes(arg); return 1;
+	case OPT_DD_BATCH: cfg->batch_bytes = opts_batch_bytes(arg); return 1;
 	case OPT_DD_FOLD: {
 		const char *bad = NULL;
 		int f = dedup_fold_parse(arg, &bad);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "lib/le.h"
 #include "lib/xalloc.h"
 
 #define WBUF (1u << 20)
@@ -18,19 +19,19 @@ static void encode_header(uint8_t *p, const struct ddfile_header *h)
 {
 	memset(p, 0, DDFILE_HEADER);
 	memcpy(p, DDFILE_MAGIC, 8);
-	dd_put32(p + 8, DDFILE_VERSION);
-	dd_put32(p + 12, h->kind);
-	dd_put32(p + 16, h->task);
-	dd_put32(p + 20, h->band);
-	dd_put32(p + 24, h->bands);
-	dd_put32(p + 28, h->rows);
-	dd_put32(p + 32, h->ngram);
-	dd_put32(p + 36, (uint32_t)h->char_ngrams);
-	dd_put32(p + 40, h->verify_m);
-	dd_put32(p + 44, h->rec_size);
-	dd_put32(p + 48, h->bucket_cap);
-	dd_put32(p + 52, h->exact);
-	dd_put32(p + 56, h->fold);
+	le_put32(p + 8, DDFILE_VERSION);
+	le_put32(p + 12, h->kind);
+	le_put32(p + 16, h->task);
+	le_put32(p + 20, h->band);
+	le_put32(p + 24, h->bands);
+	le_put32(p + 28, h->rows);
+	le_put32(p + 32, h->ngram);
+	le_put32(p + 36, (uint32_t)h->char_ngrams);
+	le_put32(p + 40, h->verify_m);
+	le_put32(p + 44, h->rec_size);
+	le_put32(p + 48, h->bucket_cap);
+	le_put32(p + 52, h->exact);
+	le_put32(p + 56, h->fold);
 }
 
 static int flush(struct ddfile_writer *w, struct buf *err)
@@ -88,10 +89,10 @@ int ddfile_commit(struct ddfile_writer *w, uint64_t count, struct buf *err)
 {
 	uint8_t tr[DDFILE_TRAILER];
 	memcpy(tr, "GRDDEND", 8);
-	dd_put64(tr + 8, count);
-	dd_put64(tr + 16, w->payload);
+	le_put64(tr + 8, count);
+	le_put64(tr + 16, w->payload);
 	XXH3_64bits_update(w->xxh, tr + 8, 16);
-	dd_put64(tr + 24, XXH3_64bits_digest(w->xxh));
+	le_put64(tr + 24, XXH3_64bits_digest(w->xxh));
 	int rc = 0;
 	if (flush(w, err) < 0 || atomic_write(&w->af, tr, sizeof(tr), err) < 0) {
 		atomic_abort(&w->af);
@@ -155,22 +156,22 @@ int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *e
 	const char *why = NULL;
 	if (memcmp(p, DDFILE_MAGIC, 8))
 		why = "not a grist dedup file (bad magic)";
-	else if (dd_get32(p + 8) != DDFILE_VERSION)
+	else if (le_get32(p + 8) != DDFILE_VERSION)
 		why = "unsupported dedup file version";
 	else if (memcmp(tr, "GRDDEND", 8) ||
-		 dd_get64(tr + 16) != size - DDFILE_HEADER - DDFILE_TRAILER)
+		 le_get64(tr + 16) != size - DDFILE_HEADER - DDFILE_TRAILER)
 		why = "truncated or damaged (no valid trailer)";
 	else {
 		XXH3_state_t *s = XXH3_createState();
 		XXH3_64bits_reset(s);
 		XXH3_64bits_update(s, p, size - DDFILE_TRAILER);
 		XXH3_64bits_update(s, tr + 8, 16);
-		if (XXH3_64bits_digest(s) != dd_get64(tr + 24))
+		if (XXH3_64bits_digest(s) != le_get64(tr + 24))
 			why = "checksum mismatch (file damaged)";
 		XXH3_freeState(s);
 	}
-	if (!why && dd_get32(p + 12) != kind) {
-		buf_addf(err, "%s: holds %s, expected %s", path, kind_name(dd_get32(p + 12)),
+	if (!why && le_get32(p + 12) != kind) {
+		buf_addf(err, "%s: holds %s, expected %s", path, kind_name(le_get32(p + 12)),
 			 kind_name(kind));
 		munmap(m, size);
 		return -1;
@@ -183,21 +184,21 @@ int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *e
 	f->path = xstrdup(path);
 	f->map = p;
 	f->size = size;
-	f->h.kind = dd_get32(p + 12);
-	f->h.task = dd_get32(p + 16);
-	f->h.band = dd_get32(p + 20);
-	f->h.bands = dd_get32(p + 24);
-	f->h.rows = dd_get32(p + 28);
-	f->h.ngram = dd_get32(p + 32);
-	f->h.char_ngrams = (int32_t)dd_get32(p + 36);
-	f->h.verify_m = dd_get32(p + 40);
-	f->h.rec_size = dd_get32(p + 44);
-	f->h.bucket_cap = dd_get32(p + 48);
-	f->h.exact = dd_get32(p + 52);
-	f->h.fold = dd_get32(p + 56);
+	f->h.kind = le_get32(p + 12);
+	f->h.task = le_get32(p + 16);
+	f->h.band = le_get32(p + 20);
+	f->h.bands = le_get32(p + 24);
+	f->h.rows = le_get32(p + 28);
+	f->h.ngram = le_get32(p + 32);
+	f->h.char_ngrams = (int32_t)le_get32(p + 36);
+	f->h.verify_m = le_get32(p + 40);
+	f->h.rec_size = le_get32(p + 44);
+	f->h.bucket_cap = le_get32(p + 48);
+	f->h.exact = le_get32(p + 52);
+	f->h.fold = le_get32(p + 56);
 	f->payload = p + DDFILE_HEADER;
-	f->payload_len = dd_get64(tr + 16);
-	f->count = dd_get64(tr + 8);
+	f->payload_len = le_get64(tr + 16);
+	f->count = le_get64(tr + 8);
 	if (f->h.rec_size && (f->payload_len % f->h.rec_size ||
 			      f->payload_len / f->h.rec_size != f->count)) {
 		buf_addf(err, "%s: record count does not match the size", path);
@@ -246,7 +247,7 @@ int ddfile_check_payload(const struct ddfile *f, struct buf *err)
 		uint64_t table = 8 * (f->count + 1), bytes = f->payload_len - table, prev = 0;
 		const uint8_t *offs = f->payload + bytes;
 		for (uint64_t i = 0; i <= f->count; i++) {
-			uint64_t o = dd_get64(offs + 8 * i);
+			uint64_t o = le_get64(offs + 8 * i);
 			if ((i == 0 && o != 0) || o < prev || o > bytes)
 				return bad(f, err, "id offsets out of order or out of range");
 			prev = o;
@@ -256,12 +257,12 @@ int ddfile_check_payload(const struct ddfile *f, struct buf *err)
 	case DD_KIND_REMOVE: {
 		if (f->payload_len < 8)
 			return bad(f, err, "no document count");
-		uint64_t docs = dd_get64(f->payload), n = 0, pos = 8;
+		uint64_t docs = le_get64(f->payload), n = 0, pos = 8;
 		int64_t prev = -1;
 		while (pos < f->payload_len) {
 			if (f->payload_len - pos < 8)
 				return bad(f, err, "entry cut short");
-			uint32_t doc = dd_get32(f->payload + pos), len = dd_get32(f->payload + pos + 4);
+			uint32_t doc = le_get32(f->payload + pos), len = le_get32(f->payload + pos + 4);
 			if ((int64_t)doc <= prev || doc >= docs)
 				return bad(f, err, "documents out of order or out of range");
 			if (len > f->payload_len - pos - 8)

@@ -84,25 +84,4 @@ int ddfile_same_params(const struct ddfile *a, const struct ddfile_header *b, st
 /* "<prefix>_<task>_<what>.dd" */
 void ddfile_name(struct buf *out, const char *prefix, uint32_t task, const char *what);
 
-static inline uint32_t dd_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t dd_get64(const uint8_t *p)
-{
-	return (uint64_t)dd_get32(p) | (uint64_t)dd_get32(p + 4) << 32;
-}
-static inline void dd_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-static inline void dd_put64(uint8_t *p, uint64_t v)
-{
-	dd_put32(p, (uint32_t)v);
-	dd_put32(p + 4, (uint32_t)(v >> 32));
-}
-
 #endif

@@ -10,6 +10,7 @@
 #include "lib/die.h"
 #include "lib/json.h"
 #include "lib/source.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 
@@ -90,9 +91,11 @@ static void item_id(struct buf *ids, const struct record *r, const char *source,
 	}
 }
 
-static int one_line(const struct dd_config *cfg, struct dd_thread *t, struct dd_batch *db,
-		    struct batch *b, const struct line *l)
+static int one_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
 {
+	const struct dd_config *cfg = ((const struct dd_scan_shared *)shared)->cfg;
+	struct dd_thread *t = thread_state;
+	struct dd_batch *db = b->user;
 	const struct common_opts *o = &cfg->co;
 	struct record r;
 	int emptied = 0;
@@ -163,22 +166,12 @@ static int one_line(const struct dd_config *cfg, struct dd_thread *t, struct dd_
 
 void dd_work(void *shared, void *state, struct batch *b)
 {
-	const struct dd_scan_shared *sh = shared;
-	struct dd_thread *t = state;
 	struct dd_batch *db = xcalloc(1, sizeof(*db));
 	buf_init(&db->ids, 0);
 	buf_init(&db->rejs, 0);
 	buf_init(&db->outs, 0);
 	b->user = db;
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (one_line(sh->cfg, t, db, b, &l) < 0)
-			return;
-	}
+	batch_each_line(b, one_line, shared, state);
 }
 
 void dd_emit(void *shared, struct batch *b)

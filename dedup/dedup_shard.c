@@ -24,6 +24,7 @@
 #include "dedup/dedup_cmd.h"
 #include "dedup/dedup_groups.h"
 #include "lib/die.h"
+#include "lib/le.h"
 #include "lib/xalloc.h"
 
 enum {
@@ -84,9 +85,9 @@ static void parse(struct sh_opts *o, int argc, char **argv)
 		    dd_option(&o->cfg, &o->x, c, optarg))
 			continue;
 		switch (c) {
-		case OPT_SH_TASK: o->task = parse_int_opt("--task", optarg, 0, 0xFFFFFF); break;
-		case OPT_SH_TASKS: o->tasks = parse_int_opt("--tasks", optarg, 1, 0x1000000); break;
-		case OPT_SH_BAND: o->band = parse_int_opt("--band", optarg, 0, MINHASH_MAX_K - 1); break;
+		case OPT_SH_TASK: o->task = (int)opts_count("--task", optarg, 0, 0xFFFFFF); break;
+		case OPT_SH_TASKS: o->tasks = (int)opts_count("--tasks", optarg, 1, 0x1000000); break;
+		case OPT_SH_BAND: o->band = (int)opts_count("--band", optarg, 0, MINHASH_MAX_K - 1); break;
 		default:
 			sharded_usage(stderr);
 			exit(GRIST_EXIT_USAGE);
@@ -173,8 +174,8 @@ static void sign_emit(void *self, struct batch *b)
 		const uint8_t *sig = exact ? h16 : db->bsigs + it->sig * (size_t)k;
 		const uint32_t *keys = exact ? &key16 : db->keys + it->sig * (size_t)bands;
 		if (exact) {
-			dd_put64(h16, it->hlo);
-			dd_put64(h16 + 8, it->hhi);
+			le_put64(h16, it->hlo);
+			le_put64(h16 + 8, it->hhi);
 			key16 = (uint32_t)it->hlo;
 		}
 		if (s->ndocs == UINT32_MAX)
@@ -259,7 +260,7 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	/* ids: the bytes were streamed; the offsets follow them. */
 	for (uint32_t d = 0; d <= s->ndocs; d++) {
 		uint8_t v[8];
-		dd_put64(v, s->id_off[d]);
+		le_put64(v, s->id_off[d]);
 		if (ddfile_write(&s->ids, v, 8, &s->err) < 0)
 			die_err(&s->err);
 	}
@@ -270,8 +271,8 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	for (int bd = 0; bd < bands; bd++) {
 		qsort(s->band[bd], s->ndocs, sizeof(struct band_rec), cmp_band_rec);
 		for (uint32_t d = 0; d < s->ndocs; d++) {
-			dd_put32(rec + 8 * (size_t)d, s->band[bd][d].key);
-			dd_put32(rec + 8 * (size_t)d + 4, s->band[bd][d].doc);
+			le_put32(rec + 8 * (size_t)d, s->band[bd][d].key);
+			le_put32(rec + 8 * (size_t)d + 4, s->band[bd][d].doc);
 		}
 		free(s->band[bd]);
 		s->band[bd] = NULL;
@@ -307,7 +308,7 @@ struct cursor {
 
 static inline uint32_t cur_key(const struct cursor *c)
 {
-	return dd_get32(c->p);
+	return le_get32(c->p);
 }
 
 static inline int cur_less(const struct cursor *a, const struct cursor *b)
@@ -317,7 +318,7 @@ static inline int cur_less(const struct cursor *a, const struct cursor *b)
 		return ka < kb;
 	if (a->task != b->task)
 		return a->task < b->task;
-	return dd_get32(a->p + 4) < dd_get32(b->p + 4);
+	return le_get32(a->p + 4) < le_get32(b->p + 4);
 }
 
 /* A binary min-heap of cursors. */
@@ -363,10 +364,10 @@ static int write_pairs(const char *path, const struct ddfile_header *h, struct p
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t r[16];
-		dd_put32(r, pairs[i].task);
-		dd_put32(r + 4, pairs[i].doc);
-		dd_put32(r + 8, pairs[i].dtask);
-		dd_put32(r + 12, pairs[i].ddoc);
+		le_put32(r, pairs[i].task);
+		le_put32(r + 4, pairs[i].doc);
+		le_put32(r + 8, pairs[i].dtask);
+		le_put32(r + 12, pairs[i].ddoc);
 		if (ddfile_write(&w, r, 16, err) < 0) {
 			ddfile_abort(&w);
 			return -1;
@@ -429,7 +430,7 @@ static int dd_match(struct sh_opts *o, int argc, char **argv)
 		ngrp = 0;
 		while (nheap && cur_key(&heap[0]) == key) {
 			ALLOC_GROW(grp, ngrp + 1, agrp);
-			grp[ngrp++] = (struct member){ heap[0].task, dd_get32(heap[0].p + 4) };
+			grp[ngrp++] = (struct member){ heap[0].task, le_get32(heap[0].p + 4) };
 			if (grp[ngrp - 1].doc >= sigf[heap[0].task].count)
 				die(GRIST_EXIT_DATA, "%s: document %u beyond the %llu signatures of %s",
 				    bandf[heap[0].task].path, grp[ngrp - 1].doc,
@@ -494,12 +495,12 @@ struct pcursor {
 
 static inline uint64_t pc_doc(const struct pcursor *c)
 {
-	return (uint64_t)dd_get32(c->p) << 32 | dd_get32(c->p + 4);
+	return (uint64_t)le_get32(c->p) << 32 | le_get32(c->p + 4);
 }
 
 static inline uint64_t pc_dup(const struct pcursor *c)
 {
-	return (uint64_t)dd_get32(c->p + 8) << 32 | dd_get32(c->p + 12);
+	return (uint64_t)le_get32(c->p + 8) << 32 | le_get32(c->p + 12);
 }
 
 static void pheap_down(struct pcursor *h, size_t n, size_t i)
@@ -522,7 +523,7 @@ static void pheap_down(struct pcursor *h, size_t n, size_t i)
 static void id_of(const struct ddfile *ids, uint32_t doc, const uint8_t **p, size_t *len)
 {
 	const uint8_t *offs = ids->payload + ids->payload_len - 8 * (ids->count + 1);
-	uint64_t a = dd_get64(offs + 8 * (size_t)doc), b = dd_get64(offs + 8 * ((size_t)doc + 1));
+	uint64_t a = le_get64(offs + 8 * (size_t)doc), b = le_get64(offs + 8 * ((size_t)doc + 1));
 	*p = ids->payload + a;
 	*len = (size_t)(b - a);
 }
@@ -581,7 +582,7 @@ static int dd_cluster(struct sh_opts *o, int argc, char **argv)
 			die_err(&err);
 		/* The payload starts with the shard's document count, for filter to check. */
 		uint8_t v[8];
-		dd_put64(v, ids[t].count);
+		le_put64(v, ids[t].count);
 		if (ddfile_write(&w[t], v, 8, &err) < 0)
 			die_err(&err);
 	}
@@ -606,8 +607,8 @@ static int dd_cluster(struct sh_opts *o, int argc, char **argv)
 		size_t idlen;
 		id_of(&ids[dt], (uint32_t)dup, &idp, &idlen);
 		uint8_t r[8];
-		dd_put32(r, (uint32_t)doc);
-		dd_put32(r + 4, (uint32_t)idlen);
+		le_put32(r, (uint32_t)doc);
+		le_put32(r + 4, (uint32_t)idlen);
 		if (ddfile_write(&w[t], r, 8, &err) < 0 || ddfile_write(&w[t], idp, idlen, &err) < 0)
 			die_err(&err);
 		nremoved[t]++;
@@ -668,8 +669,8 @@ static void filter_emit(void *self, struct batch *b)
 		uint64_t doc = f->ndocs++;
 		const uint8_t *dup = NULL;
 		uint32_t duplen = 0;
-		if (f->p < f->end && dd_get32(f->p) == doc) {
-			duplen = dd_get32(f->p + 4);
+		if (f->p < f->end && le_get32(f->p) == doc) {
+			duplen = le_get32(f->p + 4);
 			dup = f->p + 8;
 			f->p += 8 + duplen;
 		}
@@ -700,7 +701,7 @@ static int dd_filter(struct sh_opts *o, int argc, char **argv)
 	open_checked(&f->rm, prefix, o->task, "remove", DD_KIND_REMOVE);
 	if (f->rm.payload_len < 8)
 		die(GRIST_EXIT_DATA, "%s: damaged removal list", f->rm.path);
-	f->expected = dd_get64(f->rm.payload);
+	f->expected = le_get64(f->rm.payload);
 	f->p = f->rm.payload + 8;
 	f->end = f->rm.payload + f->rm.payload_len;
 

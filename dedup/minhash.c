@@ -8,6 +8,8 @@
 #include <xxhash.h>
 
 #include "dedup/dedup_norm.h"
+#include "lib/le.h"
+#include "lib/splitmix.h"
 #include "lib/xalloc.h"
 
 int minhash_params_check(const struct minhash_params *p, struct buf *err)
@@ -43,14 +45,6 @@ void minhash_scratch_release(struct minhash_scratch *s)
 	free(s->hashes);
 	memset(s, 0, sizeof(*s));
 	buf_init(&s->norm, 0);
-}
-
-static inline uint64_t splitmix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
 }
 
 static inline uint32_t range32(uint32_t x, uint32_t n)
@@ -103,7 +97,7 @@ static void fill_rounds(struct minhash_scratch *s, int k, const uint64_t *h, siz
 	for (int i = 0; i < k; i++)
 		empty += !stamp[i];
 	for (uint32_t r = 2; empty; r++) {
-		const uint64_t step = (uint64_t)r * 0x9e3779b97f4a7c15ULL;
+		const uint64_t step = (uint64_t)r * SPLITMIX64_GAMMA;
 		for (size_t j = 0; j < n; j++) {
 			uint64_t m = splitmix64(h[j] + step);
 			uint32_t bin = range32((uint32_t)(m >> 32), (uint32_t)k);
@@ -180,10 +174,7 @@ void minhash_band_keys(const struct minhash_params *p, const uint32_t *sig, uint
 		const uint32_t *v = sig + (size_t)b * p->rows;
 		/* Little-endian bytes, so intermediate files mean the same on every machine. */
 		for (int r = 0; r < p->rows; r++) {
-			tmp[4 * r] = (uint8_t)v[r];
-			tmp[4 * r + 1] = (uint8_t)(v[r] >> 8);
-			tmp[4 * r + 2] = (uint8_t)(v[r] >> 16);
-			tmp[4 * r + 3] = (uint8_t)(v[r] >> 24);
+			le_put32(tmp + 4 * r, v[r]);
 		}
 		keys[b] = (uint32_t)XXH3_64bits_withSeed(tmp, (size_t)p->rows * 4, (uint64_t)b);
 	}

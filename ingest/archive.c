@@ -24,6 +24,7 @@
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 #define ARCHIVE_MAX_DEPTH 8

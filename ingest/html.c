@@ -1,6 +1,7 @@
 #include "ingest/html.h"
 
 #include "lib/json.h"
+#include "lib/utf8.h"
 
 #include <string.h>
 

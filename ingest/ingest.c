@@ -26,6 +26,7 @@
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 const char *const ingest_rule_too_big = "max_doc_bytes";
@@ -618,7 +619,7 @@ int cmd_ingest(int argc, char **argv)
 			else die(GRIST_EXIT_USAGE, "--readahead expects on or off, got '%s'", optarg);
 			break;
 		case OPT_BATCH_BYTES:
-			in.batch_bytes = parse_batch_bytes(optarg);
+			in.batch_bytes = opts_batch_bytes(optarg);
 			break;
 		default:
 			usage(stderr);

@@ -16,6 +16,7 @@
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 static const char *const rule_missing = "missing_text";
@@ -448,6 +449,19 @@ out:
 	buf_release(&rej_extra);
 }
 
+/* One line of a batch: a JSONL record, or with --split-lines a text record. */
+static int ingest_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
+{
+	struct ingest *in = shared;
+	struct ingest_thread *t = thread_state;
+	if (b->mode == MODE_TEXT_LINES) {
+		b->counts.records_in++;
+		text_record(in, t, b, l->p, l->len, l->lineno);
+		return 0;
+	}
+	return jsonl_line(in, t, b, l);
+}
+
 void ingest_work(void *shared, void *thread_state, struct batch *b)
 {
 	struct ingest *in = shared;
@@ -487,17 +501,5 @@ void ingest_work(void *shared, void *thread_state, struct batch *b)
 	default:
 		break;
 	}
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (b->mode == MODE_TEXT_LINES) {
-			b->counts.records_in++;
-			text_record(in, t, b, l.p, l.len, l.lineno);
-		} else if (jsonl_line(in, t, b, &l) < 0) {
-			return;
-		}
-	}
+	batch_each_line(b, ingest_line, shared, thread_state);
 }

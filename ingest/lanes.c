@@ -18,6 +18,7 @@
 
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
+#include "lib/parallel.h"
 #include "lib/xalloc.h"
 
 #define LANE_MAX 4
@@ -125,10 +126,7 @@ void ingest_lanes_run(struct ingest *in, char **paths, size_t npaths, int jobs,
 	ls.window = (size_t)jobs * 2;
 	pthread_mutex_init(&ls.mu, NULL);
 	pthread_cond_init(&ls.cv, NULL);
-	pthread_t *th = xcalloc((size_t)jobs, sizeof(*th));
-	for (int i = 0; i < jobs; i++)
-		if (pthread_create(&th[i], NULL, decoder_main, &ls))
-			die(GRIST_EXIT_INTERNAL, "cannot start a decoder thread");
+	pthread_t *th = par_threads_start(jobs, decoder_main, &ls, "a decoder thread");
 	for (size_t i = 0; i < npaths; i++) {
 		struct lane *l = &ls.lane[i];
 		pthread_mutex_lock(&ls.mu);
@@ -158,9 +156,7 @@ void ingest_lanes_run(struct ingest *in, char **paths, size_t npaths, int jobs,
 		free(l->sub.names);
 		free(l->q);
 	}
-	for (int i = 0; i < jobs; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	par_threads_stop(th, jobs, NULL, NULL, NULL);
 	free(ls.lane);
 	pthread_mutex_destroy(&ls.mu);
 	pthread_cond_destroy(&ls.cv);

@@ -8,6 +8,7 @@
 
 #include "ingest/ingest_int.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 
 size_t ingest_escape_name(struct buf *out, const char *name, size_t n)
 {

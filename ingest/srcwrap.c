@@ -1,7 +1,7 @@
 /*
  * Sources layered over other sources: a peeked prefix put back in front of a stream, a
  * memory buffer, and a read-ahead thread that runs a (decompressing) source on another core
- * so decoding overlaps with parsing (DESIGN.md section 10: zstd decodes at 650-830 MB/s on
+ * so decoding overlaps with parsing (docs/design.md section 9: zstd decodes at 650-830 MB/s on
  * one core, so the parser must not share that core).
  */
 #include <errno.h>
@@ -11,6 +11,7 @@
 
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
+#include "lib/parallel.h"
 #include "lib/xalloc.h"
 
 struct prefixed {
@@ -149,7 +150,7 @@ struct ra_chunk {
 
 struct readahead {
 	struct source *inner;
-	pthread_t thread;
+	pthread_t *thread; /* one, from par_threads_start */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct ra_chunk c[RA_CHUNKS];
@@ -233,11 +234,7 @@ static ssize_t ra_read(struct source *s, void *out, size_t n, struct buf *err)
 static void ra_close(struct source *s)
 {
 	struct readahead *ra = s->ctx;
-	pthread_mutex_lock(&ra->mu);
-	ra->stop = 1;
-	pthread_cond_broadcast(&ra->cv);
-	pthread_mutex_unlock(&ra->mu);
-	pthread_join(ra->thread, NULL);
+	par_threads_stop(ra->thread, 1, &ra->mu, &ra->cv, &ra->stop);
 	for (int i = 0; i < RA_CHUNKS; i++)
 		free(ra->c[i].data);
 	pthread_mutex_destroy(&ra->mu);
@@ -263,6 +260,5 @@ void source_init_readahead(struct source *s, struct source *inner, const char *n
 	s->close_fn = ra_close;
 	s->ctx = ra;
 	s->size = inner->size;
-	if (pthread_create(&ra->thread, NULL, ra_main, ra))
-		die(GRIST_EXIT_INTERNAL, "cannot start the read-ahead thread");
+	ra->thread = par_threads_start(1, ra_main, ra, "the read-ahead thread");
 }

@@ -20,6 +20,7 @@
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 #define WARC_MAX_HEADER (1u << 20)

@@ -2,7 +2,7 @@
  * Errors and exit codes.
  *
  * Only the cmd_* layer calls die(); library code returns an error the caller reports
- * (STYLE.md practice 3). Messages say what failed first, then where:
+ * (docs/style.md, practice 3). Messages say what failed first, then where:
  *   grist clean: invalid JSON at input.jsonl:1832 byte 77: unterminated string
  */
 #ifndef GRIST_DIE_H

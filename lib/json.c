@@ -2,6 +2,8 @@
  * UTF-8 checks. Validation itself is simdjson's (json_validate.cpp). */
 #include "json.h"
 
+#include "lib/utf8.h"
+
 #include <string.h>
 
 static size_t skip_ws(const char *s, size_t len, size_t i)
@@ -154,30 +156,6 @@ static unsigned read_hex4(const char *p)
 	return v;
 }
 
-static size_t put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* Decode one escape at raw[i] == '\\'; writes to o, returns bytes written, advances *i. */
 static size_t decode_escape(const char *raw, size_t n, size_t *i, char *o)
 {
@@ -208,14 +186,14 @@ static size_t decode_escape(const char *raw, size_t n, size_t *i, char *o)
 			unsigned lo = read_hex4(raw + k + 8);
 			if (lo >= 0xDC00 && lo <= 0xDFFF) {
 				*i = k + 12;
-				return put_utf8(o, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
+				return utf8_encode(0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00), (unsigned char *)o);
 			}
 		}
 		cp = 0xFFFD;
 	} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
 		cp = 0xFFFD;
 	}
-	return put_utf8(o, cp);
+	return utf8_encode(cp, (unsigned char *)o);
 }
 
 void json_string_decode(struct buf *out, const char *raw, size_t n)
@@ -288,104 +266,4 @@ void json_string_encode(struct buf *out, const char *s, size_t n)
 		buf_add(out, e, el);
 	}
 	buf_addch(out, '"');
-}
-
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid. RFC 3629 table. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (c >= 0xE0 && c <= 0xEF) {
-		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-			return 0;
-		if (c == 0xE0 && s[1] < 0xA0)
-			return 0; /* overlong */
-		if (c == 0xED && s[1] > 0x9F)
-			return 0; /* surrogate */
-		return 3;
-	}
-	if (c >= 0xF0 && c <= 0xF4) {
-		if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-			return 0;
-		if (c == 0xF0 && s[1] < 0x90)
-			return 0;
-		if (c == 0xF4 && s[1] > 0x8F)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-size_t utf8_valid_prefix(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		/* ASCII fast path, 8 bytes at a time. */
-		while (i + 8 <= n) {
-			uint64_t w;
-			memcpy(&w, u + i, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			i += 8;
-		}
-		if (i >= n)
-			break;
-		if (u[i] < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k = utf8_seq(u + i, n - i);
-		if (!k)
-			return i;
-		i += k;
-	}
-	return n;
-}
-
-/* Length of the maximal invalid subpart at u (Unicode's "substitution of maximal subparts",
- * as WHATWG and Python decode): a truncated but otherwise valid prefix counts as one error. */
-static size_t invalid_subpart(const unsigned char *u, size_t n)
-{
-	unsigned c = u[0], lo = 0x80, hi = 0xBF;
-	size_t need;
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		need = 3;
-		if (c == 0xE0) lo = 0xA0;
-		if (c == 0xED) hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 4;
-		if (c == 0xF0) lo = 0x90;
-		if (c == 0xF4) hi = 0x8F;
-	} else
-		return 1;
-	size_t k = 1;
-	if (k < n && u[k] >= lo && u[k] <= hi) {
-		k++;
-		while (k < need && k < n && (u[k] & 0xC0) == 0x80)
-			k++;
-	}
-	return k;
-}
-
-size_t utf8_repair(struct buf *out, const char *s, size_t n)
-{
-	size_t fixed = 0;
-	while (n) {
-		size_t ok = utf8_valid_prefix(s, n);
-		buf_add(out, s, ok);
-		if (ok == n)
-			break;
-		size_t bad = invalid_subpart((const unsigned char *)s + ok, n - ok);
-		buf_add(out, "\xEF\xBF\xBD", 3);
-		fixed++;
-		s += ok + bad;
-		n -= ok + bad;
-	}
-	return fixed;
 }

@@ -70,14 +70,9 @@ void json_string_decode(struct buf *out, const char *raw, size_t n);
 size_t json_string_decoded_len(const char *raw, size_t n);
 
 /*
- * Append s[0..n) as a quoted JSON string. s must be valid UTF-8 (see utf8_repair); control
+ * Append s[0..n) as a quoted JSON string. s must be valid UTF-8 (see utf8_repair in lib/utf8.h); control
  * characters, quote and backslash are escaped, NUL as \u0000; everything else is copied.
  */
 void json_string_encode(struct buf *out, const char *s, size_t n);
-
-/* Length of the longest valid UTF-8 prefix of s[0..n). Equals n when s is valid. */
-size_t utf8_valid_prefix(const char *s, size_t n);
-/* Append s with every invalid UTF-8 sequence replaced by U+FFFD; returns the replacements made. */
-size_t utf8_repair(struct buf *out, const char *s, size_t n);
 
 #endif

@@ -1,6 +1,5 @@
 #include "opts.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,50 +18,9 @@ void common_opts_init(struct common_opts *o)
 	o->max_doc_bytes = 256ull << 20;
 }
 
-int parse_size(const char *s, uint64_t *out)
+size_t opts_batch_bytes(const char *arg)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -1;
-	unsigned shift = 0;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	default: return -1;
-	}
-	if (*end == 'i' && shift)
-		end++;
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end)
-		return -1;
-	if (shift && v > (~0ull >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
-size_t parse_batch_bytes(const char *arg)
-{
-	uint64_t v;
-	if (parse_size(arg, &v) < 0 || v < 1024 || v > (1ull << 30))
-		die(GRIST_EXIT_USAGE, "--batch-bytes expects a size from 1K to 1G, got '%s'", arg);
-	return (size_t)v;
-}
-
-long parse_int_opt(const char *opt, const char *s, long lo, long hi)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		die(GRIST_EXIT_USAGE, "%s expects an integer from %ld to %ld, got '%s'", opt, lo, hi, s);
-	return v;
+	return (size_t)opts_size("--batch-bytes", arg, 1024, 1ull << 30);
 }
 
 int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE *))
@@ -70,7 +28,7 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 	switch (c) {
 	case 'o': o->output = arg; return 1;
 	case 'q': o->quiet = 1; return 1;
-	case 'j': o->jobs = (int)parse_int_opt("-j", arg, 1, 256); return 1;
+	case 'j': o->jobs = (int)opts_count("-j", arg, 1, 256); return 1;
 	case OPT_STATS: o->stats_path = arg; return 1;
 	case OPT_REJECTS: o->rejects_path = arg; return 1;
 	case OPT_PROGRESS: o->progress = 1; return 1;
@@ -88,8 +46,7 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 		else die(GRIST_EXIT_USAGE, "--on-invalid expects skip or error, got '%s'", arg);
 		return 1;
 	case OPT_MAX_DOC_BYTES:
-		if (parse_size(arg, &o->max_doc_bytes) < 0 || !o->max_doc_bytes)
-			die(GRIST_EXIT_USAGE, "--max-doc-bytes expects a size such as 256M, got '%s'", arg);
+		o->max_doc_bytes = opts_size("--max-doc-bytes", arg, 1, UINT64_MAX);
 		return 1;
 	case 'h':
 		usage(stdout);
@@ -126,7 +83,8 @@ void common_opts_help(FILE *f, int record_options)
 			"                        (default: skip; skips are counted and go to --rejects)\n"
 			"  --on-invalid POLICY   line that is not a valid JSON object: skip|error\n"
 			"                        (default: skip)\n"
-			"  --max-doc-bytes N     reject records whose decoded text is larger (default: 256M)\n");
+			"  --max-doc-bytes N     reject records whose decoded text is larger (default: 256M;\n"
+			"                        sizes take K/M/G = powers of 1024, counts k/M/G = 10^3..)\n");
 	fprintf(f,
 		"Common options:\n"
 		"  -o, --output FILE     write to FILE (atomically) instead of stdout (default: -);\n"

@@ -1,5 +1,5 @@
 /*
- * The options every stage shares, parsed the same way everywhere (STYLE.md practice 6):
+ * The options every stage shares, parsed the same way everywhere (docs/style.md, practice 6):
  *   -o FILE  -q  --stats FILE  --rejects FILE  --progress  -j N  -h/--help  --version
  * and, for stages that read records:
  *   --text-field NAME  --id-field NAME  --on-missing=skip|empty|error  --on-invalid=skip|error
@@ -73,11 +73,24 @@ void common_opts_finish(struct common_opts *o);
 /* Help text for the shared options, with defaults. */
 void common_opts_help(FILE *f, int record_options);
 
-/* Parse a size like 256M, 1G, 4096; -1 on error. */
-int parse_size(const char *s, uint64_t *out);
-/* --batch-bytes N: a size from 1K to 1G; dies with a usage error otherwise. */
-size_t parse_batch_bytes(const char *arg);
-/* Parse an integer in [lo, hi]; dies with a usage error naming opt otherwise. */
-long parse_int_opt(const char *opt, const char *s, long lo, long hi);
+/*
+ * The one number syntax of the command line (lib/opts_num.c; README "Numbers in options").
+ *   count    whole number, optional k/M/G in any case = 10^3/10^6/10^9: 30k = 30000
+ *   size     bytes, optional K/M/G/T, KB/MB/.., KiB/MiB/GiB/TiB, all powers of 1024: 64K = 65536
+ *   decimal  plain decimal (fractions, thresholds): 0.5, .25, -1; no exponent, inf, nan or hex
+ *   seed     decimal integer 0..2^64-1; leading zeros stay decimal (010 = 10)
+ * opts_parse_* return 0, or -1 on a bad value or overflow. The opts_* forms are for option
+ * parsing in cmd_* code: they range-check and die with a usage error (exit 2) naming opt.
+ */
+int opts_parse_count(const char *s, uint64_t *out);
+int opts_parse_size(const char *s, uint64_t *out);
+int opts_parse_decimal(const char *s, double *out);
+int opts_parse_seed(const char *s, uint64_t *out);
+uint64_t opts_count(const char *opt, const char *s, uint64_t lo, uint64_t hi);
+uint64_t opts_size(const char *opt, const char *s, uint64_t lo, uint64_t hi);
+double opts_decimal(const char *opt, const char *s, double lo, double hi);
+uint64_t opts_seed(const char *opt, const char *s);
+/* --batch-bytes N: a size from 1K to 1G. */
+size_t opts_batch_bytes(const char *arg);
 
 #endif

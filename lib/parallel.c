@@ -55,6 +55,30 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+pthread_t *par_threads_start(int n, void *(*fn)(void *), void *arg, const char *what)
+{
+	pthread_t *th = xcalloc((size_t)n, sizeof(*th));
+	for (int i = 0; i < n; i++) {
+		int rc = pthread_create(&th[i], NULL, fn, arg);
+		if (rc)
+			die(GRIST_EXIT_INTERNAL, "cannot start %s: %s", what, strerror(rc));
+	}
+	return th;
+}
+
+void par_threads_stop(pthread_t *threads, int n, pthread_mutex_t *mu, pthread_cond_t *cv, int *stop)
+{
+	if (mu) {
+		pthread_mutex_lock(mu);
+		*stop = 1;
+		pthread_cond_broadcast(cv);
+		pthread_mutex_unlock(mu);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
 struct par *par_new(const struct par_config *cfg)
 {
 	struct par *p = xcalloc(1, sizeof(*p));
@@ -76,10 +100,7 @@ struct par *par_new(const struct par_config *cfg)
 	if (p->cfg.jobs == 1) {
 		p->inline_state = p->cfg.thread_new ? p->cfg.thread_new(p->cfg.shared) : NULL;
 	} else {
-		p->threads = xcalloc((size_t)p->cfg.jobs, sizeof(*p->threads));
-		for (int i = 0; i < p->cfg.jobs; i++)
-			if (pthread_create(&p->threads[i], NULL, worker_main, p))
-				die(GRIST_EXIT_INTERNAL, "cannot start worker thread");
+		p->threads = par_threads_start(p->cfg.jobs, worker_main, p, "a worker thread");
 	}
 	return p;
 }
@@ -159,11 +180,9 @@ void par_finish(struct par *p)
 	pthread_mutex_lock(&p->mu);
 	while (p->emit_seq < p->next_seq)
 		emit_ready(p, 1);
-	p->stop = 1;
-	pthread_cond_broadcast(&p->work_cv);
 	pthread_mutex_unlock(&p->mu);
-	for (int i = 0; p->threads && i < p->cfg.jobs; i++)
-		pthread_join(p->threads[i], NULL);
+	if (p->threads)
+		par_threads_stop(p->threads, p->cfg.jobs, &p->mu, &p->work_cv, &p->stop);
 	if (p->inline_state && p->cfg.thread_free)
 		p->cfg.thread_free(p->inline_state);
 	for (int i = 0; i < p->nslots; i++)
@@ -173,6 +192,5 @@ void par_finish(struct par *p)
 	pthread_cond_destroy(&p->done_cv);
 	free(p->slots);
 	free(p->state);
-	free(p->threads);
 	free(p);
 }

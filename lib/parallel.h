@@ -10,6 +10,8 @@
 #ifndef GRIST_PARALLEL_H
 #define GRIST_PARALLEL_H
 
+#include <pthread.h>
+
 #include "record.h"
 
 typedef void (*par_work_fn)(void *shared, void *thread_state, struct batch *b);
@@ -34,5 +36,14 @@ void par_submit(struct par *p, struct batch *b);
 void par_return_batch(struct par *p, struct batch *b);
 /* Wait for all batches, emit them, stop the threads, free everything. */
 void par_finish(struct par *p);
+
+/*
+ * The one way grist starts and stops helper threads. par_threads_start runs fn(arg) on n new
+ * threads (dies with exit code 4 naming `what` if one cannot start). par_threads_stop sets *stop
+ * under mu, wakes every waiter on cv, then joins and frees the threads; with mu NULL it only
+ * joins (the threads end by themselves).
+ */
+pthread_t *par_threads_start(int n, void *(*fn)(void *), void *arg, const char *what);
+void par_threads_stop(pthread_t *threads, int n, pthread_mutex_t *mu, pthread_cond_t *cv, int *stop);
 
 #endif

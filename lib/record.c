@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "die.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 void batch_clear(struct batch *b)
@@ -149,6 +150,21 @@ int line_is_blank(const struct line *l)
 		if (l->p[i] != ' ' && l->p[i] != '\t' && l->p[i] != '\r' && l->p[i] != '\f' && l->p[i] != '\v')
 			return 0;
 	return 1;
+}
+
+int batch_each_line(struct batch *b, batch_line_fn fn, void *shared, void *thread_state)
+{
+	struct line_iter it;
+	struct line l;
+	line_iter_init(&it, b);
+	while (batch_next_line(b, &it, &l)) {
+		if (line_is_blank(&l))
+			continue;
+		int rc = fn(shared, thread_state, b, &l);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 static int is_json_ws(char c)

@@ -1,7 +1,7 @@
 /*
  * JSONL records: cutting a byte source into batches of whole lines, parsing a line into a
  * record, writing records back with one field changed or fields appended (everything else
- * byte-for-byte, in order), and the rejects file lines (DESIGN.md section 2).
+ * byte-for-byte, in order), and the rejects file lines (docs/design.md section 2).
  *
  * Input rules: a UTF-8 BOM at the start of a source is skipped; "\r\n" line ends are accepted;
  * blank (whitespace-only) lines are ignored; lines may be of any length (a line is held whole
@@ -75,6 +75,12 @@ static inline void line_iter_init(struct line_iter *it, const struct batch *b)
 /* Next line of the batch; 0 at the end. Blank lines are returned too. */
 int batch_next_line(const struct batch *b, struct line_iter *it, struct line *l);
 int line_is_blank(const struct line *l);
+/* A stage's step for one line of a batch: 0 to go on, < 0 to stop the batch (having recorded
+ * why in it, e.g. with stage_fatal). */
+typedef int (*batch_line_fn)(void *shared, void *thread_state, struct batch *b, const struct line *l);
+/* Runs fn on every non-blank line of b in input order, stopping at the first that returns < 0:
+ * the loop at the heart of every record stage's par_work_fn. Returns 0, or that value. */
+int batch_each_line(struct batch *b, batch_line_fn fn, void *shared, void *thread_state);
 
 enum text_status { TEXT_OK, TEXT_MISSING, TEXT_NULL, TEXT_NOT_STRING };
 
@@ -124,7 +130,7 @@ void record_write_fields(struct buf *out, const struct record *r, const char *te
 			 int nfields);
 
 /*
- * One line of the rejects file (DESIGN section 2), with its newline:
+ * One line of the rejects file (docs/design.md section 2), with its newline:
  *   {"stage":S,"rule":R,"value":V,"source":"file:line","record":{...}}    (record valid JSON)
  *   {"stage":S,"rule":R,"value":V,"source":"file:line","raw":"..."}        (line not JSON)
  * value_json is a JSON value (number, string, ...) or NULL for none; extra_json is further

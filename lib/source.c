@@ -88,3 +88,17 @@ void source_close(struct source *s)
 	free(s->name);
 	s->name = NULL;
 }
+
+int source_read_file(const char *path, struct buf *out, uint64_t limit, struct buf *err)
+{
+	struct source s;
+	if (!strcmp(path, "-")) {
+		buf_addf(err, "cannot read a whole file from stdin ('-'); give a file name");
+		return -1;
+	}
+	if (source_open_file(&s, path, err) < 0)
+		return -1;
+	int rc = source_read_all(&s, out, limit, err);
+	source_close(&s);
+	return rc;
+}

@@ -29,5 +29,8 @@ ssize_t source_read(struct source *s, void *buf, size_t n, struct buf *err);
 /* Read everything that is left, up to limit bytes (-1 with a message beyond it). */
 int source_read_all(struct source *s, struct buf *out, uint64_t limit, struct buf *err);
 void source_close(struct source *s);
+/* The whole file at path (not stdin) appended to out, up to limit bytes: the one way a stage
+ * reads a small file whole (vocabularies, index files). -1 with a message naming the file. */
+int source_read_file(const char *path, struct buf *out, uint64_t limit, struct buf *err);
 
 #endif

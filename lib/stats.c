@@ -1,11 +1,13 @@
 #include "stats.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "atomic.h"
 #include "die.h"
 #include "json.h"
+#include "utf8.h"
 
 void counts_reset(struct counts *c)
 {
@@ -174,6 +176,16 @@ static void human_bytes(char *dst, size_t n, double b)
 	snprintf(dst, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
 }
 
+#define STATS_SUMMARY_RULES 5
+
+static int cmp_rule_count(const void *a, const void *b)
+{
+	const struct rule_count *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->rule, y->rule);
+}
+
 void stats_summary(const struct stats *s, FILE *f)
 {
 	const struct counts *c = &s->c;
@@ -185,10 +197,17 @@ void stats_summary(const struct stats *s, FILE *f)
 		 (unsigned long long)c->records_in, (unsigned long long)c->records_out,
 		 (unsigned long long)c->rejected);
 	if (c->nrules) {
+		/* the rules that matter first: by count, then name; five of them, then a count */
+		struct rule_count sorted[STATS_MAX_RULES];
+		memcpy(sorted, c->rules, (size_t)c->nrules * sizeof(*sorted));
+		qsort(sorted, (size_t)c->nrules, sizeof(*sorted), cmp_rule_count);
 		buf_addstr(&line, " (");
-		for (int i = 0; i < c->nrules; i++)
-			buf_addf(&line, "%s%s %llu", i ? ", " : "", c->rules[i].rule,
-				 (unsigned long long)c->rules[i].n);
+		for (int i = 0; i < c->nrules && i < STATS_SUMMARY_RULES; i++)
+			buf_addf(&line, "%s%s %llu", i ? ", " : "", sorted[i].rule,
+				 (unsigned long long)sorted[i].n);
+		if (c->nrules > STATS_SUMMARY_RULES)
+			buf_addf(&line, ", and %d more rule%s", c->nrules - STATS_SUMMARY_RULES,
+				 c->nrules - STATS_SUMMARY_RULES == 1 ? "" : "s");
 		buf_addch(&line, ')');
 	}
 	buf_addf(&line, "; %s in %.2f s", in, el);

@@ -10,34 +10,11 @@
 #include <xxhash.h>
 
 #include "die.h"
+#include "le.h"
 #include "output.h"
 #include "xalloc.h"
 
 #define READ_CHUNK (1u << 20)
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	put_u32(p, (uint32_t)v);
-	put_u32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
 
 void tokstream_header_init(struct tokstream_header *h, const char *tokenizer_name,
 			   uint64_t tokenizer_hash, uint32_t vocab_size, uint32_t eot_id,
@@ -197,13 +174,13 @@ int tokstream_writer_init(struct tokstream_writer *w, const struct tokstream_hea
 	}
 	unsigned char fixed[TOKSTREAM_HEADER_FIXED];
 	memcpy(fixed, TOKSTREAM_MAGIC, 8);
-	put_u32(fixed + 8, h->version);
-	put_u32(fixed + 12, h->flags);
-	put_u32(fixed + 16, h->token_width);
-	put_u32(fixed + 20, h->vocab_size);
-	put_u32(fixed + 24, h->eot_id);
-	put_u32(fixed + 28, (uint32_t)nlen);
-	put_u64(fixed + 32, h->tokenizer_hash);
+	le_put32(fixed + 8, h->version);
+	le_put32(fixed + 12, h->flags);
+	le_put32(fixed + 16, h->token_width);
+	le_put32(fixed + 20, h->vocab_size);
+	le_put32(fixed + 24, h->eot_id);
+	le_put32(fixed + 28, (uint32_t)nlen);
+	le_put64(fixed + 32, h->tokenizer_hash);
 	buf_add(&w->scratch, fixed, sizeof(fixed));
 	buf_add(&w->scratch, w->h.tokenizer_name, nlen);
 	int rc = w->write(w->ctx, w->scratch.data, w->scratch.len, err);
@@ -231,8 +208,8 @@ int tokstream_write_doc(struct tokstream_writer *w, const char *id, size_t id_le
 	buf_reset(&w->scratch);
 	buf_grow(&w->scratch, 8 + id_len + n * (width + (size_t)want_mask));
 	unsigned char *p = (unsigned char *)w->scratch.data;
-	put_u32(p, (uint32_t)id_len);
-	put_u32(p + 4, (uint32_t)n);
+	le_put32(p, (uint32_t)id_len);
+	le_put32(p + 4, (uint32_t)n);
 	memcpy(p + 8, id, id_len);
 	p += 8 + id_len;
 	uint32_t max = 0;
@@ -240,13 +217,12 @@ int tokstream_write_doc(struct tokstream_writer *w, const char *id, size_t id_le
 		for (size_t i = 0; i < n; i++) {
 			uint32_t v = ids[i];
 			max = v > max ? v : max;
-			p[2 * i] = (unsigned char)v;
-			p[2 * i + 1] = (unsigned char)(v >> 8);
+			le_put16(p + 2 * i, (uint16_t)v);
 		}
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			max = ids[i] > max ? ids[i] : max;
-			put_u32(p + 4 * i, ids[i]);
+			le_put32(p + 4 * i, ids[i]);
 		}
 	}
 	if (n && max >= vocab) {
@@ -274,10 +250,10 @@ int tokstream_write_doc(struct tokstream_writer *w, const char *id, size_t id_le
 int tokstream_writer_finish(struct tokstream_writer *w, struct buf *err)
 {
 	unsigned char end[24];
-	put_u32(end, TOKSTREAM_END);
-	put_u32(end + 4, 0);
-	put_u64(end + 8, w->docs);
-	put_u64(end + 16, w->tokens);
+	le_put32(end, TOKSTREAM_END);
+	le_put32(end + 4, 0);
+	le_put64(end + 8, w->docs);
+	le_put64(end + 16, w->tokens);
 	w->finished = 1;
 	return w->write(w->ctx, end, sizeof(end), err);
 }
@@ -293,8 +269,8 @@ void tokstream_writer_release(struct tokstream_writer *w)
 static inline uint32_t raw_at(const unsigned char *p, uint32_t width, size_t i)
 {
 	if (width == 2)
-		return (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
-	return get_u32(p + 4 * i);
+		return le_get16(p + 2 * i);
+	return le_get32(p + 4 * i);
 }
 
 /* GCC's -O2 cost model leaves simple reductions scalar; this loop runs over every token. */
@@ -411,13 +387,13 @@ static int read_header(struct tokstream_reader *r, struct tokstream_header *h, s
 		return -1;
 	}
 	memset(h, 0, sizeof(*h));
-	h->version = get_u32(p + 8);
-	h->flags = get_u32(p + 12);
-	h->token_width = get_u32(p + 16);
-	h->vocab_size = get_u32(p + 20);
-	h->eot_id = get_u32(p + 24);
-	uint32_t nlen = get_u32(p + 28);
-	h->tokenizer_hash = get_u64(p + 32);
+	h->version = le_get32(p + 8);
+	h->flags = le_get32(p + 12);
+	h->token_width = le_get32(p + 16);
+	h->vocab_size = le_get32(p + 20);
+	h->eot_id = le_get32(p + 24);
+	uint32_t nlen = le_get32(p + 28);
+	h->tokenizer_hash = le_get64(p + 32);
 	struct buf e = BUF_INIT;
 	if (check_header(h, &e) < 0) {
 		reader_err(r, err, off, "%s", e.data);
@@ -476,8 +452,8 @@ static int read_end(struct tokstream_reader *r, struct buf *err)
 		return -1;
 	}
 	const unsigned char *p = (const unsigned char *)r->buf + r->pos;
-	uint64_t docs = get_u64(p + 8), tokens = get_u64(p + 16);
-	if (get_u32(p + 4) != 0 || docs != r->seg_docs || tokens != r->seg_tokens) {
+	uint64_t docs = le_get64(p + 8), tokens = le_get64(p + 16);
+	if (le_get32(p + 4) != 0 || docs != r->seg_docs || tokens != r->seg_tokens) {
 		reader_err(r, err, off,
 			   "end marker says %llu documents and %llu tokens, the stream held %llu and %llu",
 			   (unsigned long long)docs, (unsigned long long)tokens,
@@ -525,7 +501,7 @@ int tokstream_reader_next(struct tokstream_reader *r, struct tokstream_doc *doc,
 			return -1;
 		}
 		const unsigned char *p = (const unsigned char *)r->buf + r->pos;
-		uint32_t id_len = get_u32(p), n = get_u32(p + 4);
+		uint32_t id_len = le_get32(p), n = le_get32(p + 4);
 		if (id_len == TOKSTREAM_END) {
 			rc = read_end(r, err);
 			if (rc < 0)

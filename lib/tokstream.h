@@ -1,5 +1,5 @@
 /*
- * The token stream between `grist tokenize` and `grist shard` (DESIGN.md section 3).
+ * The token stream between `grist tokenize` and `grist shard` (docs/design.md section 3).
  *
  * Format, version 1. Every integer is little-endian; nothing is padded or aligned.
  *

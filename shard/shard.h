@@ -102,8 +102,6 @@ void shard_out_free(struct shard_out *f);
 /* "dir/name" ("name" when dir is "." or empty), name with its suffix `old` replaced. */
 char *shard_join_path(const char *dir, const char *name);
 char *shard_replace_suffix(const char *name, const char *old, const char *new_suffix);
-void shard_put32(unsigned char *p, uint32_t v);
-void shard_put64(unsigned char *p, uint64_t v);
 struct shard_cur; /* one open shard */
 
 /* Documents held back after a cut until they reach --min-shard-tokens (shard_writer.c). */
@@ -171,7 +169,6 @@ uint32_t shard_bucket_of(uint64_t seed, uint32_t k, uint64_t index);
 void shard_permute(uint64_t seed, uint32_t bucket, size_t *a, size_t n);
 
 /* ---- deterministic pseudo-random numbers (shard_shuffle.c) ---- */
-uint64_t shard_mix64(uint64_t x);
 /* A value in [0, 1) from (seed, stream, index), the same on every platform. */
 double shard_unit(uint64_t seed, uint64_t stream, uint64_t index);
 

@@ -17,7 +17,9 @@
 
 #include "builtin.h"
 #include "lib/die.h"
+#include "lib/le.h"
 #include "lib/tokstream.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "shard/shard.h"
 #include "lib/json.h"
@@ -53,19 +55,9 @@ static void unmap(struct mapped *m)
 		munmap((void *)m->p, m->len);
 }
 
-static uint32_t rd32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const unsigned char *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 static uint32_t tok_at(const unsigned char *p, uint32_t width, uint64_t i)
 {
-	return width == 2 ? (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8 : rd32(p + 4 * i);
+	return width == 2 ? le_get16(p + 2 * i) : le_get32(p + 4 * i);
 }
 
 /* With -t: the vocabulary used to show each document's text too. */
@@ -254,7 +246,7 @@ static int inspect_megatron(const char *idx_path, unsigned ndocs, unsigned max_i
 		die(GRIST_EXIT_DATA, "%s: not a Megatron index", idx_path);
 	uint32_t code = idx.p[17];
 	uint32_t width = code == 8 || code == 3 ? 2 : code == 1 || code == 2 ? 1 : code == 4 || code == 7 ? 4 : 8;
-	uint64_t nseq = rd64(idx.p + 18), ndoc = rd64(idx.p + 26);
+	uint64_t nseq = le_get64(idx.p + 18), ndoc = le_get64(idx.p + 26);
 	if (idx.len < head + nseq * 12 + ndoc * 8)
 		die(GRIST_EXIT_DATA, "%s: index shorter than its counts", idx_path);
 	char *bin_path = sibling(idx_path, ".idx", ".bin");
@@ -263,9 +255,9 @@ static int inspect_megatron(const char *idx_path, unsigned ndocs, unsigned max_i
 	const unsigned char *lens = idx.p + head, *ptrs = lens + nseq * 4;
 	uint64_t total = 0;
 	for (uint64_t i = 0; i < nseq; i++)
-		total += rd32(lens + 4 * i);
+		total += le_get32(lens + 4 * i);
 	printf("format: megatron (MMIDIDX version %llu, dtype code %u, %u-byte tokens)\n",
-	       (unsigned long long)rd64(idx.p + 9), code, width);
+	       (unsigned long long)le_get64(idx.p + 9), code, width);
 	printf("files: %s, %s (%zu bytes)\n", idx_path, bin_path, bin.len);
 	printf("sequences: %llu, documents: %llu, tokens: %llu\n", (unsigned long long)nseq,
 	       (unsigned long long)(ndoc ? ndoc - 1 : 0), (unsigned long long)total);
@@ -276,7 +268,7 @@ static int inspect_megatron(const char *idx_path, unsigned ndocs, unsigned max_i
 		char *line = NULL;
 		size_t cap = 0;
 		for (uint64_t i = 0; i < nseq && i < ndocs; i++) {
-			uint64_t ptr = rd64(ptrs + 8 * i), n = rd32(lens + 4 * i);
+			uint64_t ptr = le_get64(ptrs + 8 * i), n = le_get32(lens + 4 * i);
 			const char *id = NULL;
 			json_t *j = NULL;
 			if (f && getline(&line, &cap, f) > 0) {
@@ -431,12 +423,12 @@ int cmd_shard_inspect(int argc, char **argv)
 	free(idx);
 	if (eot < 0)
 		eot = eot_from_manifest(path);
-	uint32_t magic = m.len >= 12 ? rd32(m.p) : 0, version = m.len >= 12 ? rd32(m.p + 4) : 0;
+	uint32_t magic = m.len >= 12 ? le_get32(m.p) : 0, version = m.len >= 12 ? le_get32(m.p + 4) : 0;
 	if (m.len >= SHARD_LLMC_HEADER &&
 	    ((magic == SHARD_LLMC_MAGIC16 && version == SHARD_LLMC_VERSION16) ||
 	     (magic == SHARD_LLMC_MAGIC32 && version == SHARD_LLMC_VERSION32))) {
 		uint32_t width = magic == SHARD_LLMC_MAGIC16 ? 2 : 4;
-		uint64_t count = rd32(m.p + 8);
+		uint64_t count = le_get32(m.p + 8);
 		printf("format: llmc (magic %u, version %u, uint%u tokens)\n", magic, version, width * 8);
 		printf("tokens: %llu (header), file size %zu bytes (%s)\n", (unsigned long long)count,
 		       m.len, m.len == SHARD_LLMC_HEADER + count * width ? "matches" : "DOES NOT match 1024 + count x width");

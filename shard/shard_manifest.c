@@ -18,6 +18,9 @@
 #include <unistd.h>
 
 #include "lib/json.h"
+#include "lib/le.h"
+#include "lib/source.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 /* Record ids and names are meant to be UTF-8; anything else is repaired (U+FFFD), never copied
@@ -200,31 +203,6 @@ static char *file_path(const struct vctx *v, const char *name)
 	return buf_detach(&b, NULL);
 }
 
-/* Read a whole (small) file; NULL on error. */
-static char *slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char tmp[65536];
-	for (;;) {
-		ssize_t n = read(fd, tmp, sizeof(tmp));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			buf_release(&b);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		buf_add(&b, tmp, (size_t)n);
-	}
-	close(fd);
-	return buf_detach(&b, len);
-}
-
 /* Checks size and hash of one listed file; returns 0 if both match. */
 static int check_file(struct vctx *v, json_t *entry, const char **name_out)
 {
@@ -263,16 +241,6 @@ static int check_file(struct vctx *v, json_t *entry, const char **name_out)
 	return 0;
 }
 
-static uint32_t rd32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const unsigned char *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 static void check_llmc(struct vctx *v, const char *name, uint64_t tokens, uint32_t magic,
 		       uint32_t version, uint32_t width)
 {
@@ -289,11 +257,11 @@ static void check_llmc(struct vctx *v, const char *name, uint64_t tokens, uint32
 		problem(v, name, "cannot read the llm.c header");
 		return;
 	}
-	if (rd32(h) != magic || rd32(h + 4) != version)
-		problem(v, name, "llm.c header magic %u version %u, expected %u %u", rd32(h),
-			rd32(h + 4), magic, version);
-	else if (rd32(h + 8) != tokens)
-		problem(v, name, "llm.c header says %u tokens, manifest %llu", rd32(h + 8),
+	if (le_get32(h) != magic || le_get32(h + 4) != version)
+		problem(v, name, "llm.c header magic %u version %u, expected %u %u", le_get32(h),
+			le_get32(h + 4), magic, version);
+	else if (le_get32(h + 8) != tokens)
+		problem(v, name, "llm.c header says %u tokens, manifest %llu", le_get32(h + 8),
 			(unsigned long long)tokens);
 	else if ((uint64_t)st.st_size != SHARD_LLMC_HEADER + tokens * width)
 		problem(v, name, "size is not 1024 + tokens x %u", width);
@@ -302,17 +270,21 @@ static void check_llmc(struct vctx *v, const char *name, uint64_t tokens, uint32
 static void check_megatron(struct vctx *v, const char *idx_name, uint64_t tokens, uint64_t docs,
 			   uint32_t width)
 {
-	size_t len = 0;
+	struct buf all = BUF_INIT, err = BUF_INIT;
 	char *path = file_path(v, idx_name);
-	unsigned char *p = (unsigned char *)slurp(path, &len);
+	int rc = source_read_file(path, &all, UINT64_MAX, &err);
 	free(path);
-	if (!p) {
+	buf_release(&err);
+	if (rc < 0) {
 		problem(v, idx_name, "cannot read");
+		buf_release(&all);
 		return;
 	}
+	const unsigned char *p = (const unsigned char *)all.data;
+	size_t len = all.len;
 	const size_t head = 9 + 8 + 1 + 8 + 8;
-	uint64_t nseq = len >= head ? rd64(p + 18) : 0, ndoc = len >= head ? rd64(p + 26) : 0;
-	if (len < head || memcmp(p, "MMIDIDX\0\0", 9) || rd64(p + 9) != 1) {
+	uint64_t nseq = len >= head ? le_get64(p + 18) : 0, ndoc = len >= head ? le_get64(p + 26) : 0;
+	if (len < head || memcmp(p, "MMIDIDX\0\0", 9) || le_get64(p + 9) != 1) {
 		problem(v, idx_name, "not a Megatron MMIDIDX version 1 index");
 	} else if (p[17] != (width == 2 ? 8 : 4)) {
 		problem(v, idx_name, "dtype code %u, expected %u", p[17], width == 2 ? 8 : 4);
@@ -325,12 +297,12 @@ static void check_megatron(struct vctx *v, const char *idx_name, uint64_t tokens
 		const unsigned char *lens = p + head, *ptrs = lens + nseq * 4, *didx = ptrs + nseq * 8;
 		int bad = 0;
 		for (uint64_t i = 0; i < nseq && !bad; i++) {
-			if (rd64(ptrs + 8 * i) != sum * width)
+			if (le_get64(ptrs + 8 * i) != sum * width)
 				bad = 1;
-			sum += rd32(lens + 4 * i);
+			sum += le_get32(lens + 4 * i);
 		}
 		for (uint64_t i = 0; i < ndoc && !bad; i++)
-			if (rd64(didx + 8 * i) != i)
+			if (le_get64(didx + 8 * i) != i)
 				bad = 1;
 		if (bad)
 			problem(v, idx_name, "sequence pointers or document indices inconsistent");
@@ -338,26 +310,30 @@ static void check_megatron(struct vctx *v, const char *idx_name, uint64_t tokens
 			problem(v, idx_name, "sequence lengths sum to %llu, manifest says %llu tokens",
 				(unsigned long long)sum, (unsigned long long)tokens);
 	}
-	free(p);
+	buf_release(&all);
 }
 
 static void check_lines(struct vctx *v, const char *name, uint64_t docs)
 {
-	size_t len = 0;
+	struct buf all = BUF_INIT, err = BUF_INIT;
 	char *path = file_path(v, name);
-	char *p = slurp(path, &len);
+	int rc = source_read_file(path, &all, UINT64_MAX, &err);
 	free(path);
-	if (!p) {
+	buf_release(&err);
+	if (rc < 0) {
 		problem(v, name, "cannot read");
+		buf_release(&all);
 		return;
 	}
+	const char *p = all.data;
+	size_t len = all.len;
 	uint64_t lines = 0;
 	for (size_t i = 0; i < len; i++)
 		lines += p[i] == '\n';
 	if (lines != docs)
 		problem(v, name, "%llu lines, manifest says %llu documents", (unsigned long long)lines,
 			(unsigned long long)docs);
-	free(p);
+	buf_release(&all);
 }
 
 int shard_verify(const char *manifest_path, struct buf *report, uint64_t *nfiles, struct buf *err)

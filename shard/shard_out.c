@@ -204,17 +204,3 @@ char *shard_replace_suffix(const char *name, const char *old, const char *new_su
 	return buf_detach(&b, NULL);
 }
 
-void shard_put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-void shard_put64(unsigned char *p, uint64_t v)
-{
-	shard_put32(p, (uint32_t)v);
-	shard_put32(p + 4, (uint32_t)(v >> 32));
-}
-

@@ -25,19 +25,13 @@
 #include <unistd.h>
 
 #include "lib/die.h"
+#include "lib/le.h"
+#include "lib/splitmix.h"
 #include "lib/xalloc.h"
-
-uint64_t shard_mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
 
 static uint64_t hash3(uint64_t seed, uint64_t stream, uint64_t index)
 {
-	return shard_mix64(shard_mix64(shard_mix64(seed) ^ stream) ^ index);
+	return splitmix64(splitmix64(splitmix64(seed) ^ stream) ^ index);
 }
 
 double shard_unit(uint64_t seed, uint64_t stream, uint64_t index)
@@ -50,13 +44,13 @@ __extension__ typedef unsigned __int128 u128;
 /* Uniform in [0, range), range > 0 (Lemire's multiply-and-reject). */
 static uint64_t bounded(uint64_t *state, uint64_t range)
 {
-	uint64_t x = shard_mix64(*state += 0x9e3779b97f4a7c15ull);
+	uint64_t x = splitmix64(*state += SPLITMIX64_GAMMA);
 	u128 m = (u128)x * range;
 	uint64_t l = (uint64_t)m;
 	if (l < range) {
 		uint64_t t = -range % range;
 		while (l < t) {
-			x = shard_mix64(*state += 0x9e3779b97f4a7c15ull);
+			x = splitmix64(*state += SPLITMIX64_GAMMA);
 			m = (u128)x * range;
 			l = (uint64_t)m;
 		}
@@ -185,11 +179,6 @@ int shard_shuffle_add(struct shard_shuffle *s, const struct shard_doc *d, struct
 	return 0;
 }
 
-static uint32_t get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static int emit_bucket(struct shard_shuffle *s, uint32_t b, struct shard_writer *w, struct buf *err)
 {
 	struct buf all = BUF_INIT;
@@ -223,10 +212,10 @@ static int emit_bucket(struct shard_shuffle *s, uint32_t b, struct shard_writer 
 	size_t *offs = NULL, n = 0, alloc = 0;
 	for (size_t p = 0; p < all.len;) {
 		const unsigned char *r = (const unsigned char *)all.data + p;
-		size_t nt = get32(r + 12);
+		size_t nt = le_get32(r + 12);
 		ALLOC_GROW(offs, n + 1, alloc);
 		offs[n++] = p;
-		p += 16 + get32(r + 8) + nt * s->width + (s->has_mask ? nt : 0);
+		p += 16 + le_get32(r + 8) + nt * s->width + (s->has_mask ? nt : 0);
 	}
 	shard_permute(s->seed, b, offs, n);
 	int rc = 0;
@@ -236,8 +225,8 @@ static int emit_bucket(struct shard_shuffle *s, uint32_t b, struct shard_writer 
 		d.index = 0;
 		for (int k = 0; k < 8; k++)
 			d.index |= (uint64_t)r[k] << (8 * k);
-		d.id_len = get32(r + 8);
-		d.ntokens = get32(r + 12);
+		d.id_len = le_get32(r + 8);
+		d.ntokens = le_get32(r + 12);
 		d.id = (const char *)r + 16;
 		d.raw = r + 16 + d.id_len;
 		d.mask = s->has_mask ? r + 16 + d.id_len + d.ntokens * s->width : NULL;

@@ -22,6 +22,7 @@
 #include <xxhash.h>
 
 #include "lib/die.h"
+#include "lib/le.h"
 #include "lib/xalloc.h"
 
 const char *shard_format_name(enum shard_format f)
@@ -119,25 +120,25 @@ static void build_megatron_idx(const struct shard_writer *w, const struct shard_
 {
 	unsigned char tmp[8];
 	buf_add(b, "MMIDIDX\0\0", 9);
-	shard_put64(tmp, 1);
+	le_put64(tmp, 1);
 	buf_add(b, tmp, 8);
 	tmp[0] = w->out_width == 2 ? 8 : 4; /* 8 = uint16, 4 = int32 */
 	buf_add(b, tmp, 1);
-	shard_put64(tmp, c->nseq);
+	le_put64(tmp, c->nseq);
 	buf_add(b, tmp, 8);
-	shard_put64(tmp, c->nseq + 1);
+	le_put64(tmp, c->nseq + 1);
 	buf_add(b, tmp, 8);
 	for (size_t i = 0; i < c->nseq; i++) {
-		shard_put32(tmp, (uint32_t)c->seq_len[i]);
+		le_put32(tmp, (uint32_t)c->seq_len[i]);
 		buf_add(b, tmp, 4);
 	}
 	for (size_t i = 0; i < c->nseq; i++) {
-		shard_put64(tmp, (uint64_t)c->seq_ptr[i]);
+		le_put64(tmp, (uint64_t)c->seq_ptr[i]);
 		buf_add(b, tmp, 8);
 	}
 	/* Document indices: 0, then the end (in sequences) of each document. */
 	for (size_t i = 0; i <= c->nseq; i++) {
-		shard_put64(tmp, (uint64_t)i);
+		le_put64(tmp, (uint64_t)i);
 		buf_add(b, tmp, 8);
 	}
 }
@@ -155,9 +156,9 @@ static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *
 	if (w->o.format == SHARD_LLMC) {
 		memset(head, 0, sizeof(head));
 		int wide = w->out_width == 4;
-		shard_put32(head, wide ? SHARD_LLMC_MAGIC32 : SHARD_LLMC_MAGIC16);
-		shard_put32(head + 4, wide ? SHARD_LLMC_VERSION32 : SHARD_LLMC_VERSION16);
-		shard_put32(head + 8, (uint32_t)c->tokens);
+		le_put32(head, wide ? SHARD_LLMC_MAGIC32 : SHARD_LLMC_MAGIC16);
+		le_put32(head + 4, wide ? SHARD_LLMC_VERSION32 : SHARD_LLMC_VERSION16);
+		le_put32(head + 8, (uint32_t)c->tokens);
 		head_len = sizeof(head);
 	}
 	int rc = shard_out_close(&c->data, head, head_len, "data", &rec.files[rec.nfiles++], err);
@@ -295,13 +296,12 @@ static uint32_t max_id_raw(const void *raw, size_t n, uint32_t width)
 	const unsigned char *p = raw;
 	if (width == 2) {
 		for (size_t i = 0; i < n; i++) {
-			uint32_t v = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
+			uint32_t v = le_get16(p + 2 * i);
 			max = v > max ? v : max;
 		}
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			uint32_t v = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-				     (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+			uint32_t v = le_get32(p + 4 * i);
 			max = v > max ? v : max;
 		}
 	}
@@ -350,7 +350,7 @@ static int cur_add(struct shard_writer *w, struct shard_cur *c, const struct sha
 	const int eot_before = w->o.format == SHARD_LLMC;
 	const int eot_after = n > d->ntokens + (uint64_t)eot_before;
 	unsigned char eot[4];
-	shard_put32(eot, w->eot);
+	le_put32(eot, w->eot);
 	const uint64_t start = c->tokens + (uint64_t)eot_before;
 	if (eot_before && shard_out_write(&c->data, eot, w->out_width, err) < 0)
 		return -GRIST_EXIT_IO;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 #define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
@@ -396,7 +397,7 @@ static long find_special(const struct tok_vocab *v, const char *text, size_t len
 int tok_encode(struct tok_state *st, const char *text, size_t len, int allow_special,
 	       struct tok_ids *out, struct buf *err)
 {
-	size_t bad = tok_utf8_check(text, len);
+	size_t bad = utf8_valid_prefix(text, len);
 	if (bad != len) {
 		buf_addf(err, "invalid UTF-8 at byte %zu", bad);
 		return -1;

@@ -45,16 +45,13 @@ void tok_pretok_state_free(struct tok_pretok_state *st);
 
 typedef void (*tok_piece_fn)(void *ctx, const char *piece, size_t len);
 
-/* text must be valid UTF-8 (see tok_utf8_check). Returns 0, or -1 with err set on a regex error. */
+/* text must be valid UTF-8 (see utf8_valid_prefix in lib/utf8.h). Returns 0, or -1 with err set on a regex error. */
 int tok_pretok_run(const struct tok_pretok *p, struct tok_pretok_state *st, const char *text,
 		   size_t len, tok_piece_fn fn, void *ctx, struct buf *err);
 
 /* Compiles a pattern as the pre-tokenizer does (for tests). Returns a pcre2_code_8 * or NULL. */
 void *tok_regex_compile(const char *pattern, struct buf *err);
 void tok_regex_free(void *re);
-
-/* Returns the offset of the first invalid UTF-8 byte, or len if all of it is valid. */
-size_t tok_utf8_check(const char *s, size_t len);
 
 /* The hand-written cl100k splitter: length of the piece starting at s[0] (n > 0, valid
  * UTF-8). tok_split_init() must have run (tok_pretok_init does it when it selects the splitter). */

@@ -1,5 +1,5 @@
 /*
- * Hand-written pre-splitters for the gpt2, cl100k and o200k patterns. cl100k's (DESIGN.md
+ * Hand-written pre-splitters for the gpt2, cl100k and o200k patterns. cl100k's (docs/design.md
  * section 6):
  *
  *   (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|
@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 enum { C_L = 1, C_N = 2, C_WS = 4, C_CRLF = 8, C_U = 16, C_W = 32 };
@@ -43,50 +44,6 @@ static const char *const cls_patterns[5] = {
 	"\\s+", /* rewritten to White_Space by tok_regex_compile */
 	"[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+", "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+",
 };
-
-static size_t put_utf8(unsigned char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (unsigned char)(0xC0 | cp >> 6);
-		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xE0 | cp >> 12);
-		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xF0 | cp >> 18);
-	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-static inline uint32_t get_utf8(const unsigned char *s, size_t *len)
-{
-	unsigned char c = s[0];
-	if (c < 0x80) {
-		*len = 1;
-		return c;
-	}
-	if (c < 0xE0) {
-		*len = 2;
-		return (uint32_t)(c & 0x1F) << 6 | (s[1] & 0x3F);
-	}
-	if (c < 0xF0) {
-		*len = 3;
-		return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-	}
-	*len = 4;
-	return (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 |
-	       (s[3] & 0x3F);
-}
 
 static void build_classes(void)
 {
@@ -111,7 +68,7 @@ static void build_block(uint32_t block)
 				continue;
 			offs[n] = len;
 			cps[n++] = cp;
-			len += put_utf8(str + len, cp);
+			len += utf8_encode(cp, str + len);
 		}
 		offs[n] = len;
 		for (int r = 0; r < 5; r++) {
@@ -153,7 +110,7 @@ static inline unsigned cls_at(const unsigned char *s, size_t n, size_t i, size_t
 		*k = 0;
 		return 0;
 	}
-	uint32_t cp = get_utf8(s + i, k);
+	uint32_t cp = utf8_decode_valid(s + i, k);
 	return cls_of(cp);
 }
 
@@ -169,7 +126,7 @@ static inline size_t run_of(const unsigned char *s, size_t n, size_t i, unsigned
 			continue;
 		}
 		size_t k;
-		uint32_t cp = get_utf8(s + i, &k);
+		uint32_t cp = utf8_decode_valid(s + i, &k);
 		if (!(cls_of(cp) & want))
 			return i;
 		i += k;

@@ -1,5 +1,5 @@
 /*
- * Vocabulary loading for byte-level BPE (see tok_vocab.h; formats in DESIGN.md section 6).
+ * Vocabulary loading for byte-level BPE (see tok_vocab.h; formats in docs/design.md section 6).
  *
  * Every loader collects (bytes, id, kind) entries and merges given as token strings; one
  * finishing step builds the tables and checks them: an id used twice, the same bytes under two
@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/source.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 const char tok_pattern_gpt2[] =
@@ -283,26 +285,6 @@ static void derive_pairs(struct tok_vocab *v)
 	}
 }
 
-static int read_whole(const char *path, struct buf *out, struct buf *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		buf_addf(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(out, tmp, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		buf_addf(err, "%s: read error", path);
-		return -1;
-	}
-	return 0;
-}
-
 static void add_step(struct tok_vocab *v, enum tok_step_kind kind, const char *pattern, int mode)
 {
 	v->steps = xrealloc(v->steps, (v->n_steps + 1) * sizeof(*v->steps));
@@ -333,7 +315,7 @@ static int load_tiktoken(struct tok_vocab *v, const char *path, const char *patt
 	struct builder b = { BUF_INIT, NULL, 0, 0, path };
 	int rc = -1;
 	json_t *meta = NULL;
-	if (read_whole(path, &text, err))
+	if (source_read_file(path, &text, UINT64_MAX, err))
 		goto out;
 	v->file_hash = XXH3_64bits(text.data, text.len);
 	size_t lineno = 0;
@@ -422,20 +404,11 @@ static int bytelevel_decode(const char *s, size_t n, struct buf *out)
 {
 	buf_reset(out);
 	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t cp;
-		size_t k;
-		if (c < 0x80) {
-			cp = c;
-			k = 1;
-		} else if ((c & 0xE0) == 0xC0 && i + 1 < n) {
-			cp = (uint32_t)(c & 0x1F) << 6 | (s[i + 1] & 0x3F);
-			k = 2;
-		} else {
-			cp = UINT32_MAX; /* three bytes or more: never in the alphabet (< U+0144) */
-			k = 1;
-		}
-		int byte = cp == UINT32_MAX ? -1 : cp_to_byte(cp);
+		/* jansson hands over valid UTF-8; three bytes or more are never in the alphabet
+		 * (< U+0144), so only decodable one- and two-byte characters map to bytes. */
+		int32_t cp;
+		size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		int byte = k && k <= 2 ? cp_to_byte((uint32_t)cp) : -1;
 		if (byte < 0) {
 			buf_reset(out);
 			buf_add(out, s, n);
@@ -589,7 +562,7 @@ static int load_hf(struct tok_vocab *v, const char *path, struct buf *err, int *
 	json_t *root = NULL;
 	json_error_t je;
 	int rc = -1;
-	if (read_whole(path, &raw, err))
+	if (source_read_file(path, &raw, UINT64_MAX, err))
 		goto out;
 	v->file_hash = XXH3_64bits(raw.data, raw.len);
 	root = json_loadb(raw.data, raw.len, JSON_ALLOW_NUL, &je);
@@ -735,7 +708,7 @@ static int load_gpt2(struct tok_vocab *v, const char *path, struct buf *err, int
 	json_t *vocab = NULL;
 	json_error_t je;
 	int rc = -1;
-	if (read_whole(path, &raw, err))
+	if (source_read_file(path, &raw, UINT64_MAX, err))
 		goto out;
 	v->file_hash = XXH3_64bits(raw.data, raw.len);
 	vocab = json_loadb(raw.data, raw.len, JSON_ALLOW_NUL, &je);
@@ -747,7 +720,7 @@ static int load_gpt2(struct tok_vocab *v, const char *path, struct buf *err, int
 	if (slash)
 		buf_add(&bpe_path, path, (size_t)(slash - path + 1));
 	buf_addstr(&bpe_path, "vocab.bpe");
-	if (read_whole(bpe_path.data, &bpe, err))
+	if (source_read_file(bpe_path.data, &bpe, UINT64_MAX, err))
 		goto out;
 	if (add_bytelevel_vocab(&b, vocab, err))
 		goto out;

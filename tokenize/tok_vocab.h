@@ -1,5 +1,5 @@
 /*
- * A byte-level BPE vocabulary, loaded from one of three file formats (DESIGN.md section 6):
+ * A byte-level BPE vocabulary, loaded from one of three file formats (docs/design.md section 6):
  *   - tiktoken `.tiktoken` (`base64(bytes) rank` lines; rank = id = merge priority), with its
  *     pattern and special tokens from a sidecar `<stem>.json` ({"pat_str", "special_tokens"})
  *     written by `make vocabs`, or from a known name, or given by the caller;
@@ -74,7 +74,7 @@ struct tok_vocab {
 	char *special_unsupported;
 };
 
-/* Known pre-tokenization patterns (DESIGN.md section 6). */
+/* Known pre-tokenization patterns (docs/design.md section 6). */
 extern const char tok_pattern_gpt2[];
 extern const char tok_pattern_cl100k[];
 extern const char tok_pattern_o200k[];

@@ -1,7 +1,7 @@
 /*
  * grist tokenize: JSONL records -> token ids with a byte-level BPE vocabulary.
  *
- * Output is the binary token stream of lib/tokstream.h (DESIGN.md section 3) by default, or
+ * Output is the binary token stream of lib/tokstream.h (docs/design.md section 3) by default, or
  * with --to jsonl one line per record, {"id":ID,"tokens":[...]}. --decode turns a token stream
  * or such JSONL back into {"id":ID,"text":"..."} records. Records are encoded in batches on -j N
  * threads and emitted in input order, so the output does not depend on N.
@@ -23,10 +23,12 @@
 #include "lib/source.h"
 #include "lib/stage.h"
 #include "lib/tokstream.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
+#include "tokenize/chat_tok.h"
 #include "tokenize/tok_bpe.h"
 
-enum out_format { OUT_STREAM, OUT_JSONL };
+enum out_format { OUT_STREAM, OUT_JSONL, OUT_TEXT };
 enum eot_place { EOT_NONE, EOT_BEFORE, EOT_AFTER };
 
 struct tokenize {
@@ -50,6 +52,8 @@ struct tokenize {
 	struct tok_ids emit_ids;
 	char *search;   /* held here (static storage) so a die() leaves nothing unreachable */
 	struct buf err;
+	const char *chat_template; /* --chat-template: records are conversations (chat_tok.h) */
+	struct chat_tpl chat;
 };
 
 static const char *const rule_bad_utf8 = "invalid_utf8";
@@ -77,7 +81,16 @@ static void usage(FILE *f)
 		"                        PCRE2 for all (default: auto)\n"
 		"  --decode              read a token stream or {\"tokens\":[...]} JSONL, write\n"
 		"                        {\"id\":...,\"text\":...} JSONL\n"
-		"  --batch-bytes N       input bytes per work batch for -j (default: 1M)\n");
+		"  --batch-bytes N       input bytes per work batch for -j (default: 1M)\n\n"
+		"Chat options (records {\"messages\":[{\"role\",\"content\"},...]}, docs/chat.md):\n"
+		"  --chat-template T     render each conversation with T: chatml, llama3, mistral, gemma,\n"
+		"                        phi3, a tokenizer_config.json or a Jinja file; the token stream\n"
+		"                        then carries a loss mask\n"
+		"  --train-on W          assistant|all|last: tokens the mask marks (default: assistant)\n"
+		"  --content-specials M  text|parse: special-token text inside message content stays\n"
+		"                        text, or becomes the token as HuggingFace does (default: text)\n"
+		"  --to text             write the rendered conversations, {\"id\":...,\"text\":...}\n"
+		"                        (-t optional)\n");
 	common_opts_help(f, 1);
 }
 
@@ -108,13 +121,17 @@ struct tok_thread {
 	struct record_check check;
 	struct buf text, id, err;
 	struct tok_ids ids;
+	struct chat_work chat;
+	struct buf mask;
 };
 
 static void *thread_new(void *shared)
 {
 	struct tokenize *tk = shared;
 	struct tok_thread *t = xcalloc(1, sizeof(*t));
-	t->st = tok_state_new(&tk->enc);
+	t->st = tk->to == OUT_TEXT ? NULL : tok_state_new(&tk->enc);
+	if (tk->chat_template)
+		chat_work_init(&t->chat);
 	buf_init(&t->text, 0);
 	record_check_init(&t->check);
 	buf_init(&t->id, 0);
@@ -131,6 +148,9 @@ static void thread_free(void *p)
 	buf_release(&t->id);
 	buf_release(&t->err);
 	tok_ids_release(&t->ids);
+	if (t->chat.cx)
+		chat_work_release(&t->chat);
+	buf_release(&t->mask);
 	free(t);
 }
 
@@ -141,13 +161,16 @@ static void put_u32(struct buf *b, uint32_t x)
 	buf_add(b, &x, 4);
 }
 
-static void emit_doc(struct tokenize *tk, struct batch *b, const struct buf *id, const struct tok_ids *ids)
+static void emit_doc(struct tokenize *tk, struct batch *b, const struct buf *id, const struct tok_ids *ids,
+		     const struct buf *mask)
 {
 	if (tk->to == OUT_STREAM) {
 		put_u32(&b->out, (uint32_t)id->len);
 		put_u32(&b->out, (uint32_t)ids->n);
 		buf_add(&b->out, id->data, id->len);
 		buf_add(&b->out, ids->v, ids->n * sizeof(uint32_t));
+		if (mask)
+			buf_add(&b->out, mask->data, ids->n);
 		return;
 	}
 	buf_addstr(&b->out, "{\"id\":");
@@ -175,15 +198,82 @@ static void emit_doc(struct tokenize *tk, struct batch *b, const struct buf *id,
 	}
 	if (tk->eot == EOT_AFTER)
 		buf_addf(&b->out, "%s%u", first ? "" : ",", tk->eot_id);
-	buf_addstr(&b->out, "]}\n");
+	buf_addch(&b->out, ']');
+	if (mask)
+		chat_mask_json(&b->out, mask, tk->eot != EOT_NONE, tk->eot == EOT_BEFORE);
+	buf_addstr(&b->out, "}\n");
 }
 
-static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch *b, const struct line *l)
+static void record_id(struct buf *id, const struct batch *b, const struct line *l, const struct record *r)
 {
+	buf_reset(id);
+	if (r->has_id && r->id.type == JV_STRING)
+		json_string_decode(id, r->id.val + 1, r->id.val_len - 2);
+	else if (r->has_id)
+		buf_add(id, r->id.val, r->id.val_len);
+	else
+		buf_addf(id, "%s:%llu", b->source, (unsigned long long)l->lineno);
+}
+
+/* --chat-template: a record is a conversation; render, tokenize, mask (chat_tok.c). */
+static int chat_line(struct tokenize *tk, struct tok_thread *t, struct batch *b, const struct line *l,
+		     const struct record *r)
+{
+	const char *rule = NULL;
+	int code = 0;
+	buf_reset(&t->err);
+	enum chat_result res = chat_tok_record(&tk->chat, &t->chat, t->st, r->line, r->len, &t->ids,
+					       &t->mask, &rule, &t->err, &code);
+	if (res == CHAT_TOK_FATAL) {
+		buf_addf(&b->fatal, "%s:%llu: %s", b->source, (unsigned long long)l->lineno, t->err.data);
+		b->fatal_code = code;
+		return -1;
+	}
+	if (res == CHAT_TOK_OK && t->chat.out.text.len > tk->co.max_doc_bytes) {
+		rule = "max_doc_bytes";
+		res = CHAT_TOK_REJECT;
+		buf_reset(&t->err);
+		buf_addf(&t->err, "%zu", t->chat.out.text.len);
+	}
+	if (res == CHAT_TOK_REJECT) {
+		struct buf v = BUF_INIT;
+		if (t->err.len && strcmp(rule, "max_doc_bytes"))
+			json_string_encode(&v, t->err.data, t->err.len);
+		else if (t->err.len)
+			buf_add(&v, t->err.data, t->err.len);
+		counts_reject(&b->counts, rule);
+		reject_write(&b->rejects, "tokenize", rule, v.len ? v.data : NULL, b->source, l->lineno,
+			     r->line, r->len, 0, NULL);
+		buf_release(&v);
+		return 0;
+	}
+	record_id(&t->id, b, l, r);
+	counts_text_length(&b->counts, t->chat.out.text.len);
+	b->counts.records_out++;
+	if (tk->to == OUT_TEXT) {
+		buf_addstr(&b->out, "{\"id\":");
+		json_string_encode(&b->out, t->id.data, t->id.len);
+		buf_addstr(&b->out, ",\"text\":");
+		json_string_encode(&b->out, t->chat.out.text.data, t->chat.out.text.len);
+		buf_addstr(&b->out, "}\n");
+		return 0;
+	}
+	b->user = (void *)((uintptr_t)b->user + t->ids.n);
+	emit_doc(tk, b, &t->id, &t->ids, &t->mask);
+	return 0;
+}
+
+static int tokenize_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
+{
+	struct tokenize *tk = shared;
+	struct tok_thread *t = thread_state;
 	const struct common_opts *o = &tk->co;
 	struct record r;
 	buf_reset(&t->text);
-	switch (stage_check_record(b, o, l, &r, &t->check)) {
+	enum record_verdict verdict = stage_check_record(b, o, l, &r, &t->check);
+	if (tk->chat_template && verdict != RECORD_STOP && !(verdict == RECORD_DROP && t->check.raw))
+		return chat_line(tk, t, b, l, &r);
+	switch (verdict) {
 	case RECORD_STOP:
 		return -1;
 	case RECORD_DROP:
@@ -195,13 +285,7 @@ static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch
 		record_text(&r, &t->text);
 		break;
 	}
-	buf_reset(&t->id);
-	if (r.has_id && r.id.type == JV_STRING)
-		json_string_decode(&t->id, r.id.val + 1, r.id.val_len - 2);
-	else if (r.has_id)
-		buf_add(&t->id, r.id.val, r.id.val_len);
-	else
-		buf_addf(&t->id, "%s:%llu", b->source, (unsigned long long)l->lineno);
+	record_id(&t->id, b, l, &r);
 	t->ids.n = 0;
 	buf_reset(&t->err);
 	if (tok_encode(t->st, t->text.data, t->text.len, tk->allow_special, &t->ids, &t->err)) {
@@ -214,7 +298,7 @@ static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch
 	}
 	counts_text_length(&b->counts, t->text.len);
 	b->user = (void *)((uintptr_t)b->user + t->ids.n); /* tokens in this batch */
-	emit_doc(tk, b, &t->id, &t->ids);
+	emit_doc(tk, b, &t->id, &t->ids, NULL);
 	b->counts.records_out++;
 	return 0;
 }
@@ -222,15 +306,7 @@ static int tokenize_line(struct tokenize *tk, struct tok_thread *t, struct batch
 static void tokenize_work(void *shared, void *thread_state, struct batch *b)
 {
 	b->user = NULL;
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (tokenize_line(shared, thread_state, b, &l) < 0)
-			return;
-	}
+	batch_each_line(b, tokenize_line, shared, thread_state);
 }
 
 static void tokenize_emit(void *shared, struct batch *b)
@@ -247,9 +323,10 @@ static void tokenize_emit(void *shared, struct batch *b)
 			tk->emit_ids.n = 0; /* an aligned copy of the ids */
 			ALLOC_GROW(tk->emit_ids.v, (size_t)n + 1, tk->emit_ids.alloc);
 			memcpy(tk->emit_ids.v, id + idlen, (size_t)n * 4);
-			if (tokstream_write_doc(&tk->tw, id, idlen, tk->emit_ids.v, n, NULL, &err))
+			const unsigned char *mask = tk->chat_template ? (const unsigned char *)id + idlen + (size_t)n * 4 : NULL;
+			if (tokstream_write_doc(&tk->tw, id, idlen, tk->emit_ids.v, n, mask, &err))
 				die(GRIST_EXIT_INTERNAL, "%s", err.data);
-			pos += 8 + idlen + (size_t)n * 4;
+			pos += 8 + idlen + (size_t)n * (mask ? 5 : 4);
 		}
 		buf_release(&err);
 		b->out.len = 0;
@@ -362,9 +439,37 @@ static int decode_main(struct tokenize *tk, int argc, char **argv)
 	return GRIST_EXIT_OK;
 }
 
+/* Load --chat-template; returns 1 when the run is render-only (--to text, no tokenizer). */
+static int chat_setup(struct tokenize *tk)
+{
+	int code = 0;
+	if (chat_tpl_load(&tk->chat, tk->chat_template, tk->tokenizer, &tk->err, &code))
+		die(code, "%s", tk->err.data);
+	tk->co.on_missing = ON_MISSING_SKIP; /* a conversation has no text field */
+	return tk->to == OUT_TEXT;
+}
+
+static int chat_render_main(struct tokenize *tk, int argc, char **argv)
+{
+	stage_run_init(&tk->run, "tokenize", &tk->co, argc, argv);
+	stats_option_str(&tk->run.stats, "chat_template", tk->chat_template);
+	struct par_config pc = {
+		.jobs = tk->co.jobs, .work = tokenize_work, .emit = tokenize_emit, .shared = tk,
+		.thread_new = thread_new, .thread_free = thread_free,
+	};
+	struct par *par = par_new(&pc);
+	stage_read_inputs(&tk->run, par, argc, argv, optind, tk->batch_bytes, 0, &tk->names);
+	par_finish(par);
+	int rc = stage_run_finish(&tk->run);
+	name_list_release(&tk->names);
+	chat_tpl_free(&tk->chat);
+	buf_release(&tk->err);
+	return rc;
+}
+
 enum {
 	OPT_PATTERN = OPT_STAGE_BASE, OPT_TO, OPT_EOT, OPT_EOT_TOKEN, OPT_ALLOW_SPECIAL, OPT_DECODE,
-	OPT_SPLITTER, OPT_BATCH_BYTES,
+	OPT_SPLITTER, OPT_BATCH_BYTES, OPT_CHAT_TEMPLATE, OPT_TRAIN_ON, OPT_CONTENT_SPECIALS,
 };
 
 int cmd_tokenize(int argc, char **argv)
@@ -385,6 +490,9 @@ int cmd_tokenize(int argc, char **argv)
 		{ "decode", no_argument, 0, OPT_DECODE },
 		{ "splitter", required_argument, 0, OPT_SPLITTER },
 		{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
+		{ "chat-template", required_argument, 0, OPT_CHAT_TEMPLATE },
+		{ "train-on", required_argument, 0, OPT_TRAIN_ON },
+		{ "content-specials", required_argument, 0, OPT_CONTENT_SPECIALS },
 		{ 0, 0, 0, 0 },
 	};
 	static struct tokenize tk;
@@ -406,7 +514,8 @@ int cmd_tokenize(int argc, char **argv)
 		case OPT_TO:
 			if (!strcmp(optarg, "stream")) tk.to = OUT_STREAM;
 			else if (!strcmp(optarg, "jsonl")) tk.to = OUT_JSONL;
-			else die(GRIST_EXIT_USAGE, "--to expects stream or jsonl, got '%s'", optarg);
+			else if (!strcmp(optarg, "text")) tk.to = OUT_TEXT;
+			else die(GRIST_EXIT_USAGE, "--to expects stream, jsonl or text, got '%s'", optarg);
 			break;
 		case OPT_EOT:
 			if (!strcmp(optarg, "before")) tk.eot = EOT_BEFORE;
@@ -429,7 +538,21 @@ int cmd_tokenize(int argc, char **argv)
 			else die(GRIST_EXIT_USAGE, "--splitter expects auto or pcre2, got '%s'", optarg);
 			break;
 		case OPT_BATCH_BYTES:
-			tk.batch_bytes = parse_batch_bytes(optarg);
+			tk.batch_bytes = opts_batch_bytes(optarg);
+			break;
+		case OPT_CHAT_TEMPLATE:
+			tk.chat_template = optarg;
+			break;
+		case OPT_TRAIN_ON:
+			if (!strcmp(optarg, "assistant")) tk.chat.train_on = CHAT_TRAIN_ASSISTANT;
+			else if (!strcmp(optarg, "all")) tk.chat.train_on = CHAT_TRAIN_ALL;
+			else if (!strcmp(optarg, "last")) tk.chat.train_on = CHAT_TRAIN_LAST;
+			else die(GRIST_EXIT_USAGE, "--train-on expects assistant, all or last, got '%s'", optarg);
+			break;
+		case OPT_CONTENT_SPECIALS:
+			if (!strcmp(optarg, "text")) tk.chat.content_specials = 0;
+			else if (!strcmp(optarg, "parse")) tk.chat.content_specials = 1;
+			else die(GRIST_EXIT_USAGE, "--content-specials expects text or parse, got '%s'", optarg);
 			break;
 		default:
 			usage(stderr);
@@ -437,6 +560,10 @@ int cmd_tokenize(int argc, char **argv)
 		}
 	}
 	common_opts_finish(&tk.co);
+	if (tk.to == OUT_TEXT && !tk.chat_template)
+		die(GRIST_EXIT_USAGE, "--to text needs --chat-template");
+	if (tk.chat_template && chat_setup(&tk))
+		return chat_render_main(&tk, argc, argv);
 	if (!tk.tokenizer)
 		die(GRIST_EXIT_USAGE, "-t TOKENIZER is required (e.g. -t cl100k_base)");
 	if (tk.eot != EOT_NONE && tk.to != OUT_JSONL)
@@ -470,6 +597,8 @@ int cmd_tokenize(int argc, char **argv)
 	}
 	if (tok_encoder_init(&tk.enc, &tk.vocab, tk.use_fast, &tk.err))
 		die(GRIST_EXIT_USAGE, "%s: %s", tk.vocab.path, tk.err.data);
+	if (tk.chat_template && chat_tpl_bind(&tk.chat, &tk.vocab, &tk.err))
+		die(GRIST_EXIT_USAGE, "%s", tk.err.data);
 
 	stage_run_init(&tk.run, "tokenize", &tk.co, argc, argv);
 	stats_option_str(&tk.run.stats, "tokenizer", tk.tokenizer);
@@ -478,7 +607,8 @@ int cmd_tokenize(int argc, char **argv)
 	if (tk.to == OUT_STREAM) {
 		struct tokstream_header h;
 		tokstream_header_init(&h, tk.tokenizer, tk.vocab.file_hash, tk.vocab.n_ids,
-				      tk.eot_id == TOK_NONE ? TOKSTREAM_NO_EOT : tk.eot_id, 0);
+				      tk.eot_id == TOK_NONE ? TOKSTREAM_NO_EOT : tk.eot_id,
+				      tk.chat_template ? TOKSTREAM_F_MASK : 0);
 		if (tokstream_writer_init(&tk.tw, &h, tokstream_sink_output, tk.run.out, &tk.err))
 			die(GRIST_EXIT_INTERNAL, "%s", tk.err.data);
 		tokstream_header_release(&h);
@@ -502,6 +632,7 @@ int cmd_tokenize(int argc, char **argv)
 	tok_vocab_free(&tk.vocab);
 	tok_ids_release(&tk.emit_ids);
 	name_list_release(&tk.names);
+	chat_tpl_free(&tk.chat);
 	buf_release(&tk.err);
 	return rc;
 }

@@ -22,6 +22,7 @@
 #include "lib/record.h"
 #include "lib/source.h"
 #include "lib/stage.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/train.h"
 
@@ -107,9 +108,10 @@ static void add_piece(void *ctx, const char *p, size_t n)
 }
 
 /* One record: its text's pieces into the thread's table. -1 stops the batch. */
-static int train_line(struct trainer *tr, struct train_thread *t, struct batch *b,
-		      const struct line *l)
+static int train_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
 {
+	struct trainer *tr = shared;
+	struct train_thread *t = thread_state;
 	const struct common_opts *o = &tr->co;
 	struct record r;
 	switch (stage_check_record(b, o, l, &r, &t->check)) {
@@ -139,18 +141,9 @@ static int train_line(struct trainer *tr, struct train_thread *t, struct batch *
 
 static void train_work(void *shared, void *thread_state, struct batch *b)
 {
-	struct trainer *tr = shared;
 	struct train_thread *t = thread_state;
 	train_pieces_reset(&t->local);
-	struct line_iter it;
-	struct line l;
-	line_iter_init(&it, b);
-	while (batch_next_line(b, &it, &l)) {
-		if (line_is_blank(&l))
-			continue;
-		if (train_line(tr, t, b, &l) < 0)
-			break;
-	}
+	batch_each_line(b, train_line, shared, thread_state);
 	/* The batch's distinct pieces travel to the main thread in b->out. */
 	train_pieces_serialize(&t->local, &b->out);
 }
@@ -306,7 +299,7 @@ int cmd_tokenize_train(int argc, char **argv)
 			tr.tiktoken_path = optarg;
 			break;
 		case OPT_BATCH_BYTES:
-			tr.batch_bytes = parse_batch_bytes(optarg);
+			tr.batch_bytes = opts_batch_bytes(optarg);
 			break;
 		default:
 			usage(stderr);

@@ -1,5 +1,5 @@
 /*
- * Byte-level BPE training (`grist tokenize train`, DESIGN.md section 6), as library code:
+ * Byte-level BPE training (`grist tokenize train`, docs/design.md section 6), as library code:
  * nothing here prints or exits; errors come back as -1 with a message in a caller's buf.
  *
  * The pipeline:

@@ -24,6 +24,7 @@
 #include <xxhash.h>
 
 #include "lib/die.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/train.h"
 
@@ -100,24 +101,11 @@ uint32_t train_byte_order(unsigned b)
 	return train_byte_codepoint(b) < 256 ? kept_before : nkept + remapped_before;
 }
 
-static void utf8_put(struct buf *out, uint32_t c)
-{
-	if (c < 0x80) {
-		buf_addch(out, (char)c);
-	} else if (c < 0x800) {
-		buf_addch(out, (char)(0xC0 | (c >> 6)));
-		buf_addch(out, (char)(0x80 | (c & 0x3F)));
-	} else {
-		buf_addch(out, (char)(0xE0 | (c >> 12)));
-		buf_addch(out, (char)(0x80 | ((c >> 6) & 0x3F)));
-		buf_addch(out, (char)(0x80 | (c & 0x3F)));
-	}
-}
-
 void train_spell(struct buf *out, const char *p, size_t n)
 {
+	unsigned char enc[UTF8_MAX];
 	for (size_t i = 0; i < n; i++)
-		utf8_put(out, train_byte_codepoint((unsigned char)p[i]));
+		buf_add(out, enc, utf8_encode(train_byte_codepoint((unsigned char)p[i]), enc));
 }
 
 /* ---- pairs ---- */

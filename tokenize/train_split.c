@@ -1,6 +1,6 @@
 /*
  * Pre-tokenization for the BPE trainer: PCRE2 in UTF + UCP mode with JIT, the known patterns
- * of DESIGN.md section 6 or a user regex. Kept behind train_split() so a faster hand-written
+ * of docs/design.md section 6 or a user regex. Kept behind train_split() so a faster hand-written
  * splitter can replace it for the known patterns.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8

@@ -5,7 +5,7 @@
  * Sequence[Split(pattern, Isolated), ByteLevel(add_prefix_space false, use_regex false)], the
  * decoder ByteLevel, merges as "a b" strings in order, and the special tokens only under
  * added_tokens with the ids after the vocabulary (the ids HuggingFace assigns them).
- * .tiktoken: "base64(bytes) id" per non-special token, in id order (DESIGN.md section 6).
+ * .tiktoken: "base64(bytes) id" per non-special token, in id order (docs/design.md section 6).
  */
 #include <jansson.h>
 #include <stdlib.h>

@@ -16,6 +16,7 @@
 #include "clean/clean_langid.h"
 #include "clean/clean_redact.h"
 #include "clean/clean_unicode.h"
+#include "lib/utf8.h"
 
 #define FUZZ_ASSERT(c)                                                                  \
 	do {                                                                            \
@@ -30,7 +31,7 @@ static int valid_clean_utf8(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		int32_t cp;
-		size_t l = clean_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		size_t l = utf8_decode((const unsigned char *)s + i, n - i, &cp);
 		if (!l)
 			return 0;
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r' && cp != '\f') ||

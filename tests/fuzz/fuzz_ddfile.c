@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "dedup/ddfile.h"
+#include "lib/le.h"
 
 #define FUZZ_ASSERT(c)                                                                    \
 	do {                                                                              \
@@ -35,14 +36,14 @@ static void check_open(const struct ddfile *f, size_t size)
 	if (f->h.kind == DD_KIND_IDS) {
 		const uint8_t *offs = f->payload + f->payload_len - 8 * (f->count + 1);
 		for (uint64_t i = 0; i < f->count; i++) {
-			uint64_t a = dd_get64(offs + 8 * i), b = dd_get64(offs + 8 * (i + 1));
+			uint64_t a = le_get64(offs + 8 * i), b = le_get64(offs + 8 * (i + 1));
 			FUZZ_ASSERT(a <= b && f->payload + b <= offs);
 		}
 	}
 	if (f->h.kind == DD_KIND_REMOVE) {
 		uint64_t pos = 8, n = 0;
 		while (pos < f->payload_len) {
-			pos += 8 + dd_get32(f->payload + pos + 4);
+			pos += 8 + le_get32(f->payload + pos + 4);
 			n++;
 		}
 		FUZZ_ASSERT(pos == f->payload_len && n == f->count);
@@ -60,12 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t *tr = copy + size - DDFILE_TRAILER;
 		memcpy(copy, DDFILE_MAGIC, 8);
 		memcpy(tr, "GRDDEND", 8);
-		dd_put64(tr + 16, size - DDFILE_HEADER - DDFILE_TRAILER);
+		le_put64(tr + 16, size - DDFILE_HEADER - DDFILE_TRAILER);
 		XXH3_state_t *s = XXH3_createState();
 		XXH3_64bits_reset(s);
 		XXH3_64bits_update(s, copy, size - DDFILE_TRAILER);
 		XXH3_64bits_update(s, tr + 8, 16);
-		dd_put64(tr + 24, XXH3_64bits_digest(s));
+		le_put64(tr + 24, XXH3_64bits_digest(s));
 		XXH3_freeState(s);
 	}
 	FILE *fp = fopen(path, "wb");

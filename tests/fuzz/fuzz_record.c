@@ -14,6 +14,7 @@
 
 #include "lib/json.h"
 #include "lib/record.h"
+#include "lib/utf8.h"
 
 #define FUZZ_ASSERT(c)                                                                   \
 	do {                                                                             \

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "clean/clean_unicode.h"
+#include "lib/utf8.h"
 
 static void norm(const char *s, size_t n, enum clean_norm_form f, struct buf *out)
 {
@@ -121,7 +122,7 @@ static void parse_cps(const char *f, const char *e, struct buf *out)
 		if (end == f)
 			break;
 		unsigned char enc[4];
-		buf_add(out, enc, clean_utf8_encode((int32_t)cp, enc));
+		buf_add(out, enc, utf8_encode((int32_t)cp, enc));
 		f = end;
 		while (f < e && *f == ' ')
 			f++;
@@ -187,7 +188,7 @@ TEST(normalization_conformance)
 		if ((cp >= 0xD800 && cp <= 0xDFFF) || in_part1[cp])
 			continue;
 		unsigned char enc[4];
-		size_t l = clean_utf8_encode(cp, enc);
+		size_t l = utf8_encode(cp, enc);
 		for (int form = CLEAN_NORM_NFC; form <= CLEAN_NORM_NFKC; form++) {
 			norm((const char *)enc, l, (enum clean_norm_form)form, &got);
 			if (got.len != l || memcmp(got.data, enc, l))
@@ -228,7 +229,7 @@ TEST(fast_path_equals_utf8proc)
 		size_t len = next_rand() % 24;
 		for (size_t k = 0; k < len; k++) {
 			unsigned char enc[4];
-			buf_add(&s, enc, clean_utf8_encode(pool[next_rand() % np], enc));
+			buf_add(&s, enc, utf8_encode(pool[next_rand() % np], enc));
 		}
 		for (int form = CLEAN_NORM_NFC; form <= CLEAN_NORM_NFKC; form++) {
 			norm(s.data, s.len, (enum clean_norm_form)form, &fast);

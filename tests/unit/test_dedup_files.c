@@ -9,6 +9,7 @@
 #include "dedup/decontam.h"
 #include "dedup/dedup_norm.h"
 #include "dedup/idstore.h"
+#include "lib/le.h"
 
 static char dir[] = "/tmp/grist-ddtest.XXXXXX";
 
@@ -28,15 +29,15 @@ TEST(ddfile_roundtrip_and_damage)
 	CHECK(ddfile_create(&w, p.data, &h, &err) == 0);
 	uint8_t rec[8];
 	for (uint32_t i = 0; i < 100000; i++) {
-		dd_put32(rec, i * 7);
-		dd_put32(rec + 4, i);
+		le_put32(rec, i * 7);
+		le_put32(rec + 4, i);
 		CHECK(ddfile_write(&w, rec, 8, &err) == 0);
 	}
 	CHECK(ddfile_commit(&w, 100000, &err) == 0);
 	struct ddfile f;
 	CHECK(ddfile_open(&f, p.data, DD_KIND_BAND, &err) == 0);
 	CHECK(f.count == 100000 && f.h.task == 3 && f.h.band == 1 && f.h.verify_m == 85);
-	CHECK(dd_get32(f.payload + 8 * 99999) == 99999 * 7);
+	CHECK(le_get32(f.payload + 8 * 99999) == 99999 * 7);
 	ddfile_close(&f);
 	buf_reset(&err);
 	CHECK(ddfile_open(&f, p.data, DD_KIND_SIGS, &err) < 0);

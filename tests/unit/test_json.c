@@ -104,30 +104,11 @@ TEST(string_encode_round_trip)
 	buf_release(&dec);
 }
 
-TEST(utf8_validity)
-{
-	CHECK(utf8_valid_prefix("abc\xc3\xa9", 5) == 5);
-	CHECK(utf8_valid_prefix("ab\xc0\x80", 4) == 2);        /* overlong */
-	CHECK(utf8_valid_prefix("ab\xed\xa0\x80", 5) == 2);    /* surrogate */
-	CHECK(utf8_valid_prefix("\xf4\x90\x80\x80", 4) == 0);  /* > U+10FFFF */
-	CHECK(utf8_valid_prefix("12345678\xe2\x82", 10) == 8); /* truncated after the fast path */
-	struct buf b = BUF_INIT;
-	/* Maximal subparts: E2 82 (truncated) is one error; FF is one; C3 then 'x' is one. */
-	size_t k = utf8_repair(&b, "a\xe2\x82" "b\xff\xc3x", 7);
-	CHECK(k == 3);
-	CHECK_STR(b.data, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbdx");
-	buf_reset(&b);
-	CHECK(utf8_repair(&b, "clean \xe2\x82\xac", 9) == 0);
-	CHECK_STR(b.data, "clean \xe2\x82\xac");
-	buf_release(&b);
-}
-
 int main(void)
 {
 	RUN(validate_accepts_and_rejects);
 	RUN(member_iteration);
 	RUN(string_decode);
 	RUN(string_encode_round_trip);
-	RUN(utf8_validity);
 	return HARNESS_SUMMARY();
 }

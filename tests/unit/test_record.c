@@ -1,4 +1,6 @@
-/* Unit tests for lib/record (batching lines) and lib/parallel (ordered -j output). */
+/* Unit tests for lib/record (batching lines, the per-line loop), lib/parallel (ordered -j output,
+ * thread start/stop) and lib/source (whole-file reads). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -179,11 +181,107 @@ TEST(record_write_fields_sets_in_place)
 	write_fields("{ }", "t", "{ \"text\":\"t\",\"lang\":\"fr\",\"score\":0.5}");
 }
 
+
+/* batch_each_line: every non-blank line in order with its number; a negative return stops. */
+struct seen { char got[256]; size_t n; uint64_t linenos[8]; int calls, stop_at; };
+
+static int note_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
+{
+	struct seen *s = shared;
+	CHECK(thread_state == (void *)b);
+	if (s->calls < 8)
+		s->linenos[s->calls] = l->lineno;
+	if (++s->calls == s->stop_at)
+		return -7;
+	memcpy(s->got + s->n, l->p, l->len);
+	s->n += l->len;
+	s->got[s->n++] = '|';
+	return 0;
+}
+
+TEST(each_line_skips_blank_lines_and_stops)
+{
+	char text[] = "a\n \t\nbb\r\n\n\vc\nd";
+	struct batch b = { 0 };
+	b.data = text;
+	b.len = strlen(text);
+	b.lineno0 = 10;
+	struct seen s = { .stop_at = 0 };
+	CHECK(batch_each_line(&b, note_line, &s, &b) == 0);
+	CHECK_EQ_MEM(s.got, s.n, "a|bb|\vc|d|", 10);
+	CHECK(s.calls == 4 && s.linenos[0] == 10 && s.linenos[1] == 12 && s.linenos[2] == 14 &&
+	      s.linenos[3] == 15);
+	struct seen t = { .stop_at = 2 };
+	CHECK(batch_each_line(&b, note_line, &t, &b) == -7);
+	CHECK(t.calls == 2);
+	CHECK_EQ_MEM(t.got, t.n, "a|", 2);
+}
+
+/* par_threads_start/stop: every thread runs, sees the stop flag and is joined. */
+struct crew { pthread_mutex_t mu; pthread_cond_t cv; int stop, running, finished; };
+
+static void *crew_main(void *arg)
+{
+	struct crew *c = arg;
+	pthread_mutex_lock(&c->mu);
+	c->running++;
+	pthread_cond_broadcast(&c->cv);
+	while (!c->stop)
+		pthread_cond_wait(&c->cv, &c->mu);
+	c->finished++;
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+TEST(threads_start_and_stop)
+{
+	struct crew c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0 };
+	pthread_t *th = par_threads_start(5, crew_main, &c, "test threads");
+	pthread_mutex_lock(&c.mu);
+	while (c.running < 5)
+		pthread_cond_wait(&c.cv, &c.mu);
+	CHECK(c.finished == 0);
+	pthread_mutex_unlock(&c.mu);
+	par_threads_stop(th, 5, &c.mu, &c.cv, &c.stop);
+	CHECK(c.stop == 1 && c.finished == 5); /* joined: nothing runs after stop returns */
+}
+
+/* source_read_file: the whole file; a limit, a missing file and stdin are errors with messages. */
+TEST(read_whole_file)
+{
+	char path[] = "/tmp/grist-readfile.XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	char big[100000];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7 + 1);
+	CHECK(write(fd, big, sizeof(big)) == (ssize_t)sizeof(big));
+	close(fd);
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	buf_addstr(&out, "kept:");
+	CHECK(source_read_file(path, &out, UINT64_MAX, &err) == 0);
+	CHECK(out.len == 5 + sizeof(big) && !memcmp(out.data + 5, big, sizeof(big)));
+	buf_reset(&out);
+	CHECK(source_read_file(path, &out, 1000, &err) < 0);
+	CHECK(strstr(err.data, path) && strstr(err.data, "limit"));
+	unlink(path);
+	buf_reset(&err);
+	CHECK(source_read_file(path, &out, UINT64_MAX, &err) < 0);
+	CHECK(strstr(err.data, path) != NULL);
+	buf_reset(&err);
+	CHECK(source_read_file("-", &out, UINT64_MAX, &err) < 0 && strstr(err.data, "stdin"));
+	buf_release(&out);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	RUN(batches_keep_lines);
 	RUN(parallel_output_in_order);
 	RUN(counts_merge_rules);
 	RUN(record_write_fields_sets_in_place);
+	RUN(each_line_skips_blank_lines_and_stops);
+	RUN(threads_start_and_stop);
+	RUN(read_whole_file);
 	return HARNESS_SUMMARY();
 }

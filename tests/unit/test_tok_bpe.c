@@ -121,17 +121,6 @@ TEST(known_pieces)
 	buf_release(&err);
 }
 
-TEST(utf8_check)
-{
-	CHECK(tok_utf8_check("abc", 3) == 3);
-	CHECK(tok_utf8_check("a\xc3\xa9", 3) == 3);
-	CHECK(tok_utf8_check("a\xc3", 2) == 1);
-	CHECK(tok_utf8_check("\xed\xa0\x80", 3) == 0);     /* surrogate */
-	CHECK(tok_utf8_check("\xc0\xaf", 2) == 0);         /* overlong */
-	CHECK(tok_utf8_check("\xf4\x90\x80\x80", 4) == 0); /* > U+10FFFF */
-	CHECK(tok_utf8_check("\xf0\x9f\x99\x82xxxxxxxxx", 13) == 13);
-}
-
 int main(void)
 {
 	RUN(base64);
@@ -139,7 +128,6 @@ int main(void)
 	RUN(load);
 	RUN(array_equals_heap);
 	RUN(known_pieces);
-	RUN(utf8_check);
 	if (have_cl)
 		tok_vocab_free(&cl);
 	return HARNESS_SUMMARY();

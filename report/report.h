@@ -1,0 +1,24 @@
+/*
+ * grist report: one self-contained HTML page (inline SVG, no scripts, no network) and
+ * report.json from the --stats files of a run (docs/report.md). Every number drawn on the page is
+ * in report.json, and every number in report.json comes from the stats files: the report model
+ * is a jansson object built from them (report_model.c), and the page is drawn from that object
+ * alone (report_html.c).
+ */
+#ifndef GRIST_REPORT_H
+#define GRIST_REPORT_H
+
+#include <jansson.h>
+
+#include "lib/buf.h"
+
+/* report_model.c: read the stats files and aggregate them (tasks summed per stage). Returns the
+ * model, or NULL with a message in err. */
+json_t *report_model(char **files, size_t nfiles, struct buf *err);
+
+/* report_html.c: the page. */
+void report_html(const json_t *model, struct buf *out);
+
+int cmd_report(int argc, char **argv);
+
+#endif
