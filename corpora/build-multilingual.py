@@ -228,11 +228,26 @@ def junk_docs(texts, rng):
     return docs
 
 
-def write(path, docs):
+def script(text):
+    """The script most of the letters are in (Unicode character names' first word)."""
+    import unicodedata
+    c = collections.Counter()
+    for ch in text:
+        if unicodedata.category(ch).startswith("L"):
+            name = unicodedata.name(ch, "?").split()[0]
+            c["Han" if name == "CJK" else "Kana" if name in ("HIRAGANA", "KATAKANA") else name.title()] += 1
+    if c["Kana"]:
+        return "Japanese"
+    return c.most_common(1)[0][0] if c else "?"
+
+
+def write(path, docs, scripts=None):
     with open(path, "w", encoding="utf-8") as f:
         for i, (lang, genre, src, text) in enumerate(docs):
-            f.write(json.dumps({"id": "%s:%d" % (genre, i), "lang": lang, "genre": genre,
-                                "source": src, "text": text}, ensure_ascii=False) + "\n")
+            r = {"id": "%s:%d" % (genre, i), "lang": lang, "genre": genre, "source": src, "text": text}
+            if scripts is not None:
+                r["script"] = scripts.get(lang, "?")  # of the language's real text
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
 def main():
@@ -247,7 +262,8 @@ def main():
         texts[lang].append(text)
     for loc, lang, text in ui:
         texts.setdefault(lang, []).append(text)
-    write(out + "/junk.jsonl", junk_docs(texts, rng))
+    scripts = {lang: script(" ".join(t[:3])) for lang, t in texts.items()}
+    write(out + "/junk.jsonl", junk_docs(texts, rng), scripts)
 
 
 main()

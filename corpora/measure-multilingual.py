@@ -93,8 +93,8 @@ def main():
         else:
             groups = collections.defaultdict(list)
             for d in docs:
-                groups[(d["genre"][5:], "English" if d["lang"] == "en" else script(d["text"]))].append(d["id"])
-            print("| junk | script | docs | removed before | removed after |")
+                groups[(d["genre"][5:], "English" if d["lang"] == "en" else d.get("script") or script(d["text"]))].append(d["id"])
+            print("| junk | script (of the language) | docs | removed before | removed after |")
             print("|---|---|---|---|---|")
             for (kind, sc), ids in sorted(groups.items()):
                 cells = []
