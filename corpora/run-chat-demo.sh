@@ -7,6 +7,10 @@
 set -euo pipefail
 GRIST=$1 CHAT=$2 OUT=$3
 SEQ=${SEQ_LEN:-1024}
+for need in "ingest --chat" "shard --pack"; do
+	"$GRIST" ${need% *} -h 2>&1 | grep -q -- "${need#* }" ||
+		{ echo "fine-tuning demo: NOT RUN: this grist has no '$need' yet"; exit 0; }
+done
 rm -rf "$OUT"
 mkdir -p "$OUT/stats" "$OUT/rejects"
 S=$OUT/stats R=$OUT/rejects
