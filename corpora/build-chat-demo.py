@@ -37,6 +37,7 @@ def roff_text(line):
         if not m:
             return ""
         line = m.group(2).replace('"', "")
+    line = re.sub(r"\\\*(\(..|\[[^]]*\]|.)", "", line)
     line = re.sub(r"\\s[+-]?\d+", "", line)
     line = re.sub(r"\\f(\[[^]]*\]|\(..|.)", "", line)
     line = re.sub(r"\\\(..|\\\[[^]]*\]", "", line)
