@@ -151,9 +151,11 @@ fuzz: deps ## run each libFuzzer target for FUZZ_SECONDS (default 60), growing i
 bench: deps grist ## run the benchmarks (large inputs; minutes), peers side by side
 	bench/run.sh
 
-demo: deps grist vocabs ## build the demo corpus from Debian packages and run the whole pipeline on it
+demo: deps grist vocabs ## build the demo corpora from Debian packages and run the pipelines (pretraining shards, and a fine-tuning set)
 	corpora/build-demo.sh corpora/demo
 	corpora/run-demo.sh ./grist corpora/demo out/demo
+	/usr/bin/python3 corpora/build-chat-demo.py corpora/chat-demo 2000
+	corpora/run-chat-demo.sh ./grist corpora/chat-demo out/chat-demo
 
 install: grist vocabs ## install grist into $(PREFIX)/bin, its vocabularies into $(PREFIX)/share/grist/vocabs
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/grist/vocabs

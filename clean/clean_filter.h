@@ -5,8 +5,11 @@
  * on the command line (--gopher.min_words=40 or --gopher-min-words 40) and in a config file
  * ("gopher.min_words = 40"), and the value "off" disables that one rule.
  *
- * Documents whose letters are mostly from scripts written without spaces (Han, Hiragana,
- * Katakana, Thai, Lao, Khmer, Myanmar) skip every word-, stop-word- and sentence-based rule.
+ * Language-dependent rules (clean_lang_param()) take the document's language's values: a config
+ * per language (struct clean_langset) is built from the global one, the table in
+ * clean_langtab.c and the [lang.xx] sections of a config file. A rule a language has no value
+ * for is not applied to it (counted in clean_verdict.skipped), never judged by English's.
+ * Words of scripts without spaces come from ICU's word break iterator (clean_segment.h).
  *
  * A config is built once and then only read; a context holds one thread's scratch memory.
  */
@@ -14,12 +17,13 @@
 #define GRIST_CLEAN_FILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/buf.h"
 
 enum clean_param {
-	/* length */
-	CP_MIN_CHARS, CP_MAX_CHARS,
+	/* length (and the mis-encoding check, which is as cheap) */
+	CP_MIN_CHARS, CP_MAX_CHARS, CP_MOJIBAKE_LATIN1,
 	/* Gopher quality */
 	CP_G_MIN_WORDS, CP_G_MAX_WORDS, CP_G_MIN_MEAN_WORD_LEN, CP_G_MAX_MEAN_WORD_LEN,
 	CP_G_MAX_HASH_RATIO, CP_G_MAX_ELLIPSIS_RATIO, CP_G_MAX_BULLET_LINES,
@@ -35,8 +39,6 @@ enum clean_param {
 	/* FineWeb */
 	CP_F_MIN_LINE_PUNCT, CP_F_MAX_SHORT_LINES, CP_F_SHORT_LINE_LEN, CP_F_MAX_DUP_LINE_CHARS,
 	CP_F_MAX_NEWLINE_PER_WORD,
-	/* script exemption */
-	CP_NOSPACE_MIN_LETTERS,
 	CP_COUNT
 };
 
@@ -58,15 +60,45 @@ struct clean_param_info {
 extern const struct clean_param_info clean_params[CP_COUNT];
 extern const char *const clean_filter_names[CLEAN_F_COUNT];
 
+struct clean_stopset;
+
+/* One setting of a [lang.xx] section: param is a parameter index, or -1 for stop_words. */
+struct clean_lang_override {
+	char code[16];
+	int param;
+	char *value;
+};
+
 struct clean_filter_config {
 	double v[CP_COUNT];
-	unsigned char off[CP_COUNT];
+	unsigned char off[CP_COUNT]; /* disabled by the user */
+	unsigned char na[CP_COUNT];  /* no value for this config's language: not applied, counted */
+	unsigned char set[CP_COUNT]; /* given on the command line or in --config (global) */
 	int order[16];  /* filters to run, in order */
 	int norder;
+	/* per language (a struct clean_langset's configs); empty in the global config */
+	char lang[16];
+	const struct clean_stopset *stop; /* NULL: this language has no stop-word list */
+	int stop_gopher; /* the list is Gopher's English eight, counted during the analysis */
+	char extra_term[8]; /* ASCII marks that also end a line here (Greek ';', Armenian ':') */
+	int any_c4_terminal; /* some language turns c4.terminal_punct on */
+	int any_lang_ngram;  /* some language has its own gopher_rep n-gram thresholds in [lang] */
+	/* global config only: the [lang.xx] settings, applied by clean_langset_build */
+	struct clean_lang_override *over;
+	size_t nover, aover;
 };
 
 /* Defaults: docs/design.md section 8; set length, gopher_rep, gopher_quality, c4, fineweb. */
 void clean_filter_config_init(struct clean_filter_config *cfg);
+void clean_filter_config_release(struct clean_filter_config *cfg); /* frees the overrides */
+
+/* Does this parameter depend on the language (its value comes from the language table; a
+ * language without one does not apply the rule)? */
+int clean_param_is_lang(int p);
+/* May a language have its own value ([lang.xx], the table): the language-dependent ones, and
+ * those whose global value applies unless the language has its own (the n-gram thresholds of
+ * languages segmented by ICU, the short-line length of CJK scripts)? */
+int clean_param_per_lang(int p);
 
 /*
  * Sets one parameter by name ("gopher.min_words", "gopher-min-words", ...): a number, or
@@ -84,9 +116,32 @@ int clean_param_lookup(const char *name);
 int clean_filter_config_set_order(struct clean_filter_config *cfg, const char *list,
 				  struct buf *err);
 
-/* Reads "name = value" lines ('#' comments, blank lines; "filters = a,b" sets the order).
+/* Reads "name = value" lines ('#' comments, blank lines; "filters = a,b" sets the order). A
+ * "[lang.xx]" line starts a section whose settings apply to language xx only: its
+ * language-dependent parameters and "stop_words = w1 w2 ..."; "[global]" ends it.
  * Unknown keys are errors, with file and line in the message. Returns 0 or -1. */
 int clean_filter_config_load(struct clean_filter_config *cfg, const char *path, struct buf *err);
+
+/* The configs of every language, built from a global config. */
+struct clean_langset {
+	struct clean_filter_config *cfg; /* sorted by lang */
+	size_t n;
+	struct clean_filter_config un;  /* unknown language, and languages with no table entry */
+	struct clean_stopset **owned;
+	size_t nowned;
+};
+int clean_langset_build(struct clean_langset *ls, struct clean_filter_config *global,
+			struct buf *err);
+/* The config for a language code ("un" and codes without an entry get ls->un). */
+const struct clean_filter_config *clean_langset_get(const struct clean_langset *ls,
+						    const char *code);
+void clean_langset_free(struct clean_langset *ls);
+
+/* Finds the document's language config the first time a rule needs it. */
+struct clean_lang_resolver {
+	const struct clean_filter_config *(*resolve)(void *arg);
+	void *arg;
+};
 
 struct clean_filter_ctx;
 struct clean_filter_ctx *clean_filter_ctx_new(void);
@@ -95,16 +150,24 @@ void clean_filter_ctx_free(struct clean_filter_ctx *ctx);
 struct clean_verdict {
 	const char *rule; /* NULL when the document is kept */
 	double value;     /* the measured value that broke the rule */
-	int nospace;      /* the document was treated as a no-space script */
+	int nospace;      /* some words came from ICU's segmentation (scripts without spaces) */
+	uint64_t skipped; /* bit p: rule p was reached but not applied (no value for the language) */
+	const struct clean_filter_config *lang; /* the language's config, if it was resolved */
 };
 
 /*
  * Runs cfg's filters in order over text (valid UTF-8). Returns 1 to keep, 0 to drop (with
  * v->rule and v->value set). C4 may rewrite the text (lines dropped, citations removed): then
- * *text and *len point into memory owned by ctx, valid until the next call.
+ * *text and *len point into memory owned by ctx, valid until the next call. Language-dependent
+ * rules use cfg itself (clean_filter_run) or the config lr returns, asked for only when the
+ * first such rule is reached (clean_filter_run_lang): documents rejected before it need no
+ * language identification.
  */
 int clean_filter_run(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 		     const char **text, size_t *len, struct clean_verdict *v);
+int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+			  const char **text, size_t *len, struct clean_verdict *v,
+			  const struct clean_lang_resolver *lr);
 
 /* Is this document mostly in scripts written without spaces? (exported for tests) */
 int clean_is_nospace_script(const char *text, size_t len, double min_fraction);

@@ -14,6 +14,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "clean/clean_lang.h"
+#include "lib/opts.h"
+#include "lib/xalloc.h"
+
 const char *const clean_filter_names[CLEAN_F_COUNT] = {
 	[CLEAN_F_LENGTH] = "length",
 	[CLEAN_F_GOPHER_REP] = "gopher_rep",
@@ -25,6 +29,7 @@ const char *const clean_filter_names[CLEAN_F_COUNT] = {
 const struct clean_param_info clean_params[CP_COUNT] = {
 	[CP_MIN_CHARS] = { "length.min_chars", 1, 0, "drop documents with fewer characters" },
 	[CP_MAX_CHARS] = { "length.max_chars", 0, 1, "drop documents with more characters" },
+	[CP_MOJIBAKE_LATIN1] = { "mojibake.max_latin1_letters", 0.3, 0, "maximum fraction of characters in U+00C0..U+00FF (text in another code page read as Latin-1)" },
 
 	[CP_G_MIN_WORDS] = { "gopher.min_words", 50, 0, "minimum words (pure-symbol tokens not counted)" },
 	[CP_G_MAX_WORDS] = { "gopher.max_words", 100000, 0, "maximum words" },
@@ -35,7 +40,7 @@ const struct clean_param_info clean_params[CP_COUNT] = {
 	[CP_G_MAX_BULLET_LINES] = { "gopher.max_bullet_lines", 0.9, 0, "maximum fraction of lines starting with a bullet (U+2022 or '-')" },
 	[CP_G_MAX_ELLIPSIS_LINES] = { "gopher.max_ellipsis_lines", 0.3, 0, "maximum fraction of lines ending with an ellipsis" },
 	[CP_G_MIN_ALPHA_WORDS] = { "gopher.min_alpha_words", 0.8, 0, "minimum fraction of words containing a letter" },
-	[CP_G_MIN_STOP_WORDS] = { "gopher.min_stop_words", 2, 0, "minimum occurrences of the, be, to, of, and, that, have, with" },
+	[CP_G_MIN_STOP_WORDS] = { "gopher.min_stop_words", 2, 0, "minimum stop words (English: the, be, to, of, and, that, have, with)" },
 
 	[CP_R_DUP_PARA_FRAC] = { "gopher_rep.dup_para_frac", 0.3, 0, "maximum fraction of duplicate paragraphs" },
 	[CP_R_DUP_PARA_CHAR_FRAC] = { "gopher_rep.dup_para_char_frac", 0.2, 0, "maximum fraction of characters in duplicate paragraphs" },
@@ -66,9 +71,20 @@ const struct clean_param_info clean_params[CP_COUNT] = {
 	[CP_F_SHORT_LINE_LEN] = { "fineweb.short_line_length", 30, 0, "a line this many characters or fewer is short" },
 	[CP_F_MAX_DUP_LINE_CHARS] = { "fineweb.max_dup_line_chars", 0.01, 0, "maximum fraction of characters in duplicate lines" },
 	[CP_F_MAX_NEWLINE_PER_WORD] = { "fineweb.max_newline_per_word", 0.3, 0, "maximum newlines per word" },
-
-	[CP_NOSPACE_MIN_LETTERS] = { "nospace.min_letters", 0.5, 0, "fraction of letters from no-space scripts that exempts a document from word rules" },
 };
+
+int clean_param_is_lang(int p)
+{
+	return p == CP_G_MIN_MEAN_WORD_LEN || p == CP_G_MAX_MEAN_WORD_LEN ||
+	       p == CP_G_MIN_STOP_WORDS || p == CP_C4_TERMINAL_PUNCT || p == CP_C4_MIN_SENTENCES ||
+	       p == CP_F_MIN_LINE_PUNCT;
+}
+
+int clean_param_per_lang(int p)
+{
+	return clean_param_is_lang(p) || (p >= CP_R_TOP_2GRAM && p <= CP_R_DUP_10GRAM) ||
+	       p == CP_F_SHORT_LINE_LEN;
+}
 
 /* Booleans: on/off switches rather than thresholds. */
 static int is_switch(int p)
@@ -88,6 +104,16 @@ void clean_filter_config_init(struct clean_filter_config *cfg)
 				   CLEAN_F_C4, CLEAN_F_FINEWEB };
 	cfg->norder = 5;
 	memcpy(cfg->order, def, sizeof(def));
+	cfg->stop_gopher = 1; /* used without a language set, the config is English's */
+}
+
+void clean_filter_config_release(struct clean_filter_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nover; i++)
+		free(cfg->over[i].value);
+	free(cfg->over);
+	cfg->over = NULL;
+	cfg->nover = cfg->aover = 0;
 }
 
 /* Compares names treating '.', '_' and '-' alike and ignoring case. */
@@ -138,6 +164,7 @@ int clean_filter_config_set(struct clean_filter_config *cfg, const char *name, c
 			return -1;
 		}
 		cfg->off[CP_C4_MIN_WORDS_PER_LINE] = cfg->off[CP_C4_MIN_SENTENCES] = 0;
+		cfg->set[CP_C4_MIN_WORDS_PER_LINE] = cfg->set[CP_C4_MIN_SENTENCES] = 1;
 		return 0;
 	}
 	int p = clean_param_lookup(name);
@@ -146,6 +173,8 @@ int clean_filter_config_set(struct clean_filter_config *cfg, const char *name, c
 		return -1;
 	}
 	int b = parse_bool(value);
+	cfg->set[p] = 1;
+	cfg->na[p] = 0;
 	if (is_switch(p)) {
 		if (b < 0) {
 			buf_addf(err, "%s takes on or off, not '%s'", clean_params[p].name, value);
@@ -163,10 +192,8 @@ int clean_filter_config_set(struct clean_filter_config *cfg, const char *name, c
 		cfg->off[p] = 0;
 		return 0;
 	}
-	char *end;
-	errno = 0;
-	double d = strtod(value, &end);
-	if (end == value || *end || errno || !isfinite(d) || d < 0) {
+	double d;
+	if (opts_parse_decimal(value, &d) < 0 || !isfinite(d) || d < 0) {
 		buf_addf(err, "%s: '%s' is not a non-negative number (or off)", clean_params[p].name,
 			 value);
 		return -1;
@@ -241,6 +268,58 @@ static char *trim(char *s)
 	return s;
 }
 
+/* A "[lang.xx]" or "[global]" line: sets *section to the language code, or "" for global. */
+static int config_section(const char *s, char section[16], struct buf *err)
+{
+	size_t l = strlen(s);
+	char name[64];
+	if (l < 3 || s[l - 1] != ']' || l - 2 >= sizeof(name)) {
+		buf_addf(err, "expected [lang.CODE] or [global], got '%s'", s);
+		return -1;
+	}
+	memcpy(name, s + 1, l - 2);
+	name[l - 2] = '\0';
+	char *n = trim(name);
+	if (!strcasecmp(n, "global")) {
+		section[0] = '\0';
+		return 0;
+	}
+	if (strncasecmp(n, "lang.", 5) || clean_lang_resolve_name(trim(n + 5), section) < 0) {
+		buf_addf(err, "unknown section [%s] (expected [lang.CODE] with a language code or "
+			      "name, or [global])", n);
+		return -1;
+	}
+	return 0;
+}
+
+/* key = val inside [lang.code]: checked now, applied by clean_langset_build. */
+static int config_lang_setting(struct clean_filter_config *cfg, const char *code, const char *key,
+			       const char *val, struct buf *err)
+{
+	int p = -1;
+	if (!same_name(key, "stop_words")) {
+		p = clean_param_lookup(key);
+		if (p < 0 || !clean_param_per_lang(p)) {
+			buf_addf(err, "%s cannot be set per language (per language: stop_words, "
+				      "gopher.min_mean_word_length, gopher.max_mean_word_length, "
+				      "gopher.min_stop_words, gopher_rep.top_2gram .. dup_10gram, "
+				      "c4.terminal_punct, c4.min_sentences, fineweb.min_line_punct, "
+				      "fineweb.short_line_length)", key);
+			return -1;
+		}
+		struct clean_filter_config scratch;
+		clean_filter_config_init(&scratch);
+		if (clean_filter_config_set(&scratch, key, val, err) < 0)
+			return -1;
+	}
+	ALLOC_GROW(cfg->over, cfg->nover + 1, cfg->aover);
+	struct clean_lang_override *o = &cfg->over[cfg->nover++];
+	snprintf(o->code, sizeof(o->code), "%s", code);
+	o->param = p;
+	o->value = strdup(val);
+	return 0;
+}
+
 int clean_filter_config_load(struct clean_filter_config *cfg, const char *path, struct buf *err)
 {
 	FILE *f = fopen(path, "r");
@@ -248,11 +327,12 @@ int clean_filter_config_load(struct clean_filter_config *cfg, const char *path, 
 		buf_addf(err, "cannot open config %s: %s", path, strerror(errno));
 		return -1;
 	}
-	char *line = NULL;
+	char *line = NULL, section[16] = "";
 	size_t cap = 0;
 	long lineno = 0;
 	int rc = 0;
-	while (getline(&line, &cap, f) >= 0) {
+	struct buf e = BUF_INIT;
+	while (rc == 0 && getline(&line, &cap, f) >= 0) {
 		lineno++;
 		char *hash = strchr(line, '#');
 		if (hash)
@@ -260,25 +340,27 @@ int clean_filter_config_load(struct clean_filter_config *cfg, const char *path, 
 		char *s = trim(line);
 		if (!*s)
 			continue;
+		buf_reset(&e);
 		char *eq = strchr(s, '=');
-		if (!eq) {
-			buf_addf(err, "%s:%ld: expected 'name = value'", path, lineno);
+		if (*s == '[') {
+			rc = config_section(s, section, &e);
+		} else if (!eq) {
+			buf_addstr(&e, "expected 'name = value'");
 			rc = -1;
-			break;
+		} else {
+			*eq = '\0';
+			char *key = trim(s), *val = trim(eq + 1);
+			if (*section)
+				rc = config_lang_setting(cfg, section, key, val, &e);
+			else if (same_name(key, "filters"))
+				rc = clean_filter_config_set_order(cfg, val, &e);
+			else
+				rc = clean_filter_config_set(cfg, key, val, &e);
 		}
-		*eq = '\0';
-		char *key = trim(s), *val = trim(eq + 1);
-		struct buf e = BUF_INIT;
-		int r = same_name(key, "filters") ? clean_filter_config_set_order(cfg, val, &e)
-						  : clean_filter_config_set(cfg, key, val, &e);
-		if (r < 0) {
+		if (rc < 0)
 			buf_addf(err, "%s:%ld: %s", path, lineno, e.data);
-			buf_release(&e);
-			rc = -1;
-			break;
-		}
-		buf_release(&e);
 	}
+	buf_release(&e);
 	if (rc == 0 && ferror(f)) {
 		buf_addf(err, "error reading %s: %s", path, strerror(errno));
 		rc = -1;

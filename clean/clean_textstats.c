@@ -18,6 +18,8 @@
 #include <utf8proc.h>
 
 #include "clean/clean_filter.h"
+#include "clean/clean_lang.h"
+#include "clean/clean_segment.h"
 #include "clean/clean_unicode.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
@@ -59,6 +61,8 @@ void clean_filter_ctx_free(struct clean_filter_ctx *ctx)
 	free(ctx->pre);
 	free(ctx->tab);
 	free(ctx->cpre);
+	free(ctx->wc);
+	clean_segmenter_free(ctx->seg);
 	buf_release(&ctx->c4out[0]);
 	buf_release(&ctx->c4out[1]);
 	free(ctx);
@@ -74,24 +78,6 @@ static int is_space_cp(int32_t cp)
 	    cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000)
 		return 1;
 	return 0;
-}
-
-static int nospace_script(int32_t cp)
-{
-	return (cp >= 0x0E00 && cp <= 0x0EFF) ||   /* Thai, Lao */
-	       (cp >= 0x1000 && cp <= 0x109F) ||   /* Myanmar */
-	       (cp >= 0x1780 && cp <= 0x17FF) ||   /* Khmer */
-	       (cp >= 0x19E0 && cp <= 0x19FF) ||   /* Khmer symbols */
-	       (cp >= 0x3040 && cp <= 0x30FF) ||   /* Hiragana, Katakana */
-	       (cp >= 0x31F0 && cp <= 0x31FF) ||   /* Katakana phonetic extensions */
-	       (cp >= 0x3400 && cp <= 0x4DBF) ||   /* CJK extension A */
-	       (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* CJK unified ideographs */
-	       (cp >= 0xA9E0 && cp <= 0xA9FF) ||   /* Myanmar extended-B */
-	       (cp >= 0xAA60 && cp <= 0xAA7F) ||   /* Myanmar extended-A */
-	       (cp >= 0xF900 && cp <= 0xFAFF) ||   /* CJK compatibility ideographs */
-	       (cp >= 0xFF66 && cp <= 0xFF9F) ||   /* half-width Katakana */
-	       (cp >= 0x1B000 && cp <= 0x1B16F) || /* Kana supplement/extended */
-	       (cp >= 0x20000 && cp <= 0x3FFFF);   /* CJK extensions B.. */
 }
 
 /* Occurrences of byte c, 8 bytes at a time (exact per-byte zero test, summed by a multiply). */
@@ -186,7 +172,7 @@ int clean_is_nospace_script(const char *s, size_t n, double min_fraction)
 		utf8proc_category_t cat = utf8proc_category(cp);
 		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
 			letters++;
-			nospace += nospace_script(cp);
+			nospace += clean_is_nospace_cp(cp);
 		}
 	}
 	return letters && (double)nospace / (double)letters > min_fraction;
@@ -237,15 +223,18 @@ static inline uint64_t word_hash(const char *p, size_t n, const char *end)
 	return h ^ (h >> 32);
 }
 
-/* The slow path for a word holding non-ASCII bytes: decode, stop at Unicode white space. */
+/* The slow path for a word holding non-ASCII bytes: decode, stop at Unicode white space (or at
+ * n). Sets the word's characters, flags and core (in characters and in bytes). */
 static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, struct word *w,
 				size_t *letters, size_t *nsletters)
 {
 	uint32_t lead_punct = 0, trail_punct = 0;
+	size_t core_b = i, core_e = i;
 	int seen_core = 0;
 	w->symbol = 1;
 	while (i < n) {
 		unsigned char b = u[i];
+		size_t at = i;
 		int punct;
 		if (b < 0x80) {
 			unsigned char k = clean_ascii_class[b];
@@ -269,16 +258,19 @@ static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, stru
 				if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
 					w->alpha = 1;
 					(*letters)++;
-					*nsletters += (size_t)nospace_script(cp);
+					*nsletters += (size_t)clean_is_nospace_cp(cp);
 				}
 				punct = cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_SO;
 			}
 		}
 		w->nchars++;
 		if (!punct) {
+			if (!seen_core)
+				core_b = at;
 			w->symbol = 0;
 			seen_core = 1;
 			trail_punct = 0;
+			core_e = i;
 		} else if (!seen_core) {
 			lead_punct++;
 		} else {
@@ -286,6 +278,8 @@ static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, stru
 		}
 	}
 	w->core = w->symbol ? 0 : w->nchars - lead_punct - trail_punct;
+	w->coff = (uint32_t)core_b;
+	w->clen = w->symbol ? 0 : (uint32_t)(core_e - core_b);
 	return i;
 }
 
@@ -295,29 +289,42 @@ static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, stru
  * characters. The loop keeps the arrays in locals: stores through them could otherwise alias
  * ctx and force reloads.
  */
-static size_t count_ascii_letters(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += (unsigned)(((unsigned char)s[i] | 0x20) - 'a') < 26u;
-	return c;
-}
-
 /* Running totals of an analysis. */
 struct acc {
-	size_t nw, nonsym, core_sum, alpha_words, stop_words, max_word;
+	size_t nw, nonsym, core_sum, alpha_words, stop_words, max_word, cap;
 	uint64_t h;
 	uint32_t c;
 	uint64_t *pre;
 	uint32_t *cpre;
+	struct clean_wcore *wc;
+	struct clean_filter_ctx *ctx;
 };
+
+/* Room for more words: the arrays grow with the words found, not with the worst case of one
+ * word per two bytes, so memory follows the text's real word count. */
+static void __attribute__((noinline)) acc_grow(struct acc *a)
+{
+	struct clean_filter_ctx *ctx = a->ctx;
+	size_t cap = ctx->aw * 2 + 1024;
+	ctx->pre = xrealloc(ctx->pre, (cap + 1) * sizeof(*ctx->pre));
+	ctx->cpre = xrealloc(ctx->cpre, (cap + 1) * sizeof(*ctx->cpre));
+	ctx->wc = xrealloc(ctx->wc, cap * sizeof(*ctx->wc));
+	ctx->aw = cap;
+	a->pre = ctx->pre;
+	a->cpre = ctx->cpre;
+	a->wc = ctx->wc;
+	a->cap = cap;
+}
 
 static inline __attribute__((always_inline)) void add_word(struct acc *a, const struct word *w,
 							  const char *s, const char *end)
 {
 	uint64_t hash = word_hash(s + w->off, w->len, end);
+	if (a->nw >= a->cap)
+		acc_grow(a);
 	if (w->nchars > a->max_word)
 		a->max_word = w->nchars;
+	a->wc[a->nw] = (struct clean_wcore){ w->coff, w->clen };
 	a->nw++;
 	a->nonsym += !w->symbol;
 	a->core_sum += w->core;
@@ -390,6 +397,8 @@ static size_t analyze_block(struct acc *a, const char *s, size_t i, const char *
 			unsigned lead = (unsigned)__builtin_ctzll(core_m);
 			unsigned last = 63u - (unsigned)__builtin_clzll(core_m);
 			w.core = last - lead + 1;
+			w.coff = (uint32_t)(i + lead);
+			w.clen = w.core;
 			if (w.core >= 2 && w.core <= 4)
 				w.stop = (unsigned char)is_stop_word(s + i + lead, w.core);
 		}
@@ -400,23 +409,65 @@ static size_t analyze_block(struct acc *a, const char *s, size_t i, const char *
 }
 #endif
 
-void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const char *s, size_t n)
+/* English's stop words are ASCII: the word [b, e) without ASCII punctuation at its ends. */
+static int ascii_stop(const unsigned char *u, size_t b, size_t e)
+{
+	while (b < e && u[b] < 0x80 && (clean_ascii_class[u[b]] & C_PUNCT))
+		b++;
+	while (e > b && u[e - 1] < 0x80 && (clean_ascii_class[u[e - 1]] & C_PUNCT))
+		e--;
+	return is_stop_word((const char *)u + b, e - b);
+}
+
+/* Adds the ICU pieces of the word s[b, e) (which holds letters of a script without spaces);
+ * returns 0 (nothing added) when ICU is not available. */
+static int add_segmented(struct clean_filter_ctx *ctx, struct acc *a, const char *s, size_t b,
+			 size_t e, size_t n, size_t *nchars)
+{
+	if (!ctx->seg && !ctx->seg_failed) {
+		ctx->seg = clean_segmenter_new();
+		ctx->seg_failed = !ctx->seg;
+	}
+	if (!ctx->seg)
+		return 0;
+	const uint32_t *ends;
+	size_t k = clean_segment(ctx->seg, s + b, e - b, &ends);
+	const unsigned char *u = (const unsigned char *)s;
+	size_t from = b, letters = 0, nsletters = 0;
+	for (size_t p = 0; p < k; p++) {
+		size_t to = b + ends[p];
+		struct word w = { .off = (uint32_t)from };
+		scan_word_unicode(u, from, to, &w, &letters, &nsletters);
+		w.len = (uint32_t)(to - from);
+		if (!w.symbol && w.core >= 2 && w.core <= 4)
+			w.stop = (unsigned char)ascii_stop(u, from, to);
+		*nchars += w.nchars;
+		add_word(a, &w, s, s + n);
+		from = to;
+	}
+	return 1;
+}
+
+void clean_text_analyze(struct clean_filter_ctx *ctx, const char *s, size_t n)
 {
 	if (ctx->analyzed == 1 && ctx->atext == s && ctx->alen == n)
 		return;
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, nchars = 0, letters = 0, nsletters = 0;
-	/* at most one word per two bytes, plus one */
-	size_t cap = n / 2 + 2;
+	/* start from a typical word length's worth; add_word grows the arrays when needed */
+	size_t cap = n / 6 + 64;
 	if (cap > ctx->aw) {
 		free(ctx->pre);
 		free(ctx->cpre);
+		free(ctx->wc);
 		ctx->aw = cap;
 		ctx->pre = xmalloc((cap + 1) * sizeof(*ctx->pre));
 		ctx->cpre = xmalloc((cap + 1) * sizeof(*ctx->cpre));
+		ctx->wc = xmalloc(cap * sizeof(*ctx->wc));
 	}
-	struct acc a = { .pre = ctx->pre, .cpre = ctx->cpre };
-	int high = 0;
+	struct acc a = { .pre = ctx->pre, .cpre = ctx->cpre, .wc = ctx->wc, .cap = ctx->aw,
+			 .ctx = ctx };
+	int high = 0, segmented = 0;
 	size_t scalar_until = 0; /* a block here held non-ASCII bytes: no block mode before this */
 	a.pre[0] = 0;
 	a.cpre[0] = 0;
@@ -481,22 +532,22 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const 
 				while (clean_ascii_class[u[b]] & C_PUNCT)
 					b++;
 				w.core = (uint32_t)(e - b);
+				w.coff = (uint32_t)b;
+				w.clen = w.core;
 				if (w.core >= 2 && w.core <= 4)
 					w.stop = (unsigned char)is_stop_word(s + b, e - b);
 			}
 			i = j;
 		} else {
 			high = 1;
+			size_t ns0 = nsletters, start = i;
 			i = scan_word_unicode(u, i, n, &w, &letters, &nsletters);
-			if (!w.symbol && w.core >= 2 && w.core <= 4) {
-				/* stop words are ASCII: strip ASCII punctuation */
-				size_t b = w.off, e = i;
-				while (b < e && u[b] < 0x80 && (clean_ascii_class[u[b]] & C_PUNCT))
-					b++;
-				while (e > b && u[e - 1] < 0x80 && (clean_ascii_class[u[e - 1]] & C_PUNCT))
-					e--;
-				w.stop = (unsigned char)is_stop_word(s + b, e - b);
+			if (nsletters != ns0 && add_segmented(ctx, &a, s, start, i, n, &nchars)) {
+				segmented = 1;
+				continue;
 			}
+			if (!w.symbol && w.core >= 2 && w.core <= 4)
+				w.stop = (unsigned char)ascii_stop(u, w.off, i);
 		}
 		w.len = (uint32_t)(i - w.off);
 		nchars += w.nchars;
@@ -509,14 +560,61 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, double min_letters, const 
 	ctx->stop_words = a.stop_words;
 	ctx->nchars = nchars;
 	ctx->max_word = a.max_word;
-	/* the script ratio needs all letters only when some are from no-space scripts: count the
-	 * ASCII ones then (the loop above counted only non-ASCII letters) */
-	if (nsletters)
-		letters += count_ascii_letters(s, n);
 	ctx->has_high = high;
 	ctx->has_crff = memchr(s, '\r', n) || memchr(s, '\f', n);
-	ctx->nospace = letters && (double)nsletters / (double)letters > min_letters;
+	ctx->nospace = segmented;
 	ctx->atext = s;
 	ctx->alen = n;
 	ctx->analyzed = 1;
+}
+
+size_t clean_count_stop_words(const struct clean_filter_ctx *ctx, const void *set)
+{
+	char low[128];
+	size_t k = 0;
+	for (size_t i = 0; i < ctx->nw; i++) {
+		const struct clean_wcore *c = &ctx->wc[i];
+		if (!c->len || c->len > 64)
+			continue;
+		size_t l = clean_lang_lower(ctx->atext + c->off, c->len, low, sizeof(low));
+		k += l && clean_stopset_has(set, low, l);
+	}
+	return k;
+}
+
+size_t clean_line_words(struct clean_filter_ctx *ctx, const char *s, size_t n, size_t limit,
+			size_t *longest)
+{
+	size_t w = 0, lg = 0;
+	for (size_t i = 0; i < n && w < limit;) {
+		while (i < n && clean_is_ws_byte((unsigned char)s[i]))
+			i++;
+		if (i >= n)
+			break;
+		size_t b = i;
+		while (i < n && !clean_is_ws_byte((unsigned char)s[i]))
+			i++;
+		if (!ctx->seg && !ctx->seg_failed) {
+			ctx->seg = clean_segmenter_new();
+			ctx->seg_failed = !ctx->seg;
+		}
+		if (ctx->seg && clean_has_nospace(s + b, i - b)) {
+			const uint32_t *ends;
+			size_t k = clean_segment(ctx->seg, s + b, i - b, &ends);
+			w += k;
+			for (size_t p = 0, from = 0; longest && p < k; from = ends[p], p++) {
+				size_t c = clean_count_chars(s + b + from, ends[p] - from);
+				lg = c > lg ? c : lg;
+			}
+		} else {
+			w++;
+			if (longest) {
+				size_t c = clean_count_chars(s + b, i - b);
+				lg = c > lg ? c : lg;
+			}
+		}
+	}
+	if (longest)
+		*longest = lg;
+	return w;
 }

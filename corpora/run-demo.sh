@@ -19,5 +19,7 @@ echo
 echo "demo: shards in $OUT/shards/ (manifest $OUT/shards/demo.manifest.json)"
 "$GRIST" shard inspect "$OUT/shards/demo.manifest.json"
 echo "demo: per-stage stats in $S/, dropped records with reasons in $R/"
+echo "demo: clean, per language (documents in, kept, top reject rules):"
+python3 "$(dirname "$0")/lang-table.py" "$S/clean.json"
 "$GRIST" report -q -o "$OUT/report.html" "$S"/*.json
 echo "demo: run report (open in a browser) $OUT/report.html, its numbers in $OUT/report.json"

@@ -85,7 +85,8 @@ static void writer_free(struct ddfile_writer *w)
 	w->open = 0;
 }
 
-int ddfile_commit(struct ddfile_writer *w, uint64_t count, struct buf *err)
+/* Trailer, flush, fsync and close under the temporary name (still removed on die()). */
+static int writer_close(struct ddfile_writer *w, uint64_t count, struct buf *err)
 {
 	uint8_t tr[DDFILE_TRAILER];
 	memcpy(tr, "GRDDEND", 8);
@@ -93,13 +94,63 @@ int ddfile_commit(struct ddfile_writer *w, uint64_t count, struct buf *err)
 	le_put64(tr + 16, w->payload);
 	XXH3_64bits_update(w->xxh, tr + 8, 16);
 	le_put64(tr + 24, XXH3_64bits_digest(w->xxh));
-	int rc = 0;
 	if (flush(w, err) < 0 || atomic_write(&w->af, tr, sizeof(tr), err) < 0) {
 		atomic_abort(&w->af);
-		rc = -1;
-	} else if (atomic_commit(&w->af, err) < 0) {
-		rc = -1;
+		return -1;
 	}
+	return atomic_close(&w->af, err);
+}
+
+int ddfile_close_into(struct ddfile_writer *w, uint64_t count, struct ddfile_set *set,
+		      struct buf *err)
+{
+	int rc = writer_close(w, count, err);
+	if (rc == 0) {
+		ALLOC_GROW(set->f, set->n + 1, set->alloc);
+		set->paths = xrealloc(set->paths, set->alloc * sizeof(*set->paths));
+		set->paths[set->n] = xstrdup(w->af.path);
+		set->f[set->n++] = w->af;
+		w->af.tmp = w->af.path = NULL; /* the set owns the names now */
+	}
+	writer_free(w);
+	return rc;
+}
+
+int ddfile_set_commit(struct ddfile_set *set, struct buf *err)
+{
+	size_t i;
+	for (i = 0; i < set->n; i++)
+		if (atomic_commit(&set->f[i], err) < 0)
+			break;
+	if (i < set->n) { /* undo: no partial set under final names */
+		for (size_t j = 0; j < i; j++)
+			unlink(set->paths[j]);
+		for (size_t j = i + 1; j < set->n; j++)
+			atomic_abort(&set->f[j]);
+		buf_addstr(err, " (the command's other outputs were removed)");
+	}
+	int rc = i < set->n ? -1 : 0;
+	ddfile_set_release(set);
+	return rc;
+}
+
+void ddfile_set_release(struct ddfile_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->f[i].tmp)
+			atomic_abort(&set->f[i]);
+		free(set->paths[i]);
+	}
+	free(set->f);
+	free(set->paths);
+	memset(set, 0, sizeof(*set));
+}
+
+int ddfile_commit(struct ddfile_writer *w, uint64_t count, struct buf *err)
+{
+	int rc = writer_close(w, count, err);
+	if (rc == 0)
+		rc = atomic_commit(&w->af, err);
 	writer_free(w);
 	return rc;
 }

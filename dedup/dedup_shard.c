@@ -264,12 +264,15 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		if (ddfile_write(&s->ids, v, 8, &s->err) < 0)
 			die_err(&s->err);
 	}
-	if (ddfile_commit(&s->ids, s->ndocs, &s->err) < 0 ||
-	    ddfile_commit(&s->sigs, s->ndocs, &s->err) < 0)
+	/* Every output is completed under its temporary name, then all are published together. */
+	struct ddfile_set set = { 0 };
+	if (ddfile_close_into(&s->ids, s->ndocs, &set, &s->err) < 0 ||
+	    ddfile_close_into(&s->sigs, s->ndocs, &set, &s->err) < 0)
 		die_err(&s->err);
 	uint8_t *rec = xmalloc((size_t)s->ndocs * 8 + 1);
 	for (int bd = 0; bd < bands; bd++) {
-		qsort(s->band[bd], s->ndocs, sizeof(struct band_rec), cmp_band_rec);
+		if (s->ndocs) /* an empty shard has no band array (qsort(NULL, 0) is undefined) */
+			qsort(s->band[bd], s->ndocs, sizeof(struct band_rec), cmp_band_rec);
 		for (uint32_t d = 0; d < s->ndocs; d++) {
 			le_put32(rec + 8 * (size_t)d, s->band[bd][d].key);
 			le_put32(rec + 8 * (size_t)d + 4, s->band[bd][d].doc);
@@ -284,10 +287,12 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		h = params_header(&o->cfg, DD_KIND_BAND, o->task, bd, 8);
 		if (ddfile_create(&w, name.data, &h, &s->err) < 0 ||
 		    ddfile_write(&w, rec, (size_t)s->ndocs * 8, &s->err) < 0 ||
-		    ddfile_commit(&w, s->ndocs, &s->err) < 0)
+		    ddfile_close_into(&w, s->ndocs, &set, &s->err) < 0)
 			die_err(&s->err);
 	}
 	free(rec);
+	if (ddfile_set_commit(&set, &s->err) < 0)
+		die_err(&s->err);
 	buf_addf(&s->run.stats.stage_json, "\"documents\":%u", s->ndocs);
 	int rc = stage_run_finish(&s->run);
 	name_list_release(&names);
@@ -358,7 +363,8 @@ struct member {
 static int write_pairs(const char *path, const struct ddfile_header *h, struct pair *pairs,
 		       size_t n, struct buf *err)
 {
-	qsort(pairs, n, sizeof(*pairs), cmp_pair);
+	if (n) /* a band with no pairs has no array */
+		qsort(pairs, n, sizeof(*pairs), cmp_pair);
 	struct ddfile_writer w;
 	if (ddfile_create(&w, path, h, err) < 0)
 		return -1;
@@ -613,9 +619,12 @@ static int dd_cluster(struct sh_opts *o, int argc, char **argv)
 			die_err(&err);
 		nremoved[t]++;
 	}
+	struct ddfile_set set = { 0 }; /* all removal lists appear together */
 	for (size_t t = 0; t < ntasks; t++)
-		if (ddfile_commit(&w[t], nremoved[t], &err) < 0)
+		if (ddfile_close_into(&w[t], nremoved[t], &set, &err) < 0)
 			die_err(&err);
+	if (ddfile_set_commit(&set, &err) < 0)
+		die_err(&err);
 	uint64_t docs = 0;
 	for (size_t t = 0; t < ntasks; t++)
 		docs += ids[t].count;

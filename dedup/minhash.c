@@ -63,16 +63,16 @@ static void find_units(const struct minhash_params *p, struct minhash_scratch *s
 		ALLOC_GROW(s->starts, len + 1, s->alloc_starts);
 		for (size_t i = 0; i < len; i++)
 			if (((unsigned char)norm[i] & 0xC0) != 0x80)
-				s->starts[s->nstarts++] = (uint32_t)i;
+				s->starts[s->nstarts++] = i;
 		return;
 	}
 	/* Single spaces separate words, so there are at most len / 2 + 1 of them. */
 	ALLOC_GROW(s->starts, len / 2 + 2, s->alloc_starts);
-	uint32_t *st = s->starts;
+	size_t *st = s->starts;
 	size_t n = 1;
 	st[0] = 0;
 	for (size_t i = 0; i < len; i++) {
-		st[n] = (uint32_t)i + 1;
+		st[n] = i + 1;
 		n += norm[i] == ' ';
 	}
 	s->nstarts = n;
@@ -139,7 +139,7 @@ size_t minhash_signature_normalized(const struct minhash_params *p, struct minha
 		/* Shorter than (or exactly) one shingle: the whole text is the one shingle. */
 		hs[0] = XXH3_64bits(norm, len);
 	} else {
-		const uint32_t *st = s->starts;
+		const size_t *st = s->starts;
 		for (size_t i = 0; i < nshingles; i++) {
 			size_t a = st[i];
 			/* End: the unit after the shingle's last one (minus its separating space). */

@@ -58,7 +58,7 @@ int minhash_params_check(const struct minhash_params *p, struct buf *err);
 
 struct minhash_scratch {
 	struct buf norm;   /* normalized text */
-	uint32_t *starts;  /* word or code-point start offsets into norm */
+	size_t *starts;    /* word or code-point start offsets into norm (a text may pass 4 GiB) */
 	size_t nstarts, alloc_starts;
 	uint32_t *stamp;   /* per bin: the round that filled it, 0 = empty */
 	uint32_t *raw;     /* per bin: the minimum value of that round */

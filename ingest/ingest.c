@@ -28,6 +28,7 @@
 #include "lib/json.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
+#include "parquet/parquet.h"
 
 const char *const ingest_rule_too_big = "max_doc_bytes";
 const char *const ingest_rule_empty_file = "empty_file";
@@ -57,7 +58,8 @@ static void usage(FILE *f)
 		"  --keep-going          after a corrupt or unreadable input, go on with the next one\n"
 		"                        (the exit code still reports the failure)\n"
 		"  --readahead on|off    decode compressed input on a separate thread (default: on)\n"
-		"  --batch-bytes N       bytes of input per work batch (default: 1M)\n");
+		"  --batch-bytes N       bytes of input per work batch (default: 1M)\n"
+		"  --columns LIST        Parquet: read only these top-level columns (and the text)\n");
 	common_opts_help(f, 1);
 }
 
@@ -412,6 +414,11 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 		buf_release(&e2);
 		goto out;
 	}
+	if (pq_magic(head.data, head.len) && (memchr(head.data, 0, head.len) ||
+					      !strcmp(ext, "parquet") || pq_path_has_tail(path))) {
+		rc = ingest_parquet(in, &pre, name, path);
+		goto out;
+	}
 	if (m != MAGIC_NONE && m != MAGIC_WARC) {
 		rc = ingest_archive(in, &pre, name, path, CONT_AUTO, depth);
 		goto out;
@@ -535,7 +542,7 @@ static void stats_inputs(struct ingest *in)
 
 enum {
 	OPT_FORMAT = OPT_STAGE_BASE, OPT_SPLIT_LINES, OPT_BATCH_BYTES, OPT_HTML, OPT_WARC_TYPES,
-	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_READAHEAD,
+	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_READAHEAD, OPT_COLUMNS,
 };
 
 static void parse_format(struct ingest *in, const char *v)
@@ -579,6 +586,7 @@ int cmd_ingest(int argc, char **argv)
 		{ "files-from", required_argument, 0, OPT_FILES_FROM },
 		{ "keep-going", no_argument, 0, OPT_KEEP_GOING },
 		{ "readahead", required_argument, 0, OPT_READAHEAD },
+		{ "columns", required_argument, 0, OPT_COLUMNS },
 		{ 0, 0, 0, 0 },
 	};
 	static struct ingest in; /* static: batches and names outlive nothing but the run */
@@ -620,6 +628,9 @@ int cmd_ingest(int argc, char **argv)
 			break;
 		case OPT_BATCH_BYTES:
 			in.batch_bytes = opts_batch_bytes(optarg);
+			break;
+		case OPT_COLUMNS:
+			in.columns = optarg;
 			break;
 		default:
 			usage(stderr);

@@ -34,6 +34,7 @@ enum batch_mode {
 	MODE_HTML_WHOLE,
 	MODE_DOCS,         /* ingest_doc records */
 	MODE_REJECT_ONLY,  /* counts and rejects were filled by the reader */
+	MODE_PARQUET,      /* a Parquet row group's column chunks (parquet/pq_ingest.c) */
 };
 
 /* WARC record types selected with --warc-types. */
@@ -62,6 +63,7 @@ struct ingest {
 	int split_lines;
 	int html_raw;
 	int keep_going;
+	const char *columns; /* --columns: Parquet projection (NULL: all) */
 	int readahead;      /* decode compressed streams on their own thread */
 	unsigned warc_types;
 	size_t batch_bytes;
@@ -142,6 +144,10 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 		   enum ingest_container force, int depth);
 /* ingest/warc.c: a WARC stream (already decompressed). */
 int ingest_warc(struct ingest *in, struct source *src, const char *name);
+
+/* parquet/pq_ingest.c: a Parquet file (path set when it is a regular file), and its batches. */
+int ingest_parquet(struct ingest *in, struct source *src, const char *name, const char *path);
+void ingest_parquet_work(struct ingest *in, struct batch *b);
 
 /* ingest/srcwrap.c: sources layered over other sources. */
 /* A source that first returns prefix[0..n) and then the rest of `inner` (not owned). */

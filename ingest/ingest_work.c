@@ -488,6 +488,9 @@ void ingest_work(void *shared, void *thread_state, struct batch *b)
 		}
 		text_record(in, t, b, b->data, b->len, 1);
 		return;
+	case MODE_PARQUET:
+		ingest_parquet_work(in, b);
+		return;
 	case MODE_DOCS: {
 		size_t pos = 0;
 		struct ingest_doc d;

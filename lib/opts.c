@@ -48,6 +48,12 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 	case OPT_MAX_DOC_BYTES:
 		o->max_doc_bytes = opts_size("--max-doc-bytes", arg, 1, UINT64_MAX);
 		return 1;
+	case OPT_ROW_GROUP_BYTES: /* -o FILE.parquet (lib/output.c) */
+		output_parquet_options(opts_size("--row-group-bytes", arg, 1024, UINT64_MAX), NULL);
+		return 1;
+	case OPT_SCHEMA:
+		output_parquet_options(0, arg);
+		return 1;
 	case 'h':
 		usage(stdout);
 		output_finish_stdout();
@@ -88,7 +94,10 @@ void common_opts_help(FILE *f, int record_options)
 	fprintf(f,
 		"Common options:\n"
 		"  -o, --output FILE     write to FILE (atomically) instead of stdout (default: -);\n"
-		"                        FILE.zst / FILE.gz are compressed (zstd / gzip)\n"
+		"                        FILE.zst / FILE.gz are compressed (zstd / gzip);\n"
+		"                        FILE.parquet is Parquet (docs/parquet.md)\n"
+		"  --row-group-bytes N   -o FILE.parquet: row group size (default: 128M)\n"
+		"  --schema FILE         -o FILE.parquet: column types as JSON (default: inferred)\n"
 		"  -j, --jobs N          worker threads; output is identical for every N (default: 1)\n"
 		"  --stats FILE          write counts as JSON to FILE (default: none)\n"
 		"  --rejects FILE        write every dropped record, with the reason, to FILE\n"

@@ -41,6 +41,8 @@ enum {
 	OPT_ON_MISSING,
 	OPT_ON_INVALID,
 	OPT_MAX_DOC_BYTES,
+	OPT_ROW_GROUP_BYTES,
+	OPT_SCHEMA,
 	OPT_STAGE_BASE = 1100 /* stages number their own long-only options from here */
 };
 
@@ -53,7 +55,9 @@ enum {
 	{ "stats", required_argument, 0, OPT_STATS },                     \
 	{ "rejects", required_argument, 0, OPT_REJECTS },                 \
 	{ "progress", no_argument, 0, OPT_PROGRESS },                     \
-	{ "version", no_argument, 0, OPT_VERSION }
+	{ "version", no_argument, 0, OPT_VERSION },                       \
+	{ "row-group-bytes", required_argument, 0, OPT_ROW_GROUP_BYTES }, \
+	{ "schema", required_argument, 0, OPT_SCHEMA }
 #define RECORD_LONG_OPTIONS                                               \
 	{ "text-field", required_argument, 0, OPT_TEXT_FIELD },           \
 	{ "id-field", required_argument, 0, OPT_ID_FIELD },               \

@@ -12,10 +12,21 @@
 #include "buf.h"
 #include "die.h"
 #include "xalloc.h"
+#include "parquet/pq_write.h"
 
 #define OUTPUT_BUF (1u << 20)
 
 static struct output stdout_out;
+static uint64_t parquet_rg_bytes;
+static const char *parquet_schema;
+
+void output_parquet_options(uint64_t row_group_bytes, const char *schema_path)
+{
+	if (row_group_bytes)
+		parquet_rg_bytes = row_group_bytes;
+	if (schema_path)
+		parquet_schema = schema_path;
+}
 static int stdout_ready;
 
 static void write_all(struct output *o, const char *p, size_t n)
@@ -112,10 +123,19 @@ static void codec_end(struct output *o)
 	o->cbuf = NULL;
 }
 
+static void parquet_sink(void *ctx, const void *p, size_t n)
+{
+	write_all(ctx, p, n);
+}
+
 /* Bytes leave the buffer here: compressed when the file asks for it. */
 static void sink(struct output *o, const char *p, size_t n)
 {
-	if (o->codec)
+	if (o->codec == OUTPUT_PARQUET) {
+		struct buf err = BUF_INIT;
+		if (pq_writer_write(o->cstream, p, n, &err) < 0)
+			die(GRIST_EXIT_DATA, "cannot write %s: %s", o->name, err.data);
+	} else if (o->codec)
 		codec_write(o, p, n, 0);
 	else
 		write_all(o, p, n);
@@ -138,8 +158,14 @@ void output_open(struct output *o, const char *path)
 	o->is_file = 1;
 	o->name = xstrdup(path);
 	o->codec = ends_with(path, ".zst") ? OUTPUT_ZSTD : ends_with(path, ".gz") ? OUTPUT_GZIP : 0;
-	if (o->codec)
+	if (ends_with(path, ".parquet")) {
+		o->codec = OUTPUT_PARQUET;
+		o->cstream = pq_writer_new(path, parquet_rg_bytes, parquet_schema, parquet_sink, o, &err);
+		if (!o->cstream)
+			die(GRIST_EXIT_USAGE, "%s", err.data);
+	} else if (o->codec) {
 		codec_start(o);
+	}
 }
 
 void output_flush(struct output *o)
@@ -171,8 +197,14 @@ void output_close(struct output *o)
 	if (!o->buf)
 		return;
 	output_flush(o);
-	if (o->codec)
+	if (o->codec == OUTPUT_PARQUET) {
+		struct buf err = BUF_INIT;
+		if (pq_writer_finish(o->cstream, &err) < 0)
+			die(GRIST_EXIT_DATA, "cannot write %s: %s", o->name, err.data);
+		o->cstream = NULL;
+	} else if (o->codec) {
 		codec_end(o);
+	}
 	if (o->is_file) {
 		struct buf err = BUF_INIT;
 		if (atomic_commit(&o->af, &err) < 0)

@@ -30,7 +30,7 @@ struct output {
 	size_t ccap;
 };
 
-enum { OUTPUT_ZSTD = 1, OUTPUT_GZIP = 2 };
+enum { OUTPUT_ZSTD = 1, OUTPUT_GZIP = 2, OUTPUT_PARQUET = 3 };
 
 /* path NULL or "-" means stdout. Dies if the file cannot be created. */
 void output_open(struct output *o, const char *path);
@@ -46,6 +46,10 @@ static inline void output_putc(struct output *o, char c)
 	o->buf[o->len++] = c;
 	o->bytes++;
 }
+
+/* For files named *.parquet (parquet/pq_write.h): row group bytes (0: keep) and a --schema
+ * file (NULL: keep). Set by the common options before outputs are opened. */
+void output_parquet_options(uint64_t row_group_bytes, const char *schema_path);
 
 /* The shared stdout output. */
 struct output *output_stdout(void);

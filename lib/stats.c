@@ -7,6 +7,7 @@
 #include "atomic.h"
 #include "die.h"
 #include "json.h"
+#include "progress.h"
 #include "utf8.h"
 
 void counts_reset(struct counts *c)
@@ -213,6 +214,8 @@ void stats_summary(const struct stats *s, FILE *f)
 	buf_addf(&line, "; %s in %.2f s", in, el);
 	if (el > 0.01)
 		buf_addf(&line, " (%.0f MB/s)", (double)c->bytes_in / el / 1e6);
+	if (f == stderr)
+		progress_before_message();
 	fprintf(f, "%s\n", line.data);
 	buf_release(&line);
 }
@@ -225,13 +228,5 @@ void stats_progress(struct stats *s, uint64_t bytes_done, int final)
 	if (!final && now - s->last_progress < 0.5)
 		return;
 	s->last_progress = now;
-	double el = now - s->t0;
-	char done[32];
-	human_bytes(done, sizeof(done), (double)bytes_done);
-	fprintf(stderr, "\rgrist %s: %llu records, %s, %.0f records/s, %.1f MB/s", s->stage,
-		(unsigned long long)s->c.records_in, done,
-		el > 0 ? (double)s->c.records_in / el : 0.0, el > 0 ? (double)bytes_done / el / 1e6 : 0.0);
-	if (s->total_input)
-		fprintf(stderr, ", %.0f%%", 100.0 * (double)bytes_done / (double)s->total_input);
-	fprintf(stderr, final ? "\n" : "   ");
+	progress_update(s->stage, s->c.records_in, bytes_done, s->total_input, now - s->t0, final);
 }

@@ -167,6 +167,17 @@ static int cmp_count_desc(const void *a, const void *b)
 		      json_string_value(json_object_get(*(json_t *const *)b, "rule")));
 }
 
+/* A new array of v[0..n) sorted by cmp (v's references move into it; v is freed). */
+static json_t *sorted_array(json_t **v, size_t n, int (*cmp)(const void *, const void *))
+{
+	qsort(v, n, sizeof(*v), cmp);
+	json_t *out = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(out, v[i]);
+	free(v);
+	return out;
+}
+
 /* The rejects object of a stage as a list sorted by count, each with the stage's option of
  * the same name as its threshold (clean's rules are named after their options). */
 static json_t *sorted_rules(const json_t *rejects, const json_t *options)
@@ -180,12 +191,7 @@ static json_t *sorted_rules(const json_t *rejects, const json_t *options)
 		v[i++] = json_pack("{s:s,s:O,s:O}", "rule", k, "count", c, "threshold",
 				   t ? t : json_null());
 	}
-	qsort(v, n, sizeof(*v), cmp_count_desc);
-	json_t *out = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(out, v[i]);
-	free(v);
-	return out;
+	return sorted_array(v, n, cmp_count_desc);
 }
 
 static void finish_stages(json_t *m)
@@ -266,12 +272,7 @@ static void finish_languages(json_t *m)
 				    sorted_rules(json_object_get(l, "rejects"), NULL));
 		i++;
 	}
-	qsort(v, n, sizeof(*v), cmp_lang);
-	json_t *out = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(out, v[i]);
-	free(v);
-	json_object_set_new(m, "languages", out);
+	json_object_set_new(m, "languages", sorted_array(v, n, cmp_lang));
 }
 
 json_t *report_model(char **files, size_t nfiles, struct buf *err)

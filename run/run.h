@@ -76,6 +76,7 @@ struct run_plan {
 	struct run_phase phases[5];
 	size_t nphases;
 	uint64_t hash; /* of the whole plan: what Slurm array tasks check */
+	int progress;  /* stages get --progress (their figures feed grist run's progress line) */
 };
 
 /* run_plan.c: read the pipeline file and make the plan. -1 with a message in err; *code is the

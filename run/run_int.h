@@ -55,7 +55,7 @@ struct run_failure {
 int run_exec_chain(const char *exe, const char *cwd, struct run_proc *procs, size_t n,
 		   struct run_failure *f);
 /* run_local.c: run every unfinished unit, phase by phase, up to `jobs` at once. */
-int run_local(const struct run_plan *p, const char *exe, int jobs, int quiet);
+int run_local(struct run_plan *p, const char *exe, int jobs, int quiet);
 
 /* Before a run whose shard unit must run again: remove the earlier shards and manifest, so
  * that a run failing before its shard phase never leaves a complete-looking shard set from an

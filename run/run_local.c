@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/die.h"
 #include "lib/output.h"
+#include "lib/progress.h"
 #include "lib/xalloc.h"
 #include "run/run_int.h"
 
@@ -32,6 +34,20 @@ static pid_t start_unit(const struct run_plan *p, const struct run_phase *ph, si
 		_exit(rc);
 	}
 	return pid;
+}
+
+/* The run's progress line: the phase, then every stage's figures summed over its units. */
+static void draw(const struct run_phase *ph, size_t done, size_t pending)
+{
+	const char *dir = getenv("GRIST_PROGRESS_DIR");
+	struct buf prefix = BUF_INIT, line = BUF_INIT;
+	int live;
+	buf_addf(&prefix, "grist run: %s %zu/%zu", ph->name, done, pending);
+	progress_format_dir(dir, prefix.data, &line, &live);
+	fprintf(stderr, "\r%.*s\x1b[K", (int)(line.len < 159 ? line.len : 159), line.data);
+	fflush(stderr);
+	buf_release(&prefix);
+	buf_release(&line);
 }
 
 /* Runs the pending units of one phase; returns the first failure's exit code, or 0. */
@@ -61,12 +77,19 @@ static int run_phase(const struct run_plan *p, const struct run_phase *ph, const
 		if (!nrun)
 			break;
 		int st;
-		pid_t pid = waitpid(-1, &st, 0);
+		pid_t pid = waitpid(-1, &st, p->progress ? WNOHANG : 0);
+		if (pid == 0) {
+			draw(ph, done, pending);
+			usleep(250000);
+			continue;
+		}
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(GRIST_EXIT_INTERNAL, "waitpid");
 		}
+		if (p->progress)
+			fputs("\r\x1b[K", stderr);
 		size_t k = 0;
 		while (k < nrun && run[k].pid != pid)
 			k++;
@@ -96,19 +119,43 @@ static int run_phase(const struct run_plan *p, const struct run_phase *ph, const
 	return first_rc;
 }
 
-int run_local(const struct run_plan *p, const char *exe, int jobs, int quiet)
+static void remove_dir(const char *dir)
+{
+	if (!dir || !*dir)
+		return;
+	run_clear_dir(dir);
+	rmdir(dir);
+}
+
+int run_local(struct run_plan *p, const char *exe, int jobs, int quiet)
 {
 	size_t ran = 0, skipped = 0;
 	run_unpublish_stale(p);
+	struct buf dir = BUF_INIT;
+	p->progress = !quiet && isatty(2);
+	if (p->progress) {
+		const char *tmp = getenv("TMPDIR");
+		buf_addf(&dir, "%s/grist-run-progress-%ld", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+		if (mkdir(dir.data, 0700) == 0)
+			setenv("GRIST_PROGRESS_DIR", dir.data, 1);
+		else
+			p->progress = 0;
+	}
 	for (size_t k = 0; k < p->nphases; k++) {
 		int rc = run_phase(p, &p->phases[k], exe, jobs, quiet, &ran, &skipped);
+		if (rc || k + 1 == p->nphases)
+			remove_dir(dir.data);
+		if (p->progress)
+			fputs("\r\x1b[K", stderr);
 		if (rc) {
+			buf_release(&dir);
 			error("run failed in phase %s; fix the cause and run again (finished units "
 			      "are kept). Nothing after this phase was published.",
 			      p->phases[k].name);
 			return rc;
 		}
 	}
+	buf_release(&dir);
 	if (!quiet) {
 		fprintf(stderr, "grist run: %zu units run, %zu already done; ", ran, skipped);
 		if (p->shard_at >= 0)

@@ -48,7 +48,7 @@ static int expand_input(struct run_plan *p, size_t *alloc, const char *entry, st
 	size_t npaths;
 	glob_t g = { 0 };
 	if (has_glob(entry)) {
-		int rc = glob(entry, GLOB_ERR, NULL, &g);
+		int rc = glob(entry, 0, NULL, &g);
 		if (rc == GLOB_NOMATCH) {
 			buf_addf(err, "input %s matches no file", entry);
 			return -1;

@@ -129,6 +129,8 @@ static void stage_proc(const struct run_plan *p, size_t task, const struct run_s
 	if (p->keep_rejects)
 		sv_pushf(&pr->argv, "--rejects=%s/rejects/" RUN_TASK_FMT ".%s.jsonl", p->output, task,
 			 stat_name);
+	if (p->progress)
+		sv_push(&pr->argv, "--progress");
 	pr->log = path_of(p, "logs/" RUN_TASK_FMT ".%s.log", task, stat_name);
 	pr->stage = s->name;
 }

@@ -62,7 +62,7 @@ static const char shard_usage[] =
 	"                       --shuffle-memory, then input size / buckets; spills to unlinked\n"
 	"                       temporary files)\n"
 	"  --shuffle-buckets K  buckets of the shuffle (default 256; part of the order's definition)\n"
-	"  --shuffle-memory M   bytes held before spilling (default 1G; K, M, G suffixes)\n"
+	"  --shuffle-memory M   bytes held before spilling (default 1G; K, M, G = 1024 powers)\n"
 	"  --tmp-dir DIR        where the shuffle spills (default: the output directory)\n"
 	"  --append-eod         megatron: end-of-text token after each document\n"
 	"  --eot-id N           end-of-text id to use instead of the stream's (default: the stream's)\n"
@@ -81,27 +81,6 @@ static void shard_usage_fn(FILE *f)
 	fputs(shard_usage, f);
 }
 
-static uint64_t parse_count(const char *opt, const char *s, int binary)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	double mul = 1;
-	if (end == s || errno || v < 0)
-		die(GRIST_EXIT_USAGE, "%s: not a count: '%s'", opt, s);
-	switch (*end) {
-	case 'k': case 'K': mul = binary ? 1024.0 : 1e3; end++; break;
-	case 'm': case 'M': mul = binary ? 1048576.0 : 1e6; end++; break;
-	case 'g': case 'G': mul = binary ? 1073741824.0 : 1e9; end++; break;
-	case 't': case 'T': mul = binary ? 1099511627776.0 : 1e12; end++; break;
-	}
-	if (*end || v * mul > 1.8e19)
-		die(GRIST_EXIT_USAGE, "%s: not a count: '%s'", opt, s);
-	double r = v * mul;
-	if (r != (double)(uint64_t)r)
-		die(GRIST_EXIT_USAGE, "%s: not a whole number: '%s'", opt, s);
-	return (uint64_t)r;
-}
 
 /* `NAME.tmp.XXXXXX` as lib/atomic.c makes them. */
 static int is_temp_name(const char *n)
@@ -139,6 +118,12 @@ static void clean_output_dir(const struct shard_opts *o)
 	buf_release(&b);
 }
 
+/* Real tokens / row tokens of the packed rows. */
+static double shard_pack_efficiency(const struct shard_writer *w)
+{
+	return w->pack_rows ? (double)w->pack_real / ((double)w->pack_rows * w->o.pack) : 0.0;
+}
+
 static int same_header(const struct tokstream_header *a, const struct tokstream_header *b)
 {
 	return a->flags == b->flags && a->token_width == b->token_width &&
@@ -170,6 +155,10 @@ static void fill_stats(struct stats *st, const struct shard_writer *w, uint64_t 
 		counts_add_rule(c, "shard.empty_document", w->empty_docs);
 		c->rejected = w->empty_docs;
 	}
+	if (w->overlong_rejected) {
+		counts_add_rule(c, "shard.overlong", w->overlong_rejected);
+		c->rejected += w->overlong_rejected;
+	}
 	struct buf *j = &st->stage_json;
 	buf_addf(j, "\"tokens_in\":%llu,\"tokens_out\":%llu,\"token_bytes\":%u,\"shards\":%zu,"
 		    "\"val_documents\":%llu,\"val_tokens\":%llu,\"train_documents\":%llu,"
@@ -191,6 +180,13 @@ static void fill_stats(struct stats *st, const struct shard_writer *w, uint64_t 
 		first = 0;
 	}
 	buf_addch(j, '}');
+	if (o->pack)
+		buf_addf(j, ",\"pack_seq_len\":%u,\"pack_rows\":%llu,\"pack_real_tokens\":%llu,"
+			    "\"pack_pad_tokens\":%llu,\"packing_efficiency\":%.6f,"
+			    "\"overlong_rejected\":%llu,\"overlong_truncated\":%llu",
+			 o->pack, (unsigned long long)w->pack_rows, (unsigned long long)w->pack_real,
+			 (unsigned long long)w->pack_pad, shard_pack_efficiency(w),
+			 (unsigned long long)w->overlong_rejected, (unsigned long long)w->overlong_truncated);
 }
 
 int cmd_shard_verify(int argc, char **argv)
@@ -326,12 +322,14 @@ struct shard_cli {
 	struct common_opts co;
 	const char *format;
 	int have_shard_tokens;
+	int have_pack_extra; /* --pad-id, --on-overlong or --pack-window given */
 	int ninputs;
 	char *const *inputs;
 };
 
 enum { O_FORMAT = OPT_STAGE_BASE, O_SHARD_TOKENS, O_VAL_TOKENS, O_VAL_FRACTION, O_SEED,
-       O_SHUFFLE, O_BUCKETS, O_MEMORY, O_TMPDIR, O_APPEND_EOD, O_EOT_ID, O_MIN_SHARD };
+       O_SHUFFLE, O_BUCKETS, O_MEMORY, O_TMPDIR, O_APPEND_EOD, O_EOT_ID, O_MIN_SHARD, O_PACK,
+       O_PAD_ID, O_OVERLONG, O_PACK_WINDOW };
 
 static const struct option shard_longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -354,60 +352,79 @@ static const struct option shard_longopts[] = {
 	{ "tmp-dir", required_argument, NULL, O_TMPDIR },
 	{ "append-eod", no_argument, NULL, O_APPEND_EOD },
 	{ "eot-id", required_argument, NULL, O_EOT_ID },
+	{ "pack", required_argument, NULL, O_PACK },
+	{ "pad-id", required_argument, NULL, O_PAD_ID },
+	{ "on-overlong", required_argument, NULL, O_OVERLONG },
+	{ "pack-window", required_argument, NULL, O_PACK_WINDOW },
 	{ NULL, 0, NULL, 0 },
 };
 
-static uint64_t parse_seed(const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10); /* decimal: "010" is ten */
-	if (end == s || *end || errno || *s == '-' || *s == '+' || *s == ' ')
-		die(GRIST_EXIT_USAGE, "--seed: not an unsigned decimal integer: '%s'", s);
-	return v;
-}
+
+static int shard_pack_option(struct shard_cli *c, int opt, const char *arg);
 
 /* One shard option (not a common one); 0 if c is not a shard option. */
 static int shard_option(struct shard_cli *c, int opt, const char *arg)
 {
 	struct shard_opts *o = &c->o;
-	char *end;
 	switch (opt) {
 	case O_FORMAT: c->format = arg; return 1;
 	case O_SHARD_TOKENS:
-		o->shard_tokens = parse_count("--shard-tokens", arg, 0);
+		o->shard_tokens = opts_count("--shard-tokens", arg, 1, UINT64_MAX);
 		c->have_shard_tokens = 1;
-		if (!o->shard_tokens)
-			die(GRIST_EXIT_USAGE, "--shard-tokens must be at least 1");
 		return 1;
 	case O_MIN_SHARD:
-		o->min_shard_tokens = parse_count("--min-shard-tokens", arg, 0);
+		o->min_shard_tokens = opts_count("--min-shard-tokens", arg, 0, UINT64_MAX);
 		o->have_min_shard_tokens = 1;
 		return 1;
-	case O_VAL_TOKENS: o->val_tokens = parse_count("--val-tokens", arg, 0); return 1;
+	case O_VAL_TOKENS: o->val_tokens = opts_count("--val-tokens", arg, 0, UINT64_MAX); return 1;
 	case O_VAL_FRACTION:
-		errno = 0;
-		o->val_fraction = strtod(arg, &end);
-		if (end == arg || *end || errno || !(o->val_fraction >= 0 && o->val_fraction < 1))
+		o->val_fraction = opts_decimal("--val-fraction", arg, 0, 1);
+		if (o->val_fraction >= 1)
 			die(GRIST_EXIT_USAGE, "--val-fraction: want a number in [0, 1), got '%s'", arg);
 		return 1;
-	case O_SEED: o->seed = parse_seed(arg); return 1;
+	case O_SEED: o->seed = opts_seed("--seed", arg); return 1;
 	case O_SHUFFLE: o->shuffle = 1; return 1;
 	case O_BUCKETS: {
-		uint64_t k = parse_count("--shuffle-buckets", arg, 0);
-		if (k < 1 || k > 65536)
-			die(GRIST_EXIT_USAGE, "--shuffle-buckets: want 1 to 65536");
-		o->shuffle_buckets = (uint32_t)k;
+		o->shuffle_buckets = (uint32_t)opts_count("--shuffle-buckets", arg, 1, 65536);
 		return 1;
 	}
-	case O_MEMORY: o->shuffle_memory = (size_t)parse_count("--shuffle-memory", arg, 1); return 1;
+	case O_MEMORY: o->shuffle_memory = (size_t)opts_size("--shuffle-memory", arg, 0, SIZE_MAX); return 1;
 	case O_TMPDIR: o->tmp_dir = arg; return 1;
 	case O_APPEND_EOD: o->append_eod = 1; return 1;
 	case O_EOT_ID: {
-		uint64_t v = parse_count("--eot-id", arg, 0);
-		if (v >= TOKSTREAM_NO_EOT)
-			die(GRIST_EXIT_USAGE, "--eot-id too large");
-		o->eot_override = (uint32_t)v;
+		o->eot_override = (uint32_t)opts_count("--eot-id", arg, 0, TOKSTREAM_NO_EOT - 1);
+		return 1;
+	}
+	}
+	return shard_pack_option(c, opt, arg);
+}
+
+/* The packing options (--pack and its companions). */
+static int shard_pack_option(struct shard_cli *c, int opt, const char *arg)
+{
+	struct shard_opts *o = &c->o;
+	switch (opt) {
+	case O_PACK: {
+		o->pack = (uint32_t)opts_count("--pack", arg, 1, INT32_MAX);
+		return 1;
+	}
+	case O_PAD_ID: {
+		o->pad_id = (uint32_t)opts_count("--pad-id", arg, 0, TOKSTREAM_NO_EOT - 1);
+		c->have_pack_extra = 1;
+		return 1;
+	}
+	case O_OVERLONG:
+		if (!strcmp(arg, "reject"))
+			o->on_overlong = SHARD_OVERLONG_REJECT;
+		else if (!strcmp(arg, "truncate"))
+			o->on_overlong = SHARD_OVERLONG_TRUNCATE;
+		else
+			die(GRIST_EXIT_USAGE, "--on-overlong: want reject or truncate, got '%s'", arg);
+		c->have_pack_extra = 1;
+		return 1;
+	case O_PACK_WINDOW: {
+		o->pack_window = (uint32_t)opts_count("--pack-window", arg, 1, 10000000);
+		c->have_pack_extra = 1;
 		return 1;
 	}
 	}
@@ -421,6 +438,8 @@ static void shard_parse(struct shard_cli *c, int argc, char **argv)
 	c->o.eot_override = TOKSTREAM_NO_EOT;
 	c->o.shuffle_memory = (size_t)1 << 30;
 	c->o.shuffle_buckets = SHARD_DEFAULT_BUCKETS;
+	c->o.pad_id = TOKSTREAM_NO_EOT;
+	c->o.pack_window = SHARD_DEFAULT_PACK_WINDOW;
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, shard_longopts, NULL)) != -1) {
@@ -464,18 +483,26 @@ static void resolve_output(struct shard_cli *c)
 static void shard_validate(struct shard_cli *c)
 {
 	struct shard_opts *o = &c->o;
-	if (c->co.rejects_path)
-		die(GRIST_EXIT_USAGE, "--rejects does not apply to shard (empty documents are counted in --stats)");
+	if (c->co.rejects_path && !o->pack)
+		die(GRIST_EXIT_USAGE, "--rejects applies to shard only with --pack (overlong conversations); "
+		    "empty documents are counted in --stats");
+	o->rejects_path = c->co.rejects_path;
+	if (c->have_pack_extra && !o->pack)
+		die(GRIST_EXIT_USAGE, "--pad-id, --on-overlong and --pack-window need --pack SEQ_LEN");
 	if (!c->format)
-		die(GRIST_EXIT_USAGE, "--format llmc|megatron|nanogpt is required (see --help)");
+		die(GRIST_EXIT_USAGE, "--format llmc|megatron|nanogpt|jsonl is required (see --help)");
 	if (!strcmp(c->format, "llmc"))
 		o->format = SHARD_LLMC;
 	else if (!strcmp(c->format, "megatron"))
 		o->format = SHARD_MEGATRON;
 	else if (!strcmp(c->format, "nanogpt"))
 		o->format = SHARD_NANOGPT;
+	else if (!strcmp(c->format, "jsonl"))
+		o->format = SHARD_JSONL;
 	else
-		die(GRIST_EXIT_USAGE, "unknown --format '%s' (llmc, megatron or nanogpt)", c->format);
+		die(GRIST_EXIT_USAGE, "unknown --format '%s' (llmc, megatron, nanogpt or jsonl)", c->format);
+	if (o->append_eod && o->pack)
+		die(GRIST_EXIT_USAGE, "--append-eod does not apply with --pack (no end-of-text between packed conversations)");
 	if (!c->co.output)
 		die(GRIST_EXIT_USAGE, "-o DIR/PREFIX is required (see --help)");
 	if (o->val_tokens && o->val_fraction > 0)
@@ -548,7 +575,7 @@ static void run_input(struct shard_run *r, const char *name)
 	int rc;
 	while ((rc = tokstream_reader_next(&rd, &doc, &r->err)) == 1) {
 		struct shard_doc d = { doc.id, doc.id_len, r->base + doc.index, doc.ntokens, doc.raw,
-				       doc.mask };
+				       doc.mask, NULL, 0 };
 		r->hist[doc.ntokens ? 64 - __builtin_clzll((unsigned long long)doc.ntokens) : 0]++;
 		if (r->st.progress && !(doc.index & 1023)) {
 			r->st.c.records_in = r->base + doc.index + 1;
@@ -576,6 +603,14 @@ static void run_summary(struct shard_run *r)
 		w->nrecs, shard_format_name(o->format), o->out_dir,
 		(unsigned long long)(w->split[0].tokens + w->split[1].tokens),
 		(unsigned long long)w->split[0].tokens, o->out_dir, o->prefix);
+	if (o->pack)
+		fprintf(stderr, "grist shard: packed %llu conversations into %llu rows of %u tokens: "
+			"packing efficiency %.1f%% (%llu padding tokens); %llu overlong %s\n",
+			(unsigned long long)(w->split[0].documents + w->split[1].documents),
+			(unsigned long long)w->pack_rows, o->pack, 100.0 * shard_pack_efficiency(w),
+			(unsigned long long)w->pack_pad,
+			(unsigned long long)(w->overlong_rejected + w->overlong_truncated),
+			o->on_overlong == SHARD_OVERLONG_REJECT ? "rejected" : "truncated");
 	if (w->stale_removed)
 		warning("removed %llu files of an earlier, larger shard set with this prefix",
 			(unsigned long long)w->stale_removed);

@@ -15,7 +15,8 @@
 #include "lib/buf.h"
 #include "lib/tokstream.h"
 
-enum shard_format { SHARD_LLMC, SHARD_MEGATRON, SHARD_NANOGPT };
+enum shard_format { SHARD_LLMC, SHARD_MEGATRON, SHARD_NANOGPT, SHARD_JSONL };
+enum shard_overlong { SHARD_OVERLONG_REJECT, SHARD_OVERLONG_TRUNCATE };
 
 #define SHARD_LLMC_MAGIC16 20240520
 #define SHARD_LLMC_VERSION16 1
@@ -29,6 +30,8 @@ enum shard_format { SHARD_LLMC, SHARD_MEGATRON, SHARD_NANOGPT };
 /* llm.c's loader asserts every shard holds at least B*T+1 tokens; 1,048,577 covers B*T up to
  * 2^20 (for example B = 64, T = 16384, or B = 1024, T = 1024). */
 #define SHARD_DEFAULT_LLMC_MIN_TOKENS 1048577ull
+/* --pack: conversations per best-fit-decreasing window (docs/shard.md, "Packing"). */
+#define SHARD_DEFAULT_PACK_WINDOW 1000u
 
 const char *shard_format_name(enum shard_format f);
 
@@ -48,9 +51,24 @@ struct shard_opts {
 	uint32_t eot_override; /* TOKSTREAM_NO_EOT: use the stream's */
 	uint64_t min_shard_tokens; /* a last shard shorter than this joins the one before */
 	int have_min_shard_tokens; /* given on the command line (else the format's default) */
+	uint32_t pack;        /* --pack SEQ_LEN: rows of exactly this many tokens (0: off) */
+	uint32_t pad_id;      /* --pad-id (TOKSTREAM_NO_EOT: the end-of-text id) */
+	uint32_t pack_window; /* conversations per best-fit-decreasing window */
+	enum shard_overlong on_overlong;
+	const char *rejects_path; /* --rejects (with --pack): overlong conversations */
 };
 
-/* A document as the writer sees it: ids in the stream's width, little-endian. */
+/* One conversation inside a packed row. */
+struct shard_seg {
+	const char *id;
+	size_t id_len;
+	uint64_t index;  /* position in the input */
+	size_t offset;   /* first token in the row */
+	size_t ntokens;
+};
+
+/* A document as the writer sees it: ids in the stream's width, little-endian. A packed row is
+ * one too, with its conversations in segs (no end-of-text tokens are inserted then). */
 struct shard_doc {
 	const char *id;
 	size_t id_len;
@@ -58,6 +76,8 @@ struct shard_doc {
 	size_t ntokens;
 	const void *raw;  /* ntokens * width bytes */
 	const uint8_t *mask; /* or NULL */
+	const struct shard_seg *segs; /* a packed row: its conversations (NULL: one document) */
+	size_t nsegs;
 };
 
 /* One finished output file, for the manifest. */
@@ -74,7 +94,7 @@ struct shard_file_rec {
 
 struct shard_rec {
 	char *split; /* "train" or "val" */
-	uint64_t tokens, documents;
+	uint64_t tokens, documents, rows;
 	struct shard_file_rec files[4];
 	int nfiles;
 };
@@ -102,13 +122,36 @@ void shard_out_free(struct shard_out *f);
 /* "dir/name" ("name" when dir is "." or empty), name with its suffix `old` replaced. */
 char *shard_join_path(const char *dir, const char *name);
 char *shard_replace_suffix(const char *name, const char *old, const char *new_suffix);
-struct shard_cur; /* one open shard */
+
+/* One open shard (shard_cur.c). */
+struct shard_cur {
+	struct shard_out data, docs, mask;
+	int has_mask;
+	uint64_t tokens, documents, rows;
+	/* Megatron .idx contents, built in memory (12 bytes per document). */
+	int32_t *seq_len;
+	int64_t *seq_ptr;
+	size_t nseq, len_alloc, ptr_alloc;
+	struct buf line;
+};
+
+struct shard_writer;
+struct shard_split;
+int shard_cur_open(struct shard_writer *w, struct shard_split *s, struct buf *err);
+/* Appends a document (n tokens, with the end-of-text tokens the format inserts) or a packed row. */
+int shard_cur_add(struct shard_writer *w, struct shard_cur *c, const struct shard_doc *d,
+		  uint64_t n, struct buf *err);
+/* Completes the split's open shard (files closed under temporary names) and records it. */
+int shard_cur_close(struct shard_writer *w, struct shard_split *s, struct buf *err);
+void shard_cur_free(struct shard_cur *c);
 
 /* Documents held back after a cut until they reach --min-shard-tokens (shard_writer.c). */
 struct shard_tail {
 	struct buf data; /* ids, raw tokens and masks of the held documents */
 	struct shard_tail_doc *docs;
 	size_t n, alloc;
+	struct shard_tail_seg *segs;
+	size_t nsegs, segs_alloc;
 	uint64_t tokens;
 };
 
@@ -117,7 +160,10 @@ struct shard_split {
 	unsigned next_index;
 	struct shard_cur *cur;
 	struct shard_tail tail;
-	uint64_t tokens, documents; /* accepted into this split (held ones included) */
+	struct shard_pack *pack; /* --pack: the window of conversations not yet in rows */
+	uint64_t tokens;    /* in this split's shards (and held back for them) */
+	uint64_t accepted;  /* of documents accepted into the split (decides --val-tokens) */
+	uint64_t documents; /* accepted into this split */
 };
 
 struct shard_writer {
@@ -134,7 +180,13 @@ struct shard_writer {
 	uint64_t empty_docs, docs_in, tokens_in;
 	uint64_t stale_removed; /* files of an earlier run's larger shard set, removed at the end */
 	struct buf scratch;
-	int has_mask;
+	int has_mask;              /* shards get a .mask.bin (masked stream, or --pack) */
+	struct buf rejects;        /* --pack: rejects lines (overlong conversations) */
+	const char *rejects_path;  /* where they go (NULL: counted only) */
+	struct atomic_file rejects_af;
+	uint64_t overlong_rejected, overlong_truncated;
+	uint64_t pack_rows, pack_real, pack_pad;
+	uint32_t pad_id;           /* --pack: the padding id in use */
 };
 
 /* Checks the options against the stream header (format needs an end-of-text id, ...). */
@@ -153,6 +205,21 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err);
 void shard_writer_abort(struct shard_writer *w);
 void shard_writer_release(struct shard_writer *w);
 
+/* ---- packing (shard_pack.c) ---- */
+struct shard_pack;
+/* Receives each finished row, in order. */
+typedef int (*shard_row_fn)(void *ctx, const struct shard_doc *row, struct buf *err);
+struct shard_pack *shard_pack_new(uint32_t seq_len, uint32_t width, uint32_t pad_id,
+				  uint32_t window, int has_mask);
+/* Adds a conversation (at most seq_len tokens); a full window is packed and emitted. */
+int shard_pack_add(struct shard_pack *p, const struct shard_doc *d, shard_row_fn emit, void *ctx,
+		   struct buf *err);
+/* Packs and emits what the window holds. */
+int shard_pack_flush(struct shard_pack *p, shard_row_fn emit, void *ctx, struct buf *err);
+/* Rows emitted and their real and padding tokens so far. */
+void shard_pack_counts(const struct shard_pack *p, uint64_t *rows, uint64_t *real, uint64_t *pad);
+void shard_pack_free(struct shard_pack *p);
+
 /* ---- shuffle (shard_shuffle.c) ---- */
 struct shard_shuffle;
 struct shard_shuffle *shard_shuffle_new(const struct shard_opts *o, uint32_t width, int has_mask);
@@ -169,6 +236,7 @@ uint32_t shard_bucket_of(uint64_t seed, uint32_t k, uint64_t index);
 void shard_permute(uint64_t seed, uint32_t bucket, size_t *a, size_t n);
 
 /* ---- deterministic pseudo-random numbers (shard_shuffle.c) ---- */
+uint64_t shard_mix64(uint64_t x);
 /* A value in [0, 1) from (seed, stream, index), the same on every platform. */
 double shard_unit(uint64_t seed, uint64_t stream, uint64_t index);
 

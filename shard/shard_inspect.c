@@ -18,6 +18,7 @@
 #include "builtin.h"
 #include "lib/die.h"
 #include "lib/le.h"
+#include "lib/opts.h"
 #include "lib/tokstream.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
@@ -342,51 +343,9 @@ static int inspect_manifest(const char *path)
 	return GRIST_EXIT_OK;
 }
 
-int cmd_shard_inspect(int argc, char **argv)
+/* FILE: a stream, a Megatron pair, a manifest (or DIR/PREFIX, DIR), an llm.c or nanoGPT shard. */
+static int inspect_path(const char *path, unsigned ndocs, unsigned max_ids, long eot)
 {
-	static const struct option longopts[] = {
-		{ "docs", required_argument, NULL, 'n' },
-		{ "tokenizer", required_argument, NULL, 't' },
-		{ "eot-id", required_argument, NULL, 'e' },
-		{ "max-ids", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char usage[] =
-		"usage: grist shard inspect FILE [-n DOCS] [--max-ids N] [--eot-id N] [-t TOKENIZER]\n"
-		"Prints the header, the counts and the first documents (default 3; up to 32 ids each)\n"
-		"of an llm.c shard, a Megatron .idx/.bin pair, a nanoGPT .bin or a grist token stream;\n"
-		"for a manifest (MANIFEST, DIR/PREFIX or DIR) a summary of the shard set per split.\n"
-		"  -t TOKENIZER   also show each document's text, decoded with TOKENIZER\n";
-	unsigned ndocs = 3, max_ids = 32;
-	long eot = -1;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:t:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n': ndocs = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'm': max_ids = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'e': eot = strtol(optarg, NULL, 10); break;
-		case 't': {
-			static struct tok_vocab v;
-			struct buf err = BUF_INIT;
-			int unsupported = 0;
-			char *search = tok_vocab_default_search_path();
-			if (tok_vocab_load(&v, optarg, search, NULL, &err, &unsupported) < 0)
-				die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", err.data);
-			free(search);
-			inspect_vocab = &v;
-			break;
-		}
-		case 'h': fputs(usage, stdout); return GRIST_EXIT_OK;
-		default: fputs(usage, stderr); return GRIST_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
-		fputs(usage, stderr);
-		return GRIST_EXIT_USAGE;
-	}
-	const char *path = argv[optind];
 	if (!strcmp(path, "-"))
 		return inspect_stream(path, ndocs, max_ids);
 	struct stat pst;
@@ -442,4 +401,54 @@ int cmd_shard_inspect(int argc, char **argv)
 	}
 	unmap(&m);
 	return GRIST_EXIT_OK;
+}
+
+static const char inspect_usage[] =
+	"usage: grist shard inspect FILE [-n DOCS] [--max-ids N] [--eot-id N] [-t TOKENIZER]\n"
+	"Prints the header, the counts and the first documents (default 3; up to 32 ids each)\n"
+	"of an llm.c shard, a Megatron .idx/.bin pair, a nanoGPT .bin or a grist token stream;\n"
+	"for a manifest (MANIFEST, DIR/PREFIX or DIR) a summary of the shard set per split.\n"
+	"  -t TOKENIZER   also show each document's text, decoded with TOKENIZER\n";
+
+static void inspect_load_vocab(const char *path)
+{
+	static struct tok_vocab v;
+	struct buf err = BUF_INIT;
+	int unsupported = 0;
+	char *search = tok_vocab_default_search_path();
+	if (tok_vocab_load(&v, path, search, NULL, &err, &unsupported) < 0)
+		die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", err.data);
+	free(search);
+	inspect_vocab = &v;
+}
+
+int cmd_shard_inspect(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "docs", required_argument, NULL, 'n' },
+		{ "tokenizer", required_argument, NULL, 't' },
+		{ "eot-id", required_argument, NULL, 'e' },
+		{ "max-ids", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned ndocs = 3, max_ids = 32;
+	long eot = -1;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "n:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': ndocs = (unsigned)opts_count("-n", optarg, 0, UINT32_MAX); break;
+		case 'm': max_ids = (unsigned)opts_count("--max-ids", optarg, 0, UINT32_MAX); break;
+		case 'e': eot = (long)opts_count("--eot-id", optarg, 0, UINT32_MAX - 1); break;
+		case 't': inspect_load_vocab(optarg); break;
+		case 'h': fputs(inspect_usage, stdout); return GRIST_EXIT_OK;
+		default: fputs(inspect_usage, stderr); return GRIST_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fputs(inspect_usage, stderr);
+		return GRIST_EXIT_USAGE;
+	}
+	return inspect_path(argv[optind], ndocs, max_ids, eot);
 }

@@ -55,6 +55,8 @@ void shard_manifest_build(const struct shard_writer *w, struct buf *out)
 	} else if (o->format == SHARD_MEGATRON) {
 		buf_addf(out, "  \"dtype\": \"%s\",\n  \"megatron_dtype_code\": %d,\n",
 			 dtype_name(w->out_width), w->out_width == 2 ? 8 : 4);
+	} else if (o->format == SHARD_JSONL) {
+		buf_addstr(out, "  \"dtype\": \"json\",\n");
 	} else {
 		buf_addstr(out, "  \"dtype\": \"uint16\",\n");
 	}
@@ -66,10 +68,25 @@ void shard_manifest_build(const struct shard_writer *w, struct buf *out)
 		buf_addstr(out, "  \"eot_id\": null,\n");
 	else
 		buf_addf(out, "  \"eot_id\": %u,\n", w->eot);
-	const char *place = o->format == SHARD_LLMC ? "before"
+	const char *place = o->pack || o->format == SHARD_JSONL ? "none"
+			    : o->format == SHARD_LLMC ? "before"
 			    : (o->format == SHARD_NANOGPT || o->append_eod) ? "after" : "none";
 	buf_addf(out, "  \"eot_placement\": \"%s\",\n", place);
 	buf_addf(out, "  \"loss_mask\": %s,\n", w->has_mask ? "true" : "false");
+	if (o->pack)
+		buf_addf(out, "  \"pack\": {\"seq_len\": %u, \"pad_id\": %u, \"window\": %u, "
+			      "\"on_overlong\": \"%s\", \"rows\": %llu, \"real_tokens\": %llu, "
+			      "\"pad_tokens\": %llu, \"efficiency\": %.6f, \"overlong_rejected\": %llu, "
+			      "\"overlong_truncated\": %llu},\n",
+			 o->pack, w->pad_id, o->pack_window,
+			 o->on_overlong == SHARD_OVERLONG_REJECT ? "reject" : "truncate",
+			 (unsigned long long)w->pack_rows, (unsigned long long)w->pack_real,
+			 (unsigned long long)w->pack_pad,
+			 w->pack_rows ? (double)w->pack_real / ((double)w->pack_rows * o->pack) : 0.0,
+			 (unsigned long long)w->overlong_rejected,
+			 (unsigned long long)w->overlong_truncated);
+	else
+		buf_addstr(out, "  \"pack\": null,\n");
 	if (o->shuffle)
 		buf_addf(out, "  \"shuffle\": {\"seed\": %llu, \"buckets\": %u},\n",
 			 (unsigned long long)o->seed,
@@ -101,8 +118,9 @@ void shard_manifest_build(const struct shard_writer *w, struct buf *out)
 		buf_addstr(out, i ? ",\n    {" : "\n    {");
 		buf_addf(out, "\"split\": \"%s\", \"file\": ", r->split);
 		shard_json_str(out, d->name, strlen(d->name));
-		buf_addf(out, ", \"tokens\": %llu, \"documents\": %llu, \"bytes\": %llu, \"xxh3\": \"%016llx\",\n",
+		buf_addf(out, ", \"tokens\": %llu, \"documents\": %llu, \"rows\": %llu, \"bytes\": %llu, \"xxh3\": \"%016llx\",\n",
 			 (unsigned long long)r->tokens, (unsigned long long)r->documents,
+			 (unsigned long long)r->rows,
 			 (unsigned long long)d->bytes, (unsigned long long)d->xxh3);
 		buf_addstr(out, "     \"files\": [");
 		for (int j = 1; j < r->nfiles; j++) {
@@ -366,6 +384,12 @@ int shard_verify(const char *manifest_path, struct buf *report, uint64_t *nfiles
 	json_array_foreach(shards, i, s) {
 		int ok = 1;
 		uint64_t tokens = jint(s, "tokens", &ok), docs = jint(s, "documents", &ok);
+		/* Rows (packed rows, or one per document) are the Megatron sequences and the lines
+		 * of a jsonl shard; manifests before packing have no "rows". */
+		int okr = 1;
+		uint64_t rows = jint(s, "rows", &okr);
+		if (!okr)
+			rows = docs;
 		const char *name;
 		int before = v.problems;
 		int bad = check_file(&v, s, &name) < 0;
@@ -375,6 +399,8 @@ int shard_verify(const char *manifest_path, struct buf *report, uint64_t *nfiles
 		}
 		if (!bad && !strcmp(fmt, "llmc"))
 			check_llmc(&v, name, tokens, magic, version, width);
+		else if (!bad && !strcmp(fmt, "jsonl"))
+			check_lines(&v, name, rows);
 		else if (!bad && json_integer_value(json_object_get(s, "bytes")) != (json_int_t)(tokens * width))
 			problem(&v, name, "size is not tokens x %u", width);
 		size_t j;
@@ -385,7 +411,7 @@ int shard_verify(const char *manifest_path, struct buf *report, uint64_t *nfiles
 			if (check_file(&v, f, &fname) < 0 || !role)
 				continue;
 			if (!strcmp(role, "idx"))
-				check_megatron(&v, fname, tokens, docs, width);
+				check_megatron(&v, fname, tokens, rows, width);
 			else if (!strcmp(role, "docs"))
 				check_lines(&v, fname, docs);
 			else if (!strcmp(role, "mask") &&

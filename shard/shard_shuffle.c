@@ -222,7 +222,7 @@ static int emit_bucket(struct shard_shuffle *s, uint32_t b, struct shard_writer 
 	for (size_t i = 0; i < n && !rc; i++) {
 		const unsigned char *r = (const unsigned char *)all.data + offs[i];
 		struct shard_doc d;
-		d.index = 0;
+		memset(&d, 0, sizeof(d));
 		for (int k = 0; k < 8; k++)
 			d.index |= (uint64_t)r[k] << (8 * k);
 		d.id_len = le_get32(r + 8);

@@ -31,176 +31,16 @@ const char *shard_format_name(enum shard_format f)
 	case SHARD_LLMC: return "llmc";
 	case SHARD_MEGATRON: return "megatron";
 	case SHARD_NANOGPT: return "nanogpt";
+	case SHARD_JSONL: return "jsonl";
 	}
 	return "?";
-}
-
-/* ---- one open shard ---- */
-
-struct shard_cur {
-	struct shard_out data, docs, mask;
-	int has_mask;
-	uint64_t tokens, documents;
-	/* Megatron .idx contents, built in memory (12 bytes per document). */
-	int32_t *seq_len;
-	int64_t *seq_ptr;
-	size_t nseq, len_alloc, ptr_alloc;
-	struct buf line;
-};
-
-static char *data_name(const struct shard_writer *w, const struct shard_split *s)
-{
-	struct buf b = BUF_INIT;
-	const char *p = w->o.prefix;
-	switch (w->o.format) {
-	case SHARD_LLMC:
-		buf_addf(&b, "%s_%s_%06u.bin", p, s->name, s->next_index);
-		break;
-	case SHARD_MEGATRON:
-		if (w->o.shard_tokens)
-			buf_addf(&b, "%s_%s_%06u_text_document.bin", p, s->name, s->next_index);
-		else
-			buf_addf(&b, "%s_%s_text_document.bin", p, s->name);
-		break;
-	case SHARD_NANOGPT:
-		buf_addf(&b, "%s.bin", s->name);
-		break;
-	}
-	return buf_detach(&b, NULL);
-}
-
-static int cur_open(struct shard_writer *w, struct shard_split *s, struct buf *err)
-{
-	struct shard_cur *c = xcalloc(1, sizeof(*c));
-	buf_init(&c->line, 0);
-	char *name = data_name(w, s);
-	char *docs = shard_replace_suffix(name, ".bin", ".docs.jsonl");
-	char *mask = shard_replace_suffix(name, ".bin", ".mask.bin");
-	int rc = shard_out_open(&c->data, w->o.out_dir, name, w->o.format != SHARD_LLMC, err);
-	if (!rc)
-		rc = shard_out_open(&c->docs, w->o.out_dir, docs, 1, err);
-	if (!rc && w->has_mask) {
-		rc = shard_out_open(&c->mask, w->o.out_dir, mask, 1, err);
-		c->has_mask = 1;
-	}
-	free(name);
-	free(docs);
-	free(mask);
-	if (!rc && w->o.format == SHARD_LLMC) {
-		static const char zero[SHARD_LLMC_HEADER];
-		rc = shard_out_write(&c->data, zero, sizeof(zero), err);
-	}
-	if (rc < 0) {
-		shard_out_free(&c->data);
-		shard_out_free(&c->docs);
-		shard_out_free(&c->mask);
-		free(c);
-		return -1;
-	}
-	s->cur = c;
-	s->next_index++;
-	return 0;
-}
-
-static void cur_free(struct shard_cur *c)
-{
-	if (!c)
-		return;
-	shard_out_free(&c->data);
-	shard_out_free(&c->docs);
-	shard_out_free(&c->mask);
-	free(c->seq_len);
-	free(c->seq_ptr);
-	buf_release(&c->line);
-	free(c);
-}
-
-/* Megatron's MMIDIDX index for the shard's sequences (one per document). */
-static void build_megatron_idx(const struct shard_writer *w, const struct shard_cur *c, struct buf *b)
-{
-	unsigned char tmp[8];
-	buf_add(b, "MMIDIDX\0\0", 9);
-	le_put64(tmp, 1);
-	buf_add(b, tmp, 8);
-	tmp[0] = w->out_width == 2 ? 8 : 4; /* 8 = uint16, 4 = int32 */
-	buf_add(b, tmp, 1);
-	le_put64(tmp, c->nseq);
-	buf_add(b, tmp, 8);
-	le_put64(tmp, c->nseq + 1);
-	buf_add(b, tmp, 8);
-	for (size_t i = 0; i < c->nseq; i++) {
-		le_put32(tmp, (uint32_t)c->seq_len[i]);
-		buf_add(b, tmp, 4);
-	}
-	for (size_t i = 0; i < c->nseq; i++) {
-		le_put64(tmp, (uint64_t)c->seq_ptr[i]);
-		buf_add(b, tmp, 8);
-	}
-	/* Document indices: 0, then the end (in sequences) of each document. */
-	for (size_t i = 0; i <= c->nseq; i++) {
-		le_put64(tmp, (uint64_t)i);
-		buf_add(b, tmp, 8);
-	}
-}
-
-static int cur_close(struct shard_writer *w, struct shard_split *s, struct buf *err)
-{
-	struct shard_cur *c = s->cur;
-	struct shard_rec rec;
-	memset(&rec, 0, sizeof(rec));
-	rec.split = xstrdup(s->name);
-	rec.tokens = c->tokens;
-	rec.documents = c->documents;
-	unsigned char head[SHARD_LLMC_HEADER];
-	size_t head_len = 0;
-	if (w->o.format == SHARD_LLMC) {
-		memset(head, 0, sizeof(head));
-		int wide = w->out_width == 4;
-		le_put32(head, wide ? SHARD_LLMC_MAGIC32 : SHARD_LLMC_MAGIC16);
-		le_put32(head + 4, wide ? SHARD_LLMC_VERSION32 : SHARD_LLMC_VERSION16);
-		le_put32(head + 8, (uint32_t)c->tokens);
-		head_len = sizeof(head);
-	}
-	int rc = shard_out_close(&c->data, head, head_len, "data", &rec.files[rec.nfiles++], err);
-	if (!rc && w->o.format == SHARD_MEGATRON) {
-		struct buf idx = BUF_INIT;
-		build_megatron_idx(w, c, &idx);
-		char *name = shard_replace_suffix(rec.files[0].name, ".bin", ".idx");
-		char *path = shard_join_path(w->o.out_dir, name);
-		struct shard_file_rec *f = &rec.files[rec.nfiles];
-		rc = atomic_open(&f->af, path, err);
-		if (!rc && atomic_write(&f->af, idx.data, idx.len, err) < 0) {
-			atomic_abort(&f->af);
-			rc = -1;
-		}
-		if (!rc)
-			rc = atomic_close(&f->af, err);
-		if (!rc) {
-			rec.nfiles++;
-			f->role = xstrdup("idx");
-			f->name = name;
-			f->bytes = idx.len;
-			f->xxh3 = XXH3_64bits(idx.data, idx.len);
-			name = NULL;
-		}
-		free(name);
-		free(path);
-		buf_release(&idx);
-	}
-	if (!rc && c->has_mask)
-		rc = shard_out_close(&c->mask, NULL, 0, "mask", &rec.files[rec.nfiles++], err);
-	if (!rc)
-		rc = shard_out_close(&c->docs, NULL, 0, "docs", &rec.files[rec.nfiles++], err);
-	cur_free(c);
-	s->cur = NULL;
-	ALLOC_GROW(w->recs, w->nrecs + 1, w->recs_alloc);
-	w->recs[w->nrecs++] = rec;
-	return rc;
 }
 
 /* ---- the writer ---- */
 
 static int writer_check_limits(struct shard_writer *w, struct buf *err);
+static int writer_init_pack(struct shard_writer *w, const struct tokstream_header *h,
+			    struct buf *err);
 
 int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 		      const struct tokstream_header *h, struct buf *err)
@@ -214,15 +54,21 @@ int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 	w->split[0].name = "val";
 	w->split[1].name = "train";
 	w->split[1].next_index = o->format == SHARD_LLMC ? 1 : 0;
-	w->has_mask = !!(h->flags & TOKSTREAM_F_MASK);
+	w->rejects_path = o->rejects_path;
+	/* Packed rows always get a mask: padding is 0. */
+	w->has_mask = !!(h->flags & TOKSTREAM_F_MASK) || o->pack;
+	buf_init(&w->rejects, 0);
 	w->eot = o->eot_override != TOKSTREAM_NO_EOT ? o->eot_override : h->eot_id;
-	const int needs_eot = o->format != SHARD_MEGATRON || o->append_eod;
+	const int needs_eot = !o->pack && o->format != SHARD_JSONL &&
+			      (o->format != SHARD_MEGATRON || o->append_eod);
 	if (needs_eot && w->eot == TOKSTREAM_NO_EOT) {
 		buf_addf(err, "format %s needs an end-of-text id and the token stream has none "
 			      "(give --eot-id, or tokenize with --eot-token)",
 			 shard_format_name(o->format));
 		return -1;
 	}
+	if (o->pack && writer_init_pack(w, h, err) < 0)
+		return -1;
 	if (w->eot != TOKSTREAM_NO_EOT && w->eot >= h->vocab_size && o->eot_override == w->eot) {
 		buf_addf(err, "--eot-id %u is not below the vocab size %u", w->eot, h->vocab_size);
 		return -1;
@@ -244,8 +90,42 @@ int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 		w->out_width = 2;
 		w->limit = UINT64_MAX;
 		break;
+	case SHARD_JSONL:
+		w->out_width = h->token_width; /* ids are written as numbers */
+		w->limit = o->shard_tokens ? o->shard_tokens : UINT64_MAX;
+		w->min_tokens = o->min_shard_tokens;
+		break;
 	}
 	return writer_check_limits(w, err);
+}
+
+/* --pack: the padding id and one packer per split. */
+static int writer_init_pack(struct shard_writer *w, const struct tokstream_header *h,
+			    struct buf *err)
+{
+	const struct shard_opts *o = &w->o;
+	uint32_t pad = o->pad_id != TOKSTREAM_NO_EOT ? o->pad_id : w->eot;
+	if (pad == TOKSTREAM_NO_EOT) {
+		buf_addstr(err, "--pack pads rows with the end-of-text id and the token stream has none "
+				"(give --pad-id or --eot-id)");
+		return -1;
+	}
+	if (pad >= h->vocab_size) {
+		buf_addf(err, "padding id %u is not below the vocab size %u", pad, h->vocab_size);
+		return -1;
+	}
+	if (pad > 65535 && (o->format == SHARD_NANOGPT ||
+			    (o->format == SHARD_MEGATRON && h->vocab_size < 65500) ||
+			    (o->format == SHARD_LLMC && h->vocab_size <= 65536))) {
+		buf_addf(err, "padding id %u does not fit the uint16 tokens of format %s", pad,
+			 shard_format_name(o->format));
+		return -1;
+	}
+	w->pad_id = pad;
+	for (int i = 0; i < 2; i++)
+		w->split[i].pack = shard_pack_new(o->pack, h->token_width, pad, o->pack_window,
+						  !!(h->flags & TOKSTREAM_F_MASK));
+	return 0;
 }
 
 static int writer_check_limits(struct shard_writer *w, struct buf *err)
@@ -284,7 +164,7 @@ static int writer_check_limits(struct shard_writer *w, struct buf *err)
 static int pick_split(struct shard_writer *w, const struct shard_doc *d)
 {
 	if (w->o.val_tokens)
-		return w->split[0].tokens < w->o.val_tokens ? 0 : 1;
+		return w->split[0].accepted < w->o.val_tokens ? 0 : 1;
 	if (w->o.val_fraction > 0)
 		return shard_unit(w->o.seed, 0x76616c /* "val" */, d->index) < w->o.val_fraction ? 0 : 1;
 	return 1;
@@ -296,12 +176,13 @@ static uint32_t max_id_raw(const void *raw, size_t n, uint32_t width)
 	const unsigned char *p = raw;
 	if (width == 2) {
 		for (size_t i = 0; i < n; i++) {
-			uint32_t v = le_get16(p + 2 * i);
+			uint32_t v = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
 			max = v > max ? v : max;
 		}
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			uint32_t v = le_get32(p + 4 * i);
+			uint32_t v = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+				     (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
 			max = v > max ? v : max;
 		}
 	}
@@ -309,77 +190,6 @@ static uint32_t max_id_raw(const void *raw, size_t n, uint32_t width)
 }
 
 /* The ids in the output width (little-endian), converting when the widths differ. */
-static const void *ids_out(struct shard_writer *w, const struct shard_doc *d)
-{
-	const uint32_t in = w->h.token_width, out = w->out_width;
-	if (in == out)
-		return d->raw;
-	const unsigned char *p = d->raw;
-	buf_reset(&w->scratch);
-	buf_grow(&w->scratch, d->ntokens * out);
-	unsigned char *q = (unsigned char *)w->scratch.data;
-	if (in == 4) { /* 4 -> 2: the caller checked every id fits */
-		for (size_t i = 0; i < d->ntokens; i++) {
-			q[2 * i] = p[4 * i];
-			q[2 * i + 1] = p[4 * i + 1];
-		}
-	} else { /* 2 -> 4 */
-		for (size_t i = 0; i < d->ntokens; i++) {
-			q[4 * i] = p[2 * i];
-			q[4 * i + 1] = p[2 * i + 1];
-			q[4 * i + 2] = 0;
-			q[4 * i + 3] = 0;
-		}
-	}
-	return w->scratch.data;
-}
-
-static void docs_line(struct buf *b, const struct shard_doc *d, uint64_t offset)
-{
-	buf_reset(b);
-	buf_addstr(b, "{\"id\":");
-	shard_json_str(b, d->id, d->id_len);
-	buf_addf(b, ",\"doc\":%llu,\"offset\":%llu,\"tokens\":%zu}\n", (unsigned long long)d->index,
-		 (unsigned long long)offset, d->ntokens);
-}
-
-/* Appends one document (n tokens with the end-of-text tokens this format inserts) to c. */
-static int cur_add(struct shard_writer *w, struct shard_cur *c, const struct shard_doc *d,
-		   uint64_t n, struct buf *err)
-{
-	const int eot_before = w->o.format == SHARD_LLMC;
-	const int eot_after = n > d->ntokens + (uint64_t)eot_before;
-	unsigned char eot[4];
-	le_put32(eot, w->eot);
-	const uint64_t start = c->tokens + (uint64_t)eot_before;
-	if (eot_before && shard_out_write(&c->data, eot, w->out_width, err) < 0)
-		return -GRIST_EXIT_IO;
-	if (shard_out_write(&c->data, ids_out(w, d), d->ntokens * w->out_width, err) < 0)
-		return -GRIST_EXIT_IO;
-	if (eot_after && shard_out_write(&c->data, eot, w->out_width, err) < 0)
-		return -GRIST_EXIT_IO;
-	if (c->has_mask) {
-		static const uint8_t zero = 0;
-		if ((eot_before && shard_out_write(&c->mask, &zero, 1, err) < 0) ||
-		    shard_out_write(&c->mask, d->mask, d->ntokens, err) < 0 ||
-		    (eot_after && shard_out_write(&c->mask, &zero, 1, err) < 0))
-			return -GRIST_EXIT_IO;
-	}
-	if (w->o.format == SHARD_MEGATRON) {
-		ALLOC_GROW(c->seq_len, c->nseq + 1, c->len_alloc);
-		ALLOC_GROW(c->seq_ptr, c->nseq + 1, c->ptr_alloc);
-		c->seq_len[c->nseq] = (int32_t)n;
-		c->seq_ptr[c->nseq] = (int64_t)(c->tokens * w->out_width);
-		c->nseq++;
-	}
-	docs_line(&c->line, d, start);
-	if (shard_out_write(&c->docs, c->line.data, c->line.len, err) < 0)
-		return -GRIST_EXIT_IO;
-	c->tokens += n;
-	c->documents++;
-	return 0;
-}
-
 /* ---- documents held back while a shard might turn out to be the last (--min-shard-tokens) ---- */
 
 struct shard_tail_doc {
@@ -387,6 +197,12 @@ struct shard_tail_doc {
 	uint64_t index, n;
 	size_t ntokens;
 	int has_mask;
+	size_t seg_first, nsegs; /* a packed row's conversations in shard_tail.segs */
+};
+
+struct shard_tail_seg {
+	size_t id_off, id_len, offset, ntokens;
+	uint64_t index;
 };
 
 static void tail_add(struct shard_writer *w, struct shard_tail *t, const struct shard_doc *d,
@@ -406,6 +222,18 @@ static void tail_add(struct shard_writer *w, struct shard_tail *t, const struct 
 	e->index = d->index;
 	e->ntokens = d->ntokens;
 	e->n = n;
+	e->seg_first = t->nsegs;
+	e->nsegs = d->segs ? d->nsegs : 0;
+	for (size_t i = 0; i < e->nsegs; i++) {
+		ALLOC_GROW(t->segs, t->nsegs + 1, t->segs_alloc);
+		struct shard_tail_seg *g = &t->segs[t->nsegs++];
+		g->id_off = t->data.len;
+		g->id_len = d->segs[i].id_len;
+		buf_add(&t->data, d->segs[i].id, d->segs[i].id_len);
+		g->offset = d->segs[i].offset;
+		g->ntokens = d->segs[i].ntokens;
+		g->index = d->segs[i].index;
+	}
 	t->tokens += n;
 }
 
@@ -413,8 +241,10 @@ static void tail_release(struct shard_tail *t)
 {
 	buf_release(&t->data); /* valid and empty again */
 	free(t->docs);
+	free(t->segs);
 	t->docs = NULL;
-	t->n = t->alloc = 0;
+	t->segs = NULL;
+	t->n = t->alloc = t->nsegs = t->segs_alloc = 0;
 	t->tokens = 0;
 }
 
@@ -433,17 +263,28 @@ static int tail_flush(struct shard_writer *w, struct shard_split *s, int merge, 
 	memset(&s->tail, 0, sizeof(s->tail));
 	buf_init(&s->tail.data, 0);
 	int rc = 0;
-	if (!merge && s->cur && cur_close(w, s, err) < 0)
+	if (!merge && s->cur && shard_cur_close(w, s, err) < 0)
 		rc = -GRIST_EXIT_IO;
 	if (merge && t.n)
 		w->merged_tails++;
+	struct shard_seg *segs = NULL;
+	size_t segs_alloc = 0;
 	for (size_t i = 0; i < t.n && !rc; i++) {
 		const struct shard_tail_doc *e = &t.docs[i];
+		ALLOC_GROW(segs, e->nsegs, segs_alloc);
+		for (size_t k = 0; k < e->nsegs; k++) {
+			const struct shard_tail_seg *g = &t.segs[e->seg_first + k];
+			struct shard_seg sg = { t.data.data + g->id_off, g->id_len, g->index, g->offset,
+						g->ntokens };
+			segs[k] = sg;
+		}
 		struct shard_doc d = { t.data.data + e->id_off, e->id_len, e->index, e->ntokens,
 				       t.data.data + e->raw_off,
-				       e->has_mask ? (const uint8_t *)t.data.data + e->mask_off : NULL };
-		rc = merge ? cur_add(w, s->cur, &d, e->n, err) : split_place(w, s, &d, e->n, err);
+				       e->has_mask ? (const uint8_t *)t.data.data + e->mask_off : NULL,
+				       e->nsegs ? segs : NULL, e->nsegs };
+		rc = merge ? shard_cur_add(w, s->cur, &d, e->n, err) : split_place(w, s, &d, e->n, err);
 	}
+	free(segs);
 	tail_release(&t);
 	return rc;
 }
@@ -461,11 +302,36 @@ static int split_place(struct shard_writer *w, struct shard_split *s, const stru
 		tail_add(w, &s->tail, d, n);
 		return s->tail.tokens < w->min_tokens ? 0 : tail_flush(w, s, 0, err);
 	}
-	if (cut && cur_close(w, s, err) < 0)
+	if (cut && shard_cur_close(w, s, err) < 0)
 		return -GRIST_EXIT_IO;
-	if (!s->cur && cur_open(w, s, err) < 0)
+	if (!s->cur && shard_cur_open(w, s, err) < 0)
 		return -GRIST_EXIT_IO;
-	return cur_add(w, s->cur, d, n, err);
+	return shard_cur_add(w, s->cur, d, n, err);
+}
+
+/* --pack: a conversation longer than SEQ_LEN, rejected (--on-overlong reject, the default). */
+static void overlong_reject(struct shard_writer *w, const struct shard_doc *d)
+{
+	w->overlong_rejected++;
+	if (!w->rejects_path)
+		return;
+	buf_addf(&w->rejects, "{\"stage\":\"shard\",\"rule\":\"overlong\",\"value\":%zu,\"source\":",
+		 d->ntokens);
+	shard_json_str(&w->rejects, d->id, d->id_len);
+	buf_addstr(&w->rejects, "}\n");
+}
+
+/* A finished packed row goes into its split's shards like a document of SEQ_LEN tokens. */
+struct row_ctx {
+	struct shard_writer *w;
+	struct shard_split *s;
+};
+
+static int place_row(void *ctx, const struct shard_doc *row, struct buf *err)
+{
+	struct row_ctx *rc = ctx;
+	rc->s->tokens += row->ntokens;
+	return split_place(rc->w, rc->s, row, row->ntokens, err);
 }
 
 /* Checks a document against the format's limits; its token count with inserted end-of-text
@@ -483,9 +349,11 @@ static int doc_check(const struct shard_writer *w, const struct shard_doc *d, ui
 			return -1;
 		}
 	}
-	const int eot_before = w->o.format == SHARD_LLMC;
-	const int eot_after = w->o.format == SHARD_NANOGPT ||
-			      (w->o.format == SHARD_MEGATRON && w->o.append_eod);
+	/* Packed rows and jsonl rows carry no inserted end-of-text tokens. */
+	const int plain = !w->o.pack && w->o.format != SHARD_JSONL;
+	const int eot_before = plain && w->o.format == SHARD_LLMC;
+	const int eot_after = plain && (w->o.format == SHARD_NANOGPT ||
+					(w->o.format == SHARD_MEGATRON && w->o.append_eod));
 	*n = d->ntokens + (uint64_t)eot_before + (uint64_t)eot_after;
 	if (w->o.format == SHARD_MEGATRON && *n > INT32_MAX) {
 		buf_addf(err, "document %llu (id %.*s): %llu tokens do not fit Megatron's int32 sequence length",
@@ -512,9 +380,25 @@ int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct b
 	uint64_t n;
 	if (doc_check(w, d, &n, err) < 0)
 		return -1;
+	struct shard_doc cut;
+	if (w->o.pack && d->ntokens > w->o.pack) {
+		if (w->o.on_overlong == SHARD_OVERLONG_REJECT) {
+			overlong_reject(w, d);
+			return 0;
+		}
+		cut = *d; /* truncate: the first SEQ_LEN tokens (and mask bytes) */
+		cut.ntokens = n = w->o.pack;
+		d = &cut;
+		w->overlong_truncated++;
+	}
 	struct shard_split *s = &w->split[pick_split(w, d)];
-	s->tokens += n;
+	s->accepted += n;
 	s->documents++;
+	if (w->o.pack) {
+		struct row_ctx rc = { w, s };
+		return shard_pack_add(s->pack, d, place_row, &rc, err);
+	}
+	s->tokens += n;
 	return split_place(w, s, d, n, err);
 }
 
@@ -565,6 +449,18 @@ static void remove_stale(struct shard_writer *w)
 	closedir(d);
 }
 
+/* The rejects file, complete under its temporary name; published with the shards. */
+static int rejects_close(struct shard_writer *w, struct buf *err)
+{
+	if (atomic_open(&w->rejects_af, w->rejects_path, err) < 0)
+		return -1;
+	if (atomic_write(&w->rejects_af, w->rejects.data, w->rejects.len, err) < 0) {
+		atomic_abort(&w->rejects_af);
+		return -1;
+	}
+	return atomic_close(&w->rejects_af, err);
+}
+
 /* Manifest order: val shards, then train shards, each in file order (the order they opened). */
 static int rec_cmp(const void *a, const void *b)
 {
@@ -577,13 +473,29 @@ static int rec_cmp(const void *a, const void *b)
 
 int shard_writer_finish(struct shard_writer *w, struct buf *err)
 {
+	for (int i = 0; i < 2; i++) {
+		struct shard_split *s = &w->split[i];
+		struct row_ctx rc = { w, s };
+		if (s->pack && shard_pack_flush(s->pack, place_row, &rc, err) < 0)
+			return -GRIST_EXIT_IO;
+		if (s->pack) {
+			uint64_t rows, real, pad;
+			shard_pack_counts(s->pack, &rows, &real, &pad);
+			w->pack_rows += rows;
+			w->pack_real += real;
+			w->pack_pad += pad;
+		}
+	}
+	if (w->rejects_path && rejects_close(w, err) < 0)
+		return -GRIST_EXIT_IO;
 	for (int i = 0; i < 2; i++)
 		if (w->split[i].tail.n && tail_flush(w, &w->split[i], 1, err) < 0)
 			return -GRIST_EXIT_IO;
 	for (int i = 0; i < 2; i++)
-		if (w->split[i].cur && cur_close(w, &w->split[i], err) < 0)
+		if (w->split[i].cur && shard_cur_close(w, &w->split[i], err) < 0)
 			return -GRIST_EXIT_IO;
-	qsort(w->recs, w->nrecs, sizeof(*w->recs), rec_cmp);
+	if (w->nrecs) /* an empty stream has no shards and no array */
+		qsort(w->recs, w->nrecs, sizeof(*w->recs), rec_cmp);
 	for (size_t i = 0; i < w->nrecs; i++)
 		for (int j = 0; j < w->recs[i].nfiles; j++) {
 			struct shard_file_rec *f = &w->recs[i].files[j];
@@ -594,6 +506,8 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err)
 			}
 			f->final_path = path;
 		}
+	if (w->rejects_af.tmp && atomic_commit(&w->rejects_af, err) < 0)
+		return -GRIST_EXIT_IO;
 	remove_stale(w);
 	struct buf m = BUF_INIT;
 	shard_manifest_build(w, &m);
@@ -609,9 +523,11 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err)
 
 void shard_writer_abort(struct shard_writer *w)
 {
+	if (w->rejects_af.tmp)
+		atomic_abort(&w->rejects_af);
 	for (int i = 0; i < 2; i++) {
 		tail_release(&w->split[i].tail);
-		cur_free(w->split[i].cur);
+		shard_cur_free(w->split[i].cur);
 		w->split[i].cur = NULL;
 	}
 	for (size_t i = 0; i < w->nrecs; i++)
@@ -629,9 +545,14 @@ void shard_writer_abort(struct shard_writer *w)
 
 void shard_writer_release(struct shard_writer *w)
 {
+	if (w->rejects_af.tmp)
+		atomic_abort(&w->rejects_af);
+	buf_release(&w->rejects);
 	for (int i = 0; i < 2; i++) {
+		shard_pack_free(w->split[i].pack);
+		w->split[i].pack = NULL;
 		tail_release(&w->split[i].tail);
-		cur_free(w->split[i].cur);
+		shard_cur_free(w->split[i].cur);
 		w->split[i].cur = NULL;
 	}
 	for (size_t i = 0; i < w->nrecs; i++) {

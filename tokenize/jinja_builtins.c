@@ -333,6 +333,13 @@ static const char *const str_methods[] = {
 	"strip", "lstrip", "rstrip", "startswith", "endswith", "split", "upper", "lower", "title",
 	"capitalize", "replace", "join", "find", "count", NULL,
 };
+static const char *const py_str_methods[] = {
+	"format", "format_map", "zfill", "center", "ljust", "rjust", "partition", "rpartition",
+	"rsplit", "splitlines", "isdigit", "isalpha", "isspace", "islower", "isupper", "istitle",
+	"isalnum", "isnumeric", "isdecimal", "isidentifier", "isprintable", "isascii", "casefold",
+	"swapcase", "encode", "expandtabs", "index", "rindex", "rfind", "removeprefix",
+	"removesuffix", "translate", "maketrans", NULL,
+};
 static const char *const dict_methods[] = { "items", "keys", "values", "get", NULL };
 
 static struct jval bound(struct jinja_ctx *cx, struct jval self, const char *name, size_t len)
@@ -358,7 +365,10 @@ struct jval jx_getattr(struct jinja_ctx *cx, struct jval v, const char *name, si
 	case JK_STR:
 		if (known(str_methods, name, len))
 			return bound(cx, v, name, len);
-		jx_fail(cx, JINJA_ERR_UNSUPPORTED, "unsupported: string method '%.*s'", (int)len, name);
+		/* A real Python string method grist lacks must not quietly become undefined. */
+		if (known(py_str_methods, name, len))
+			jx_fail(cx, JINJA_ERR_UNSUPPORTED, "unsupported: string method '%.*s'", (int)len, name);
+		return jv_undef;
 	default:
 		return jv_undef;
 	}
@@ -394,9 +404,7 @@ struct jval jx_getitem(struct jinja_ctx *cx, struct jval v, struct jval key)
 		cp_at(s->p, s->len, b, &len);
 		return jv_substr(cx, s, b, b + len);
 	}
-	if (v.k == JK_STR && key.k == JK_STR)
-		return jx_getattr(cx, v, key.u.s->p, key.u.s->len);
-	return jv_undef;
+	return jv_undef; /* Jinja: a failed subscript is undefined */
 }
 
 /* ---- filters ---- */
@@ -682,7 +690,10 @@ struct jval jx_call_func(struct jinja_ctx *cx, int fn, struct jval *args, size_t
 	if (!step)
 		jx_fail(cx, JINJA_ERR_RUNTIME, "range step cannot be zero");
 	struct jval l = jv_list(cx);
-	for (int64_t i = a; (step > 0 ? i < b : i > b) && l.u.l->n < 1000000; i += step)
+	for (int64_t i = a; step > 0 ? i < b : i > b; i += step) {
+		if (l.u.l->n == 10000000)
+			jx_fail(cx, JINJA_ERR_RUNTIME, "range of more than 10000000 numbers");
 		jarr_push(cx, l.u.l, jv_int(i));
+	}
 	return l;
 }

@@ -11,8 +11,23 @@
 #include "tokenize/jinja_int.h"
 
 #define MAX_DEPTH 200
+/* A template is a small program: bounds that turn a runaway one (nested loops over range(10**6),
+ * doubling strings) into an error for that conversation instead of a hang or OOM. */
+#define MAX_STEPS 5000000
+#define MAX_ARENA ((size_t)1 << 30)
+#define MAX_STRING (64 << 20)
+#define MAX_OUTPUT (256 << 20)
 
 static struct jval eval(struct jinja_ctx *cx, struct jscope *sc, const struct jnode *n);
+
+/* Beyond the budget the template, not the conversation, is the problem: stop the run. */
+static void budget(struct jinja_ctx *cx)
+{
+	if (++cx->steps > MAX_STEPS || cx->arena.total > MAX_ARENA)
+		jx_fail(cx, JINJA_ERR_UNSUPPORTED,
+			"unsupported: template evaluation beyond %d steps or 1 GB for one conversation",
+			MAX_STEPS);
+}
 static void exec_body(struct jinja_ctx *cx, struct jscope *sc, const struct jnodes *body);
 
 static struct jval lookup(struct jscope *sc, const char *name, size_t len)
@@ -31,6 +46,8 @@ static void emit(struct jinja_ctx *cx, const struct jstr *s)
 	if (!s->len)
 		return;
 	size_t at = o->text.len;
+	if (at + s->len > MAX_OUTPUT)
+		jx_fail(cx, JINJA_ERR_RUNTIME, "rendering longer than %d MB", MAX_OUTPUT >> 20);
 	buf_add(&o->text, s->p, s->len);
 	if (o->tag_cap < o->text.len) {
 		o->tag_cap = alloc_nr(o->tag_cap, o->text.len);
@@ -116,10 +133,20 @@ static struct jval arith(struct jinja_ctx *cx, enum jop op, struct jval a, struc
 		return l;
 	}
 	if (op == JOP_MUL && a.k == JK_STR && (b.k == JK_INT || b.k == JK_BOOL)) {
-		struct jval r = jv_cstr(cx, "");
-		for (int64_t k = 0; k < as_int(cx, b, "repeat count") && k < 1000000; k++)
-			r = jv_concat(cx, r.u.s, a.u.s);
-		return r;
+		int64_t k = as_int(cx, b, "repeat count");
+		size_t n = a.u.s->len;
+		if (k <= 0 || !n)
+			return jv_cstr(cx, "");
+		if ((uint64_t)k > MAX_STRING / n)
+			jx_fail(cx, JINJA_ERR_RUNTIME, "string repetition longer than %d MB", MAX_STRING >> 20);
+		char *p = jarena_alloc(&cx->arena, n * (size_t)k + 1);
+		uint32_t *tag = a.u.s->tag ? jarena_alloc(&cx->arena, n * (size_t)k * sizeof(uint32_t)) : NULL;
+		for (int64_t i = 0; i < k; i++) {
+			memcpy(p + (size_t)i * n, a.u.s->p, n);
+			if (tag)
+				memcpy(tag + (size_t)i * n, a.u.s->tag, n * sizeof(uint32_t));
+		}
+		return jv_str(cx, p, n * (size_t)k, tag);
 	}
 	if (!is_number(a) || !is_number(b))
 		jx_fail(cx, JINJA_ERR_RUNTIME, "unsupported operand types: %s and %s", jv_kind_name(a),
@@ -271,6 +298,7 @@ static struct jval eval_literal_coll(struct jinja_ctx *cx, struct jscope *sc, co
 static struct jval eval(struct jinja_ctx *cx, struct jscope *sc, const struct jnode *n)
 {
 	cx->at = n;
+	budget(cx);
 	switch (n->kind) {
 	case JN_STR: return jv_str(cx, n->s, n->slen, NULL);
 	case JN_INT: return jv_int(n->i);
@@ -383,13 +411,13 @@ static struct jarr *iter_items(struct jinja_ctx *cx, struct jval it)
 static void bind_targets(struct jinja_ctx *cx, struct jscope *sc, const struct jnode *n, struct jval v)
 {
 	if (n->ntarget == 1) {
-		jdict_set(cx, &sc->vars, jstr_make(cx, n->target[0], strlen(n->target[0]), NULL), v);
+		jdict_set_c(cx, &sc->vars, n->target[0], v);
 		return;
 	}
 	if (v.k != JK_LIST || v.u.l->n != 2)
 		jx_fail(cx, JINJA_ERR_RUNTIME, "cannot unpack %s into two loop variables", jv_kind_name(v));
 	for (int k = 0; k < 2; k++)
-		jdict_set(cx, &sc->vars, jstr_make(cx, n->target[k], strlen(n->target[k]), NULL), v.u.l->v[k]);
+		jdict_set_c(cx, &sc->vars, n->target[k], v.u.l->v[k]);
 }
 
 static void for_stmt(struct jinja_ctx *cx, struct jscope *sc, const struct jnode *n)
@@ -408,8 +436,11 @@ static void for_stmt(struct jinja_ctx *cx, struct jscope *sc, const struct jnode
 		items = kept.u.l;
 	}
 	size_t len = items->n;
+	struct jval loop = jv_dict(cx);
 	for (size_t i = 0; i < len; i++) {
-		struct jval loop = jv_dict(cx);
+		budget(cx);
+		/* One loop object per for statement, updated in place: a loop over many items must
+		 * not allocate per iteration. */
 		struct jdict *d = loop.u.d;
 		jdict_set_c(cx, d, "index0", jv_int((int64_t)i));
 		jdict_set_c(cx, d, "index", jv_int((int64_t)i + 1));
@@ -513,6 +544,7 @@ int jinja_render(struct jinja_ctx *cx, const struct jinja_template *t, const str
 	cx->at = NULL;
 	cx->loop_ctl = 0;
 	cx->depth = 0;
+	cx->steps = 0;
 	buf_reset(&out->text);
 	if (setjmp(cx->jb))
 		return -1;

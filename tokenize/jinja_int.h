@@ -18,6 +18,7 @@
 struct jarena {
 	struct jchunk *head;
 	size_t used, cap; /* within head */
+	size_t total;     /* bytes in all chunks */
 };
 void *jarena_alloc(struct jarena *a, size_t n);   /* zeroed, 16-aligned; dies on OOM */
 char *jarena_strdup(struct jarena *a, const char *p, size_t n); /* NUL-terminated copy */
@@ -154,6 +155,7 @@ struct jinja_ctx {
 	const struct jnode *at; /* the node being evaluated (for error positions) */
 	int loop_ctl;           /* 1 break, 2 continue pending */
 	unsigned depth;
+	uint64_t steps;         /* evaluation budget used by this render */
 };
 
 /* Errors: never return. */

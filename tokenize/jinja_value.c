@@ -32,6 +32,7 @@ void *jarena_alloc(struct jarena *a, size_t n)
 		a->head = c;
 		a->used = 0;
 		a->cap = cap;
+		a->total += cap;
 	}
 	void *p = a->head->data + a->used;
 	a->used += n;
@@ -56,6 +57,7 @@ void jarena_reset(struct jarena *a)
 	}
 	a->used = 0;
 	a->cap = a->head ? a->head->cap : 0;
+	a->total = a->cap;
 }
 
 void jarena_free(struct jarena *a)
@@ -65,7 +67,7 @@ void jarena_free(struct jarena *a)
 		a->head = c->next;
 		free(c);
 	}
-	a->used = a->cap = 0;
+	a->used = a->cap = a->total = 0;
 }
 
 /* ---- errors ---- */
@@ -182,6 +184,11 @@ void jdict_set(struct jinja_ctx *cx, struct jdict *d, const struct jstr *k, stru
 
 void jdict_set_c(struct jinja_ctx *cx, struct jdict *d, const char *k, struct jval v)
 {
+	struct jval *old = jdict_get(d, k, strlen(k));
+	if (old) {
+		*old = v;
+		return;
+	}
 	jdict_set(cx, d, jstr_make(cx, k, strlen(k), NULL), v);
 }
 
@@ -214,6 +221,8 @@ struct jval jv_concat(struct jinja_ctx *cx, const struct jstr *a, const struct j
 		return jv_str(cx, b->p, b->len, b->tag);
 	if (!b->len)
 		return jv_str(cx, a->p, a->len, a->tag);
+	if (a->len + b->len > (256u << 20))
+		jx_fail(cx, JINJA_ERR_RUNTIME, "string longer than 256 MB");
 	char *p = jarena_alloc(&cx->arena, a->len + b->len + 1);
 	memcpy(p, a->p, a->len);
 	memcpy(p + a->len, b->p, b->len);

@@ -3,7 +3,7 @@
 lib/tokstream.h (not from the C code), so the C reader is checked against the spec too.
 
   shard_gen.py gen OUT --vocab V --eot E --docs N [--seed S] [--min-len A] [--max-len B]
-               [--mask] [--empty K] [--big-id DOC] [--name NAME] [--hash HEX] [--no-end]
+               [--lognormal MEDIAN:SIGMA] [--mask [--chat-mask]] [--empty K] [--big-id DOC] [--name NAME] [--hash HEX] [--no-end]
   shard_gen.py bench OUT --tokens N [--doc-len L] [--vocab V]   (fast, for benchmarks)
 
 Run with /usr/bin/python3 (Debian's numpy).
@@ -49,6 +49,9 @@ def make_docs(args):
     specials = ['q"uote', "tab\there", "back\\slash", "caf\u00e9", "nl\nline"]
     for i in range(args.docs):
         n = int(rng.integers(args.min_len, args.max_len + 1))
+        if args.lognormal:  # conversation-like lengths: log-normal around a median, clipped
+            med, sig = (float(x) for x in args.lognormal.split(":"))
+            n = int(min(max(rng.lognormal(np.log(med), sig), args.min_len), args.max_len))
         if args.empty and i % args.empty == args.empty - 1:
             n = 0
         hi = min(args.vocab, 65536) if args.big_id is not None else args.vocab
@@ -60,6 +63,10 @@ def make_docs(args):
             ids[n // 2] = 70000
         rid = f"src.jsonl:{i + 1}" if i % 7 else f"{specials[(i // 7) % len(specials)]}:{i + 1}"
         mask = rng.integers(0, 2, size=n).astype(np.uint8) if args.mask else None
+        if args.mask and args.chat_mask and n:
+            # prompt (0) then reply (1), as a chat template's assistant mask looks
+            cut = int(rng.integers(0, n))
+            mask = np.concatenate([np.zeros(cut, np.uint8), np.ones(n - cut, np.uint8)])
         docs.append((rid, ids, mask))
     return docs
 
@@ -146,6 +153,8 @@ def main():
     g.add_argument("--min-len", type=int, default=1)
     g.add_argument("--max-len", type=int, default=300)
     g.add_argument("--mask", action="store_true")
+    g.add_argument("--chat-mask", action="store_true", help="with --mask: 0s then 1s per document")
+    g.add_argument("--lognormal", default=None, help="MEDIAN:SIGMA document lengths (clipped to min/max)")
     g.add_argument("--empty", type=int, default=0, help="every K-th document is empty")
     g.add_argument("--big-id", type=int, default=None, help="document index that gets id 70000")
     g.add_argument("--name", default="gpt2")

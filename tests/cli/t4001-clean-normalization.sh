@@ -20,7 +20,7 @@ for line in sys.stdin:
     n += 1
 '
 for form in nfc nfkc; do
-	$GRIST clean -q --filters none --repair off --normalize $form in.jsonl > out.$form
+	$GRIST clean -q --lang-id off --filters none --repair off --normalize $form in.jsonl > out.$form
 	expect_eq "$form: record count" "$(wc -l < in.jsonl)" "$(wc -l < out.$form)"
 	/usr/bin/python3 -c '
 import json, sys
@@ -33,6 +33,6 @@ sys.exit(1 if bad or len(got) != len(want) else 0)
 ' $form || fail "$form results differ from NormalizationTest.txt"
 done
 # --normalize none leaves the text alone: every record comes back byte-identical.
-$GRIST clean -q --filters none --repair off --normalize none in.jsonl > out.none
+$GRIST clean -q --lang-id off --filters none --repair off --normalize none in.jsonl > out.none
 expect_file_eq "normalize none is byte-identical" in.jsonl out.none
 done_testing

@@ -15,7 +15,7 @@ cat > expect <<'J'
 {"id":4,"text":"C1 control and é combining"}
 {"id":5, "text":"plain ascii stays byte-identical"}
 J
-$GRIST clean -q --filters none --stats stats.json in.jsonl > out
+$GRIST clean -q --lang-id off --filters none --stats stats.json in.jsonl > out
 expect_file_eq "repaired records" expect out
 expect_grep "escape sequences counted" '"escape_sequences":2' stats.json
 expect_grep "controls counted" '"controls":2' stats.json
@@ -23,6 +23,6 @@ expect_grep "CRLF counted" '"crlf":1' stats.json
 expect_grep "mojibake counted" '"mojibake_docs":1' stats.json
 expect_grep "C1 counted" '"c1_controls":1' stats.json
 # --repair off: controls stay (escaped in JSON), but normalization still runs
-$GRIST clean -q --filters none --repair off in.jsonl > out2
+$GRIST clean -q --lang-id off --filters none --repair off in.jsonl > out2
 expect_eq "repair off keeps controls" '{"id":1,"text":"\u001b[1;31mAlert\u001b[0m: disk\u0007 full\r\nnext line\u0000","n":[1,2]}' "$(head -1 out2)"
 done_testing

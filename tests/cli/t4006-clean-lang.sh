@@ -24,7 +24,21 @@ for l in open("rej"):
     print(r["record"]["id"], r["value"])')"
 $GRIST clean -q --filters none --lang any --stats st in.jsonl > all
 expect_eq "lang any keeps everything" 5 "$(wc -l < all)"
-expect_grep "languages in stats" '"languages":{"en":1,"de":1,"fr":1,"zh":1,"un":1}' st
+expect_grep "languages in stats" '"languages":{"de":{"in":1,"kept":1,"rejects":{}},"en":{"in":1,"kept":1,"rejects":{}},"fr":{"in":1,"kept":1,"rejects":{}},"un":{"in":1,"kept":1,"rejects":{}},"zh":{"in":1,"kept":1,"rejects":{}}}' st
+# --lang takes ISO 639-1 and 639-3 (and 639-2/B) codes and CLD2 names, in any case (issue 11.2)
+for spec in EN,de eng,DEU English,german en,ger; do
+	$GRIST clean -q --filters none --lang "$spec" in.jsonl > sp || fail "--lang $spec: exit $?"
+	expect_eq "--lang $spec keeps en and de" "en de" "$(/usr/bin/python3 -c '
+import json; print(" ".join(json.loads(l)["lang"] for l in open("sp")))')"
+done
+$GRIST clean -q --lang zho --filters none in.jsonl > z
+expect_eq "--lang zho is zh" "zh" "$(/usr/bin/python3 -c '
+import json; print(" ".join(json.loads(l)["id"] for l in open("z")))')"
+for bad in xx en,xx english2 ''; do
+	$GRIST clean -q --lang "$bad" in.jsonl > /dev/null 2> err; rc=$?
+	expect_eq "--lang '$bad' is a usage error" 2 $rc
+	[ -z "$bad" ] || expect_grep "--lang '$bad' names the code" "unknown language '${bad#en,}'" err
+done
 $GRIST clean -q --filters none --lang-min-score 0.5 --rejects rej2 in.jsonl > hi
 expect_grep "min score rejects the gibberish" '"rule":"lang.min_score","value":0' rej2
 expect_eq "min score keeps the rest" 4 "$(wc -l < hi)"

@@ -40,6 +40,16 @@ render "$Q" "$Q" --skip spaces
 grep '"id":"spaces"' "$C" > spaces.jsonl
 $GRIST tokenize -q --chat-template "$Q" --to text spaces.jsonl > q.jsonl
 expect_grep "qwen3 lstrip('\\n') keeps spaces (Python)" '\\n\\n  answer with spaces\\n\\n<|im_end|>' q.jsonl
+# A template using most of the interpreter (loops, filters, tests, methods, slices, namespace,
+# break/continue, dict items, selectattr/map). @huggingface/jinja counts length in UTF-16 units
+# (the emoji conversation is skipped; Python counts code points, checked below).
+render "$FIX/chat/features.jinja" "$FIX/chat/features.jinja" --skip unicode
+# Where @huggingface/jinja departs from Python Jinja (what transformers runs), Python's answers:
+# booleans print True/False, length counts code points, output before {% break %} is kept.
+printf '%s' '{{ true }} {{ messages[0].content | length }}{% for m in messages %}{{ m.role }}{% break %}{% endfor %}' > py.jinja
+printf '%s\n' '{"id":"p","messages":[{"role":"user","content":"a🙂"},{"role":"assistant","content":"b"}]}' > py.jsonl
+$GRIST tokenize -q --chat-template py.jinja --to text py.jsonl > py.out
+expect_grep "Python semantics" '"text":"True 2user"' py.out
 # The built-in llama3 and gemma are the published templates: same renderings as the real configs.
 for pair in llama3:$L/tokenizer-llama3_1/models/tokenizer_config.json gemma:$L/tokenizer-gemma3/models/tokenizer_config.json \
 	chatml:$FIX/chat/chatml.jinja; do

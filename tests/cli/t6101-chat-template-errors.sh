@@ -60,6 +60,9 @@ expect_grep "method named" "line 2.*string method 'format'" err.txt
 printf '{{ strftime_now("%%d") }}' > u4.jinja
 expect_exit "unknown function" 5 $G tokenize --chat-template u4.jinja --to text in.jsonl
 
+# A runaway template (10^10 iterations) stops with exit 5 instead of hanging.
+printf '{%% for i in range(100000) %%}{%% for j in range(100000) %%}x{%% endfor %%}{%% endfor %%}' > slow.jinja
+expect_exit "evaluation budget" 5 $G tokenize --chat-template slow.jinja --to text in.jsonl
 # Tokenizer with the ChatML specials; cl100k lacks them.
 $G tokenize --chat-template chatml -t cl100k_base in.jsonl > /dev/null 2> err.txt
 expect_eq "missing token exit" 2 $?
@@ -89,6 +92,14 @@ $G tokenize -q -t tok.json --chat-template chatml conv.jsonl > s.tok
 expect_eq "mask flag" 1 "$(od -An -tu4 -j12 -N4 s.tok | tr -d ' ')"
 plain=$(printf '{"text":"hello"}\n' | $G tokenize -q -t tok.json | od -An -tu4 -j12 -N4 | tr -d ' ')
 expect_eq "no mask flag without a template" 0 "$plain"
+# Same output whatever -j; --eot after gets a 0 in the mask.
+for i in $(seq 1 200); do sed "s/\"id\":\"t\"/\"id\":\"t$i\"/" conv.jsonl; done > many.jsonl
+$G tokenize -q -t tok.json --chat-template chatml -j 1 --batch-bytes 4k many.jsonl > j1.tok
+$G tokenize -q -t tok.json --chat-template chatml -j 2 --batch-bytes 4k many.jsonl > j2.tok
+expect_file_eq "-j 2 = -j 1" j1.tok j2.tok
+$G tokenize -q -t tok.json --chat-template chatml --to jsonl --eot after conv.jsonl > eot.jsonl
+expect_eq "eot mask" "0" "$(ids mask < eot.jsonl | awk '{print $NF}')"
+expect_eq "mask length" "$(ids tokens < eot.jsonl | wc -w)" "$(ids mask < eot.jsonl | wc -w)"
 expect_exit "bad --train-on" 2 $G tokenize -t tok.json --chat-template chatml --train-on nobody conv.jsonl
 expect_exit "--to text needs a template" 2 $G tokenize --to text conv.jsonl
 done_testing

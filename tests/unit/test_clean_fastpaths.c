@@ -347,9 +347,9 @@ TEST(block_analysis_equals_scalar)
 			for (int k = 0; k < 3; k++)
 				buf_addstr(&doc, " ((supercalifragilisticexpialidocious-and-more-words-joined-by-dashes!!)) ...,; -- \"the\"");
 		clean_textstats_simd = 1;
-		clean_text_analyze(a, 0.5, doc.data, doc.len);
+		clean_text_analyze(a, doc.data, doc.len);
 		clean_textstats_simd = 0;
-		clean_text_analyze(b, 0.5, doc.data, doc.len);
+		clean_text_analyze(b, doc.data, doc.len);
 		clean_textstats_simd = 1;
 		int same = a->nw == b->nw && a->nonsym == b->nonsym && a->core_sum == b->core_sum &&
 			   a->alpha_words == b->alpha_words && a->stop_words == b->stop_words &&

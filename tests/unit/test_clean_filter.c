@@ -459,6 +459,17 @@ TEST(length_rules)
 	CHECK(clean_filter_config_set(&cfg, "length.min_chars", "12", &err) == 0);
 	CHECK(clean_filter_config_set(&cfg, "length.max_chars", "off", &err) == 0);
 	EXPECT_REJECT(&cfg, &b, "length.min_chars", 11);
+	/* Russian in cp1251 read as cp1252: every letter in U+00C0..U+00FF */
+	clean_filter_config_init(&cfg);
+	only(&cfg, CLEAN_F_LENGTH, -1, 0, 0);
+	buf_reset(&b);
+	for (int i = 0; i < 8; i++)
+		buf_addstr(&b, "\xC3\x8F\xC3\xB0\xC3\xA8\xC3\xA2\xC3\xA5\xC3\xB2 "); /* Ïðèâåò */
+	EXPECT_REJECT(&cfg, &b, "mojibake.max_latin1_letters", 1);
+	buf_reset(&b); /* French prose keeps far below 0.3 */
+	for (int i = 0; i < 4; i++)
+		buf_addstr(&b, "L'\xC3\xA9t\xC3\xA9 dernier, nous sommes all\xC3\xA9s \xC3\xA0 la mer. ");
+	EXPECT_KEEP(&cfg, &b);
 	buf_release(&b);
 	buf_release(&err);
 }
@@ -491,6 +502,11 @@ static const char japanese[] =
 	"夏には大きな花火大会があり、遠くの町からも電車に乗って見物に来る人がたくさんいます。\n"
 	"もし時間があれば、近くの温泉に泊まって、地元の料理をゆっくり味わってみてください。\n";
 
+static const struct clean_filter_config *lang_of(void *arg)
+{
+	return arg;
+}
+
 TEST(default_set_and_scripts)
 {
 	struct clean_filter_config cfg;
@@ -503,18 +519,24 @@ TEST(default_set_and_scripts)
 	CHECK(clean_is_nospace_script(chinese, strlen(chinese), 0.5));
 	CHECK(clean_is_nospace_script(japanese, strlen(japanese), 0.5));
 	CHECK(!clean_is_nospace_script(english, strlen(english), 0.5));
-	r = run(&cfg, chinese, strlen(chinese), &v);
-	CHECK(r == NULL);
-	if (r)
-		fprintf(stderr, "  chinese rejected by %s = %g\n", r, v);
-	r = run(&cfg, japanese, strlen(japanese), &v);
-	CHECK(r == NULL);
-	if (r)
-		fprintf(stderr, "  japanese rejected by %s = %g\n", r, v);
-	/* Without the exemption the Chinese document would fail the word rules. */
+	/* Chinese and Japanese are measured with ICU words and their own languages' parameters
+	 * (with English's, the Chinese mean word length of ICU words is far below 3). */
+	struct clean_langset ls;
 	struct buf err = BUF_INIT;
-	CHECK(clean_filter_config_set(&cfg, "nospace.min_letters", "1", &err) == 0);
+	CHECK(clean_langset_build(&ls, &cfg, &err) == 0);
 	CHECK(run(&cfg, chinese, strlen(chinese), NULL) != NULL);
+	static const char *const docs[][2] = { { "zh", chinese }, { "ja", japanese } };
+	for (int k = 0; k < 2; k++) {
+		struct clean_lang_resolver lr = { lang_of, (void *)clean_langset_get(&ls, docs[k][0]) };
+		struct clean_verdict vd;
+		const char *t = docs[k][1];
+		size_t n = strlen(t);
+		int keep = clean_filter_run_lang(&cfg, ctx, &t, &n, &vd, &lr);
+		CHECK(keep && vd.nospace && !vd.skipped);
+		if (!keep)
+			fprintf(stderr, "  %s rejected by %s = %g\n", docs[k][0], vd.rule, vd.value);
+	}
+	clean_langset_free(&ls);
 	/* Language-independent rules still apply: a Chinese document of repeated lines fails. */
 	clean_filter_config_init(&cfg);
 	struct buf b = BUF_INIT;

@@ -46,7 +46,7 @@ static void add_docs(struct shard_writer *w, int n, size_t len)
 	for (int k = 0; k < n; k++) {
 		char id[16];
 		int idn = snprintf(id, sizeof(id), "d%d", k);
-		struct shard_doc d = { id, (size_t)idn, (uint64_t)k, len, ids, NULL };
+		struct shard_doc d = { id, (size_t)idn, (uint64_t)k, len, ids, NULL, NULL, 0 };
 		CHECK(shard_writer_add(w, &d, &err) == 0);
 	}
 	CHECK(err.len == 0);

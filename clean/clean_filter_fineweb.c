@@ -1,0 +1,115 @@
+/*
+ * FineWeb's own filter (Penedo et al. 2024) and the terminal punctuation of every script that
+ * it and C4 use.
+ */
+#include "clean/clean_filter_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* ---- FineWeb ---------------------------------------------------------------------------------- */
+
+/* Sentence-final marks of scripts other than Latin: CJK full stops and full-width ! ? .,
+ * Devanagari (and Bengali, Gurmukhi...) danda and double danda, Arabic question mark, Urdu full
+ * stop, Myanmar section mark, Ethiopic full stop and question mark, Armenian full stop,
+ * question and exclamation marks, Tibetan shad, Khmer khan and bariyoosan, Sinhala kunddaliya,
+ * double ! and ? marks. A line or sentence ending in one of them is terminated, whatever the
+ * language: they do not occur at the end of a line of another script's prose. */
+static const char *const script_marks[] = {
+	"\u3002", "\uFF01", "\uFF1F", "\uFF0E", "\uFF61", "\u0964", "\u0965", "\u061F", "\u06D4",
+	"\u104B", "\u1362", "\u1367", "\u0589", "\u055E", "\u055C", "\u0F0D", "\u17D4", "\u17D5",
+	"\u0DF4", "\u203C", "\u2047", "\u2048", "\u2049",
+};
+
+size_t clean_sentence_mark(const unsigned char *s, size_t n)
+{
+	if (!n || s[0] < 0xD5)
+		return 0;
+	for (size_t k = 0; k < sizeof(script_marks) / sizeof(*script_marks); k++) {
+		size_t l = strlen(script_marks[k]);
+		if (n >= l && !memcmp(s, script_marks[k], l))
+			return l;
+	}
+	return 0;
+}
+
+/* FineWeb's terminal punctuation (. ? ! " ' … ” ’ »), every script's marks above, and the
+ * ASCII marks a language uses for its own (extra: Greek ';', Armenian ':'). */
+int clean_ends_terminal(const char *s, size_t n, const char *extra)
+{
+	static const char *const multi[] = { "\u2026", "\u201D", "\u2019", "\u00BB" };
+	if (!n)
+		return 0;
+	char c = s[n - 1];
+	if (c == '.' || c == '?' || c == '!' || c == '"' || c == '\'' || (c && strchr(extra, c)))
+		return 1;
+	if (!(c & 0x80))
+		return 0;
+	for (size_t k = 0; k < sizeof(multi) / sizeof(*multi); k++)
+		if (clean_ends_with(s, n, multi[k]))
+			return 1;
+	for (size_t k = 0; k < sizeof(script_marks) / sizeof(*script_marks); k++)
+		if (clean_ends_with(s, n, script_marks[k]))
+			return 1;
+	return 0;
+}
+
+int clean_filter_fineweb(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+			 const char *s, size_t n, struct clean_verdict *v)
+{
+	/* needs only the word count and characters: C4 may have left them (analyzed 2) */
+	if (!(ctx->analyzed && ctx->atext == s && ctx->alen == n))
+		clean_text_analyze(ctx, s, n);
+	/* the language's terminal marks, line-punctuation threshold and short-line length */
+	const struct clean_filter_config *lc = clean_filter_lang(ctx);
+	/* lines: split("\n") minus those that are blank after strip() */
+	size_t lines = 0, punct = 0, shortl = 0, newlines = 0, pieces = 1 + clean_count_byte(s, n, '\n');
+	clean_tab_reset(ctx, pieces);
+	size_t dup_chars = 0;
+	for (size_t i = 0; i <= n;) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - s) : n;
+		size_t a = i;
+		while (a < e && clean_is_ws_byte((unsigned char)s[a]))
+			a++;
+		if (a < e) {
+			lines++;
+			punct += clean_ends_terminal(s + i, e - i, lc->extra_term);
+			size_t c = clean_count_chars(s + i, e - i);
+			shortl += (double)c <= lc->v[CP_F_SHORT_LINE_LEN];
+			int fresh;
+			clean_tab_get(ctx, XXH3_64bits(s + i, e - i), 0, &fresh);
+			if (!fresh)
+				dup_chars += c;
+		}
+		if (!nl)
+			break;
+		newlines++;
+		i = e + 1;
+	}
+	if (!lines) {
+		v->rule = "fineweb.empty";
+		v->value = 0;
+		return 0;
+	}
+	double r = (double)punct / (double)lines;
+	if (clean_lang_rule(lc, v, CP_F_MIN_LINE_PUNCT) && r < lc->v[CP_F_MIN_LINE_PUNCT]) {
+		v->rule = clean_params[CP_F_MIN_LINE_PUNCT].name;
+		v->value = r;
+		return 0;
+	}
+	r = (double)shortl / (double)lines;
+	if (r > cfg->v[CP_F_MAX_SHORT_LINES])
+		REJECT(CP_F_MAX_SHORT_LINES, r);
+	size_t nonnl = ctx->nchars - newlines;
+	r = nonnl ? (double)dup_chars / (double)nonnl : 0;
+	if (r > cfg->v[CP_F_MAX_DUP_LINE_CHARS])
+		REJECT(CP_F_MAX_DUP_LINE_CHARS, r);
+	if (ctx->nw) {
+		r = (double)newlines / (double)ctx->nw;
+		if (r > cfg->v[CP_F_MAX_NEWLINE_PER_WORD])
+			REJECT(CP_F_MAX_NEWLINE_PER_WORD, r);
+	}
+	return 1;
+}

@@ -1,0 +1,49 @@
+#!/bin/bash
+# The progress display under a real terminal (tmux): a three-stage pipe shows one line with every
+# stage on it (records, speed; percent and ETA for the stage that knows its input size), the
+# stages' summary lines scroll above it without overwriting each other, and the data on the
+# pipes carries none of it.
+. "$(dirname "$0")/lib.sh"
+command -v tmux >/dev/null || { fail "tmux is not installed (make deps installs it)"; done_testing; }
+python3 - <<'PY'
+import json, random
+random.seed(9)
+words = [("".join(random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(random.randint(2, 9))))
+         for _ in range(5000)]
+with open("in.jsonl", "w") as f:
+    for i in range(12000):
+        f.write(json.dumps({"id": str(i), "text": " ".join(random.choice(words) for _ in range(300))}) + "\n")
+PY
+sock="$TMP/tmux.sock"
+trap 'tmux -S "$sock" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+tmux -S "$sock" new-session -d -s t -x 200 -y 40 "bash -c 'cd $TMP; set -o pipefail; \
+	$GRIST ingest in.jsonl | $GRIST clean --filters none | $GRIST tokenize -t gpt2 --to jsonl -o out.jsonl; \
+	echo EXIT=\$? >exit.txt; sleep 60'" || { fail "tmux did not start"; done_testing; }
+frames=0 mid=0
+for _ in $(seq 1 1200); do
+	tmux -S "$sock" capture-pane -p -t t >screen.txt 2>/dev/null
+	frames=$((frames + 1))
+	grep -q "ingest .*%.* | clean .* | tokenize " screen.txt && mid=1
+	[ -s exit.txt ] && break
+	sleep 0.1
+done
+sleep 0.3
+tmux -S "$sock" capture-pane -p -t t >final.txt
+expect_grep "the pipe succeeded" "EXIT=0" exit.txt
+expect_grep "the final line shows all three stages" "^ingest done .* | clean done .* | tokenize done " final.txt
+for s in ingest clean tokenize; do
+	[ "$(grep -c "^grist $s: 12000 records in" final.txt)" = 1 ] || fail "$s's summary on a line of its own"
+done
+[ "$(grep -c 'grist .*grist ' final.txt)" = 0 ] || fail "no line holds two stages' messages (overwriting)"
+[ $mid = 1 ] || fail "no frame during the run showed all stages with a percentage ($frames frames)"
+python3 -c "
+import json, sys
+n = 0
+for line in open('out.jsonl'):
+    json.loads(line); n += 1
+sys.exit(0 if n == 12000 else 1)" || fail "the piped output is clean JSONL with every record"
+grep -q "rec " out.jsonl && fail "progress text leaked into the piped data"
+ls -d "${TMPDIR:-/tmp}"/grist-progress-* 2>/dev/null | while read -r d; do
+	[ -O "$d" ] && [ -z "$(ls "$d")" ] && fail "an empty progress directory was left behind: $d"
+done
+done_testing
