@@ -378,16 +378,18 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 	char ext[32];
 	ingest_inner_ext(hint, ext, sizeof(ext));
 	enum ingest_format fmt = in->format;
-	if (m == MAGIC_GZIP && in->container == CONT_AUTO) {
-		/* gzip is ours (CRC-checked); what is inside is recognised in turn. */
+	enum codec codec = codec_of_magic(head.data, head.len);
+	if (codec != CODEC_NONE && in->container == CONT_AUTO) {
+		/* gzip, zstd, xz, bzip2 and lz4 are decoded by lib/decode.c (CRC-checked, every
+		 * byte before damage delivered); what is inside is recognised in turn. */
 		struct source gz, ra;
-		source_init_gunzip(&gz, &pre, name);
+		source_init_decoder(&gz, &pre, codec, name);
 		struct source *use = &gz;
 		if (in->readahead) {
 			source_init_readahead(&ra, &gz, name);
 			use = &ra;
 		}
-		rc = depth >= 16 ? ingest_fail(in, GRIST_EXIT_DATA, "gzip streams nested too deep")
+		rc = depth >= 16 ? ingest_fail(in, GRIST_EXIT_DATA, "compressed streams nested too deep")
 				 : ingest_stream(in, use, name, NULL, name, depth + 1);
 		if (use == &ra)
 			source_close(&ra);

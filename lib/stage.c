@@ -177,15 +177,24 @@ void stage_read_input(struct par *par, const char *path, size_t batch_bytes, int
 {
 	struct source src;
 	struct buf err = BUF_INIT;
-	if (source_open_file(&src, path, &err) < 0)
+	if (source_open_input(&src, path, 1, &err) < 0)
 		die(GRIST_EXIT_IO, "%s", err.data);
 	struct batch_reader rd;
 	batch_reader_init(&rd, &src, batch_bytes);
 	for (;;) {
 		struct batch *b = par_get_batch(par);
 		int rc = batch_reader_next(&rd, b, &err);
-		if (rc < 0)
-			die(GRIST_EXIT_IO, "%s", err.data);
+		if (rc < 0) {
+			/* Emitted after every record read before the damage: those come out, then the
+			 * error (a damaged compressed stream is bad data, exit 1; a read error is I/O). */
+			b->len = 0;
+			b->source = src.name;
+			b->mode = mode;
+			buf_addstr(&b->fatal, err.data);
+			b->fatal_code = src.codec ? GRIST_EXIT_DATA : GRIST_EXIT_IO;
+			par_submit(par, b);
+			break;
+		}
 		if (rc == 0) {
 			par_return_batch(par, b);
 			break;
