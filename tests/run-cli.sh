@@ -2,11 +2,12 @@
 # Run every CLI test script tests/cli/t*.sh against $GRIST and print each one's wall time.
 #
 # A script exits 0 (pass), 77 (skipped: it printed why; counted and listed, never silent, and a
-# failure unless tests/cli/SKIP-ALLOWED lists the script for this BUILD) or anything else (fail). Scripts that drive heavy peers (Slurm, Chromium, DuckDB, whole-vocabulary
-# tokenizer comparisons) check $BUILD and exit 77 under BUILD=asan: they ran once, in the release
-# build of the same `make test`. CLI_JOBS (default 2) scripts run at once; each script works in its
-# own scratch directory; one running longer than CLI_TIMEOUT seconds (default 900) fails.
-# CLI_TESTS="t6* t8000*" runs a subset.
+# failure unless tests/cli/SKIP-ALLOWED lists the script for this BUILD) or anything else (fail).
+# Scripts that drive heavy peers (Slurm, whole-vocabulary tokenizer comparisons) check $BUILD
+# and skip or shrink under BUILD=asan: they ran in full in the release build of the same
+# `make test`. CLI_JOBS (default 2) scripts run at once, each in its own scratch directory;
+# lines a passing script prints starting "note:" are shown. A script running longer than
+# CLI_TIMEOUT seconds (default 900) fails. CLI_TESTS="t6* t8000*" runs a subset.
 set -u
 : "${GRIST:?set GRIST to the grist binary}"
 export GRIST BUILD="${BUILD:-release}"
@@ -26,7 +27,10 @@ run_one() {
 	end=$(date +%s.%N)
 	echo "$rc $(echo "$end - $start" | bc)" > "$out/$t.rc"
 	case $rc in
-	0) printf '  ok    %6.1fs  %s\n' "$(echo "$end - $start" | bc)" "$t" ;;
+	0)
+		printf '  ok    %6.1fs  %s\n' "$(echo "$end - $start" | bc)" "$t"
+		# reduced-coverage notices of a passing script are shown, not hidden
+		grep -E '^(note|full disk):' "$out/$t.log" | sed "s/^/        $t: /" ;;
 	77) printf '  skip  %6.1fs  %s: %s\n' "$(echo "$end - $start" | bc)" "$t" "$(tail -n 1 "$out/$t.log")" ;;
 	*) printf '  FAIL  %6.1fs  %s\n' "$(echo "$end - $start" | bc)" "$t" ;;
 	esac
