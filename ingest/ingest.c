@@ -708,6 +708,7 @@ int cmd_ingest(int argc, char **argv)
 		walk_path(&paths, "-", &err);
 
 	stage_run_init(&in.run, "ingest", &in.co, argc, argv);
+	in.run.sample_mode = MODE_JSONL;
 	static const char *const fmt_names[] = { "auto", "jsonl", "text", "html", "warc" };
 	static const char *const cont_names[] = { "auto", "tar", "zip", "7z", "cpio", "ar", "raw", "wds" };
 	stats_option_str(&in.run.stats, "format", fmt_names[in.format]);

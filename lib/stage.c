@@ -4,13 +4,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "diagnose.h"
 #include "die.h"
 #include "xalloc.h"
+
+#define STAGE_SAMPLE_BYTES (64u << 10)
 
 void stage_run_init(struct stage_run *r, const char *stage, const struct common_opts *o, int argc,
 		    char **argv)
 {
 	memset(r, 0, sizeof(*r));
+	buf_init(&r->sample, 0);
 	r->opts = o;
 	stats_init(&r->stats, stage, argc, argv);
 	r->stats.progress = o->progress;
@@ -61,6 +65,12 @@ void stage_emit(void *run, struct batch *b)
 	print_warnings(r, &b->warnings);
 	r->bytes_read += b->len;
 	stats_progress(&r->stats, r->bytes_read, 0);
+	if (!r->sample.len && b->len && b->mode == r->sample_mode && b->lineno0 == 1) {
+		/* whole lines from the start of an input (b->data is not changed by the workers) */
+		size_t n = b->len < STAGE_SAMPLE_BYTES ? b->len : STAGE_SAMPLE_BYTES;
+		const char *nl = n < b->len ? memrchr(b->data, '\n', n) : NULL;
+		buf_add(&r->sample, b->data, nl ? (size_t)(nl - b->data) + 1 : n);
+	}
 	if (b->fatal.len) {
 		/* Keep what came before the bad record, then stop: files under -o are not
 		 * committed (the temporary is removed), stdout gets everything up to it. */
@@ -70,10 +80,35 @@ void stage_emit(void *run, struct batch *b)
 	}
 }
 
+/* Every record read was dropped by the record rules: say why and fail (nothing committed). */
+void stage_check_all_dropped(struct stage_run *r)
+{
+	const struct counts *c = &r->stats.c;
+	struct buf rules = BUF_INIT, why = BUF_INIT, err = BUF_INIT;
+	uint64_t dropped = diagnose_record_drops(c, &rules);
+	if (!c->records_in || dropped < c->records_in) {
+		buf_release(&rules);
+		return;
+	}
+	if (r->sample.len)
+		diagnose_input(&why, r->sample.data, r->sample.len, r->opts);
+	else if (counts_rule(c, "binary_content"))
+		buf_addstr(&why, "the input is binary data (NUL bytes) in no format grist reads");
+	else
+		buf_addstr(&why, "see the warnings above, or --rejects FILE");
+	if (r->opts->stats_path && stats_write(&r->stats, r->opts->stats_path, &err) < 0)
+		die(GRIST_EXIT_IO, "%s", err.data);
+	if (!r->opts->quiet)
+		stats_summary(&r->stats, stderr);
+	die(GRIST_EXIT_DATA, "all %llu records were dropped (%s): %s", (unsigned long long)dropped,
+	    rules.data, why.data);
+}
+
 int stage_run_finish(struct stage_run *r)
 {
 	struct buf err = BUF_INIT;
 	stats_progress(&r->stats, r->bytes_read, 1);
+	stage_check_all_dropped(r);
 	if (r->out == &r->file_out)
 		output_close(&r->file_out);
 	if (r->has_rejects)
@@ -82,7 +117,14 @@ int stage_run_finish(struct stage_run *r)
 		die(GRIST_EXIT_IO, "%s", err.data);
 	if (!r->opts->quiet)
 		stats_summary(&r->stats, stderr);
+	if (!r->opts->quiet && !r->stats.c.records_in)
+		warning("no records in the input");
+	else if (!r->opts->quiet && !r->stats.c.records_out)
+		warning("all %llu records were removed (%llu rejected; see the summary, --stats and "
+			"--rejects)", (unsigned long long)r->stats.c.records_in,
+			(unsigned long long)r->stats.c.rejected);
 	stats_release(&r->stats);
+	buf_release(&r->sample);
 	buf_release(&err);
 	return GRIST_EXIT_OK;
 }

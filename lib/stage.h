@@ -23,6 +23,10 @@ struct stage_run {
 	int has_rejects;
 	uint64_t warnings;
 	uint64_t bytes_read; /* for progress */
+	/* The start of the first input (its first batch of mode sample_mode), for the diagnosis
+	 * when every record is dropped by the record rules (lib/diagnose.h). */
+	struct buf sample;
+	int sample_mode;
 };
 
 void stage_run_init(struct stage_run *r, const char *stage, const struct common_opts *o, int argc,
@@ -81,7 +85,16 @@ void stage_read_inputs(struct stage_run *run, struct par *par, int argc, char **
 /* Sum of the sizes of the regular files among argv[first..argc), for the progress line. */
 uint64_t stage_input_size(int argc, char *const *argv, int first);
 
-/* Close outputs (committing files), write --stats, print the summary. Returns the exit code. */
+/*
+ * Close outputs (committing files), write --stats, print the summary. Returns the exit code.
+ * The exit rule of every record stage (docs/design.md section 5): when records were read and
+ * every one was dropped by the record rules, it writes --stats and the summary, then dies with
+ * exit 1 and one line saying what the input looks like and what to do (nothing is committed);
+ * an empty input, or records all removed by the stage's own rules, warns and returns 0.
+ */
 int stage_run_finish(struct stage_run *r);
+/* The failing half of that rule alone, for a stage that must stop earlier when it has nothing
+ * to work on (tokenize train). Returns when the rule does not apply. */
+void stage_check_all_dropped(struct stage_run *r);
 
 #endif
