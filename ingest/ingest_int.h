@@ -62,7 +62,9 @@ struct ingest {
 	enum ingest_container container;
 	int split_lines;
 	int html_raw;
-	int keep_going;
+	int keep_going;     /* go on with the next input after a damaged one (default; --fail-fast) */
+	int keep_going_flag; /* --keep-going given: also skip a damaged Parquet row group and go on
+			      * within the file (parquet/pq_ingest.c) */
 	const char *columns; /* --columns: Parquet projection (NULL: all) */
 	int readahead;      /* decode compressed streams on their own thread */
 	unsigned warc_types;

@@ -23,7 +23,7 @@ for i in 1 2 3; do gzip -c src/d/f$i.jsonl > g$i.jsonl.gz; done
 head -c 20000 g2.jsonl.gz > broken.jsonl.gz
 printf '{"text":null}\n{bad\n' > r.jsonl
 set -- g1.jsonl.gz r.jsonl broken.jsonl.gz all.tar.zst g3.jsonl.gz src/d
-for kg in "" --keep-going; do
+for kg in --fail-fast --keep-going ""; do
 	"$GRIST" ingest -q $kg --rejects rej1 -j 1 "$@" > k1.out 2> k1.err; rc1=$?
 	for j in 2 3 5; do
 		"$GRIST" ingest -q $kg --rejects rej$j -j $j "$@" > k$j.out 2> k$j.err; rcj=$?
