@@ -56,12 +56,14 @@ struct ingest_input {
 	int error; /* an error stopped this input (with --keep-going) */
 };
 
+enum { HTML_MAIN, HTML_TEXT, HTML_RAW };
+
 struct ingest {
 	struct common_opts co;
 	enum ingest_format format;
 	enum ingest_container container;
 	int split_lines;
-	int html_raw;
+	int html_mode;      /* HTML_MAIN (default), HTML_TEXT, HTML_RAW: --html */
 	int keep_going;
 	const char *columns; /* --columns: Parquet projection (NULL: all) */
 	int readahead;      /* decode compressed streams on their own thread */
