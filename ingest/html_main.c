@@ -72,50 +72,62 @@ static const struct tagdef *tag_of(const char *name)
 
 /* Tokens of boilerplate (whole class/id words) and word starts that mark it. */
 static const char *const neg_words[] = {
-	"ad", "ads", "adv", "advert", "adverts", "advertisement", "adsense", "author", "avatar",
-	"badge", "banner", "btn", "button", "byline", "catlinks", "categories", "consent", "copyright",
-	"crumbs", "date", "dateline", "disclaimer", "edit", "gdpr", "hatnote", "infobox", "legal",
-	"login", "masthead", "menu", "menubar", "meta", "metadata", "modal", "nav", "navbox",
-	"noprint", "pager", "paging", "popular", "posted", "print", "rating", "ratings", "reply",
-	"respond", "review", "reviews", "search", "signature", "skip", "sponsored", "tagcloud", "tags",
-	"timestamp", "toc", "toolbar", "userinfo", "vote", "votes", "voting",
+	"ad", "ads", "adsense", "adv", "advert", "advertisement", "adverts", "also", "author", "avatar",
+	"badge", "banner", "btn", "button", "buy", "buybox", "byline", "cart", "categories", "catlinks",
+	"checkout", "consent", "copyright", "crumbs", "date", "dateline", "disclaimer", "edit", "gdpr",
+	"hatnote", "hot", "infobox", "latest", "legal", "login", "masthead", "menu", "menubar", "meta",
+	"metadata", "modal", "more", "most", "nav", "navbox", "noprint", "pager", "paging", "popular",
+	"posted", "price", "print", "rail", "rating", "ratings", "readmore", "recent", "reply",
+	"respond", "review", "reviews", "search", "shipping", "signature", "similar", "skip",
+	"sponsored", "stock", "tagcloud", "tags", "timestamp", "toc", "toolbar", "userinfo", "vote",
+	"votes", "voting",
 };
 static const char *const neg_starts[] = {
-	"advert",    "banner",     "breadcrumb", "comment",  "consent",   "cookie",   "disqus",
-	"footer",    "navbar",     "navigation", "newsletter", "outbrain", "pagination", "popup",
-	"promo",     "recommend",  "related",    "share",    "sidebar",  "signup",   "social",
-	"sponsor",   "subscribe",  "taboola",    "teaser",   "trending", "widget",
+	"advert", "banner", "breadcrumb", "comment", "consent", "cookie", "disqus", "footer", "navbar",
+	"navigation", "newsletter", "outbrain", "pagination", "popup", "promo", "recommend", "related",
+	"share", "sidebar", "signup", "social", "sponsor", "subscribe", "taboola", "teaser", "trending",
+	"user", "widget",
 };
-static const char *const neg_inside[] = { "sidebar", "breadcrumb", "comment", "cookie", "advert" };
+static const char *const neg_inside[] = {
+	"advert", "breadcrumb", "comment", "cookie", "profile", "sidebar",
+};
 static const char *const pos_words[] = {
 	"answer", "answers", "article", "articlebody", "body", "bodytext", "content", "contents",
 	"entry", "lead", "main", "maincontent", "markdown", "message", "post", "postbody", "prose",
 	"question", "standfirst", "story", "text", "thread", "topic",
 };
 
-static int in_list(const char *w, const char *const *list, size_t n)
+static int cmp_word(const void *key, const void *e)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(w, list[i]))
-			return 1;
-	return 0;
+	return strcmp(key, *(const char *const *)e);
 }
 
-static int starts_list(const char *w, const char *const *list, size_t n, int inside)
+/* Lists are sorted (bsearch). */
+static int in_list(const char *w, const char *const *list, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (inside ? strstr(w, list[i]) != NULL : !strncmp(w, list[i], strlen(list[i])))
+	return bsearch(w, list, n, sizeof(list[0]), cmp_word) != NULL;
+}
+
+static int starts_list(const char *w, size_t len, const char *const *list, size_t n, int inside)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(list[i]);
+		if (len < k)
+			continue;
+		if (inside ? len > k && strstr(w, list[i]) != NULL
+			   : w[0] == list[i][0] && !strncmp(w, list[i], k))
 			return 1;
+	}
 	return 0;
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* -1 for a boilerplate word, +1 for a content word, else 0. */
-static int word_hint(const char *w)
+static int word_hint(const char *w, size_t len)
 {
-	if (in_list(w, neg_words, N(neg_words)) || starts_list(w, neg_starts, N(neg_starts), 0) ||
-	    starts_list(w, neg_inside, N(neg_inside), 1))
+	if (in_list(w, neg_words, N(neg_words)) || starts_list(w, len, neg_starts, N(neg_starts), 0) ||
+	    starts_list(w, len, neg_inside, N(neg_inside), 1))
 		return -1;
 	return in_list(w, pos_words, N(pos_words));
 }
@@ -137,7 +149,7 @@ static int value_hint(const char *v)
 		w[k] = '\0';
 		if (!k)
 			continue;
-		int h = word_hint(w);
+		int h = word_hint(w, k);
 		if (h < 0)
 			return -1;
 		pos |= h;
@@ -202,9 +214,12 @@ static void open_block(struct hmain *m)
 	m->open = 1;
 }
 
-static int is_ws(char c)
+static const unsigned char ws_table[256] = { [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+					     ['\f'] = 1 };
+
+static inline int is_ws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+	return ws_table[(unsigned char)c];
 }
 
 static void add_text(struct hmain *m, const char *s, size_t n)
@@ -255,6 +270,8 @@ static void read_attrs(const xmlChar **a, struct attrs *at)
 	memset(at, 0, sizeof(*at));
 	for (; a && a[0]; a += 2) {
 		const char *k = (const char *)a[0], *v = a[1] ? (const char *)a[1] : "";
+		if (!strchr("chirlas", k[0]))
+			continue;
 		if (!strcmp(k, "class")) at->cls = v;
 		else if (!strcmp(k, "id")) at->id = v;
 		else if (!strcmp(k, "role")) at->role = v;

@@ -19,6 +19,9 @@
 #include <string.h>
 
 enum { MIN_PROSE = 40 };
+/* Prose in boilerplate (comments, teasers) costs less than link lists: a post with a few
+ * comments under it must still be worth keeping. */
+static const float NEG_WEIGHT = 0.25f;
 
 static float block_raw(const struct hblock *b)
 {
@@ -90,6 +93,28 @@ static int in_range(const struct hmain *m, int32_t owner, int32_t c)
 	return owner >= c && owner <= m->nodes[c].last;
 }
 
+/*
+ * Inside the best element b, the outermost element with a content hint (article, post, entry)
+ * that holds the page's first <h1> and at least a third of b's prose, unless it is one of
+ * repeated siblings: the article of a blog page without the reader comments after it (which
+ * need not say "comment" anywhere). Forum posts and answers repeat, so they stay together.
+ */
+static int32_t titled_article(const struct hmain *m, int32_t b)
+{
+	int32_t h = -1;
+	for (size_t i = 0; i < m->nblocks && h < 0; i++)
+		if (m->blocks[i].kind == 1 && !m->nodes[m->blocks[i].owner].neg &&
+		    in_range(m, m->blocks[i].owner, b))
+			h = m->blocks[i].owner;
+	int32_t pick = b;
+	for (int32_t a = h; a > b; a = m->nodes[a].parent) {
+		const struct hnode *nd = &m->nodes[a];
+		if (nd->hint > 0 && !nd->neg && nd->good * 3 >= m->nodes[b].good && widen(m, a) == a)
+			pick = a;
+	}
+	return pick;
+}
+
 static int keep_block(const struct hmain *m, const struct hblock *b, int32_t c)
 {
 	if (m->nodes[b->owner].neg && !m->nodes[c].neg)
@@ -108,15 +133,33 @@ static void emit(struct buf *out, size_t start, const struct hmain *m, const str
 	buf_add(out, m->text.data + b->off, b->len);
 }
 
-/* The last <h1> before block index first, outside boilerplate; -1 if none. */
+/* Is the block's text part of the page's <title>? */
+static int in_title(const struct hmain *m, const struct hblock *b)
+{
+	const struct buf *t = &m->meta->title;
+	if (b->len == 0 || b->len > t->len)
+		return 0;
+	return memmem(t->data, t->len, m->text.data + b->off, b->len) != NULL;
+}
+
+/*
+ * The title to put before main content that has no <h1> of its own, from the headings before
+ * block index first outside boilerplate: the longest <h1> or <h2> whose text is part of the
+ * page's <title> (the site's name in a header bar is shorter), else the last <h1>; -1 if none.
+ */
 static long title_block(const struct hmain *m, size_t first)
 {
+	long best = -1, last_h1 = -1;
 	for (size_t i = first; i-- > 0;) {
 		const struct hblock *b = &m->blocks[i];
-		if (b->kind == 1 && !m->nodes[b->owner].neg)
-			return (long)i;
+		if (b->kind < 1 || b->kind > 2 || m->nodes[b->owner].neg)
+			continue;
+		if (b->kind == 1 && last_h1 < 0)
+			last_h1 = (long)i;
+		if (in_title(m, b) && (best < 0 || b->len > m->blocks[best].len))
+			best = (long)i;
 	}
-	return -1;
+	return best >= 0 ? best : last_h1;
 }
 
 void html_select(struct hmain *m, struct buf *out)
@@ -132,13 +175,15 @@ void html_select(struct hmain *m, struct buf *out)
 	mark_boilerplate(m);
 	for (size_t i = 0; i < m->nblocks; i++) {
 		const struct hblock *b = &m->blocks[i];
-		float v = m->nodes[b->owner].neg ? -(float)b->chars : block_raw(b);
+		float v = block_raw(b);
+		if (m->nodes[b->owner].neg)
+			v = v < 0 ? v : -(float)b->chars * NEG_WEIGHT;
 		m->nodes[b->owner].score += v;
 		m->nodes[b->owner].good += v > 0 ? v : 0;
 	}
 	sum_up(m, 1);
 	int32_t c = best_node(m);
-	c = c < 0 ? 0 : widen(m, c);
+	c = c < 0 ? 0 : titled_article(m, widen(m, c));
 	size_t start = out->len, first = m->nblocks;
 	int has_h1 = 0;
 	for (size_t i = 0; i < m->nblocks; i++)

@@ -125,7 +125,9 @@ class Page:
 
 
 def from_man(rng, path, page, max_chars=5000, heading="h2"):
-    """Fill page with a man page's sections (title first); returns the title."""
+    """Fill page with a man page's sections (title first), up to a random length between 800
+    characters and max_chars; returns the title."""
+    max_chars = rng.randint(800, max_chars)
     doc = sources.read_man(path)
     name = doc["name"] or os.path.basename(path).split(".")[0]
     page.add("h1", name)
@@ -166,6 +168,32 @@ def menu(rng, lang, n=None, cls="menu"):
         '<li><a href="/%s">%s</a></li>' % (i, esc(w)) for i, w in enumerate(items)))
 
 
+def mega_menu(rng, lang, titles):
+    """A site navigation with sections and sub-links, as big sites have (60-odd links)."""
+    words = MENU.get(lang, MENU["en"])
+    out = []
+    for k, w in enumerate(words[:7]):
+        subs = rng.sample(titles, 6)
+        out.append('<li><a href="/s/%d">%s</a><ul>%s</ul></li>' % (k, esc(w), "".join(
+            '<li><a href="/s/%d/%d">%s</a></li>' % (k, j, esc(t.split(" - ")[0]))
+            for j, (t, _) in enumerate(subs))))
+    return "<ul>%s</ul>" % "".join(out)
+
+
+ABOUT_SITE = ("The Northwind Post is an independent publication founded in 1998 and owned by "
+              "its readers. We report on technology, science and the people who make them, "
+              "and we never put our journalism behind a paywall. Our newsroom is in Harbour "
+              "Street; letters and tips are always welcome.")
+
+
+def big_footer(rng, lang, titles, cls="bottom"):
+    """Three columns of links and a paragraph about the site, without boilerplate class names."""
+    cols = "".join('<div class="col"><h4>%s</h4>%s</div>' % (esc(w), menu(rng, lang, 6, "list"))
+                   for w in MENU.get(lang, MENU["en"])[1:4])
+    return '<div class="%s"><div class="cols">%s</div><p>%s</p><p>%s</p></div>' % (
+        cls, cols, ABOUT_SITE, BOILER["footer"])
+
+
 def teasers(rng, titles, n, cls="related"):
     picks = rng.sample(titles, n)
     return ('<section class="%s"><h3>Related</h3><ul>' % cls + "".join(
@@ -186,6 +214,13 @@ def comments(rng, fortunes, n, cls="comments", item="comment"):
                '<input name="n"><textarea></textarea><button>Post Comment</button></form>')
     out.append("</section>")
     return "\n".join(out)
+
+
+def responses(rng, fortunes, n):
+    """Reader comments marked up without the word "comment" anywhere."""
+    return ('<h3>%d Responses</h3><ol class="responses">%s</ol>' % (n, "".join(
+        '<li class="response"><p class="who"><b>%s</b> says:</p><p>%s</p></li>'
+        % (rng.choice(NAMES), esc(rng.choice(fortunes))) for _ in range(n))))
 
 
 def doc_html(lang, title, body, head_extra=""):
@@ -223,7 +258,8 @@ def news(rng, ctx, i, lang="en", man=None):
                 '<a href="/t/2">Linux</a></p></footer>\n</article>\n%s\n</main>\n'
                 '<aside class="sidebar"><h3>Most read</h3>%s</aside>\n'
                 '<footer class="site-footer">%s<p>%s</p></footer>' % (
-                    BOILER["cookie"], menu(rng, lang, 4), menu(rng, lang), esc(title), byline,
+                    BOILER["cookie"], menu(rng, lang, 4), mega_menu(rng, lang, ctx["titles"]),
+                    esc(title), byline,
                     share, story, teasers(rng, ctx["titles"], 4), menu(rng, lang, 6, "popular"),
                     menu(rng, lang, 8, "footer-links"), BOILER["footer"]))
     elif v == 1:
@@ -233,10 +269,11 @@ def news(rng, ctx, i, lang="en", man=None):
                 '<div id="content"><div class="story"><h1 class="headline">%s</h1>%s\n'
                 '<div class="story-body" itemprop="articleBody">%s</div>%s</div>\n%s</div>\n'
                 '<div id="right-rail"><div class="widget"><h4>Newsletter</h4><p>%s</p></div>'
-                '<div class="widget">%s</div></div>\n<div id="footer">%s<p>%s</p></div></div>' % (
-                    menu(rng, lang, 3, "utility"), menu(rng, lang), esc(title), byline, story,
-                    share, teasers(rng, ctx["titles"], 5, "more-stories"), BOILER["newsletter"],
-                    menu(rng, lang, 5), menu(rng, lang, 9), BOILER["footer"]))
+                '<div class="widget">%s</div></div>\n%s</div>' % (
+                    menu(rng, lang, 3, "utility"), mega_menu(rng, lang, ctx["titles"]),
+                    esc(title), byline, story, share,
+                    teasers(rng, ctx["titles"], 5, "more-stories"), BOILER["newsletter"],
+                    menu(rng, lang, 5), big_footer(rng, lang, ctx["titles"])))
     else:
         body = ('<header><nav aria-label="main">%s</nav></header>\n<main id="main">\n<h1>%s</h1>'
                 '\n%s\n<section class="article-content">\n%s\n</section>\n%s\n%s\n</main>\n'
@@ -276,11 +313,11 @@ def blog(rng, ctx, i):
                 'Rusty Keys</a></h2>%s</div><div class="row"><div class="col-md-8"><div class='
                 '"post"><h1>%s</h1><p class="post-date">Thursday, %d March 2026</p>%s<div class='
                 '"post-footer">Labels: <a href="/l">linux</a>, <a href="/l2">howto</a></div></div>'
-                '<div id="disqus_thread">%s</div></div><div class="col-md-4">%s</div></div>'
-                '<div class="footer">%s</div></div>' % (
+                '<div id="responses">%s</div></div><div class="col-md-4">%s</div></div>'
+                '%s</div>' % (
                     menu(rng, "en", 4), esc(title), i + 1, p.html(skip_h1=True),
-                    comments(rng, ctx["fortunes"], n_comments, "comment-list", "comment"), side,
-                    BOILER["footer"]))
+                    responses(rng, ctx["fortunes"], n_comments), side,
+                    big_footer(rng, "en", ctx["titles"], "site-bottom")))
     return doc_html("en", title + " \u2013 Bits and Pieces", body), p
 
 
@@ -444,6 +481,7 @@ def product(rng, ctx, i):
     pkg = ctx["pkgs"].pop()
     name = pkg["Package"] + " \u2014 " + pkg["summary"]
     p.add("h1", name)
+    p.add("h2", "Description")
     for para in pkg["paras"]:
         p.add("p", para)
     spec = [[k, pkg[k]] for k in ("Version", "Architecture", "Section", "Installed-Size",
@@ -538,7 +576,7 @@ def divsoup(rng, ctx, i):
                     p.html(skip_h1=True, soup=True), c(), links(7), c(),
                     "".join('<div><a href="/x%d">%s</a></div>' % (k, esc(t))
                             for k, (t, _) in enumerate(rng.sample(ctx["titles"], 6))),
-                    c(), links(9), esc(BOILER["footer"])))
+                    c(), links(9), esc(ABOUT_SITE + " " + BOILER["footer"])))
     else:
         # a 2000s layout table
         body = ('<table width="100%%" border="0"><tr><td colspan="2" bgcolor="#003366"><font size='
