@@ -111,11 +111,12 @@ static int in_list(const char *w, const char *const *list, size_t n)
 static int starts_list(const char *w, size_t len, const char *const *list, size_t n, int inside)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (!inside && w[0] != list[i][0])
+			continue;
 		size_t k = strlen(list[i]);
 		if (len < k)
 			continue;
-		if (inside ? len > k && strstr(w, list[i]) != NULL
-			   : w[0] == list[i][0] && !strncmp(w, list[i], k))
+		if (inside ? len > k && strstr(w, list[i]) != NULL : !strncmp(w, list[i], k))
 			return 1;
 	}
 	return 0;
@@ -133,7 +134,7 @@ static int word_hint(const char *w, size_t len)
 }
 
 /* The hint of a class or id value: any boilerplate word wins over content words. */
-static int value_hint(const char *v)
+static int value_hint_uncached(const char *v)
 {
 	int pos = 0;
 	char w[48];
@@ -162,6 +163,21 @@ static uint32_t hash_str(uint32_t h, const char *s)
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 16777619u;
 	return h;
+}
+
+/* value_hint_uncached, remembered for short values (pages repeat their class names). */
+static int value_hint(struct hmain *m, const char *v)
+{
+	size_t len = strlen(v);
+	if (len >= sizeof(m->hint_cache[0].s))
+		return value_hint_uncached(v);
+	struct hint_cache *c = &m->hint_cache[hash_str(2166136261u, v) % HINT_CACHE];
+	if (c->len == len + 1 && !memcmp(c->s, v, len))
+		return c->hint;
+	c->hint = (int8_t)value_hint_uncached(v);
+	c->len = (uint8_t)(len + 1);
+	memcpy(c->s, v, len);
+	return c->hint;
 }
 
 /* ---- building ---- */
@@ -301,7 +317,7 @@ static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td
 		h = 1;
 	if ((fl & HF_HEADER) && !(m->nodes[nd->parent].flags & HF_INPOS))
 		h = -1;
-	int hc = at->cls ? value_hint(at->cls) : 0, hi = at->id ? value_hint(at->id) : 0;
+	int hc = at->cls ? value_hint(m, at->cls) : 0, hi = at->id ? value_hint(m, at->id) : 0;
 	if (hc < 0 || hi < 0)
 		h = -1;
 	else if ((hc > 0 || hi > 0) && h == 0)

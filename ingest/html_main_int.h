@@ -45,6 +45,13 @@ struct hblock {
 	uint8_t kind;   /* HB_TEXT, 1..6 for headings, HB_PRE */
 };
 
+enum { HINT_CACHE = 64 };
+struct hint_cache {
+	uint8_t len; /* value length + 1; 0: empty */
+	int8_t hint;
+	char s[46];
+};
+
 struct hmain {
 	struct html_meta *meta;
 	struct hnode *nodes;
@@ -56,6 +63,7 @@ struct hmain {
 	int32_t owner; /* owner of the next block */
 	int skip, in_head, in_title, pre, anchor, heading;
 	int open, pending_sep, pending_space;
+	struct hint_cache hint_cache[HINT_CACHE];
 };
 
 /* Choose the main content of m and append it to out. */
