@@ -82,11 +82,10 @@ static void shard_usage_fn(FILE *f)
 }
 
 
-/* `NAME.tmp.XXXXXX` as lib/atomic.c makes them. */
+/* `NAME.tmp.PID.XXXXXX` as lib/atomic.c makes them (any PID: this run holds the prefix's lock). */
 static int is_temp_name(const char *n)
 {
-	size_t len = strlen(n);
-	return len > 11 && !memcmp(n + len - 11, ".tmp.", 5);
+	return atomic_temp_pid(n, NULL) > 0;
 }
 
 /*
