@@ -284,6 +284,7 @@ int clean_parse_options(struct clean *cl, int argc, char **argv)
 	}
 	struct buf err = BUF_INIT;
 	int c, rc = 0;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&cl->co, c, optarg, clean_usage))
 			continue;

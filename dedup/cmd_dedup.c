@@ -281,6 +281,7 @@ int cmd_dedup(int argc, char **argv)
 	struct decontam against;
 	dd_config_init(&s->cfg);
 	int c;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&s->cfg.co, c, optarg, usage) || dd_option(&s->cfg, &x, c, optarg))
 			continue;

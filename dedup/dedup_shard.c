@@ -80,6 +80,7 @@ static void parse(struct sh_opts *o, int argc, char **argv)
 	o->task = o->tasks = o->band = -1;
 	int c;
 	optind = 1;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&o->cfg.co, c, optarg, sharded_usage) ||
 		    dd_option(&o->cfg, &o->x, c, optarg))

@@ -510,6 +510,7 @@ int cmd_tokenize(int argc, char **argv)
 	tk.use_fast = 1;
 	tk.batch_bytes = 1u << 20;
 	int c;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS "t:", longopts, NULL)) != -1) {
 		if (common_opt(&tk.co, c, optarg, usage))
 			continue;

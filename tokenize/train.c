@@ -262,6 +262,7 @@ int cmd_tokenize_train(int argc, char **argv)
 	tr.max_pieces = DEFAULT_MAX_PIECES;
 	tr.batch_bytes = 1u << 20;
 	int c;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&tr.co, c, optarg, usage))
 			continue;
