@@ -32,7 +32,10 @@ ln -s both.jsonl alias.jsonl
 refused "symlink" $GRIST clean -q in.jsonl -o alias.jsonl --rejects both.jsonl
 ln both.jsonl hard.jsonl
 refused "hard link" $GRIST clean -q in.jsonl -o hard.jsonl --rejects both.jsonl
-refused "stdout redirected to -o's file" $GRIST clean -q in.jsonl -o both.jsonl --rejects /dev/stdout >>both.jsonl
+# Descriptors through a link made here, never /dev/stdout itself: a grist without these checks,
+# run as root, would rename a regular file over the system's /dev/stdout.
+ln -s /proc/self/fd/1 outlink
+refused "stdout redirected to -o's file" $GRIST clean -q in.jsonl -o both.jsonl --rejects outlink >>both.jsonl
 refused "not there yet" $GRIST clean -q in.jsonl -o new.jsonl --rejects sub/../new.jsonl
 [ -e new.jsonl ] && fail "new.jsonl created by a refused run"
 refused "ingest" $GRIST ingest -q in.jsonl -o both.jsonl --stats both.jsonl
@@ -49,7 +52,8 @@ expect_grep "shard names the manifest" "manifest" err
 
 # Devices and descriptors may repeat; distinct files are fine.
 expect_exit "/dev/null three times" 0 $GRIST clean -q in.jsonl -o /dev/null --rejects /dev/null --stats /dev/null
-$GRIST clean -q in.jsonl -o /dev/stdout --rejects /dev/stdout > shared.jsonl; expect_eq "stdout twice: exit" 0 $?
-expect_eq "stdout twice: every line" "$(( $($GRIST clean -q in.jsonl | wc -l) + $($GRIST clean -q in.jsonl -o /dev/null --rejects /dev/stdout | wc -l) ))" "$(wc -l < shared.jsonl)"
+$GRIST clean -q in.jsonl -o outlink --rejects outlink > shared.jsonl; expect_eq "stdout twice: exit" 0 $?
+expect_eq "stdout twice: every line" "$(( $($GRIST clean -q in.jsonl | wc -l) + $($GRIST clean -q in.jsonl -o /dev/null --rejects outlink | wc -l) ))" "$(wc -l < shared.jsonl)"
+[ -L /dev/stdout ] || fail "/dev/stdout is no longer a symlink"
 expect_exit "distinct files" 0 $GRIST clean -q in.jsonl -o k.jsonl --rejects r.jsonl --stats s.json
 done_testing
