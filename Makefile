@@ -177,5 +177,5 @@ clean: ## remove build outputs
 	rm -rf build grist out tests/tmp
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | \
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed 's/:.*## /\t/' | \
 		awk -F'\t' '{ printf "  %-10s %s\n", $$1, $$2 }'
