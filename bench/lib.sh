@@ -4,6 +4,7 @@
 #   bench_run SECTION ROLE NAME BYTES CMD...       measure CMD, print a row, record it
 #   bench_record SECTION ROLE NAME BYTES WALL CPU [PEAK_MB|-] [REPS]
 #                                                  a row whose figures a peer reported itself
+#                                                  (BENCH_SOURCE=derived: computed from rows)
 #   bench_note SECTION TEXT                        a line printed and shown under the table
 #   bench_size FULL SMALL                          FULL, or SMALL when BENCH_SIZE=small
 #
@@ -60,7 +61,7 @@ bench_section() {
 	echo "## $title [$id]"
 	[ -n "$input" ] && echo "input: $input"
 	[ -n "$target" ] && echo "target: $target"
-	printf "%-58s %8s %9s %8s %10s %8s\n" "" "wall s" "MB/s" "CPU s" "MB/s/CPU" "peak MB"
+	printf "%-66s %8s %9s %8s %10s %8s\n" "" "wall s" "MB/s" "CPU s" "MB/s/CPU" "peak MB"
 	return 0
 }
 
@@ -78,7 +79,7 @@ bench_rate() {
 bench_row() {
 	local name=$1
 	[ -n "$BENCH_GROUP" ] && name="[$BENCH_GROUP] $name"
-	printf "%-58s %8s %9s %8s %10s %8s%s\n" "${name:0:58}" "$2" "$(bench_rate "$5" "$2")" "$3" \
+	printf "%-66s %8s %9s %8s %10s %8s%s\n" "${name:0:66}" "$2" "$(bench_rate "$5" "$2")" "$3" \
 		"$(bench_rate "$5" "$3")" "$4" "${6:-}"
 }
 
@@ -129,8 +130,8 @@ bench_run() {
 bench_record() {
 	local section=$1 role=$2 name=$3 bytes=$4 wall=$5 cpu=$6 peak=${7:--} reps=${8:-1}
 	bench_check_role "$role"
-	bench_emit "{\"type\":\"row\",\"section\":$(json_str "$section"),\"group\":$(json_str "$BENCH_GROUP"),\"role\":\"$role\",\"name\":$(json_str "$name"),\"bytes\":$bytes,\"source\":\"reported\",\"reps\":$reps,\"wall_s\":$(json_num "$wall"),\"cpu_s\":$(json_num "$cpu"),\"peak_rss_mb\":$(json_num "$peak")}"
-	bench_row "$name" "$wall" "$cpu" "$peak" "$bytes" "   (reported)"
+	bench_emit "{\"type\":\"row\",\"section\":$(json_str "$section"),\"group\":$(json_str "$BENCH_GROUP"),\"role\":\"$role\",\"name\":$(json_str "$name"),\"bytes\":$bytes,\"source\":\"${BENCH_SOURCE:-reported}\",\"reps\":$reps,\"wall_s\":$(json_num "$wall"),\"cpu_s\":$(json_num "$cpu"),\"peak_rss_mb\":$(json_num "$peak")}"
+	bench_row "$name" "$wall" "$cpu" "$peak" "$bytes" "   (${BENCH_SOURCE:-reported})"
 }
 
 # Legacy helpers still used by scripts outside the suite (bench/jsonlib).

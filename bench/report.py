@@ -157,6 +157,14 @@ def fnum(v, digits=None):
     return "{:,.{}f}".format(v, digits)
 
 
+def fratio(v):
+    return "n/a" if v is None else "%sx" % fnum(v, 2)
+
+
+def fmb(v):
+    return fnum(v, 1 if v is not None and abs(v) < 100 else 0)
+
+
 def cell(s):
     return str(s).replace("|", "\\|")
 
@@ -180,12 +188,12 @@ def section_md(s):
     out.append("|" + "|".join(["---"] * (len(head) - 5) + ["---:"] * 5) + "|")
     for r in rows:
         name = "`%s`" % r["name"].replace("`", "'")
-        role = r["role"] + (" (reported)" if r.get("source") == "reported" else "")
+        role = r["role"] + (" (%s)" % r["source"] if r.get("source") in ("reported", "derived") else "")
         if r.get("failed"):
             role += ", FAILED"
         c = ([cell(r.get("group", ""))] if grouped else []) + [
             cell(name), role, fnum(r.get("wall_s")), fnum(r.get("mb_s_wall"), 1),
-            fnum(r.get("cpu_s")), fnum(r.get("mb_s_cpu"), 1), fnum(r.get("peak_rss_mb"), 0)]
+            fnum(r.get("cpu_s")), fnum(r.get("mb_s_cpu"), 1), fmb(r.get("peak_rss_mb"))]
         out.append("| " + " | ".join(c) + " |")
     out.append("")
     if s["ratios"]:
@@ -193,9 +201,9 @@ def section_md(s):
         out.append("")
         for r in s["ratios"]:
             where = "[%s] " % r["group"] if r["group"] else ""
-            out.append("- %s`%s` / `%s`: %sx wall, %sx CPU, %sx peak memory" % (
-                where, r["grist"], r["peer"], fnum(r["wall"], 2), fnum(r["cpu"], 2),
-                fnum(r["peak_rss"], 2)))
+            out.append("- %s`%s` / `%s`: %s wall, %s CPU, %s peak memory" % (
+                where, r["grist"], r["peer"], fratio(r["wall"]), fratio(r["cpu"]),
+                fratio(r["peak_rss"])))
         out.append("")
     if s["notes"]:
         for n in s["notes"]:
