@@ -13,7 +13,8 @@
 # configuration shown for context, no ratio). BYTES is the input size the MB/s columns divide
 # (0: no rate). bench_run runs CMD once as a warm-up, then BENCH_REPS times (default 3), CMD's
 # output to /dev/null, and takes the median wall seconds, the median CPU seconds (user + sys of
-# CMD and its children, /usr/bin/time) and the peak RSS (the largest %M of the runs). It prints
+# CMD and its children, /usr/bin/time: 10 ms resolution) and the peak RSS (the largest %M of the
+# runs; of the largest process in CMD's tree). Wall time is taken around /usr/bin/time. It prints
 # a row and appends one JSON line to $BENCH_JSONL (default $BENCH_DIR/bench.jsonl); bench/run.sh
 # truncates that file, runs every script, and bench/report.py turns it into bench.json and
 # BENCHMARKS.md's tables. Variables read per call (set them before the call, or as a prefix:

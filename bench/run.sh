@@ -32,7 +32,12 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 rc=0
 only=${BENCH_ONLY:-}
 only=${only//,/ }
-for b in bench/*-bench.sh; do
+# pipeline order, then any other script
+ORDER="records ingest parquet clean clean-langid dedup dedup-quality tokenize chat train shard"
+scripts=()
+for n in $ORDER; do [ -f "bench/$n-bench.sh" ] && scripts+=("bench/$n-bench.sh"); done
+for b in bench/*-bench.sh; do [[ " $ORDER " == *" $(basename "$b" -bench.sh) "* ]] || scripts+=("$b"); done
+for b in "${scripts[@]}"; do
 	if [ -n "$only" ]; then
 		hit=0
 		for w in $only; do [[ "$b" == *"$w"* ]] && hit=1; done
