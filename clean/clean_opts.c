@@ -63,6 +63,10 @@ void clean_usage(FILE *f)
 		   "word break iterator. A document whose language is unknown (un) skips the\n"
 		   "language-dependent rules (counted in --stats), never judged as English.\n\n");
 	common_opts_help(f, 1);
+	fprintf(f, "\nExamples:\n"
+		   "  grist ingest crawl/ | grist clean --redact email,ip > clean.jsonl\n"
+		   "  grist clean --lang de,fr --rejects why.jsonl --stats st.json in.jsonl -o kept.jsonl\n"
+		   "  grist clean --filters none --normalize nfkc in.jsonl   # repair and normalize only\n");
 }
 
 /* ---- URL blocklist ----------------------------------------------------------------------- */

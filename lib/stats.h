@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "atomic.h"
 #include "buf.h"
 
 #define STATS_MAX_RULES 64
@@ -24,6 +25,7 @@
 struct rule_count {
 	const char *rule; /* a string with static storage: counts compare pointers first */
 	uint64_t n;
+	int skip;         /* 0: a reject rule; 1: a selection skip (counts_skip); 2: a note */
 };
 
 struct counts {
@@ -36,6 +38,14 @@ struct counts {
 void counts_reset(struct counts *c);
 void counts_reject(struct counts *c, const char *rule);
 void counts_add_rule(struct counts *c, const char *rule, uint64_t n);
+/*
+ * Records left out by the user's selection, not for a fault of theirs (WARC record types or
+ * HTTP statuses not selected, a CDX index beside a WARC): counted under "skipped" in the stats
+ * and apart from the rejects in the summary line; not in records_in, never in --rejects.
+ */
+void counts_skip(struct counts *c, const char *rule, uint64_t n);
+/* Records kept after a repair worth counting (a body declared gzip that was not): "notes". */
+void counts_note(struct counts *c, const char *rule, uint64_t n);
 void counts_text_length(struct counts *c, uint64_t len);
 void counts_merge(struct counts *into, const struct counts *from);
 uint64_t counts_rule(const struct counts *c, const char *rule);
@@ -62,6 +72,9 @@ void stats_option_num(struct stats *s, const char *key, double val);
 void stats_render(const struct stats *s, struct buf *out);
 /* Write --stats FILE atomically; -1 with a message on failure. */
 int stats_write(const struct stats *s, const char *path, struct buf *err);
+/* Or as one member of a set of outputs published together (set NULL: at once). */
+int stats_write_into(const struct stats *s, const char *path, struct atomic_set *set,
+		     struct buf *err);
 /* The one-line summary: "grist ingest: 1000 records in, 998 out, 2 rejected (...), 12.3 MB in 0.05 s". */
 void stats_summary(const struct stats *s, FILE *f);
 /* Redraw the progress line if enabled and ~0.5 s have passed; bytes_done of total_input. */
