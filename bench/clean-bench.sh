@@ -4,7 +4,8 @@
 # (bench/gen_jsonl.py: real sentences from Debian's licences and documentation, never whole
 # repeated documents), one thread. Target (docs/design.md section 9): >= 100 MB/s per core: on a
 # shared machine the CPU-second rate is the per-core figure. Also shown: the stages on their
-# own, and the kept/rejected split (rejected documents stop at the first failing rule).
+# own, the defaults without language identification (--lang-id off), and the kept/rejected
+# split (rejected documents stop at the first failing rule).
 set -eu
 . "$(dirname "$0")/lib.sh"
 MB=$(bench_size 100 5)
@@ -20,6 +21,7 @@ bench_run $S variant "clean --repair off --normalize none --filters none" "$BYTE
 	"$GRIST" clean -q -j 1 --repair off --normalize none --filters none "$IN"
 bench_run $S variant "clean --filters none (repair + NFC)" "$BYTES" "$GRIST" clean -q -j 1 --filters none "$IN"
 bench_run $S grist "clean (defaults) -j1" "$BYTES" "$GRIST" clean -q -j 1 "$IN"
+bench_run $S variant "clean --lang-id off -j1 (no CLD2)" "$BYTES" "$GRIST" clean -q -j 1 --lang-id off "$IN"
 bench_run $S variant "clean (defaults) -j2" "$BYTES" "$GRIST" clean -q -j 2 "$IN"
 "$GRIST" clean -q -j 1 --stats "$BENCH_TMP/clean.stats.json" "$IN" > /dev/null
 bench_note $S "$(/usr/bin/python3 -c '
