@@ -45,7 +45,9 @@ static void usage(FILE *f)
 		"Turn files, directories, archives (tar, zip, 7z, cpio, ar), compressed streams (gzip,\n"
 		"zstd, xz, bzip2, lz4) and WARC/WET files into JSONL records with `id`, `text` and\n"
 		"`source` (stdin when no input or '-'). Formats are recognised by content; JSONL\n"
-		"records keep all their fields byte-for-byte.\n\n"
+		"records keep all their fields byte-for-byte. A file holding a JSON array of objects\n"
+		"(`[{...}, ...]`, pretty-printed or not) is read element by element, streamed; ids\n"
+		"are FILE:N with N the element number.\n\n"
 		"Ingest options:\n"
 		"  --format FMT          auto|jsonl|text|html|warc (content of files and members) or\n"
 		"                        tar|zip|7z|cpio|ar|raw|wds (container of each input)\n"
@@ -431,6 +433,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 		rc = ingest_warc(in, &pre, name);
 		goto out;
 	}
+	int sniffed = fmt == FMT_AUTO;
 	if (fmt == FMT_AUTO) {
 		int binary;
 		fmt = sniff(head.data, head.len, &binary);
@@ -449,7 +452,11 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 			goto out;
 		}
 	}
-	if (fmt == FMT_JSONL)
+	if ((fmt == FMT_JSONL && ingest_json_array_head(head.data, head.len, 0)) ||
+	    (sniffed && fmt == FMT_TEXT && !in->split_lines &&
+	     ingest_json_array_head(head.data, head.len, 1)))
+		rc = ingest_json_array(in, &pre, name);
+	else if (fmt == FMT_JSONL)
 		rc = ingest_lines(in, &pre, name, MODE_JSONL);
 	else if (fmt == FMT_TEXT && in->split_lines)
 		rc = ingest_lines(in, &pre, name, MODE_TEXT_LINES);

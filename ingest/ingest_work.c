@@ -491,6 +491,14 @@ void ingest_work(void *shared, void *thread_state, struct batch *b)
 	case MODE_PARQUET:
 		ingest_parquet_work(in, b);
 		return;
+	case MODE_JSON_ARRAY: {
+		size_t pos = 0;
+		struct line l;
+		while (ingest_json_array_next(b, &pos, &l))
+			if (ingest_line(in, t, b, &l) < 0)
+				return;
+		return;
+	}
 	case MODE_DOCS: {
 		size_t pos = 0;
 		struct ingest_doc d;
