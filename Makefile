@@ -28,6 +28,9 @@ B := build/$(BUILD)
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 PREFIX ?= /usr/local
 
+# Parallel compile jobs for `make test` (the CLI tests run CLI_JOBS scripts at once, default 2).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wundef -Wno-unused-parameter
@@ -123,8 +126,8 @@ check: build ## run all tests against the current BUILD (no deps step)
 	GRIST=$(abspath $(BIN)) BUILD=$(BUILD) tests/run-cli.sh
 
 test: deps vocabs ## install deps, build, run every test, then again under ASan+UBSan
-	$(MAKE) --no-print-directory WERROR=1 BUILD=release check
-	$(MAKE) --no-print-directory WERROR=1 BUILD=asan check
+	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=release check
+	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=asan check
 	cp build/release/grist grist
 	@echo "make test: all tests passed (release and asan+ubsan builds)"
 
@@ -174,5 +177,5 @@ clean: ## remove build outputs
 	rm -rf build grist out tests/tmp
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | \
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed 's/:.*## /\t/' | \
 		awk -F'\t' '{ printf "  %-10s %s\n", $$1, $$2 }'

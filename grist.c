@@ -3,11 +3,13 @@
  * after the command returns, stdout is flushed and closed and a write error is fatal, so a full
  * disk never looks like success (docs/style.md, practice 2).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "builtin.h"
 #include "lib/die.h"
+#include "lib/opts.h"
 #include "lib/output.h"
 
 #ifndef GRIST_VERSION
@@ -67,11 +69,20 @@ int main(int argc, char **argv)
 			continue;
 		snprintf(progname, sizeof(progname), "grist %s", name);
 		grist_progname = progname;
+		opts_argv = argv + 1;
+		opterr = 0; /* lib/opts_bad.c reports bad options in one line */
 		int rc = stages[i].fn(argc - 1, argv + 1);
 		output_finish_stdout();
 		return rc;
 	}
-	fprintf(stderr, "grist: unknown stage '%s'\n\n", name);
-	usage(stderr);
+	const char *names[NSTAGES];
+	for (size_t i = 0; i < NSTAGES; i++)
+		names[i] = stages[i].name;
+	const char *near = opts_closest(name, names, NSTAGES);
+	if (near)
+		fprintf(stderr, "grist: unknown stage '%s'; did you mean '%s'?\n", name, near);
+	else
+		fprintf(stderr, "grist: unknown stage '%s'\n", name);
+	fprintf(stderr, "'grist --help' lists the stages.\n");
 	return GRIST_EXIT_USAGE;
 }

@@ -63,6 +63,10 @@ void clean_usage(FILE *f)
 		   "word break iterator. A document whose language is unknown (un) skips the\n"
 		   "language-dependent rules (counted in --stats), never judged as English.\n\n");
 	common_opts_help(f, 1);
+	fprintf(f, "\nExamples:\n"
+		   "  grist ingest crawl/ | grist clean --redact email,ip > clean.jsonl\n"
+		   "  grist clean --lang de,fr --rejects why.jsonl --stats st.json in.jsonl -o kept.jsonl\n"
+		   "  grist clean --filters none --normalize nfkc in.jsonl   # repair and normalize only\n");
 }
 
 /* ---- URL blocklist ----------------------------------------------------------------------- */
@@ -284,6 +288,7 @@ int clean_parse_options(struct clean *cl, int argc, char **argv)
 	}
 	struct buf err = BUF_INIT;
 	int c, rc = 0;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&cl->co, c, optarg, clean_usage))
 			continue;

@@ -71,6 +71,10 @@ static void usage(FILE *f)
 		"input order; removed records go to --rejects with \"duplicate_of\".\n\n");
 	dd_usage_options(f);
 	common_opts_help(f, 1);
+	fprintf(f, "\nExamples:\n"
+		   "  grist ingest data/ | grist clean | grist dedup > unique.jsonl\n"
+		   "  grist dedup --exact --rejects dups.jsonl in.jsonl -o out.jsonl\n"
+		   "  grist dedup sign --task 0 -o work/w part0.jsonl   # sharded: see grist dedup sign --help\n");
 }
 
 void dd_config_init(struct dd_config *cfg)
@@ -95,14 +99,7 @@ int dd_option(struct dd_config *cfg, struct dd_extra *x, int c, const char *arg)
 	case OPT_DD_CHAR: cfg->mp.char_ngrams = (int)opts_count("--char-ngrams", arg, 1, 1000); return 1;
 	case OPT_DD_BANDS: cfg->mp.bands = (int)opts_count("--bands", arg, 1, MINHASH_MAX_K); return 1;
 	case OPT_DD_ROWS: cfg->mp.rows = (int)opts_count("--rows", arg, 1, MINHASH_MAX_K); return 1;
-	case OPT_DD_VERIFY: {
-		char *end;
-		double v = strtod(arg, &end);
-		if (*end || end == arg || !(v >= 0 && v <= 1))
-			die(GRIST_EXIT_USAGE, "--verify expects a number from 0 to 1, got '%s'", arg);
-		cfg->verify = v;
-		return 1;
-	}
+	case OPT_DD_VERIFY: cfg->verify = opts_decimal("--verify", arg, 0, 1); return 1;
 	case OPT_DD_BUCKET_CAP: cfg->bucket_cap = (uint32_t)opts_count("--bucket-cap", arg, 0, 1000000000); return 1;
 	case OPT_DD_AGAINST: x->against = arg; return 1;
 	case OPT_DD_AGAINST_NGRAM: x->against_ngram = (int)opts_count("--against-ngram", arg, 1, 63); return 1;
@@ -281,6 +278,7 @@ int cmd_dedup(int argc, char **argv)
 	struct decontam against;
 	dd_config_init(&s->cfg);
 	int c;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&s->cfg.co, c, optarg, usage) || dd_option(&s->cfg, &x, c, optarg))
 			continue;

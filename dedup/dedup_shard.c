@@ -55,6 +55,11 @@ static void sharded_usage(FILE *f)
 		"  --band B              band this match task merges (0..bands-1)\n\n");
 	dd_usage_options(f);
 	common_opts_help(f, 1);
+	fprintf(f, "\nExamples (two input shards, 14 bands):\n"
+		   "  grist dedup sign --task 0 -o w/d a.jsonl; grist dedup sign --task 1 -o w/d b.jsonl\n"
+		   "  for b in $(seq 0 13); do grist dedup match --band $b --tasks 2 w/d; done\n"
+		   "  grist dedup cluster --tasks 2 w/d\n"
+		   "  grist dedup filter --task 0 -o a.kept.jsonl w/d a.jsonl   # and --task 1 for b.jsonl\n");
 }
 
 struct sh_opts {
@@ -80,6 +85,7 @@ static void parse(struct sh_opts *o, int argc, char **argv)
 	o->task = o->tasks = o->band = -1;
 	int c;
 	optind = 1;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&o->cfg.co, c, optarg, sharded_usage) ||
 		    dd_option(&o->cfg, &o->x, c, optarg))

@@ -615,6 +615,7 @@ int cmd_ingest(int argc, char **argv)
 	in.warc_types = WARC_T_CONVERSION | WARC_T_RESOURCE | WARC_T_RESPONSE;
 	const char *files_from = NULL;
 	int c;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&in.co, c, optarg, usage))
 			continue;

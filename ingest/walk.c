@@ -46,7 +46,8 @@ static int walk_dir(struct path_list *l, const char *dir, int depth, struct buf 
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n) /* an empty directory has no array (qsort(NULL, 0) is undefined) */
+		qsort(names, n, sizeof(*names), cmp_str);
 	int rc = 0;
 	struct buf p = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {

@@ -17,8 +17,11 @@ void die_add_cleanup(grist_cleanup_fn fn)
 	for (int i = 0; i < ncleanups; i++)
 		if (cleanups[i] == fn)
 			return;
-	if (ncleanups < (int)(sizeof(cleanups) / sizeof(cleanups[0])))
-		cleanups[ncleanups++] = fn;
+	/* Cleanups are distinct functions of the program, not per-input registrations: running out
+	 * of slots is a programming error, never a silently dropped cleanup. */
+	if (ncleanups >= (int)(sizeof(cleanups) / sizeof(cleanups[0])))
+		BUG("die_add_cleanup: more than 16 cleanup functions");
+	cleanups[ncleanups++] = fn;
 }
 
 void die_run_cleanups(void)

@@ -64,10 +64,7 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 		exit(GRIST_EXIT_OK);
 	case '?':
 	case ':':
-		/* getopt_long already named the option. */
-		fputc('\n', stderr);
-		usage(stderr);
-		exit(GRIST_EXIT_USAGE);
+		opts_bad_option(usage);
 	}
 	return 0;
 }

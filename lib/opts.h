@@ -97,4 +97,16 @@ uint64_t opts_seed(const char *opt, const char *s);
 /* --batch-bytes N: a size from 1K to 1G. */
 size_t opts_batch_bytes(const char *arg);
 
+/*
+ * Bad command lines (lib/opts_bad.c). opts_bad_option() reports the option getopt_long just
+ * refused (unknown, ambiguous, or missing its value) in one line, with a "did you mean" taken
+ * from the stage's help text, points to --help and exits 2. grist.c sets opts_argv to the
+ * stage's argv and opterr to 0. opts_closest() returns the candidate within a typo or two of
+ * word (Levenshtein distance), or NULL.
+ */
+extern char **opts_argv;
+__attribute__((noreturn)) void opts_bad_option(void (*usage)(FILE *));
+const char *opts_closest(const char *word, const char *const *cands, size_t n);
+size_t opts_edit_distance(const char *a, const char *b);
+
 #endif

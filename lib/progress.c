@@ -224,7 +224,10 @@ static void plain(const char *stage, uint64_t records, uint64_t bytes, uint64_t 
 		  double elapsed, int final)
 {
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "grist %s: %llu records, ", stage, (unsigned long long)records);
+	buf_addstr(&b, "grist ");
+	for (const char *p = stage; *p; p++) /* "tokenize-train" is "grist tokenize train" */
+		buf_addch(&b, *p == '-' ? ' ' : *p);
+	buf_addf(&b, ": %llu records, ", (unsigned long long)records);
 	human(&b, (double)bytes, "B");
 	if (elapsed > 0)
 		buf_addf(&b, ", %.0f records/s, %.1f MB/s", (double)records / elapsed,

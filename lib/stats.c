@@ -194,7 +194,11 @@ void stats_summary(const struct stats *s, FILE *f)
 	char in[32];
 	human_bytes(in, sizeof(in), (double)c->bytes_in);
 	struct buf line = BUF_INIT;
-	buf_addf(&line, "grist %s: %llu records in, %llu out, %llu rejected", s->stage,
+	/* The stage id "tokenize-train" (stats, rejects) is the command "grist tokenize train". */
+	buf_addstr(&line, "grist ");
+	for (const char *p = s->stage; *p; p++)
+		buf_addch(&line, *p == '-' ? ' ' : *p);
+	buf_addf(&line, ": %llu records in, %llu out, %llu rejected",
 		 (unsigned long long)c->records_in, (unsigned long long)c->records_out,
 		 (unsigned long long)c->rejected);
 	if (c->nrules) {

@@ -65,6 +65,7 @@ int cmd_report(int argc, char **argv)
 					       { 0, 0, 0, 0 } };
 	const char *out = NULL;
 	int quiet = 0, c;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
 		if (c == 'o')
 			out = optarg;
@@ -74,8 +75,7 @@ int cmd_report(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "Try 'grist report --help'.\n");
-			return GRIST_EXIT_USAGE;
+			opts_bad_option(usage);
 		}
 	}
 	if (optind >= argc)

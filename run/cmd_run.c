@@ -83,6 +83,7 @@ static void parse(struct run_cli *c, int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	int ch, li;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((ch = getopt_long(argc, argv, "j:qh", longs, &li)) != -1) {
 		switch (ch) {
 		case 'j': c->jobs = (int)opts_count("-j", optarg, 1, 1024); break;
@@ -101,8 +102,7 @@ static void parse(struct run_cli *c, int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "Try 'grist run --help'.\n");
-			exit(GRIST_EXIT_USAGE);
+			opts_bad_option(usage);
 		}
 	}
 	if (optind != argc - 1)

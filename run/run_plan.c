@@ -124,6 +124,14 @@ static int find_stage(const struct run_plan *p, const char *name)
 	return at;
 }
 
+/* dedup --bands as the stage itself reads it (the one count syntax, lib/opts_num.c); 0 when
+ * the value is not a count, which the range check below reports. */
+static int plan_bands(const char *v)
+{
+	uint64_t n;
+	return opts_parse_count(v, &n) < 0 || n > 1000 ? 0 : (int)n;
+}
+
 static int check_layout(struct run_plan *p, struct buf *err)
 {
 	static const char *known[] = { "ingest", "clean", "dedup", "tokenize", "shard" };
@@ -170,9 +178,9 @@ static int check_layout(struct run_plan *p, struct buf *err)
 			if (!strcmp(a, "--exact"))
 				p->bands = -1;
 			else if (p->bands > 0 && !strcmp(a, "--bands") && k + 1 < d->nargs)
-				p->bands = atoi(d->args[k + 1]);
+				p->bands = plan_bands(d->args[k + 1]);
 			else if (p->bands > 0 && !strncmp(a, "--bands=", 8))
-				p->bands = atoi(a + 8);
+				p->bands = plan_bands(a + 8);
 		}
 		if (p->bands < 0)
 			p->bands = 1; /* exact dedup is one band of whole-text hashes */

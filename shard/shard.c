@@ -442,6 +442,7 @@ static void shard_parse(struct shard_cli *c, int argc, char **argv)
 	c->o.pack_window = SHARD_DEFAULT_PACK_WINDOW;
 	int opt;
 	optind = 1;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, shard_longopts, NULL)) != -1) {
 		if (opt == 'j')
 			die(GRIST_EXIT_USAGE, "-j does not apply to shard (writing shards is one sequential pass)");

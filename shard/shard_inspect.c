@@ -410,6 +410,11 @@ static const char inspect_usage[] =
 	"for a manifest (MANIFEST, DIR/PREFIX or DIR) a summary of the shard set per split.\n"
 	"  -t TOKENIZER   also show each document's text, decoded with TOKENIZER\n";
 
+static void inspect_usage_to(FILE *f)
+{
+	fputs(inspect_usage, f);
+}
+
 static void inspect_load_vocab(const char *path)
 {
 	static struct tok_vocab v;
@@ -436,6 +441,7 @@ int cmd_shard_inspect(int argc, char **argv)
 	long eot = -1;
 	int c;
 	optind = 1;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, "n:t:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': ndocs = (unsigned)opts_count("-n", optarg, 0, UINT32_MAX); break;
@@ -443,7 +449,7 @@ int cmd_shard_inspect(int argc, char **argv)
 		case 'e': eot = (long)opts_count("--eot-id", optarg, 0, UINT32_MAX - 1); break;
 		case 't': inspect_load_vocab(optarg); break;
 		case 'h': fputs(inspect_usage, stdout); return GRIST_EXIT_OK;
-		default: fputs(inspect_usage, stderr); return GRIST_EXIT_USAGE;
+		default: opts_bad_option(inspect_usage_to);
 		}
 	}
 	if (argc - optind != 1) {

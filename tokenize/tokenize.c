@@ -95,6 +95,10 @@ static void usage(FILE *f)
 		"  --to text             write the rendered conversations, {\"id\":...,\"text\":...}\n"
 		"                        (-t optional)\n");
 	common_opts_help(f, 1);
+	fprintf(f, "\nExamples:\n"
+		   "  grist tokenize -t cl100k_base docs.jsonl | grist shard --format llmc -o out/fw\n"
+		   "  grist tokenize -t model_dir/tokenizer.json --to jsonl docs.jsonl | head\n"
+		   "  grist tokenize -t tok.json --chat-template chatml chat.jsonl > chat.tok\n");
 }
 
 char *tok_vocab_default_search_path(void)
@@ -510,6 +514,7 @@ int cmd_tokenize(int argc, char **argv)
 	tk.use_fast = 1;
 	tk.batch_bytes = 1u << 20;
 	int c;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS "t:", longopts, NULL)) != -1) {
 		if (common_opt(&tk.co, c, optarg, usage))
 			continue;

@@ -69,6 +69,9 @@ static void usage(FILE *f)
 		"  --dump-pieces FILE    write the distinct pieces as \"COUNT HEX\" lines (for testing)\n",
 		DEFAULT_MAX_PIECES);
 	common_opts_help(f, 1);
+	fprintf(f, "\nExamples:\n"
+		   "  grist tokenize train --vocab-size 32k --special '<|endoftext|>' -o tok.json docs.jsonl\n"
+		   "  grist tokenize -t tok.json docs.jsonl | grist shard --format llmc -o out/x\n");
 }
 
 struct train_thread {
@@ -216,17 +219,6 @@ static void dump_pieces(const struct train_pieces *t, const char *path)
 	buf_release(&err);
 }
 
-static uint64_t num_opt(const char *opt, const char *s, uint64_t lo, uint64_t hi)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (!*s || *s == '-' || *end || errno || v < lo || v > hi)
-		die(GRIST_EXIT_USAGE, "%s expects an integer from %llu to %llu, got '%s'", opt,
-		    (unsigned long long)lo, (unsigned long long)hi, s);
-	return v;
-}
-
 enum {
 	OPT_VOCAB_SIZE = OPT_STAGE_BASE,
 	OPT_PATTERN,
@@ -262,12 +254,13 @@ int cmd_tokenize_train(int argc, char **argv)
 	tr.max_pieces = DEFAULT_MAX_PIECES;
 	tr.batch_bytes = 1u << 20;
 	int c;
+	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (common_opt(&tr.co, c, optarg, usage))
 			continue;
 		switch (c) {
 		case OPT_VOCAB_SIZE:
-			tr.vocab_size = num_opt("--vocab-size", optarg, 1, UINT32_MAX - 1);
+			tr.vocab_size = opts_count("--vocab-size", optarg, 1, UINT32_MAX - 1);
 			break;
 		case OPT_PATTERN:
 			tr.pattern = optarg;
@@ -284,13 +277,13 @@ int cmd_tokenize_train(int argc, char **argv)
 			tr.specials[tr.nspecials++] = optarg;
 			break;
 		case OPT_MIN_FREQUENCY:
-			tr.min_frequency = num_opt("--min-frequency", optarg, 0, UINT64_MAX);
+			tr.min_frequency = opts_count("--min-frequency", optarg, 0, UINT64_MAX);
 			break;
 		case OPT_MAX_TOKEN_LENGTH:
-			tr.max_token_length = num_opt("--max-token-length", optarg, 0, UINT32_MAX);
+			tr.max_token_length = opts_count("--max-token-length", optarg, 0, UINT32_MAX);
 			break;
 		case OPT_MAX_PIECES:
-			tr.max_pieces = num_opt("--max-pieces", optarg, 0, UINT32_MAX - 2);
+			tr.max_pieces = opts_count("--max-pieces", optarg, 0, UINT32_MAX - 2);
 			break;
 		case OPT_DUMP_PIECES:
 			tr.dump_pieces_path = optarg;

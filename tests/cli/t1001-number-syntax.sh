@@ -18,6 +18,8 @@ run() {
 	clean) $GRIST clean -q "$@" in.jsonl -o out.jsonl ;;
 	dedup) $GRIST dedup -q "$@" in.jsonl -o out.jsonl ;;
 	tokenize) $GRIST tokenize -q -t gpt2 "$@" in.jsonl -o out.tok ;;
+	train) $GRIST tokenize train -q --vocab-size 300 "$@" in.jsonl -o out.json ;;
+	shard) rm -rf sh; $GRIST shard -q --format llmc -o sh/x "$@" in.tok ;;
 	*) echo "no command key $key"; return 99 ;;
 	esac
 }
@@ -60,7 +62,28 @@ tokenize|--max-doc-bytes|1G|0
 tokenize|--max-doc-bytes|1Gi|2
 tokenize|--batch-bytes|4M|0
 tokenize|--batch-bytes|+4M|2
+train|--vocab-size|1k|0
+train|--vocab-size|300|0
+train|--vocab-size|1.5k|2
+train|--vocab-size|30kk|2
+train|--min-frequency|2|0
+train|--min-frequency|-1|2
+train|--max-token-length|16|0
+train|--max-token-length|1e3|2
+dedup|--verify|0.8|0
+dedup|--verify|.5|0
+dedup|--verify|1.5|2
+dedup|--verify|0x1|2
+dedup|--bands|14|0
+dedup|--bands|1k|2
+shard|--shard-tokens|1k|0
+shard|--shard-tokens|1.5K|2
+shard|--seed|010|0
+shard|--seed|-1|2
+shard|--val-fraction|0.5|0
+shard|--val-fraction|2|2
 '
+$GRIST tokenize -q -t gpt2 in.jsonl -o in.tok || fail "make in.tok"
 n=0
 while IFS='|' read -r key opt val want; do
 	[ -n "$key" ] || continue

@@ -11,5 +11,8 @@ PY
 $GRIST ingest -q big.jsonl > out; expect_eq "exit" 0 $?
 expect_eq "three records" 3 "$(wc -l < out)"
 expect_eq "line number after the big record" '{"text":"after","id":"big.jsonl:3","source":"big.jsonl"}' "$(tail -n 1 out)"
-expect_eq "big record intact" "$(sed -n 2p big.jsonl | sed 's/}$//')" "$(sed -n 2p out | sed 's/,"id".*//')"
+# Compare files, not 64 MiB shell strings (bash is quadratic-ish on those).
+sed -n 2p big.jsonl | sed 's/}$//' > want
+sed -n 2p out | sed 's/,"id".*//' > got
+expect_file_eq "big record intact" want got
 done_testing

@@ -17,7 +17,6 @@ expect_grep "truncated: names the member" 'trunc.tar.gz!part[0-9].jsonl' trunc.e
 expect_grep "truncated: says truncated" 'truncated' trunc.err
 lines=$(wc -l < trunc.out)
 [ "$lines" -gt 100 ] || fail "truncated: the records before the damage are kept (got $lines)"
-head -n "$lines" src/part1.jsonl src/part2.jsonl src/part3.jsonl src/part4.jsonl > /dev/null
 # every record written is whole and from the right place
 "$GRIST" ingest -q src | head -n "$lines" | sed 's/"src\//"trunc.tar.gz!/g' > trunc.expect
 expect_file_eq "truncated: records kept are exact" trunc.expect trunc.out

@@ -9,7 +9,10 @@ NPM=$ROOT/tests/npm
 export GRIST_VOCABS=$ROOT/vocabs
 [ -f "$GRIST_VOCABS/cl100k_base.tiktoken" ] || { fail "no vocabs/: run make vocabs"; done_testing; }
 node "$NPM/allcp.js" > allcp.jsonl
-for v in gpt2 cl100k_base o200k_base; do
+# Under the sanitizers one vocabulary exercises the same code; the release build checks all three.
+vocabs="gpt2 cl100k_base o200k_base"
+[ "${BUILD:-release}" = asan ] && vocabs=cl100k_base
+for v in $vocabs; do
 	$GRIST tokenize -q -t $v --to jsonl allcp.jsonl > out.jsonl || fail "$v: exit $?"
 	node "$NPM/parity.js" tiktoken $v allcp.jsonl out.jsonl > parity.txt ||
 		{ fail "$v: all code points differ from tiktoken"; head -c 3000 parity.txt; }

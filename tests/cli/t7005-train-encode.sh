@@ -1,15 +1,11 @@
 #!/bin/bash
 # tokenize train -> tokenize: `grist tokenize -t` with a trained tokenizer.json gives the ids
 # of the npm `tokenizers` package (specials split out on both sides with --allow-special), for
-# the gpt2 and cl100k patterns. Needs the `tokenize` stage (the encoder branch): until both are
-# merged this test reports a skip.
+# the gpt2 and cl100k patterns.
 . "$(dirname "$0")/lib.sh"
 TRAIN="${TRAIN:-$GRIST tokenize train}"
 NPM="$FIX/../npm"
-if ! $GRIST tokenize --help > /dev/null 2>&1; then
-	echo "skip: no tokenize stage in this build"
-	done_testing
-fi
+$GRIST tokenize --help > /dev/null 2>&1 || { fail "grist tokenize --help exits $?"; done_testing; }
 [ -d "$NPM/node_modules/tokenizers" ] || { fail "npm packages missing: run make deps"; done_testing; }
 IN=$FIX/train/small.jsonl
 for p in gpt2 cl100k; do

@@ -52,4 +52,8 @@ if not ok:
 if len(rules) <= 5:
     print(f"the fixture should break more than five rules (got {len(rules)})"); sys.exit(1)
 PY
+# Sub-commands are named as typed: "grist tokenize train:", not the stats id "tokenize-train".
+printf '{"text":"one two three one two three"}\n' > tt.jsonl
+$GRIST tokenize train --vocab-size 260 -o tt.json tt.jsonl 2> tt.err || fail "tokenize train exit $?"
+expect_grep "summary names the command as typed" "^grist tokenize train: 1 records in" tt.err
 done_testing
