@@ -26,6 +26,7 @@
 
 #include "ingest/ingest_int.h"
 #include "lib/chat.h"
+#include "lib/die.h"
 #include "lib/json.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
@@ -41,6 +42,8 @@ static const char *const key_names[K_N] = {
 	"prompt", "completion", "system",
 };
 
+static const size_t key_len[K_N] = { 8, 13, 11, 5, 6, 7, 8, 6, 10, 6 };
+
 enum layout { L_NONE, L_OPENAI, L_SHAREGPT, L_ALPACA, L_DOLLY, L_PROMPT };
 
 struct ingest_chat {
@@ -54,6 +57,9 @@ struct ingest_chat {
 
 struct ingest_chat *ingest_chat_new(const struct common_opts *o)
 {
+	for (int k = 0; k < K_N; k++)
+		if (strlen(key_names[k]) != key_len[k])
+			BUG("ingest_chat: key_len does not match key_names");
 	struct ingest_chat *c = xcalloc(1, sizeof(*c));
 	c->o = *o;
 	c->o.on_missing = ON_MISSING_EMPTY;
@@ -75,6 +81,23 @@ void ingest_chat_free(struct ingest_chat *c)
 	buf_release(&c->where);
 	buf_release(&c->tmp);
 	free(c);
+}
+
+/* Which of key_names a member's key is (K_N: none); the key is decoded only if escaped. */
+static enum key key_index(struct ingest_chat *c, const struct json_member *m)
+{
+	const char *k = m->key;
+	size_t n = m->key_len;
+	if (memchr(k, '\\', n)) {
+		buf_reset(&c->tmp);
+		json_string_decode(&c->tmp, k, n);
+		k = c->tmp.data;
+		n = c->tmp.len;
+	}
+	for (int i = 0; i < K_N; i++)
+		if (key_len[i] == n && !memcmp(key_names[i], k, n))
+			return (enum key)i;
+	return K_N;
 }
 
 static int is_string(const struct ingest_chat *c, enum key k)
@@ -258,9 +281,8 @@ static void write_record(struct ingest_chat *c, const struct record *r, const ch
 	size_t pos = 0;
 	struct json_member m;
 	while (json_object_next(r->line, r->len, &pos, &m)) {
-		int used = 0;
-		for (int k = 0; k < K_N && !used; k++)
-			used = (c->consumed & (1u << k)) && json_key_equals(&m, key_names[k]);
+		enum key k = key_index(c, &m);
+		int used = k != K_N && (c->consumed & (1u << k));
 		if (used && placed)
 			continue;
 		if (!used && json_key_equals(&m, c->o.text_field))
@@ -293,13 +315,13 @@ static enum layout find_layout(struct ingest_chat *c, const struct record *r)
 	memset(c->has, 0, sizeof(c->has));
 	size_t pos = 0;
 	struct json_member m;
-	while (json_object_next(r->line, r->len, &pos, &m))
-		for (int k = 0; k < K_N; k++)
-			if (json_key_equals(&m, key_names[k])) {
-				c->m[k] = m;
-				c->has[k] = 1;
-				break;
-			}
+	while (json_object_next(r->line, r->len, &pos, &m)) {
+		enum key k = key_index(c, &m);
+		if (k != K_N) {
+			c->m[k] = m;
+			c->has[k] = 1;
+		}
+	}
 	if (c->has[K_MESSAGES])
 		return L_OPENAI;
 	if (c->has[K_CONVERSATIONS])
