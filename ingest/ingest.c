@@ -32,6 +32,7 @@
 
 const char *const ingest_rule_too_big = "max_doc_bytes";
 const char *const ingest_rule_empty_file = "empty_file";
+static const char *const ingest_rule_cdx = "cdx_index";
 const char *const ingest_rule_binary = "binary_content";
 
 /* Bytes looked at to recognise a stream (more while they are all whitespace). */
@@ -55,7 +56,10 @@ static void usage(FILE *f)
 		"  --split-lines         text inputs: one record per non-blank line (default: per file)\n"
 		"  --html MODE           text|raw: convert HTML to text, or keep the markup (default: text)\n"
 		"  --warc-types LIST     WARC record types to read, comma-separated, or 'all'\n"
-		"                        (default: conversion,resource,response)\n"
+		"                        (default: response,conversion; response records only with\n"
+		"                        an http(s) target; the rest are counted as skipped)\n"
+		"  --warc-status LIST    HTTP statuses of response records to read: codes or classes\n"
+		"                        such as 2xx, comma-separated, or 'all' (default: 2xx)\n"
 		"  --files-from LIST     read input paths from LIST, one per line ('-' for stdin)\n"
 		"  --keep-going          after a corrupt or unreadable input, go on with the next one\n"
 		"                        (the exit code still reports the failure)\n"
@@ -341,6 +345,12 @@ static enum ingest_format sniff(const char *p, size_t n, int *binary)
 	return FMT_TEXT;
 }
 
+/* A CDX index: its first line is the legend " CDX a b ..." (or "CDX ..."). */
+static int is_cdx(const char *p, size_t n)
+{
+	return (n >= 5 && !memcmp(p, " CDX ", 5)) || (n >= 4 && !memcmp(p, "CDX ", 4));
+}
+
 static int all_space(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -455,6 +465,14 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 			rc = 0;
 			goto out;
 		}
+		if (fmt == FMT_TEXT && is_cdx(head.data, head.len)) {
+			/* a crawl index beside its WARC (wget --warc-cdx, CDX files): not text */
+			struct batch *b = ingest_reject_batch(in, name);
+			counts_skip(&b->counts, ingest_rule_cdx, 1);
+			ingest_submit(in, b);
+			rc = 0;
+			goto out;
+		}
 		if (head.len == 0 && fmt == FMT_TEXT && !in->split_lines) {
 			rc = 0; /* an empty input of unknown format: nothing to say */
 			goto out;
@@ -538,6 +556,33 @@ static unsigned parse_warc_types(const char *s)
 	return bits;
 }
 
+/* --warc-status: "2xx,301", "200", "all" into the 1024-bit set of selected HTTP statuses. */
+static void parse_warc_status(struct ingest *in, const char *s)
+{
+	memset(in->warc_status, 0, sizeof(in->warc_status));
+	if (!strcmp(s, "all")) {
+		memset(in->warc_status, 0xff, sizeof(in->warc_status));
+		return;
+	}
+	char *copy = xstrdup(s), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		unsigned lo, hi;
+		if (strlen(t) == 3 && t[0] >= '1' && t[0] <= '5' && (t[1] == 'x' || t[1] == 'X') &&
+		    (t[2] == 'x' || t[2] == 'X')) {
+			lo = (unsigned)(t[0] - '0') * 100;
+			hi = lo + 99;
+		} else if (strlen(t) == 3 && strspn(t, "0123456789") == 3 && t[0] >= '1' && t[0] <= '5') {
+			lo = hi = (unsigned)atoi(t);
+		} else {
+			die(GRIST_EXIT_USAGE, "--warc-status: '%s' is not an HTTP status (100-599) or a "
+			    "class such as 2xx", t);
+		}
+		for (unsigned c = lo; c <= hi; c++)
+			in->warc_status[c >> 6] |= 1ull << (c & 63);
+	}
+	free(copy);
+}
+
 static void stats_inputs(struct ingest *in)
 {
 	struct buf *s = &in->run.stats.stage_json;
@@ -559,6 +604,7 @@ static void stats_inputs(struct ingest *in)
 
 enum {
 	OPT_FORMAT = OPT_STAGE_BASE, OPT_SPLIT_LINES, OPT_BATCH_BYTES, OPT_HTML, OPT_WARC_TYPES,
+	OPT_WARC_STATUS,
 	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_READAHEAD, OPT_COLUMNS, OPT_CHAT,
 };
 
@@ -600,6 +646,7 @@ int cmd_ingest(int argc, char **argv)
 		{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
 		{ "html", required_argument, 0, OPT_HTML },
 		{ "warc-types", required_argument, 0, OPT_WARC_TYPES },
+		{ "warc-status", required_argument, 0, OPT_WARC_STATUS },
 		{ "files-from", required_argument, 0, OPT_FILES_FROM },
 		{ "keep-going", no_argument, 0, OPT_KEEP_GOING },
 		{ "readahead", required_argument, 0, OPT_READAHEAD },
@@ -612,7 +659,8 @@ int cmd_ingest(int argc, char **argv)
 	common_opts_init(&in.co);
 	in.batch_bytes = 1u << 20;
 	in.readahead = 1;
-	in.warc_types = WARC_T_CONVERSION | WARC_T_RESOURCE | WARC_T_RESPONSE;
+	in.warc_types = WARC_T_CONVERSION | WARC_T_RESPONSE;
+	parse_warc_status(&in, "2xx");
 	const char *files_from = NULL;
 	int c;
 	opts_argv = argv; /* for lib/opts_bad.c */
@@ -630,6 +678,9 @@ int cmd_ingest(int argc, char **argv)
 			if (!strcmp(optarg, "raw")) in.html_raw = 1;
 			else if (!strcmp(optarg, "text")) in.html_raw = 0;
 			else die(GRIST_EXIT_USAGE, "--html expects text or raw, got '%s'", optarg);
+			break;
+		case OPT_WARC_STATUS:
+			parse_warc_status(&in, optarg);
 			break;
 		case OPT_WARC_TYPES:
 			in.warc_types = parse_warc_types(optarg);

@@ -68,6 +68,7 @@ struct ingest {
 	const char *columns; /* --columns: Parquet projection (NULL: all) */
 	int readahead;      /* decode compressed streams on their own thread */
 	unsigned warc_types;
+	uint64_t warc_status[16]; /* --warc-status: bit k set = HTTP status k selected (0..1023) */
 	size_t batch_bytes;
 	struct par *par;
 	struct stage_run run;

@@ -7,9 +7,12 @@
  *   documents:   {"id":...,"text":...,"source":...,"url":...,"date":...,"warc_lang":...}
  *                then the members of a WebDataset .json part, in their order.
  */
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "ingest/html.h"
 #include "ingest/ingest_doc.h"
@@ -23,12 +26,14 @@ static const char *const rule_missing = "missing_text";
 static const char *const rule_html = "html_parse_error";
 static const char *const rule_non_text = "non_text_content";
 static const char *const rule_encoding = "http_content_encoding";
+static const char *const note_not_gzip = "http_body_not_gzip";
 static const char *const rule_http = "bad_http_response";
 static const char *const rule_bad_json_part = "wds_invalid_json";
 
 struct ingest_thread {
 	struct record_check check;
 	struct buf extra, reason, text, scratch, json;
+	struct buf gunzipped; /* a gzip Content-Encoding body, decoded */
 	struct ingest_chat *chat; /* --chat */
 };
 
@@ -43,6 +48,7 @@ void *ingest_thread_new(void *shared)
 	buf_init(&t->text, 0);
 	buf_init(&t->scratch, 0);
 	buf_init(&t->json, 0);
+	buf_init(&t->gunzipped, 0);
 	record_check_init(&t->check);
 	return t;
 }
@@ -55,6 +61,7 @@ void ingest_thread_free(void *p)
 	buf_release(&t->text);
 	buf_release(&t->scratch);
 	buf_release(&t->json);
+	buf_release(&t->gunzipped);
 	ingest_chat_free(t->chat);
 	record_check_release(&t->check);
 	free(t);
@@ -216,6 +223,31 @@ static const char *http_header(const char *hdr, size_t n, const char *name, size
 	return NULL;
 }
 
+/* A gzip Content-Encoding body into out (at most max bytes); -1 if it is damaged or larger. */
+static int gunzip_body(struct buf *out, const char *p, size_t n, uint64_t max)
+{
+	buf_reset(out);
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return -1;
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)(n > UINT_MAX ? UINT_MAX : n);
+	int zr = Z_OK;
+	while (zr == Z_OK) {
+		buf_grow(out, 1 << 16);
+		z.next_out = (Bytef *)out->data + out->len;
+		z.avail_out = (uInt)(out->cap - out->len - 1);
+		size_t before = out->cap - out->len - 1;
+		zr = inflate(&z, Z_NO_FLUSH);
+		buf_setlen(out, out->len + (before - z.avail_out));
+		if (out->len > max || (zr == Z_BUF_ERROR && z.avail_in == 0))
+			break;
+	}
+	inflateEnd(&z);
+	return zr == Z_STREAM_END && out->len <= max ? 0 : -1;
+}
+
 /* Decode a chunked transfer-encoded body into out; -1 if malformed. */
 static int dechunk(struct buf *out, const char *p, size_t n)
 {
@@ -249,7 +281,7 @@ static int dechunk(struct buf *out, const char *p, size_t n)
  * (missing), or -1 after a reject (rule set in *rule, value in t->reason as JSON).
  */
 static int doc_text(struct ingest *in, struct ingest_thread *t, const struct ingest_doc *d,
-		    const char **rule)
+		    const char **rule, const char **note)
 {
 	buf_reset(&t->text);
 	buf_reset(&t->reason);
@@ -287,7 +319,9 @@ static int doc_text(struct ingest *in, struct ingest_thread *t, const struct ing
 		size_t vlen;
 		const char *ct = http_header(body, hlen, "Content-Type", &vlen);
 		const char *ce = http_header(body, hlen, "Content-Encoding", &vlen);
-		if (ce && !(vlen == 8 && !strncasecmp(ce, "identity", 8))) {
+		int gzipped = ce && ((vlen == 4 && !strncasecmp(ce, "gzip", 4)) ||
+				     (vlen == 6 && !strncasecmp(ce, "x-gzip", 6)));
+		if (ce && !gzipped && !(vlen == 8 && !strncasecmp(ce, "identity", 8))) {
 			*rule = rule_encoding;
 			json_string_encode(&t->reason, ce, vlen);
 			return -1;
@@ -317,6 +351,19 @@ static int doc_text(struct ingest *in, struct ingest_thread *t, const struct ing
 			}
 			body = dechunked.data;
 			n = dechunked.len;
+		}
+		if (gzipped && n >= 2 && (unsigned char)body[0] == 0x1f && (unsigned char)body[1] == 0x8b) {
+			if (gunzip_body(&t->gunzipped, body, n, in->co.max_doc_bytes) < 0) {
+				buf_release(&dechunked);
+				*rule = rule_encoding;
+				add_string(&t->reason, "gzip", 4);
+				return -1;
+			}
+			body = t->gunzipped.data;
+			n = t->gunzipped.len;
+		} else if (gzipped) {
+			/* Common Crawl stores decoded bodies under their original header: read as is */
+			*note = note_not_gzip;
 		}
 	}
 	int rc = 1;
@@ -386,8 +433,10 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 		add_id(&idv, b->source, d->number);
 	struct buf rej_extra = BUF_INIT;
 	buf_addf(&rej_extra, ",\"id\":%s", idv.data);
-	const char *rule = NULL;
-	int tr = doc_text(in, t, d, &rule);
+	const char *rule = NULL, *note = NULL;
+	int tr = doc_text(in, t, d, &rule, &note);
+	if (note)
+		counts_note(&b->counts, note, 1);
 	if (tr == 0 && has_jtext && jtext.type == JV_STRING) {
 		json_string_decode(&t->text, jtext.val + 1, jtext.val_len - 2);
 		tr = 1;

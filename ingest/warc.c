@@ -7,10 +7,14 @@
  * A record is: a version line "WARC/1.x", header lines "Name: value" (names case-insensitive,
  * continuation lines start with a space or tab), an empty line, exactly Content-Length bytes
  * of block, then "\r\n\r\n". Bare "\n" line ends are accepted in headers. Records of the types
- * chosen with --warc-types become documents with id (WARC-Record-ID), url (WARC-Target-URI),
+ * chosen with --warc-types become documents with id (WARC-Record-ID), url (WARC-Target-URI,
+ * without the <...> that WARC 1.0 and wget put around it),
  * date (WARC-Date) and warc_lang (WARC-Identified-Content-Language, as given); workers strip
  * HTTP headers from responses and turn HTML into text. A block larger than --max-doc-bytes is
- * skipped unread (only decompressed) and rejected.
+ * skipped unread (only decompressed) and rejected. `response` records are read only for an
+ * http(s) target and an HTTP status selected by --warc-status (default 2xx); the others are
+ * skipped by selection, counted apart from rejects (wget's metadata:// resources and 404 pages
+ * are not training text).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,8 @@
 #define WARC_MAX_HEADER (1u << 20)
 
 static const char *const rule_type_skipped = "warc_type_not_selected";
+static const char *const rule_status_skipped = "warc_status_not_selected";
+static const char *const rule_uri_skipped = "warc_uri_not_http";
 
 struct breader {
 	struct source *src;
@@ -156,6 +162,47 @@ static void set_header_field(struct ingest_doc *d, enum doc_field f, const struc
 		ingest_doc_set(d, f, v, n);
 }
 
+/* WARC-Target-URI without the angle brackets WARC 1.0's grammar has and wget writes. */
+static void set_target_uri(struct ingest_doc *d, const struct warc_header *h)
+{
+	size_t n;
+	const char *v = header_get(h, "WARC-Target-URI", &n);
+	if (!v)
+		return;
+	if (n >= 2 && v[0] == '<' && v[n - 1] == '>') {
+		v++;
+		n -= 2;
+	}
+	ingest_doc_set(d, DOCF_URL, v, n);
+}
+
+/*
+ * Why a selected response record is skipped by selection, or NULL to read it: a target that is
+ * not an http(s) URI (wget's metadata://, dns:), or an HTTP status not in --warc-status.
+ */
+static const char *response_skip(const struct ingest *in, const struct warc_header *h,
+				 const char *block, size_t len)
+{
+	const char *uri = header_get(h, "WARC-Target-URI", NULL);
+	if (uri && *uri == '<')
+		uri++;
+	if (!uri || (strncasecmp(uri, "http://", 7) && strncasecmp(uri, "https://", 8)))
+		return rule_uri_skipped;
+	/* "HTTP/1.1 404 Not Found": the status is the three digits after the first space */
+	if (len < 12 || memcmp(block, "HTTP/", 5))
+		return NULL; /* not an HTTP response: the worker rejects it (http_response) */
+	const char *sp = memchr(block, ' ', len < 32 ? len : 32);
+	if (!sp || (size_t)(sp - block) + 4 > len)
+		return NULL;
+	unsigned code = 0;
+	for (int k = 1; k <= 3; k++) {
+		if (sp[k] < '0' || sp[k] > '9')
+			return NULL;
+		code = code * 10 + (unsigned)(sp[k] - '0');
+	}
+	return in->warc_status[code >> 6] >> (code & 63) & 1 ? NULL : rule_status_skipped;
+}
+
 int ingest_warc(struct ingest *in, struct source *src, const char *name)
 {
 	struct breader r;
@@ -276,13 +323,16 @@ int ingest_warc(struct ingest *in, struct source *src, const char *name)
 			if (lr == 0)
 				break;
 		}
-		if (!selected) {
+		const char *skip = !selected ? rule_type_skipped : NULL;
+		if (selected && !too_big && bit == WARC_T_RESPONSE)
+			skip = response_skip(in, &h, block.data, block.len);
+		if (skip) {
 			if (!b) {
 				b = ingest_get_batch(in);
 				b->mode = MODE_DOCS;
 				b->source = name;
 			}
-			counts_add_rule(&b->counts, rule_type_skipped, 1);
+			counts_skip(&b->counts, skip, 1);
 			continue;
 		}
 		if (too_big) {
@@ -319,7 +369,7 @@ int ingest_warc(struct ingest *in, struct source *src, const char *name)
 		struct ingest_doc d;
 		ingest_doc_init(&d, kind, recno);
 		set_header_field(&d, DOCF_ID, &h, "WARC-Record-ID");
-		set_header_field(&d, DOCF_URL, &h, "WARC-Target-URI");
+		set_target_uri(&d, &h);
 		set_header_field(&d, DOCF_DATE, &h, "WARC-Date");
 		set_header_field(&d, DOCF_LANG, &h, "WARC-Identified-Content-Language");
 		set_header_field(&d, DOCF_CTYPE, &h, "Content-Type");

@@ -15,7 +15,7 @@ void counts_reset(struct counts *c)
 	memset(c, 0, sizeof(*c));
 }
 
-void counts_add_rule(struct counts *c, const char *rule, uint64_t n)
+static void add_rule(struct counts *c, const char *rule, uint64_t n, int skip)
 {
 	for (int i = 0; i < c->nrules; i++)
 		if (c->rules[i].rule == rule || !strcmp(c->rules[i].rule, rule)) {
@@ -26,7 +26,23 @@ void counts_add_rule(struct counts *c, const char *rule, uint64_t n)
 		BUG("too many distinct reject rules");
 	c->rules[c->nrules].rule = rule;
 	c->rules[c->nrules].n = n;
+	c->rules[c->nrules].skip = skip;
 	c->nrules++;
+}
+
+void counts_add_rule(struct counts *c, const char *rule, uint64_t n)
+{
+	add_rule(c, rule, n, 0);
+}
+
+void counts_skip(struct counts *c, const char *rule, uint64_t n)
+{
+	add_rule(c, rule, n, 1);
+}
+
+void counts_note(struct counts *c, const char *rule, uint64_t n)
+{
+	add_rule(c, rule, n, 2);
 }
 
 void counts_reject(struct counts *c, const char *rule)
@@ -55,7 +71,7 @@ void counts_merge(struct counts *into, const struct counts *from)
 	for (int k = 0; k < STATS_HIST_BUCKETS; k++)
 		into->hist[k] += from->hist[k];
 	for (int i = 0; i < from->nrules; i++)
-		counts_add_rule(into, from->rules[i].rule, from->rules[i].n);
+		add_rule(into, from->rules[i].rule, from->rules[i].n, from->rules[i].skip);
 }
 
 uint64_t counts_rule(const struct counts *c, const char *rule)
@@ -139,11 +155,19 @@ void stats_render(const struct stats *s, struct buf *out)
 		 (unsigned long long)c->records_in, (unsigned long long)c->records_out,
 		 (unsigned long long)c->bytes_in, (unsigned long long)c->bytes_out,
 		 (unsigned long long)c->rejected);
-	for (int i = 0; i < c->nrules; i++) {
-		if (i)
-			buf_addch(out, ',');
-		json_string_encode(out, c->rules[i].rule, strlen(c->rules[i].rule));
-		buf_addf(out, ":%llu", (unsigned long long)c->rules[i].n);
+	for (int skip = 0; skip < 3; skip++) {
+		if (skip)
+			buf_addstr(out, skip == 1 ? "},\"skipped\":{" : "},\"notes\":{");
+		int first = 1;
+		for (int i = 0; i < c->nrules; i++) {
+			if (c->rules[i].skip != skip)
+				continue;
+			if (!first)
+				buf_addch(out, ',');
+			first = 0;
+			json_string_encode(out, c->rules[i].rule, strlen(c->rules[i].rule));
+			buf_addf(out, ":%llu", (unsigned long long)c->rules[i].n);
+		}
 	}
 	buf_addf(out, "},\"elapsed_s\":%.3f,\"text_bytes_hist\":{", stats_now() - s->t0);
 	int first = 1;
@@ -187,6 +211,27 @@ static int cmp_rule_count(const void *a, const void *b)
 	return strcmp(x->rule, y->rule);
 }
 
+/* " (rule n, ...)": the rejects (skip 0) or the selection skips (skip 1), by count then name,
+ * five of them and then a count of the rest. */
+static void add_rule_list(struct buf *line, const struct counts *c, int skip)
+{
+	struct rule_count sorted[STATS_MAX_RULES];
+	int n = 0;
+	for (int i = 0; i < c->nrules; i++)
+		if (c->rules[i].skip == skip)
+			sorted[n++] = c->rules[i];
+	if (!n)
+		return;
+	qsort(sorted, (size_t)n, sizeof(*sorted), cmp_rule_count);
+	buf_addstr(line, " (");
+	for (int i = 0; i < n && i < STATS_SUMMARY_RULES; i++)
+		buf_addf(line, "%s%s %llu", i ? ", " : "", sorted[i].rule, (unsigned long long)sorted[i].n);
+	if (n > STATS_SUMMARY_RULES)
+		buf_addf(line, ", and %d more rule%s", n - STATS_SUMMARY_RULES,
+			 n - STATS_SUMMARY_RULES == 1 ? "" : "s");
+	buf_addch(line, ')');
+}
+
 void stats_summary(const struct stats *s, FILE *f)
 {
 	const struct counts *c = &s->c;
@@ -201,19 +246,19 @@ void stats_summary(const struct stats *s, FILE *f)
 	buf_addf(&line, ": %llu records in, %llu out, %llu rejected",
 		 (unsigned long long)c->records_in, (unsigned long long)c->records_out,
 		 (unsigned long long)c->rejected);
-	if (c->nrules) {
-		/* the rules that matter first: by count, then name; five of them, then a count */
-		struct rule_count sorted[STATS_MAX_RULES];
-		memcpy(sorted, c->rules, (size_t)c->nrules * sizeof(*sorted));
-		qsort(sorted, (size_t)c->nrules, sizeof(*sorted), cmp_rule_count);
-		buf_addstr(&line, " (");
-		for (int i = 0; i < c->nrules && i < STATS_SUMMARY_RULES; i++)
-			buf_addf(&line, "%s%s %llu", i ? ", " : "", sorted[i].rule,
-				 (unsigned long long)sorted[i].n);
-		if (c->nrules > STATS_SUMMARY_RULES)
-			buf_addf(&line, ", and %d more rule%s", c->nrules - STATS_SUMMARY_RULES,
-				 c->nrules - STATS_SUMMARY_RULES == 1 ? "" : "s");
-		buf_addch(&line, ')');
+	add_rule_list(&line, c, 0);
+	uint64_t skipped = 0, noted = 0;
+	for (int i = 0; i < c->nrules; i++) {
+		skipped += c->rules[i].skip == 1 ? c->rules[i].n : 0;
+		noted += c->rules[i].skip == 2 ? c->rules[i].n : 0;
+	}
+	if (skipped) {
+		buf_addf(&line, "; %llu skipped by selection", (unsigned long long)skipped);
+		add_rule_list(&line, c, 1);
+	}
+	if (noted) {
+		buf_addstr(&line, "; noted");
+		add_rule_list(&line, c, 2);
 	}
 	buf_addf(&line, "; %s in %.2f s", in, el);
 	if (el > 0.01)

@@ -24,6 +24,7 @@
 struct rule_count {
 	const char *rule; /* a string with static storage: counts compare pointers first */
 	uint64_t n;
+	int skip;         /* 0: a reject rule; 1: a selection skip (counts_skip); 2: a note */
 };
 
 struct counts {
@@ -36,6 +37,14 @@ struct counts {
 void counts_reset(struct counts *c);
 void counts_reject(struct counts *c, const char *rule);
 void counts_add_rule(struct counts *c, const char *rule, uint64_t n);
+/*
+ * Records left out by the user's selection, not for a fault of theirs (WARC record types or
+ * HTTP statuses not selected, a CDX index beside a WARC): counted under "skipped" in the stats
+ * and apart from the rejects in the summary line; not in records_in, never in --rejects.
+ */
+void counts_skip(struct counts *c, const char *rule, uint64_t n);
+/* Records kept after a repair worth counting (a body declared gzip that was not): "notes". */
+void counts_note(struct counts *c, const char *rule, uint64_t n);
 void counts_text_length(struct counts *c, uint64_t len);
 void counts_merge(struct counts *into, const struct counts *from);
 uint64_t counts_rule(const struct counts *c, const char *rule);

@@ -147,6 +147,32 @@ TEST(counts_merge_rules)
 	CHECK(a.hist[0] == 1 && a.hist[10] == 1);
 }
 
+/* Selection skips and notes are counted apart from rejects, survive merging, and render under
+ * "skipped" and "notes" in the stats object. */
+TEST(counts_skips_and_notes)
+{
+	struct counts a, b;
+	counts_reset(&a);
+	counts_reset(&b);
+	counts_reject(&a, "bad");
+	counts_skip(&b, "not_selected", 2);
+	counts_note(&b, "repaired", 1);
+	counts_skip(&a, "not_selected", 1);
+	counts_merge(&a, &b);
+	CHECK(a.rejected == 1);
+	CHECK(counts_rule(&a, "not_selected") == 3 && counts_rule(&a, "repaired") == 1);
+	struct stats s;
+	char *argv[] = { "grist", "x" };
+	stats_init(&s, "x", 2, argv);
+	s.c = a;
+	struct buf out = BUF_INIT;
+	stats_render(&s, &out);
+	CHECK(strstr(out.data, "\"rejected\":1,\"rejects\":{\"bad\":1},\"skipped\":{\"not_selected\":3},"
+			       "\"notes\":{\"repaired\":1}") != NULL);
+	buf_release(&out);
+	stats_release(&s);
+}
+
 static void write_fields(const char *line, const char *new_text, const char *want)
 {
 	struct json_validator *v = json_validator_new();
@@ -283,5 +309,6 @@ int main(void)
 	RUN(each_line_skips_blank_lines_and_stops);
 	RUN(threads_start_and_stop);
 	RUN(read_whole_file);
+	RUN(counts_skips_and_notes);
 	return HARNESS_SUMMARY();
 }
