@@ -91,11 +91,10 @@ static void shard_usage_fn(FILE *f)
 }
 
 
-/* `NAME.tmp.XXXXXX` as lib/atomic.c makes them. */
+/* `NAME.tmp.PID.XXXXXX` as lib/atomic.c makes them (any PID: this run holds the prefix's lock). */
 static int is_temp_name(const char *n)
 {
-	size_t len = strlen(n);
-	return len > 11 && !memcmp(n + len - 11, ".tmp.", 5);
+	return atomic_temp_pid(n, NULL) > 0;
 }
 
 /*
@@ -526,6 +525,16 @@ static void shard_validate(struct shard_cli *c)
 	if (o->format == SHARD_NANOGPT && !o->val_tokens && !(o->val_fraction > 0) && !c->co.quiet)
 		warning("no --val-tokens or --val-fraction: no val.bin is written (nanoGPT's train.py reads one)");
 	resolve_output(c);
+	struct buf manifest = BUF_INIT, err = BUF_INIT;
+	buf_addf(&manifest, "%s/%s.manifest.json", o->out_dir, o->prefix);
+	const struct atomic_name names[] = {
+		{ "-o (its manifest)", manifest.data }, { "--stats", c->co.stats_path },
+		{ "--rejects", c->co.rejects_path },
+	};
+	if (atomic_check_distinct(names, 3, &err) < 0)
+		die(GRIST_EXIT_USAGE, "%s", err.data);
+	buf_release(&manifest);
+	buf_release(&err);
 }
 
 /* ---- the run ---- */
@@ -654,15 +663,18 @@ static int shard_run(struct shard_cli *c, int argc, char **argv)
 		peak = shard_shuffle_peak(r->shuf);
 		shard_shuffle_free(r->shuf);
 	}
-	if ((rc = shard_writer_finish(&r->w, &r->err)) < 0)
+	if ((rc = shard_writer_close(&r->w, &r->err)) < 0)
 		fail(rc, &r->err);
-	state.w = NULL;
-	unlock_prefix();
 	r->st.c.records_in = r->w.docs_in;
 	stats_progress(&r->st, r->bytes_in, 1);
 	fill_stats(&r->st, &r->w, r->bytes_in, peak, r->hist);
-	if (c->co.stats_path && stats_write(&r->st, c->co.stats_path, &r->err) < 0)
-		die(GRIST_EXIT_IO, "%s", r->err.data);
+	struct atomic_set extra = { 0 }; /* --stats, published with the shards */
+	if (c->co.stats_path && stats_write_into(&r->st, c->co.stats_path, &extra, &r->err) < 0)
+		fail(-GRIST_EXIT_IO, &r->err);
+	if ((rc = shard_writer_publish(&r->w, &extra, &r->err)) < 0)
+		fail(rc, &r->err);
+	state.w = NULL;
+	unlock_prefix();
 	if (!c->co.quiet)
 		run_summary(r);
 	shard_writer_release(&r->w);
