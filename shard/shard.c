@@ -28,7 +28,7 @@
 
 
 static const char shard_usage[] =
-	"usage: grist shard --format llmc|megatron|nanogpt -o DIR/PREFIX [OPTIONS] [STREAM...]\n"
+	"usage: grist shard --format llmc|megatron|nanogpt|jsonl -o DIR/PREFIX [OPTIONS] [STREAM...]\n"
 	"       grist shard verify MANIFEST|DIR/PREFIX|DIR\n"
 	"       grist shard inspect FILE [-n DOCS] [-t TOKENIZER]\n"
 	"\n"
@@ -45,6 +45,8 @@ static const char shard_usage[] =
 	"                       65500 ids, else int32\n"
 	"                       nanogpt: DIR/train.bin, DIR/val.bin, raw uint16, end-of-text after\n"
 	"                       each document\n"
+	"                       jsonl: PREFIX_{train,val}_NNNNNN.jsonl, one row per line\n"
+	"                       {\"input_ids\",\"labels\",\"position_ids\"} (HF datasets/TRL)\n"
 	"  -o DIR/PREFIX        output directory (created) and file-name prefix (required; an\n"
 	"                       existing directory alone is refused). One run per prefix at a time\n"
 	"                       (a second is refused while DIR/.PREFIX.lock is held)\n"
@@ -66,6 +68,13 @@ static const char shard_usage[] =
 	"  --tmp-dir DIR        where the shuffle spills (default: the output directory)\n"
 	"  --append-eod         megatron: end-of-text token after each document\n"
 	"  --eot-id N           end-of-text id to use instead of the stream's (default: the stream's)\n"
+	"  --pack SEQ_LEN       fine-tuning rows: whole conversations packed into rows of exactly\n"
+	"                       SEQ_LEN tokens (best-fit decreasing per window), no end-of-text\n"
+	"                       between them, padding at a row's end; a .mask.bin beside each shard\n"
+	"  --pad-id N           --pack: the padding id (default: the end-of-text id)\n"
+	"  --on-overlong M      --pack: reject (default) or truncate a conversation over SEQ_LEN\n"
+	"  --pack-window N      --pack: conversations per best-fit window (default 1000)\n"
+	"  --rejects FILE       --pack: one line per rejected conversation\n"
 	"  --stats FILE         write counts as JSON to FILE (default: none)\n"
 	"  --progress           draw a progress line on stderr (default: when stderr is a tty)\n"
 	"  -q, --quiet          no summary line on stderr\n"
