@@ -79,7 +79,15 @@ all: grist ## build ./grist (optimized; WERROR=1 makes warnings errors)
 grist: $(B)/grist
 	cp $< $@
 
-build: $(BIN) $(UNIT_BINS) $(FUZZ_REPLAY)
+# LD_PRELOAD shim for the CLI fault-injection test (tests/faultinject/faultinject.c); plain -O2
+# in every build: it only wraps system calls.
+FAULTINJECT := $(B)/tests/faultinject/faultinject.so
+
+build: $(BIN) $(UNIT_BINS) $(FUZZ_REPLAY) $(FAULTINJECT)
+
+$(FAULTINJECT): tests/faultinject/faultinject.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -fPIC -shared $(WARN) -o $@ $< -ldl
 
 $(BIN): $(B)/grist.o $(LIB_OBJS)
 	$(CXX) $(OPT) -o $@ $^ $(LDLIBS)

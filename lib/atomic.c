@@ -360,10 +360,15 @@ int atomic_close(struct atomic_file *af, struct buf *err)
 		BUG("atomic_close on a finished file");
 	if (af->fd < 0)
 		return 0;
-	if (!af->direct && fsync(af->fd) < 0 && errno != EINVAL) {
-		buf_addf(err, "cannot sync %s: %s", af->path, strerror(errno));
-		atomic_abort(af);
-		return -1;
+	if (!af->direct) {
+		int rc;
+		while ((rc = fsync(af->fd)) < 0 && errno == EINTR) /* NFS, FUSE */
+			;
+		if (rc < 0 && errno != EINVAL) {
+			buf_addf(err, "cannot sync %s: %s", af->path, strerror(errno));
+			atomic_abort(af);
+			return -1;
+		}
 	}
 	if (close(af->fd) < 0) {
 		af->fd = -1;
