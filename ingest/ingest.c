@@ -70,10 +70,10 @@ static void usage(FILE *f)
 		"                        \"content\"},...]} from OpenAI `messages`, ShareGPT\n"
 		"                        `conversations` (from/value), Alpaca instruction/input/output,\n"
 		"                        Dolly instruction/context/response and prompt/completion\n"
-		"                        records (JSONL or JSON arrays); contents byte for byte; the\n"
-		"                        text field is dropped. Rejects: unrecognized_layout,\n"
-		"                        empty_conversation, unknown_role, content_not_string,\n"
-		"                        no_assistant_turn, ... (docs/chat.md)\n");
+		"                        records (JSONL, JSON arrays, Parquet rows); contents byte\n"
+		"                        for byte; the text field is dropped. Rejects:\n"
+		"                        unrecognized_layout, empty_conversation, unknown_role,\n"
+		"                        content_not_string, no_assistant_turn, ... (docs/chat.md)\n");
 	common_opts_help(f, 1);
 }
 

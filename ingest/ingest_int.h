@@ -169,7 +169,10 @@ int ingest_warc(struct ingest *in, struct source *src, const char *name);
 
 /* parquet/pq_ingest.c: a Parquet file (path set when it is a regular file), and its batches. */
 int ingest_parquet(struct ingest *in, struct source *src, const char *name, const char *path);
-void ingest_parquet_work(struct ingest *in, struct batch *b);
+void ingest_parquet_work(struct ingest *in, void *thread_state, struct batch *b);
+/* --chat on a record the worker wrote at b->out[start..] (a Parquet row, number `row`): it is
+ * taken back and converted like a JSONL line (ingest_chat_line). Returns 0, or -1 (stop). */
+int ingest_chat_row(void *thread_state, struct batch *b, size_t start, uint64_t row);
 
 /* ingest/srcwrap.c: sources layered over other sources. */
 /* A source that first returns prefix[0..n) and then the rest of `inner` (not owned). */

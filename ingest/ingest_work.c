@@ -152,6 +152,18 @@ static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *
 	return 0;
 }
 
+int ingest_chat_row(void *thread_state, struct batch *b, size_t start, uint64_t row)
+{
+	struct ingest_thread *t = thread_state;
+	buf_reset(&t->json);
+	buf_add(&t->json, b->out.data + start, b->out.len - start);
+	buf_grow(&t->json, JSON_PADDING);
+	memset(t->json.data + t->json.len, ' ', JSON_PADDING);
+	buf_setlen(&b->out, start);
+	struct line l = { t->json.data, t->json.len, row, 0 };
+	return ingest_chat_line(t->chat, &t->check, b, &l);
+}
+
 /* t->text holds the text (any bytes): repair and write {"id","text","source"}. */
 static void text_record(struct ingest *in, struct ingest_thread *t, struct batch *b,
 			const char *p, size_t n, uint64_t lineno)
@@ -553,7 +565,7 @@ void ingest_work(void *shared, void *thread_state, struct batch *b)
 		text_record(in, t, b, b->data, b->len, 1);
 		return;
 	case MODE_PARQUET:
-		ingest_parquet_work(in, b);
+		ingest_parquet_work(in, t, b);
 		return;
 	case MODE_JSON_ARRAY: {
 		size_t pos = 0;
