@@ -46,7 +46,9 @@ static void usage(FILE *f)
 		"Turn files, directories, archives (tar, zip, 7z, cpio, ar), compressed streams (gzip,\n"
 		"zstd, xz, bzip2, lz4) and WARC/WET files into JSONL records with `id`, `text` and\n"
 		"`source` (stdin when no input or '-'). Formats are recognised by content; JSONL\n"
-		"records keep all their fields byte-for-byte.\n\n"
+		"records keep all their fields byte-for-byte. A file holding a JSON array of objects\n"
+		"(`[{...}, ...]`, pretty-printed or not) is read element by element, streamed; ids\n"
+		"are FILE:N with N the element number.\n\n"
 		"Ingest options:\n"
 		"  --format FMT          auto|jsonl|text|html|warc (content of files and members) or\n"
 		"                        tar|zip|7z|cpio|ar|raw|wds (container of each input)\n"
@@ -63,7 +65,15 @@ static void usage(FILE *f)
 		"                        (the exit code still reports the failure)\n"
 		"  --readahead on|off    decode compressed input on a separate thread (default: on)\n"
 		"  --batch-bytes N       bytes of input per work batch (default: 1M)\n"
-		"  --columns LIST        Parquet: read only these top-level columns (and the text)\n");
+		"  --columns LIST        Parquet: read only these top-level columns (and the text)\n"
+		"  --chat                write canonical chat records {\"id\",...,\"messages\":[{\"role\",\n"
+		"                        \"content\"},...]} from OpenAI `messages`, ShareGPT\n"
+		"                        `conversations` (from/value), Alpaca instruction/input/output,\n"
+		"                        Dolly instruction/context/response and prompt/completion\n"
+		"                        records (JSONL, JSON arrays, Parquet rows); contents byte\n"
+		"                        for byte; the text field is dropped. Rejects:\n"
+		"                        unrecognized_layout, empty_conversation, unknown_role,\n"
+		"                        content_not_string, no_assistant_turn, ... (docs/chat.md)\n");
 	common_opts_help(f, 1);
 }
 
@@ -441,6 +451,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 		rc = ingest_warc(in, &pre, name);
 		goto out;
 	}
+	int sniffed = fmt == FMT_AUTO;
 	if (fmt == FMT_AUTO) {
 		int binary;
 		fmt = sniff(head.data, head.len, &binary);
@@ -467,7 +478,13 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 			goto out;
 		}
 	}
-	if (fmt == FMT_JSONL)
+	if (in->chat && sniffed && (fmt == FMT_TEXT || fmt == FMT_HTML))
+		fmt = FMT_JSONL; /* conversations are JSON, whatever the name says */
+	if ((fmt == FMT_JSONL && ingest_json_array_head(head.data, head.len, 0)) ||
+	    (sniffed && fmt == FMT_TEXT && !in->split_lines &&
+	     ingest_json_array_head(head.data, head.len, 1)))
+		rc = ingest_json_array(in, &pre, name);
+	else if (fmt == FMT_JSONL)
 		rc = ingest_lines(in, &pre, name, MODE_JSONL);
 	else if (fmt == FMT_TEXT && in->split_lines)
 		rc = ingest_lines(in, &pre, name, MODE_TEXT_LINES);
@@ -588,7 +605,7 @@ static void stats_inputs(struct ingest *in)
 enum {
 	OPT_FORMAT = OPT_STAGE_BASE, OPT_SPLIT_LINES, OPT_BATCH_BYTES, OPT_HTML, OPT_WARC_TYPES,
 	OPT_WARC_STATUS,
-	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_READAHEAD, OPT_COLUMNS,
+	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_READAHEAD, OPT_COLUMNS, OPT_CHAT,
 };
 
 static void parse_format(struct ingest *in, const char *v)
@@ -634,6 +651,7 @@ int cmd_ingest(int argc, char **argv)
 		{ "keep-going", no_argument, 0, OPT_KEEP_GOING },
 		{ "readahead", required_argument, 0, OPT_READAHEAD },
 		{ "columns", required_argument, 0, OPT_COLUMNS },
+		{ "chat", no_argument, 0, OPT_CHAT },
 		{ 0, 0, 0, 0 },
 	};
 	static struct ingest in; /* static: batches and names outlive nothing but the run */
@@ -684,6 +702,9 @@ int cmd_ingest(int argc, char **argv)
 		case OPT_COLUMNS:
 			in.columns = optarg;
 			break;
+		case OPT_CHAT:
+			in.chat = 1;
+			break;
 		default:
 			usage(stderr);
 			return GRIST_EXIT_USAGE;
@@ -713,6 +734,7 @@ int cmd_ingest(int argc, char **argv)
 	stats_option_num(&in.run.stats, "split_lines", in.split_lines);
 	stats_option_str(&in.run.stats, "html", in.html_raw ? "raw" : "text");
 	stats_option_num(&in.run.stats, "keep_going", in.keep_going);
+	stats_option_num(&in.run.stats, "chat", in.chat);
 	/* Progress shows a percentage of the input size only when that size is what will be
 	 * read: not for compressed inputs or archives (progress counts decoded bytes). */
 	int sized = 1;

@@ -34,11 +34,15 @@ struct ingest_thread {
 	struct record_check check;
 	struct buf extra, reason, text, scratch, json;
 	struct buf gunzipped; /* a gzip Content-Encoding body, decoded */
+	struct ingest_chat *chat; /* --chat */
 };
 
 void *ingest_thread_new(void *shared)
 {
+	struct ingest *in = shared;
 	struct ingest_thread *t = xcalloc(1, sizeof(*t));
+	if (in->chat)
+		t->chat = ingest_chat_new(&in->co);
 	buf_init(&t->extra, 0);
 	buf_init(&t->reason, 0);
 	buf_init(&t->text, 0);
@@ -58,6 +62,7 @@ void ingest_thread_free(void *p)
 	buf_release(&t->scratch);
 	buf_release(&t->json);
 	buf_release(&t->gunzipped);
+	ingest_chat_free(t->chat);
 	record_check_release(&t->check);
 	free(t);
 }
@@ -115,6 +120,8 @@ static void reject_value(struct batch *b, const char *rule, const char *value_js
 static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *b,
 		      const struct line *l)
 {
+	if (t->chat)
+		return ingest_chat_line(t->chat, &t->check, b, l);
 	const struct common_opts *o = &in->co;
 	struct record r;
 	int empty_text = 0;
@@ -145,11 +152,27 @@ static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *
 	return 0;
 }
 
+int ingest_chat_row(void *thread_state, struct batch *b, size_t start, uint64_t row)
+{
+	struct ingest_thread *t = thread_state;
+	buf_reset(&t->json);
+	buf_add(&t->json, b->out.data + start, b->out.len - start);
+	buf_grow(&t->json, JSON_PADDING);
+	memset(t->json.data + t->json.len, ' ', JSON_PADDING);
+	buf_setlen(&b->out, start);
+	struct line l = { t->json.data, t->json.len, row, 0 };
+	return ingest_chat_line(t->chat, &t->check, b, &l);
+}
+
 /* t->text holds the text (any bytes): repair and write {"id","text","source"}. */
 static void text_record(struct ingest *in, struct ingest_thread *t, struct batch *b,
 			const char *p, size_t n, uint64_t lineno)
 {
 	const struct common_opts *o = &in->co;
+	if (in->chat) { /* a text is not a conversation */
+		reject_value(b, ingest_rule_layout, NULL, b->source, lineno, "", 0, NULL);
+		return;
+	}
 	buf_reset(&t->scratch);
 	size_t bad = utf8_repair(&t->scratch, p, n);
 	if (bad) {
@@ -373,6 +396,10 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 {
 	const struct common_opts *o = &in->co;
 	b->counts.records_in++;
+	if (in->chat) { /* a document is not a conversation */
+		reject_value(b, ingest_rule_layout, NULL, b->source, d->number, "", 0, NULL);
+		return;
+	}
 	/* A WebDataset .json part: validated, its members merged. */
 	int has_json = 0;
 	struct json_member jid, jtext;
@@ -538,8 +565,16 @@ void ingest_work(void *shared, void *thread_state, struct batch *b)
 		text_record(in, t, b, b->data, b->len, 1);
 		return;
 	case MODE_PARQUET:
-		ingest_parquet_work(in, b);
+		ingest_parquet_work(in, t, b);
 		return;
+	case MODE_JSON_ARRAY: {
+		size_t pos = 0;
+		struct line l;
+		while (ingest_json_array_next(b, &pos, &l))
+			if (ingest_line(in, t, b, &l) < 0)
+				return;
+		return;
+	}
 	case MODE_DOCS: {
 		size_t pos = 0;
 		struct ingest_doc d;

@@ -19,11 +19,18 @@ void *xmalloc(size_t n)
 	return p;
 }
 
+size_t st_mult(size_t a, size_t b)
+{
+	if (b && a > SIZE_MAX / b)
+		die(GRIST_EXIT_INTERNAL, "out of memory (allocating %zu x %zu bytes overflows)", a, b);
+	return a * b;
+}
+
 void *xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
-		oom(nmemb * size);
+		oom(st_mult(nmemb, size));
 	return p;
 }
 
@@ -42,6 +49,8 @@ char *xstrdup(const char *s)
 
 char *xmemdup(const void *p, size_t n)
 {
+	if (n == SIZE_MAX)
+		oom(n);
 	char *q = xmalloc(n + 1);
 	if (n)
 		memcpy(q, p, n);

@@ -14,6 +14,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xmemdup(const void *p, size_t n); /* NUL-terminated copy of n bytes */
 
+/* a * b, dying (exit 4) instead of wrapping around when the product does not fit (git's st_mult). */
+size_t st_mult(size_t a, size_t b);
+
 /* Next capacity for a growing array: at least `need`, growing by 1.5x. */
 size_t alloc_nr(size_t cur, size_t need);
 
@@ -22,7 +25,7 @@ size_t alloc_nr(size_t cur, size_t need);
 	do {                                                                    \
 		if ((size_t)(nr) > (size_t)(alloc)) {                           \
 			(alloc) = alloc_nr((alloc), (nr));                      \
-			(x) = xrealloc((x), (size_t)(alloc) * sizeof(*(x)));    \
+			(x) = xrealloc((x), st_mult((alloc), sizeof(*(x))));    \
 		}                                                               \
 	} while (0)
 

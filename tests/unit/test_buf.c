@@ -2,7 +2,10 @@
 #include "harness.h"
 #include "lib/buf.h"
 #include "lib/xalloc.h"
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 TEST(empty_is_terminated)
 {
@@ -63,11 +66,31 @@ TEST(alloc_grow)
 	free(a);
 }
 
+/* st_mult multiplies, and a product that does not fit in size_t ends the process with exit 4
+ * (out of memory) instead of wrapping to a small allocation. */
+TEST(st_mult_checks_overflow)
+{
+	CHECK(st_mult(3, 4) == 12);
+	CHECK(st_mult(0, SIZE_MAX) == 0);
+	CHECK(st_mult(SIZE_MAX, 1) == SIZE_MAX);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr);
+		volatile size_t n = st_mult(SIZE_MAX / 2 + 1, 2);
+		_exit(n == 0 ? 0 : 1);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 4);
+}
+
 int main(void)
 {
 	RUN(empty_is_terminated);
 	RUN(add_and_format);
 	RUN(detach_transfers);
 	RUN(alloc_grow);
+	RUN(st_mult_checks_overflow);
 	return HARNESS_SUMMARY();
 }
