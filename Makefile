@@ -79,7 +79,15 @@ all: grist ## build ./grist (optimized; WERROR=1 makes warnings errors)
 grist: $(B)/grist
 	cp $< $@
 
-build: $(BIN) $(UNIT_BINS) $(FUZZ_REPLAY)
+# LD_PRELOAD shim for the CLI fault-injection test (tests/faultinject/faultinject.c); plain -O2
+# in every build: it only wraps system calls.
+FAULTINJECT := $(B)/tests/faultinject/faultinject.so
+
+build: $(BIN) $(UNIT_BINS) $(FUZZ_REPLAY) $(FAULTINJECT)
+
+$(FAULTINJECT): tests/faultinject/faultinject.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -fPIC -shared $(WARN) -o $@ $< -ldl
 
 $(BIN): $(B)/grist.o $(LIB_OBJS)
 	$(CXX) $(OPT) -o $@ $^ $(LDLIBS)
@@ -151,7 +159,7 @@ fuzz: deps ## run each libFuzzer target for FUZZ_SECONDS (default 60), growing i
 		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/new-$${n#fuzz_} tests/fuzz/corpus/$${n#fuzz_} || exit 1; \
 	done; echo "make fuzz: new inputs are in build/fuzz/new-*; copy interesting ones to tests/fuzz/corpus/"
 
-bench: deps grist ## run the benchmarks (large inputs; minutes), peers side by side
+bench: deps grist vocabs ## benchmark suite, peers side by side (large inputs; BENCH_SIZE=small, BENCH_ONLY=...): bench.json, BENCHMARKS.md
 	bench/run.sh
 
 demo: deps grist vocabs ## build the demo corpora from Debian packages and run the pipelines (pretraining shards, and a fine-tuning set)

@@ -2,27 +2,25 @@
 # Parquet <-> JSONL against DuckDB on the same FineWeb-shaped file in the same run (issue 17).
 # The file has FineWeb's columns (text, id, dump, url, date, file_path, language,
 # language_score, token_count), ZSTD, written by DuckDB from sampled real sentences
-# (bench/gen_jsonl.py). Reading: `grist ingest F.parquet` vs DuckDB's
-# COPY (SELECT * FROM read_parquet(F)) TO ... (FORMAT json); writing: `grist ingest X.jsonl -o
-# Y.parquet` vs DuckDB's COPY (SELECT * FROM read_json(X)) TO Y (FORMAT parquet). Outputs go to
-# /dev/shm. CPU seconds (user+sys, all threads, median of 3) beside wall (median of 5); DuckDB's
-# start-up (node + an empty query) is measured and subtracted. Targets: reading >= 300 MB/s of
-# JSON out per core and no more CPU than DuckDB; writing >= 150 MB/s of JSONL per core.
-# Usage: bench/parquet-bench.sh   (env: GRIST, BENCH_DIR, PARQUET_BENCH_MB default 200)
+# (bench/gen_jsonl.py, 200 MB of JSONL; BENCH_SIZE=small: 5 MB). Reading: `grist ingest
+# F.parquet` vs DuckDB's COPY (SELECT * FROM read_parquet(F)) TO ... (FORMAT json); writing:
+# `grist ingest X.jsonl -o Y.parquet` vs DuckDB's COPY (SELECT * FROM read_json(X)) TO Y (FORMAT
+# parquet). Outputs go to /dev/shm. DuckDB runs through node (tests/npm/parquet-peer.js): its
+# start-up (node + an empty query) is measured and subtracted, and the net figures are the peer
+# rows (peak memory: the whole process's). Targets: reading >= 300 MB/s of JSON out per core
+# and no more CPU than DuckDB; writing >= 150 MB/s of JSONL per core. MB/s are of JSONL.
+# Usage: bench/parquet-bench.sh   (env: GRIST, BENCH_DIR, BENCH_SIZE, PARQUET_BENCH_MB)
 set -eu
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-GRIST=${GRIST:-$ROOT/grist}
-BENCH_DIR=${BENCH_DIR:-/tmp/grist-bench}
 SHM=/dev/shm/grist-parquet-bench.$$
-MB=${PARQUET_BENCH_MB:-200}
-PEER="node $ROOT/tests/npm/parquet-peer.js"
-mkdir -p "$BENCH_DIR" "$SHM"
-trap 'rm -rf "$SHM"' EXIT
+MB=${PARQUET_BENCH_MB:-$(bench_size 200 5)}
+PEER=(node "$ROOT/tests/npm/parquet-peer.js")
+mkdir -p "$SHM"
+trap 'rm -rf "$SHM" "$BENCH_TMP"' EXIT
 SRC="$BENCH_DIR/ingest-${MB}mb.jsonl"
-[ -s "$SRC" ] || python3 "$(dirname "$0")/gen_jsonl.py" "$SRC" "$MB" 3
+[ -s "$SRC" ] || python3 "$ROOT/bench/gen_jsonl.py" "$SRC" "$MB" 3
 PQ="$BENCH_DIR/fineweb-${MB}mb.parquet"
-[ -s "$PQ" ] || $PEER sql "COPY (SELECT text,
+[ -s "$PQ" ] || "${PEER[@]}" sql "COPY (SELECT text,
 	'<urn:uuid:' || md5(text)::UUID || '>' AS id,
 	'CC-MAIN-2024-' || lpad((hash(text) % 50)::VARCHAR, 2, '0') AS dump,
 	url, '2024-0' || (1 + hash(url) % 9) || '-1' || (hash(url) % 10) || 'T0' || (hash(text) % 10) || ':12:45Z' AS date,
@@ -31,55 +29,38 @@ PQ="$BENCH_DIR/fineweb-${MB}mb.parquet"
 	(length(text) / 4)::BIGINT AS token_count
 	FROM read_json('$SRC', columns = {text: 'VARCHAR', url: 'VARCHAR'}))
 	TO '$PQ' (FORMAT parquet, COMPRESSION zstd)" > /dev/null
-cpu_time() {
-	local ts=()
-	for _ in 1 2 3; do
-		/usr/bin/time -o "$SHM/.cpu" -f "%U %S" "$@" > /dev/null 2>&1
-		ts+=("$(awk '{ print $1 + $2 }' "$SHM/.cpu")")
-	done
-	printf '%s\n' "${ts[@]}" | sort -g | sed -n 2p
-}
-sub() { echo "$1 - $2" | bc -l; }
-
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$GRIST" ingest -q "$PQ" > "$SHM/grist.jsonl"
 JSON=$(stat -c %s "$SHM/grist.jsonl")
 ROWS=$(wc -l < "$SHM/grist.jsonl")
-echo "input: $PQ, $(($(stat -c %s "$PQ") / 1000000)) MB Parquet (ZSTD), $ROWS rows, $((JSON / 1000000)) MB of JSONL out"
+S=parquet
+bench_section $S "Parquet <-> JSONL" \
+	"$PQ: $(($(stat -c %s "$PQ") / 1000000)) MB of Parquet (ZSTD, FineWeb's columns), $ROWS rows, $((JSON / 1000000)) MB of JSONL; MB/s of JSONL" \
+	"reading >= 300 MB/s per core and no more CPU than DuckDB; writing >= 150 MB/s per core"
+# net SECTION NAME: the last bench_run's figures less DuckDB's start-up, as a peer row
+net() {
+	BENCH_SOURCE=derived bench_record "$1" peer "$2" "$JSON" "$(awk -v a="$BENCH_WALL" -v b="$W0" 'BEGIN { printf "%.4f", a - b }')" \
+		"$(awk -v a="$BENCH_CPU" -v b="$C0" 'BEGIN { printf "%.2f", a - b }')" "$BENCH_RSS" "$BENCH_REPS"
+}
+BENCH_GROUP="DuckDB start-up"
+bench_run $S variant "node + DuckDB, empty query" 0 "${PEER[@]}" sql "SELECT 1"
+W0=$BENCH_WALL C0=$BENCH_CPU
 
-# reading
-t_g=$(median_time sh -c "'$GRIST' ingest -q '$PQ' > /dev/null")
-c_g=$(cpu_time sh -c "'$GRIST' ingest -q '$PQ' > /dev/null")
-t_g2=$(median_time sh -c "'$GRIST' ingest -q -j 2 '$PQ' > /dev/null")
-c_g2=$(cpu_time sh -c "'$GRIST' ingest -q -j 2 '$PQ' > /dev/null")
-t_d0=$(median_time $PEER sql "SELECT 1")
-c_d0=$(cpu_time $PEER sql "SELECT 1")
+BENCH_GROUP="read: Parquet -> JSONL"
+bench_run $S grist "grist ingest -j1" "$JSON" "$GRIST" ingest -q "$PQ"
+bench_run $S variant "grist ingest -j2" "$JSON" "$GRIST" ingest -q -j 2 "$PQ"
 Q="COPY (SELECT * FROM read_parquet('$PQ')) TO '$SHM/duck.json' (FORMAT json)"
-t_d=$(median_time $PEER sql "$Q")
-c_d=$(cpu_time $PEER sql "$Q")
-Q1="SET threads = 1; $Q"
-t_d1=$(median_time $PEER sql "$Q1")
-c_d1=$(cpu_time $PEER sql "$Q1")
+bench_run $S variant "DuckDB COPY ... (FORMAT json), with start-up" "$JSON" "${PEER[@]}" sql "$Q"
+net $S "DuckDB COPY ... (FORMAT json), net of start-up"
+bench_run $S variant "DuckDB, SET threads = 1, with start-up" "$JSON" "${PEER[@]}" sql "SET threads = 1; $Q"
+BENCH_SOURCE=derived bench_record $S variant "DuckDB, SET threads = 1, net of start-up" "$JSON" \
+	"$(awk -v a="$BENCH_WALL" -v b="$W0" 'BEGIN { printf "%.4f", a - b }')" \
+	"$(awk -v a="$BENCH_CPU" -v b="$C0" 'BEGIN { printf "%.2f", a - b }')" "$BENCH_RSS" "$BENCH_REPS"
 rm -f "$SHM/duck.json"
-printf "%-52s %8s %8s %9s %12s\n" "Parquet -> JSONL" "wall s" "cpu s" "MB/s wall" "MB/s per cpu"
-row() { printf "%-52s %8.3f %8.3f %9s %12s\n" "$1" "$2" "$3" "$(mbps "$JSON" "$2")" "$(mbps "$JSON" "$3")"; }
-row "grist ingest -j1" "$t_g" "$c_g"
-row "grist ingest -j2" "$t_g2" "$c_g2"
-row "DuckDB COPY ... (FORMAT json), net of start-up" "$(sub "$t_d" "$t_d0")" "$(sub "$c_d" "$c_d0")"
-row "DuckDB, SET threads = 1, net of start-up" "$(sub "$t_d1" "$t_d0")" "$(sub "$c_d1" "$c_d0")"
-echo "DuckDB start-up (node, empty query): wall $t_d0 s, cpu $c_d0 s"
-echo "CPU ratio grist -j1 / DuckDB: $(ratio "$c_g" "$(sub "$c_d" "$c_d0")")"
 
-# writing
+BENCH_GROUP="write: JSONL -> Parquet"
 IN="$SHM/grist.jsonl"
-BYTES=$JSON
-t_w=$(median_time "$GRIST" ingest -q "$IN" -o "$SHM/w.parquet")
-c_w=$(cpu_time "$GRIST" ingest -q "$IN" -o "$SHM/w.parquet")
-W="COPY (SELECT * FROM read_json('$IN')) TO '$SHM/d.parquet' (FORMAT parquet, COMPRESSION zstd)"
-t_dw=$(median_time $PEER sql "$W")
-c_dw=$(cpu_time $PEER sql "$W")
-printf "%-52s %8s %8s %9s %12s\n" "JSONL -> Parquet (ZSTD)" "wall s" "cpu s" "MB/s wall" "MB/s per cpu"
-row "grist ingest -o x.parquet" "$t_w" "$c_w"
-row "DuckDB COPY ... (FORMAT parquet), net of start-up" "$(sub "$t_dw" "$t_d0")" "$(sub "$c_dw" "$c_d0")"
-echo "sizes: grist $(($(stat -c %s "$SHM/w.parquet") / 1000)) kB, DuckDB $(($(stat -c %s "$SHM/d.parquet") / 1000)) kB"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_run $S grist "grist ingest -o x.parquet" "$JSON" "$GRIST" ingest -q "$IN" -o "$SHM/w.parquet"
+Q="COPY (SELECT * FROM read_json('$IN')) TO '$SHM/d.parquet' (FORMAT parquet, COMPRESSION zstd)"
+bench_run $S variant "DuckDB COPY ... (FORMAT parquet), with start-up" "$JSON" "${PEER[@]}" sql "$Q"
+net $S "DuckDB COPY ... (FORMAT parquet), net of start-up"
+bench_note $S "file sizes: grist $(($(stat -c %s "$SHM/w.parquet") / 1000)) kB, DuckDB $(($(stat -c %s "$SHM/d.parquet") / 1000)) kB"

@@ -1,23 +1,26 @@
 #!/bin/bash
 # Tokenizer benchmark (issue 6): single-core encode speed of grist vs the npm packages tiktoken
 # (OpenAI's Rust core as WASM) and tokenizers (HuggingFace, native, RAYON_NUM_THREADS=1) with
-# cl100k_base, on the same English prose and code; and the time for one document without
-# spaces of 1, 2 and 4 MB (a single pre-token piece: grist's merge loop is O(n log n),
-# tiktoken's O(n^2), shown on 16-64 KB).
+# cl100k_base, on the same English prose, code, and a mixed corpus (multilingual text in ~25
+# languages interleaved with code); and the time for one document without spaces of 1, 2 and
+# 4 MB (a single pre-token piece: grist's merge loop is O(n log n), tiktoken's O(n^2), shown on
+# 16-64 KB).
 #
-#   bench/tokenize-bench.sh [MB]     (default 50 MB each of prose and code)
+#   bench/tokenize-bench.sh [MB]     (default 50 MB of each kind; BENCH_SIZE=small: 2 MB, and
+#                                     documents without spaces 16 times smaller)
 #
-# Inputs are built under $BENCH_DIR/tokenize (default /tmp/grist-bench/tokenize) by bench/tokenize-corpus.js from Debian-shipped text
-# (sentences sampled into documents; code files each used once). grist is timed end to end
-# (-j 1: vocabulary load, JSON parsing, token stream written to /dev/null); the peers only over
-# their encode calls, on documents parsed beforehand. Both wall-clock and CPU (user+sys) rates are
-# printed: on shared cores the CPU figures are the steadier ones; quote the load with them.
+# Inputs are built under $BENCH_DIR/tokenize by bench/tokenize-corpus.js from Debian-shipped
+# text. grist is timed end to end by bench/lib.sh (-j 1: vocabulary load, JSON parsing, token
+# stream written to /dev/null); the peers report their own time over their encode calls only,
+# on documents parsed beforehand (median of BENCH_REPS runs; their memory is not measured).
+# MB/s are of text. Identical ids are checked by `make test`, not here.
 set -eu
-cd "$(dirname "$0")/.."
-MB=${1:-50}
-OUT=${BENCH_DIR:-/tmp/grist-bench}/tokenize
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+MB=${1:-$(bench_size 50 2)}
+DIV=$(bench_size 1 16)
+OUT=$BENCH_DIR/tokenize
 mkdir -p "$OUT"
-GRIST=${GRIST:-build/release/grist}
 [ -x "$GRIST" ] || make build >/dev/null
 make vocabs >/dev/null
 export RAYON_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false
@@ -25,43 +28,55 @@ export RAYON_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false
 	node tests/npm/make-hf.js vocabs/cl100k_base.tiktoken "$OUT/cl100k-split" split-cl100k
 HF=$OUT/cl100k-split/tokenizer.json
 
-textmb() { node -e 'let b=0; for (const l of require("fs").readFileSync(process.argv[1],"utf8").split("\n")) if (l) b+=Buffer.byteLength(JSON.parse(l).text); console.log((b/1e6).toFixed(2))' "$1"; }
-# run_grist ARGS...: prints "wall cpu" seconds
-run_grist() { /usr/bin/time -f "%e %U %S" "$GRIST" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1, $2 + $3}'; }
-div() { echo "scale=2; $1 / $2" | bc -l; }
+textbytes() { node -e 'let b=0; for (const l of require("fs").readFileSync(process.argv[1],"utf8").split("\n")) if (l) b+=Buffer.byteLength(JSON.parse(l).text); console.log(b)' "$1"; }
+# peer SECTION NAME ENGINE VOCAB IN BYTES: BENCH_REPS runs of bench/tokenize-peer.js, the median
+# of the wall and CPU seconds it reports, recorded as a peer row
+peer() {
+	local i w=() c=() line
+	for ((i = 0; i < BENCH_REPS; i++)); do
+		line=$(node bench/tokenize-peer.js "$3" "$4" "$5")
+		w+=("$(echo "$line" | cut -d' ' -f4)")
+		c+=("$(echo "$line" | cut -d' ' -f6)")
+	done
+	bench_record "$1" peer "$2" "$6" "$(printf '%s\n' "${w[@]}" | bench_median)" \
+		"$(printf '%s\n' "${c[@]}" | bench_median)" - "$BENCH_REPS"
+}
 
-echo "# grist tokenize benchmark, cl100k_base, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+S=tokenize
+bench_section $S "Tokenize, cl100k_base, one core" \
+	"$MB MB of text of each kind built by bench/tokenize-corpus.js: English prose (Debian READMEs, NEWS, changelogs, licences), code (/usr/include headers, Python modules), mixed (translated man pages and fortunes in ~25 languages interleaved with code and English); grist end to end with -j 1, peers over their encode calls only" \
+	"10x tiktoken and tokenizers; >= 100 MB/s per core"
 echo '{"text":"x"}' > "$OUT/one.jsonl"
-read -r LW LC <<< "$(run_grist tokenize -q -t cl100k_base "$OUT/one.jsonl")"
-echo "grist start-up (load cl100k_base, build tables, class table for the splitter): $LW s wall, $LC s CPU"
-echo
-echo "| input | MB of text | grist MB/s wall | grist MB/s CPU | grist MB/s CPU excl. start-up | tiktoken MB/s wall / CPU | tokenizers MB/s wall / CPU |"
-echo "|---|---|---|---|---|---|---|"
-for kind in prose code; do
+BENCH_GROUP="one record"
+bench_run $S variant "grist start-up: load cl100k_base, tables" 0 "$GRIST" tokenize -q -t cl100k_base "$OUT/one.jsonl"
+LC=$BENCH_CPU
+for kind in prose code mixed; do
 	IN=$OUT/$kind-$MB.jsonl
 	[ -f "$IN" ] || node bench/tokenize-corpus.js $kind "$MB" "$IN" 2>/dev/null
-	mb=$(textmb "$IN")
-	read -r GW GC <<< "$(run_grist tokenize -q -j 1 -t cl100k_base "$IN")"
-	read -r _ _ _ _ TW _ TC <<< "$(node bench/tokenize-peer.js tiktoken cl100k_base "$IN")"
-	read -r _ _ _ _ HW _ HC <<< "$(node bench/tokenize-peer.js tokenizers "$HF" "$IN")"
-	echo "| $kind | $mb | $(div "$mb" "$GW") | $(div "$mb" "$GC") | $(div "$mb" "($GC - $LC)") | $TW / $TC | $HW / $HC |"
+	B=$(textbytes "$IN")
+	BENCH_GROUP=$kind
+	bench_run $S grist "grist tokenize -j 1 -t cl100k_base" "$B" "$GRIST" tokenize -q -j 1 -t cl100k_base "$IN"
+	bench_note $S "grist excluding its start-up: $(bench_rate "$B" "$(awk -v a="$BENCH_CPU" -v b="$LC" 'BEGIN { print a - b }')") MB per CPU second"
+	peer $S "tiktoken encode_ordinary (npm)" tiktoken cl100k_base "$IN" "$B"
+	peer $S "tokenizers encodeBatch (npm, RAYON_NUM_THREADS=1)" tokenizers "$HF" "$IN" "$B"
 done
-echo
-echo "| document without spaces | grist -t cl100k_base s wall / CPU | grist -t tokenizer.json s wall / CPU | tokenizers s wall / CPU |"
-echo "|---|---|---|---|"
-for n in 1 2 4; do
-	IN=$OUT/nospace-$n.jsonl
-	[ -f "$IN" ] || node tests/npm/nospace.js $((n * 1048576)) > "$IN"
-	read -r AW AC <<< "$(run_grist tokenize -q -t cl100k_base "$IN")"
-	read -r BW BC <<< "$(run_grist tokenize -q -t "$HF" "$IN")"
-	read -r _ _ _ HW _ HC _ <<< "$(node bench/tokenize-peer.js tokenizers "$HF" "$IN")"
-	echo "| $n MB | $AW / $AC | $BW / $BC | $HW / $HC |"
-done
-echo
-echo "tiktoken on the same kind of document (quadratic merge loop), s wall / CPU:"
-for k in 16 32 64; do
+
+S=tokenize-nospace
+bench_section $S "Tokenize one document without spaces (a single pre-token piece)" \
+	"letters from the GPL-3 words (tests/npm/nospace.js)" "grist about linear in the document's length"
+for k in $((1024 / DIV)) $((2048 / DIV)) $((4096 / DIV)); do
 	IN=$OUT/nospace-${k}k.jsonl
 	[ -f "$IN" ] || node tests/npm/nospace.js $((k * 1024)) > "$IN"
-	read -r _ _ _ TW _ TC _ <<< "$(node bench/tokenize-peer.js tiktoken cl100k_base "$IN")"
-	echo "  ${k} KB: $TW / $TC"
+	BENCH_GROUP="$k KB"
+	bench_run $S grist "grist -t cl100k_base" $((k * 1024)) "$GRIST" tokenize -q -t cl100k_base "$IN"
+	bench_run $S variant "grist -t tokenizer.json" $((k * 1024)) "$GRIST" tokenize -q -t "$HF" "$IN"
+	peer $S "tokenizers" tokenizers "$HF" "$IN" $((k * 1024))
+done
+# tiktoken's merge loop is quadratic: on smaller documents
+for k in $((16 / DIV)) $((32 / DIV)) $((64 / DIV)); do
+	IN=$OUT/nospace-${k}k.jsonl
+	[ -f "$IN" ] || node tests/npm/nospace.js $((k * 1024)) > "$IN"
+	BENCH_GROUP="$k KB"
+	bench_run $S grist "grist -t cl100k_base" $((k * 1024)) "$GRIST" tokenize -q -t cl100k_base "$IN"
+	peer $S "tiktoken" tiktoken cl100k_base "$IN" $((k * 1024))
 done

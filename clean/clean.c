@@ -36,9 +36,11 @@ static void *thread_new(void *shared)
 	t->fctx = clean_filter_ctx_new();
 	if (clean_redact_active(cl->redact))
 		t->rt = clean_redact_thread_new(cl->redact);
-	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url };
+	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url,
+			       &t->ctext, &t->joined };
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
 		buf_init(bufs[i], 0);
+	chat_init(&t->chat);
 	record_check_init(&t->check);
 	return t;
 }
@@ -49,9 +51,13 @@ static void thread_free(void *p)
 	clean_thread_stats_merge(t->cl, t);
 	clean_filter_ctx_free(t->fctx);
 	clean_redact_thread_free(t->rt);
-	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url };
+	struct buf *bufs[] = { &t->text, &t->a, &t->b, &t->reason, &t->extra, &t->val, &t->url,
+			       &t->ctext, &t->joined };
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
 		buf_release(bufs[i]);
+	chat_release(&t->chat);
+	free(t->texts);
+	free(t->toff);
 	record_check_release(&t->check);
 	clean_lang_stats_release(&t->lstats);
 	free(t);
@@ -259,21 +265,102 @@ static int filtered_out(struct doc *d)
 	return 0;
 }
 
+/* The lang and lang_score fields for a kept record (lang_mode not off); code in t->extra. */
+static void lang_fields(struct doc *d, struct field_value fv[2], char *score, size_t scoresz)
+{
+	identify(d);
+	struct buf *code = &d->t->extra;
+	buf_reset(code);
+	json_string_encode(code, d->lg.code, strlen(d->lg.code));
+	snprintf(score, scoresz, "%.4g", d->lg.score);
+	fv[0] = (struct field_value){ "lang", code->data };
+	fv[1] = (struct field_value){ "lang_score", score };
+}
+
+/*
+ * A chat record (docs/chat.md): repair, normalization, --drop-if/--drop-lines and redaction
+ * apply to every message's content (a drop rule on any content drops the conversation); the
+ * language rules and, only when --filters is on the command line, the quality filters see the
+ * contents joined with role tags (chat_joined_text's form; filters judge, they do not rewrite a
+ * conversation). Written back with chat_write: changed contents replaced, every other byte as
+ * it was. Returns 0, or -1 (fatal).
+ */
+static int clean_chat(struct doc *d)
+{
+	struct clean *cl = d->cl;
+	struct clean_thread *t = d->t;
+	struct batch *b = d->b;
+	struct chat *c = &t->chat;
+	ALLOC_GROW(t->texts, c->n, t->texts_alloc);
+	ALLOC_GROW(t->toff, c->n, t->toff_alloc);
+	buf_reset(&t->ctext);
+	buf_reset(&t->joined);
+	int any = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		buf_reset(&t->text);
+		chat_content(c, i, &t->text);
+		d->s = t->text.data;
+		d->n = t->text.len;
+		d->changed = 0;
+		if (repair_normalize(d) < 0)
+			return -1;
+		if (t->rt) {
+			int rc = redact(d);
+			if (rc)
+				return rc < 0 ? -1 : 0;
+		}
+		t->texts[i].p = NULL;
+		t->texts[i].len = d->n;
+		if (d->changed) {
+			t->toff[i] = t->ctext.len;
+			buf_add(&t->ctext, d->s, d->n);
+			t->texts[i].p = ""; /* set below: ctext may still move */
+			any = 1;
+		}
+		buf_addstr(&t->joined, "<|");
+		buf_addstr(&t->joined, chat_role_name(c->msg[i].role));
+		buf_addstr(&t->joined, "|>\n");
+		buf_add(&t->joined, d->s, d->n);
+		buf_addch(&t->joined, '\n');
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (t->texts[i].p)
+			t->texts[i].p = t->ctext.data + t->toff[i];
+	d->s = t->joined.data;
+	d->n = t->joined.len;
+	if ((cl->lang_mode == CLEAN_LANGID_ALL || !cl->lang_any || cl->lang_min_score > 0) &&
+	    lang_rejected(d))
+		return 0;
+	if (cl->filters_given && cl->fcfg.norder && filtered_out(d))
+		return 0;
+	counts_text_length(&b->counts, t->joined.len);
+	struct field_value fv[2];
+	char score[32];
+	int nf = 0;
+	if (cl->lang_mode != CLEAN_LANGID_OFF) {
+		d->s = t->joined.data; /* the filters may have pointed elsewhere */
+		d->n = t->joined.len;
+		lang_fields(d, fv, score, sizeof(score));
+		nf = 2;
+	}
+	chat_write(&b->out, c, any ? t->texts : NULL, fv, nf);
+	buf_addch(&b->out, '\n');
+	b->counts.records_out++;
+	clean_lang_stats_add(&t->lstats, d->lg.code, NULL);
+	return 0;
+}
+
 static void write_kept(struct doc *d)
 {
 	struct batch *b = d->b;
 	const char *text_field = d->cl->co.text_field;
 	counts_text_length(&b->counts, d->n);
 	if (d->cl->lang_mode != CLEAN_LANGID_OFF) {
-		identify(d);
 		/* Set, not appended: a record that already has lang/lang_score gets new values
 		 * rather than duplicate keys. */
-		struct buf *code = &d->t->extra;
+		struct field_value fv[2];
 		char score[32];
-		buf_reset(code);
-		json_string_encode(code, d->lg.code, strlen(d->lg.code));
-		snprintf(score, sizeof(score), "%.4g", d->lg.score);
-		const struct field_value fv[] = { { "lang", code->data }, { "lang_score", score } };
+		lang_fields(d, fv, score, sizeof(score));
 		record_write_fields(&b->out, &d->r, text_field, d->changed ? d->s : NULL, d->n, fv, 2);
 	} else if (d->changed) {
 		record_write_text(&b->out, &d->r, text_field, d->s, d->n, NULL, 0);
@@ -290,7 +377,37 @@ static int clean_line(void *shared, void *thread_state, struct batch *b, const s
 	struct clean *cl = shared;
 	struct clean_thread *t = thread_state;
 	struct doc d = { .cl = cl, .t = t, .b = b, .l = l };
-	switch (stage_check_record(b, &cl->co, l, &d.r, &t->check)) {
+	/* The text policy is applied after the chat check (a chat record has no text field). */
+	const struct common_opts *o = &cl->co;
+	struct common_opts ro = *o;
+	ro.on_missing = ON_MISSING_SKIP;
+	int verdict = stage_check_record(b, &ro, l, &d.r, &t->check);
+	int chat = 0;
+	if (verdict == RECORD_DROP && !t->check.raw && d.r.text_status == TEXT_MISSING) {
+		enum chat_status cs = chat_parse_record(&t->chat, &d.r);
+		if (cs != CHAT_NO_MESSAGES) {
+			chat = 1;
+			if (cs != CHAT_OK) {
+				reject(&d, chat_reject_rule(cs), NULL);
+				return 0;
+			}
+			verdict = RECORD_KEEP;
+		}
+	}
+	if (verdict == RECORD_DROP && !chat && !t->check.raw && d.r.text_status != TEXT_OK) {
+		if (o->on_missing == ON_MISSING_EMPTY) {
+			verdict = RECORD_EMPTY;
+		} else if (o->on_missing == ON_MISSING_ERROR) {
+			struct buf why = BUF_INIT;
+			buf_addf(&why, "field \"%s\" is %s", o->text_field,
+				 d.r.text_status == TEXT_MISSING ? "missing"
+				 : d.r.text_status == TEXT_NULL ? "null" : "not a string");
+			stage_fatal(b, "bad record", l->lineno, l->offset, why.data);
+			buf_release(&why);
+			verdict = RECORD_STOP;
+		}
+	}
+	switch (verdict) {
 	case RECORD_STOP:
 		return -1;
 	case RECORD_DROP:
@@ -302,6 +419,8 @@ static int clean_line(void *shared, void *thread_state, struct batch *b, const s
 	}
 	if (cl->ndomains && url_rejected(&d))
 		return 0;
+	if (chat)
+		return clean_chat(&d);
 	buf_reset(&t->text);
 	if (d.r.text_status == TEXT_OK)
 		record_text(&d.r, &t->text);

@@ -12,6 +12,7 @@
 #include "clean/clean_langid.h"
 #include "clean/clean_redact.h"
 #include "clean/clean_unicode.h"
+#include "lib/chat.h"
 #include "lib/opts.h"
 #include "lib/record.h"
 #include "lib/source.h"
@@ -76,6 +77,12 @@ struct clean_thread {
 	struct clean_redact_thread *rt;
 	struct record_check check;
 	struct buf text, a, b, reason, extra, val, url;
+	/* chat records: the parsed conversation, new contents (offsets into ctext), joined text */
+	struct chat chat;
+	struct buf ctext, joined;
+	struct chat_text *texts;
+	size_t *toff;
+	size_t texts_alloc, toff_alloc;
 	struct clean_repair_stats repair_stats;
 	uint64_t normalized, redacted[CLEAN_REDACT_MAX], lines_dropped, nospace_docs;
 	uint64_t skipped[CP_COUNT];

@@ -101,49 +101,18 @@ static int writer_close(struct ddfile_writer *w, uint64_t count, struct buf *err
 	return atomic_close(&w->af, err);
 }
 
-int ddfile_close_into(struct ddfile_writer *w, uint64_t count, struct ddfile_set *set,
+int ddfile_close_into(struct ddfile_writer *w, uint64_t count, struct atomic_set *set,
 		      struct buf *err)
 {
 	int rc = writer_close(w, count, err);
 	if (rc == 0) {
 		ALLOC_GROW(set->f, set->n + 1, set->alloc);
-		set->paths = xrealloc(set->paths, set->alloc * sizeof(*set->paths));
-		set->paths[set->n] = xstrdup(w->af.path);
-		set->f[set->n++] = w->af;
-		w->af.tmp = w->af.path = NULL; /* the set owns the names now */
+		set->f[set->n++] = w->af; /* the set owns the names now */
+		memset(&w->af, 0, sizeof(w->af));
+		w->af.fd = -1;
 	}
 	writer_free(w);
 	return rc;
-}
-
-int ddfile_set_commit(struct ddfile_set *set, struct buf *err)
-{
-	size_t i;
-	for (i = 0; i < set->n; i++)
-		if (atomic_commit(&set->f[i], err) < 0)
-			break;
-	if (i < set->n) { /* undo: no partial set under final names */
-		for (size_t j = 0; j < i; j++)
-			unlink(set->paths[j]);
-		for (size_t j = i + 1; j < set->n; j++)
-			atomic_abort(&set->f[j]);
-		buf_addstr(err, " (the command's other outputs were removed)");
-	}
-	int rc = i < set->n ? -1 : 0;
-	ddfile_set_release(set);
-	return rc;
-}
-
-void ddfile_set_release(struct ddfile_set *set)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		if (set->f[i].tmp)
-			atomic_abort(&set->f[i]);
-		free(set->paths[i]);
-	}
-	free(set->f);
-	free(set->paths);
-	memset(set, 0, sizeof(*set));
 }
 
 int ddfile_commit(struct ddfile_writer *w, uint64_t count, struct buf *err)

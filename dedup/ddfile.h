@@ -58,20 +58,10 @@ int ddfile_write(struct ddfile_writer *w, const void *p, size_t n, struct buf *e
 int ddfile_commit(struct ddfile_writer *w, uint64_t count, struct buf *err);
 void ddfile_abort(struct ddfile_writer *w);
 
-/*
- * The outputs of one command, published together: each is completed and closed under its
- * temporary name (ddfile_close_into), then ddfile_set_commit renames them all; if a rename
- * fails, those already renamed are removed again, so a command's set is all there or not at all.
- */
-struct ddfile_set {
-	struct atomic_file *f;
-	char **paths; /* final names, kept to undo a partly published set */
-	size_t n, alloc;
-};
-int ddfile_close_into(struct ddfile_writer *w, uint64_t count, struct ddfile_set *set,
+/* Complete w under its temporary name and hand it to `set` (lib/atomic.h): the command's outputs
+ * are published together by atomic_set_commit(), all or none. */
+int ddfile_close_into(struct ddfile_writer *w, uint64_t count, struct atomic_set *set,
 		      struct buf *err);
-int ddfile_set_commit(struct ddfile_set *set, struct buf *err);
-void ddfile_set_release(struct ddfile_set *set);
 
 struct ddfile {
 	char *path;

@@ -227,9 +227,11 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	struct decontam against;
 	o->x.against = NULL; /* decontamination happens in filter */
 	dd_config_finish(&o->cfg, &o->x, &against);
+	if (o->cfg.co.rejects_path) /* it was accepted and ignored */
+		die(GRIST_EXIT_USAGE, "--rejects applies to dedup filter, which removes the records; "
+		    "dedup sign removes nothing");
 	o->prefix = o->cfg.co.output;
 	o->cfg.co.output = NULL;
-	o->cfg.co.rejects_path = NULL; /* filter writes the rejects */
 
 	struct signer *s = xcalloc(1, sizeof(*s));
 	s->o = o;
@@ -270,10 +272,11 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		if (ddfile_write(&s->ids, v, 8, &s->err) < 0)
 			die_err(&s->err);
 	}
-	/* Every output is completed under its temporary name, then all are published together. */
-	struct ddfile_set set = { 0 };
-	if (ddfile_close_into(&s->ids, s->ndocs, &set, &s->err) < 0 ||
-	    ddfile_close_into(&s->sigs, s->ndocs, &set, &s->err) < 0)
+	/* Every output is completed under its temporary name; stage_run_finish publishes them
+	 * together with --stats. */
+	struct atomic_set *set = &s->run.set;
+	if (ddfile_close_into(&s->ids, s->ndocs, set, &s->err) < 0 ||
+	    ddfile_close_into(&s->sigs, s->ndocs, set, &s->err) < 0)
 		die_err(&s->err);
 	uint8_t *rec = xmalloc((size_t)s->ndocs * 8 + 1);
 	for (int bd = 0; bd < bands; bd++) {
@@ -293,12 +296,10 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		h = params_header(&o->cfg, DD_KIND_BAND, o->task, bd, 8);
 		if (ddfile_create(&w, name.data, &h, &s->err) < 0 ||
 		    ddfile_write(&w, rec, (size_t)s->ndocs * 8, &s->err) < 0 ||
-		    ddfile_close_into(&w, s->ndocs, &set, &s->err) < 0)
+		    ddfile_close_into(&w, s->ndocs, set, &s->err) < 0)
 			die_err(&s->err);
 	}
 	free(rec);
-	if (ddfile_set_commit(&set, &s->err) < 0)
-		die_err(&s->err);
 	buf_addf(&s->run.stats.stage_json, "\"documents\":%u", s->ndocs);
 	int rc = stage_run_finish(&s->run);
 	name_list_release(&names);
@@ -625,12 +626,10 @@ static int dd_cluster(struct sh_opts *o, int argc, char **argv)
 			die_err(&err);
 		nremoved[t]++;
 	}
-	struct ddfile_set set = { 0 }; /* all removal lists appear together */
+	struct atomic_set set = { 0 }; /* all removal lists appear together, with --stats */
 	for (size_t t = 0; t < ntasks; t++)
 		if (ddfile_close_into(&w[t], nremoved[t], &set, &err) < 0)
 			die_err(&err);
-	if (ddfile_set_commit(&set, &err) < 0)
-		die_err(&err);
 	uint64_t docs = 0;
 	for (size_t t = 0; t < ntasks; t++)
 		docs += ids[t].count;
@@ -639,7 +638,9 @@ static int dd_cluster(struct sh_opts *o, int argc, char **argv)
 	buf_addf(&st.stage_json, "\"documents\":%llu,\"pairs_in\":%llu,\"groups\":",
 		 (unsigned long long)docs, (unsigned long long)pairs_in);
 	dedup_groups_json(&groups, &st.stage_json);
-	if (o->cfg.co.stats_path && stats_write(&st, o->cfg.co.stats_path, &err) < 0)
+	if (o->cfg.co.stats_path && stats_write_into(&st, o->cfg.co.stats_path, &set, &err) < 0)
+		die_err(&err);
+	if (atomic_set_commit(&set, &err) < 0)
 		die_err(&err);
 	if (!o->cfg.co.quiet)
 		fprintf(stderr, "grist dedup cluster: %llu documents, %llu pairs, %llu removed in %.2f s\n",

@@ -46,13 +46,16 @@ static void usage(FILE *f)
 		"Turn files, directories, archives (tar, zip, 7z, cpio, ar), compressed streams (gzip,\n"
 		"zstd, xz, bzip2, lz4) and WARC/WET files into JSONL records with `id`, `text` and\n"
 		"`source` (stdin when no input or '-'). Formats are recognised by content; JSONL\n"
-		"records keep all their fields byte-for-byte.\n\n"
+		"records keep all their fields byte-for-byte. A file holding a JSON array of objects\n"
+		"(`[{...}, ...]`, pretty-printed or not) is read element by element, streamed; ids\n"
+		"are FILE:N with N the element number.\n\n"
 		"Ingest options:\n"
 		"  --format FMT          auto|jsonl|text|html|warc (content of files and members) or\n"
 		"                        tar|zip|7z|cpio|ar|raw|wds (container of each input)\n"
 		"                        (default: auto: magic bytes, then extension, then content)\n"
 		"  --split-lines         text inputs: one record per non-blank line (default: per file)\n"
-		"  --html MODE           text|raw: convert HTML to text, or keep the markup (default: text)\n"
+		"  --html MODE           main|text|raw: the page's main content as text (default),\n"
+		"                        the whole page as text, or the markup as it is\n"
 		"  --warc-types LIST     WARC record types to read, comma-separated, or 'all'\n"
 		"                        (default: response,conversion; response records only with\n"
 		"                        an http(s) target; the rest are counted as skipped)\n"
@@ -66,7 +69,15 @@ static void usage(FILE *f)
 		"                        Parquet row group within its file (docs/parquet.md)\n"
 		"  --readahead on|off    decode compressed input on a separate thread (default: on)\n"
 		"  --batch-bytes N       bytes of input per work batch (default: 1M)\n"
-		"  --columns LIST        Parquet: read only these top-level columns (and the text)\n");
+		"  --columns LIST        Parquet: read only these top-level columns (and the text)\n"
+		"  --chat                write canonical chat records {\"id\",...,\"messages\":[{\"role\",\n"
+		"                        \"content\"},...]} from OpenAI `messages`, ShareGPT\n"
+		"                        `conversations` (from/value), Alpaca instruction/input/output,\n"
+		"                        Dolly instruction/context/response and prompt/completion\n"
+		"                        records (JSONL, JSON arrays, Parquet rows); contents byte\n"
+		"                        for byte; the text field is dropped. Rejects:\n"
+		"                        unrecognized_layout, empty_conversation, unknown_role,\n"
+		"                        content_not_string, no_assistant_turn, ... (docs/chat.md)\n");
 	common_opts_help(f, 1);
 }
 
@@ -448,6 +459,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 		rc = ingest_warc(in, &pre, name);
 		goto out;
 	}
+	int sniffed = fmt == FMT_AUTO;
 	if (fmt == FMT_AUTO) {
 		int binary;
 		fmt = sniff(head.data, head.len, &binary);
@@ -474,7 +486,13 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 			goto out;
 		}
 	}
-	if (fmt == FMT_JSONL)
+	if (in->chat && sniffed && (fmt == FMT_TEXT || fmt == FMT_HTML))
+		fmt = FMT_JSONL; /* conversations are JSON, whatever the name says */
+	if ((fmt == FMT_JSONL && ingest_json_array_head(head.data, head.len, 0)) ||
+	    (sniffed && fmt == FMT_TEXT && !in->split_lines &&
+	     ingest_json_array_head(head.data, head.len, 1)))
+		rc = ingest_json_array(in, &pre, name);
+	else if (fmt == FMT_JSONL)
 		rc = ingest_lines(in, &pre, name, MODE_JSONL);
 	else if (fmt == FMT_TEXT && in->split_lines)
 		rc = ingest_lines(in, &pre, name, MODE_TEXT_LINES);
@@ -600,7 +618,7 @@ static void stats_inputs(struct ingest *in)
 enum {
 	OPT_FORMAT = OPT_STAGE_BASE, OPT_SPLIT_LINES, OPT_BATCH_BYTES, OPT_HTML, OPT_WARC_TYPES,
 	OPT_WARC_STATUS,
-	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_FAIL_FAST, OPT_READAHEAD, OPT_COLUMNS,
+	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_FAIL_FAST, OPT_READAHEAD, OPT_COLUMNS, OPT_CHAT,
 };
 
 static void parse_format(struct ingest *in, const char *v)
@@ -647,6 +665,7 @@ int cmd_ingest(int argc, char **argv)
 		{ "fail-fast", no_argument, 0, OPT_FAIL_FAST },
 		{ "readahead", required_argument, 0, OPT_READAHEAD },
 		{ "columns", required_argument, 0, OPT_COLUMNS },
+		{ "chat", no_argument, 0, OPT_CHAT },
 		{ 0, 0, 0, 0 },
 	};
 	static struct ingest in; /* static: batches and names outlive nothing but the run */
@@ -671,9 +690,10 @@ int cmd_ingest(int argc, char **argv)
 			in.split_lines = 1;
 			break;
 		case OPT_HTML:
-			if (!strcmp(optarg, "raw")) in.html_raw = 1;
-			else if (!strcmp(optarg, "text")) in.html_raw = 0;
-			else die(GRIST_EXIT_USAGE, "--html expects text or raw, got '%s'", optarg);
+			if (!strcmp(optarg, "raw")) in.html_mode = HTML_RAW;
+			else if (!strcmp(optarg, "text")) in.html_mode = HTML_TEXT;
+			else if (!strcmp(optarg, "main")) in.html_mode = HTML_MAIN;
+			else die(GRIST_EXIT_USAGE, "--html expects main, text or raw, got '%s'", optarg);
 			break;
 		case OPT_WARC_STATUS:
 			parse_warc_status(&in, optarg);
@@ -700,6 +720,9 @@ int cmd_ingest(int argc, char **argv)
 			break;
 		case OPT_COLUMNS:
 			in.columns = optarg;
+			break;
+		case OPT_CHAT:
+			in.chat = 1;
 			break;
 		default:
 			usage(stderr);
@@ -729,8 +752,10 @@ int cmd_ingest(int argc, char **argv)
 	stats_option_str(&in.run.stats, "format", fmt_names[in.format]);
 	stats_option_str(&in.run.stats, "container", cont_names[in.container]);
 	stats_option_num(&in.run.stats, "split_lines", in.split_lines);
-	stats_option_str(&in.run.stats, "html", in.html_raw ? "raw" : "text");
+	static const char *const html_names[] = { "main", "text", "raw" };
+	stats_option_str(&in.run.stats, "html", html_names[in.html_mode]);
 	stats_option_num(&in.run.stats, "keep_going", in.keep_going);
+	stats_option_num(&in.run.stats, "chat", in.chat);
 	/* Progress shows a percentage of the input size only when that size is what will be
 	 * read: not for compressed inputs or archives (progress counts decoded bytes). */
 	int sized = 1;

@@ -35,6 +35,7 @@ enum batch_mode {
 	MODE_DOCS,         /* ingest_doc records */
 	MODE_REJECT_ONLY,  /* counts and rejects were filled by the reader */
 	MODE_PARQUET,      /* a Parquet row group's column chunks (parquet/pq_ingest.c) */
+	MODE_JSON_ARRAY,   /* elements of a JSON array file (ingest/json_array.c) */
 };
 
 /* WARC record types selected with --warc-types. */
@@ -56,12 +57,15 @@ struct ingest_input {
 	int error; /* an error stopped this input (with --keep-going) */
 };
 
+enum { HTML_MAIN, HTML_TEXT, HTML_RAW };
+
 struct ingest {
 	struct common_opts co;
 	enum ingest_format format;
 	enum ingest_container container;
 	int split_lines;
-	int html_raw;
+	int html_mode;      /* HTML_MAIN (default), HTML_TEXT, HTML_RAW: --html */
+	int chat;           /* --chat: records become canonical chat records (ingest_chat.c) */
 	int keep_going;     /* go on with the next input after a damaged one (default; --fail-fast) */
 	int keep_going_flag; /* --keep-going given: also skip a damaged Parquet row group and go on
 			      * within the file (parquet/pq_ingest.c) */
@@ -145,12 +149,34 @@ void ingest_work(void *shared, void *thread_state, struct batch *b);
 /* ingest/archive.c: a libarchive container or compressed stream. */
 int ingest_archive(struct ingest *in, struct source *src, const char *name, const char *path,
 		   enum ingest_container force, int depth);
+/* ingest/json_array.c: a stream whose top level is a JSON array, one record per element. */
+int ingest_json_array(struct ingest *in, struct source *src, const char *name);
+/* Next element of a MODE_JSON_ARRAY batch at *pos (start at 0) as a line: its bytes, its
+ * number (1-based) as lineno and its byte offset in the stream; 0 at the end. */
+int ingest_json_array_next(const struct batch *b, size_t *pos, struct line *l);
+/* Does a stream starting with p[0..n) hold a JSON array? First non-blank byte '['; when
+ * strict (nothing but the content says JSON), the next non-blank byte must be '{' or ']'. */
+int ingest_json_array_head(const char *p, size_t n, int strict);
+
+/* ingest/ingest_chat.c: --chat, per worker thread. */
+struct ingest_chat;
+struct ingest_chat *ingest_chat_new(const struct common_opts *o);
+void ingest_chat_free(struct ingest_chat *c);
+/* One JSONL line or array element -> a chat record in b->out, or a counted reject; -1 stops
+ * the batch (a strict --on-invalid). */
+int ingest_chat_line(struct ingest_chat *c, struct record_check *check, struct batch *b,
+		     const struct line *l);
+extern const char *const ingest_rule_layout;
+
 /* ingest/warc.c: a WARC stream (already decompressed). */
 int ingest_warc(struct ingest *in, struct source *src, const char *name);
 
 /* parquet/pq_ingest.c: a Parquet file (path set when it is a regular file), and its batches. */
 int ingest_parquet(struct ingest *in, struct source *src, const char *name, const char *path);
-void ingest_parquet_work(struct ingest *in, struct batch *b);
+void ingest_parquet_work(struct ingest *in, void *thread_state, struct batch *b);
+/* --chat on a record the worker wrote at b->out[start..] (a Parquet row, number `row`): it is
+ * taken back and converted like a JSONL line (ingest_chat_line). Returns 0, or -1 (stop). */
+int ingest_chat_row(void *thread_state, struct batch *b, size_t start, uint64_t row);
 
 /* Layered sources (prefixed, memory, read-ahead) and decoders: lib/source.h. */
 

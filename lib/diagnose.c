@@ -130,7 +130,8 @@ void diagnose_input(struct buf *out, const char *p, size_t n, const struct commo
 		i++;
 	if (i < n && p[i] == '[') {
 		buf_addstr(out, "the input is a JSON array ('[' first), not JSONL (one object per line): "
-			       "convert it with jq -c '.[]' FILE");
+			       "read it with grist ingest (JSON array files become records), or convert "
+			       "it with jq -c '.[]' FILE");
 		return;
 	}
 	if (i < n && p[i] != '{') {

@@ -194,6 +194,11 @@ void output_write(struct output *o, const void *p, size_t n)
 
 void output_close(struct output *o)
 {
+	output_close_into(o, NULL);
+}
+
+void output_close_into(struct output *o, struct atomic_set *set)
+{
 	if (!o->buf)
 		return;
 	output_flush(o);
@@ -207,7 +212,7 @@ void output_close(struct output *o)
 	}
 	if (o->is_file) {
 		struct buf err = BUF_INIT;
-		if (atomic_commit(&o->af, &err) < 0)
+		if ((set ? atomic_set_add(set, &o->af, &err) : atomic_commit(&o->af, &err)) < 0)
 			die(GRIST_EXIT_IO, "%s", err.data);
 	}
 	free(o->buf);

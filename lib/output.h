@@ -38,6 +38,9 @@ void output_write(struct output *o, const void *p, size_t n);
 void output_flush(struct output *o);
 /* Flush and, for a file, commit it under its final name. */
 void output_close(struct output *o);
+/* Flush and, for a file, close it under its temporary name into `set`, to be published with the
+ * command's other outputs (lib/atomic.h). Standard output is flushed only. */
+void output_close_into(struct output *o, struct atomic_set *set);
 
 static inline void output_putc(struct output *o, char c)
 {

@@ -13,6 +13,7 @@
 void stage_run_init(struct stage_run *r, const char *stage, const struct common_opts *o, int argc,
 		    char **argv)
 {
+	stage_check_outputs(o, NULL, NULL);
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->sample, 0);
 	r->opts = o;
@@ -36,6 +37,18 @@ void stage_run_init(struct stage_run *r, const char *stage, const struct common_
 			 o->on_missing == ON_MISSING_SKIP ? "skip" : o->on_missing == ON_MISSING_EMPTY ? "empty" : "error");
 	stats_option_str(&r->stats, "on_invalid", o->on_invalid == ON_INVALID_SKIP ? "skip" : "error");
 	stats_option_num(&r->stats, "max_doc_bytes", (double)o->max_doc_bytes);
+}
+
+void stage_check_outputs(const struct common_opts *o, const char *option, const char *path)
+{
+	const struct atomic_name names[] = {
+		{ "-o", o->output }, { "--rejects", o->rejects_path }, { "--stats", o->stats_path },
+		{ option, path },
+	};
+	struct buf err = BUF_INIT;
+	if (atomic_check_distinct(names, option ? 4 : 3, &err) < 0)
+		die(GRIST_EXIT_USAGE, "%s", err.data);
+	buf_release(&err);
 }
 
 static void print_warnings(struct stage_run *r, const struct buf *w)
@@ -110,10 +123,12 @@ int stage_run_finish(struct stage_run *r)
 	stats_progress(&r->stats, r->bytes_read, 1);
 	stage_check_all_dropped(r);
 	if (r->out == &r->file_out)
-		output_close(&r->file_out);
+		output_close_into(&r->file_out, &r->set);
 	if (r->has_rejects)
-		output_close(&r->rejects);
-	if (r->opts->stats_path && stats_write(&r->stats, r->opts->stats_path, &err) < 0)
+		output_close_into(&r->rejects, &r->set);
+	if (r->opts->stats_path && stats_write_into(&r->stats, r->opts->stats_path, &r->set, &err) < 0)
+		die(GRIST_EXIT_IO, "%s", err.data);
+	if (atomic_set_commit(&r->set, &err) < 0)
 		die(GRIST_EXIT_IO, "%s", err.data);
 	if (!r->opts->quiet)
 		stats_summary(&r->stats, stderr);

@@ -21,6 +21,9 @@ struct stage_run {
 	struct output file_out;
 	struct output rejects;
 	int has_rejects;
+	/* The command's output files, published together by stage_run_finish (lib/atomic.h); a
+	 * command adds its other files here (a vocabulary, dedup's intermediate files). */
+	struct atomic_set set;
 	uint64_t warnings;
 	uint64_t bytes_read; /* for progress */
 	/* The start of the first input (its first batch of mode sample_mode), for the diagnosis
@@ -31,6 +34,9 @@ struct stage_run {
 
 void stage_run_init(struct stage_run *r, const char *stage, const struct common_opts *o, int argc,
 		    char **argv);
+/* Refuse (exit 2) -o, --rejects, --stats and (option, path) when two lead to the same regular
+ * file; option may be NULL. stage_run_init checks the three itself. */
+void stage_check_outputs(const struct common_opts *o, const char *option, const char *path);
 /* par_emit_fn-compatible: shared must be the struct stage_run. */
 void stage_emit(void *run, struct batch *b);
 /*
@@ -86,10 +92,11 @@ void stage_read_inputs(struct stage_run *run, struct par *par, int argc, char **
 uint64_t stage_input_size(int argc, char *const *argv, int first);
 
 /*
- * Close outputs (committing files), write --stats, print the summary. Returns the exit code.
+ * Close outputs, write --stats, publish every file of the set together (an I/O error leaves
+ * none under its final name), print the summary. Returns the exit code.
  * The exit rule of every record stage (docs/design.md section 5): when records were read and
  * every one was dropped by the record rules, it writes --stats and the summary, then dies with
- * exit 1 and one line saying what the input looks like and what to do (nothing is committed);
+ * exit 1 and one line saying what the input looks like and what to do (nothing is published);
  * an empty input, or records all removed by the stage's own rules, warns and returns 0.
  */
 int stage_run_finish(struct stage_run *r);

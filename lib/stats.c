@@ -182,10 +182,17 @@ void stats_render(const struct stats *s, struct buf *out)
 
 int stats_write(const struct stats *s, const char *path, struct buf *err)
 {
+	return stats_write_into(s, path, NULL, err);
+}
+
+int stats_write_into(const struct stats *s, const char *path, struct atomic_set *set,
+		     struct buf *err)
+{
 	struct buf out = BUF_INIT;
 	stats_render(s, &out);
 	buf_addch(&out, '\n');
-	int rc = atomic_write_file(path, out.data, out.len, err);
+	int rc = set ? atomic_set_add_data(set, path, out.data, out.len, err)
+		     : atomic_write_file(path, out.data, out.len, err);
 	buf_release(&out);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "atomic.h"
 #include "buf.h"
 
 #define STATS_MAX_RULES 64
@@ -71,6 +72,9 @@ void stats_option_num(struct stats *s, const char *key, double val);
 void stats_render(const struct stats *s, struct buf *out);
 /* Write --stats FILE atomically; -1 with a message on failure. */
 int stats_write(const struct stats *s, const char *path, struct buf *err);
+/* Or as one member of a set of outputs published together (set NULL: at once). */
+int stats_write_into(const struct stats *s, const char *path, struct atomic_set *set,
+		     struct buf *err);
 /* The one-line summary: "grist ingest: 1000 records in, 998 out, 2 rejected (...), 12.3 MB in 0.05 s". */
 void stats_summary(const struct stats *s, FILE *f);
 /* Redraw the progress line if enabled and ~0.5 s have passed; bytes_done of total_input. */

@@ -182,7 +182,7 @@ static void add_id(struct buf *out, const char *source, uint64_t row)
 }
 
 /* One row: the record into b->out, or a reject; -1 to stop (fatal set). */
-static int write_row(struct ingest *in, struct pq_shared *sh, struct pq_rowgroup *g,
+static int write_row(struct ingest *in, void *ts_, struct pq_shared *sh, struct pq_rowgroup *g,
 		     struct batch *b, uint64_t row)
 {
 	const struct common_opts *o = &in->co;
@@ -199,7 +199,7 @@ static int write_row(struct ingest *in, struct pq_shared *sh, struct pq_rowgroup
 		buf_addstr(rec, ":\"\"");
 		first = 0;
 	}
-	if (!sh->has_id) {
+	if (!sh->has_id && !in->chat) { /* --chat writes it first */
 		buf_addstr(rec, first ? "" : ",");
 		json_string_encode(rec, o->id_field, strlen(o->id_field));
 		buf_addch(rec, ':');
@@ -211,6 +211,8 @@ static int write_row(struct ingest *in, struct pq_shared *sh, struct pq_rowgroup
 		pq_json_string(rec, sh->name, strlen(sh->name));
 	}
 	buf_addch(rec, '}');
+	if (in->chat) /* the row as a record: --chat's layouts (it counts records_in) */
+		return ingest_chat_row(ts_, b, start, row);
 	b->counts.records_in++;
 	if (ts != PQ_TEXT_OK) {
 		if (o->on_missing == ON_MISSING_ERROR) {
@@ -246,7 +248,7 @@ static int write_row(struct ingest *in, struct pq_shared *sh, struct pq_rowgroup
 	return 0;
 }
 
-void ingest_parquet_work(struct ingest *in, struct batch *b)
+void ingest_parquet_work(struct ingest *in, void *thread_state, struct batch *b)
 {
 	struct pq_job job;
 	memcpy(&job, b->data, sizeof(job));
@@ -269,7 +271,7 @@ void ingest_parquet_work(struct ingest *in, struct batch *b)
 	int bad = pq_rowgroup_decode(&g, m, job.rg, raw, len, off, &err) < 0;
 	uint64_t row0 = (uint64_t)m->rgs[job.rg].first_row + 1;
 	for (int64_t i = 0; i < g.nrows; i++)
-		if (write_row(in, sh, &g, b, row0 + (uint64_t)i) < 0)
+		if (write_row(in, thread_state, sh, &g, b, row0 + (uint64_t)i) < 0)
 			break;
 	if (bad && !b->fatal.len) {
 		struct buf msg = BUF_INIT;

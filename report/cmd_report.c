@@ -115,8 +115,9 @@ int cmd_report(int argc, char **argv)
 	report_html(model, &page);
 	char *jpath = json_path_for(out);
 	char *js = json_dumps(model, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	if (atomic_write_file(out, page.data, page.len, &err) ||
-	    atomic_write_file(jpath, js, strlen(js), &err))
+	struct atomic_set set = { 0 }; /* the page and its model appear together */
+	if (atomic_set_add_data(&set, out, page.data, page.len, &err) ||
+	    atomic_set_add_data(&set, jpath, js, strlen(js), &err) || atomic_set_commit(&set, &err))
 		die(GRIST_EXIT_IO, "%s", err.data);
 	if (!quiet)
 		fprintf(stderr, "grist report: %zu stats files -> %s (model %s)\n", n, out, jpath);

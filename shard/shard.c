@@ -28,7 +28,7 @@
 
 
 static const char shard_usage[] =
-	"usage: grist shard --format llmc|megatron|nanogpt -o DIR/PREFIX [OPTIONS] [STREAM...]\n"
+	"usage: grist shard --format llmc|megatron|nanogpt|jsonl -o DIR/PREFIX [OPTIONS] [STREAM...]\n"
 	"       grist shard verify MANIFEST|DIR/PREFIX|DIR\n"
 	"       grist shard inspect FILE [-n DOCS] [-t TOKENIZER]\n"
 	"\n"
@@ -45,6 +45,8 @@ static const char shard_usage[] =
 	"                       65500 ids, else int32\n"
 	"                       nanogpt: DIR/train.bin, DIR/val.bin, raw uint16, end-of-text after\n"
 	"                       each document\n"
+	"                       jsonl: PREFIX_{train,val}_NNNNNN.jsonl, one row per line\n"
+	"                       {\"input_ids\",\"labels\",\"position_ids\"} (HF datasets/TRL)\n"
 	"  -o DIR/PREFIX        output directory (created) and file-name prefix (required; an\n"
 	"                       existing directory alone is refused). One run per prefix at a time\n"
 	"                       (a second is refused while DIR/.PREFIX.lock is held)\n"
@@ -66,6 +68,13 @@ static const char shard_usage[] =
 	"  --tmp-dir DIR        where the shuffle spills (default: the output directory)\n"
 	"  --append-eod         megatron: end-of-text token after each document\n"
 	"  --eot-id N           end-of-text id to use instead of the stream's (default: the stream's)\n"
+	"  --pack SEQ_LEN       fine-tuning rows: whole conversations packed into rows of exactly\n"
+	"                       SEQ_LEN tokens (best-fit decreasing per window), no end-of-text\n"
+	"                       between them, padding at a row's end; a .mask.bin beside each shard\n"
+	"  --pad-id N           --pack: the padding id (default: the end-of-text id)\n"
+	"  --on-overlong M      --pack: reject (default) or truncate a conversation over SEQ_LEN\n"
+	"  --pack-window N      --pack: conversations per best-fit window (default 1000)\n"
+	"  --rejects FILE       --pack: one line per rejected conversation\n"
 	"  --stats FILE         write counts as JSON to FILE (default: none)\n"
 	"  --progress           draw a progress line on stderr (default: when stderr is a tty)\n"
 	"  -q, --quiet          no summary line on stderr\n"
@@ -82,11 +91,10 @@ static void shard_usage_fn(FILE *f)
 }
 
 
-/* `NAME.tmp.XXXXXX` as lib/atomic.c makes them. */
+/* `NAME.tmp.PID.XXXXXX` as lib/atomic.c makes them (any PID: this run holds the prefix's lock). */
 static int is_temp_name(const char *n)
 {
-	size_t len = strlen(n);
-	return len > 11 && !memcmp(n + len - 11, ".tmp.", 5);
+	return atomic_temp_pid(n, NULL) > 0;
 }
 
 /*
@@ -517,6 +525,16 @@ static void shard_validate(struct shard_cli *c)
 	if (o->format == SHARD_NANOGPT && !o->val_tokens && !(o->val_fraction > 0) && !c->co.quiet)
 		warning("no --val-tokens or --val-fraction: no val.bin is written (nanoGPT's train.py reads one)");
 	resolve_output(c);
+	struct buf manifest = BUF_INIT, err = BUF_INIT;
+	buf_addf(&manifest, "%s/%s.manifest.json", o->out_dir, o->prefix);
+	const struct atomic_name names[] = {
+		{ "-o (its manifest)", manifest.data }, { "--stats", c->co.stats_path },
+		{ "--rejects", c->co.rejects_path },
+	};
+	if (atomic_check_distinct(names, 3, &err) < 0)
+		die(GRIST_EXIT_USAGE, "%s", err.data);
+	buf_release(&manifest);
+	buf_release(&err);
 }
 
 /* ---- the run ---- */
@@ -645,15 +663,18 @@ static int shard_run(struct shard_cli *c, int argc, char **argv)
 		peak = shard_shuffle_peak(r->shuf);
 		shard_shuffle_free(r->shuf);
 	}
-	if ((rc = shard_writer_finish(&r->w, &r->err)) < 0)
+	if ((rc = shard_writer_close(&r->w, &r->err)) < 0)
 		fail(rc, &r->err);
-	state.w = NULL;
-	unlock_prefix();
 	r->st.c.records_in = r->w.docs_in;
 	stats_progress(&r->st, r->bytes_in, 1);
 	fill_stats(&r->st, &r->w, r->bytes_in, peak, r->hist);
-	if (c->co.stats_path && stats_write(&r->st, c->co.stats_path, &r->err) < 0)
-		die(GRIST_EXIT_IO, "%s", r->err.data);
+	struct atomic_set extra = { 0 }; /* --stats, published with the shards */
+	if (c->co.stats_path && stats_write_into(&r->st, c->co.stats_path, &extra, &r->err) < 0)
+		fail(-GRIST_EXIT_IO, &r->err);
+	if ((rc = shard_writer_publish(&r->w, &extra, &r->err)) < 0)
+		fail(rc, &r->err);
+	state.w = NULL;
+	unlock_prefix();
 	if (!c->co.quiet)
 		run_summary(r);
 	shard_writer_release(&r->w);

@@ -200,6 +200,10 @@ int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct b
  * part of this set, and writes the manifest last.
  */
 int shard_writer_finish(struct shard_writer *w, struct buf *err);
+/* The two halves of shard_writer_finish: close every file (counts are final after this), then
+ * publish them together with the files of `extra` (--stats; may be NULL), the manifest last. */
+int shard_writer_close(struct shard_writer *w, struct buf *err);
+int shard_writer_publish(struct shard_writer *w, struct atomic_set *extra, struct buf *err);
 /* After an error: removes every file of this run, temporary or already renamed, so a failed
  * run leaves nothing under a final name. */
 void shard_writer_abort(struct shard_writer *w);

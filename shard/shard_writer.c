@@ -471,7 +471,7 @@ static int rec_cmp(const void *a, const void *b)
 	return strcmp(x->files[0].name, y->files[0].name);
 }
 
-int shard_writer_finish(struct shard_writer *w, struct buf *err)
+int shard_writer_close(struct shard_writer *w, struct buf *err)
 {
 	for (int i = 0; i < 2; i++) {
 		struct shard_split *s = &w->split[i];
@@ -496,29 +496,53 @@ int shard_writer_finish(struct shard_writer *w, struct buf *err)
 			return -GRIST_EXIT_IO;
 	if (w->nrecs) /* an empty stream has no shards and no array */
 		qsort(w->recs, w->nrecs, sizeof(*w->recs), rec_cmp);
+	return 0;
+}
+
+/* Move a closed file into the set that publishes it. */
+static void into_set(struct atomic_set *set, struct atomic_file *af)
+{
+	ALLOC_GROW(set->f, set->n + 1, set->alloc);
+	set->f[set->n++] = *af;
+	memset(af, 0, sizeof(*af));
+	af->fd = -1;
+}
+
+int shard_writer_publish(struct shard_writer *w, struct atomic_set *extra, struct buf *err)
+{
+	struct atomic_set set = { 0 };
 	for (size_t i = 0; i < w->nrecs; i++)
-		for (int j = 0; j < w->recs[i].nfiles; j++) {
-			struct shard_file_rec *f = &w->recs[i].files[j];
-			char *path = xstrdup(f->af.path);
-			if (atomic_commit(&f->af, err) < 0) {
-				free(path);
-				return -GRIST_EXIT_IO;
-			}
-			f->final_path = path;
-		}
-	if (w->rejects_af.tmp && atomic_commit(&w->rejects_af, err) < 0)
-		return -GRIST_EXIT_IO;
+		for (int j = 0; j < w->recs[i].nfiles; j++)
+			into_set(&set, &w->recs[i].files[j].af);
+	if (w->rejects_af.tmp)
+		into_set(&set, &w->rejects_af);
+	for (size_t i = 0; extra && i < extra->n; i++)
+		into_set(&set, &extra->f[i]);
+	if (extra)
+		atomic_set_abort(extra); /* now empty */
+	/* Files of an earlier, larger set go first: its manifest was removed when this run began. */
 	remove_stale(w);
 	struct buf m = BUF_INIT;
 	shard_manifest_build(w, &m);
 	struct buf name = BUF_INIT;
 	buf_addf(&name, "%s.manifest.json", w->o.prefix);
 	char *path = shard_join_path(w->o.out_dir, name.data);
-	int rc = atomic_write_file(path, m.data, m.len, err);
+	/* the manifest last: renamed after every file it lists */
+	int rc = atomic_set_add_data(&set, path, m.data, m.len, err);
+	if (rc == 0)
+		rc = atomic_set_commit(&set, err);
+	else
+		atomic_set_abort(&set);
 	free(path);
 	buf_release(&name);
 	buf_release(&m);
 	return rc < 0 ? -GRIST_EXIT_IO : 0;
+}
+
+int shard_writer_finish(struct shard_writer *w, struct buf *err)
+{
+	int rc = shard_writer_close(w, err);
+	return rc < 0 ? rc : shard_writer_publish(w, NULL, err);
 }
 
 void shard_writer_abort(struct shard_writer *w)

@@ -91,6 +91,7 @@ struct tok_state {
 	struct tok_cache cache;
 	struct tok_ids *out; /* current output during tok_encode */
 	int allow_special;   /* of the current tok_encode */
+	const char *doc;     /* the text of the current tok_encode */
 	struct buf norm_out, norm_tmp;
 	struct tok_ids scratch;
 };
@@ -447,12 +448,14 @@ static int raw_gap(void *ctx, const char *text, size_t len, struct buf *err)
 {
 	struct tok_state *st = ctx;
 	const struct tok_vocab *v = st->enc->vocab;
+	int first = text == st->doc;
 	if (v->n_norms) {
 		if (tok_norm_apply(&st->enc->norm, text, len, &st->norm_out, &st->norm_tmp, err))
 			return -1;
 		text = st->norm_out.data;
 		len = st->norm_out.len;
 	}
+	st->pre.doc_start = first ? text : NULL;
 	if (st->allow_special && st->enc->normalized_specials)
 		return tok_special_split(v, 1, text, len, pretok_gap, push_id, st, err);
 	return pretok_gap(st, text, len, err);
@@ -469,6 +472,7 @@ int tok_encode(struct tok_state *st, const char *text, size_t len, int allow_spe
 	const struct tok_vocab *v = st->enc->vocab;
 	st->out = out;
 	st->allow_special = allow_special;
+	st->doc = text;
 	if (allow_special && v->n_specials)
 		return tok_special_split(v, 0, text, len, raw_gap, push_id, st, err);
 	return raw_gap(st, text, len, err);

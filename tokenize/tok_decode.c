@@ -117,6 +117,18 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 			}
 			strs_end(o);
 			break;
+		case TOK_DEC_METASPACE:
+			for (size_t j = 0; j < n;) {
+				if (n - j >= al && !memcmp(p + j, d->a, al)) {
+					if (i || !d->left)
+						buf_addch(&o->data, ' ');
+					j += al;
+				} else {
+					buf_addch(&o->data, p[j++]);
+				}
+			}
+			strs_end(o);
+			break;
 		case TOK_DEC_STRIP: {
 			size_t a = 0, b = n;
 			for (int k = 0; k < d->left && b - a >= al && !memcmp(p + a, d->a, al); k++)

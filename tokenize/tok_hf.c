@@ -161,7 +161,8 @@ static int load_model(struct tok_vocab *v, json_t *root, const char *path, struc
 	const char *type = json_string_value(json_object_get(model, "type"));
 	json_t *vocab = json_object_get(model, "vocab");
 	if (type && strcmp(type, "BPE")) {
-		tok_unsupported(unsupported, err, path, "model type", type);
+		buf_addf(err, "%s: unsupported: model.type %s at model", path, type);
+		*unsupported = 1;
 		goto out;
 	}
 	if (!json_is_object(vocab) || !json_is_array(json_object_get(model, "merges"))) {

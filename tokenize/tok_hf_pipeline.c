@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_hf.h"
 
@@ -190,6 +191,58 @@ static int pre_fixed(struct tok_vocab *v, const char *type, json_t *pt)
 	return 0;
 }
 
+/*
+ * Metaspace's replacement and prepend_scheme as tokenizers reads them (pre-tokenizer and
+ * decoder alike): a missing prepend_scheme is "always"; the legacy add_prefix_space false
+ * needs prepend_scheme "never" given with it (tokenizers 0.23 refuses it alone). Returns the TOK_PREPEND_* scheme, or -1 with
+ * err set (a file tokenizers refuses).
+ */
+static int metaspace_of(json_t *m, const char *jpath, const char *file, const char **rep,
+			struct buf *err)
+{
+	static const char *const schemes[] = { [TOK_PREPEND_ALWAYS] = "always",
+		[TOK_PREPEND_FIRST] = "first", [TOK_PREPEND_NEVER] = "never" };
+	*rep = json_string_value(json_object_get(m, "replacement"));
+	if (!*rep || !**rep || utf8_valid_prefix(*rep, strlen(*rep)) != strlen(*rep) ||
+	    utf8_lead_len((unsigned char)**rep) != strlen(*rep)) {
+		buf_addf(err, "%s: %s.replacement: Metaspace needs one character", file, jpath);
+		return -1;
+	}
+	json_t *ps = json_object_get(m, "prepend_scheme");
+	int scheme = -1;
+	if (!ps)
+		scheme = TOK_PREPEND_ALWAYS;
+	for (int i = 0; i < 3 && json_is_string(ps); i++)
+		if (!strcmp(json_string_value(ps), schemes[i]))
+			scheme = i;
+	if (scheme < 0) {
+		buf_addf(err, "%s: %s.prepend_scheme: Metaspace prepend_scheme is first, always or never", file, jpath);
+		return -1;
+	}
+	if (json_is_false(json_object_get(m, "add_prefix_space"))) {
+		if (scheme != TOK_PREPEND_NEVER) {
+			buf_addf(err, "%s: %s: Metaspace add_prefix_space false does not match prepend_scheme %s",
+				 file, jpath, ps ? json_string_value(ps) : "always (the default)");
+			return -1;
+		}
+		scheme = TOK_PREPEND_NEVER;
+	}
+	return scheme;
+}
+
+static int pre_metaspace(struct tok_vocab *v, json_t *pt, const char *jpath, const char *file,
+			 struct buf *err)
+{
+	const char *rep;
+	int scheme = metaspace_of(pt, jpath, file, &rep, err);
+	if (scheme < 0)
+		return -1;
+	json_t *split = json_object_get(pt, "split");
+	tok_vocab_add_step(v, TOK_STEP_METASPACE, rep, scheme);
+	v->steps[v->n_steps - 1].split = !split || json_is_true(split);
+	return 0;
+}
+
 static int pre_one(struct tok_vocab *v, json_t *pt, const char *jpath, const char *file,
 		   struct buf *err, int *unsupported)
 {
@@ -220,6 +273,8 @@ static int pre_one(struct tok_vocab *v, json_t *pt, const char *jpath, const cha
 	}
 	if (!strcmp(type, "Split"))
 		return pre_split(v, pt, jpath, file, err, unsupported);
+	if (!strcmp(type, "Metaspace"))
+		return pre_metaspace(v, pt, jpath, file, err);
 	if (!strcmp(type, "CharDelimiterSplit")) {
 		const char *d = json_string_value(json_object_get(pt, "delimiter"));
 		struct buf pat = BUF_INIT;
@@ -399,6 +454,18 @@ static void dec_one(struct tok_vocab *v, json_t *d, const char *jpath)
 		struct tok_dec *t = add_dec(v, TOK_DEC_REPLACE);
 		t->a = xstrdup(lit);
 		t->b = xstrdup(content);
+	} else if (!strcmp(type, "Metaspace")) {
+		const char *rep;
+		struct buf e = BUF_INIT;
+		int scheme = metaspace_of(d, jpath, "tokenizer.json", &rep, &e);
+		buf_release(&e);
+		if (scheme < 0) {
+			set_dec_unsupported(v, "Metaspace with a bad replacement or prepend_scheme", jpath);
+			return;
+		}
+		struct tok_dec *t = add_dec(v, TOK_DEC_METASPACE);
+		t->a = xstrdup(rep);
+		t->left = scheme != TOK_PREPEND_NEVER;
 	} else if (!strcmp(type, "ByteFallback")) {
 		add_dec(v, TOK_DEC_BYTEFALLBACK);
 	} else if (!strcmp(type, "Fuse")) {

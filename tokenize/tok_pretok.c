@@ -158,6 +158,11 @@ int tok_pretok_init(struct tok_pretok *p, const struct tok_vocab *v, int use_fas
 		s->kind = v->steps[i].kind;
 		s->mode = v->steps[i].mode;
 		s->invert = v->steps[i].invert;
+		if (s->kind == TOK_STEP_METASPACE) {
+			s->rep = v->steps[i].pattern;
+			s->rep_len = strlen(s->rep);
+			s->split = v->steps[i].split;
+		}
 		if (s->kind == TOK_STEP_SPLIT) {
 			s->re = tok_regex_compile(v->steps[i].pattern, err);
 			if (!s->re) {
@@ -328,10 +333,46 @@ done:
 	return rc;
 }
 
+/*
+ * HF Metaspace: every ' ' becomes the replacement; the replacement is prepended to a non-empty
+ * text not starting with it (always, or only at offset 0 of the document with "first"); with
+ * split, a piece starts at each replacement (MergedWithNext).
+ */
+static int run_metaspace(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
+			 const char *text, size_t len, tok_piece_fn fn, void *ctx, struct buf *err)
+{
+	const struct tok_pretok_step *s = &p->steps[k];
+	struct buf *b = &st->scratch[k];
+	buf_reset(b);
+	int starts = (len && text[0] == ' ') || (len >= s->rep_len && !memcmp(text, s->rep, s->rep_len));
+	if (len && !starts && (s->mode == TOK_PREPEND_ALWAYS ||
+			       (s->mode == TOK_PREPEND_FIRST && text == st->doc_start)))
+		buf_add(b, s->rep, s->rep_len);
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == ' ')
+			buf_add(b, s->rep, s->rep_len);
+		else
+			buf_addch(b, text[i]);
+	}
+	if (!s->split)
+		return emit(p, st, k, b->data, b->len, fn, ctx, err);
+	size_t start = 0;
+	for (size_t i = 1; i + s->rep_len <= b->len; i++) {
+		if (memcmp(b->data + i, s->rep, s->rep_len))
+			continue;
+		if (emit(p, st, k, b->data + start, i - start, fn, ctx, err))
+			return -1;
+		start = i;
+	}
+	return emit(p, st, k, b->data + start, b->len - start, fn, ctx, err);
+}
+
 static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
 		    const char *text, size_t len, tok_piece_fn fn, void *ctx, struct buf *err)
 {
 	const struct tok_pretok_step *s = &p->steps[k];
+	if (s->kind == TOK_STEP_METASPACE)
+		return run_metaspace(p, st, k, text, len, fn, ctx, err);
 	if (s->kind == TOK_STEP_PREFIX_SPACE) {
 		if (!len)
 			return 0; /* HF adds no space to an empty text or segment */

@@ -20,6 +20,9 @@ struct tok_pretok_step {
 	int invert;
 	void *re;      /* pcre2_code_8 * */
 	int fast;      /* TOK_FAST_* hand-written splitter, 0 for PCRE2 */
+	const char *rep; /* METASPACE: the replacement (UTF-8), its length, split */
+	size_t rep_len;
+	int split;
 };
 
 enum { TOK_FAST_NONE = 0, TOK_FAST_CL100K = 1, TOK_FAST_O200K = 2, TOK_FAST_GPT2 = 3 };
@@ -36,6 +39,10 @@ struct tok_pretok_state {
 	void *jstack;  /* pcre2_jit_stack_8 * */
 	struct buf *scratch; /* one per step (prefix-space copies) */
 	size_t n_scratch;
+	/* Set by the caller before tok_pretok_run: the start of the text when it begins at offset
+	 * 0 of the document (HF's offsets_original().0 == 0, Metaspace prepend_scheme "first"),
+	 * else NULL. */
+	const char *doc_start;
 };
 
 /* use_fast: allow the hand-written splitter for known patterns. */

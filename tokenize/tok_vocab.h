@@ -25,13 +25,18 @@
 enum tok_step_kind {
 	TOK_STEP_SPLIT,        /* split on a regex; `mode` says which parts become pieces */
 	TOK_STEP_PREFIX_SPACE, /* HF ByteLevel add_prefix_space: prepend ' ' unless present */
+	TOK_STEP_METASPACE,    /* HF Metaspace: ' ' -> replacement, prepended per `mode`, split */
 };
+
+/* HF Metaspace prepend_scheme (TOK_STEP_METASPACE's mode). */
+enum { TOK_PREPEND_ALWAYS = 0, TOK_PREPEND_FIRST = 1, TOK_PREPEND_NEVER = 2 };
 
 struct tok_step {
 	enum tok_step_kind kind;
-	char *pattern;    /* PCRE2 syntax (TOK_STEP_SPLIT) */
-	int mode;         /* TOK_SPLIT_*: which parts become pieces */
+	char *pattern;    /* PCRE2 syntax (TOK_STEP_SPLIT); the replacement (METASPACE) */
+	int mode;         /* TOK_SPLIT_*: which parts become pieces; TOK_PREPEND_* (METASPACE) */
 	int invert;       /* HF Split invert: the gaps are the delimiters */
+	int split;        /* METASPACE: split before each replacement (MergedWithNext) */
 };
 
 /* HF's SplitDelimiterBehavior, plus tiktoken's "matches only" (= HF Removed with invert). */
@@ -69,7 +74,7 @@ enum tok_dec_kind {
 	TOK_DEC_BYTEFALLBACK, /* runs of <0xNN> tokens -> their bytes (U+FFFD each if not UTF-8) */
 	TOK_DEC_FUSE,        /* all tokens into one */
 	TOK_DEC_STRIP,       /* up to `left` / `right` characters `a` off each token's ends */
-	TOK_DEC_METASPACE,   /* replacement -> ' ', the first token's leading space dropped */
+	TOK_DEC_METASPACE,   /* `a` -> ' ' in each token; dropped in the first one if `left` */
 };
 
 struct tok_dec {

@@ -579,6 +579,11 @@ int cmd_tokenize(int argc, char **argv)
 	common_opts_finish(&tk.co);
 	if (tk.to == OUT_TEXT && !tk.chat_template)
 		die(GRIST_EXIT_USAGE, "--to text needs --chat-template");
+	size_t olen = tk.co.output ? strlen(tk.co.output) : 0;
+	if (tk.to == OUT_STREAM && !tk.decode && olen >= 8 && !strcmp(tk.co.output + olen - 8, ".parquet"))
+		die(GRIST_EXIT_USAGE, "-o %s: the token stream is binary, Parquet holds records; use "
+		    "--to jsonl for {\"id\",\"tokens\"} rows, or grist shard for training files",
+		    tk.co.output);
 	if (tk.chat_template && chat_setup(&tk))
 		return chat_render_main(&tk, argc, argv);
 	if (!tk.tokenizer)

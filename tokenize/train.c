@@ -313,6 +313,7 @@ int cmd_tokenize_train(int argc, char **argv)
 		die(GRIST_EXIT_USAGE, "--pattern '%s': %s", tr.pattern, err.data);
 	buf_reset(&err);
 
+	stage_check_outputs(&tr.co, "--tiktoken", tr.tiktoken_path);
 	stage_run_init(&tr.run, "tokenize-train", &tr.co, argc, argv);
 	stats_option_num(&tr.run.stats, "vocab_size", (double)tr.vocab_size);
 	stats_option_str(&tr.run.stats, "pattern", tr.pattern);
@@ -370,7 +371,8 @@ int cmd_tokenize_train(int argc, char **argv)
 	if (tr.tiktoken_path) {
 		buf_reset(&out);
 		train_write_tiktoken(&res, &out);
-		if (atomic_write_file(tr.tiktoken_path, out.data, out.len, &err) < 0)
+		/* published with -o, --rejects and --stats by stage_run_finish */
+		if (atomic_set_add_data(&tr.run.set, tr.tiktoken_path, out.data, out.len, &err) < 0)
 			die(GRIST_EXIT_IO, "%s", err.data);
 	}
 	uint32_t vocab = res.ntokens + (uint32_t)tr.nspecials;

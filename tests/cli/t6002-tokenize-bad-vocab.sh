@@ -38,7 +38,7 @@ check collision.json 2 "collision.json: id 3 used by both"
 edit added-gap.json 'j.added_tokens[0].id = 999'
 check added-gap.json 5 "unsupported: added_tokens\[0\] '<|endoftext|>' has id 999"
 edit wordpiece.json 'j.model.type = "Unigram"'
-check wordpiece.json 5 "unsupported: model type Unigram"
+check wordpiece.json 5 "unsupported: model.type Unigram at model"
 edit normalizer.json 'j.normalizer = {type: "Sequence", normalizers: [{type: "NFC"}, {type: "Precompiled", precompiled_charsmap: "AA=="}]}'
 check normalizer.json 5 "unsupported: normalizer Precompiled at normalizer.normalizers\[1\]"
 edit pretok.json 'j.pre_tokenizer = {type: "UnicodeScripts"}'

@@ -49,4 +49,10 @@ expect_file_eq "-j 3 vs -j 1 (stream)" j1.tok j3.tok
 $GRIST tokenize -q -t o200k_base -j 1 --to jsonl --batch-bytes 16K big.jsonl -o j1.jsonl
 $GRIST tokenize -q -t o200k_base -j 2 --to jsonl --batch-bytes 16K big.jsonl -o j2.jsonl
 expect_file_eq "-j 2 vs -j 1 (jsonl)" j1.jsonl j2.jsonl
+# The binary token stream is not written into a Parquet file (records only); --to jsonl is.
+printf '{"id":"p","text":"hello parquet"}\n' > pq.jsonl
+expect_exit "stream to .parquet refused" 2 $GRIST tokenize -q -t gpt2 pq.jsonl -o tok.parquet 2> pq.err
+[ -e tok.parquet ] && fail "a .parquet file was written for a token stream"
+expect_grep "says why" "Parquet holds records" pq.err
+expect_exit "--to jsonl to .parquet" 0 $GRIST tokenize -q -t gpt2 --to jsonl pq.jsonl -o rows.parquet
 done_testing

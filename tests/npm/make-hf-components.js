@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Writes tokenizer.json files exercising the components of HuggingFace tokenizers that the
+// model-derived files of make-hf.js do not (issue 15), for t6013's parity checks against npm
+// tokenizers:
+//
+//   make-hf-components.js KIND OUT.json BASE.json        KIND ms-*: Llama 2's hub file (BASE,
+//                                                        SentencePiece-style BPE) with its
+//                                                        Prepend/Replace normalizer swapped for
+//                                                        a Metaspace pre-tokenizer and decoder
+//   make-hf-components.js KIND OUT.json TRAIN.txt...     KIND wp-*, wl-*: a model trained by
+//                                                        tokenizers itself (train(files), the
+//                                                        model's default trainer) on TRAIN
+//
+// Metaspace kinds: ms-first (prepend_scheme first, split false: how current Llama/Mistral
+// conversions look), ms-always (always, split), ms-never (never, split), ms-legacy (only the
+// legacy add_prefix_space true), ms-legacy-off (add_prefix_space false with prepend_scheme
+// never), ms-refused (add_prefix_space false alone: tokenizers refuses the file), ms-t5
+// (Sequence[WhitespaceSplit, Metaspace], as T5 and ALBERT ship), ms-underscore (replacement "_").
+// WordPiece kinds: wp-bert (BertNormalizer lowercasing, BertPreTokenizer, WordPiece decoder,
+// BertProcessing), wp-cased (BertNormalizer without lowercase/strip_accents, chinese chars off,
+// max_input_chars_per_word 12), wp-seq (no normalizer; Sequence[WhitespaceSplit, Punctuation,
+// Digits(individual)], prefix "@@"). WordLevel: wl-ws (Whitespace pre-tokenizer, [UNK]),
+// wl-split (WhitespaceSplit, BertNormalizer, Digits contiguous).
+"use strict";
+const fs = require("fs");
+const { Tokenizer } = require("tokenizers");
+const [kind, out, ...inputs] = process.argv.slice(2);
+if (!kind || !out || !inputs.length) {
+  console.error("usage: make-hf-components.js KIND OUT.json BASE.json|TRAIN.txt...");
+  process.exit(2);
+}
+
+const META = {
+  "ms-first": { replacement: "▁", prepend_scheme: "first", split: false },
+  "ms-always": { replacement: "▁", prepend_scheme: "always", split: true },
+  "ms-never": { replacement: "▁", prepend_scheme: "never", split: true },
+  "ms-legacy": { replacement: "▁", add_prefix_space: true },
+  "ms-legacy-off": { replacement: "▁", add_prefix_space: false, prepend_scheme: "never" },
+  "ms-refused": { replacement: "▁", add_prefix_space: false }, // tokenizers refuses it
+  "ms-t5": { replacement: "▁", prepend_scheme: "always", split: true },
+  "ms-underscore": { replacement: "_", prepend_scheme: "first", split: true },
+};
+
+function metaspace() {
+  const j = JSON.parse(fs.readFileSync(inputs[0], "utf8"));
+  const m = { type: "Metaspace", ...META[kind] };
+  j.normalizer = null;
+  j.pre_tokenizer = kind === "ms-t5" ? { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" }, m] } : m;
+  j.decoder = { type: "Sequence", decoders: [m, { type: "ByteFallback" }, { type: "Fuse" }] };
+  return j;
+}
+
+const BERT = (o) => ({ type: "BertNormalizer", clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true, ...o });
+const SPECIALS = ["[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"];
+
+// Trains with the model's default trainer, then adds the BERT specials as added tokens (the
+// default trainers add none) after the trained vocab.
+function trained(model, normalizer, pre, decoder) {
+  const tok = Tokenizer.fromString(JSON.stringify({
+    version: "1.0", truncation: null, padding: null, added_tokens: [], normalizer, pre_tokenizer: pre,
+    post_processor: null, decoder, model,
+  }));
+  tok.train(inputs);
+  const tmp = out + ".tmp";
+  tok.save(tmp);
+  const j = JSON.parse(fs.readFileSync(tmp, "utf8"));
+  fs.unlinkSync(tmp);
+  let n = Object.keys(j.model.vocab).length;
+  j.added_tokens = SPECIALS.map((content) => {
+    if (!(content in j.model.vocab)) j.model.vocab[content] = n++;
+    return { id: j.model.vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+  });
+  j.post_processor = { type: "BertProcessing", sep: ["[SEP]", j.model.vocab["[SEP]"]], cls: ["[CLS]", j.model.vocab["[CLS]"]] };
+  return j;
+}
+
+const wordpiece = (prefix, maxChars) => ({
+  type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: prefix, max_input_chars_per_word: maxChars, vocab: {},
+});
+
+let j;
+if (kind.startsWith("ms-")) {
+  j = metaspace();
+} else if (kind === "wp-bert") {
+  j = trained(wordpiece("##", 100), BERT({}), { type: "BertPreTokenizer" }, { type: "WordPiece", prefix: "##", cleanup: true });
+} else if (kind === "wp-cased") {
+  j = trained(wordpiece("##", 12), BERT({ lowercase: false, handle_chinese_chars: false, strip_accents: false }),
+    { type: "BertPreTokenizer" }, { type: "WordPiece", prefix: "##", cleanup: false });
+} else if (kind === "wp-seq") {
+  j = trained(wordpiece("@@", 100), null,
+    { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" }, { type: "Punctuation", behavior: "Isolated" }, { type: "Digits", individual_digits: true }] },
+    { type: "WordPiece", prefix: "@@", cleanup: true });
+} else if (kind === "wl-ws") {
+  j = trained({ type: "WordLevel", vocab: {}, unk_token: "[UNK]" }, null, { type: "Whitespace" }, null);
+} else if (kind === "wl-split") {
+  j = trained({ type: "WordLevel", vocab: {}, unk_token: "[UNK]" }, BERT({ strip_accents: true }),
+    { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" }, { type: "Digits", individual_digits: false }] }, null);
+} else {
+  throw new Error("unknown kind " + kind);
+}
+fs.writeFileSync(out, JSON.stringify(j));
+// The file must load in tokenizers as written (or be refused, for ms-refused).
+let loads = true;
+try { Tokenizer.fromFile(out); } catch (e) { loads = false; }
+if (loads !== (kind !== "ms-refused")) throw new Error(`${kind}: tokenizers ${loads ? "loads" : "refuses"} it`);
