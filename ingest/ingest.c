@@ -799,10 +799,10 @@ int cmd_ingest(int argc, char **argv)
 	size_t nfailed = 0;
 	for (size_t i = 0; i < in.ninputs; i++)
 		nfailed += in.inputs[i].error;
+	if (in.failed) /* an input failed and the run went on: no -o file is published */
+		stage_fail(&in.run, in.failed, "%zu of %zu input%s failed (named above; --stats has "
+			   "inputs[].error)", nfailed ? nfailed : 1, in.ninputs, in.ninputs > 1 ? "s" : "");
 	int rc = stage_run_finish(&in.run);
-	if (nfailed && in.ninputs > 1)
-		error("%zu of %zu inputs failed (named above; --stats has inputs[].error); exit %d",
-		      nfailed, in.ninputs, in.failed);
 	ingest_release_names(&in);
 	for (size_t i = 0; i < in.ninputs; i++)
 		free(in.inputs[i].path);

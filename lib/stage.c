@@ -1,5 +1,6 @@
 #include "stage.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,24 +98,40 @@ void stage_emit(void *run, struct batch *b)
 void stage_check_all_dropped(struct stage_run *r)
 {
 	const struct counts *c = &r->stats.c;
-	struct buf rules = BUF_INIT, why = BUF_INIT, err = BUF_INIT;
+	struct buf rules = BUF_INIT, why = BUF_INIT;
 	uint64_t dropped = diagnose_record_drops(c, &rules);
 	if (!c->records_in || dropped < c->records_in) {
 		buf_release(&rules);
 		return;
 	}
-	if (r->sample.len)
+	if (counts_rule(c, "unrecognized_layout") == dropped)
+		buf_addstr(&why, "no record is in a chat layout --chat knows (OpenAI messages, ShareGPT "
+			   "conversations, Alpaca instruction/output, prompt/completion; docs/chat.md)");
+	else if (r->sample.len)
 		diagnose_input(&why, r->sample.data, r->sample.len, r->opts);
 	else if (counts_rule(c, "binary_content"))
 		buf_addstr(&why, "the input is binary data (NUL bytes) in no format grist reads");
 	else
 		buf_addstr(&why, "see the warnings above, or --rejects FILE");
+	stage_fail(r, GRIST_EXIT_DATA, "all %llu records were dropped (%s): %s",
+		   (unsigned long long)dropped, rules.data, why.data);
+}
+
+void stage_fail(struct stage_run *r, int code, const char *fmt, ...)
+{
+	struct buf err = BUF_INIT, msg = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	stats_progress(&r->stats, r->bytes_read, 1);
+	if (r->out == output_stdout())
+		output_flush(r->out); /* stdout keeps what was written, as after a fatal batch */
 	if (r->opts->stats_path && stats_write(&r->stats, r->opts->stats_path, &err) < 0)
 		die(GRIST_EXIT_IO, "%s", err.data);
 	if (!r->opts->quiet)
 		stats_summary(&r->stats, stderr);
-	die(GRIST_EXIT_DATA, "all %llu records were dropped (%s): %s", (unsigned long long)dropped,
-	    rules.data, why.data);
+	die(code, "%s", msg.data);
 }
 
 int stage_run_finish(struct stage_run *r)

@@ -103,5 +103,9 @@ int stage_run_finish(struct stage_run *r);
 /* The failing half of that rule alone, for a stage that must stop earlier when it has nothing
  * to work on (tokenize train). Returns when the rule does not apply. */
 void stage_check_all_dropped(struct stage_run *r);
+/* The run failed after reading its input: write --stats and the summary, then die with `code`
+ * and the message (no -o/--rejects file is published). */
+__attribute__((noreturn, format(printf, 3, 4)))
+void stage_fail(struct stage_run *r, int code, const char *fmt, ...);
 
 #endif

@@ -33,6 +33,11 @@ done
 "$GRIST" ingest -q bad.zst ok.tar.gz > /dev/null 2> err.txt
 expect_grep "-q still names the damaged input" "bad.zst: truncated" err.txt
 
+# -o FILE: the run failed, so nothing is published under the final name
+"$GRIST" ingest -q -o kg.jsonl bad.zst ok.tar.gz 2>/dev/null
+expect_eq "-o: exit" 1 $?
+[ -e kg.jsonl ] && fail "-o kg.jsonl was published although an input failed"
+
 # --fail-fast: the old behaviour
 "$GRIST" ingest --fail-fast bad.zst ok.tar.gz > ff.jsonl 2> ff.txt
 expect_eq "--fail-fast: exit" 1 $?
