@@ -227,9 +227,11 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	struct decontam against;
 	o->x.against = NULL; /* decontamination happens in filter */
 	dd_config_finish(&o->cfg, &o->x, &against);
+	if (o->cfg.co.rejects_path) /* it was accepted and ignored */
+		die(GRIST_EXIT_USAGE, "--rejects applies to dedup filter, which removes the records; "
+		    "dedup sign removes nothing");
 	o->prefix = o->cfg.co.output;
 	o->cfg.co.output = NULL;
-	o->cfg.co.rejects_path = NULL; /* filter writes the rejects */
 
 	struct signer *s = xcalloc(1, sizeof(*s));
 	s->o = o;

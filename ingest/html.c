@@ -1,4 +1,5 @@
 #include "ingest/html.h"
+#include "ingest/html_charset.h"
 
 #include "lib/json.h"
 #include "lib/utf8.h"
@@ -186,30 +187,6 @@ static void sax_text(void *ctx, const xmlChar *ch, int len)
 		em_text(&st->e, (const char *)ch, (size_t)len, st->pre > 0);
 }
 
-/* Multi-byte UTF-8 sequences that are well-formed, and bytes >= 0x80 that are not part of one:
- * evidence for "UTF-8 with a few broken bytes" against "a legacy 8-bit encoding". */
-static void utf8_evidence(const unsigned char *p, size_t n, size_t *good, size_t *bad)
-{
-	*good = *bad = 0;
-	for (size_t i = 0; i < n;) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		size_t len = p[i] >= 0xF0 && p[i] <= 0xF4 ? 4 : p[i] >= 0xE0 ? 3 : p[i] >= 0xC2 ? 2 : 0;
-		size_t k = 1;
-		while (len && k < len && i + k < n && (p[i + k] & 0xC0) == 0x80)
-			k++;
-		if (len && k == len) {
-			(*good)++;
-			i += len;
-		} else {
-			(*bad)++;
-			i++;
-		}
-	}
-}
-
 int html_to_text(struct buf *out, const char *p, size_t n, const char *charset)
 {
 	if (n > (size_t)0x7fffffff)
@@ -231,34 +208,12 @@ int html_to_text(struct buf *out, const char *p, size_t n, const char *charset)
 	if (!ctxt)
 		return -1;
 	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-				 HTML_PARSE_NONET | XML_PARSE_HUGE);
-	/*
-	 * A declared charset other than UTF-8 wins. Valid UTF-8 is read as UTF-8 (the push parser
-	 * would otherwise guess Latin-1 before it meets a <meta charset>). UTF-8 with a few broken
-	 * bytes (at least as many well-formed multi-byte sequences as stray high bytes) is repaired with
-	 * U+FFFD first: libxml2 would switch the whole document to Latin-1 at the first bad byte.
-	 * Anything else is left to libxml2 (<meta charset>, else Latin-1).
-	 */
-	xmlCharEncodingHandlerPtr h = NULL;
+				 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+	/* The encoding is decided before parsing (ingest/html_charset.c); libxml2 reads UTF-8 and
+	 * ignores <meta charset>. */
 	struct buf fixed = BUF_INIT;
-	int declared_utf8 = charset && (!strcmp(charset, "utf-8") || !strcmp(charset, "UTF-8") ||
-					!strcmp(charset, "utf8"));
-	if (charset && *charset && !declared_utf8)
-		h = xmlFindCharEncodingHandler(charset);
-	if (!h) {
-		size_t good, bad;
-		if (utf8_valid_prefix(p, n) == n) {
-			h = xmlFindCharEncodingHandler("UTF-8");
-		} else if (utf8_evidence((const unsigned char *)p, n, &good, &bad),
-			   declared_utf8 || (good > 0 && good >= bad)) {
-			utf8_repair(&fixed, p, n);
-			p = fixed.data;
-			n = fixed.len;
-			h = xmlFindCharEncodingHandler("UTF-8");
-		}
-	}
-	if (h)
-		xmlSwitchToEncoding(ctxt, h);
+	html_decode(&fixed, &p, &n, charset);
+	xmlSwitchToEncoding(ctxt, xmlFindCharEncodingHandler("UTF-8"));
 	int rc = n > (size_t)0x7fffffff ? -1 : 0;
 	if (!rc)
 		htmlParseChunk(ctxt, p, (int)n, 1);

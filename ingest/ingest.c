@@ -54,7 +54,8 @@ static void usage(FILE *f)
 		"                        tar|zip|7z|cpio|ar|raw|wds (container of each input)\n"
 		"                        (default: auto: magic bytes, then extension, then content)\n"
 		"  --split-lines         text inputs: one record per non-blank line (default: per file)\n"
-		"  --html MODE           text|raw: convert HTML to text, or keep the markup (default: text)\n"
+		"  --html MODE           main|text|raw: the page's main content as text (default),\n"
+		"                        the whole page as text, or the markup as it is\n"
 		"  --warc-types LIST     WARC record types to read, comma-separated, or 'all'\n"
 		"                        (default: response,conversion; response records only with\n"
 		"                        an http(s) target; the rest are counted as skipped)\n"
@@ -675,9 +676,10 @@ int cmd_ingest(int argc, char **argv)
 			in.split_lines = 1;
 			break;
 		case OPT_HTML:
-			if (!strcmp(optarg, "raw")) in.html_raw = 1;
-			else if (!strcmp(optarg, "text")) in.html_raw = 0;
-			else die(GRIST_EXIT_USAGE, "--html expects text or raw, got '%s'", optarg);
+			if (!strcmp(optarg, "raw")) in.html_mode = HTML_RAW;
+			else if (!strcmp(optarg, "text")) in.html_mode = HTML_TEXT;
+			else if (!strcmp(optarg, "main")) in.html_mode = HTML_MAIN;
+			else die(GRIST_EXIT_USAGE, "--html expects main, text or raw, got '%s'", optarg);
 			break;
 		case OPT_WARC_STATUS:
 			parse_warc_status(&in, optarg);
@@ -732,7 +734,8 @@ int cmd_ingest(int argc, char **argv)
 	stats_option_str(&in.run.stats, "format", fmt_names[in.format]);
 	stats_option_str(&in.run.stats, "container", cont_names[in.container]);
 	stats_option_num(&in.run.stats, "split_lines", in.split_lines);
-	stats_option_str(&in.run.stats, "html", in.html_raw ? "raw" : "text");
+	static const char *const html_names[] = { "main", "text", "raw" };
+	stats_option_str(&in.run.stats, "html", html_names[in.html_mode]);
 	stats_option_num(&in.run.stats, "keep_going", in.keep_going);
 	stats_option_num(&in.run.stats, "chat", in.chat);
 	/* Progress shows a percentage of the input size only when that size is what will be

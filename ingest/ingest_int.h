@@ -57,12 +57,14 @@ struct ingest_input {
 	int error; /* an error stopped this input (with --keep-going) */
 };
 
+enum { HTML_MAIN, HTML_TEXT, HTML_RAW };
+
 struct ingest {
 	struct common_opts co;
 	enum ingest_format format;
 	enum ingest_container container;
 	int split_lines;
-	int html_raw;
+	int html_mode;      /* HTML_MAIN (default), HTML_TEXT, HTML_RAW: --html */
 	int chat;           /* --chat: records become canonical chat records (ingest_chat.c) */
 	int keep_going;
 	const char *columns; /* --columns: Parquet projection (NULL: all) */

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "ingest/html.h"
+#include "ingest/html_main.h"
 #include "ingest/ingest_doc.h"
 #include "ingest/ingest_int.h"
 #include "lib/die.h"
@@ -34,6 +35,8 @@ struct ingest_thread {
 	struct record_check check;
 	struct buf extra, reason, text, scratch, json;
 	struct buf gunzipped; /* a gzip Content-Encoding body, decoded */
+	struct html_meta meta; /* of the last --html main conversion */
+	int has_meta;          /* meta belongs to the record being written */
 	struct ingest_chat *chat; /* --chat */
 };
 
@@ -50,6 +53,7 @@ void *ingest_thread_new(void *shared)
 	buf_init(&t->json, 0);
 	buf_init(&t->gunzipped, 0);
 	record_check_init(&t->check);
+	html_meta_init(&t->meta);
 	return t;
 }
 
@@ -64,6 +68,7 @@ void ingest_thread_free(void *p)
 	buf_release(&t->gunzipped);
 	ingest_chat_free(t->chat);
 	record_check_release(&t->check);
+	html_meta_release(&t->meta);
 	free(t);
 }
 
@@ -152,6 +157,41 @@ static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *
 	return 0;
 }
 
+/*
+ * HTML to text by --html (main or text) into t->text; with main, the page's metadata is in
+ * t->meta for the record (t->has_meta). Returns 0, or -1 when the page could not be parsed.
+ */
+static int html_convert(struct ingest *in, struct ingest_thread *t, struct batch *b,
+			const char *p, size_t n, const char *charset)
+{
+	t->has_meta = 0;
+	if (in->html_mode == HTML_TEXT)
+		return html_to_text(&t->text, p, n, charset);
+	if (html_main_text(&t->text, &t->meta, p, n, charset) < 0)
+		return -1;
+	t->has_meta = 1;
+	if (t->meta.charset_guessed)
+		counts_note(&b->counts, "html_charset_guessed", 1);
+	return 0;
+}
+
+/* ,"title":...,"html_lang":...,"canonical_url":... for those the page has (then forgotten). */
+static void add_html_meta(struct buf *out, struct ingest_thread *t)
+{
+	if (!t->has_meta)
+		return;
+	t->has_meta = 0;
+	const struct buf *v[] = { &t->meta.title, &t->meta.lang, &t->meta.canonical };
+	static const char *const keys[] = { "title", "html_lang", "canonical_url" };
+	for (size_t i = 0; i < 3; i++) {
+		if (!v[i]->len)
+			continue;
+		buf_addch(out, ',');
+		add_key(out, keys[i]);
+		add_string(out, v[i]->data, v[i]->len);
+	}
+}
+
 int ingest_chat_row(void *thread_state, struct batch *b, size_t start, uint64_t row)
 {
 	struct ingest_thread *t = thread_state;
@@ -188,6 +228,7 @@ static void text_record(struct ingest *in, struct ingest_thread *t, struct batch
 	json_string_encode(&b->out, t->scratch.data, t->scratch.len);
 	buf_addstr(&b->out, ",\"source\":");
 	add_string(&b->out, b->source, strlen(b->source));
+	add_html_meta(&b->out, t);
 	buf_addstr(&b->out, "}\n");
 	counts_text_length(&b->counts, t->scratch.len);
 	b->counts.records_out++;
@@ -292,11 +333,12 @@ static int dechunk(struct buf *out, const char *p, size_t n)
  * The text of a document into t->text. Returns 1 with text, 0 when the document has no text
  * (missing), or -1 after a reject (rule set in *rule, value in t->reason as JSON).
  */
-static int doc_text(struct ingest *in, struct ingest_thread *t, const struct ingest_doc *d,
-		    const char **rule, const char **note)
+static int doc_text(struct ingest *in, struct ingest_thread *t, struct batch *b,
+		    const struct ingest_doc *d, const char **rule, const char **note)
 {
 	buf_reset(&t->text);
 	buf_reset(&t->reason);
+	t->has_meta = 0;
 	if (!d->has[DOCF_BODY])
 		return 0;
 	const char *body = d->f[DOCF_BODY];
@@ -379,8 +421,8 @@ static int doc_text(struct ingest *in, struct ingest_thread *t, const struct ing
 		}
 	}
 	int rc = 1;
-	if (html && !in->html_raw) {
-		if (html_to_text(&t->text, body, n, charset[0] ? charset : NULL) < 0) {
+	if (html && in->html_mode != HTML_RAW) {
+		if (html_convert(in, t, b, body, n, charset[0] ? charset : NULL) < 0) {
 			*rule = rule_html;
 			rc = -1;
 		}
@@ -446,7 +488,7 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 	struct buf rej_extra = BUF_INIT;
 	buf_addf(&rej_extra, ",\"id\":%s", idv.data);
 	const char *rule = NULL, *note = NULL;
-	int tr = doc_text(in, t, d, &rule, &note);
+	int tr = doc_text(in, t, b, d, &rule, &note);
 	if (note)
 		counts_note(&b->counts, note, 1);
 	if (tr == 0 && has_jtext && jtext.type == JV_STRING) {
@@ -500,6 +542,7 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 		add_key(out, meta[i].key);
 		add_string(out, d->f[meta[i].f], d->n[meta[i].f]);
 	}
+	add_html_meta(out, t);
 	if (has_json) {
 		size_t lead = 0;
 		while (strchr(" \t\r\n", t->json.data[lead]))
@@ -553,9 +596,10 @@ void ingest_work(void *shared, void *thread_state, struct batch *b)
 			reject_value(b, ingest_rule_empty_file, NULL, b->source, 1, "", 0, NULL);
 			return;
 		}
-		if (b->mode == MODE_HTML_WHOLE && !in->html_raw) {
+		t->has_meta = 0;
+		if (b->mode == MODE_HTML_WHOLE && in->html_mode != HTML_RAW) {
 			buf_reset(&t->text);
-			if (html_to_text(&t->text, b->data, b->len, NULL) < 0) {
+			if (html_convert(in, t, b, b->data, b->len, NULL) < 0) {
 				reject_value(b, rule_html, NULL, b->source, 1, "", 0, NULL);
 				return;
 			}

@@ -240,29 +240,61 @@ long atomic_temp_pid(const char *name, size_t *base_len)
  * Temporaries of `path` left by a killed run (`BASE.tmp.PID.XXXXXX` with PID gone): removed before
  * a new one is made. Only this name's, and only when PID does not exist on this machine, so a
  * concurrent writer of other files in the directory (another task on a shared file system) is
- * never touched.
+ * never touched. Each directory is read once per process (shard opens thousands of files in one
+ * directory): the dead processes' temporaries found then wait in stale_dirs for their names.
  */
+struct stale_dir {
+	char *dir;
+	char **names; /* NULL once removed */
+	size_t n, alloc;
+};
+static struct stale_dir *stale_dirs;
+static size_t nstale_dirs, stale_dirs_alloc;
+static pthread_mutex_t stale_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct stale_dir *scan_dir(const char *dir)
+{
+	for (size_t i = 0; i < nstale_dirs; i++)
+		if (!strcmp(stale_dirs[i].dir, dir))
+			return &stale_dirs[i];
+	ALLOC_GROW(stale_dirs, nstale_dirs + 1, stale_dirs_alloc);
+	struct stale_dir *sd = &stale_dirs[nstale_dirs++];
+	memset(sd, 0, sizeof(*sd));
+	sd->dir = xstrdup(dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		long pid = atomic_temp_pid(e->d_name, NULL);
+		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		ALLOC_GROW(sd->names, sd->n + 1, sd->alloc);
+		sd->names[sd->n++] = xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return sd;
+}
+
 static void remove_stale_temps(const char *path)
 {
 	char *dir = dir_of(path);
 	const char *base = base_of(path);
 	size_t blen = strlen(base);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
+	pthread_mutex_lock(&stale_lock);
+	struct stale_dir *sd = scan_dir(dir);
+	for (size_t i = 0; i < sd->n; i++) {
 		size_t n = 0;
-		long pid = atomic_temp_pid(e->d_name, &n);
-		if (pid <= 0 || n != blen || memcmp(e->d_name, base, blen) || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (!sd->names[i] || atomic_temp_pid(sd->names[i], &n) <= 0 || n != blen ||
+		    memcmp(sd->names[i], base, blen))
 			continue;
 		struct buf b = BUF_INIT;
-		buf_addf(&b, "%s/%s", dir, e->d_name);
+		buf_addf(&b, "%s/%s", dir, sd->names[i]);
 		unlink(b.data);
 		buf_release(&b);
+		free(sd->names[i]);
+		sd->names[i] = NULL;
 	}
-	if (d)
-		closedir(d);
+	pthread_mutex_unlock(&stale_lock);
 	free(dir);
 }
 

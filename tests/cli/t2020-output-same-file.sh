@@ -40,6 +40,8 @@ refused "not there yet" $GRIST clean -q in.jsonl -o new.jsonl --rejects sub/../n
 [ -e new.jsonl ] && fail "new.jsonl created by a refused run"
 refused "ingest" $GRIST ingest -q in.jsonl -o both.jsonl --stats both.jsonl
 refused "dedup" $GRIST dedup -q in.jsonl -o both.jsonl --rejects both.jsonl
+expect_exit "dedup sign --rejects (ignored before)" 2 $GRIST dedup sign -q --task 0 -o w in.jsonl --rejects r.jsonl 2>err
+expect_grep "sign --rejects message" "applies to dedup filter" err
 refused "tokenize" $GRIST tokenize -q -t "$FIX/tokenize/tiny-tokenizer.json" in.jsonl -o both.jsonl --stats both.jsonl
 refused "train -o and --tiktoken" $GRIST tokenize train -q --vocab-size 300 in.jsonl -o both.jsonl --tiktoken both.jsonl
 refused "train --stats and --tiktoken" $GRIST tokenize train -q --vocab-size 300 in.jsonl -o t.json --tiktoken both.jsonl --stats ./both.jsonl

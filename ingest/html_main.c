@@ -1,0 +1,544 @@
+/*
+ * Main-content extraction (docs/ingest.md, "HTML main content"). Two steps per page:
+ *
+ * 1. Build. libxml2's HTML parser in SAX mode (no libxml2 tree: its per-node allocations cost
+ *    as much as the parse) feeds a compact tree of our own: one `struct hnode` per element
+ *    with its parent, the index of its last descendant (so a subtree is an index range),
+ *    a class/id hint and a signature (tag and class). Text goes into `struct hblock`s: runs of
+ *    text between block-level boundaries, each owned by the innermost element open at the
+ *    boundary, with its length, the part of it inside links, and the separator before it.
+ * 2. Select (html_select.c): score the blocks, pick the best subtree, write its blocks.
+ */
+#include "ingest/html_main.h"
+#include "ingest/html_charset.h"
+#include "ingest/html_main_int.h"
+
+#include "lib/xalloc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+
+struct tagdef {
+	const char *name;
+	uint8_t kind;
+	uint8_t flags;
+};
+
+/* Sorted by name for bsearch (libxml2 lowercases element names). */
+static const struct tagdef tags[] = {
+	{ "a", HK_A, 0 },              { "address", HK_BLOCK, 0 },   { "article", HK_BLOCK, HF_POS },
+	{ "aside", HK_BLOCK, HF_NEG }, { "audio", HK_SKIP, 0 },      { "blockquote", HK_BLOCK, 0 },
+	{ "body", HK_BODY, 0 },        { "br", HK_BR, 0 },           { "button", HK_SKIP, 0 },
+	{ "canvas", HK_SKIP, 0 },      { "caption", HK_LINE, 0 },    { "center", HK_BLOCK, 0 },
+	{ "dd", HK_LINE, 0 },          { "details", HK_BLOCK, 0 },   { "dialog", HK_BLOCK, HF_NEG },
+	{ "div", HK_BLOCK, 0 },        { "dl", HK_BLOCK, 0 },        { "dt", HK_LINE, 0 },
+	{ "embed", HK_SKIP, 0 },       { "fieldset", HK_BLOCK, 0 },  { "figcaption", HK_BLOCK, 0 },
+	{ "figure", HK_BLOCK, 0 },     { "footer", HK_BLOCK, HF_NEG }, { "form", HK_BLOCK, HF_NEG },
+	{ "h1", HK_H, 1 },             { "h2", HK_H, 2 },            { "h3", HK_H, 3 },
+	{ "h4", HK_H, 4 },             { "h5", HK_H, 5 },            { "h6", HK_H, 6 },
+	{ "head", HK_HEAD, 0 },        { "header", HK_BLOCK, HF_HEADER }, { "hr", HK_BLOCK, 0 },
+	{ "html", HK_HTML, 0 },        { "iframe", HK_SKIP, 0 },     { "input", HK_SKIP, 0 },
+	{ "legend", HK_BLOCK, 0 },     { "li", HK_LINE, 0 },         { "link", HK_INLINE, 0 },
+	{ "main", HK_BLOCK, HF_POS | HF_MAIN }, { "math", HK_SKIP, 0 }, { "menu", HK_BLOCK, HF_NEG },
+	{ "nav", HK_BLOCK, HF_NEG },   { "noscript", HK_SKIP, 0 },   { "object", HK_SKIP, 0 },
+	{ "ol", HK_BLOCK, 0 },         { "option", HK_SKIP, 0 },     { "p", HK_BLOCK, 0 },
+	{ "pre", HK_PRE, 0 },          { "script", HK_SKIP, 0 },     { "section", HK_BLOCK, 0 },
+	{ "select", HK_SKIP, 0 },      { "style", HK_SKIP, 0 },      { "summary", HK_BLOCK, 0 },
+	{ "svg", HK_SKIP, 0 },         { "table", HK_BLOCK, 0 },     { "tbody", HK_BLOCK, 0 },
+	{ "td", HK_CELL, 0 },          { "template", HK_SKIP, 0 },   { "textarea", HK_SKIP, 0 },
+	{ "tfoot", HK_BLOCK, 0 },      { "th", HK_CELL, 0 },         { "thead", HK_BLOCK, 0 },
+	{ "title", HK_TITLE, 0 },      { "tr", HK_ROW, 0 },          { "ul", HK_BLOCK, 0 },
+	{ "video", HK_SKIP, 0 },
+};
+
+static int cmp_tag(const void *key, const void *e)
+{
+	return strcmp(key, ((const struct tagdef *)e)->name);
+}
+
+static const struct tagdef *tag_of(const char *name)
+{
+	return bsearch(name, tags, sizeof(tags) / sizeof(tags[0]), sizeof(tags[0]), cmp_tag);
+}
+
+/* ---- class and id hints ---- */
+
+/* Tokens of boilerplate (whole class/id words) and word starts that mark it. */
+static const char *const neg_words[] = {
+	"ad", "ads", "adsense", "adv", "advert", "advertisement", "adverts", "also", "author", "avatar",
+	"badge", "banner", "btn", "button", "buy", "buybox", "byline", "cart", "categories", "catlinks",
+	"checkout", "consent", "copyright", "crumbs", "date", "dateline", "disclaimer", "edit", "gdpr",
+	"hatnote", "hot", "infobox", "latest", "legal", "login", "masthead", "menu", "menubar", "meta",
+	"metadata", "modal", "more", "most", "nav", "navbox", "noprint", "pager", "paging", "popular",
+	"posted", "price", "print", "rail", "rating", "ratings", "readmore", "recent", "reply",
+	"respond", "review", "reviews", "search", "shipping", "signature", "similar", "skip",
+	"sponsored", "stock", "tagcloud", "tags", "timestamp", "toc", "toolbar", "userinfo", "vote",
+	"votes", "voting",
+};
+static const char *const neg_starts[] = {
+	"advert", "banner", "breadcrumb", "comment", "consent", "cookie", "disqus", "footer", "navbar",
+	"navigation", "newsletter", "outbrain", "pagination", "popup", "promo", "recommend", "related",
+	"share", "sidebar", "signup", "social", "sponsor", "subscribe", "taboola", "teaser", "trending",
+	"user", "widget",
+};
+static const char *const neg_inside[] = {
+	"advert", "breadcrumb", "comment", "cookie", "profile", "sidebar",
+};
+static const char *const pos_words[] = {
+	"answer", "answers", "article", "articlebody", "body", "bodytext", "content", "contents",
+	"entry", "lead", "main", "maincontent", "markdown", "message", "post", "postbody", "prose",
+	"question", "standfirst", "story", "text", "thread", "topic",
+};
+
+static int cmp_word(const void *key, const void *e)
+{
+	return strcmp(key, *(const char *const *)e);
+}
+
+/* Lists are sorted (bsearch). */
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+	return bsearch(w, list, n, sizeof(list[0]), cmp_word) != NULL;
+}
+
+static int starts_list(const char *w, size_t len, const char *const *list, size_t n, int inside)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!inside && w[0] != list[i][0])
+			continue;
+		size_t k = strlen(list[i]);
+		if (len < k)
+			continue;
+		if (inside ? len > k && strstr(w, list[i]) != NULL : !strncmp(w, list[i], k))
+			return 1;
+	}
+	return 0;
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* -1 for a boilerplate word, +1 for a content word, else 0. */
+static int word_hint(const char *w, size_t len)
+{
+	if (in_list(w, neg_words, N(neg_words)) || starts_list(w, len, neg_starts, N(neg_starts), 0) ||
+	    starts_list(w, len, neg_inside, N(neg_inside), 1))
+		return -1;
+	return in_list(w, pos_words, N(pos_words));
+}
+
+/* The hint of a class or id value: any boilerplate word wins over content words. */
+static int value_hint_uncached(const char *v)
+{
+	int pos = 0;
+	char w[48];
+	while (*v) {
+		size_t k = 0;
+		while (*v && !isalnum((unsigned char)*v))
+			v++;
+		while (*v && isalnum((unsigned char)*v)) {
+			if (k + 1 < sizeof(w))
+				w[k++] = (char)tolower((unsigned char)*v);
+			v++;
+		}
+		w[k] = '\0';
+		if (!k)
+			continue;
+		int h = word_hint(w, k);
+		if (h < 0)
+			return -1;
+		pos |= h;
+	}
+	return pos;
+}
+
+static uint32_t hash_str(uint32_t h, const char *s)
+{
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* value_hint_uncached, remembered for short values (pages repeat their class names). */
+static int value_hint(struct hmain *m, const char *v)
+{
+	size_t len = strlen(v);
+	if (len >= sizeof(m->hint_cache[0].s))
+		return value_hint_uncached(v);
+	struct hint_cache *c = &m->hint_cache[hash_str(2166136261u, v) % HINT_CACHE];
+	if (c->len == len + 1 && !memcmp(c->s, v, len))
+		return c->hint;
+	c->hint = (int8_t)value_hint_uncached(v);
+	c->len = (uint8_t)(len + 1);
+	memcpy(c->s, v, len);
+	return c->hint;
+}
+
+/* ---- building ---- */
+
+static void add_meta_text(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+			if (b->len && b->data[b->len - 1] != ' ')
+				buf_addch(b, ' ');
+		} else {
+			buf_addch(b, c);
+		}
+	}
+}
+
+static void close_block(struct hmain *m)
+{
+	if (!m->open)
+		return;
+	m->open = 0;
+	struct hblock *b = &m->blocks[m->nblocks - 1];
+	b->len = (uint32_t)(m->text.len - b->off);
+	if (b->chars == 0) {
+		buf_setlen(&m->text, b->off);
+		m->nblocks--;
+	}
+}
+
+static void boundary(struct hmain *m, int sep)
+{
+	close_block(m);
+	if (sep > m->pending_sep)
+		m->pending_sep = sep;
+	m->pending_space = 0;
+}
+
+static void open_block(struct hmain *m)
+{
+	ALLOC_GROW(m->blocks, m->nblocks + 1, m->blocks_alloc);
+	struct hblock *b = &m->blocks[m->nblocks++];
+	memset(b, 0, sizeof(*b));
+	b->owner = m->owner;
+	b->off = (uint32_t)m->text.len;
+	b->sep = (uint8_t)m->pending_sep;
+	b->kind = m->pre ? HB_PRE : m->heading ? (uint8_t)m->heading : HB_TEXT;
+	m->pending_sep = 0;
+	m->pending_space = 0;
+	m->open = 1;
+}
+
+static const unsigned char ws_table[256] = { [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+					     ['\f'] = 1 };
+
+static inline int is_ws(char c)
+{
+	return ws_table[(unsigned char)c];
+}
+
+static void add_text(struct hmain *m, const char *s, size_t n)
+{
+	if (m->pre) {
+		if (!m->open)
+			open_block(m);
+		buf_add(&m->text, s, n);
+		struct hblock *b = &m->blocks[m->nblocks - 1];
+		for (size_t i = 0; i < n; i++)
+			if (!is_ws(s[i])) {
+				b->chars++;
+				b->link += m->anchor > 0;
+			}
+		return;
+	}
+	for (size_t i = 0; i < n;) {
+		if (is_ws(s[i])) {
+			if (!m->pending_space)
+				m->pending_space = 1;
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && !is_ws(s[j]))
+			j++;
+		if (!m->open)
+			open_block(m);
+		else if (m->pending_space)
+			buf_addch(&m->text, m->pending_space == 2 ? '\n' : ' ');
+		m->pending_space = 0;
+		buf_add(&m->text, s + i, j - i);
+		struct hblock *b = &m->blocks[m->nblocks - 1];
+		b->chars += (uint32_t)(j - i);
+		if (m->anchor)
+			b->link += (uint32_t)(j - i);
+		i = j;
+	}
+}
+
+struct attrs {
+	const char *cls, *id, *role, *itemprop, *lang, *rel, *href;
+	int hidden;
+};
+
+static void read_attrs(const xmlChar **a, struct attrs *at)
+{
+	memset(at, 0, sizeof(*at));
+	for (; a && a[0]; a += 2) {
+		const char *k = (const char *)a[0], *v = a[1] ? (const char *)a[1] : "";
+		if (!strchr("chirlas", k[0]))
+			continue;
+		if (!strcmp(k, "class")) at->cls = v;
+		else if (!strcmp(k, "id")) at->id = v;
+		else if (!strcmp(k, "role")) at->role = v;
+		else if (!strcmp(k, "itemprop")) at->itemprop = v;
+		else if (!strcmp(k, "lang")) at->lang = v;
+		else if (!strcmp(k, "rel")) at->rel = v;
+		else if (!strcmp(k, "href")) at->href = v;
+		else if (!strcmp(k, "hidden")) at->hidden = 1;
+		else if (!strcmp(k, "aria-hidden") && !strcmp(v, "true")) at->hidden = 1;
+		else if (!strcmp(k, "style")) {
+			const char *d = strstr(v, "display");
+			if (d && strstr(d, "none"))
+				at->hidden = 1;
+		}
+	}
+}
+
+/* Element hint and flags from its tag and attributes. */
+static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td,
+		      const struct attrs *at)
+{
+	int h = 0;
+	uint8_t fl = td ? (uint8_t)(td->kind == HK_H ? 0 : td->flags) : 0;
+	if (fl & HF_NEG)
+		h = -1;
+	if (fl & HF_POS)
+		h = 1;
+	if ((fl & HF_HEADER) && !(m->nodes[nd->parent].flags & HF_INPOS))
+		h = -1;
+	int hc = at->cls ? value_hint(m, at->cls) : 0, hi = at->id ? value_hint(m, at->id) : 0;
+	if (hc < 0 || hi < 0)
+		h = -1;
+	else if ((hc > 0 || hi > 0) && h == 0)
+		h = 1;
+	if (at->role) {
+		if (!strcmp(at->role, "main") || !strcmp(at->role, "article")) {
+			h = 1;
+			fl |= !strcmp(at->role, "main") ? HF_MAIN : 0;
+		} else if (strstr("navigation banner contentinfo complementary menu menubar search "
+				  "dialog alert",
+				  at->role)) {
+			h = -1;
+		}
+	}
+	if (at->itemprop && !strcmp(at->itemprop, "articleBody")) {
+		h = 1;
+		fl |= HF_MAIN;
+	}
+	nd->hint = (int8_t)h;
+	nd->flags = fl & (HF_MAIN);
+	nd->flags |= (m->nodes[nd->parent].flags & HF_INPOS) || h > 0 ? HF_INPOS : 0;
+}
+
+static void head_start(struct hmain *m, const struct tagdef *td, const xmlChar **a)
+{
+	m->in_head++;
+	if (td && td->kind == HK_TITLE)
+		m->in_title = m->in_head;
+	if (td && !strcmp(td->name, "link")) {
+		struct attrs at;
+		read_attrs(a, &at);
+		if (at.rel && at.href && !strcasecmp(at.rel, "canonical") && !m->meta->canonical.len)
+			buf_addstr(&m->meta->canonical, at.href);
+	}
+}
+
+static void sax_start(void *ctx, const xmlChar *name, const xmlChar **a)
+{
+	struct hmain *m = ctx;
+	if (m->skip) {
+		m->skip++;
+		return;
+	}
+	const struct tagdef *td = tag_of((const char *)name);
+	int kind = td ? td->kind : HK_INLINE;
+	if (m->in_head || kind == HK_HEAD) {
+		head_start(m, td, a);
+		return;
+	}
+	if (kind == HK_SKIP) {
+		m->skip = 1;
+		return;
+	}
+	struct attrs at;
+	read_attrs(a, &at);
+	if (at.hidden) {
+		m->skip = 1;
+		return;
+	}
+	if (kind == HK_HTML && at.lang && !m->meta->lang.len)
+		buf_addstr(&m->meta->lang, at.lang);
+	ALLOC_GROW(m->nodes, m->nnodes + 1, m->nodes_alloc);
+	int32_t idx = (int32_t)m->nnodes++;
+	struct hnode *nd = &m->nodes[idx];
+	memset(nd, 0, sizeof(*nd));
+	nd->parent = m->cur;
+	nd->last = idx;
+	nd->kind = (uint8_t)kind;
+	nd->sig = hash_str(hash_str(2166136261u, (const char *)name), at.cls ? at.cls : "");
+	node_hint(m, nd, td, &at);
+	int sep = kind == HK_BLOCK || kind == HK_PRE || kind == HK_H || kind == HK_BODY ? HS_PARA
+		: kind == HK_LINE || kind == HK_ROW ? HS_LINE
+		: nd->hint ? HS_SPACE : 0;
+	if (kind == HK_CELL) {
+		int32_t r = m->cur;
+		while (r > 0 && m->nodes[r].kind != HK_ROW && m->nodes[r].kind != HK_BLOCK)
+			r = m->nodes[r].parent;
+		sep = r > 0 && m->nodes[r].kind == HK_ROW && m->nodes[r].cells++ ? HS_TAB : HS_LINE;
+	}
+	if (sep)
+		boundary(m, sep);
+	m->cur = idx;
+	if (sep)
+		m->owner = idx;
+	if (kind == HK_H)
+		m->heading = td->flags;
+	else if (kind == HK_PRE)
+		m->pre++;
+	else if (kind == HK_A)
+		m->anchor++;
+	else if (kind == HK_BR && m->open)
+		m->pending_space = 2;
+}
+
+static void sax_end(void *ctx, const xmlChar *name)
+{
+	struct hmain *m = ctx;
+	(void)name;
+	if (m->skip) {
+		m->skip--;
+		return;
+	}
+	if (m->in_head) {
+		if (m->in_title == m->in_head)
+			m->in_title = 0;
+		m->in_head--;
+		return;
+	}
+	if (m->cur <= 0)
+		return;
+	struct hnode *nd = &m->nodes[m->cur];
+	int kind = nd->kind;
+	int sep = kind == HK_BLOCK || kind == HK_PRE || kind == HK_H || kind == HK_BODY ? HS_PARA
+		: kind == HK_LINE || kind == HK_ROW ? HS_LINE
+		: nd->hint ? HS_SPACE : 0;
+	if (sep)
+		boundary(m, sep);
+	nd->last = (int32_t)m->nnodes - 1;
+	m->cur = nd->parent;
+	if (sep)
+		m->owner = m->cur;
+	if (kind == HK_H)
+		m->heading = 0;
+	else if (kind == HK_PRE && m->pre)
+		m->pre--;
+	else if (kind == HK_A && m->anchor)
+		m->anchor--;
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct hmain *m = ctx;
+	if (m->skip || len <= 0)
+		return;
+	if (m->in_head) {
+		if (m->in_title)
+			add_meta_text(&m->meta->title, (const char *)ch, (size_t)len);
+		return;
+	}
+	add_text(m, (const char *)ch, (size_t)len);
+}
+
+void html_meta_init(struct html_meta *m)
+{
+	buf_init(&m->title, 0);
+	buf_init(&m->lang, 0);
+	buf_init(&m->canonical, 0);
+	m->charset_guessed = 0;
+}
+
+void html_meta_release(struct html_meta *m)
+{
+	buf_release(&m->title);
+	buf_release(&m->lang);
+	buf_release(&m->canonical);
+}
+
+static void trim(struct buf *b)
+{
+	size_t s = 0, e = b->len;
+	while (s < e && b->data[s] == ' ')
+		s++;
+	while (e > s && b->data[e - 1] == ' ')
+		e--;
+	memmove(b->data, b->data + s, e - s);
+	buf_setlen(b, e - s);
+}
+
+static int parse(struct hmain *m, const char *p, size_t n)
+{
+	htmlSAXHandler sax;
+	memset(&sax, 0, sizeof(sax));
+	sax.startElement = sax_start;
+	sax.endElement = sax_end;
+	sax.characters = sax_text;
+	sax.cdataBlock = sax_text;
+	htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, m, NULL, 0, NULL,
+							  XML_CHAR_ENCODING_NONE);
+	if (!ctxt)
+		return -1;
+	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+	xmlSwitchToEncoding(ctxt, xmlFindCharEncodingHandler("UTF-8"));
+	htmlParseChunk(ctxt, p, (int)n, 1);
+	htmlFreeParserCtxt(ctxt);
+	close_block(m);
+	/* Elements left open (a truncated page) end with the document. */
+	for (int32_t i = m->cur; i > 0; i = m->nodes[i].parent)
+		m->nodes[i].last = (int32_t)m->nnodes - 1;
+	m->nodes[0].last = (int32_t)m->nnodes - 1;
+	return 0;
+}
+
+int html_main_text(struct buf *out, struct html_meta *meta, const char *p, size_t n,
+		   const char *charset)
+{
+	buf_reset(&meta->title);
+	buf_reset(&meta->lang);
+	buf_reset(&meta->canonical);
+	meta->charset_guessed = 0;
+	if (n > (size_t)0x7fffffff)
+		return -1;
+	if (n == 0)
+		return 0;
+	struct buf fixed = BUF_INIT;
+	meta->charset_guessed = html_decode(&fixed, &p, &n, charset);
+	struct hmain m;
+	memset(&m, 0, sizeof(m));
+	m.meta = meta;
+	buf_init(&m.text, n / 2 + 64);
+	ALLOC_GROW(m.nodes, 64, m.nodes_alloc);
+	memset(&m.nodes[0], 0, sizeof(m.nodes[0]));
+	m.nodes[0].kind = HK_ROOT;
+	m.nnodes = 1;
+	int rc = n > (size_t)0x7fffffff ? -1 : parse(&m, p, n);
+	if (!rc)
+		html_select(&m, out);
+	trim(&meta->title);
+	free(m.nodes);
+	free(m.blocks);
+	buf_release(&m.text);
+	buf_release(&fixed);
+	return rc;
+}
