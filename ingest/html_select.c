@@ -79,7 +79,8 @@ static int32_t best_node(const struct hmain *m)
 static int32_t widen(const struct hmain *m, int32_t c)
 {
 	int32_t p = m->nodes[c].parent;
-	if (p <= 0 || m->nodes[p].kind == HK_BODY || m->nodes[p].kind == HK_HTML)
+	if (p <= 0 || m->nodes[p].kind == HK_BODY || m->nodes[p].kind == HK_HTML ||
+	    m->nodes[c].kind == HK_CELL) /* the columns of a layout table are not posts */
 		return c;
 	int same = 0;
 	for (int32_t i = p + 1; i <= m->nodes[p].last; i = m->nodes[i].last + 1)
@@ -96,8 +97,9 @@ static int in_range(const struct hmain *m, int32_t owner, int32_t c)
 /*
  * Inside the best element b, the outermost element with a content hint (article, post, entry)
  * that holds the page's first <h1> and at least a third of b's prose, unless it is one of
- * repeated siblings: the article of a blog page without the reader comments after it (which
- * need not say "comment" anywhere). Forum posts and answers repeat, so they stay together.
+ * repeated siblings; without one, the smallest element holding them: the article of a blog
+ * page without the reader comments after it (which need not say "comment" anywhere). Forum
+ * posts and answers repeat, so they stay together.
  */
 static int32_t titled_article(const struct hmain *m, int32_t b)
 {
@@ -106,13 +108,17 @@ static int32_t titled_article(const struct hmain *m, int32_t b)
 		if (m->blocks[i].kind == 1 && !m->nodes[m->blocks[i].owner].neg &&
 		    in_range(m, m->blocks[i].owner, b))
 			h = m->blocks[i].owner;
-	int32_t pick = b;
+	int32_t hinted = b, plain = b;
 	for (int32_t a = h; a > b; a = m->nodes[a].parent) {
 		const struct hnode *nd = &m->nodes[a];
-		if (nd->hint > 0 && !nd->neg && nd->good * 3 >= m->nodes[b].good && widen(m, a) == a)
-			pick = a;
+		if (nd->neg || nd->good * 3 < m->nodes[b].good || widen(m, a) != a)
+			continue;
+		if (nd->hint > 0)
+			hinted = a;
+		else if (plain == b)
+			plain = a;
 	}
-	return pick;
+	return hinted != b ? hinted : plain;
 }
 
 static int keep_block(const struct hmain *m, const struct hblock *b, int32_t c)

@@ -270,10 +270,56 @@ static size_t char_symbols(const struct tok_vocab *v, const char *p, size_t n, u
 	return m;
 }
 
+/* HF WordPiece on one word (see tok_vocab.h). */
+static void wordpiece(const struct tok_vocab *v, const char *p, size_t n, struct tok_ids *out)
+{
+	size_t chars = 0;
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)p[i] & 0xC0) != 0x80;
+	if (chars > v->wp_max_chars || n > UINT32_MAX - v->wp_prefix_len) {
+		tok_ids_push(out, v->unk_id);
+		return;
+	}
+	char stack[256];
+	size_t pl = v->wp_prefix_len, before = out->n;
+	char *tmp = pl + n <= sizeof(stack) ? stack : xmalloc(pl + n);
+	memcpy(tmp, v->wp_prefix, pl);
+	for (size_t start = 0; start < n;) {
+		size_t end = n;
+		uint32_t id = TOK_NONE;
+		while (start < end) {
+			if (!start) {
+				id = tok_strmap_get(&v->map, p, (uint32_t)end);
+			} else {
+				memcpy(tmp + pl, p + start, end - start);
+				id = tok_strmap_get(&v->map, tmp, (uint32_t)(pl + end - start));
+			}
+			if (id != TOK_NONE)
+				break;
+			do
+				end--;
+			while (end > start && ((unsigned char)p[end] & 0xC0) == 0x80);
+		}
+		if (id == TOK_NONE) {
+			out->n = before;
+			tok_ids_push(out, v->unk_id);
+			break;
+		}
+		tok_ids_push(out, id);
+		start = end;
+	}
+	if (tmp != stack)
+		free(tmp);
+}
+
 void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force, struct tok_ids *out)
 {
 	if (!n)
 		return;
+	if (v->model == TOK_MODEL_WORDPIECE) {
+		wordpiece(v, p, n, out);
+		return;
+	}
 	if (v->whole_piece && n <= UINT32_MAX) {
 		uint32_t id = tok_strmap_get(&v->map, p, (uint32_t)n);
 		if (id != TOK_NONE) {

@@ -1,7 +1,7 @@
 /*
  * HuggingFace tokenizer.json: the model (BPE; byte-level over GPT-2's alphabet when the
  * pre-tokenizer has ByteLevel, else over characters with byte fallback and an unknown token,
- * as SentencePiece-converted files are), the added tokens and the merges. The normalizer,
+ * as SentencePiece-converted files are; WordPiece), the added tokens and the merges. The normalizer,
  * pre-tokenizer, post-processor and decoder are read by tok_hf_pipeline.c. What tokenizers
  * would do and grist does not is refused with "unsupported: WHAT at JSON.PATH".
  */
@@ -152,6 +152,50 @@ static int bpe_options(struct tok_vocab *v, json_t *model, json_t *vocab, const 
 	return 0;
 }
 
+/* model.unk_token's id; tokenizers fails on the first word it needs when it is missing, so
+ * grist refuses the file. */
+static int unk_of(struct tok_vocab *v, json_t *model, json_t *vocab, const char *dflt,
+		  const char *path, struct buf *err, int *unsupported)
+{
+	json_t *u = json_object_get(model, "unk_token");
+	const char *unk = u ? json_string_value(u) : dflt;
+	json_t *id = unk ? json_object_get(vocab, unk) : NULL;
+	if (!json_is_integer(id)) {
+		buf_addf(err, "%s: unsupported: model.unk_token '%s' is not in model.vocab at "
+			      "model.unk_token (tokenizers fails on the first unknown word)",
+			 path, unk ? unk : "(none)");
+		*unsupported = 1;
+		return -1;
+	}
+	v->unk_id = (uint32_t)json_integer_value(id);
+	return 0;
+}
+
+/* WordPiece: a vocab, an unknown token, no merges. */
+static int word_options(struct tok_vocab *v, json_t *model, json_t *vocab, const char *type,
+			const char *path, struct buf *err, int *unsupported)
+{
+	if (v->byte_level) {
+		buf_addf(err, "%s: unsupported: model.type %s with a ByteLevel pre_tokenizer at model", path, type);
+		*unsupported = 1;
+		return -1;
+	}
+	v->model = TOK_MODEL_WORDPIECE;
+	json_t *pre = json_object_get(model, "continuing_subword_prefix");
+	json_t *max = json_object_get(model, "max_input_chars_per_word");
+	v->wp_prefix = xstrdup(pre ? (json_string_value(pre) ? json_string_value(pre) : "") : "##");
+	v->wp_prefix_len = strlen(v->wp_prefix);
+	v->wp_max_chars = 100;
+	if (max) {
+		if (!json_is_integer(max) || json_integer_value(max) < 0) {
+			buf_addf(err, "%s: model.max_input_chars_per_word: not a non-negative integer", path);
+			return -1;
+		}
+		v->wp_max_chars = (uint64_t)json_integer_value(max);
+	}
+	return unk_of(v, model, vocab, "[UNK]", path, err, unsupported);
+}
+
 static int load_model(struct tok_vocab *v, json_t *root, const char *path, struct buf *err,
 		      int *unsupported)
 {
@@ -160,24 +204,28 @@ static int load_model(struct tok_vocab *v, json_t *root, const char *path, struc
 	int rc = -1;
 	const char *type = json_string_value(json_object_get(model, "type"));
 	json_t *vocab = json_object_get(model, "vocab");
-	if (type && strcmp(type, "BPE")) {
+	int bpe = !type || !strcmp(type, "BPE");
+	if (!bpe && strcmp(type, "WordPiece")) {
 		buf_addf(err, "%s: unsupported: model.type %s at model", path, type);
 		*unsupported = 1;
 		goto out;
 	}
-	if (!json_is_object(vocab) || !json_is_array(json_object_get(model, "merges"))) {
+	if (!json_is_object(vocab) || (bpe && !json_is_array(json_object_get(model, "merges")))) {
 		buf_addf(err, "%s: model has no %s", path,
 			 !json_is_object(vocab) ? "vocab object" : "merges array");
 		goto out;
 	}
-	if (bpe_options(v, model, vocab, path, err, unsupported))
+	if (bpe ? bpe_options(v, model, vocab, path, err, unsupported)
+		: word_options(v, model, vocab, type, path, err, unsupported))
 		goto out;
 	if (tok_add_json_vocab(&b, vocab, v->byte_level, err) ||
 	    add_added_tokens(&b, root, vocab, err, unsupported) ||
 	    tok_build_tables(v, &b, err, unsupported))
 		goto out;
 	added_flags(v, root);
-	if (read_merges(v, model, vocab, path, NULL, err))
+	if (!bpe)
+		tok_pairmap_init(&v->pairs, 0);
+	else if (read_merges(v, model, vocab, path, NULL, err))
 		goto out;
 	rc = 0;
 out:

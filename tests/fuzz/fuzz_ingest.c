@@ -2,7 +2,7 @@
  * Fuzz target: ingest_stream() on arbitrary bytes, i.e. everything ingest recognises by
  * content: the gzip reader, libarchive containers and filters, nested members, the WARC
  * reader (HTTP header stripping, chunked bodies), HTML to text, WebDataset grouping, JSONL and
- * text. The records are produced by the real workers and discarded; what is checked is that
+ * text, JSON array files, and --chat's layout conversion. The records are produced by the real workers and discarded; what is checked is that
  * nothing crashes, hangs or trips the sanitizers, and that every record written is one line
  * ending in '}' (--keep-going turns input errors into warnings, so the run always finishes).
  */
@@ -36,6 +36,9 @@ static void check_batch(void *shared, struct batch *b)
 	FUZZ_ASSERT(!b->fatal.len || b->fatal_code);
 }
 
+static void run_once(const uint8_t *data, size_t size, int chat);
+
+/* Every input twice: as plain ingest and with --chat (layout conversion on every record). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
@@ -44,8 +47,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		html_text_init();
 		ready = 1;
 	}
+	for (int chat = 0; chat < 2; chat++)
+		run_once(data, size, chat);
+	return 0;
+}
+
+static void run_once(const uint8_t *data, size_t size, int chat)
+{
 	static struct ingest in;
 	memset(&in, 0, sizeof(in));
+	in.chat = chat;
 	common_opts_init(&in.co);
 	in.co.max_doc_bytes = 1u << 20;
 	in.batch_bytes = 4096;
@@ -62,5 +73,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	source_close(&s);
 	par_finish(in.par);
 	ingest_release_names(&in);
-	return 0;
 }

@@ -21,7 +21,7 @@ import sys
 import sources
 
 SEED = 20261203
-TYPES = ["news", "blog", "docs", "forum", "qa", "product", "wiki", "divsoup", "multi"]
+TYPES = ["news", "blog", "docs", "forum", "qa", "product", "wiki", "divsoup", "multi", "hard"]
 PER_TYPE = 10
 
 MENU = {
@@ -610,6 +610,87 @@ def multi(rng, ctx, i):
     return page_html, p, cs
 
 
+def hard(rng, ctx, i):
+    """Boilerplate that reads like prose and carries no telling class name or tag: teaser
+    summaries, author bios, site blurbs and reader comments in plain divs; articles split by
+    boxes; a vBulletin-style forum in tables; short articles on busy pages. Added after the
+    extractor was tuned on the other nine types and scored once, as written (a held-out type)."""
+    v = i % 5
+    p = Page(rng)
+
+    def c():
+        return "b%d" % rng.randint(1, 99)
+
+    def plain_teasers(n):
+        return "".join('<div class="%s"><a href="/t/%d">%s</a><div>%s</div></div>' % (
+            c(), k, esc(t), esc(s_)) for k, (t, s_) in enumerate(rng.sample(ctx["titles"], n)))
+
+    def plain_comments(n):
+        return "".join('<div class="%s"><div>%s wrote on %d March:</div><div>%s</div></div>' % (
+            c(), rng.choice(NAMES), k + 1, esc(rng.choice(ctx["fortunes"]))) for k in range(n))
+
+    bio = ("%s is a staff writer who has covered open source software, operating systems and "
+           "the people behind them for more than a decade. Before that she ran a small hosting "
+           "company and taught evening classes in shell scripting." % rng.choice(NAMES).title())
+    if v == 3:
+        doc = sources.read_man(ctx["man_en"].pop())
+        paras = [x for _, bl in doc["sections"] for k, x in bl if k == "p" and len(x) > 80]
+        title = "Problem with " + (doc["name"].split(" - ")[0] or "a tool")
+        p.add("h1", title)
+        rows = []
+        for k in range(rng.randint(3, 6)):
+            text = paras[k] if k < len(paras) and (k == 0 or rng.random() < 0.6) else rng.choice(ctx["fortunes"])
+            p.add("p", text)
+            rows.append('<table class="tborder" width="100%%"><tr><td class="thead">%d March 2026, '
+                        '%d:%02d</td><td class="thead" align="right">#%d</td></tr><tr><td class='
+                        '"alt2" width="175"><a class="bigusername" href="/u">%s</a><div class='
+                        '"smallfont">Registered User<br>Join Date: Mar 2019<br>Posts: %d</div></td>'
+                        '<td class="alt1" id="td_post_%d"><div id="post_message_%d">%s</div>'
+                        '<div class="smallfont">__________________<br>%s</div></td></tr></table>'
+                        % (k + 1, rng.randint(1, 12), rng.randint(0, 59), k + 1, rng.choice(NAMES),
+                           rng.randint(1, 5000), k, k, esc(text),
+                           esc(rng.choice(ctx["fortunes"])[:90])))
+        body = ('<table width="100%%"><tr><td><a href="/">vBulletin Community</a></td><td>%s</td>'
+                '</tr></table><table class="tborder"><tr><td class="navbar"><a href="/">Forum</a> '
+                '&gt; <a href="/f">Software</a> &gt; <strong>%s</strong></td></tr></table>%s'
+                '<table><tr><td class="smallfont">%s</td></tr></table><div class="smallfont">%s'
+                '</div>' % (menu(rng, "en", 6), esc(title), "".join(rows),
+                            plain_teasers(5), esc(BOILER["footer"])))
+        return doc_html("en", title + " - vBulletin Community", body), p
+    title = from_man(rng, ctx["man_en"].pop(), p, 2500 if v == 1 else 4500)
+    if v == 0:
+        blocks = p.html(skip_h1=True).split("\n")
+        k = max(1, len(blocks) // 2)
+        body = ('<div class="%s">%s</div><div class="%s"><h1>%s</h1><div class="%s">%s</div>'
+                '<div class="%s"><b>Read also</b>%s</div><div class="%s">%s</div><div class="%s">'
+                '<p>%s</p></div><div class="%s"><h3>Reader responses</h3>%s</div></div><div class='
+                '"%s">%s<p>%s</p></div>' % (
+                    c(), menu(rng, "en", 9), c(), esc(title), c(), "\n".join(blocks[:k]), c(),
+                    plain_teasers(2), c(), "\n".join(blocks[k:]), c(), bio, c(),
+                    plain_comments(rng.randint(3, 6)), c(), menu(rng, "en", 7), ABOUT_SITE))
+    elif v == 1:
+        body = ('<div class="%s"><p>%s</p>%s</div><div class="%s"><div class="%s"><h1>%s</h1>%s'
+                '</div><div class="%s"><h3>Also on the site</h3>%s</div></div><div class="%s">'
+                '<p>%s</p><p>%s</p></div>' % (
+                    c(), ABOUT_SITE, menu(rng, "en", 10), c(), c(), esc(title),
+                    p.html(skip_h1=True), c(), plain_teasers(6), c(), bio, BOILER["footer"]))
+    elif v == 2:
+        body = ('<table width="100%%"><tr><td width="200" valign="top"><p>%s</p>%s</td><td valign='
+                '"top"><h1>%s</h1><div>%s</div></td><td width="200" valign="top"><p>%s</p>%s</td>'
+                '</tr></table><div>%s</div>' % (
+                    ABOUT_SITE, menu(rng, "en", 8), esc(title),
+                    p.html(skip_h1=True, soup=True), bio, plain_teasers(3),
+                    esc(BOILER["footer"])))
+    else:
+        p.blocks[0] = ("h2", title)
+        body = ('<div id="top">%s</div><div id="wrap"><div id="main-col"><h2>%s</h2>%s<div class='
+                '"box-2"><p>%s</p><a href="/nl">Sign up</a></div></div><div id="side-col"><p>%s'
+                '</p>%s</div></div><div id="bottom">%s</div>' % (
+                    menu(rng, "en", 8), esc(title), p.html(skip_h1=True), BOILER["newsletter"],
+                    bio, plain_teasers(4), big_footer(rng, "en", ctx["titles"], "bottom")))
+    return doc_html("en", title, body), p
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     rng = random.Random(SEED)
@@ -631,7 +712,8 @@ def main():
     os.makedirs(os.path.join(out, "pages"), exist_ok=True)
     os.makedirs(os.path.join(out, "expected"), exist_ok=True)
     gens = {"news": news, "blog": blog, "docs": docs, "forum": forum, "qa": qa,
-            "product": product, "wiki": wiki, "divsoup": divsoup, "multi": multi}
+            "product": product, "wiki": wiki, "divsoup": divsoup, "multi": multi,
+            "hard": hard}
     charsets = []
     for t in TYPES:
         for i in range(PER_TYPE):
