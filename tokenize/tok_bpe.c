@@ -320,6 +320,11 @@ void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force
 		wordpiece(v, p, n, out);
 		return;
 	}
+	if (v->model == TOK_MODEL_WORDLEVEL) {
+		uint32_t id = n <= UINT32_MAX ? tok_strmap_get(&v->map, p, (uint32_t)n) : TOK_NONE;
+		tok_ids_push(out, id != TOK_NONE ? id : v->unk_id);
+		return;
+	}
 	if (v->whole_piece && n <= UINT32_MAX) {
 		uint32_t id = tok_strmap_get(&v->map, p, (uint32_t)n);
 		if (id != TOK_NONE) {

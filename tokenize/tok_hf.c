@@ -1,7 +1,7 @@
 /*
  * HuggingFace tokenizer.json: the model (BPE; byte-level over GPT-2's alphabet when the
  * pre-tokenizer has ByteLevel, else over characters with byte fallback and an unknown token,
- * as SentencePiece-converted files are; WordPiece), the added tokens and the merges. The normalizer,
+ * as SentencePiece-converted files are; WordPiece; WordLevel), the added tokens and the merges. The normalizer,
  * pre-tokenizer, post-processor and decoder are read by tok_hf_pipeline.c. What tokenizers
  * would do and grist does not is refused with "unsupported: WHAT at JSON.PATH".
  */
@@ -171,7 +171,7 @@ static int unk_of(struct tok_vocab *v, json_t *model, json_t *vocab, const char 
 	return 0;
 }
 
-/* WordPiece: a vocab, an unknown token, no merges. */
+/* WordPiece and WordLevel: a vocab, an unknown token, no merges. */
 static int word_options(struct tok_vocab *v, json_t *model, json_t *vocab, const char *type,
 			const char *path, struct buf *err, int *unsupported)
 {
@@ -179,6 +179,10 @@ static int word_options(struct tok_vocab *v, json_t *model, json_t *vocab, const
 		buf_addf(err, "%s: unsupported: model.type %s with a ByteLevel pre_tokenizer at model", path, type);
 		*unsupported = 1;
 		return -1;
+	}
+	if (!strcmp(type, "WordLevel")) {
+		v->model = TOK_MODEL_WORDLEVEL;
+		return unk_of(v, model, vocab, "<unk>", path, err, unsupported);
 	}
 	v->model = TOK_MODEL_WORDPIECE;
 	json_t *pre = json_object_get(model, "continuing_subword_prefix");
@@ -205,7 +209,7 @@ static int load_model(struct tok_vocab *v, json_t *root, const char *path, struc
 	const char *type = json_string_value(json_object_get(model, "type"));
 	json_t *vocab = json_object_get(model, "vocab");
 	int bpe = !type || !strcmp(type, "BPE");
-	if (!bpe && strcmp(type, "WordPiece")) {
+	if (!bpe && strcmp(type, "WordPiece") && strcmp(type, "WordLevel")) {
 		buf_addf(err, "%s: unsupported: model.type %s at model", path, type);
 		*unsupported = 1;
 		goto out;

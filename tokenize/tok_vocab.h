@@ -96,7 +96,7 @@ struct tok_special {
 enum tok_format { TOK_FMT_TIKTOKEN, TOK_FMT_HF, TOK_FMT_GPT2 };
 
 /* tokenizer.json model.type (every other format is BPE). */
-enum tok_model { TOK_MODEL_BPE = 0, TOK_MODEL_WORDPIECE };
+enum tok_model { TOK_MODEL_BPE = 0, TOK_MODEL_WORDPIECE, TOK_MODEL_WORDLEVEL };
 
 struct tok_vocab {
 	char *name;          /* e.g. "cl100k_base" or the file's base name */
@@ -134,7 +134,7 @@ struct tok_vocab {
 	int fuse_unk;
 	/* WordPiece: greedy longest prefix, later parts looked up with wp_prefix before them; a
 	 * word of more than wp_max_chars characters, or with a part not in the vocabulary, is
-	 * unk_id. */
+	 * unk_id. WordLevel: the whole piece, else unk_id. */
 	char *wp_prefix;
 	size_t wp_prefix_len;
 	uint64_t wp_max_chars;

@@ -12,6 +12,8 @@
 #     and without cleanup) and BertProcessing: models trained by tokenizers itself on the
 #     corpus' first 10 documents (English, code, Chinese, Russian), so the Arabic, Hebrew, Hindi,
 #     Thai and random documents meet unknown characters.
+#   - WordLevel (unk_token) trained the same way, after Whitespace, and after BertNormalizer
+#     with WhitespaceSplit + Digits.
 # What grist still refuses is refused naming the JSON path (exit 5). Release build: every file
 # on the whole corpus; ASan build: fewer files on 30 documents, and it says so.
 . "$(dirname "$0")/lib.sh"
@@ -24,12 +26,12 @@ C=corpus.jsonl
 if [ "${BUILD:-release}" = asan ]; then
 	head -n 30 "$FIX/tokenize/corpus.jsonl" > $C
 	MS="ms-first ms-t5"
-	WP="wp-bert wp-seq"
-	echo "t6013: asan build: 2 of 7 Metaspace and 2 of 3 WordPiece files on 30 documents (all on the whole corpus in the release build)"
+	WP="wp-bert wp-seq wl-split"
+	echo "t6013: asan build: 2 of 7 Metaspace and 3 of 5 WordPiece/WordLevel files on 30 documents (all on the whole corpus in the release build)"
 else
 	cp "$FIX/tokenize/corpus.jsonl" $C
 	MS="ms-first ms-always ms-never ms-legacy ms-legacy-off ms-t5 ms-underscore"
-	WP="wp-bert wp-cased wp-seq"
+	WP="wp-bert wp-cased wp-seq wl-ws wl-split"
 fi
 echo '{"id":"a","text":"x"}' > one.jsonl
 # Added-token text at the start, in the middle and at the end, next to spaces.
