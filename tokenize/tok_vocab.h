@@ -96,7 +96,7 @@ struct tok_special {
 enum tok_format { TOK_FMT_TIKTOKEN, TOK_FMT_HF, TOK_FMT_GPT2 };
 
 /* tokenizer.json model.type (every other format is BPE). */
-enum tok_model { TOK_MODEL_BPE = 0, TOK_MODEL_WORDPIECE, TOK_MODEL_WORDLEVEL };
+enum tok_model { TOK_MODEL_BPE = 0, TOK_MODEL_WORDPIECE, TOK_MODEL_WORDLEVEL, TOK_MODEL_UNIGRAM };
 
 struct tok_vocab {
 	char *name;          /* e.g. "cl100k_base" or the file's base name */
@@ -138,6 +138,10 @@ struct tok_vocab {
 	char *wp_prefix;
 	size_t wp_prefix_len;
 	uint64_t wp_max_chars;
+	/* Unigram: each id's score (n_ids of them), the lowest, the longest piece in bytes. */
+	double *uni_score;
+	double uni_min;
+	size_t uni_max_len;
 
 	/* Post-processor (HF, --add-special): ids before and after each document. */
 	uint32_t *bos_ids, *eos_ids;

@@ -14,6 +14,8 @@
 #     Thai and random documents meet unknown characters.
 #   - WordLevel (unk_token) trained the same way, after Whitespace, and after BertNormalizer
 #     with WhitespaceSplit + Digits.
+#   - Unigram (Viterbi over the scores, unk_id with fused unknown pieces, byte_fallback) trained
+#     the same way, after NFKC + Metaspace, and with the 256 byte pieces and Metaspace "first".
 # What grist still refuses is refused naming the JSON path (exit 5). Release build: every file
 # on the whole corpus; ASan build: fewer files on 30 documents, and it says so.
 . "$(dirname "$0")/lib.sh"
@@ -26,12 +28,12 @@ C=corpus.jsonl
 if [ "${BUILD:-release}" = asan ]; then
 	head -n 30 "$FIX/tokenize/corpus.jsonl" > $C
 	MS="ms-first ms-t5"
-	WP="wp-bert wp-seq wl-split"
-	echo "t6013: asan build: 2 of 7 Metaspace and 3 of 5 WordPiece/WordLevel files on 30 documents (all on the whole corpus in the release build)"
+	WP="wp-bert wp-seq wl-split ug-fallback"
+	echo "t6013: asan build: 2 of 7 Metaspace and 4 of 7 WordPiece/WordLevel/Unigram files on 30 documents (all on the whole corpus in the release build)"
 else
 	cp "$FIX/tokenize/corpus.jsonl" $C
 	MS="ms-first ms-always ms-never ms-legacy ms-legacy-off ms-t5 ms-underscore"
-	WP="wp-bert wp-cased wp-seq wl-ws wl-split"
+	WP="wp-bert wp-cased wp-seq wl-ws wl-split ug-meta ug-fallback"
 fi
 echo '{"id":"a","text":"x"}' > one.jsonl
 # Added-token text at the start, in the middle and at the end, next to spaces.
@@ -75,6 +77,13 @@ done
 # than max_input_chars_per_word characters in wp-cased).
 unk=$(node -e 'console.log(require("./wp-bert.json").model.vocab["[UNK]"])')
 grep -q "[[,]$unk[],]" wp-bert.jsonl || fail "wp-bert: no [UNK] in the output"
+# Unigram meets unknown characters (its <unk>) and, with byte_fallback, uses byte pieces.
+if [ -f ug-meta.jsonl ]; then
+	unk=$(node -e 'console.log(require("./ug-meta.json").model.unk_id)')
+	grep -q "[[,]$unk[],]" ug-meta.jsonl || fail "ug-meta: no <unk> in the output"
+fi
+byte=$(node -e 'console.log(require("./ug-fallback.json").model.vocab.findIndex((e) => e[0] === "<0xD8>"))')
+grep -q "[[,]$byte[],]" ug-fallback.jsonl || fail "ug-fallback: no <0xD8> (Arabic) in the output"
 # A WordPiece file whose unk_token is not in the vocabulary: tokenizers fails on the first
 # unknown word, grist refuses the file.
 node -e 'const j=require("./wp-bert.json"); j.model.unk_token="<nope>"; require("fs").writeFileSync("nounk.json", JSON.stringify(j))'
