@@ -270,10 +270,142 @@ static size_t char_symbols(const struct tok_vocab *v, const char *p, size_t n, u
 	return m;
 }
 
+/* HF WordPiece on one word (see tok_vocab.h). */
+static void wordpiece(const struct tok_vocab *v, const char *p, size_t n, struct tok_ids *out)
+{
+	size_t chars = 0;
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)p[i] & 0xC0) != 0x80;
+	if (chars > v->wp_max_chars || n > UINT32_MAX - v->wp_prefix_len) {
+		tok_ids_push(out, v->unk_id);
+		return;
+	}
+	char stack[256];
+	size_t pl = v->wp_prefix_len, before = out->n;
+	char *tmp = pl + n <= sizeof(stack) ? stack : xmalloc(pl + n);
+	memcpy(tmp, v->wp_prefix, pl);
+	for (size_t start = 0; start < n;) {
+		size_t end = n;
+		uint32_t id = TOK_NONE;
+		while (start < end) {
+			if (!start) {
+				id = tok_strmap_get(&v->map, p, (uint32_t)end);
+			} else {
+				memcpy(tmp + pl, p + start, end - start);
+				id = tok_strmap_get(&v->map, tmp, (uint32_t)(pl + end - start));
+			}
+			if (id != TOK_NONE)
+				break;
+			do
+				end--;
+			while (end > start && ((unsigned char)p[end] & 0xC0) == 0x80);
+		}
+		if (id == TOK_NONE) {
+			out->n = before;
+			tok_ids_push(out, v->unk_id);
+			break;
+		}
+		tok_ids_push(out, id);
+		start = end;
+	}
+	if (tmp != stack)
+		free(tmp);
+}
+
+/* A Unigram piece's string: its id, else its <0xNN> tokens (byte_fallback, all present),
+ * else the unknown token. */
+static void unigram_push(const struct tok_vocab *v, const char *p, size_t n, uint32_t id, struct tok_ids *out)
+{
+	if (id == TOK_NONE && n <= UINT32_MAX)
+		id = tok_strmap_get(&v->map, p, (uint32_t)n);
+	if (id != TOK_NONE) {
+		tok_ids_push(out, id);
+		return;
+	}
+	size_t j = 0;
+	while (v->byte_fallback && j < n && v->fallback_id[(unsigned char)p[j]] != TOK_NONE)
+		j++;
+	if (v->byte_fallback && j == n) {
+		for (j = 0; j < n; j++)
+			tok_ids_push(out, v->fallback_id[(unsigned char)p[j]]);
+		return;
+	}
+	tok_ids_push(out, v->unk_id);
+}
+
+/*
+ * HF Unigram (encode_optimized): Viterbi over byte positions, every vocabulary piece starting at
+ * a character boundary a candidate (scores added, the first of equal scores kept, shorter
+ * pieces first), a character no piece starts with the unknown token at min score - 10; then
+ * the best path, consecutive unknown pieces fused into one string.
+ */
+static void unigram(const struct tok_vocab *v, const char *p, size_t n, struct tok_ids *out)
+{
+	struct node { double score; size_t start; uint32_t id; int set; };
+	struct node *best = xcalloc(n + 1, sizeof(*best));
+	double unk_score = v->uni_min - 10.0;
+	best[0].set = 1;
+	for (size_t s = 0; s < n;) {
+		size_t mb = utf8_lead_len((unsigned char)p[s]);
+		int single = 0;
+		for (size_t k = 1; k <= v->uni_max_len && s + k <= n; k++) {
+			uint32_t id = tok_strmap_get(&v->map, p + s, (uint32_t)k);
+			if (id == TOK_NONE)
+				continue;
+			double c = v->uni_score[id] + best[s].score;
+			if (!best[s + k].set || c > best[s + k].score)
+				best[s + k] = (struct node){ c, s, id, 1 };
+			if (k == mb)
+				single = 1;
+		}
+		if (!single) {
+			double c = unk_score + best[s].score;
+			if (!best[s + mb].set || c > best[s + mb].score)
+				best[s + mb] = (struct node){ c, s, v->unk_id, 1 };
+		}
+		s += mb;
+	}
+	/* Back from the end: pieces in reverse order. */
+	size_t m = 0, *cut = xmalloc((n + 1) * sizeof(size_t));
+	for (size_t e = n; e > 0; e = best[e].start)
+		cut[m++] = e;
+	size_t unk_from = SIZE_MAX;
+	for (size_t i = m; i-- > 0;) {
+		size_t e = cut[i], s = best[e].start;
+		if (best[e].id == v->unk_id) {
+			if (unk_from == SIZE_MAX)
+				unk_from = s;
+			continue;
+		}
+		if (unk_from != SIZE_MAX) {
+			unigram_push(v, p + unk_from, s - unk_from, TOK_NONE, out);
+			unk_from = SIZE_MAX;
+		}
+		unigram_push(v, p + s, e - s, TOK_NONE, out);
+	}
+	if (unk_from != SIZE_MAX)
+		unigram_push(v, p + unk_from, n - unk_from, TOK_NONE, out);
+	free(cut);
+	free(best);
+}
+
 void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force, struct tok_ids *out)
 {
 	if (!n)
 		return;
+	if (v->model == TOK_MODEL_UNIGRAM) {
+		unigram(v, p, n, out);
+		return;
+	}
+	if (v->model == TOK_MODEL_WORDPIECE) {
+		wordpiece(v, p, n, out);
+		return;
+	}
+	if (v->model == TOK_MODEL_WORDLEVEL) {
+		uint32_t id = n <= UINT32_MAX ? tok_strmap_get(&v->map, p, (uint32_t)n) : TOK_NONE;
+		tok_ids_push(out, id != TOK_NONE ? id : v->unk_id);
+		return;
+	}
 	if (v->whole_piece && n <= UINT32_MAX) {
 		uint32_t id = tok_strmap_get(&v->map, p, (uint32_t)n);
 		if (id != TOK_NONE) {

@@ -88,6 +88,38 @@ static void flush_bytes(struct strs *o, struct buf *bytes)
 	buf_reset(bytes);
 }
 
+/* tokenizers' WordPiece cleanup on out[from..]: each replacement over the whole string, in
+ * this order. */
+static void wp_cleanup(struct buf *out, size_t from)
+{
+	static const char *const rules[][2] = {
+		{ " .", "." }, { " ?", "?" }, { " !", "!" }, { " ,", "," }, { " ' ", "'" },
+		{ " n't", "n't" }, { " 'm", "'m" }, { " do not", " don't" }, { " 's", "'s" },
+		{ " 've", "'ve" }, { " 're", "'re" },
+	};
+	struct buf t = BUF_INIT;
+	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
+		size_t pl = strlen(rules[r][0]);
+		if (!memmem(out->data + from, out->len - from, rules[r][0], pl))
+			continue;
+		buf_reset(&t);
+		const char *p = out->data + from, *end = out->data + out->len;
+		for (;;) {
+			const char *hit = memmem(p, (size_t)(end - p), rules[r][0], pl);
+			if (!hit) {
+				buf_add(&t, p, (size_t)(end - p));
+				break;
+			}
+			buf_add(&t, p, (size_t)(hit - p));
+			buf_addstr(&t, rules[r][1]);
+			p = hit + pl;
+		}
+		buf_setlen(out, from);
+		buf_add(out, t.data, t.len);
+	}
+	buf_release(&t);
+}
+
 static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 {
 	struct buf bytes = BUF_INIT;
@@ -129,6 +161,21 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 			}
 			strs_end(o);
 			break;
+		case TOK_DEC_WORDPIECE: {
+			size_t from = o->data.len;
+			if (i && n >= al && !memcmp(p, d->a, al)) {
+				/* replacen(prefix, "", 1): the first occurrence, which is at the start */
+				buf_add(&o->data, p + al, n - al);
+			} else {
+				if (i)
+					buf_addch(&o->data, ' ');
+				buf_add(&o->data, p, n);
+			}
+			if (d->left)
+				wp_cleanup(&o->data, from);
+			strs_end(o);
+			break;
+		}
 		case TOK_DEC_STRIP: {
 			size_t a = 0, b = n;
 			for (int k = 0; k < d->left && b - a >= al && !memcmp(p + a, d->a, al); k++)

@@ -1,7 +1,8 @@
 /*
  * HuggingFace tokenizer.json: the model (BPE; byte-level over GPT-2's alphabet when the
  * pre-tokenizer has ByteLevel, else over characters with byte fallback and an unknown token,
- * as SentencePiece-converted files are), the added tokens and the merges. The normalizer,
+ * as SentencePiece-converted files are; WordPiece; WordLevel; Unigram), the added tokens and the
+ * merges. The normalizer,
  * pre-tokenizer, post-processor and decoder are read by tok_hf_pipeline.c. What tokenizers
  * would do and grist does not is refused with "unsupported: WHAT at JSON.PATH".
  */
@@ -152,6 +153,152 @@ static int bpe_options(struct tok_vocab *v, json_t *model, json_t *vocab, const 
 	return 0;
 }
 
+/* model.unk_token's id; tokenizers fails on the first word it needs when it is missing, so
+ * grist refuses the file. */
+static int unk_of(struct tok_vocab *v, json_t *model, json_t *vocab, const char *dflt,
+		  const char *path, struct buf *err, int *unsupported)
+{
+	json_t *u = json_object_get(model, "unk_token");
+	const char *unk = u ? json_string_value(u) : dflt;
+	json_t *id = unk ? json_object_get(vocab, unk) : NULL;
+	if (!json_is_integer(id)) {
+		buf_addf(err, "%s: unsupported: model.unk_token '%s' is not in model.vocab at "
+			      "model.unk_token (tokenizers fails on the first unknown word)",
+			 path, unk ? unk : "(none)");
+		*unsupported = 1;
+		return -1;
+	}
+	v->unk_id = (uint32_t)json_integer_value(id);
+	return 0;
+}
+
+/* WordPiece and WordLevel: a vocab, an unknown token, no merges. */
+static int word_options(struct tok_vocab *v, json_t *model, json_t *vocab, const char *type,
+			const char *path, struct buf *err, int *unsupported)
+{
+	if (v->byte_level) {
+		buf_addf(err, "%s: unsupported: model.type %s with a ByteLevel pre_tokenizer at model", path, type);
+		*unsupported = 1;
+		return -1;
+	}
+	if (!strcmp(type, "WordLevel")) {
+		v->model = TOK_MODEL_WORDLEVEL;
+		return unk_of(v, model, vocab, "<unk>", path, err, unsupported);
+	}
+	v->model = TOK_MODEL_WORDPIECE;
+	json_t *pre = json_object_get(model, "continuing_subword_prefix");
+	json_t *max = json_object_get(model, "max_input_chars_per_word");
+	v->wp_prefix = xstrdup(pre ? (json_string_value(pre) ? json_string_value(pre) : "") : "##");
+	v->wp_prefix_len = strlen(v->wp_prefix);
+	v->wp_max_chars = 100;
+	if (max) {
+		if (!json_is_integer(max) || json_integer_value(max) < 0) {
+			buf_addf(err, "%s: model.max_input_chars_per_word: not a non-negative integer", path);
+			return -1;
+		}
+		v->wp_max_chars = (uint64_t)json_integer_value(max);
+	}
+	return unk_of(v, model, vocab, "[UNK]", path, err, unsupported);
+}
+
+/*
+ * A score as tokenizers reads it: serde_json without float_roundtrip takes the decimal digits
+ * as an integer, converts it to double, then multiplies or divides once by an exact power of
+ * ten (two roundings, so 1 ulp off strtod at times, which flips Viterbi ties). The number's text
+ * is taken to be the shortest form that reads back as x (what serde_json and Python write).
+ */
+static double serde_number(double x)
+{
+	char s[48];
+	if (x == 0 || x != x || x - x != 0)
+		return x;
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(s, sizeof(s), "%.*e", prec - 1, x);
+		if (strtod(s, NULL) == x)
+			break;
+	}
+	const char *p = s + (*s == '-');
+	uint64_t sig = 0;
+	int digits = 0;
+	for (; *p && *p != 'e'; p++) {
+		if (*p >= '0' && *p <= '9') {
+			sig = sig * 10 + (uint64_t)(*p - '0');
+			digits++;
+		}
+	}
+	int ex = atoi(p + 1) - (digits - 1);
+	double f = (double)sig;
+	char pw[16];
+	if (ex >= 0) {
+		snprintf(pw, sizeof(pw), "1e%d", ex);
+		f *= strtod(pw, NULL);
+	} else {
+		if (ex < -308) {
+			f /= 1e308;
+			ex += 308;
+		}
+		snprintf(pw, sizeof(pw), "1e%d", -ex);
+		f /= strtod(pw, NULL);
+	}
+	return *s == '-' ? -f : f;
+}
+
+/*
+ * Unigram: model.vocab is [[piece, score], ...] (id = index), turned into the {piece: id}
+ * object the rest of the loader reads (*obj, owned by the caller); unk_id, byte_fallback.
+ */
+static int unigram_options(struct tok_vocab *v, json_t *model, json_t **obj, const char *path,
+			   struct buf *err, int *unsupported)
+{
+	json_t *arr = json_object_get(model, "vocab"), *e;
+	size_t i;
+	if (v->byte_level) {
+		buf_addf(err, "%s: unsupported: model.type Unigram with a ByteLevel pre_tokenizer at model", path);
+		*unsupported = 1;
+		return -1;
+	}
+	if (!json_is_array(arr)) {
+		buf_addf(err, "%s: model.vocab: Unigram needs an array of [piece, score]", path);
+		return -1;
+	}
+	v->model = TOK_MODEL_UNIGRAM;
+	*obj = json_object();
+	v->uni_score = xcalloc(json_array_size(arr) + 1, sizeof(double));
+	v->uni_min = 0;
+	json_array_foreach(arr, i, e) {
+		const char *piece = json_string_value(json_array_get(e, 0));
+		json_t *score = json_array_get(e, 1);
+		if (!piece || !json_is_number(score) || json_object_get(*obj, piece)) {
+			buf_addf(err, "%s: model.vocab[%zu]: %s", path, i,
+				 piece && json_is_number(score) ? "piece given twice" : "not [piece, score]");
+			return -1;
+		}
+		json_object_set_new(*obj, piece, json_integer((json_int_t)i));
+		v->uni_score[i] = serde_number(json_number_value(score));
+		if (!i || v->uni_score[i] < v->uni_min)
+			v->uni_min = v->uni_score[i];
+		if (strlen(piece) > v->uni_max_len)
+			v->uni_max_len = strlen(piece);
+	}
+	json_t *unk = json_object_get(model, "unk_id");
+	if (!json_is_integer(unk) || json_integer_value(unk) < 0 ||
+	    (size_t)json_integer_value(unk) >= json_array_size(arr)) {
+		buf_addf(err, "%s: unsupported: Unigram without an unk_id in the vocabulary at model.unk_id "
+			      "(tokenizers fails on the first unknown character)", path);
+		*unsupported = 1;
+		return -1;
+	}
+	v->unk_id = (uint32_t)json_integer_value(unk);
+	v->byte_fallback = json_is_true(json_object_get(model, "byte_fallback"));
+	for (unsigned c = 0; c < 256; c++) {
+		char name[8];
+		snprintf(name, sizeof(name), "<0x%02X>", c);
+		json_t *id = json_object_get(*obj, name);
+		v->fallback_id[c] = json_is_integer(id) ? (uint32_t)json_integer_value(id) : TOK_NONE;
+	}
+	return 0;
+}
+
 static int load_model(struct tok_vocab *v, json_t *root, const char *path, struct buf *err,
 		      int *unsupported)
 {
@@ -159,28 +306,37 @@ static int load_model(struct tok_vocab *v, json_t *root, const char *path, struc
 	json_t *model = json_object_get(root, "model");
 	int rc = -1;
 	const char *type = json_string_value(json_object_get(model, "type"));
-	json_t *vocab = json_object_get(model, "vocab");
-	if (type && strcmp(type, "BPE")) {
+	json_t *vocab = json_object_get(model, "vocab"), *uni = NULL;
+	int bpe = !type || !strcmp(type, "BPE");
+	if (type && !strcmp(type, "Unigram")) {
+		if (unigram_options(v, model, &uni, path, err, unsupported))
+			goto out;
+		vocab = uni;
+	} else if (!bpe && strcmp(type, "WordPiece") && strcmp(type, "WordLevel")) {
 		buf_addf(err, "%s: unsupported: model.type %s at model", path, type);
 		*unsupported = 1;
 		goto out;
 	}
-	if (!json_is_object(vocab) || !json_is_array(json_object_get(model, "merges"))) {
+	if (!json_is_object(vocab) || (bpe && !json_is_array(json_object_get(model, "merges")))) {
 		buf_addf(err, "%s: model has no %s", path,
 			 !json_is_object(vocab) ? "vocab object" : "merges array");
 		goto out;
 	}
-	if (bpe_options(v, model, vocab, path, err, unsupported))
+	if (bpe ? bpe_options(v, model, vocab, path, err, unsupported)
+		: !uni && word_options(v, model, vocab, type, path, err, unsupported))
 		goto out;
 	if (tok_add_json_vocab(&b, vocab, v->byte_level, err) ||
 	    add_added_tokens(&b, root, vocab, err, unsupported) ||
 	    tok_build_tables(v, &b, err, unsupported))
 		goto out;
 	added_flags(v, root);
-	if (read_merges(v, model, vocab, path, NULL, err))
+	if (!bpe)
+		tok_pairmap_init(&v->pairs, 0);
+	else if (read_merges(v, model, vocab, path, NULL, err))
 		goto out;
 	rc = 0;
 out:
+	json_decref(uni);
 	tok_builder_release(&b);
 	return rc;
 }

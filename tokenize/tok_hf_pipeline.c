@@ -107,6 +107,25 @@ int tok_hf_normalizer(struct tok_vocab *v, json_t *n, const char *jpath, const c
 	}
 	if (!strcmp(type, "Replace"))
 		return norm_replace(v, n, jpath, file, err, unsupported);
+	if (!strcmp(type, "BertNormalizer")) {
+		/* clean_text, handle_chinese_chars, strip_accents (null: as lowercase, and then as
+		 * tokenizers does it: NFD first), lowercase; absent flags take the defaults. */
+		json_t *sa = json_object_get(n, "strip_accents");
+		json_t *lc = json_object_get(n, "lowercase"), *cl = json_object_get(n, "clean_text");
+		json_t *cc = json_object_get(n, "handle_chinese_chars");
+		int lower = !lc || json_is_true(lc);
+		if (!cl || json_is_true(cl))
+			add_norm(v, TOK_NORM_BERT_CLEAN);
+		if (!cc || json_is_true(cc))
+			add_norm(v, TOK_NORM_BERT_CHINESE);
+		if ((!sa || json_is_null(sa)) ? lower : json_is_true(sa)) {
+			add_norm(v, TOK_NORM_NFD);
+			add_norm(v, TOK_NORM_BERT_STRIP_ACCENTS);
+		}
+		if (lower)
+			add_norm(v, TOK_NORM_LOWERCASE);
+		return 0;
+	}
 	if (!strcmp(type, "Prepend")) {
 		const char *p = json_string_value(json_object_get(n, "prepend"));
 		if (!p)
@@ -168,8 +187,9 @@ static int pre_split(struct tok_vocab *v, json_t *pt, const char *jpath, const c
 }
 
 /* Pre-tokenizers that are a fixed regex split. Rust's char classes: is_whitespace =
- * White_Space (our \s), is_numeric = N, \w = alphabetic, marks, Nd, Pc. */
-#define W_CLASS "\\p{L}\\p{Nl}\\p{M}\\p{Nd}\\p{Pc}"
+ * White_Space (our \s), is_numeric = N, \w = Alphabetic (which has circled letters and
+ * the like beyond L and Nl), marks, Nd, Pc, Join_Control. */
+#define W_CLASS "\\p{Alphabetic}\\p{L}\\p{Nl}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}"
 #define PUNCT_CLASS "\\p{P}!-/:-@\\[-`{-~"
 static int pre_fixed(struct tok_vocab *v, const char *type, json_t *pt)
 {
@@ -466,6 +486,11 @@ static void dec_one(struct tok_vocab *v, json_t *d, const char *jpath)
 		struct tok_dec *t = add_dec(v, TOK_DEC_METASPACE);
 		t->a = xstrdup(rep);
 		t->left = scheme != TOK_PREPEND_NEVER;
+	} else if (!strcmp(type, "WordPiece")) {
+		json_t *pre = json_object_get(d, "prefix"), *cleanup = json_object_get(d, "cleanup");
+		struct tok_dec *t = add_dec(v, TOK_DEC_WORDPIECE);
+		t->a = xstrdup(pre ? (json_string_value(pre) ? json_string_value(pre) : "") : "##");
+		t->left = !cleanup || json_is_true(cleanup);
 	} else if (!strcmp(type, "ByteFallback")) {
 		add_dec(v, TOK_DEC_BYTEFALLBACK);
 	} else if (!strcmp(type, "Fuse")) {

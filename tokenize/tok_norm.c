@@ -48,6 +48,27 @@ static int is_ascii(const char *s, size_t n)
 extern const uint32_t tok_norm_hf_canon[][2], tok_norm_hf_compat[][2];
 extern const size_t tok_norm_hf_canon_n, tok_norm_hf_compat_n;
 
+/* tok_norm_bert.c (generated): tokenizers' BertNormalizer and StripAccents classes. */
+extern const uint32_t tok_bert_remove[][2], tok_bert_space[][2], tok_bert_chinese[][2],
+	tok_hf_marks[][2], tok_bert_mn[][2];
+extern const size_t tok_bert_remove_n, tok_bert_space_n, tok_bert_chinese_n, tok_hf_marks_n,
+	tok_bert_mn_n;
+
+static int in_ranges(int32_t c, const uint32_t (*r)[2], size_t hi)
+{
+	size_t lo = 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((uint32_t)c < r[mid][0])
+			hi = mid;
+		else if ((uint32_t)c > r[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
 static int hf_keeps(int32_t c, int compat)
 {
 	const uint32_t(*r)[2] = compat ? tok_norm_hf_compat : tok_norm_hf_canon;
@@ -220,13 +241,48 @@ static void strip(const char *s, size_t n, int left, int right, struct buf *out)
 	buf_add(out, s + a, b - a);
 }
 
-static void strip_accents(const char *s, size_t n, struct buf *out)
+/* StripAccents drops every combining mark, BertNormalizer's strip_accents only nonspacing
+ * ones (bert), as tokenizers' tables have them (tok_norm_bert.c). */
+static void strip_accents(const char *s, size_t n, int bert, struct buf *out)
 {
 	for (size_t i = 0; i < n;) {
 		int32_t c;
 		size_t k = next_cp(s, n, i, &c);
-		if (utf8proc_category(c) != UTF8PROC_CATEGORY_MN)
+		if (c < 0x300 || !(bert ? in_ranges(c, tok_bert_mn, tok_bert_mn_n)
+					: in_ranges(c, tok_hf_marks, tok_hf_marks_n)))
 			buf_add(out, s + i, k);
+		i += k;
+	}
+}
+
+/* BertNormalizer clean_text: NUL, U+FFFD and "other" characters dropped, white space (tab, CR,
+ * LF included) made ' '; chinese chars: ' ' before and after each CJK ideograph. */
+static void bert_clean(const char *s, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n;) {
+		int32_t c;
+		size_t k = next_cp(s, n, i, &c);
+		if (c >= 0x20 && c < 0x7F)
+			buf_addch(out, (char)c);
+		else if (in_ranges(c, tok_bert_space, tok_bert_space_n))
+			buf_addch(out, ' ');
+		else if (!in_ranges(c, tok_bert_remove, tok_bert_remove_n))
+			buf_add(out, s + i, k);
+		i += k;
+	}
+}
+
+static void bert_chinese(const char *s, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n;) {
+		int32_t c;
+		size_t k = next_cp(s, n, i, &c);
+		int cjk = c >= 0x3400 && in_ranges(c, tok_bert_chinese, tok_bert_chinese_n);
+		if (cjk)
+			buf_addch(out, ' ');
+		buf_add(out, s + i, k);
+		if (cjk)
+			buf_addch(out, ' ');
 		i += k;
 	}
 }
@@ -300,13 +356,20 @@ static int apply_one(const struct tok_norm *t, void *re, const char *s, size_t n
 		strip(s, n, t->left, t->right, out);
 		return 0;
 	case TOK_NORM_STRIP_ACCENTS:
-		strip_accents(s, n, out);
+	case TOK_NORM_BERT_STRIP_ACCENTS:
+		strip_accents(s, n, t->kind == TOK_NORM_BERT_STRIP_ACCENTS, out);
 		return 0;
 	case TOK_NORM_REPLACE:
 		replace_str(s, n, t->a, t->b, out);
 		return 0;
 	case TOK_NORM_REPLACE_RE:
 		return replace_re(s, n, re, t->b, out, err);
+	case TOK_NORM_BERT_CLEAN:
+		bert_clean(s, n, out);
+		return 0;
+	case TOK_NORM_BERT_CHINESE:
+		bert_chinese(s, n, out);
+		return 0;
 	case TOK_NORM_PREPEND:
 		if (n)
 			buf_addstr(out, t->a);

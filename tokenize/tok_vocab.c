@@ -550,6 +550,8 @@ void tok_vocab_free(struct tok_vocab *v)
 	free(v->post_unsupported);
 	free(v->dec_unsupported);
 	free(v->special_unsupported);
+	free(v->wp_prefix);
+	free(v->uni_score);
 	memset(v, 0, sizeof(*v));
 	v->eot_id = TOK_NONE;
 	v->unk_id = TOK_NONE;

@@ -54,10 +54,13 @@ enum tok_norm_kind {
 	TOK_NORM_NFC, TOK_NORM_NFD, TOK_NORM_NFKC, TOK_NORM_NFKD, /* utf8proc */
 	TOK_NORM_LOWERCASE,  /* Unicode full lowercase */
 	TOK_NORM_STRIP,      /* White_Space off the left and/or right end */
-	TOK_NORM_STRIP_ACCENTS, /* drop nonspacing marks (Mn) */
+	TOK_NORM_STRIP_ACCENTS, /* drop combining marks (as tokenizers' tables have them) */
 	TOK_NORM_REPLACE,    /* every occurrence of a string */
 	TOK_NORM_REPLACE_RE, /* every match of a regex */
 	TOK_NORM_PREPEND,    /* a string before a non-empty segment */
+	TOK_NORM_BERT_CLEAN, /* BertNormalizer clean_text: controls dropped, white space -> ' ' */
+	TOK_NORM_BERT_CHINESE, /* BertNormalizer handle_chinese_chars: ' ' around CJK ideographs */
+	TOK_NORM_BERT_STRIP_ACCENTS, /* BertNormalizer strip_accents after NFD: drop Mn */
 };
 
 struct tok_norm {
@@ -75,6 +78,7 @@ enum tok_dec_kind {
 	TOK_DEC_FUSE,        /* all tokens into one */
 	TOK_DEC_STRIP,       /* up to `left` / `right` characters `a` off each token's ends */
 	TOK_DEC_METASPACE,   /* `a` -> ' ' in each token; dropped in the first one if `left` */
+	TOK_DEC_WORDPIECE,   /* prefix `a` off later tokens, else ' ' before them; `left`: cleanup */
 };
 
 struct tok_dec {
@@ -91,11 +95,15 @@ struct tok_special {
 
 enum tok_format { TOK_FMT_TIKTOKEN, TOK_FMT_HF, TOK_FMT_GPT2 };
 
+/* tokenizer.json model.type (every other format is BPE). */
+enum tok_model { TOK_MODEL_BPE = 0, TOK_MODEL_WORDPIECE, TOK_MODEL_WORDLEVEL, TOK_MODEL_UNIGRAM };
+
 struct tok_vocab {
 	char *name;          /* e.g. "cl100k_base" or the file's base name */
 	char *path;
 	uint64_t file_hash;  /* XXH3-64 of the (main) vocabulary file */
 	enum tok_format format;
+	enum tok_model model;
 
 	uint32_t n_ids;      /* highest id + 1 */
 	uint32_t *tok_off;   /* id -> offset into blob, length; len TOK_NONE: unused id */
@@ -124,6 +132,16 @@ struct tok_vocab {
 	uint32_t fallback_id[256]; /* byte_fallback: id of <0xNN> */
 	uint32_t unk_id;           /* TOK_NONE: characters without a token are dropped */
 	int fuse_unk;
+	/* WordPiece: greedy longest prefix, later parts looked up with wp_prefix before them; a
+	 * word of more than wp_max_chars characters, or with a part not in the vocabulary, is
+	 * unk_id. WordLevel: the whole piece, else unk_id. */
+	char *wp_prefix;
+	size_t wp_prefix_len;
+	uint64_t wp_max_chars;
+	/* Unigram: each id's score (n_ids of them), the lowest, the longest piece in bytes. */
+	double *uni_score;
+	double uni_min;
+	size_t uni_max_len;
 
 	/* Post-processor (HF, --add-special): ids before and after each document. */
 	uint32_t *bos_ids, *eos_ids;

@@ -64,8 +64,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: grist tokenize -t TOKENIZER [OPTIONS] [FILE...|-]\n"
 		"       grist tokenize --decode -t TOKENIZER [FILE|-]\n\n"
-		"Encode the text of JSONL records with a byte-level BPE vocabulary, exactly as\n"
-		"tiktoken and HuggingFace tokenizers do.\n\n"
+		"Encode the text of JSONL records with a BPE vocabulary or a tokenizer.json (BPE,\n"
+		"WordPiece, WordLevel or Unigram model), exactly as tiktoken and HuggingFace tokenizers\n"
+		"do.\n\n"
 		"Tokenize options:\n"
 		"  -t, --tokenizer T     a name (gpt2, cl100k_base, o200k_base: installed by `make vocabs`,\n"
 		"                        searched in $GRIST_VOCABS, then vocabs/ beside the binary and in\n"

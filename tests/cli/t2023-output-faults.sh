@@ -1,8 +1,8 @@
 #!/bin/bash
 # Issue 11 ("Also"): fault injection. tests/faultinject/faultinject.so (LD_PRELOAD) makes write,
-# pwrite, fsync or rename of output files fail with ENOSPC or EIO after N calls; every stage,
-# shard, dedup's sharded steps and tokenize train must then print the error, exit 3 and leave no
-# file under a final name (nor a temporary). With every write cut short and every other write,
+# pwrite, fsync or rename of output files (or reads of inputs) fail with ENOSPC or EIO after N
+# calls; every stage, shard, dedup's sharded steps and tokenize train must then print the error,
+# exit non-zero (3 for an output) and leave no file under a final name (nor a temporary). With every write cut short and every other write,
 # read and fsync interrupted (EINTR), the outputs must be byte-identical to an undisturbed run.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -49,6 +49,22 @@ for cmd in "${cmds[@]}"; do
 		what="${cmd%% -q*} with $op failing after $n ($errname)"
 		expect_eq "$what: exit" 3 $rc
 		grep -q "No space left on device\|Input/output error" err || { fail "$what: no message"; cat err; }
+		left=$(find w -type f)
+		[ -z "$left" ] || fail "$what: files left: $left"
+	done
+done
+# Reads of the inputs failing (EIO): a message and a non-zero exit (the code depends on what was
+# read: 3 for an output's I/O, 1 for a damaged input, 2 for an unreadable tokenizer), no file.
+for cmd in "${cmds[@]}"; do
+	for n in 0 1; do
+		rm -rf w; mkdir w
+		# shellcheck disable=SC2086
+		LD_PRELOAD="$SO" FI_OP=read FI_AFTER=$n FI_ERRNO=EIO $GRIST $cmd 2>err
+		rc=$?
+		runs=$((runs + 1))
+		what="${cmd%% -q*} with read failing after $n"
+		[ $rc -ne 0 ] || fail "$what: exit 0"
+		grep -q "Input/output error" err || { fail "$what: no message"; cat err; }
 		left=$(find w -type f)
 		[ -z "$left" ] || fail "$what: files left: $left"
 	done

@@ -37,8 +37,10 @@ edit collision.json 'j.model.vocab["xyz"] = 3; j.added_tokens = []'
 check collision.json 2 "collision.json: id 3 used by both"
 edit added-gap.json 'j.added_tokens[0].id = 999'
 check added-gap.json 5 "unsupported: added_tokens\[0\] '<|endoftext|>' has id 999"
-edit wordpiece.json 'j.model.type = "Unigram"'
-check wordpiece.json 5 "unsupported: model.type Unigram at model"
+edit charlevel.json 'j.model.type = "CharLevel"'
+check charlevel.json 5 "unsupported: model.type CharLevel at model"
+edit unigram.json 'j.model.type = "Unigram"; j.pre_tokenizer = null'
+check unigram.json 2 "unigram.json: model.vocab: Unigram needs an array of \[piece, score\]"
 edit normalizer.json 'j.normalizer = {type: "Sequence", normalizers: [{type: "NFC"}, {type: "Precompiled", precompiled_charsmap: "AA=="}]}'
 check normalizer.json 5 "unsupported: normalizer Precompiled at normalizer.normalizers\[1\]"
 edit pretok.json 'j.pre_tokenizer = {type: "UnicodeScripts"}'

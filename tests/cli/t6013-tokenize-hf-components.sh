@@ -6,6 +6,16 @@
 #   - Metaspace (pre-tokenizer and decoder): prepend_scheme first/always/never, split true/false,
 #     the legacy add_prefix_space, WhitespaceSplit before it (T5), another replacement character;
 #     over Llama 2's vocabulary (SentencePiece-style BPE with byte fallback).
+#   - WordPiece (unk_token, continuing_subword_prefix, max_input_chars_per_word) with
+#     BertNormalizer (clean_text, handle_chinese_chars, strip_accents, lowercase, each on and
+#     off), BertPreTokenizer, WhitespaceSplit, Punctuation, Digits, the WordPiece decoder (with
+#     and without cleanup) and BertProcessing: models trained by tokenizers itself on the
+#     corpus' first 10 documents (English, code, Chinese, Russian), so the Arabic, Hebrew, Hindi,
+#     Thai and random documents meet unknown characters.
+#   - WordLevel (unk_token) trained the same way, after Whitespace, and after BertNormalizer
+#     with WhitespaceSplit + Digits.
+#   - Unigram (Viterbi over the scores, unk_id with fused unknown pieces, byte_fallback) trained
+#     the same way, after NFKC + Metaspace, and with the 256 byte pieces and Metaspace "first".
 # What grist still refuses is refused naming the JSON path (exit 5). Release build: every file
 # on the whole corpus; ASan build: fewer files on 30 documents, and it says so.
 . "$(dirname "$0")/lib.sh"
@@ -18,11 +28,14 @@ C=corpus.jsonl
 if [ "${BUILD:-release}" = asan ]; then
 	head -n 30 "$FIX/tokenize/corpus.jsonl" > $C
 	MS="ms-first ms-t5"
-	echo "t6013: asan build: 2 of 7 Metaspace files on 30 documents (all on the whole corpus in the release build)"
+	WP="wp-bert wp-seq wl-split ug-fallback"
+	echo "t6013: asan build: 2 of 7 Metaspace and 4 of 7 WordPiece/WordLevel/Unigram files on 30 documents (all on the whole corpus in the release build)"
 else
 	cp "$FIX/tokenize/corpus.jsonl" $C
 	MS="ms-first ms-always ms-never ms-legacy ms-legacy-off ms-t5 ms-underscore"
+	WP="wp-bert wp-cased wp-seq wl-ws wl-split ug-meta ug-fallback"
 fi
+echo '{"id":"a","text":"x"}' > one.jsonl
 # Added-token text at the start, in the middle and at the end, next to spaces.
 cat >> $C <<'EOF'
 {"id":"sp-start","text":"<s>Hello world </s>"}
@@ -31,6 +44,8 @@ cat >> $C <<'EOF'
 {"id":"sp-lead-space","text":" <s> lead"}
 {"id":"ws-only","text":"   "}
 {"id":"meta-in-text","text":"▁already ▁marked a▁b __under_score"}
+{"id":"bert-specials","text":"[CLS] Hello, [MASK] world! [SEP][SEP] don't do not .?"}
+{"id":"wp-long","text":"Supercalifragilisticexpialidocious antidisestablishmentarianism Ünïcödé naïve café 東京タワー"}
 EOF
 
 # parity NAME FILE: ids, ids with --allow-special --add-special, and --decode of the latter.
@@ -53,9 +68,31 @@ for m in $MS; do
 	parity $m $m.json
 done
 
+node -e 'const fs=require("fs"); const d=fs.readFileSync(process.argv[1],"utf8").split("\n").filter(Boolean).slice(0,10).map((l)=>JSON.parse(l).text); fs.writeFileSync("train.txt", d.join("\n"))' "$FIX/tokenize/corpus.jsonl"
+for m in $WP; do
+	node "$NPM/make-hf-components.js" $m $m.json train.txt || { fail "$m: make-hf-components.js"; continue; }
+	parity $m $m.json
+done
+# The trained vocabularies leave characters unknown: the test sees [UNK] (and words of more
+# than max_input_chars_per_word characters in wp-cased).
+unk=$(node -e 'console.log(require("./wp-bert.json").model.vocab["[UNK]"])')
+grep -q "[[,]$unk[],]" wp-bert.jsonl || fail "wp-bert: no [UNK] in the output"
+# Unigram meets unknown characters (its <unk>) and, with byte_fallback, uses byte pieces.
+if [ -f ug-meta.jsonl ]; then
+	unk=$(node -e 'console.log(require("./ug-meta.json").model.unk_id)')
+	grep -q "[[,]$unk[],]" ug-meta.jsonl || fail "ug-meta: no <unk> in the output"
+fi
+byte=$(node -e 'console.log(require("./ug-fallback.json").model.vocab.findIndex((e) => e[0] === "<0xD8>"))')
+grep -q "[[,]$byte[],]" ug-fallback.jsonl || fail "ug-fallback: no <0xD8> (Arabic) in the output"
+# A WordPiece file whose unk_token is not in the vocabulary: tokenizers fails on the first
+# unknown word, grist refuses the file.
+node -e 'const j=require("./wp-bert.json"); j.model.unk_token="<nope>"; require("fs").writeFileSync("nounk.json", JSON.stringify(j))'
+$GRIST tokenize -q -t nounk.json --to jsonl one.jsonl > /dev/null 2> err.txt
+expect_eq "nounk exit" 5 $?
+expect_grep "nounk message" "unsupported: model.unk_token '<nope>' is not in model.vocab at model.unk_token" err.txt
+
 # Files tokenizers refuses are refused: add_prefix_space false without prepend_scheme never.
 node "$NPM/make-hf-components.js" ms-refused refused.json "$LLAMA" || fail "ms-refused: tokenizers loads it"
-echo '{"id":"a","text":"x"}' > one.jsonl
 $GRIST tokenize -q -t refused.json --to jsonl one.jsonl > /dev/null 2> err.txt
 expect_eq "ms-refused exit" 2 $?
 expect_grep "ms-refused message" "pre_tokenizer: Metaspace add_prefix_space false does not match prepend_scheme" err.txt

@@ -6,7 +6,8 @@
  *
  * Only descriptors above 2 that are regular files are touched (stderr must carry the message).
  * Environment:
- *   FI_OP=write|fsync|rename  the call that fails (write covers write and pwrite)
+ *   FI_OP=write|fsync|rename|read  the call that fails (write covers write and pwrite; read
+ *                             only reads of regular files, the inputs)
  *   FI_AFTER=N                let N such calls succeed, fail the next ones (default 0)
  *   FI_ERRNO=ENOSPC|EIO       the error (default ENOSPC)
  *   FI_SHORT=1                every write or pwrite transfers at most half of what was asked
@@ -105,7 +106,7 @@ ssize_t read(int fd, void *p, size_t n)
 {
 	if (!real_read)
 		fi_init();
-	if (n && fd > 2 && interrupted())
+	if (n && fd > 2 && (interrupted() || (is_output(fd) && injected("read"))))
 		return -1;
 	return real_read(fd, p, n);
 }

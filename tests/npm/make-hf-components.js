@@ -20,7 +20,9 @@
 // BertProcessing), wp-cased (BertNormalizer without lowercase/strip_accents, chinese chars off,
 // max_input_chars_per_word 12), wp-seq (no normalizer; Sequence[WhitespaceSplit, Punctuation,
 // Digits(individual)], prefix "@@"). WordLevel: wl-ws (Whitespace pre-tokenizer, [UNK]),
-// wl-split (WhitespaceSplit, BertNormalizer, Digits contiguous).
+// wl-split (WhitespaceSplit, BertNormalizer, Digits contiguous). Unigram: ug-meta (Metaspace,
+// NFKC, <unk> added with the lowest score), ug-fallback (byte_fallback with the 256 <0xNN>
+// pieces, Metaspace first without split, decoder Metaspace + ByteFallback + Fuse).
 "use strict";
 const fs = require("fs");
 const { Tokenizer } = require("tokenizers");
@@ -78,8 +80,40 @@ const wordpiece = (prefix, maxChars) => ({
   type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: prefix, max_input_chars_per_word: maxChars, vocab: {},
 });
 
+// A Unigram trained by tokenizers (UnigramTrainer defaults), with <unk> (and the byte pieces
+// for byte_fallback) added after the trained pieces, at the lowest trained score.
+function unigram(fallback) {
+  const meta = { type: "Metaspace", replacement: "▁", prepend_scheme: fallback ? "first" : "always", split: !fallback };
+  const tok = Tokenizer.fromString(JSON.stringify({
+    version: "1.0", truncation: null, padding: null, added_tokens: [], normalizer: fallback ? null : { type: "NFKC" },
+    pre_tokenizer: meta, post_processor: null,
+    decoder: { type: "Sequence", decoders: [meta, { type: "ByteFallback" }, { type: "Fuse" }] },
+    model: { type: "Unigram", unk_id: null, vocab: [], byte_fallback: false },
+  }));
+  tok.train(inputs);
+  const tmp = out + ".tmp";
+  tok.save(tmp);
+  const u = JSON.parse(fs.readFileSync(tmp, "utf8"));
+  fs.unlinkSync(tmp);
+  const min = Math.min(...u.model.vocab.map((e) => e[1]));
+  const have = new Set(u.model.vocab.map((e) => e[0]));
+  if (!have.has("<unk>")) u.model.vocab.push(["<unk>", min]);
+  u.model.unk_id = u.model.vocab.findIndex((e) => e[0] === "<unk>");
+  if (fallback) {
+    for (let b = 0; b < 256; b++) {
+      const p = "<0x" + b.toString(16).toUpperCase().padStart(2, "0") + ">";
+      if (!have.has(p)) u.model.vocab.push([p, min]);
+    }
+    u.model.byte_fallback = true;
+  }
+  u.added_tokens = [{ id: u.model.unk_id, content: "<unk>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }];
+  return u;
+}
+
 let j;
-if (kind.startsWith("ms-")) {
+if (kind === "ug-meta" || kind === "ug-fallback") {
+  j = unigram(kind === "ug-fallback");
+} else if (kind.startsWith("ms-")) {
   j = metaspace();
 } else if (kind === "wp-bert") {
   j = trained(wordpiece("##", 100), BERT({}), { type: "BertPreTokenizer" }, { type: "WordPiece", prefix: "##", cleanup: true });
