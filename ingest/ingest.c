@@ -63,7 +63,7 @@ static void usage(FILE *f)
 		"                        such as 2xx, comma-separated, or 'all' (default: 2xx)\n"
 		"  --files-from LIST     read input paths from LIST, one per line ('-' for stdin)\n"
 		"  --fail-fast           stop at the first corrupt or unreadable input (default: go on\n"
-		"                        with the next input, count it in --stats (input_errors) and\n"
+		"                        with the next input, count it (input_errors) and\n"
 		"                        exit non-zero at the end: 1 for damaged data, 3 for I/O)\n"
 		"  --keep-going          go on after a damaged input (the default), and after a damaged\n"
 		"                        Parquet row group within its file (docs/parquet.md)\n"
@@ -800,8 +800,8 @@ int cmd_ingest(int argc, char **argv)
 	for (size_t i = 0; i < in.ninputs; i++)
 		nfailed += in.inputs[i].error;
 	if (in.failed) /* an input failed and the run went on: no -o file is published */
-		stage_fail(&in.run, in.failed, "%zu of %zu input%s failed (named above; --stats has "
-			   "inputs[].error)", nfailed ? nfailed : 1, in.ninputs, in.ninputs > 1 ? "s" : "");
+		stage_fail(&in.run, in.failed, "%zu of %zu input%s failed (named above)",
+			   nfailed ? nfailed : 1, in.ninputs, in.ninputs > 1 ? "s" : "");
 	int rc = stage_run_finish(&in.run);
 	ingest_release_names(&in);
 	for (size_t i = 0; i < in.ninputs; i++)

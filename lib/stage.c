@@ -119,7 +119,7 @@ void stage_check_all_dropped(struct stage_run *r)
 
 void stage_fail(struct stage_run *r, int code, const char *fmt, ...)
 {
-	struct buf err = BUF_INIT, msg = BUF_INIT;
+	struct buf msg = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
@@ -127,8 +127,6 @@ void stage_fail(struct stage_run *r, int code, const char *fmt, ...)
 	stats_progress(&r->stats, r->bytes_read, 1);
 	if (r->out == output_stdout())
 		output_flush(r->out); /* stdout keeps what was written, as after a fatal batch */
-	if (r->opts->stats_path && stats_write(&r->stats, r->opts->stats_path, &err) < 0)
-		die(GRIST_EXIT_IO, "%s", err.data);
 	if (!r->opts->quiet)
 		stats_summary(&r->stats, stderr);
 	die(code, "%s", msg.data);

@@ -95,16 +95,16 @@ uint64_t stage_input_size(int argc, char *const *argv, int first);
  * Close outputs, write --stats, publish every file of the set together (an I/O error leaves
  * none under its final name), print the summary. Returns the exit code.
  * The exit rule of every record stage (docs/design.md section 5): when records were read and
- * every one was dropped by the record rules, it writes --stats and the summary, then dies with
- * exit 1 and one line saying what the input looks like and what to do (nothing is published);
+ * every one was dropped by the record rules, it prints the summary, then dies with exit 1 and
+ * one line saying what the input looks like and what to do (no file is published);
  * an empty input, or records all removed by the stage's own rules, warns and returns 0.
  */
 int stage_run_finish(struct stage_run *r);
 /* The failing half of that rule alone, for a stage that must stop earlier when it has nothing
  * to work on (tokenize train). Returns when the rule does not apply. */
 void stage_check_all_dropped(struct stage_run *r);
-/* The run failed after reading its input: write --stats and the summary, then die with `code`
- * and the message (no -o/--rejects file is published). */
+/* The run failed after reading its input: print the summary, then die with `code` and the
+ * message; no file (-o, --rejects, --stats) is published, as after any failure. */
 __attribute__((noreturn, format(printf, 3, 4)))
 void stage_fail(struct stage_run *r, int code, const char *fmt, ...);
 

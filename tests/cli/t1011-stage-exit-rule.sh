@@ -65,10 +65,11 @@ printf '{"text":"too short"}\n' > short.jsonl
 "$GRIST" clean short.jsonl > /dev/null 2> err.txt
 expect_eq "all filtered: exit" 0 $?
 expect_grep "all filtered: warning" "warning: all 1 records were removed" err.txt
-# -o is not committed when the rule fails; --stats is written.
-"$GRIST" clean -q keys.jsonl -o out.jsonl --stats st.json 2>/dev/null
-[ -e out.jsonl ] && fail "-o out.jsonl committed although every record was dropped"
-expect_grep "stats written" '"missing_text":2' st.json
+# No file is published when the rule fails (a failed run leaves none); the summary counts.
+"$GRIST" clean keys.jsonl -o out.jsonl --stats st.json --rejects rj.jsonl 2> err.txt
+[ -e out.jsonl ] && fail "-o out.jsonl published although every record was dropped"
+[ -e st.json ] || [ -e rj.jsonl ] && fail "--stats/--rejects published although the run failed"
+expect_grep "summary counts" "2 records in, 0 out, 2 rejected (missing_text 2)" err.txt
 # ingest: things it cannot read.
 printf '\0\1\2\3binary' > bin.dat
 "$GRIST" ingest bin.dat > /dev/null 2> err.txt

@@ -20,14 +20,13 @@ tar czf ok.tar.gz ok.jsonl
 ref=$(zstd -dc bad.zst 2>/dev/null | wc -l)
 
 for mode in "" --keep-going "-j 2"; do
-	"$GRIST" ingest $mode --stats st.json bad.zst ok.tar.gz > out.jsonl 2> err.txt
+	"$GRIST" ingest $mode bad.zst ok.tar.gz > out.jsonl 2> err.txt
 	expect_eq "default$mode: exit" 1 $?
 	expect_eq "default$mode: ok.tar.gz read" 5 "$(grep -c '"id":"ok' out.jsonl)"
 	[ "$(grep -c '"id":"b' out.jsonl)" -ge "$ref" ] || fail "default$mode: fewer lines of bad.zst than zstd -dc gives"
 	expect_grep "default$mode: names the damaged input" "bad.zst: truncated zstd stream.*going on with the next input" err.txt
 	expect_grep "default$mode: last line counts failures" "1 of 2 inputs failed" err.txt
-	expect_grep "default$mode: counted" '"input_errors":1' st.json
-	expect_grep "default$mode: per input" '"path":"bad.zst".*"error":true}.*"path":"ok.tar.gz".*"error":false' st.json
+	expect_grep "default$mode: counted in the summary" 'input_errors 1' err.txt
 done
 # -q keeps the error lines
 "$GRIST" ingest -q bad.zst ok.tar.gz > /dev/null 2> err.txt
