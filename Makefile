@@ -17,10 +17,10 @@ DEBS := build-essential pkg-config git ca-certificates \
 	libicu-dev libyaml-dev libsnappy-dev libbrotli-dev slurm-wlm munge chromium tmux wget \
 	fortunes-pl fortunes-cs manpages-de manpages-fr manpages-es manpages-pl manpages-ru manpages-ja manpages-zh manpages-it manpages-pt-br manpages-nl
 # pkg-config names of the libraries linked into grist.
-PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc libarchive libzstd zlib libxml-2.0 \
+PKGS := simdjson jansson libxxhash libpcre2-8 libutf8proc libarchive libzstd zlib liblzma libxml-2.0 \
 	icu-uc icu-i18n yaml-0.1 snappy libbrotlidec libbrotlienc liblz4
-# CLD2 (clean's language identification) ships no pkg-config file.
-EXTRA_LIBS := -lcld2
+# CLD2 (clean's language identification) and libbz2 (lib/decode.c) ship no pkg-config file.
+EXTRA_LIBS := -lcld2 -lbz2
 
 SRC_DIRS := lib ingest clean dedup tokenize shard parquet run report
 BUILD ?= release

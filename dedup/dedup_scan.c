@@ -241,7 +241,7 @@ void dd_load_against(struct decontam *d, const char *path, const char *field)
 {
 	struct source src;
 	struct buf err = BUF_INIT, all = BUF_INIT, reason = BUF_INIT, text = BUF_INIT;
-	if (source_open_file(&src, path, &err) < 0 ||
+	if (source_open_input(&src, path, 0, &err) < 0 ||
 	    source_read_all(&src, &all, UINT64_MAX, &err) < 0)
 		die(GRIST_EXIT_IO, "--against: %s", err.data);
 	source_close(&src);

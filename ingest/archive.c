@@ -56,28 +56,67 @@ static la_ssize_t arcsrc_read(struct archive *a, void *ud, const void **out)
 	return n;
 }
 
-/* A member's data as a struct source. */
+/*
+ * A member's data as a struct source. Read block by block (archive_read_data_block), not with
+ * archive_read_data: that one returns only the error when a read fails part-way through the
+ * caller's buffer, dropping the bytes it had already copied there, so a truncated member lost
+ * up to a whole buffer of lines before the damage.
+ */
 struct member {
 	struct archive *a;
+	const char *blk;  /* the unread rest of the current block */
+	size_t left;
+	int64_t blk_off;  /* offset of blk in the member (sparse members have holes) */
+	int64_t out_off;  /* bytes delivered */
+	int eof;
 };
 
 static ssize_t member_read(struct source *s, void *out, size_t n, struct buf *err)
 {
 	struct member *m = s->ctx;
-	la_ssize_t r = archive_read_data(m->a, out, n);
-	if (r < 0) {
-		const char *msg = archive_error_string(m->a);
-		buf_addf(err, "%s: corrupt or truncated data after byte %llu: %s", s->name,
-			 (unsigned long long)s->consumed, msg ? msg : "read error");
-		return -1;
+	for (;;) {
+		if (m->left) {
+			size_t k;
+			if (m->blk_off > m->out_off) { /* a hole reads as zeros */
+				k = (uint64_t)(m->blk_off - m->out_off) < n ? (size_t)(m->blk_off - m->out_off) : n;
+				memset(out, 0, k);
+			} else {
+				k = m->left < n ? m->left : n;
+				memcpy(out, m->blk, k);
+				m->blk += k;
+				m->left -= k;
+				m->blk_off += (int64_t)k;
+			}
+			m->out_off += (int64_t)k;
+			return (ssize_t)k;
+		}
+		if (m->eof)
+			return 0;
+		const void *p;
+		size_t sz;
+		la_int64_t off;
+		int r = archive_read_data_block(m->a, &p, &sz, &off);
+		if (r == ARCHIVE_EOF) {
+			m->eof = 1;
+			return 0;
+		}
+		if (r < ARCHIVE_WARN) {
+			const char *msg = archive_error_string(m->a);
+			buf_addf(err, "%s: corrupt or truncated data after byte %llu: %s", s->name,
+				 (unsigned long long)s->consumed, msg ? msg : "read error");
+			return -1;
+		}
+		m->blk = p;
+		m->left = sz;
+		m->blk_off = off;
 	}
-	return r;
 }
 
 static void member_source(struct source *s, struct archive *a, struct member *m, const char *name,
 			  int64_t size)
 {
 	memset(s, 0, sizeof(*s));
+	memset(m, 0, sizeof(*m));
 	m->a = a;
 	s->fd = -1;
 	s->name = xstrdup(name);
@@ -289,6 +328,22 @@ static int ingest_held(struct ingest *in, const struct buf *data, const struct b
 	return rc;
 }
 
+/* The first member of a tar broke while it was held: what was read before the damage is read
+ * as usual (whole lines, never the cut one), then the error ends the input. */
+static int ingest_broken(struct ingest *in, const struct buf *data, const char *name,
+			 const char *path, const char *msg, int depth)
+{
+	struct source fs, ps;
+	const char *kept = ingest_member_name(in, name);
+	source_init_failing(&fs, kept, msg);
+	source_init_prefixed(&ps, &fs, kept, data->data, data->len);
+	int rc = ingest_stream(in, &ps, kept, NULL, path, depth + 1);
+	source_close(&ps);
+	source_close(&fs);
+	ingest_retire_name(in, kept);
+	return rc < 0 ? rc : ingest_fail(in, GRIST_EXIT_DATA, msg);
+}
+
 static int open_archive(struct archive *a, struct source *src, const char *path, struct arcsrc *x)
 {
 	const char *mp;
@@ -424,7 +479,7 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 				buf_reset(&err);
 				if (read_member_whole(a, full.data, &held, in->co.max_doc_bytes, &seen,
 						      &err) < 0) {
-					rc = ingest_fail(in, GRIST_EXIT_DATA, err.data);
+					rc = ingest_broken(in, &held, full.data, mpath, err.data, depth);
 					break;
 				}
 				buf_reset(&held_name);
@@ -509,6 +564,18 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 		rc = ingest_held(in, &held, &held_name, &held_path, depth); /* a single-file tar */
 	if (rc == 0 && wds == 1)
 		wds_flush(in, &ws, name, &wb);
+	if (rc == 0 && x.src) {
+		/* libarchive stops at the archive's end marker; the stream below must still end
+		 * cleanly (a gzip trailer's CRC comes after the tar's last block). */
+		buf_reset(&err);
+		ssize_t n;
+		while ((n = source_read(x.src, x.buf, x.cap, &err)) > 0)
+			;
+		if (n < 0) {
+			FLUSH_WDS_BATCH();
+			rc = ingest_fail(in, GRIST_EXIT_DATA, err.data);
+		}
+	}
 	FLUSH_WDS_BATCH();
 #undef FLUSH_WDS_BATCH
 	wds_reset(&ws);

@@ -62,8 +62,11 @@ static void usage(FILE *f)
 		"  --warc-status LIST    HTTP statuses of response records to read: codes or classes\n"
 		"                        such as 2xx, comma-separated, or 'all' (default: 2xx)\n"
 		"  --files-from LIST     read input paths from LIST, one per line ('-' for stdin)\n"
-		"  --keep-going          after a corrupt or unreadable input, go on with the next one\n"
-		"                        (the exit code still reports the failure)\n"
+		"  --fail-fast           stop at the first corrupt or unreadable input (default: go on\n"
+		"                        with the next input, count it (input_errors) and\n"
+		"                        exit non-zero at the end: 1 for damaged data, 3 for I/O)\n"
+		"  --keep-going          go on after a damaged input (the default), and after a damaged\n"
+		"                        Parquet row group within its file (docs/parquet.md)\n"
 		"  --readahead on|off    decode compressed input on a separate thread (default: on)\n"
 		"  --batch-bytes N       bytes of input per work batch (default: 1M)\n"
 		"  --columns LIST        Parquet: read only these top-level columns (and the text)\n"
@@ -175,7 +178,9 @@ int ingest_fail(struct ingest *in, int code, const char *msg)
 	b->mode = MODE_NONE;
 	b->source = NULL;
 	if (in->keep_going) {
-		buf_addf(&b->warnings, "%s (going on with the next input)\n", msg);
+		/* printed by ingest_emit as an error line, even with -q */
+		buf_addf(&b->warnings, "%s%s\n", msg,
+			 in->cur_input + 1 < in->ninputs ? " (going on with the next input)" : "");
 		counts_add_rule(&b->counts, "input_errors", 1);
 		if (!in->failed)
 			in->failed = code;
@@ -399,16 +404,18 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 	char ext[32];
 	ingest_inner_ext(hint, ext, sizeof(ext));
 	enum ingest_format fmt = in->format;
-	if (m == MAGIC_GZIP && in->container == CONT_AUTO) {
-		/* gzip is ours (CRC-checked); what is inside is recognised in turn. */
+	enum codec codec = codec_of_magic(head.data, head.len);
+	if (codec != CODEC_NONE && in->container == CONT_AUTO) {
+		/* gzip, zstd, xz, bzip2 and lz4 are decoded by lib/decode.c (CRC-checked, every
+		 * byte before damage delivered); what is inside is recognised in turn. */
 		struct source gz, ra;
-		source_init_gunzip(&gz, &pre, name);
+		source_init_decoder(&gz, &pre, codec, name);
 		struct source *use = &gz;
 		if (in->readahead) {
 			source_init_readahead(&ra, &gz, name);
 			use = &ra;
 		}
-		rc = depth >= 16 ? ingest_fail(in, GRIST_EXIT_DATA, "gzip streams nested too deep")
+		rc = depth >= 16 ? ingest_fail(in, GRIST_EXIT_DATA, "compressed streams nested too deep")
 				 : ingest_stream(in, use, name, NULL, name, depth + 1);
 		if (use == &ra)
 			source_close(&ra);
@@ -502,6 +509,11 @@ out:
 static void ingest_emit(void *shared, struct batch *b)
 {
 	struct ingest *in = shared;
+	if (b->mode == MODE_NONE && b->warnings.len && counts_rule(&b->counts, "input_errors")) {
+		/* an input that failed (ingest_fail, going on): an error line, not a warning */
+		error("%.*s", (int)b->warnings.len - 1, b->warnings.data);
+		buf_reset(&b->warnings);
+	}
 	stage_emit(&in->run, b);
 	in->emitted++;
 	if (in->nretired > in->retired_head && in->retired[in->retired_head].seq <= in->emitted)
@@ -606,7 +618,7 @@ static void stats_inputs(struct ingest *in)
 enum {
 	OPT_FORMAT = OPT_STAGE_BASE, OPT_SPLIT_LINES, OPT_BATCH_BYTES, OPT_HTML, OPT_WARC_TYPES,
 	OPT_WARC_STATUS,
-	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_READAHEAD, OPT_COLUMNS, OPT_CHAT,
+	OPT_FILES_FROM, OPT_KEEP_GOING, OPT_FAIL_FAST, OPT_READAHEAD, OPT_COLUMNS, OPT_CHAT,
 };
 
 static void parse_format(struct ingest *in, const char *v)
@@ -650,6 +662,7 @@ int cmd_ingest(int argc, char **argv)
 		{ "warc-status", required_argument, 0, OPT_WARC_STATUS },
 		{ "files-from", required_argument, 0, OPT_FILES_FROM },
 		{ "keep-going", no_argument, 0, OPT_KEEP_GOING },
+		{ "fail-fast", no_argument, 0, OPT_FAIL_FAST },
 		{ "readahead", required_argument, 0, OPT_READAHEAD },
 		{ "columns", required_argument, 0, OPT_COLUMNS },
 		{ "chat", no_argument, 0, OPT_CHAT },
@@ -660,6 +673,7 @@ int cmd_ingest(int argc, char **argv)
 	common_opts_init(&in.co);
 	in.batch_bytes = 1u << 20;
 	in.readahead = 1;
+	in.keep_going = 1; /* a damaged input does not hide the inputs after it (issue 11.4) */
 	in.warc_types = WARC_T_CONVERSION | WARC_T_RESPONSE;
 	parse_warc_status(&in, "2xx");
 	const char *files_from = NULL;
@@ -691,7 +705,10 @@ int cmd_ingest(int argc, char **argv)
 			files_from = optarg;
 			break;
 		case OPT_KEEP_GOING:
-			in.keep_going = 1;
+			in.keep_going = in.keep_going_flag = 1;
+			break;
+		case OPT_FAIL_FAST:
+			in.keep_going = in.keep_going_flag = 0;
 			break;
 		case OPT_READAHEAD:
 			if (!strcmp(optarg, "on")) in.readahead = 1;
@@ -729,6 +746,7 @@ int cmd_ingest(int argc, char **argv)
 		walk_path(&paths, "-", &err);
 
 	stage_run_init(&in.run, "ingest", &in.co, argc, argv);
+	in.run.sample_mode = MODE_JSONL;
 	static const char *const fmt_names[] = { "auto", "jsonl", "text", "html", "warc" };
 	static const char *const cont_names[] = { "auto", "tar", "zip", "7z", "cpio", "ar", "raw", "wds" };
 	stats_option_str(&in.run.stats, "format", fmt_names[in.format]);
@@ -778,6 +796,12 @@ int cmd_ingest(int argc, char **argv)
 	}
 
 	stats_inputs(&in);
+	size_t nfailed = 0;
+	for (size_t i = 0; i < in.ninputs; i++)
+		nfailed += in.inputs[i].error;
+	if (in.failed) /* an input failed and the run went on: no -o file is published */
+		stage_fail(&in.run, in.failed, "%zu of %zu input%s failed (named above)",
+			   nfailed ? nfailed : 1, in.ninputs, in.ninputs > 1 ? "s" : "");
 	int rc = stage_run_finish(&in.run);
 	ingest_release_names(&in);
 	for (size_t i = 0; i < in.ninputs; i++)

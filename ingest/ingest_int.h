@@ -66,7 +66,9 @@ struct ingest {
 	int split_lines;
 	int html_mode;      /* HTML_MAIN (default), HTML_TEXT, HTML_RAW: --html */
 	int chat;           /* --chat: records become canonical chat records (ingest_chat.c) */
-	int keep_going;
+	int keep_going;     /* go on with the next input after a damaged one (default; --fail-fast) */
+	int keep_going_flag; /* --keep-going given: also skip a damaged Parquet row group and go on
+			      * within the file (parquet/pq_ingest.c) */
 	const char *columns; /* --columns: Parquet projection (NULL: all) */
 	int readahead;      /* decode compressed streams on their own thread */
 	unsigned warc_types;
@@ -176,27 +178,7 @@ void ingest_parquet_work(struct ingest *in, void *thread_state, struct batch *b)
  * taken back and converted like a JSONL line (ingest_chat_line). Returns 0, or -1 (stop). */
 int ingest_chat_row(void *thread_state, struct batch *b, size_t start, uint64_t row);
 
-/* ingest/srcwrap.c: sources layered over other sources. */
-/* A source that first returns prefix[0..n) and then the rest of `inner` (not owned). */
-void source_init_prefixed(struct source *s, struct source *inner, const char *name,
-			  const char *prefix, size_t n);
-/* A source reading from memory (not copied: must outlive the source). */
-void source_init_memory(struct source *s, const char *name, const char *p, size_t n);
-/* 1 and the unread bytes if s is a memory source (so libarchive can seek in it), else 0. */
-int source_memory_view(struct source *s, const char **p, size_t *n);
-/* A source whose every read fails with msg (a read error put back behind a prefix). */
-void source_init_failing(struct source *s, const char *name, const char *msg);
-/* Read up to n bytes into out (fewer only at the end); -1 on a read error. */
-ssize_t source_read_full(struct source *s, char *out, size_t n, struct buf *err);
-/*
- * A source whose reads of `inner` (not owned) run on a separate thread, chunk by chunk, so
- * decompression overlaps with parsing. inner must not be used by anyone else until this
- * source is closed (which stops and joins the thread).
- */
-void source_init_readahead(struct source *s, struct source *inner, const char *name);
-
-/* ingest/gunzip.c: a gzip stream (any number of members), CRC-checked. */
-void source_init_gunzip(struct source *s, struct source *inner, const char *name);
+/* Layered sources (prefixed, memory, read-ahead) and decoders: lib/source.h. */
 
 /* ingest/walk.c: expand directories (recursively, sorted by byte order) and --files-from. */
 struct path_list {

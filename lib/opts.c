@@ -80,6 +80,8 @@ void common_opts_help(FILE *f, int record_options)
 	if (record_options)
 		fprintf(f,
 			"Record options:\n"
+			"  FILE... or -          JSONL inputs (stdin when none); gzip, zstd, xz, bzip2 and lz4\n"
+			"                        compressed inputs are decoded (recognised by content)\n"
 			"  --text-field NAME     field holding the document text (default: text)\n"
 			"  --id-field NAME       field holding the record id (default: id)\n"
 			"  --on-missing POLICY   text missing, null or not a string: skip|empty|error\n"

@@ -33,6 +33,7 @@ void batch_release(struct batch *b)
 void batch_reader_init(struct batch_reader *r, struct source *src, size_t target)
 {
 	memset(r, 0, sizeof(*r));
+	buf_init(&r->fail, 0);
 	r->src = src;
 	r->target = target ? target : (1u << 20);
 	r->lineno = 1;
@@ -42,6 +43,7 @@ void batch_reader_release(struct batch_reader *r)
 {
 	free(r->carry);
 	r->carry = NULL;
+	buf_release(&r->fail);
 }
 
 static void batch_reserve(struct batch *b, size_t need)
@@ -65,6 +67,10 @@ static uint64_t count_newlines(const char *p, size_t n)
 
 int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 {
+	if (r->failed) {
+		buf_addstr(err, r->fail.data);
+		return -1;
+	}
 	if (r->eof && !r->carry_len)
 		return 0;
 	b->len = 0;
@@ -85,9 +91,16 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 		/* Need more: read up to the target, or grow for a line longer than the batch. */
 		size_t want = b->len < r->target ? r->target - b->len : b->len;
 		batch_reserve(b, b->len + want);
+		size_t mark = err->len;
 		ssize_t n = source_read(r->src, b->data + b->len, want, err);
-		if (n < 0)
-			return -1;
+		if (n < 0) {
+			/* The whole lines read before the error are handed over; the line the error cut
+			 * is not a record; the error comes next. */
+			buf_addstr(&r->fail, err->data + mark);
+			buf_setlen(err, mark);
+			r->failed = 1;
+			break;
+		}
 		if (n == 0) {
 			r->eof = 1;
 			continue;
@@ -103,6 +116,14 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 				r->offset = 3;
 			}
 			r->started = 1;
+		}
+	}
+	if (r->failed) {
+		r->carry_len = 0;
+		b->len = cut;
+		if (!cut) {
+			buf_addstr(err, r->fail.data);
+			return -1;
 		}
 	}
 	if (r->eof)

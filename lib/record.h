@@ -49,11 +49,14 @@ struct batch_reader {
 	size_t carry_len, carry_cap;
 	uint64_t lineno, offset;
 	int started, eof;
+	int failed;            /* a read error, reported after the whole lines before it */
+	struct buf fail;
 };
 
 void batch_reader_init(struct batch_reader *r, struct source *src, size_t target);
 void batch_reader_release(struct batch_reader *r);
-/* 1: a batch was filled; 0: end of the source; -1: read error (message in err). */
+/* 1: a batch was filled; 0: end of the source; -1: read error (message in err). After a read
+ * error the whole lines read before it come first (1), then -1: a partial last line is dropped. */
 int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err);
 
 /* One physical line of a batch, without its "\n" and a trailing "\r". */

@@ -21,6 +21,7 @@ struct source {
 	void *ctx;
 	int64_t size;      /* total bytes if known (for progress), else -1 */
 	uint64_t consumed; /* bytes delivered so far */
+	const char *codec; /* source_open_input: the outermost codec decoded ("gzip"), else NULL */
 };
 
 /* Open a file, or stdin for "-". name NULL means use the path (or "stdin"). */
@@ -32,5 +33,48 @@ void source_close(struct source *s);
 /* The whole file at path (not stdin) appended to out, up to limit bytes: the one way a stage
  * reads a small file whole (vocabularies, index files). -1 with a message naming the file. */
 int source_read_file(const char *path, struct buf *out, uint64_t limit, struct buf *err);
+
+
+/* lib/srcwrap.c: sources layered over other sources. */
+/* A source that first returns prefix[0..n) and then the rest of `inner` (not owned). */
+void source_init_prefixed(struct source *s, struct source *inner, const char *name,
+			  const char *prefix, size_t n);
+/* A source reading from memory (not copied: must outlive the source). */
+void source_init_memory(struct source *s, const char *name, const char *p, size_t n);
+/* 1 and the unread bytes if s is a memory source (so libarchive can seek in it), else 0. */
+int source_memory_view(struct source *s, const char **p, size_t *n);
+/* A source whose every read fails with msg (a read error put back behind a prefix). */
+void source_init_failing(struct source *s, const char *name, const char *msg);
+/* Read up to n bytes into out (fewer only at the end); -1 on a read error. */
+ssize_t source_read_full(struct source *s, char *out, size_t n, struct buf *err);
+/*
+ * A source whose reads of `inner` (not owned) run on a separate thread, chunk by chunk, so
+ * decompression overlaps with parsing. inner must not be used by anyone else until this
+ * source is closed (which stops and joins the thread).
+ */
+void source_init_readahead(struct source *s, struct source *inner, const char *name);
+
+/*
+ * lib/decode.c: compressed streams, recognised by magic bytes (never by name) and decoded by
+ * their own libraries. Concatenated streams are one stream, as the command-line tools read
+ * them. Every byte decoded before damage (a truncation, a bad checksum) is delivered before
+ * the error.
+ */
+enum codec { CODEC_NONE, CODEC_GZIP, CODEC_ZSTD, CODEC_XZ, CODEC_BZIP2, CODEC_LZ4 };
+/* The codec whose magic starts p[0..n) (n >= 6 to be sure), else CODEC_NONE. */
+enum codec codec_of_magic(const void *p, size_t n);
+const char *codec_name(enum codec c);
+/* A source decoding `inner` (not owned) with codec c; errors name `name`. */
+void source_init_decoder(struct source *s, struct source *inner, enum codec c, const char *name);
+/* A gzip stream (any number of members), CRC-checked. */
+void source_init_gunzip(struct source *s, struct source *inner, const char *name);
+/*
+ * Open a file (or stdin for "-") and decode the compression layers found by magic (gzip, zstd,
+ * xz, bzip2, lz4, nested up to 4 deep), on a read-ahead thread when `readahead` and the input
+ * is compressed: the one way a record stage opens an input, so every stage reads what
+ * `grist ingest` reads. s->codec names the outermost codec. -1 with a message when the file
+ * cannot be opened or read.
+ */
+int source_open_input(struct source *s, const char *path, int readahead, struct buf *err);
 
 #endif

@@ -1,17 +1,22 @@
 #include "stage.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "diagnose.h"
 #include "die.h"
 #include "xalloc.h"
+
+#define STAGE_SAMPLE_BYTES (64u << 10)
 
 void stage_run_init(struct stage_run *r, const char *stage, const struct common_opts *o, int argc,
 		    char **argv)
 {
 	stage_check_outputs(o, NULL, NULL);
 	memset(r, 0, sizeof(*r));
+	buf_init(&r->sample, 0);
 	r->opts = o;
 	stats_init(&r->stats, stage, argc, argv);
 	r->stats.progress = o->progress;
@@ -74,6 +79,12 @@ void stage_emit(void *run, struct batch *b)
 	print_warnings(r, &b->warnings);
 	r->bytes_read += b->len;
 	stats_progress(&r->stats, r->bytes_read, 0);
+	if (!r->sample.len && b->len && b->mode == r->sample_mode && b->lineno0 == 1) {
+		/* whole lines from the start of an input (b->data is not changed by the workers) */
+		size_t n = b->len < STAGE_SAMPLE_BYTES ? b->len : STAGE_SAMPLE_BYTES;
+		const char *nl = n < b->len ? memrchr(b->data, '\n', n) : NULL;
+		buf_add(&r->sample, b->data, nl ? (size_t)(nl - b->data) + 1 : n);
+	}
 	if (b->fatal.len) {
 		/* Keep what came before the bad record, then stop: files under -o are not
 		 * committed (the temporary is removed), stdout gets everything up to it. */
@@ -83,10 +94,49 @@ void stage_emit(void *run, struct batch *b)
 	}
 }
 
+/* Every record read was dropped by the record rules: say why and fail (nothing committed). */
+void stage_check_all_dropped(struct stage_run *r)
+{
+	const struct counts *c = &r->stats.c;
+	struct buf rules = BUF_INIT, why = BUF_INIT;
+	uint64_t dropped = diagnose_record_drops(c, &rules);
+	if (!c->records_in || dropped < c->records_in) {
+		buf_release(&rules);
+		return;
+	}
+	if (counts_rule(c, "unrecognized_layout") == dropped)
+		buf_addstr(&why, "no record is in a chat layout --chat knows (OpenAI messages, ShareGPT "
+			   "conversations, Alpaca instruction/output, prompt/completion; docs/chat.md)");
+	else if (r->sample.len)
+		diagnose_input(&why, r->sample.data, r->sample.len, r->opts);
+	else if (counts_rule(c, "binary_content"))
+		buf_addstr(&why, "the input is binary data (NUL bytes) in no format grist reads");
+	else
+		buf_addstr(&why, "see the warnings above, or --rejects FILE");
+	stage_fail(r, GRIST_EXIT_DATA, "all %llu records were dropped (%s): %s",
+		   (unsigned long long)dropped, rules.data, why.data);
+}
+
+void stage_fail(struct stage_run *r, int code, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	stats_progress(&r->stats, r->bytes_read, 1);
+	if (r->out == output_stdout())
+		output_flush(r->out); /* stdout keeps what was written, as after a fatal batch */
+	if (!r->opts->quiet)
+		stats_summary(&r->stats, stderr);
+	die(code, "%s", msg.data);
+}
+
 int stage_run_finish(struct stage_run *r)
 {
 	struct buf err = BUF_INIT;
 	stats_progress(&r->stats, r->bytes_read, 1);
+	stage_check_all_dropped(r);
 	if (r->out == &r->file_out)
 		output_close_into(&r->file_out, &r->set);
 	if (r->has_rejects)
@@ -97,7 +147,14 @@ int stage_run_finish(struct stage_run *r)
 		die(GRIST_EXIT_IO, "%s", err.data);
 	if (!r->opts->quiet)
 		stats_summary(&r->stats, stderr);
+	if (!r->opts->quiet && !r->stats.c.records_in)
+		warning("no records in the input");
+	else if (!r->opts->quiet && !r->stats.c.records_out)
+		warning("all %llu records were removed (%llu rejected; see the summary, --stats and "
+			"--rejects)", (unsigned long long)r->stats.c.records_in,
+			(unsigned long long)r->stats.c.rejected);
 	stats_release(&r->stats);
+	buf_release(&r->sample);
 	buf_release(&err);
 	return GRIST_EXIT_OK;
 }
@@ -192,15 +249,24 @@ void stage_read_input(struct par *par, const char *path, size_t batch_bytes, int
 {
 	struct source src;
 	struct buf err = BUF_INIT;
-	if (source_open_file(&src, path, &err) < 0)
+	if (source_open_input(&src, path, 1, &err) < 0)
 		die(GRIST_EXIT_IO, "%s", err.data);
 	struct batch_reader rd;
 	batch_reader_init(&rd, &src, batch_bytes);
 	for (;;) {
 		struct batch *b = par_get_batch(par);
 		int rc = batch_reader_next(&rd, b, &err);
-		if (rc < 0)
-			die(GRIST_EXIT_IO, "%s", err.data);
+		if (rc < 0) {
+			/* Emitted after every record read before the damage: those come out, then the
+			 * error (a damaged compressed stream is bad data, exit 1; a read error is I/O). */
+			b->len = 0;
+			b->source = src.name;
+			b->mode = mode;
+			buf_addstr(&b->fatal, err.data);
+			b->fatal_code = src.codec ? GRIST_EXIT_DATA : GRIST_EXIT_IO;
+			par_submit(par, b);
+			break;
+		}
 		if (rc == 0) {
 			par_return_batch(par, b);
 			break;

@@ -26,6 +26,10 @@ struct stage_run {
 	struct atomic_set set;
 	uint64_t warnings;
 	uint64_t bytes_read; /* for progress */
+	/* The start of the first input (its first batch of mode sample_mode), for the diagnosis
+	 * when every record is dropped by the record rules (lib/diagnose.h). */
+	struct buf sample;
+	int sample_mode;
 };
 
 void stage_run_init(struct stage_run *r, const char *stage, const struct common_opts *o, int argc,
@@ -87,8 +91,21 @@ void stage_read_inputs(struct stage_run *run, struct par *par, int argc, char **
 /* Sum of the sizes of the regular files among argv[first..argc), for the progress line. */
 uint64_t stage_input_size(int argc, char *const *argv, int first);
 
-/* Close outputs, write --stats, publish every file of the set together (an I/O error leaves
- * none under its final name), print the summary. Returns the exit code. */
+/*
+ * Close outputs, write --stats, publish every file of the set together (an I/O error leaves
+ * none under its final name), print the summary. Returns the exit code.
+ * The exit rule of every record stage (docs/design.md section 5): when records were read and
+ * every one was dropped by the record rules, it prints the summary, then dies with exit 1 and
+ * one line saying what the input looks like and what to do (no file is published);
+ * an empty input, or records all removed by the stage's own rules, warns and returns 0.
+ */
 int stage_run_finish(struct stage_run *r);
+/* The failing half of that rule alone, for a stage that must stop earlier when it has nothing
+ * to work on (tokenize train). Returns when the rule does not apply. */
+void stage_check_all_dropped(struct stage_run *r);
+/* The run failed after reading its input: print the summary, then die with `code` and the
+ * message; no file (-o, --rejects, --stats) is published, as after any failure. */
+__attribute__((noreturn, format(printf, 3, 4)))
+void stage_fail(struct stage_run *r, int code, const char *fmt, ...);
 
 #endif

@@ -280,7 +280,7 @@ void ingest_parquet_work(struct ingest *in, void *thread_state, struct batch *b)
 			 (unsigned long long)row0,
 			 (unsigned long long)(row0 + (uint64_t)m->rgs[job.rg].num_rows - 1), err.data,
 			 (long long)(row0 - 1 + (uint64_t)g.nrows));
-		if (in->keep_going) {
+		if (in->keep_going_flag) {
 			/* like ingest_fail under --keep-going: warn, count, exit 1 at the end */
 			buf_addf(&b->warnings, "%s (going on)\n", msg.data);
 			counts_add_rule(&b->counts, "input_errors", 1);

@@ -383,7 +383,7 @@ static int decode_main(struct tokenize *tk, int argc, char **argv)
 		const char *path = a < 0 ? "-" : argv[a];
 		struct source src;
 		struct buf err = BUF_INIT, all = BUF_INIT, where = BUF_INIT;
-		if (source_open_file(&src, path, &err) < 0 || source_read_all(&src, &all, UINT64_MAX, &err) < 0)
+		if (source_open_input(&src, path, 0, &err) < 0 || source_read_all(&src, &all, UINT64_MAX, &err) < 0)
 			die(GRIST_EXIT_IO, "%s", err.data);
 		if (all.len >= 8 && !memcmp(all.data, TOKSTREAM_MAGIC, 8)) {
 			struct tokstream_mem mem = { all.data, all.len, 0 };

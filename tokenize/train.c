@@ -335,6 +335,7 @@ int cmd_tokenize_train(int argc, char **argv)
 	uint64_t npieces = tr.pieces.total;
 	size_t ndistinct = tr.pieces.n;
 	uint64_t npruned = tr.pieces.pruned_pieces, npruned_count = tr.pieces.pruned_count;
+	stage_check_all_dropped(&tr.run);
 	if (tr.pieces.n == 0)
 		die(GRIST_EXIT_DATA, "empty corpus: no text in %llu record(s) read",
 		    (unsigned long long)tr.run.stats.c.records_in);

@@ -193,10 +193,15 @@ expect_exit "gzip'ed array" 0 "$GRIST" ingest -q --chat alpaca.json.gz > gz.out
 expect_file_eq "-j 1 = -j 2" j1.out j2.out
 expect_file_eq "-j 2 one array" a.out j2a.out
 
-# A text file is not a conversation: counted, not passed as a text record.
+# A text file is not a conversation: counted, not passed as a text record; as nothing else
+# was read, the run fails with one line saying why (the exit rule, docs/design.md section 5).
 printf 'just some text\n' > notes.txt
-expect_exit "text input" 0 "$GRIST" ingest -q --chat --rejects trej.jsonl notes.txt > t.out
+expect_exit "text input" 1 "$GRIST" ingest -q --chat notes.txt > t.out 2> t.err
 expect_eq "text input: no record" "" "$(cat t.out)"
+expect_grep "text input: says why" 'all 1 records were dropped (unrecognized_layout 1): no record is in a chat layout' t.err
+printf '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n' > one.jsonl
+expect_exit "text input beside a conversation" 0 "$GRIST" ingest -q --chat --rejects trej.jsonl notes.txt one.jsonl > t.out
+expect_eq "text input beside a conversation: one record" 1 "$(wc -l < t.out)"
 expect_grep "text input: unrecognized_layout" '"rule":"unrecognized_layout"' trej.jsonl
 
 # The output is what the other stages read as chat records: tokenize renders every one

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest/ingest_int.h"
+#include "lib/source.h"
 #include "lib/die.h"
 #include "lib/parallel.h"
 #include "lib/xalloc.h"
