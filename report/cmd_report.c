@@ -112,8 +112,9 @@ int cmd_report(int argc, char **argv)
 	if (!model)
 		die(GRIST_EXIT_DATA, "%s", err.data);
 	struct buf page = BUF_INIT;
-	report_html(model, &page);
 	char *jpath = json_path_for(out);
+	const char *slash = strrchr(jpath, '/');
+	report_html(model, slash ? slash + 1 : jpath, &page);
 	char *js = json_dumps(model, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	struct atomic_set set = { 0 }; /* the page and its model appear together */
 	if (atomic_set_add_data(&set, out, page.data, page.len, &err) ||

@@ -16,8 +16,9 @@
  * model, or NULL with a message in err. */
 json_t *report_model(char **files, size_t nfiles, struct buf *err);
 
-/* report_html.c: the page. */
-void report_html(const json_t *model, struct buf *out);
+/* report_html.c: the page; model_name is the file name of the model beside it ("demo.json"),
+ * which the page names. */
+void report_html(const json_t *model, const char *model_name, struct buf *out);
 
 int cmd_report(int argc, char **argv);
 

@@ -332,7 +332,7 @@ static void section_shards(struct buf *o, const json_t *m)
 	hbars(o, labels, vals, nb);
 }
 
-void report_html(const json_t *m, struct buf *o)
+void report_html(const json_t *m, const char *model_name, struct buf *o)
 {
 	buf_addstr(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		      "<meta name=\"viewport\" content=\"width=device-width\">"
@@ -347,8 +347,10 @@ void report_html(const json_t *m, struct buf *o)
 		      "{fill:#4a7ab5}svg.chart rect.k2,.k2{fill:#d9822b;color:#d9822b}.k1{fill:#4a7ab5;"
 		      "color:#4a7ab5}\n</style></head><body>\n<h1>grist run report</h1>\n");
 	const json_t *files = json_object_get(m, "files");
-	buf_addf(o, "<p>Drawn from %zu stats files; every number here is also in report.json.</p>\n",
+	buf_addf(o, "<p>Drawn from %zu stats files; every number here is also in <code>",
 		 json_array_size(files));
+	esc(o, model_name);
+	buf_addstr(o, "</code>, beside this page.</p>\n");
 	section_funnel(o, m);
 	section_rejects(o, m);
 	section_languages(o, m);

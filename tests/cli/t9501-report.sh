@@ -87,6 +87,17 @@ for k in ("<script", "http://", "https://", "src="):
 sys.exit(1 if bad else 0)
 PY
 
+# -o names the page; the model goes beside it with .json for .html, and the page names that file
+mkdir named
+$GRIST report -q -o named/demo.html run/stats/*.json || fail "report -o named/demo.html"
+[ -s named/demo.html ] && [ -s named/demo.json ] || fail "-o named/demo.html writes named/demo.json beside it"
+[ ! -e named/report.json ] && [ ! -e report.json ] || fail "no report.json beside a page named otherwise"
+expect_grep "the page names its model file" "<code>demo.json</code>" named/demo.html
+grep -q "report\.json" named/demo.html && fail "the page names report.json, which was not written"
+cmp -s <(python3 -c "import json,sys;d=json.load(open('named/demo.json'));d.pop('files');print(json.dumps(d,sort_keys=True))") \
+	<(python3 -c "import json,sys;d=json.load(open('run/report.json'));d.pop('files');print(json.dumps(d,sort_keys=True))") ||
+	fail "the same stats files give the same model whatever the page is called"
+
 # bad input: a file that is not a stats file is an error naming it
 echo '{"x":1}' >bogus.json
 expect_exit "not a stats file" 1 $GRIST report -o r.html bogus.json 2>bogus.err
