@@ -305,6 +305,7 @@ void stage_read_inputs(struct stage_run *run, struct par *par, int argc, char **
 		       size_t batch_bytes, int mode, struct name_list *names)
 {
 	run->stats.total_input += stage_input_size(argc, argv, first);
+	run->stats.input_base = source_input_bytes(); /* not the files read before (--against) */
 	if (first >= argc)
 		stage_read_input(par, "-", batch_bytes, mode, names);
 	for (int i = first; i < argc; i++)

@@ -8,6 +8,7 @@
 #include "die.h"
 #include "json.h"
 #include "progress.h"
+#include "source.h"
 #include "utf8.h"
 
 void counts_reset(struct counts *c)
@@ -284,5 +285,7 @@ void stats_progress(struct stats *s, uint64_t bytes_done, int final)
 	if (!final && now - s->last_progress < 0.5)
 		return;
 	s->last_progress = now;
-	progress_update(s->stage, s->c.records_in, bytes_done, s->total_input, now - s->t0, final);
+	uint64_t done = source_input_bytes() - s->input_base;
+	progress_update(s->stage, s->c.records_in, bytes_done, done ? done : bytes_done, s->total_input,
+			now - s->t0, final);
 }

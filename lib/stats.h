@@ -61,6 +61,7 @@ struct stats {
 	int progress;
 	double last_progress;
 	uint64_t total_input; /* bytes, 0 if unknown */
+	uint64_t input_base;  /* source_input_bytes() before this stage's inputs (files read first) */
 };
 
 double stats_now(void);
@@ -77,7 +78,10 @@ int stats_write_into(const struct stats *s, const char *path, struct atomic_set 
 		     struct buf *err);
 /* The one-line summary: "grist ingest: 1000 records in, 998 out, 2 rejected (...), 12.3 MB in 0.05 s". */
 void stats_summary(const struct stats *s, FILE *f);
-/* Redraw the progress line if enabled and ~0.5 s have passed; bytes_done of total_input. */
+/* Redraw the progress line if enabled and ~0.5 s have passed. bytes_done (decoded) gives the
+ * speed; the percent of total_input is of the input files' bytes read (source_input_bytes(),
+ * compressed bytes for compressed files), or of bytes_done for a stage that reads its inputs
+ * otherwise. */
 void stats_progress(struct stats *s, uint64_t bytes_done, int final);
 
 #endif
