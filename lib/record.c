@@ -224,7 +224,11 @@ int record_parse(struct json_validator *v, const struct line *l, const struct co
 			r->id = m;
 			r->has_id = 1;
 		} else if (json_key_equals(&m, "source")) {
+			r->source = m;
 			r->has_source = 1;
+		} else if (json_key_equals(&m, "lang")) {
+			r->lang = m;
+			r->has_lang = 1;
 		}
 	}
 	return 0;

@@ -95,6 +95,9 @@ struct record {
 	int has_id;
 	struct json_member id;
 	int has_source;        /* a "source" member exists */
+	struct json_member source; /* valid if has_source */
+	int has_lang;          /* a "lang" member exists (clean's language) */
+	struct json_member lang;
 };
 
 /*
