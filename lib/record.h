@@ -36,6 +36,11 @@ struct batch {
 	struct buf fatal;    /* non-empty: the run must stop after this batch's output */
 	int fatal_code;
 	void *user;          /* stage-specific per-batch data */
+	/* Per-source counts (lib/stats.h, with --stats): the current line's "source" value, set
+	 * by stage_check_record, and the batch's table, filled by batch_each_line. */
+	const char *line_src;
+	size_t line_src_len;
+	struct source_table *srcs;
 };
 
 void batch_clear(struct batch *b); /* empties outputs, keeps buffers */
