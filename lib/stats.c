@@ -306,7 +306,8 @@ static int cmp_rule_name(const void *a, const void *b)
 void source_table_render(const struct source_table *t, struct buf *out)
 {
 	struct source_entry *v = xcalloc(t->n ? t->n : 1, sizeof(*v));
-	memcpy(v, t->v, t->n * sizeof(*v));
+	if (t->n)
+		memcpy(v, t->v, t->n * sizeof(*v));
 	qsort(v, t->n, sizeof(*v), cmp_source_entry);
 	buf_addstr(out, ",\"sources\":{");
 	for (size_t i = 0; i < t->n; i++) {

@@ -121,7 +121,8 @@ static int cmp_lang(const void *a, const void *b)
 void tok_stats_render(const struct tok_stats *s, struct buf *out)
 {
 	struct tok_lang *v = xcalloc(s->n ? s->n : 1, sizeof(*v));
-	memcpy(v, s->lang, s->n * sizeof(*v));
+	if (s->n)
+		memcpy(v, s->lang, s->n * sizeof(*v));
 	qsort(v, s->n, sizeof(*v), cmp_lang);
 	buf_addstr(out, ",\"languages\":{");
 	for (size_t i = 0; i < s->n; i++) {
