@@ -232,4 +232,11 @@ grep -i "CONSOLE" chrome.err && fail "console messages while rendering the repor
 timeout 120 chromium $flags --dump-dom "file://$TMP/run/report.html" 2>/dev/null >dom.html
 records=$(python3 -c "import json;print(json.load(open('run/report.json'))['stages'][0]['records_in'])")
 grep -q "<td>$records</td>" dom.html || fail "the rendered page shows the input document count ($records)"
+python3 - run/report.json dom.html <<'PY' || fail "the rendered page shows the sources' kept documents and the bytes per token"
+import json, sys
+rep, dom = json.load(open(sys.argv[1])), open(sys.argv[2]).read()
+want = [str(s["kept"]) for s in rep["sources"]["shown"]] + [str(l["bytes_per_token"]) for l in rep["compression"]]
+missing = [w for w in want if f"<td>{w}</td>" not in dom]
+sys.exit(print("not in the rendered page:", missing) or 1 if missing or not want else 0)
+PY
 done_testing
