@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "lib/xalloc.h"
 
@@ -15,17 +14,12 @@ static size_t cap_for(size_t expected)
 	return cap;
 }
 
-uint64_t tok_hash_bytes(const void *p, size_t n)
-{
-	return XXH3_64bits(p, n);
-}
-
-void tok_strmap_init(struct tok_strmap *m, size_t expected)
+void tok_strmap_init(struct tok_strmap *m, size_t expected, const char *base)
 {
 	size_t cap = cap_for(expected);
 	m->slots = xmalloc(cap * sizeof(*m->slots));
-	for (size_t i = 0; i < cap; i++)
-		m->slots[i].id = TOK_NONE;
+	memset(m->slots, 0xFF, cap * sizeof(*m->slots)); /* id TOK_NONE: empty */
+	m->base = base;
 	m->mask = cap - 1;
 	m->count = 0;
 }
@@ -39,32 +33,29 @@ void tok_strmap_free(struct tok_strmap *m)
 static void strmap_rehash(struct tok_strmap *m)
 {
 	struct tok_strmap old = *m;
-	tok_strmap_init(m, (old.mask + 1));
+	tok_strmap_init(m, old.mask + 1, old.base);
 	for (size_t i = 0; i <= old.mask; i++)
 		if (old.slots[i].id != TOK_NONE)
-			tok_strmap_put(m, old.slots[i].key, old.slots[i].len, old.slots[i].id);
+			tok_strmap_put(m, old.slots[i].off, old.slots[i].len, old.slots[i].id);
 	free(old.slots);
 }
 
-uint32_t tok_strmap_put(struct tok_strmap *m, const char *key, uint32_t len, uint32_t id)
+uint32_t tok_strmap_put(struct tok_strmap *m, uint32_t off, uint32_t len, uint32_t id)
 {
 	if ((m->count + 1) * 2 > m->mask + 1)
 		strmap_rehash(m);
+	const char *key = m->base + off;
 	uint64_t h = tok_hash_bytes(key, len);
-	size_t i = (size_t)h & m->mask;
-	for (;;) {
+	uint32_t hh = (uint32_t)(h >> 32);
+	for (size_t i = (size_t)h & m->mask;; i = (i + 1) & m->mask) {
 		struct tok_strmap_slot *s = &m->slots[i];
 		if (s->id == TOK_NONE) {
-			s->hash = h;
-			s->key = key;
-			s->len = len;
-			s->id = id;
+			*s = (struct tok_strmap_slot){ hh, id, off, len };
 			m->count++;
 			return TOK_NONE;
 		}
-		if (s->hash == h && s->len == len && !memcmp(s->key, key, len))
+		if (s->hash == hh && s->len == len && !memcmp(m->base + s->off, key, len))
 			return s->id;
-		i = (i + 1) & m->mask;
 	}
 }
 

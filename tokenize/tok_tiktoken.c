@@ -13,23 +13,16 @@
 #include "lib/xalloc.h"
 #include "tokenize/tok_vocab_int.h"
 
-/* tiktoken: every split of a token into two tokens is a merge whose rank is the token's id. */
-static void derive_pairs(struct tok_vocab *v)
+/* The two-byte tokens in a table: the merge loop's first pairs are looked up there. */
+static void two_byte_table(struct tok_vocab *v)
 {
-	tok_pairmap_init(&v->pairs, v->map.count * 2);
-	for (size_t s = 0; s <= v->map.mask; s++) {
-		const struct tok_strmap_slot *sl = &v->map.slots[s];
-		if (sl->id == TOK_NONE || sl->len < 2)
+	v->pair2 = xmalloc(65536 * sizeof(uint32_t));
+	memset(v->pair2, 0xFF, 65536 * sizeof(uint32_t));
+	for (uint32_t id = 0; id < v->n_ids; id++) {
+		if (v->tok_len[id] != 2 || v->is_special[id])
 			continue;
-		for (uint32_t k = 1; k < sl->len; k++) {
-			uint32_t l = tok_strmap_get(&v->map, sl->key, k);
-			if (l == TOK_NONE)
-				continue;
-			uint32_t r = tok_strmap_get(&v->map, sl->key + k, sl->len - k);
-			if (r == TOK_NONE)
-				continue;
-			tok_pairmap_set(&v->pairs, l, r, sl->id, sl->id);
-		}
+		const unsigned char *t = (const unsigned char *)v->blob + v->tok_off[id];
+		v->pair2[t[0] << 8 | t[1]] = id;
 	}
 }
 
@@ -132,8 +125,9 @@ int tok_load_tiktoken(struct tok_vocab *v, const char *path, const char *data, s
 		buf_addf(err, "%s: no pre-tokenization pattern known for '%s' (give --pattern)", path, stem);
 		goto out;
 	}
-	derive_pairs(v);
 	v->whole_piece = 1;
+	v->bytes_rank = 1;
+	two_byte_table(v);
 	v->byte_level = 1;
 	tok_vocab_add_step(v, TOK_STEP_SPLIT, pattern, TOK_SPLIT_MATCHES);
 	v->name = xstrdup(stem);

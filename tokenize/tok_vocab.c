@@ -242,12 +242,12 @@ int tok_build_tables(struct tok_vocab *v, struct tok_builder *b, struct buf *err
 	if (fill_ids(v, b, &n_merge, &n_spec, err))
 		return -1;
 	v->blob = buf_detach(&b->blob, NULL);
-	tok_strmap_init(&v->map, n_merge);
+	tok_strmap_init(&v->map, n_merge, v->blob);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct tok_entry *e = &b->e[i];
 		if (e->kind != TOK_ENTRY_MERGEABLE)
 			continue;
-		uint32_t old = tok_strmap_put(&v->map, v->blob + e->off, e->len, e->id);
+		uint32_t old = tok_strmap_put(&v->map, e->off, e->len, e->id);
 		if (old != TOK_NONE && old != e->id) {
 			buf_addf(err, "%s: token ", b->file);
 			tok_add_shown(err, v->blob + e->off, e->len);
@@ -527,6 +527,7 @@ void tok_vocab_free(struct tok_vocab *v)
 	free(v->tok_len);
 	free(v->blob);
 	free(v->is_special);
+	free(v->pair2);
 	tok_strmap_free(&v->map);
 	tok_pairmap_free(&v->pairs);
 	for (size_t i = 0; i < v->n_specials; i++)
