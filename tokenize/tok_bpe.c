@@ -65,8 +65,8 @@ static inline uint32_t pair_rank(const struct bpe *b, uint32_t x, uint32_t y, ui
 		uint32_t id;
 		if (b->memo) {
 			struct tok_pair_memo *m = tok_pair_memo_slot(b->memo, x, y);
-			if (m->key != ((uint64_t)x << 32 | y)) {
-				m->key = (uint64_t)x << 32 | y;
+			if (m->key != ~((uint64_t)x << 32 | y)) {
+				m->key = ~((uint64_t)x << 32 | y);
 				m->id = bytes_rank(v, b->p, start, end);
 			}
 			id = m->id;

@@ -10,8 +10,7 @@
 void tok_cache_init(struct tok_cache *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->memo = xmalloc(((size_t)1 << TOK_PAIR_MEMO_BITS) * sizeof(*c->memo));
-	memset(c->memo, 0xFF, ((size_t)1 << TOK_PAIR_MEMO_BITS) * sizeof(*c->memo));
+	c->memo = xcalloc((size_t)1 << TOK_PAIR_MEMO_BITS, sizeof(*c->memo));
 	c->buckets = xcalloc((size_t)1 << TOK_CACHE_SHORT_BITS, sizeof(*c->buckets));
 	c->slots = xcalloc(LONG_ENTRIES * 2, sizeof(*c->slots));
 	c->mask = LONG_ENTRIES * 2 - 1;

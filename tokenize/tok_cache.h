@@ -51,7 +51,7 @@ struct tok_cache_long_slot {
  * A pair's rank depends only on the two ids, so a remembered one is always right. */
 #define TOK_PAIR_MEMO_BITS 15
 struct tok_pair_memo {
-	uint64_t key; /* left << 32 | right; UINT64_MAX: empty */
+	uint64_t key; /* ~(left << 32 | right), never 0 (ids are below TOK_NONE); 0: empty */
 	uint32_t id;
 };
 

@@ -3,8 +3,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "lib/xalloc.h"
+
+#define HUGE_PAGE ((size_t)2 << 20)
 
 static size_t cap_for(size_t expected)
 {
@@ -14,10 +17,26 @@ static size_t cap_for(size_t expected)
 	return cap;
 }
 
+/* A table of `size` bytes; from 2 MiB up on transparent huge pages where the kernel offers them
+ * on request (madvise mode): filling 8 MB of slots then costs 4 page faults instead of 2048. */
+static void *alloc_table(size_t size)
+{
+#ifdef MADV_HUGEPAGE
+	if (size >= HUGE_PAGE) {
+		void *p = NULL;
+		if (!posix_memalign(&p, HUGE_PAGE, size)) {
+			madvise(p, size, MADV_HUGEPAGE);
+			return p;
+		}
+	}
+#endif
+	return xmalloc(size);
+}
+
 void tok_strmap_init(struct tok_strmap *m, size_t expected, const char *base)
 {
 	size_t cap = cap_for(expected);
-	m->slots = xmalloc(cap * sizeof(*m->slots));
+	m->slots = alloc_table(cap * sizeof(*m->slots));
 	memset(m->slots, 0xFF, cap * sizeof(*m->slots)); /* id TOK_NONE: empty */
 	m->base = base;
 	m->mask = cap - 1;

@@ -26,11 +26,35 @@ static void two_byte_table(struct tok_vocab *v)
 	}
 }
 
+/* One "BASE64 RANK" line: the token's bytes appended to the builder's blob, its entry added. */
+static int parse_line(struct tok_builder *b, const char *line, size_t len, const char *path, size_t lineno,
+		      struct buf *err)
+{
+	const char *sp = memchr(line, ' ', len);
+	size_t off = b->blob.len;
+	if (!sp || sp == line || tok_base64_decode(line, (size_t)(sp - line), &b->blob) || b->blob.len == off) {
+		buf_addf(err, "%s:%zu: bad base64 token", path, lineno);
+		return -1;
+	}
+	unsigned long rank = 0;
+	const char *p = sp + 1;
+	while (p < line + len && *p >= '0' && *p <= '9' && rank < TOK_NONE)
+		rank = rank * 10 + (unsigned long)(*p++ - '0');
+	if (p != line + len || p == sp + 1 || rank >= TOK_NONE) {
+		buf_addf(err, "%s:%zu: bad rank", path, lineno);
+		return -1;
+	}
+	ALLOC_GROW(b->e, b->n + 1, b->alloc);
+	b->e[b->n++] = (struct tok_entry){ (uint32_t)off, (uint32_t)(b->blob.len - off), (uint32_t)rank,
+					   TOK_ENTRY_MERGEABLE };
+	return 0;
+}
+
 static int parse_lines(struct tok_builder *b, const char *path, const char *data, size_t size,
 		       struct buf *err)
 {
-	struct buf tok = BUF_INIT;
 	size_t lineno = 0;
+	buf_grow(&b->blob, size / 4 * 3); /* the decoded tokens are smaller than the file */
 	for (size_t pos = 0; pos < size;) {
 		const char *line = data + pos;
 		const char *nl = memchr(line, '\n', size - pos);
@@ -39,27 +63,9 @@ static int parse_lines(struct tok_builder *b, const char *path, const char *data
 		lineno++;
 		if (len && line[len - 1] == '\r')
 			len--;
-		if (!len)
-			continue;
-		const char *sp = memchr(line, ' ', len);
-		buf_reset(&tok);
-		if (!sp || sp == line || tok_base64_decode(line, (size_t)(sp - line), &tok) || !tok.len) {
-			buf_addf(err, "%s:%zu: bad base64 token", path, lineno);
-			buf_release(&tok);
+		if (len && parse_line(b, line, len, path, lineno, err))
 			return -1;
-		}
-		unsigned long rank = 0;
-		const char *p = sp + 1;
-		while (p < line + len && *p >= '0' && *p <= '9' && rank < TOK_NONE)
-			rank = rank * 10 + (unsigned long)(*p++ - '0');
-		if (p != line + len || p == sp + 1 || rank >= TOK_NONE) {
-			buf_addf(err, "%s:%zu: bad rank", path, lineno);
-			buf_release(&tok);
-			return -1;
-		}
-		tok_builder_add(b, tok.data, tok.len, (uint32_t)rank, TOK_ENTRY_MERGEABLE);
 	}
-	buf_release(&tok);
 	return 0;
 }
 
