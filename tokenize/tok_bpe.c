@@ -30,6 +30,8 @@ struct tok_state {
 	struct tok_ids *out; /* current output during tok_encode */
 	int allow_special;   /* of the current tok_encode */
 	const char *doc;     /* the text of the current tok_encode */
+	uintptr_t lo, hi;    /* the text being pre-tokenized: pieces inside it end 16 bytes early
+			      * or more are read with two plain loads */
 	struct buf norm_out, norm_tmp;
 	struct tok_ids scratch;
 };
@@ -473,7 +475,18 @@ static void on_piece(void *ctx, const char *p, size_t n)
 		return;
 	}
 	uint64_t k0, k1;
-	tok_load16(p, n, &k0, &k1);
+	if ((uintptr_t)p >= st->lo && (uintptr_t)p + 16 <= st->hi) {
+		/* the bytes after the piece are inside the text: load 16, keep n */
+		static const uint64_t m0[17] = { 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFF,
+			0xFFFFFFFFFFFF, 0xFFFFFFFFFFFFFF, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
+			~0ULL, ~0ULL };
+		memcpy(&k0, p, 8);
+		memcpy(&k1, p + 8, 8);
+		k0 &= m0[n];
+		k1 &= n > 8 ? m0[n - 8] : 0;
+	} else {
+		tok_load16(p, n, &k0, &k1);
+	}
 	struct tok_cache_bucket *b = tok_cache_bucket_of(&st->cache, k0, k1, n);
 	const struct tok_cache_slot *s = tok_cache_find(b, k0, k1, n);
 	if (s) {
@@ -540,6 +553,8 @@ static void push_id(void *ctx, uint32_t id)
 static int pretok_gap(void *ctx, const char *text, size_t len, struct buf *err)
 {
 	struct tok_state *st = ctx;
+	st->lo = (uintptr_t)text;
+	st->hi = (uintptr_t)text + len;
 	return tok_pretok_run(&st->enc->pretok, &st->pre, text, len, on_piece, st, err);
 }
 
