@@ -26,6 +26,7 @@
 static const char *const rule_url = "url_blocklist";
 static const char *const rule_lang = "lang";
 static const char *const rule_lang_score = "lang.min_score";
+static const char *const rule_emptied = "emptied_text";
 
 /* ---- per-thread state --------------------------------------------------------------------- */
 
@@ -449,6 +450,13 @@ static int clean_line(void *shared, void *thread_state, struct batch *b, const s
 		int rc = redact(&d);
 		if (rc)
 			return rc < 0 ? -1 : 0;
+	}
+	/* A text that repair, --drop-lines or redaction left empty is dropped with that reason,
+	 * whatever --filters says: an empty document is nothing to train on, and a record must
+	 * not turn silently into "" (--on-missing empty asks for one on purpose). */
+	if (!d.n && t->text.len) {
+		reject(&d, rule_emptied, "0");
+		return 0;
 	}
 	if ((cl->lang_mode == CLEAN_LANGID_ALL || !cl->lang_any || cl->lang_min_score > 0) &&
 	    lang_rejected(&d))
