@@ -270,8 +270,10 @@ static int starts_bullet(const unsigned char *s, size_t n)
 
 int clean_ends_ellipsis(const char *s, size_t n)
 {
-	return clean_ends_with(s, n, "...") || clean_ends_with(s, n, "\u2026") ||
-	       clean_ends_with(s, n, "\u22EF");
+	unsigned char last = n ? (unsigned char)s[n - 1] : 0; /* called per line: last byte first */
+	if (last == '.')
+		return clean_ends_with(s, n, "...");
+	return last >= 0x80 && (clean_ends_with(s, n, "\u2026") || clean_ends_with(s, n, "\u22EF"));
 }
 
 int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
