@@ -180,6 +180,13 @@ double clean_broken_word_fraction(const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t broken = 0;
 	for (size_t i = 0; i < n;) {
+		/* 8 bytes at a time while none is non-ASCII or '?' */
+		for (uint64_t w, q = 0x3F3F3F3F3F3F3F3Full; i + 8 <= n; i += 8) {
+			memcpy(&w, u + i, 8);
+			uint64_t x = w ^ q;
+			if ((w | ((x - 0x0101010101010101ull) & ~x)) & 0x8080808080808080ull)
+				break;
+		}
 		while (i < n && u[i] < 0x80 && u[i] != '?')
 			i++;
 		if (i == n)
