@@ -367,7 +367,10 @@ struct input_chain {
 static ssize_t chain_read(struct source *s, void *out, size_t n, struct buf *err)
 {
 	struct input_chain *c = s->ctx;
-	return source_read(c->top, out, n, err);
+	ssize_t r = source_read(c->top, out, n, err);
+	if (r < 0 && c->file.read_error)
+		s->read_error = 1; /* set by the read-ahead thread before it handed over the error */
+	return r;
 }
 
 static void chain_close(struct source *s)

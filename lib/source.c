@@ -51,8 +51,10 @@ ssize_t source_read(struct source *s, void *buf, size_t n, struct buf *err)
 		do
 			r = read(s->fd, buf, n);
 		while (r < 0 && errno == EINTR);
-		if (r < 0)
+		if (r < 0) {
 			buf_addf(err, "read error on %s: %s", s->name, strerror(errno));
+			s->read_error = 1;
+		}
 	}
 	if (r > 0) {
 		s->consumed += (uint64_t)r;

@@ -22,6 +22,8 @@ struct source {
 	int64_t size;      /* total bytes if known (for progress), else -1 */
 	uint64_t consumed; /* bytes delivered so far */
 	const char *codec; /* source_open_input: the outermost codec decoded ("gzip"), else NULL */
+	int read_error;    /* a read(2) of the file failed (source_open_input: of the file under
+			    * every layer): an I/O error, not damage in the bytes */
 	int is_input;      /* a stage's input file: its reads count in source_input_bytes() */
 };
 
