@@ -10,6 +10,7 @@
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_hf.h"
+#include "tokenize/tok_norm_precompiled.h"
 
 static int unsupported_at(int *unsupported, struct buf *err, const char *file, const char *what,
 			  const char *type, const char *jpath)
@@ -68,6 +69,40 @@ static int norm_replace(struct tok_vocab *v, json_t *n, const char *jpath, const
 	return 0;
 }
 
+/* Precompiled: the base64 charsmap, decoded and checked now (tokenizers refuses a file whose
+ * charsmap does not parse; grist also one whose lookups would fail). */
+static int norm_precompiled(struct tok_vocab *v, json_t *n, const char *jpath, const char *file,
+			    struct buf *err, int *unsupported)
+{
+	json_t *cm = json_object_get(n, "precompiled_charsmap");
+	struct buf blob = BUF_INIT, why = BUF_INIT;
+	struct tok_precompiled *pc = NULL;
+	if (!json_is_string(cm) || tok_base64_decode(json_string_value(cm), json_string_length(cm), &blob)) {
+		buf_release(&blob);
+		buf_addf(err, "%s: %s.precompiled_charsmap: Precompiled needs a base64 string", file, jpath);
+		return -1;
+	}
+	int bad = tok_precompiled_new((const unsigned char *)blob.data, blob.len, &pc, &why);
+	if (bad == -1)
+		buf_addf(err, "%s: %s.precompiled_charsmap: not a SentencePiece charsmap: %s", file, jpath, why.data);
+	else if (bad)
+		buf_addf(err, "%s: unsupported: normalizer Precompiled whose charsmap tokenizers cannot "
+			      "apply to every text (%s) at %s.precompiled_charsmap", file, why.data, jpath);
+	if (bad == -2)
+		*unsupported = 1;
+	if (bad) {
+		buf_release(&blob);
+		buf_release(&why);
+		return -1;
+	}
+	tok_precompiled_free(pc);
+	buf_release(&why);
+	struct tok_norm *t = add_norm(v, TOK_NORM_PRECOMPILED);
+	t->a_len = blob.len;
+	t->a = buf_detach(&blob, NULL);
+	return 0;
+}
+
 int tok_hf_normalizer(struct tok_vocab *v, json_t *n, const char *jpath, const char *file,
 		      struct buf *err, int *unsupported)
 {
@@ -77,7 +112,7 @@ int tok_hf_normalizer(struct tok_vocab *v, json_t *n, const char *jpath, const c
 	static const struct { const char *name; enum tok_norm_kind kind; } simple[] = {
 		{ "NFC", TOK_NORM_NFC }, { "NFD", TOK_NORM_NFD }, { "NFKC", TOK_NORM_NFKC },
 		{ "NFKD", TOK_NORM_NFKD }, { "Lowercase", TOK_NORM_LOWERCASE },
-		{ "StripAccents", TOK_NORM_STRIP_ACCENTS },
+		{ "StripAccents", TOK_NORM_STRIP_ACCENTS }, { "Nmt", TOK_NORM_NMT },
 	};
 	if (!type)
 		return unsupported_at(unsupported, err, file, "normalizer", NULL, jpath);
@@ -107,6 +142,8 @@ int tok_hf_normalizer(struct tok_vocab *v, json_t *n, const char *jpath, const c
 	}
 	if (!strcmp(type, "Replace"))
 		return norm_replace(v, n, jpath, file, err, unsupported);
+	if (!strcmp(type, "Precompiled"))
+		return norm_precompiled(v, n, jpath, file, err, unsupported);
 	if (!strcmp(type, "BertNormalizer")) {
 		/* clean_text, handle_chinese_chars, strip_accents (null: as lowercase, and then as
 		 * tokenizers does it: NFD first), lowercase; absent flags take the defaults. */

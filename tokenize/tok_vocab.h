@@ -61,11 +61,15 @@ enum tok_norm_kind {
 	TOK_NORM_BERT_CLEAN, /* BertNormalizer clean_text: controls dropped, white space -> ' ' */
 	TOK_NORM_BERT_CHINESE, /* BertNormalizer handle_chinese_chars: ' ' around CJK ideographs */
 	TOK_NORM_BERT_STRIP_ACCENTS, /* BertNormalizer strip_accents after NFD: drop Mn */
+	TOK_NORM_PRECOMPILED, /* SentencePiece's precompiled_charsmap (tok_norm_precompiled.c) */
+	TOK_NORM_NMT,        /* HF Nmt: some controls dropped, some spaces made ' ' */
 };
 
 struct tok_norm {
 	enum tok_norm_kind kind;
-	char *a;          /* REPLACE: the string (REPLACE_RE: the pattern); PREPEND: the prefix */
+	char *a;          /* REPLACE: the string (REPLACE_RE: the pattern); PREPEND: the prefix;
+			   * PRECOMPILED: the decoded charsmap, a_len bytes */
+	size_t a_len;
 	char *b;          /* REPLACE*: the replacement */
 	int left, right;  /* STRIP */
 };
