@@ -120,6 +120,42 @@ static void wp_cleanup(struct buf *out, size_t from)
 	buf_release(&t);
 }
 
+/* Rust's str::replace of every `pat` (non-empty) by `with` in p[0..n), appended to out. */
+static void replace_all(struct buf *out, const char *p, size_t n, const char *pat, const char *with)
+{
+	size_t pl = strlen(pat);
+	for (size_t j = 0; j < n;) {
+		const char *hit = memmem(p + j, n - j, pat, pl);
+		if (!hit) {
+			buf_add(out, p + j, n - j);
+			break;
+		}
+		buf_add(out, p + j, (size_t)(hit - (p + j)));
+		buf_addstr(out, with);
+		j = (size_t)(hit - p) + pl;
+	}
+}
+
+/* CTC: token i (a repeat of the one before it is skipped) without pad, cleaned up. */
+static void ctc_one(const struct tok_dec *d, struct strs *in, size_t i, struct strs *o, struct buf *t)
+{
+	const char *p = STR(in, i);
+	size_t n = LEN(in, i);
+	if (i && LEN(in, i - 1) == n && !memcmp(STR(in, i - 1), p, n))
+		return;
+	buf_reset(t);
+	replace_all(t, p, n, d->a, "");
+	size_t from = o->data.len;
+	if (d->left) {
+		wp_cleanup(t, 0);
+		replace_all(&o->data, t->data, t->len, d->b, " ");
+	} else {
+		buf_add(&o->data, t->data, t->len);
+	}
+	if (o->data.len > from)
+		strs_end(o);
+}
+
 static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 {
 	struct buf bytes = BUF_INIT;
@@ -137,17 +173,15 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 			strs_add(o, p, n);
 			break;
 		case TOK_DEC_REPLACE:
-			for (size_t j = 0; j < n;) {
-				const char *hit = memmem(p + j, n - j, d->a, al);
-				if (!hit) {
-					buf_add(&o->data, p + j, n - j);
-					break;
-				}
-				buf_add(&o->data, p + j, (size_t)(hit - (p + j)));
-				buf_addstr(&o->data, d->b);
-				j = (size_t)(hit - p) + al;
-			}
+			replace_all(&o->data, p, n, d->a, d->b);
 			strs_end(o);
+			break;
+		case TOK_DEC_BPE:
+			replace_all(&o->data, p, n, d->a, i + 1 == in->n ? "" : " ");
+			strs_end(o);
+			break;
+		case TOK_DEC_CTC:
+			ctc_one(d, in, i, o, &bytes);
 			break;
 		case TOK_DEC_METASPACE:
 			for (size_t j = 0; j < n;) {

@@ -74,7 +74,7 @@ static void added_flags(struct tok_vocab *v, json_t *root)
 }
 
 static int read_merges(struct tok_vocab *v, json_t *model, json_t *vocab, const char *path,
-		       const char *prefix, struct buf *err)
+		       const char *prefix, struct buf *err, int *unsupported)
 {
 	struct buf tmp = BUF_INIT, where = BUF_INIT;
 	json_t *merges = json_object_get(model, "merges");
@@ -104,6 +104,14 @@ static int read_merges(struct tok_vocab *v, json_t *model, json_t *vocab, const 
 			buf_addf(err, "%s: %s: a merge is \"a b\" or [\"a\", \"b\"]", path, where.data);
 			goto out;
 		}
+		if (prefix && strncmp(bb, prefix, strlen(prefix))) {
+			/* tokenizers cuts prefix-length bytes off it all the same */
+			buf_addf(err, "%s: unsupported: a merge whose right token '%s' does not start with "
+				      "continuing_subword_prefix '%s' at %s", path, bb, prefix, where.data);
+			free(split);
+			*unsupported = 1;
+			goto out;
+		}
 		int bad = tok_add_merge(v, vocab, a, bb, (uint32_t)i, path, where.data, prefix, &tmp, err);
 		free(split);
 		if (bad)
@@ -124,20 +132,32 @@ static int bpe_options(struct tok_vocab *v, json_t *model, json_t *vocab, const 
 	if (dropout && !json_is_null(dropout) && json_number_value(dropout) != 0.0)
 		return tok_unsupported(unsupported, err, path, "BPE dropout at model.dropout", NULL);
 	static const char *const affixes[] = { "continuing_subword_prefix", "end_of_word_suffix" };
+	const char *affix[2];
 	for (int i = 0; i < 2; i++) {
-		const char *s = json_string_value(json_object_get(model, affixes[i]));
-		if (s && *s) {
-			buf_addf(err, "%s: unsupported: BPE %s '%s' at model.%s", path, affixes[i], s, affixes[i]);
+		affix[i] = json_string_value(json_object_get(model, affixes[i]));
+		if (affix[i] && *affix[i] && v->byte_level) {
+			buf_addf(err, "%s: unsupported: BPE %s '%s' with a ByteLevel pre_tokenizer at model.%s",
+				 path, affixes[i], affix[i], affixes[i]);
 			*unsupported = 1;
 			return -1;
 		}
 	}
+	if (affix[0] && *affix[0]) {
+		v->wp_prefix = xstrdup(affix[0]);
+		v->wp_prefix_len = strlen(affix[0]);
+	}
+	if (affix[1] && *affix[1]) {
+		v->eow_suffix = xstrdup(affix[1]);
+		v->eow_suffix_len = strlen(affix[1]);
+	}
 	v->byte_fallback = json_is_true(json_object_get(model, "byte_fallback"));
+	int all_bytes = 1;
 	for (unsigned c = 0; c < 256; c++) {
 		char name[8];
 		snprintf(name, sizeof(name), "<0x%02X>", c);
 		json_t *id = json_object_get(vocab, name);
 		v->fallback_id[c] = json_is_integer(id) ? (uint32_t)json_integer_value(id) : TOK_NONE;
+		all_bytes &= json_is_integer(id);
 	}
 	const char *unk = json_string_value(json_object_get(model, "unk_token"));
 	if (unk) {
@@ -150,6 +170,10 @@ static int bpe_options(struct tok_vocab *v, json_t *model, json_t *vocab, const 
 	}
 	v->fuse_unk = json_is_true(json_object_get(model, "fuse_unk"));
 	v->whole_piece = json_is_true(json_object_get(model, "ignore_merges"));
+	/* Affixes, or an unknown token that byte-fallback characters can follow (tokenizers puts
+	 * it after them), take tok_hf_bpe.c's path. */
+	v->hf_word = !v->byte_level && (v->wp_prefix || v->eow_suffix ||
+					(v->byte_fallback && !all_bytes && v->unk_id != TOK_NONE));
 	return 0;
 }
 
@@ -332,7 +356,7 @@ static int load_model(struct tok_vocab *v, json_t *root, const char *path, struc
 	added_flags(v, root);
 	if (!bpe)
 		tok_pairmap_init(&v->pairs, 0);
-	else if (read_merges(v, model, vocab, path, NULL, err))
+	else if (read_merges(v, model, vocab, path, v->wp_prefix, err, unsupported))
 		goto out;
 	rc = 0;
 out:

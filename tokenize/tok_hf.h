@@ -21,4 +21,9 @@ void tok_hf_decoder(struct tok_vocab *v, json_t *d);
 /* After the tables: added-token matching grist cannot reproduce -> v->special_unsupported. */
 void tok_hf_check_specials(struct tok_vocab *v);
 
+/* tok_hf_bpe.c: the BPE symbols of a piece when v->hf_word is set (prefix, suffix, unknown
+ * tokens held back); ids must have room for tok_hf_word_max(v, n). Returns the count. */
+size_t tok_hf_word_max(const struct tok_vocab *v, size_t n);
+size_t tok_hf_word_symbols(const struct tok_vocab *v, const char *p, size_t n, uint32_t *ids);
+
 #endif

@@ -528,6 +528,25 @@ static void dec_one(struct tok_vocab *v, json_t *d, const char *jpath)
 		struct tok_dec *t = add_dec(v, TOK_DEC_WORDPIECE);
 		t->a = xstrdup(pre ? (json_string_value(pre) ? json_string_value(pre) : "") : "##");
 		t->left = !cleanup || json_is_true(cleanup);
+	} else if (!strcmp(type, "BPEDecoder")) {
+		const char *suffix = json_string_value(json_object_get(d, "suffix"));
+		if (!suffix || !*suffix) { /* tokenizers requires the field */
+			set_dec_unsupported(v, "BPEDecoder without a suffix", jpath);
+			return;
+		}
+		add_dec(v, TOK_DEC_BPE)->a = xstrdup(suffix);
+	} else if (!strcmp(type, "CTC")) {
+		const char *pad = json_string_value(json_object_get(d, "pad_token"));
+		const char *delim = json_string_value(json_object_get(d, "word_delimiter_token"));
+		json_t *cleanup = json_object_get(d, "cleanup");
+		if (!pad || !*pad || !delim || !*delim || !json_is_boolean(cleanup)) {
+			set_dec_unsupported(v, "CTC without pad_token, word_delimiter_token and cleanup", jpath);
+			return;
+		}
+		struct tok_dec *t = add_dec(v, TOK_DEC_CTC);
+		t->a = xstrdup(pad);
+		t->b = xstrdup(delim);
+		t->left = json_is_true(cleanup);
 	} else if (!strcmp(type, "ByteFallback")) {
 		add_dec(v, TOK_DEC_BYTEFALLBACK);
 	} else if (!strcmp(type, "Fuse")) {

@@ -551,6 +551,7 @@ void tok_vocab_free(struct tok_vocab *v)
 	free(v->dec_unsupported);
 	free(v->special_unsupported);
 	free(v->wp_prefix);
+	free(v->eow_suffix);
 	free(v->uni_score);
 	memset(v, 0, sizeof(*v));
 	v->eot_id = TOK_NONE;

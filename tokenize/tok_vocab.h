@@ -83,6 +83,9 @@ enum tok_dec_kind {
 	TOK_DEC_STRIP,       /* up to `left` / `right` characters `a` off each token's ends */
 	TOK_DEC_METASPACE,   /* `a` -> ' ' in each token; dropped in the first one if `left` */
 	TOK_DEC_WORDPIECE,   /* prefix `a` off later tokens, else ' ' before them; `left`: cleanup */
+	TOK_DEC_BPE,         /* suffix `a` -> ' ' in each token ('' in the last one) */
+	TOK_DEC_CTC,         /* runs of equal tokens -> one; pad `a` removed; `left`: WordPiece
+			      * cleanup and delimiter `b` -> ' '; empty tokens dropped */
 };
 
 struct tok_dec {
@@ -139,9 +142,14 @@ struct tok_vocab {
 	/* WordPiece: greedy longest prefix, later parts looked up with wp_prefix before them; a
 	 * word of more than wp_max_chars characters, or with a part not in the vocabulary, is
 	 * unk_id. WordLevel: the whole piece, else unk_id. */
-	char *wp_prefix;
+	char *wp_prefix;           /* also BPE's continuing_subword_prefix */
 	size_t wp_prefix_len;
 	uint64_t wp_max_chars;
+	/* BPE: end_of_word_suffix; hf_word: symbols from tok_hf_word_symbols (an affix, or an
+	 * unknown token that byte-fallback characters may follow). */
+	char *eow_suffix;
+	size_t eow_suffix_len;
+	int hf_word;
 	/* Unigram: each id's score (n_ids of them), the lowest, the longest piece in bytes. */
 	double *uni_score;
 	double uni_min;

@@ -110,8 +110,88 @@ function unigram(fallback) {
   return u;
 }
 
+// A BPE with continuing_subword_prefix / end_of_word_suffix, learned here (tokenizers' own
+// trainer, run through Tokenizer.train, drops the affixes): words of the training text, each
+// character its symbol (the prefix before all but the first, the suffix after the last), then
+// the most frequent adjacent pair merged, first pair in order of appearance on ties, a + b
+// without b's prefix, as tokenizers builds merged tokens.
+function affixBpe(prefix, suffix, merges, splitRe) {
+  const words = new Map();
+  for (const f of inputs) {
+    for (const w of fs.readFileSync(f, "utf8").toLowerCase().split(splitRe)) if (w) words.set(w, (words.get(w) || 0) + 1);
+  }
+  const seqs = [...words].map(([w, n]) => {
+    const cs = [...w];
+    return { n, s: cs.map((c, i) => (i ? prefix : "") + c + (i === cs.length - 1 ? suffix : "")) };
+  });
+  const vocab = {};
+  let next = 0;
+  const add = (t) => { if (!(t in vocab)) vocab[t] = next++; };
+  for (const t of ["<unk>", "[CLS]", "[SEP]", "<pad>", "|"]) add(t);
+  for (const { s: sy } of seqs) sy.forEach(add);
+  const out = [];
+  for (let k = 0; k < merges; k++) {
+    const count = new Map();
+    for (const { n, s: sy } of seqs) for (let i = 0; i + 1 < sy.length; i++) {
+      const key = sy[i] + "\u0000" + sy[i + 1];
+      count.set(key, (count.get(key) || 0) + n);
+    }
+    let best = null, bn = 1;
+    for (const [key, n] of count) if (n > bn) { best = key; bn = n; }
+    if (!best) break;
+    const [a, b] = best.split("\u0000");
+    const m = a + b.slice(prefix.length);
+    add(m);
+    out.push([a, b]);
+    for (const q of seqs) {
+      const r = [];
+      for (let i = 0; i < q.s.length; i++) {
+        if (i + 1 < q.s.length && q.s[i] === a && q.s[i + 1] === b) { r.push(m); i++; } else r.push(q.s[i]);
+      }
+      q.s = r;
+    }
+  }
+  return { vocab, merges: out };
+}
+
+function affixFile(prefix, suffix, o) {
+  const { vocab, merges } = affixBpe(prefix, suffix, 1500, /[\s\p{P}]+/u);
+  if (o.bytes) {
+    // byte fallback for every byte but the lead bytes of 3- and 4-byte characters: 2-byte
+    // characters fall back to bytes, CJK, Hindi, Thai become the unknown token
+    let n = Object.keys(vocab).length;
+    for (let b = 0; b < 256; b++) {
+      if (b >= 0xe0 && b <= 0xf7) continue;
+      const p = "<0x" + b.toString(16).toUpperCase().padStart(2, "0") + ">";
+      if (!(p in vocab)) vocab[p] = n++;
+    }
+  }
+  const model = { type: "BPE", dropout: null, unk_token: "<unk>", continuing_subword_prefix: prefix || null,
+    end_of_word_suffix: suffix || null, fuse_unk: !!o.fuse, byte_fallback: !!o.bytes, ignore_merges: false, vocab, merges };
+  return {
+    version: "1.0", truncation: null, padding: null,
+    added_tokens: ["<unk>", "[CLS]", "[SEP]", "<pad>"].map((content) => ({ id: vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    normalizer: o.normalizer || null, pre_tokenizer: o.pre, model, decoder: o.decoder,
+    post_processor: { type: "BertProcessing", sep: ["[SEP]", vocab["[SEP]"]], cls: ["[CLS]", vocab["[CLS]"]] },
+  };
+}
+
 let j;
-if (kind === "ug-meta" || kind === "ug-fallback") {
+if (kind === "bpe-suffix") {
+  // openai-gpt's layout: BertNormalizer, BertPreTokenizer, BPE with </w>, BPEDecoder
+  j = affixFile("", "</w>", { normalizer: BERT({}), pre: { type: "BertPreTokenizer" }, decoder: { type: "BPEDecoder", suffix: "</w>" } });
+} else if (kind === "bpe-prefix") {
+  j = affixFile("##", "", { fuse: true, pre: { type: "Whitespace" }, decoder: { type: "WordPiece", prefix: "##", cleanup: true } });
+} else if (kind === "bpe-both") {
+  j = affixFile("@@", "</w>", { bytes: true, pre: { type: "WhitespaceSplit" },
+    decoder: { type: "Sequence", decoders: [{ type: "BPEDecoder", suffix: "</w>" }, { type: "Replace", pattern: { String: "@@" }, content: "" }, { type: "ByteFallback" }, { type: "Fuse" }] } });
+} else if (kind === "bpe-unk-bytes") {
+  // no affix: an unknown token next to byte-fallback characters (tokenizers puts it after them)
+  j = affixFile("", "", { bytes: true, pre: { type: "WhitespaceSplit" }, decoder: { type: "Sequence", decoders: [{ type: "ByteFallback" }, { type: "Fuse" }] } });
+} else if (kind === "wl-ctc" || kind === "wl-ctc-raw") {
+  j = trained({ type: "WordLevel", vocab: {}, unk_token: "[UNK]" }, null, { type: "Whitespace" },
+    { type: "CTC", pad_token: "[PAD]", word_delimiter_token: "[SEP]", cleanup: kind === "wl-ctc" });
+} else if (kind === "ug-meta" || kind === "ug-fallback") {
   j = unigram(kind === "ug-fallback");
 } else if (kind.startsWith("ms-")) {
   j = metaspace();
