@@ -26,4 +26,9 @@ void tok_hf_check_specials(struct tok_vocab *v);
 size_t tok_hf_word_max(const struct tok_vocab *v, size_t n);
 size_t tok_hf_word_symbols(const struct tok_vocab *v, const char *p, size_t n, uint32_t *ids);
 
+/* tok_hf_scripts.c, HF UnicodeScripts: where the first piece of s[0..n) starts (n: none), and
+ * where the piece starting at `start` ends. */
+size_t tok_hf_scripts_start(const char *s, size_t n);
+size_t tok_hf_scripts_end(const char *s, size_t n, size_t start);
+
 #endif

@@ -332,6 +332,10 @@ static int pre_one(struct tok_vocab *v, json_t *pt, const char *jpath, const cha
 		return pre_split(v, pt, jpath, file, err, unsupported);
 	if (!strcmp(type, "Metaspace"))
 		return pre_metaspace(v, pt, jpath, file, err);
+	if (!strcmp(type, "UnicodeScripts")) {
+		tok_vocab_add_step(v, TOK_STEP_SCRIPTS, NULL, 0);
+		return 0;
+	}
 	if (!strcmp(type, "CharDelimiterSplit")) {
 		const char *d = json_string_value(json_object_get(pt, "delimiter"));
 		struct buf pat = BUF_INIT;

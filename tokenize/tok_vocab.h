@@ -26,6 +26,7 @@ enum tok_step_kind {
 	TOK_STEP_SPLIT,        /* split on a regex; `mode` says which parts become pieces */
 	TOK_STEP_PREFIX_SPACE, /* HF ByteLevel add_prefix_space: prepend ' ' unless present */
 	TOK_STEP_METASPACE,    /* HF Metaspace: ' ' -> replacement, prepended per `mode`, split */
+	TOK_STEP_SCRIPTS,      /* HF UnicodeScripts: split where the script changes */
 };
 
 /* HF Metaspace prepend_scheme (TOK_STEP_METASPACE's mode). */

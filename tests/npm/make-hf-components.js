@@ -15,7 +15,8 @@
 // conversions look), ms-always (always, split), ms-never (never, split), ms-legacy (only the
 // legacy add_prefix_space true), ms-legacy-off (add_prefix_space false with prepend_scheme
 // never), ms-refused (add_prefix_space false alone: tokenizers refuses the file), ms-t5
-// (Sequence[WhitespaceSplit, Metaspace], as T5 and ALBERT ship), ms-underscore (replacement "_").
+// (Sequence[WhitespaceSplit, Metaspace], as T5 and ALBERT ship), ms-underscore (replacement "_"),
+// ms-scripts (Sequence[UnicodeScripts, Metaspace first]).
 // WordPiece kinds: wp-bert (BertNormalizer lowercasing, BertPreTokenizer, WordPiece decoder,
 // BertProcessing), wp-cased (BertNormalizer without lowercase/strip_accents, chinese chars off,
 // max_input_chars_per_word 12), wp-seq (no normalizer; Sequence[WhitespaceSplit, Punctuation,
@@ -23,6 +24,12 @@
 // wl-split (WhitespaceSplit, BertNormalizer, Digits contiguous). Unigram: ug-meta (Metaspace,
 // NFKC, <unk> added with the lowest score), ug-fallback (byte_fallback with the 256 <0xNN>
 // pieces, Metaspace first without split, decoder Metaspace + ByteFallback + Fuse).
+// BPE with affixes (learned here on TRAIN, see affixBpe): bpe-suffix (openai-gpt's layout:
+// BertNormalizer, BertPreTokenizer, end_of_word_suffix </w>, BPEDecoder), bpe-prefix
+// (continuing_subword_prefix ##, fuse_unk, Whitespace, WordPiece decoder), bpe-both (@@ and
+// </w>, byte_fallback without the lead bytes of 3- and 4-byte characters), bpe-unk-bytes (no
+// affix, the same partial byte fallback). CTC decoder: wl-ctc, wl-ctc-raw (cleanup off) over
+// a trained WordLevel.
 "use strict";
 const fs = require("fs");
 const { Tokenizer } = require("tokenizers");
@@ -41,13 +48,15 @@ const META = {
   "ms-refused": { replacement: "▁", add_prefix_space: false }, // tokenizers refuses it
   "ms-t5": { replacement: "▁", prepend_scheme: "always", split: true },
   "ms-underscore": { replacement: "_", prepend_scheme: "first", split: true },
+  "ms-scripts": { replacement: "▁", prepend_scheme: "first", split: true },
 };
 
 function metaspace() {
   const j = JSON.parse(fs.readFileSync(inputs[0], "utf8"));
   const m = { type: "Metaspace", ...META[kind] };
   j.normalizer = null;
-  j.pre_tokenizer = kind === "ms-t5" ? { type: "Sequence", pretokenizers: [{ type: "WhitespaceSplit" }, m] } : m;
+  const before = { "ms-t5": { type: "WhitespaceSplit" }, "ms-scripts": { type: "UnicodeScripts" } }[kind];
+  j.pre_tokenizer = before ? { type: "Sequence", pretokenizers: [before, m] } : m;
   j.decoder = { type: "Sequence", decoders: [m, { type: "ByteFallback" }, { type: "Fuse" }] };
   return j;
 }
