@@ -231,6 +231,31 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 	buf_release(&bytes);
 }
 
+/* The string tokenizers decodes for token id: an added token's normalized form when it has one
+ * (tok_special.match), else its text. */
+static const char *token_str(const struct tok_vocab *v, uint32_t id, size_t *len)
+{
+	if (v->special_match && v->is_special[id]) {
+		size_t lo = 0, hi = v->n_specials; /* specials are in id order */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (v->specials[mid].id < id) {
+				lo = mid + 1;
+			} else if (v->specials[mid].id > id) {
+				hi = mid;
+			} else {
+				if (v->specials[mid].match) {
+					*len = v->specials[mid].match_len;
+					return v->specials[mid].match;
+				}
+				break;
+			}
+		}
+	}
+	*len = v->tok_len[id];
+	return v->blob + v->tok_off[id];
+}
+
 int tok_decode(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct buf *out, struct buf *err)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -252,16 +277,20 @@ int tok_decode(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct 
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				buf_addch(out, ' ');
-			put_spelled(out, v->blob + v->tok_off[ids[i]], v->tok_len[ids[i]],
-				    v->byte_level && !v->is_special[ids[i]]);
+			size_t tl;
+			const char *t = token_str(v, ids[i], &tl);
+			put_spelled(out, t, tl, v->byte_level && !v->is_special[ids[i]]);
 		}
 		return 0;
 	}
 	struct strs a, b;
 	strs_init(&a);
 	strs_init(&b);
-	for (size_t i = 0; i < n; i++)
-		strs_add(&a, v->blob + v->tok_off[ids[i]], v->tok_len[ids[i]]);
+	for (size_t i = 0; i < n; i++) {
+		size_t tl;
+		const char *t = token_str(v, ids[i], &tl);
+		strs_add(&a, t, tl);
+	}
 	for (size_t k = 0; k < v->n_decs; k++) {
 		buf_reset(&b.data);
 		b.n = 0;

@@ -13,6 +13,8 @@
 
 #include "lib/xalloc.h"
 #include "tokenize/tok_hf.h"
+#include "tokenize/tok_norm.h"
+#include "tokenize/tok_special.h"
 
 /* HF gives an added token the id of the same string in the model's vocab, else the next id
  * after the vocab and the added tokens so far, whatever the file says; refuse a file whose ids
@@ -323,6 +325,57 @@ static int unigram_options(struct tok_vocab *v, json_t *model, json_t **obj, con
 	return 0;
 }
 
+/*
+ * Added tokens with normalized=true are matched in normalized text by their normalized form, and
+ * decoded as it (tokenizers' normalized_cache): "[MASK]" under Lowercase matches "[mask]". Two
+ * of them with one normalized form are refused: which one tokenizers picks depends on a hash
+ * map's order.
+ */
+static int normalize_added(struct tok_vocab *v, const char *path, struct buf *err, int *unsupported)
+{
+	struct tok_normalizer n;
+	struct buf out = BUF_INIT, tmp = BUF_INIT;
+	int rc = 0;
+	if (!v->n_norms || !tok_special_any(v, 1))
+		return 0;
+	if (tok_norm_init(&n, v, err))
+		return -1;
+	for (size_t k = 0; k < v->n_specials && !rc; k++) {
+		struct tok_special *s = &v->specials[k];
+		if (!s->normalized)
+			continue;
+		if ((rc = tok_norm_apply(&n, s->text, s->len, &out, &tmp, err)))
+			break;
+		if (out.len != s->len || memcmp(out.data, s->text, s->len)) {
+			s->match_len = (uint32_t)out.len;
+			s->match = buf_detach(&out, NULL);
+			v->special_match = 1;
+		}
+	}
+	for (size_t k = 0; k < v->n_specials && !rc && v->special_match; k++) {
+		const struct tok_special *a = &v->specials[k];
+		const char *at = a->match ? a->match : a->text;
+		uint32_t al = a->match ? a->match_len : a->len;
+		for (size_t j = k + 1; j < v->n_specials && a->normalized; j++) {
+			const struct tok_special *b = &v->specials[j];
+			uint32_t bl = b->match ? b->match_len : b->len;
+			if (!b->normalized || (!a->match && !b->match) || bl != al ||
+			    memcmp(b->match ? b->match : b->text, at, al))
+				continue;
+			buf_addf(err, "%s: unsupported: added tokens '%s' and '%s' both normalize to '%s' "
+				      "(tokenizers would match one of them, by hash order) at added_tokens",
+				 path, a->text, b->text, at);
+			*unsupported = 1;
+			rc = -1;
+			break;
+		}
+	}
+	tok_norm_free(&n);
+	buf_release(&out);
+	buf_release(&tmp);
+	return rc;
+}
+
 static int load_model(struct tok_vocab *v, json_t *root, const char *path, struct buf *err,
 		      int *unsupported)
 {
@@ -354,6 +407,8 @@ static int load_model(struct tok_vocab *v, json_t *root, const char *path, struc
 	    tok_build_tables(v, &b, err, unsupported))
 		goto out;
 	added_flags(v, root);
+	if (normalize_added(v, path, err, unsupported))
+		goto out;
 	if (!bpe)
 		tok_pairmap_init(&v->pairs, 0);
 	else if (read_merges(v, model, vocab, path, v->wp_prefix, err, unsupported))

@@ -15,13 +15,20 @@ int tok_special_any(const struct tok_vocab *v, int normalized)
 	return 0;
 }
 
+static uint32_t match_len(const struct tok_special *s)
+{
+	return s->match ? s->match_len : s->len;
+}
+
 /* Where special k next occurs at or after `from`, or SIZE_MAX. */
 static size_t search(const struct tok_vocab *v, size_t k, const char *text, size_t len, size_t from)
 {
 	const struct tok_special *s = &v->specials[k];
-	if (!s->len || from > len || s->len > len - from)
+	const char *t = s->match ? s->match : s->text;
+	uint32_t tl = s->match ? s->match_len : s->len;
+	if (!tl || from > len || tl > len - from)
 		return SIZE_MAX;
-	const char *hit = memmem(text + from, len - from, s->text, s->len);
+	const char *hit = memmem(text + from, len - from, t, tl);
 	return hit ? (size_t)(hit - text) : SIZE_MAX;
 }
 
@@ -42,7 +49,7 @@ static long find_special(const struct tok_vocab *v, int normalized, const char *
 			next[k] = search(v, k, text, len, from);
 		if (next[k] == SIZE_MAX)
 			continue;
-		if (next[k] < best_at || (next[k] == best_at && v->specials[k].len > v->specials[best].len))
+		if (next[k] < best_at || (next[k] == best_at && match_len(&v->specials[k]) > match_len(&v->specials[best])))
 			best = (long)k, best_at = next[k];
 	}
 	*at = best_at;
@@ -107,7 +114,7 @@ int tok_special_split(const struct tok_vocab *v, int normalized, const char *tex
 		next[i] = v->specials[i].normalized == normalized ? search(v, i, text, len, 0) : SIZE_MAX;
 	while ((k = find_special(v, normalized, text, len, from, next, &at)) >= 0) {
 		const struct tok_special *s = &v->specials[k];
-		size_t start = at, stop = at + s->len, n;
+		size_t start = at, stop = at + match_len(s), n;
 		from = stop;
 		if (s->single_word && !single_word_ok(text, len, start, stop))
 			continue;

