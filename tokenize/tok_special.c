@@ -115,6 +115,9 @@ int tok_special_split(const struct tok_vocab *v, int normalized, const char *tex
 	while ((k = find_special(v, normalized, text, len, from, next, &at)) >= 0) {
 		const struct tok_special *s = &v->specials[k];
 		size_t start = at, stop = at + match_len(s), n;
+		/* The search goes on after the match itself, not after the white space rstrip takes
+		 * (tokenizers' Aho-Corasick iterator): a token made of white space can match inside
+		 * it, and is then a token of its own with no text between. */
 		from = stop;
 		if (s->single_word && !single_word_ok(text, len, start, stop))
 			continue;
@@ -123,12 +126,13 @@ int tok_special_split(const struct tok_vocab *v, int normalized, const char *tex
 			start = cp_before(text, start);
 		while (s->rstrip && stop < len && is_white_space(cp_at(text, len, stop, &n)))
 			stop += n;
-		if ((rc = gap(ctx, text + prev_stop, start - prev_stop, err)))
+		if (start > prev_stop && (rc = gap(ctx, text + prev_stop, start - prev_stop, err)))
 			break;
 		tok(ctx, s->id);
-		prev_stop = from = stop;
+		prev_stop = stop;
 	}
-	if (!rc)
+	/* the text after the last token; an empty text is one empty piece, as in tokenizers */
+	if (!rc && (prev_stop != len || !len))
 		rc = gap(ctx, text + prev_stop, len - prev_stop, err);
 	free(next);
 	return rc;

@@ -12,6 +12,7 @@
 #   bpe-unk-bytes  no affix, the same partial byte fallback: tokenizers holds an unknown token
 #                  back until the next character with a token, after any byte-fallback tokens
 #   wl-ctc(-raw)   WordLevel with the CTC decoder, cleanup on and off
+#   wl-added       added tokens' lstrip, rstrip, single_word next to white-space added tokens
 #   ms-scripts     the UnicodeScripts pre-tokenizer before Metaspace "first" over Llama 2's
 #                  vocabulary, also on every code point of the BMP (one document per 4,096,
 #                  spaced and run together)
@@ -64,6 +65,15 @@ if [ "${BUILD:-release}" != asan ]; then
 	node "$NPM/parity.js" tokenizers ms-scripts.json bmp.jsonl bmp.out.jsonl > parity.txt ||
 		{ fail "ms-scripts differs from tokenizers on the BMP"; cat parity.txt; }
 fi
+
+# Added-token matching as tokenizers does it: after an rstrip token the search goes on inside
+# the white space it took (a "\n\n" token there is a token of its own), lstrip, single_word.
+node "$NPM/make-hf-components.js" wl-added added.json x || fail "wl-added: make-hf-components.js"
+node -e 'const d=["a<X>\n\n\nb","a<X>   b<X>  c","x  <L>y","x\n\n<L>\n\n<X>\n\n\nz","<SW>a <SW> b<SW>","<X>\n\n\n\n<X>\n\n","  <L>  <L>","a<X>  <L>b","a <B> <B>  b","\n\n<B>\n\n",""];
+	console.log(d.map((t,i)=>JSON.stringify({id:"a"+i,text:t})).join("\n"))' > added.jsonl
+$GRIST tokenize -q -t added.json --allow-special --to jsonl added.jsonl > added.out.jsonl || fail "wl-added: exit $?"
+node "$NPM/parity.js" tokenizers added.json added.jsonl added.out.jsonl --allow-special > parity.txt ||
+	{ fail "wl-added differs from tokenizers"; cat parity.txt; }
 
 # The files meet what they are for: the unknown token and byte-fallback tokens in one document.
 unk=$(node -e 'console.log(require("./bpe-unk-bytes.json").model.vocab["<unk>"])')

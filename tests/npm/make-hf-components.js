@@ -29,7 +29,8 @@
 // (continuing_subword_prefix ##, fuse_unk, Whitespace, WordPiece decoder), bpe-both (@@ and
 // </w>, byte_fallback without the lead bytes of 3- and 4-byte characters), bpe-unk-bytes (no
 // affix, the same partial byte fallback). CTC decoder: wl-ctc, wl-ctc-raw (cleanup off) over
-// a trained WordLevel.
+// a trained WordLevel. wl-added: added tokens' lstrip / rstrip / single_word next to white-space
+// added tokens (addedFlags).
 "use strict";
 const fs = require("fs");
 const { Tokenizer } = require("tokenizers");
@@ -185,8 +186,28 @@ function affixFile(prefix, suffix, o) {
   };
 }
 
+// Added tokens with every matching flag next to white-space added tokens, over a vocabulary of
+// single characters (each character its own piece): rstrip then a "\n\n" token inside the
+// stripped spaces, lstrip after another token, single_word.
+function addedFlags() {
+  const vocab = {};
+  let n = 0;
+  for (const c of "abcdefghijklmnopqrstuvwxyz \n\t<>XLSW") vocab[c] = n++;
+  vocab["<unk>"] = n++;
+  const flags = [["<X>", { rstrip: true }], ["\n\n", { special: false }], ["  ", { special: false }],
+    ["<L>", { lstrip: true }], ["<SW>", { single_word: true }], ["<B>", { lstrip: true, rstrip: true }]];
+  return {
+    version: "1.0", truncation: null, padding: null, normalizer: null, post_processor: null, decoder: null,
+    added_tokens: flags.map(([content, f]) => ({ id: n++, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true, ...f })),
+    pre_tokenizer: { type: "Split", pattern: { Regex: "[\\s\\S]" }, behavior: "Isolated", invert: false },
+    model: { type: "WordLevel", vocab, unk_token: "<unk>" },
+  };
+}
+
 let j;
-if (kind === "bpe-suffix") {
+if (kind === "wl-added") {
+  j = addedFlags();
+} else if (kind === "bpe-suffix") {
   // openai-gpt's layout: BertNormalizer, BertPreTokenizer, BPE with </w>, BPEDecoder
   j = affixFile("", "</w>", { normalizer: BERT({}), pre: { type: "BertPreTokenizer" }, decoder: { type: "BPEDecoder", suffix: "</w>" } });
 } else if (kind === "bpe-prefix") {
