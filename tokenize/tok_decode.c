@@ -10,6 +10,7 @@
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_bpe.h"
+#include "tokenize/tok_vocab_int.h"
 
 /* A list of strings in one buffer: offsets of each start, plus the end. */
 struct strs {
@@ -176,6 +177,12 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 			replace_all(&o->data, p, n, d->a, d->b);
 			strs_end(o);
 			break;
+		case TOK_DEC_BYTELEVEL_CHARS: /* into one string, as BYTELEVEL */
+			if (tok_bytelevel_decode(p, n, &bytes))
+				buf_add(&o->data, p, n);
+			else
+				buf_add(&o->data, bytes.data, bytes.len);
+			break;
 		case TOK_DEC_BPE:
 			replace_all(&o->data, p, n, d->a, i + 1 == in->n ? "" : " ");
 			strs_end(o);
@@ -226,7 +233,7 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 	}
 	if (d->kind == TOK_DEC_BYTEFALLBACK)
 		flush_bytes(o, &bytes);
-	if (d->kind == TOK_DEC_BYTELEVEL || d->kind == TOK_DEC_FUSE)
+	if (d->kind == TOK_DEC_BYTELEVEL || d->kind == TOK_DEC_BYTELEVEL_CHARS || d->kind == TOK_DEC_FUSE)
 		strs_end(o);
 	buf_release(&bytes);
 }

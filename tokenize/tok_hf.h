@@ -30,5 +30,7 @@ size_t tok_hf_word_symbols(const struct tok_vocab *v, const char *p, size_t n, u
  * where the piece starting at `start` ends. */
 size_t tok_hf_scripts_start(const char *s, size_t n);
 size_t tok_hf_scripts_end(const char *s, size_t n, size_t start);
+/* HF FixedLength: the end of the piece of `chars` characters starting at `start`. */
+size_t tok_hf_fixed_end(const char *s, size_t n, size_t start, size_t chars);
 
 #endif

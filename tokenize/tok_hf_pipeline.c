@@ -113,6 +113,7 @@ int tok_hf_normalizer(struct tok_vocab *v, json_t *n, const char *jpath, const c
 		{ "NFC", TOK_NORM_NFC }, { "NFD", TOK_NORM_NFD }, { "NFKC", TOK_NORM_NFKC },
 		{ "NFKD", TOK_NORM_NFKD }, { "Lowercase", TOK_NORM_LOWERCASE },
 		{ "StripAccents", TOK_NORM_STRIP_ACCENTS }, { "Nmt", TOK_NORM_NMT },
+		{ "ByteLevel", TOK_NORM_BYTELEVEL },
 	};
 	if (!type)
 		return unsupported_at(unsupported, err, file, "normalizer", NULL, jpath);
@@ -332,6 +333,15 @@ static int pre_one(struct tok_vocab *v, json_t *pt, const char *jpath, const cha
 		return pre_split(v, pt, jpath, file, err, unsupported);
 	if (!strcmp(type, "Metaspace"))
 		return pre_metaspace(v, pt, jpath, file, err);
+	if (!strcmp(type, "FixedLength")) {
+		json_t *l = json_object_get(pt, "length");
+		if (l && (!json_is_integer(l) || json_integer_value(l) <= 0))
+			/* tokenizers panics on a length of 0 when text comes */
+			return unsupported_at(unsupported, err, file, "pre_tokenizer", "FixedLength of length 0", jpath);
+		json_int_t n = l ? json_integer_value(l) : 5;
+		tok_vocab_add_step(v, TOK_STEP_FIXED, NULL, n > 0x7FFFFFFF ? 0x7FFFFFFF : (int)n);
+		return 0;
+	}
 	if (!strcmp(type, "UnicodeScripts")) {
 		tok_vocab_add_step(v, TOK_STEP_SCRIPTS, NULL, 0);
 		return 0;
@@ -502,9 +512,7 @@ static void dec_one(struct tok_vocab *v, json_t *d, const char *jpath)
 			dec_one(v, x, sub);
 		}
 	} else if (!strcmp(type, "ByteLevel")) {
-		if (!v->byte_level)
-			set_dec_unsupported(v, "ByteLevel over a vocabulary that is not byte-level", jpath);
-		add_dec(v, TOK_DEC_BYTELEVEL);
+		add_dec(v, v->byte_level ? TOK_DEC_BYTELEVEL : TOK_DEC_BYTELEVEL_CHARS);
 	} else if (!strcmp(type, "Replace")) {
 		const char *lit = json_string_value(json_object_get(json_object_get(d, "pattern"), "String"));
 		const char *content = json_string_value(json_object_get(d, "content"));

@@ -1,5 +1,6 @@
 /*
- * HF tokenizers' UnicodeScripts pre-tokenizer: a piece ends where a character with a script
+ * Two HF pre-tokenizers that are no regex split. FixedLength: pieces of `length` characters
+ * (the last one shorter). UnicodeScripts: a piece ends where a character with a script
  * follows characters of another script; characters without one (' ', unassigned code points,
  * those tokenizers' table leaves out) never end a piece and join the piece before them, and
  * the ones before the first character with a script are dropped, as tokenizers drops them.
@@ -38,6 +39,16 @@ static uint32_t script_at(const char *s, size_t n, size_t i, size_t *k)
 	if (!*k)
 		*k = 1;
 	return c < 0 ? 0 : script_of((uint32_t)c);
+}
+
+size_t tok_hf_fixed_end(const char *s, size_t n, size_t start, size_t chars)
+{
+	size_t i = start;
+	for (size_t c = 0; c < chars && i < n; c++) {
+		size_t k = utf8_lead_len((unsigned char)s[i]);
+		i += k < n - i ? k : n - i;
+	}
+	return i;
 }
 
 size_t tok_hf_scripts_start(const char *s, size_t n)

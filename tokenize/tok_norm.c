@@ -408,6 +408,10 @@ static int apply_one(const struct tok_norm *t, void *re, const char *s, size_t n
 	case TOK_NORM_NMT:
 		nmt(s, n, out);
 		return 0;
+	case TOK_NORM_BYTELEVEL:
+		for (size_t i = 0; i < n; i++)
+			put_cp(out, (int32_t)tok_byte_to_cp((unsigned char)s[i]));
+		return 0;
 	case TOK_NORM_PREPEND:
 		if (n)
 			buf_addstr(out, t->a);

@@ -374,6 +374,14 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 	const struct tok_pretok_step *s = &p->steps[k];
 	if (s->kind == TOK_STEP_METASPACE)
 		return run_metaspace(p, st, k, text, len, fn, ctx, err);
+	if (s->kind == TOK_STEP_FIXED) { /* HF FixedLength (tok_hf_scripts.c) */
+		for (size_t a = 0, b; a < len; a = b) {
+			b = tok_hf_fixed_end(text, len, a, (size_t)s->mode);
+			if (emit(p, st, k, text + a, b - a, fn, ctx, err))
+				return -1;
+		}
+		return 0;
+	}
 	if (s->kind == TOK_STEP_SCRIPTS) { /* HF UnicodeScripts (tok_hf_scripts.c) */
 		for (size_t a = tok_hf_scripts_start(text, len), b; a < len; a = b) {
 			b = tok_hf_scripts_end(text, len, a);

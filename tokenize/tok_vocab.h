@@ -27,6 +27,7 @@ enum tok_step_kind {
 	TOK_STEP_PREFIX_SPACE, /* HF ByteLevel add_prefix_space: prepend ' ' unless present */
 	TOK_STEP_METASPACE,    /* HF Metaspace: ' ' -> replacement, prepended per `mode`, split */
 	TOK_STEP_SCRIPTS,      /* HF UnicodeScripts: split where the script changes */
+	TOK_STEP_FIXED,        /* HF FixedLength: pieces of `mode` characters */
 };
 
 /* HF Metaspace prepend_scheme (TOK_STEP_METASPACE's mode). */
@@ -64,6 +65,7 @@ enum tok_norm_kind {
 	TOK_NORM_BERT_STRIP_ACCENTS, /* BertNormalizer strip_accents after NFD: drop Mn */
 	TOK_NORM_PRECOMPILED, /* SentencePiece's precompiled_charsmap (tok_norm_precompiled.c) */
 	TOK_NORM_NMT,        /* HF Nmt: some controls dropped, some spaces made ' ' */
+	TOK_NORM_BYTELEVEL,  /* HF ByteLevel normalizer: each byte -> its GPT-2 character */
 };
 
 struct tok_norm {
@@ -78,6 +80,8 @@ struct tok_norm {
 /* Decoder steps for --decode (HF tokenizers' decoders), over token strings. */
 enum tok_dec_kind {
 	TOK_DEC_BYTELEVEL,   /* tokens are bytes already: concatenate */
+	TOK_DEC_BYTELEVEL_CHARS, /* ByteLevel over GPT-2-spelled tokens: each token's characters
+				  * back to bytes (the token as is if one is not in the alphabet) */
 	TOK_DEC_REPLACE,     /* a string by another in each token */
 	TOK_DEC_BYTEFALLBACK, /* runs of <0xNN> tokens -> their bytes (U+FFFD each if not UTF-8) */
 	TOK_DEC_FUSE,        /* all tokens into one */

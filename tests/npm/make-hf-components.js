@@ -16,7 +16,8 @@
 // legacy add_prefix_space true), ms-legacy-off (add_prefix_space false with prepend_scheme
 // never), ms-refused (add_prefix_space false alone: tokenizers refuses the file), ms-t5
 // (Sequence[WhitespaceSplit, Metaspace], as T5 and ALBERT ship), ms-underscore (replacement "_"),
-// ms-scripts (Sequence[UnicodeScripts, Metaspace first]).
+// ms-scripts (Sequence[UnicodeScripts, Metaspace first]), ms-fixed (FixedLength 3 before it).
+// bl-norm: BASE (byte-level BPE) with the ByteLevel normalizer instead of the pre-tokenizer.
 // WordPiece kinds: wp-bert (BertNormalizer lowercasing, BertPreTokenizer, WordPiece decoder,
 // BertProcessing), wp-cased (BertNormalizer without lowercase/strip_accents, chinese chars off,
 // max_input_chars_per_word 12), wp-seq (no normalizer; Sequence[WhitespaceSplit, Punctuation,
@@ -50,13 +51,15 @@ const META = {
   "ms-t5": { replacement: "▁", prepend_scheme: "always", split: true },
   "ms-underscore": { replacement: "_", prepend_scheme: "first", split: true },
   "ms-scripts": { replacement: "▁", prepend_scheme: "first", split: true },
+  "ms-fixed": { replacement: "▁", prepend_scheme: "first", split: true },
 };
 
 function metaspace() {
   const j = JSON.parse(fs.readFileSync(inputs[0], "utf8"));
   const m = { type: "Metaspace", ...META[kind] };
   j.normalizer = null;
-  const before = { "ms-t5": { type: "WhitespaceSplit" }, "ms-scripts": { type: "UnicodeScripts" } }[kind];
+  const before = { "ms-t5": { type: "WhitespaceSplit" }, "ms-scripts": { type: "UnicodeScripts" },
+    "ms-fixed": { type: "FixedLength", length: 3 } }[kind];
   j.pre_tokenizer = before ? { type: "Sequence", pretokenizers: [before, m] } : m;
   j.decoder = { type: "Sequence", decoders: [m, { type: "ByteFallback" }, { type: "Fuse" }] };
   return j;
@@ -205,7 +208,17 @@ function addedFlags() {
 }
 
 let j;
-if (kind === "wl-added") {
+if (kind === "bl-norm") {
+  // BASE (a byte-level BPE hub file, e.g. GPT-4o's) with the ByteLevel normalizer instead of the
+  // ByteLevel pre-tokenizer: the model then runs over characters of the GPT-2 alphabet, split
+  // before each "Ġ" (a mapped space); the ByteLevel decoder maps them back
+  j = JSON.parse(fs.readFileSync(inputs[0], "utf8"));
+  j.normalizer = { type: "ByteLevel" };
+  j.pre_tokenizer = { type: "Split", pattern: { Regex: "Ġ" }, behavior: "MergedWithNext", invert: false };
+  j.decoder = { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true };
+} else if (kind === "ms-fixed") {
+  j = metaspace();
+} else if (kind === "wl-added") {
   j = addedFlags();
 } else if (kind === "bpe-suffix") {
   // openai-gpt's layout: BertNormalizer, BertPreTokenizer, BPE with </w>, BPEDecoder
