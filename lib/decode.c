@@ -253,6 +253,7 @@ static ssize_t dec_read(struct source *s, void *out, size_t n, struct buf *err)
 		if (d->pos == d->len && !d->eof) {
 			ssize_t r = source_read(d->inner, d->in, DEC_IN, &d->pending);
 			if (r < 0) {
+				s->io_failed = d->inner->io_failed;
 				buf_addstr(err, d->pending.data);
 				d->failed = 1;
 				return -1;
@@ -367,7 +368,9 @@ struct input_chain {
 static ssize_t chain_read(struct source *s, void *out, size_t n, struct buf *err)
 {
 	struct input_chain *c = s->ctx;
-	return source_read(c->top, out, n, err);
+	ssize_t r = source_read(c->top, out, n, err);
+	s->io_failed |= c->top->io_failed;
+	return r;
 }
 
 static void chain_close(struct source *s)
@@ -416,6 +419,7 @@ int source_open_input(struct source *s, const char *path, int readahead, struct 
 		if (bad) {
 			/* A decoded stream broke within its first bytes: the bytes, then the error. */
 			source_init_failing(&c->layer[c->n], s->name, err->data);
+			c->layer[c->n].io_failed = c->top->io_failed;
 			buf_reset(err);
 			c->top = &c->layer[c->n++];
 		}

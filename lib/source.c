@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "xalloc.h"
 
 int source_open_file(struct source *s, const char *path, struct buf *err)
@@ -49,12 +50,19 @@ ssize_t source_read(struct source *s, void *buf, size_t n, struct buf *err)
 		do
 			r = read(s->fd, buf, n);
 		while (r < 0 && errno == EINTR);
-		if (r < 0)
+		if (r < 0) {
 			buf_addf(err, "read error on %s: %s", s->name, strerror(errno));
+			s->io_failed = 1;
+		}
 	}
 	if (r > 0)
 		s->consumed += (uint64_t)r;
 	return r;
+}
+
+int source_fail_exit(const struct source *s)
+{
+	return s->io_failed ? GRIST_EXIT_IO : GRIST_EXIT_DATA;
 }
 
 int source_read_all(struct source *s, struct buf *out, uint64_t limit, struct buf *err)
