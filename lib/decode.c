@@ -400,12 +400,14 @@ int source_open_input(struct source *s, const char *path, int readahead, struct 
 	s->ctx = c;
 	s->size = c->file.size;
 	c->top = &c->file;
+	struct buf rerr = BUF_INIT;
 	for (int depth = 0; depth < INPUT_MAX_LAYERS; depth++) {
 		char head[6];
 		size_t got = 0;
 		int bad = 0;
+		buf_reset(&rerr);
 		while (got < sizeof(head)) {
-			ssize_t r = source_read(c->top, head + got, sizeof(head) - got, err);
+			ssize_t r = source_read(c->top, head + got, sizeof(head) - got, &rerr);
 			if (r < 0)
 				bad = 1;
 			if (r <= 0)
@@ -413,14 +415,15 @@ int source_open_input(struct source *s, const char *path, int readahead, struct 
 			got += (size_t)r;
 		}
 		if (bad && depth == 0) {
+			buf_addstr(err, rerr.data);
+			buf_release(&rerr);
 			source_close(s);
 			return -1;
 		}
 		if (bad) {
 			/* A decoded stream broke within its first bytes: the bytes, then the error. */
-			source_init_failing(&c->layer[c->n], s->name, err->data);
+			source_init_failing(&c->layer[c->n], s->name, rerr.data);
 			c->layer[c->n].io_failed = c->top->io_failed;
-			buf_reset(err);
 			c->top = &c->layer[c->n++];
 		}
 		source_init_prefixed(&c->layer[c->n], c->top, s->name, head, got);
@@ -442,5 +445,6 @@ int source_open_input(struct source *s, const char *path, int readahead, struct 
 			c->top = &c->layer[c->n++];
 		}
 	}
+	buf_release(&rerr);
 	return 0;
 }
