@@ -44,6 +44,7 @@ static void *thread_new(void *shared)
 		buf_init(bufs[i], 0);
 	chat_init(&t->chat);
 	record_check_init(&t->check);
+	t->check.chat = &t->chat;
 	return t;
 }
 
@@ -394,36 +395,8 @@ static int clean_line(void *shared, void *thread_state, struct batch *b, const s
 	struct clean *cl = shared;
 	struct clean_thread *t = thread_state;
 	struct doc d = { .cl = cl, .t = t, .b = b, .l = l };
-	/* The text policy is applied after the chat check (a chat record has no text field). */
-	const struct common_opts *o = &cl->co;
-	struct common_opts ro = *o;
-	ro.on_missing = ON_MISSING_SKIP;
-	int verdict = stage_check_record(b, &ro, l, &d.r, &t->check);
-	int chat = 0;
-	if (verdict == RECORD_DROP && !t->check.raw && d.r.text_status == TEXT_MISSING) {
-		enum chat_status cs = chat_parse_record(&t->chat, &d.r);
-		if (cs != CHAT_NO_MESSAGES) {
-			chat = 1;
-			if (cs != CHAT_OK) {
-				reject(&d, chat_reject_rule(cs), NULL);
-				return 0;
-			}
-			verdict = RECORD_KEEP;
-		}
-	}
-	if (verdict == RECORD_DROP && !chat && !t->check.raw && d.r.text_status != TEXT_OK) {
-		if (o->on_missing == ON_MISSING_EMPTY) {
-			verdict = RECORD_EMPTY;
-		} else if (o->on_missing == ON_MISSING_ERROR) {
-			struct buf why = BUF_INIT;
-			buf_addf(&why, "field \"%s\" is %s", o->text_field,
-				 d.r.text_status == TEXT_MISSING ? "missing"
-				 : d.r.text_status == TEXT_NULL ? "null" : "not a string");
-			stage_fatal(b, "bad record", l->lineno, l->offset, why.data);
-			buf_release(&why);
-			verdict = RECORD_STOP;
-		}
-	}
+	int verdict = stage_check_record(b, &cl->co, l, &d.r, &t->check);
+	int chat = verdict == RECORD_CHAT; /* t->chat holds the conversation */
 	switch (verdict) {
 	case RECORD_STOP:
 		return -1;
@@ -432,6 +405,7 @@ static int clean_line(void *shared, void *thread_state, struct batch *b, const s
 		return 0;
 	case RECORD_EMPTY:
 	case RECORD_KEEP:
+	case RECORD_CHAT:
 		break;
 	}
 	if (cl->ndomains && url_rejected(&d))
