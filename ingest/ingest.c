@@ -235,7 +235,7 @@ static int ingest_whole(struct ingest *in, struct source *src, const char *name,
 	struct buf all = BUF_INIT, err = BUF_INIT;
 	int rc = source_read_all(src, &all, in->co.max_doc_bytes, &err);
 	if (rc < 0 && all.len <= in->co.max_doc_bytes) {
-		rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+		rc = ingest_fail(in, source_fail_exit(src), err.data);
 		buf_release(&all);
 		buf_release(&err);
 		return rc;
@@ -291,7 +291,7 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 		if (r <= 0) {
 			ingest_return_batch(in, b);
 			if (r < 0)
-				rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+				rc = ingest_fail(in, source_fail_exit(src), err.data);
 			break;
 		}
 		b->source = name;
@@ -305,7 +305,7 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 		ingest_submit(in, b);
 	}
 	if (g.failed && rc == 0)
-		rc = ingest_fail(in, GRIST_EXIT_DATA, g.msg.data);
+		rc = ingest_fail(in, source_fail_exit(src), g.msg.data);
 	buf_release(&g.msg);
 	batch_reader_release(&rd);
 	source_close(&gs);
@@ -382,7 +382,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 							   &err)) > 0)
 			buf_setlen(&head, head.len + (size_t)r);
 		if (r < 0 && !head.len) {
-			int rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+			int rc = ingest_fail(in, source_fail_exit(src), err.data);
 			buf_release(&head);
 			buf_release(&err);
 			return rc;
@@ -398,6 +398,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 	}
 	struct source pre, broken;
 	source_init_failing(&broken, name, err.data);
+	broken.io_failed = src->io_failed;
 	source_init_prefixed(&pre, failed ? &broken : src, name, head.data, head.len);
 	enum magic m = magic_of((const unsigned char *)head.data, head.len);
 	int rc;
@@ -431,7 +432,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 			if (all.len > in->co.max_doc_bytes)
 				buf_addf(&e2, " (a 7z archive read from a stream is held in memory; give it "
 					 "as a file, or raise --max-doc-bytes)");
-			rc = ingest_fail(in, GRIST_EXIT_DATA, e2.data);
+			rc = ingest_fail(in, source_fail_exit(&pre), e2.data);
 		} else {
 			struct source ms;
 			source_init_memory(&ms, name, all.data, all.len);
@@ -541,6 +542,7 @@ void ingest_open_input(struct ingest *in, const char *path)
 		buf_release(&err);
 		return;
 	}
+	source_mark_input(&src); /* progress: its bytes read, compressed or not */
 	const char *name = ingest_keep_name(in, src.name);
 	struct stat st;
 	int regular = strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -757,8 +759,9 @@ int cmd_ingest(int argc, char **argv)
 	stats_option_num(&in.run.stats, "keep_going", in.keep_going);
 	stats_option_num(&in.run.stats, "chat", in.chat);
 	/* Progress shows a percentage of the input size only when that size is what will be
-	 * read: not for compressed inputs or archives (progress counts decoded bytes). */
-	int sized = 1;
+	 * read through the input's source (source_input_bytes, compressed bytes for a compressed
+	 * file): not for archives libarchive opens by name (a tar, a zip, or any --container). */
+	int sized = in.container == CONT_AUTO;
 	for (size_t i = 0; i < paths.n && sized; i++) {
 		struct stat st;
 		if (!strcmp(paths.v[i], "-") || stat(paths.v[i], &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -771,7 +774,7 @@ int cmd_ingest(int argc, char **argv)
 		size_t n = f ? fread(m, 1, sizeof(m), f) : 0;
 		if (f)
 			fclose(f);
-		if (magic_of(m, n) == MAGIC_CONTAINER || magic_of(m, n) == MAGIC_GZIP)
+		if (magic_of(m, n) == MAGIC_CONTAINER && codec_of_magic(m, n) == CODEC_NONE)
 			sized = 0;
 	}
 	if (!sized)

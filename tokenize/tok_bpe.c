@@ -7,6 +7,7 @@
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_cache.h"
+#include "tokenize/tok_hf.h"
 #include "tokenize/tok_special.h"
 
 #define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
@@ -400,8 +401,11 @@ static void bpe_piece(const struct tok_vocab *v, struct tok_cache *memo, const c
 		tok_ids_push(out, v->byte_id[(unsigned char)*p]);
 		return;
 	}
+	/* symbols: the bytes, the characters (at most n), or HF's affixed word (tok_hf_bpe.c) */
+	size_t cap = !v->byte_level && v->hf_word ? tok_hf_word_max(v, n) : n;
+	cap = cap > n ? cap : n;
 	struct sym stack[SMALL_PIECE * 4 + 1];
-	struct sym *y = n < SMALL_PIECE * 4 ? stack : xmalloc((n + 1) * sizeof(*y));
+	struct sym *y = cap < SMALL_PIECE * 4 ? stack : xmalloc((cap + 1) * sizeof(*y));
 	size_t m;
 	if (v->byte_level) {
 		for (size_t i = 0; i < n; i++)
@@ -409,8 +413,8 @@ static void bpe_piece(const struct tok_vocab *v, struct tok_cache *memo, const c
 		m = n;
 	} else {
 		uint32_t idstack[SMALL_PIECE * 4];
-		uint32_t *ids = n <= SMALL_PIECE * 4 ? idstack : xmalloc(n * sizeof(uint32_t));
-		m = char_symbols(v, p, n, ids);
+		uint32_t *ids = cap <= SMALL_PIECE * 4 ? idstack : xmalloc(cap * sizeof(uint32_t));
+		m = v->hf_word ? tok_hf_word_symbols(v, p, n, ids) : char_symbols(v, p, n, ids);
 		for (size_t i = 0; i < m; i++)
 			y[i] = (struct sym){ ids[i], 0, 0, 0 };
 		if (ids != idstack)

@@ -27,6 +27,7 @@
 #include "lib/xalloc.h"
 #include "tokenize/chat_tok.h"
 #include "tokenize/tok_bpe.h"
+#include "tokenize/tok_stats.h"
 
 enum out_format { OUT_STREAM, OUT_JSONL, OUT_TEXT };
 enum eot_place { EOT_NONE, EOT_BEFORE, EOT_AFTER };
@@ -55,6 +56,7 @@ struct tokenize {
 	struct buf err;
 	const char *chat_template; /* --chat-template: records are conversations (chat_tok.h) */
 	struct chat_tpl chat;
+	struct tok_stats *tstats; /* with --stats: per language, chat (tok_stats.h) */
 };
 
 static const char *const rule_bad_utf8 = "invalid_utf8";
@@ -131,6 +133,7 @@ struct tok_thread {
 	struct tok_ids ids;
 	struct chat_work chat;
 	struct buf mask;
+	struct tok_stats *tstats;
 };
 
 static void *thread_new(void *shared)
@@ -142,8 +145,11 @@ static void *thread_new(void *shared)
 		chat_work_init(&t->chat);
 	buf_init(&t->text, 0);
 	record_check_init(&t->check);
+	if (tk->chat_template)
+		t->check.chat = &t->chat.chat; /* records without text but with messages: RECORD_CHAT */
 	buf_init(&t->id, 0);
 	buf_init(&t->err, 0);
+	t->tstats = tk->tstats ? tok_stats_new(tk->tstats) : NULL;
 	return t;
 }
 
@@ -159,6 +165,7 @@ static void thread_free(void *p)
 	if (t->chat.cx)
 		chat_work_release(&t->chat);
 	buf_release(&t->mask);
+	tok_stats_free(t->tstats); /* into tk->tstats */
 	free(t);
 }
 
@@ -237,18 +244,11 @@ static int chat_line(struct tokenize *tk, struct tok_thread *t, struct batch *b,
 		b->fatal_code = code;
 		return -1;
 	}
-	if (res == CHAT_TOK_OK && t->chat.out.text.len > tk->co.max_doc_bytes) {
-		rule = "max_doc_bytes";
-		res = CHAT_TOK_REJECT;
-		buf_reset(&t->err);
-		buf_addf(&t->err, "%zu", t->chat.out.text.len);
-	}
 	if (res == CHAT_TOK_REJECT) {
+		/* (--max-doc-bytes was applied to the contents by stage_check_record) */
 		struct buf v = BUF_INIT;
-		if (t->err.len && strcmp(rule, "max_doc_bytes"))
+		if (t->err.len)
 			json_string_encode(&v, t->err.data, t->err.len);
-		else if (t->err.len)
-			buf_add(&v, t->err.data, t->err.len);
 		counts_reject(&b->counts, rule);
 		reject_write(&b->rejects, "tokenize", rule, v.len ? v.data : NULL, b->source, l->lineno,
 			     r->line, r->len, 0, NULL);
@@ -267,6 +267,10 @@ static int chat_line(struct tokenize *tk, struct tok_thread *t, struct batch *b,
 		return 0;
 	}
 	b->user = (void *)((uintptr_t)b->user + t->ids.n);
+	if (t->tstats) {
+		tok_stats_doc(t->tstats, r, t->chat.out.text.len, t->ids.n);
+		tok_stats_chat(t->tstats, t->chat.chat.n, (const unsigned char *)t->mask.data, t->ids.n);
+	}
 	emit_doc(tk, b, &t->id, &t->ids, &t->mask);
 	return 0;
 }
@@ -279,8 +283,8 @@ static int tokenize_line(void *shared, void *thread_state, struct batch *b, cons
 	struct record r;
 	buf_reset(&t->text);
 	enum record_verdict verdict = stage_check_record(b, o, l, &r, &t->check);
-	if (tk->chat_template && verdict != RECORD_STOP && !(verdict == RECORD_DROP && t->check.raw))
-		return chat_line(tk, t, b, l, &r);
+	if (verdict == RECORD_CHAT || (tk->chat_template && verdict == RECORD_KEEP))
+		return chat_line(tk, t, b, l, &r); /* rejects a record without messages */
 	switch (verdict) {
 	case RECORD_STOP:
 		return -1;
@@ -289,6 +293,8 @@ static int tokenize_line(void *shared, void *thread_state, struct batch *b, cons
 		return 0;
 	case RECORD_EMPTY: /* --on-missing=empty: a document of no tokens */
 		break;
+	case RECORD_CHAT:
+		BUG("a conversation outside --chat-template");
 	case RECORD_KEEP:
 		record_text(&r, &t->text);
 		break;
@@ -310,6 +316,8 @@ static int tokenize_line(void *shared, void *thread_state, struct batch *b, cons
 		tok_ids_push(&t->ids, tk->vocab.eos_ids[i]);
 	counts_text_length(&b->counts, t->text.len);
 	b->user = (void *)((uintptr_t)b->user + t->ids.n); /* tokens in this batch */
+	if (t->tstats)
+		tok_stats_doc(t->tstats, &r, t->text.len, t->ids.n);
 	emit_doc(tk, b, &t->id, &t->ids, NULL);
 	b->counts.records_out++;
 	return 0;
@@ -457,7 +465,6 @@ static int chat_setup(struct tokenize *tk)
 	int code = 0;
 	if (chat_tpl_load(&tk->chat, tk->chat_template, tk->tokenizer, &tk->err, &code))
 		die(code, "%s", tk->err.data);
-	tk->co.on_missing = ON_MISSING_SKIP; /* a conversation has no text field */
 	return tk->to == OUT_TEXT;
 }
 
@@ -653,6 +660,7 @@ static int encode_main(struct tokenize *tk, int argc, char **argv)
 		.jobs = tk->co.jobs, .work = tokenize_work, .emit = tokenize_emit, .shared = tk,
 		.thread_new = thread_new, .thread_free = thread_free,
 	};
+	tk->tstats = tk->co.stats_path ? tok_stats_new(NULL) : NULL;
 	struct par *par = par_new(&pc);
 	stage_read_inputs(&tk->run, par, argc, argv, optind, tk->batch_bytes, 0, &tk->names);
 	par_finish(par);
@@ -663,6 +671,9 @@ static int encode_main(struct tokenize *tk, int argc, char **argv)
 	}
 	buf_addf(&tk->run.stats.stage_json, "\"tokens\":%llu,\"vocab_size\":%u",
 		 (unsigned long long)tk->tokens, tk->vocab.n_ids);
+	if (tk->tstats)
+		tok_stats_render(tk->tstats, &tk->run.stats.stage_json);
+	tok_stats_free(tk->tstats);
 	int rc = stage_run_finish(&tk->run);
 	tok_encoder_free(&tk->enc);
 	tok_vocab_free(&tk->vocab);
