@@ -62,6 +62,8 @@ enum pq_text_status pq_row_members(struct pq_rowgroup *g, const struct pq_row_sh
 void pq_json_value(struct buf *out, const struct pq_column *c, size_t vi);
 void pq_json_string(struct buf *out, const char *s, size_t n);
 void pq_json_double(struct buf *out, double d);
+/* The same by printf alone (what pq_json_double must equal; for its unit test). */
+void pq_json_double_printf(struct buf *out, double d);
 void pq_base64(struct buf *out, const uint8_t *p, size_t n);
 int pq_is_string(const struct pq_node *n);
 
