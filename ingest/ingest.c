@@ -541,6 +541,7 @@ void ingest_open_input(struct ingest *in, const char *path)
 		buf_release(&err);
 		return;
 	}
+	source_mark_input(&src); /* progress: its bytes read, compressed or not */
 	const char *name = ingest_keep_name(in, src.name);
 	struct stat st;
 	int regular = strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -757,8 +758,9 @@ int cmd_ingest(int argc, char **argv)
 	stats_option_num(&in.run.stats, "keep_going", in.keep_going);
 	stats_option_num(&in.run.stats, "chat", in.chat);
 	/* Progress shows a percentage of the input size only when that size is what will be
-	 * read: not for compressed inputs or archives (progress counts decoded bytes). */
-	int sized = 1;
+	 * read through the input's source (source_input_bytes, compressed bytes for a compressed
+	 * file): not for archives libarchive opens by name (a tar, a zip, or any --container). */
+	int sized = in.container == CONT_AUTO;
 	for (size_t i = 0; i < paths.n && sized; i++) {
 		struct stat st;
 		if (!strcmp(paths.v[i], "-") || stat(paths.v[i], &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -771,7 +773,7 @@ int cmd_ingest(int argc, char **argv)
 		size_t n = f ? fread(m, 1, sizeof(m), f) : 0;
 		if (f)
 			fclose(f);
-		if (magic_of(m, n) == MAGIC_CONTAINER || magic_of(m, n) == MAGIC_GZIP)
+		if (magic_of(m, n) == MAGIC_CONTAINER && codec_of_magic(m, n) == CODEC_NONE)
 			sized = 0;
 	}
 	if (!sized)

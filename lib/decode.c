@@ -367,7 +367,10 @@ struct input_chain {
 static ssize_t chain_read(struct source *s, void *out, size_t n, struct buf *err)
 {
 	struct input_chain *c = s->ctx;
-	return source_read(c->top, out, n, err);
+	ssize_t r = source_read(c->top, out, n, err);
+	if (r < 0 && c->file.read_error)
+		s->read_error = 1; /* set by the read-ahead thread before it handed over the error */
+	return r;
 }
 
 static void chain_close(struct source *s)
@@ -389,6 +392,7 @@ int source_open_input(struct source *s, const char *path, int readahead, struct 
 		s->fd = -1;
 		return -1;
 	}
+	source_mark_input(&c->file); /* its bytes, not the decoded ones, are the progress */
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	s->name = xstrdup(c->file.name);

@@ -33,8 +33,9 @@ static const char shard_usage[] =
 	"       grist shard inspect FILE [-n DOCS] [-t TOKENIZER]\n"
 	"\n"
 	"Reads grist token streams (from `grist tokenize`; stdin when no STREAM or `-`; several\n"
-	"streams are one sequence of documents, in order) and writes training shards, a document\n"
-	"index beside each (<shard>.docs.jsonl) and, last, the manifest DIR/PREFIX.manifest.json.\n"
+	"streams are one sequence of documents, in order; gzip, zstd, xz, bzip2 and lz4 streams\n"
+	"are decoded) and writes training shards, a document index beside each\n"
+	"(<shard>.docs.jsonl) and, last, the manifest DIR/PREFIX.manifest.json.\n"
 	"Every file is written under a temporary name and all are renamed when the last is\n"
 	"complete. Documents with no tokens are skipped (counted in the manifest).\n"
 	"\n"
@@ -570,29 +571,24 @@ static void run_start(struct shard_run *r, const struct tokstream_header *h)
 		r->shuf = shard_shuffle_new(o, h->token_width, !!(h->flags & TOKSTREAM_F_MASK));
 }
 
-/* One input stream, read (not mapped: a file that shrinks under a mapping kills the process
- * with SIGBUS; read, it is a truncated stream and an error naming the byte). */
+/* One input stream (a file, or stdin for "-"; shard_input.c). */
 static void run_input(struct shard_run *r, const char *name)
 {
-	int fd = strcmp(name, "-") ? open(name, O_RDONLY | O_CLOEXEC) : 0;
-	if (fd < 0) {
-		buf_addf(&r->err, "cannot open %s: %s", name, strerror(errno));
-		fail(-GRIST_EXIT_IO, &r->err);
-	}
-	struct tokstream_reader rd;
-	if (tokstream_reader_open(&rd, tokstream_source_fd, &fd, name, &r->err) < 0)
-		fail(-GRIST_EXIT_DATA, &r->err);
-	rd.raw_only = 1;
+	struct shard_input in;
+	int rc = shard_input_open(&in, name, &r->err);
+	if (rc < 0)
+		fail(rc, &r->err);
+	struct tokstream_reader *rd = &in.rd;
+	rd->raw_only = 1;
 	if (!r->started) {
-		run_start(r, &rd.h);
-	} else if (!same_header(&r->first, &rd.h)) {
+		run_start(r, &rd->h);
+	} else if (!same_header(&r->first, &rd->h)) {
 		buf_addf(&r->err, "%s: token stream header (tokenizer, vocab, end-of-text id or flags) "
 			 "differs from %s's", name, r->c->inputs[0]);
 		fail(-GRIST_EXIT_DATA, &r->err);
 	}
 	struct tokstream_doc doc;
-	int rc;
-	while ((rc = tokstream_reader_next(&rd, &doc, &r->err)) == 1) {
+	while ((rc = shard_input_next(&in, &doc, &r->err)) == 1) {
 		struct shard_doc d = { doc.id, doc.id_len, r->base + doc.index, doc.ntokens, doc.raw,
 				       doc.mask, NULL, 0 };
 		r->hist[doc.ntokens ? 64 - __builtin_clzll((unsigned long long)doc.ntokens) : 0]++;
@@ -605,12 +601,10 @@ static void run_input(struct shard_run *r, const char *name)
 			fail(rc, &r->err);
 	}
 	if (rc < 0)
-		fail(-GRIST_EXIT_DATA, &r->err);
-	r->base += rd.docs;
-	r->bytes_in += rd.buf_offset + rd.len;
-	tokstream_reader_release(&rd);
-	if (fd > 0)
-		close(fd);
+		fail(rc, &r->err);
+	r->base += rd->docs;
+	r->bytes_in += rd->buf_offset + rd->len;
+	shard_input_close(&in);
 }
 
 static void run_summary(struct shard_run *r)
