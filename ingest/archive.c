@@ -43,13 +43,31 @@ struct arcsrc {
 	struct buf err;
 };
 
+/* The exit code for a failed archive read: I/O (3) when the system failed reading the file
+ * (libarchive keeps read(2)'s errno; arcsrc_read sets EIO only then), else damaged data (1). */
+static int arc_fail_exit(struct archive *a)
+{
+	return archive_errno(a) == EIO ? GRIST_EXIT_IO : GRIST_EXIT_DATA;
+}
+
+/* Appends why libarchive failed: its message, and the system's error when a read failed
+ * (libarchive's own "Error reading 'x'" does not say what the error was). */
+static void arc_why(struct archive *a, struct buf *out)
+{
+	const char *es = archive_error_string(a);
+	buf_addstr(out, es ? es : "unknown error");
+	if (archive_errno(a) == EIO && !strstr(out->data, strerror(EIO)))
+		buf_addf(out, " (%s)", strerror(EIO));
+}
+
 static la_ssize_t arcsrc_read(struct archive *a, void *ud, const void **out)
 {
 	struct arcsrc *x = ud;
 	buf_reset(&x->err);
 	ssize_t n = source_read(x->src, x->buf, x->cap, &x->err);
 	if (n < 0) {
-		archive_set_error(a, EIO, "%s", x->err.data);
+		/* EIO only for the system's read errors: arc_fail_exit tells them from damage */
+		archive_set_error(a, x->src->io_failed ? EIO : EILSEQ, "%s", x->err.data);
 		return -1;
 	}
 	*out = x->buf;
@@ -101,9 +119,11 @@ static ssize_t member_read(struct source *s, void *out, size_t n, struct buf *er
 			return 0;
 		}
 		if (r < ARCHIVE_WARN) {
-			const char *msg = archive_error_string(m->a);
-			buf_addf(err, "%s: corrupt or truncated data after byte %llu: %s", s->name,
-				 (unsigned long long)s->consumed, msg ? msg : "read error");
+			int io = archive_errno(m->a) == EIO;
+			buf_addf(err, "%s: %s after byte %llu: ", s->name,
+				 io ? "read error" : "corrupt or truncated data", (unsigned long long)s->consumed);
+			arc_why(m->a, err);
+			s->io_failed |= io; /* sticky: a second call sees another errno */
 			return -1;
 		}
 		m->blk = p;
@@ -331,11 +351,12 @@ static int ingest_held(struct ingest *in, const struct buf *data, const struct b
 /* The first member of a tar broke while it was held: what was read before the damage is read
  * as usual (whole lines, never the cut one), then the error ends the input. */
 static int ingest_broken(struct ingest *in, const struct buf *data, const char *name,
-			 const char *path, const char *msg, int depth)
+			 const char *path, const char *msg, int io_failed, int depth)
 {
 	struct source fs, ps;
 	const char *kept = ingest_member_name(in, name);
 	source_init_failing(&fs, kept, msg);
+	fs.io_failed = io_failed;
 	source_init_prefixed(&ps, &fs, kept, data->data, data->len);
 	int rc = ingest_stream(in, &ps, kept, NULL, path, depth + 1);
 	source_close(&ps);
@@ -394,9 +415,9 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 	struct buf msg = BUF_INIT, full = BUF_INIT, err = BUF_INIT;
 	int rc = 0;
 	if (open_archive(a, src, path, &x) != ARCHIVE_OK) {
-		buf_addf(&msg, "%s: cannot read as an archive or compressed stream: %s", name,
-			 archive_error_string(a) ? archive_error_string(a) : "unknown error");
-		rc = ingest_fail(in, GRIST_EXIT_DATA, msg.data);
+		buf_addf(&msg, "%s: cannot read as an archive or compressed stream: ", name);
+		arc_why(a, &msg);
+		rc = ingest_fail(in, arc_fail_exit(a), msg.data);
 		goto out;
 	}
 	/* WebDataset: 1 yes, 0 no, -2 undecided (no file seen), -1 holding the first file */
@@ -422,11 +443,11 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 			break;
 		if (r < ARCHIVE_WARN) {
 			FLUSH_WDS_BATCH();
-			const char *es = archive_error_string(a);
-			buf_addf(&msg, "%s: corrupt or truncated archive at byte %lld%s%s: %s", name,
+			buf_addf(&msg, "%s: corrupt or truncated archive at byte %lld%s%s: ", name,
 				 (long long)archive_filter_bytes(a, 0), full.len ? " after member " : "",
-				 full.len ? full.data : "", es ? es : "read error");
-			rc = ingest_fail(in, GRIST_EXIT_DATA, msg.data);
+				 full.len ? full.data : "");
+			arc_why(a, &msg);
+			rc = ingest_fail(in, arc_fail_exit(a), msg.data);
 			break;
 		}
 		int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
@@ -479,7 +500,8 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 				buf_reset(&err);
 				if (read_member_whole(a, full.data, &held, in->co.max_doc_bytes, &seen,
 						      &err) < 0) {
-					rc = ingest_broken(in, &held, full.data, mpath, err.data, depth);
+					rc = ingest_broken(in, &held, full.data, mpath, err.data,
+							   archive_errno(a) == EIO, depth);
 					break;
 				}
 				buf_reset(&held_name);
@@ -532,7 +554,7 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 			int big = read_member_whole(a, full.data, &p->data, in->co.max_doc_bytes, &seen, &err);
 			if (big < 0) {
 				FLUSH_WDS_BATCH();
-				rc = ingest_fail(in, GRIST_EXIT_DATA, err.data);
+				rc = ingest_fail(in, arc_fail_exit(a), err.data);
 				break;
 			}
 			if (big) {
@@ -573,7 +595,7 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 			;
 		if (n < 0) {
 			FLUSH_WDS_BATCH();
-			rc = ingest_fail(in, GRIST_EXIT_DATA, err.data);
+			rc = ingest_fail(in, source_fail_exit(x.src), err.data);
 		}
 	}
 	FLUSH_WDS_BATCH();

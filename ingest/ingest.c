@@ -235,7 +235,7 @@ static int ingest_whole(struct ingest *in, struct source *src, const char *name,
 	struct buf all = BUF_INIT, err = BUF_INIT;
 	int rc = source_read_all(src, &all, in->co.max_doc_bytes, &err);
 	if (rc < 0 && all.len <= in->co.max_doc_bytes) {
-		rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+		rc = ingest_fail(in, source_fail_exit(src), err.data);
 		buf_release(&all);
 		buf_release(&err);
 		return rc;
@@ -291,7 +291,7 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 		if (r <= 0) {
 			ingest_return_batch(in, b);
 			if (r < 0)
-				rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+				rc = ingest_fail(in, source_fail_exit(src), err.data);
 			break;
 		}
 		b->source = name;
@@ -305,7 +305,7 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 		ingest_submit(in, b);
 	}
 	if (g.failed && rc == 0)
-		rc = ingest_fail(in, GRIST_EXIT_DATA, g.msg.data);
+		rc = ingest_fail(in, source_fail_exit(src), g.msg.data);
 	buf_release(&g.msg);
 	batch_reader_release(&rd);
 	source_close(&gs);
@@ -382,7 +382,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 							   &err)) > 0)
 			buf_setlen(&head, head.len + (size_t)r);
 		if (r < 0 && !head.len) {
-			int rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+			int rc = ingest_fail(in, source_fail_exit(src), err.data);
 			buf_release(&head);
 			buf_release(&err);
 			return rc;
@@ -398,6 +398,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 	}
 	struct source pre, broken;
 	source_init_failing(&broken, name, err.data);
+	broken.io_failed = src->io_failed;
 	source_init_prefixed(&pre, failed ? &broken : src, name, head.data, head.len);
 	enum magic m = magic_of((const unsigned char *)head.data, head.len);
 	int rc;
@@ -431,7 +432,7 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 			if (all.len > in->co.max_doc_bytes)
 				buf_addf(&e2, " (a 7z archive read from a stream is held in memory; give it "
 					 "as a file, or raise --max-doc-bytes)");
-			rc = ingest_fail(in, GRIST_EXIT_DATA, e2.data);
+			rc = ingest_fail(in, source_fail_exit(&pre), e2.data);
 		} else {
 			struct source ms;
 			source_init_memory(&ms, name, all.data, all.len);

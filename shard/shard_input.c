@@ -31,7 +31,7 @@ static int input_error(struct shard_input *in, struct buf *err)
 		return -GRIST_EXIT_DATA;
 	buf_reset(err);
 	buf_add(err, in->read_err.data, in->read_err.len);
-	return in->src.codec && !in->src.read_error ? -GRIST_EXIT_DATA : -GRIST_EXIT_IO;
+	return -source_fail_exit(&in->src);
 }
 
 int shard_input_open(struct shard_input *in, const char *path, struct buf *err)

@@ -3,6 +3,7 @@
 
 #include "harness.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 
 /* Copy into a padded buffer as json_validate requires. */
 static int validate(struct json_validator *v, const char *s, size_t *off, struct buf *why)
@@ -104,11 +105,66 @@ TEST(string_encode_round_trip)
 	buf_release(&dec);
 }
 
+/* The byte-at-a-time encoder the SWAR loops replaced: the reference they must equal. */
+static void reference_encode(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_addch(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+			: c == '\t' ? "\\t" : c == '\r' ? "\\r" : c == '\b' ? "\\b" : c == '\f' ? "\\f"
+			: NULL;
+		if (e)
+			buf_addstr(out, e);
+		else if (c < 0x20)
+			buf_addf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+		else
+			buf_addch(out, (char)c);
+	}
+	buf_addch(out, '"');
+}
+
+/* Random strings over an alphabet rich in what matters (escapes, UTF-8 lead and continuation
+ * bytes, invalid bytes), at every length and alignment: both encoders equal the reference. */
+TEST(string_encode_fast_paths)
+{
+	static const unsigned char alpha[] = { 'a', 'Z', ' ', '"', '\\', '\n', 0, 0x1f, 0x7f, 0x80,
+					       0xbf, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xed, 0xa0, 0xf0,
+					       0x9f, 0x98, 0xf4, 0x90, 0xff, 0xc0 };
+	uint64_t x = 88172645463325252ULL;
+	char s[80];
+	struct buf got = BUF_INIT, want = BUF_INIT, fixed = BUF_INIT;
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t n = (size_t)iter % 70, plain = (size_t)(iter / 70) % 3;
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* long plain stretches too, so that the 8-byte loops run */
+			s[i] = plain && x % 8 ? 'a' + (char)(x % 26) : (char)alpha[x % sizeof(alpha)];
+		}
+		buf_reset(&got), buf_reset(&want), buf_reset(&fixed);
+		buf_addstr(&got, "<");
+		buf_addstr(&want, "<");
+		json_string_encode(&got, s, n);
+		reference_encode(&want, s, n);
+		CHECK_EQ_MEM(got.data, got.len, want.data, want.len);
+		buf_reset(&got), buf_reset(&want);
+		json_string_encode_repair(&got, s, n);
+		utf8_repair(&fixed, s, n);
+		reference_encode(&want, fixed.data, fixed.len);
+		CHECK_EQ_MEM(got.data, got.len, want.data, want.len);
+	}
+	buf_release(&got);
+	buf_release(&want);
+	buf_release(&fixed);
+}
+
 int main(void)
 {
 	RUN(validate_accepts_and_rejects);
 	RUN(member_iteration);
 	RUN(string_decode);
 	RUN(string_encode_round_trip);
+	RUN(string_encode_fast_paths);
 	return HARNESS_SUMMARY();
 }
