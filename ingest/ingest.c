@@ -286,10 +286,7 @@ static void stats_inputs(struct ingest *in)
 	for (size_t i = 0; i < in->ninputs; i++) {
 		const struct ingest_input *p = &in->inputs[i];
 		buf_addstr(s, i ? ",{\"path\":" : "{\"path\":");
-		struct buf tmp = BUF_INIT;
-		utf8_repair(&tmp, p->path, strlen(p->path));
-		json_string_encode(s, tmp.data, tmp.len);
-		buf_release(&tmp);
+		json_string_encode_repaired(s, p->path, strlen(p->path));
 		buf_addf(s, ",\"records_in\":%llu,\"records_out\":%llu,\"bytes_in\":%llu,\"rejected\":%llu,"
 			 "\"error\":%s}", (unsigned long long)p->c.records_in,
 			 (unsigned long long)p->c.records_out, (unsigned long long)p->c.bytes_in,

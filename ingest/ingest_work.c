@@ -72,31 +72,10 @@ void ingest_thread_free(void *p)
 	free(t);
 }
 
-static void add_string(struct buf *out, const char *s, size_t n)
-{
-	if (utf8_valid_prefix(s, n) == n) {
-		json_string_encode(out, s, n);
-		return;
-	}
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, s, n);
-	json_string_encode(out, tmp.data, tmp.len);
-	buf_release(&tmp);
-}
-
 static void add_key(struct buf *out, const char *key)
 {
 	json_string_encode(out, key, strlen(key));
 	buf_addch(out, ':');
-}
-
-static void add_id(struct buf *out, const char *source, uint64_t lineno)
-{
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, source, strlen(source));
-	buf_addf(&tmp, ":%llu", (unsigned long long)lineno);
-	json_string_encode(out, tmp.data, tmp.len);
-	buf_release(&tmp);
 }
 
 /* Append ,"id":"SRC:LINE" and ,"source":"SRC" unless the record has them. */
@@ -106,11 +85,11 @@ static void add_ingest_fields(struct buf *extra, const char *source, uint64_t li
 	if (!has_id) {
 		buf_addch(extra, ',');
 		add_key(extra, id_field);
-		add_id(extra, source, lineno);
+		record_position_json(extra, source, lineno);
 	}
 	if (!has_source) {
 		buf_addstr(extra, ",\"source\":");
-		add_string(extra, source, strlen(source));
+		json_string_encode_repaired(extra, source, strlen(source));
 	}
 }
 
@@ -188,7 +167,7 @@ static void add_html_meta(struct buf *out, struct ingest_thread *t)
 			continue;
 		buf_addch(out, ',');
 		add_key(out, keys[i]);
-		add_string(out, v[i]->data, v[i]->len);
+		json_string_encode_repaired(out, v[i]->data, v[i]->len);
 	}
 }
 
@@ -222,12 +201,12 @@ static void text_record(struct ingest *in, struct ingest_thread *t, struct batch
 	}
 	buf_addch(&b->out, '{');
 	add_key(&b->out, o->id_field);
-	add_id(&b->out, b->source, lineno);
+	record_position_json(&b->out, b->source, lineno);
 	buf_addch(&b->out, ',');
 	add_key(&b->out, o->text_field);
 	json_string_encode(&b->out, t->scratch.data, t->scratch.len);
 	buf_addstr(&b->out, ",\"source\":");
-	add_string(&b->out, b->source, strlen(b->source));
+	json_string_encode_repaired(&b->out, b->source, strlen(b->source));
 	add_html_meta(&b->out, t);
 	buf_addstr(&b->out, "}\n");
 	counts_text_length(&b->counts, t->scratch.len);
@@ -381,7 +360,7 @@ static int http_body(struct ingest *in, struct ingest_thread *t, const char **bo
 			*html = 1;
 		else if (strncasecmp(ct, "text/", 5)) {
 			*rule = rule_non_text;
-			add_string(&t->reason, ct, ctlen);
+			json_string_encode_repaired(&t->reason, ct, ctlen);
 			return -1;
 		}
 	} else {
@@ -401,7 +380,7 @@ static int http_body(struct ingest *in, struct ingest_thread *t, const char **bo
 	if (gzipped && *n >= 2 && (unsigned char)(*body)[0] == 0x1f && (unsigned char)(*body)[1] == 0x8b) {
 		if (gunzip_body(&t->gunzipped, *body, *n, in->co.max_doc_bytes) < 0) {
 			*rule = rule_encoding;
-			add_string(&t->reason, "gzip", 4);
+			json_string_encode_repaired(&t->reason, "gzip", 4);
 			return -1;
 		}
 		*body = t->gunzipped.data;
@@ -515,13 +494,13 @@ static void doc_write(struct ingest *in, struct ingest_thread *t, struct batch *
 	add_key(out, o->text_field);
 	json_string_encode(out, t->scratch.data, t->scratch.len);
 	buf_addstr(out, ",\"source\":");
-	add_string(out, b->source, strlen(b->source));
+	json_string_encode_repaired(out, b->source, strlen(b->source));
 	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
 		if (!d->has[meta[i].f])
 			continue;
 		buf_addch(out, ',');
 		add_key(out, meta[i].key);
-		add_string(out, d->f[meta[i].f], d->n[meta[i].f]);
+		json_string_encode_repaired(out, d->f[meta[i].f], d->n[meta[i].f]);
 	}
 	add_html_meta(out, t);
 	if (has_json) { /* the .json part's other members, in their order */
@@ -602,9 +581,9 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 	if (has_jid)
 		buf_add(&idv, jid.val, jid.val_len);
 	else if (d->has[DOCF_ID])
-		add_string(&idv, d->f[DOCF_ID], d->n[DOCF_ID]);
+		json_string_encode_repaired(&idv, d->f[DOCF_ID], d->n[DOCF_ID]);
 	else
-		add_id(&idv, b->source, d->number);
+		record_position_json(&idv, b->source, d->number);
 	struct buf rej_extra = BUF_INIT;
 	buf_addf(&rej_extra, ",\"id\":%s", idv.data);
 	if (doc_check_text(in, t, b, d, &idv, &jtext, has_jtext, rej_extra.data))

@@ -374,10 +374,7 @@ static void warc_too_big(struct warc *w)
 	struct buf extra = BUF_INIT;
 	if (id) {
 		buf_addstr(&extra, ",\"id\":");
-		struct buf tmp = BUF_INIT;
-		utf8_repair(&tmp, id, strlen(id));
-		json_string_encode(&extra, tmp.data, tmp.len);
-		buf_release(&tmp);
+		json_string_encode_repaired(&extra, id, strlen(id));
 	}
 	reject_write(&rb->rejects, "ingest", ingest_rule_too_big, v, w->name, w->recno, "", 0, 1,
 		     extra.data);

@@ -267,3 +267,16 @@ void json_string_encode(struct buf *out, const char *s, size_t n)
 	}
 	buf_addch(out, '"');
 }
+
+size_t json_string_encode_repaired(struct buf *out, const char *s, size_t n)
+{
+	if (utf8_valid_prefix(s, n) == n) {
+		json_string_encode(out, s, n);
+		return 0;
+	}
+	struct buf tmp = BUF_INIT;
+	size_t bad = utf8_repair(&tmp, s, n);
+	json_string_encode(out, tmp.data, tmp.len);
+	buf_release(&tmp);
+	return bad;
+}

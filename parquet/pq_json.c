@@ -42,14 +42,7 @@ void pq_base64(struct buf *out, const uint8_t *p, size_t n)
 
 void pq_json_string(struct buf *out, const char *s, size_t n)
 {
-	if (utf8_valid_prefix(s, n) == n) {
-		json_string_encode(out, s, n);
-		return;
-	}
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, s, n);
-	json_string_encode(out, tmp.data, tmp.len);
-	buf_release(&tmp);
+	json_string_encode_repaired(out, s, n);
 }
 
 void pq_json_double(struct buf *out, double d)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/base64.h"
 #include "lib/source.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
@@ -79,49 +80,9 @@ static int cp_to_byte(uint32_t cp)
 	return cp < 324 ? rev[cp] : -1;
 }
 
-static int b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 int tok_base64_decode(const char *s, size_t n, struct buf *out)
 {
-	if (n % 4)
-		return -1;
-	for (size_t i = 0; i < n; i += 4) {
-		int v[4];
-		int pad = 0;
-		for (int k = 0; k < 4; k++) {
-			unsigned char c = (unsigned char)s[i + k];
-			if (c == '=' && i + 4 == n && k >= 2) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if (pad)
-				return -1;
-			v[k] = b64val(c);
-			if (v[k] < 0)
-				return -1;
-		}
-		uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
-		buf_addch(out, (char)(w >> 16));
-		if (pad < 2)
-			buf_addch(out, (char)(w >> 8));
-		if (pad < 1)
-			buf_addch(out, (char)w);
-	}
-	return 0;
+	return base64_decode(s, n, out);
 }
 
 /* ---- building ---- */

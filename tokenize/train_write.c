@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base64.h"
 #include "tokenize/train.h"
 
 static json_t *str_n(const char *s, size_t n)
@@ -151,35 +152,10 @@ int train_write_hf(const struct train_result *r, const char *regex, const char *
 	return 0;
 }
 
-static void base64(struct buf *out, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i = 0;
-	for (; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		buf_addch(out, tab[v >> 18]);
-		buf_addch(out, tab[(v >> 12) & 63]);
-		buf_addch(out, tab[(v >> 6) & 63]);
-		buf_addch(out, tab[v & 63]);
-	}
-	if (n - i == 1) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		buf_addch(out, tab[v >> 18]);
-		buf_addch(out, tab[(v >> 12) & 63]);
-		buf_addstr(out, "==");
-	} else if (n - i == 2) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		buf_addch(out, tab[v >> 18]);
-		buf_addch(out, tab[(v >> 12) & 63]);
-		buf_addch(out, tab[(v >> 6) & 63]);
-		buf_addch(out, '=');
-	}
-}
-
 void train_write_tiktoken(const struct train_result *r, struct buf *out)
 {
 	for (uint32_t i = 0; i < r->ntokens; i++) {
-		base64(out, (const unsigned char *)r->tok_bytes + r->tok_off[i], r->tok_len[i]);
+		base64_encode(out, r->tok_bytes + r->tok_off[i], r->tok_len[i]);
 		buf_addf(out, " %u\n", i);
 	}
 }

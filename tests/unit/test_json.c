@@ -104,11 +104,26 @@ TEST(string_encode_round_trip)
 	buf_release(&dec);
 }
 
+/* json_string_encode_repaired: valid UTF-8 as json_string_encode; invalid bytes become U+FFFD
+ * per maximal ill-formed subpart (counted), never raw bytes in the JSON. */
+TEST(string_encode_repaired)
+{
+	struct buf b = BUF_INIT;
+	CHECK(json_string_encode_repaired(&b, "a\"\xc3\xa9\n", 5) == 0);
+	CHECK_STR(b.data, "\"a\\\"\xc3\xa9\\n\"");
+	buf_reset(&b);
+	/* \xff, a truncated 3-byte sequence (one subpart), an encoded surrogate (three) */
+	CHECK(json_string_encode_repaired(&b, "x\xffy\xe2\x82z\xed\xa0\x80", 9) == 5);
+	CHECK_STR(b.data, "\"x\xef\xbf\xbdy\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+	buf_release(&b);
+}
+
 int main(void)
 {
 	RUN(validate_accepts_and_rejects);
 	RUN(member_iteration);
 	RUN(string_decode);
 	RUN(string_encode_round_trip);
+	RUN(string_encode_repaired);
 	return HARNESS_SUMMARY();
 }

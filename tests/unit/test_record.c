@@ -300,6 +300,21 @@ TEST(read_whole_file)
 	buf_release(&err);
 }
 
+/* record_position_json: "SOURCE:N" with the source repaired, and the reject's "source" is it. */
+TEST(position_json)
+{
+	struct buf b = BUF_INIT;
+	record_position_json(&b, "dir/a \"b\".jsonl", 42);
+	CHECK_STR(b.data, "\"dir/a \\\"b\\\".jsonl:42\"");
+	buf_reset(&b);
+	record_position_json(&b, "x\xff.tar!m", 18446744073709551615ull);
+	CHECK_STR(b.data, "\"x\xef\xbf\xbd.tar!m:18446744073709551615\"");
+	buf_reset(&b);
+	reject_write(&b, "ingest", "r", NULL, "x\xff.tar!m", 7, "{}", 2, 0, NULL);
+	CHECK(strstr(b.data, ",\"source\":\"x\xef\xbf\xbd.tar!m:7\",") != NULL);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	RUN(batches_keep_lines);
@@ -310,5 +325,6 @@ int main(void)
 	RUN(threads_start_and_stop);
 	RUN(read_whole_file);
 	RUN(counts_skips_and_notes);
+	RUN(position_json);
 	return HARNESS_SUMMARY();
 }
