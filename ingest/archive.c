@@ -115,14 +115,9 @@ static ssize_t member_read(struct source *s, void *out, size_t n, struct buf *er
 static void member_source(struct source *s, struct archive *a, struct member *m, const char *name,
 			  int64_t size)
 {
-	memset(s, 0, sizeof(*s));
 	memset(m, 0, sizeof(*m));
 	m->a = a;
-	s->fd = -1;
-	s->name = xstrdup(name);
-	s->read_fn = member_read;
-	s->ctx = m;
-	s->size = size;
+	source_init_fn(s, name, member_read, NULL, m, size);
 }
 
 static void enable_formats(struct archive *a, enum ingest_container force)

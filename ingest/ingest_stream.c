@@ -105,12 +105,7 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 {
 	struct line_guard g = { src, 2 * in->co.max_doc_bytes + (1u << 20), 0, 0, BUF_INIT };
 	struct source gs;
-	memset(&gs, 0, sizeof(gs));
-	gs.fd = -1;
-	gs.name = xstrdup(name);
-	gs.read_fn = guard_read;
-	gs.ctx = &g;
-	gs.size = src->size;
+	source_init_fn(&gs, name, guard_read, NULL, &g, src->size);
 	struct batch_reader rd;
 	struct buf err = BUF_INIT;
 	int rc = 0;
