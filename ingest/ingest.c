@@ -348,8 +348,9 @@ static const struct option ingest_longopts[] = {
 };
 
 /* One ingest option (not a common one); 0 when c is not an ingest option. */
-static int ingest_opt(struct ingest *in, int c, const char *arg, const char **files_from)
+static int ingest_opt(void *ctx, int c, const char *arg)
 {
+	struct ingest *in = ctx;
 	switch (c) {
 	case OPT_FORMAT:
 		parse_format(in, arg);
@@ -370,7 +371,7 @@ static int ingest_opt(struct ingest *in, int c, const char *arg, const char **fi
 		in->warc_types = parse_warc_types(arg);
 		return 1;
 	case OPT_FILES_FROM:
-		*files_from = arg;
+		in->files_from = arg;
 		return 1;
 	case OPT_KEEP_GOING:
 	case OPT_FAIL_FAST:
@@ -395,7 +396,7 @@ static int ingest_opt(struct ingest *in, int c, const char *arg, const char **fi
 }
 
 /* Options into *in (defaults first). Returns 0, or the exit code of a usage error. */
-static int ingest_parse_options(struct ingest *in, int argc, char **argv, const char **files_from)
+static int ingest_parse_options(struct ingest *in, int argc, char **argv)
 {
 	memset(in, 0, sizeof(*in));
 	common_opts_init(&in->co);
@@ -404,17 +405,8 @@ static int ingest_parse_options(struct ingest *in, int argc, char **argv, const 
 	in->keep_going = 1; /* a damaged input does not hide the inputs after it (issue 11.4) */
 	in->warc_types = WARC_T_CONVERSION | WARC_T_RESPONSE;
 	parse_warc_status(in, "2xx");
-	*files_from = NULL;
-	int c;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, ingest_longopts, NULL)) != -1) {
-		if (common_opt(&in->co, c, optarg, usage) || ingest_opt(in, c, optarg, files_from))
-			continue;
-		usage(stderr);
-		return GRIST_EXIT_USAGE;
-	}
-	common_opts_finish(&in->co);
-	return 0;
+	return opts_parse(&in->co, argc, argv, COMMON_SHORT_OPTIONS, ingest_longopts, usage,
+			  ingest_opt, in);
 }
 
 /* The input paths: directories expanded, --files-from read, stdin when there are none. */
@@ -509,8 +501,7 @@ static int ingest_finish(struct ingest *in)
 int cmd_ingest(int argc, char **argv)
 {
 	static struct ingest in; /* static: batches and names outlive nothing but the run */
-	const char *files_from;
-	int rc = ingest_parse_options(&in, argc, argv, &files_from);
+	int rc = ingest_parse_options(&in, argc, argv);
 	if (rc)
 		return rc;
 	/* Member names reach us converted to the locale's charset: make it UTF-8. */
@@ -518,7 +509,7 @@ int cmd_ingest(int argc, char **argv)
 		setlocale(LC_CTYPE, "");
 	html_text_init();
 	struct path_list paths = { 0 };
-	ingest_collect_paths(&paths, argc, argv, files_from);
+	ingest_collect_paths(&paths, argc, argv, in.files_from);
 	stage_run_init(&in.run, "ingest", &in.co, argc, argv);
 	in.run.sample_mode = MODE_JSONL;
 	ingest_stats_options(&in);

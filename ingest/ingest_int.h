@@ -70,6 +70,7 @@ struct ingest {
 	int keep_going_flag; /* --keep-going given: also skip a damaged Parquet row group and go on
 			      * within the file (parquet/pq_ingest.c) */
 	const char *columns; /* --columns: Parquet projection (NULL: all) */
+	const char *files_from; /* --files-from */
 	int readahead;      /* decode compressed streams on their own thread */
 	unsigned warc_types;
 	uint64_t warc_status[16]; /* --warc-status: bit k set = HTTP status k selected (0..1023) */

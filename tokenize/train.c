@@ -264,8 +264,9 @@ static void add_special(struct trainer *tr, const char *tok)
 }
 
 /* One train option (not a common one); 0 when c is not one. */
-static int train_opt(struct trainer *tr, int c, const char *arg)
+static int train_opt(void *ctx, int c, const char *arg)
 {
+	struct trainer *tr = ctx;
 	switch (c) {
 	case OPT_VOCAB_SIZE:
 		tr->vocab_size = opts_count("--vocab-size", arg, 1, UINT32_MAX - 1);
@@ -306,17 +307,10 @@ static int train_parse_options(struct trainer *tr, int argc, char **argv)
 	tr->pattern = "gpt2";
 	tr->max_pieces = DEFAULT_MAX_PIECES;
 	tr->batch_bytes = 1u << 20;
-	int c;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, train_longopts, NULL)) != -1) {
-		if (common_opt(&tr->co, c, optarg, usage) || train_opt(tr, c, optarg))
-			continue;
-		usage(stderr);
-		return GRIST_EXIT_USAGE;
-	}
-	common_opts_finish(&tr->co);
+	int rc = opts_parse(&tr->co, argc, argv, COMMON_SHORT_OPTIONS, train_longopts, usage,
+			    train_opt, tr);
 	tr->progress = tr->co.progress && !tr->co.quiet;
-	return 0;
+	return rc;
 }
 
 /* The options together: a vocabulary size that fits, a pattern that compiles, outputs apart. */
