@@ -93,14 +93,22 @@ static void reject_num(struct doc *d, const char *rule, double value)
 	reject(d, rule, v);
 }
 
-/* The record's lang field (--lang-id off), "un" when it has none. */
+/* The record's lang field (--lang-id off), "un" when it has none, and its lang_score (1 when
+ * it has none: a language given without a score is taken as certain). */
 static void lang_from_field(struct doc *d)
 {
 	size_t pos = 0;
 	struct json_member m;
 	snprintf(d->lg.code, sizeof(d->lg.code), "un");
-	d->lg.score = 0;
+	d->lg.score = 1;
 	while (json_object_next(d->r.line, d->r.len, &pos, &m)) {
+		if (m.type == JV_NUMBER && json_key_equals(&m, "lang_score")) {
+			char num[64];
+			size_t l = m.val_len < sizeof(num) - 1 ? m.val_len : sizeof(num) - 1;
+			memcpy(num, m.val, l);
+			num[l] = 0;
+			d->lg.score = strtod(num, NULL);
+		}
 		if (m.type != JV_STRING || !json_key_equals(&m, "lang"))
 			continue;
 		struct buf *v = &d->t->val;
@@ -122,11 +130,18 @@ static void identify(struct doc *d)
 	d->identified = 1;
 }
 
-/* clean_lang_resolver: the filters ask for the language the first time a rule needs it. */
+/* clean_lang_resolver: the filters ask for the language the first time a rule needs it. A
+ * language identified with a score below --lang-rules-min-score is not trusted to choose
+ * rules: the document gets the unknown language's config (docs/clean.md, "Unknown language"),
+ * while its lang field still says what CLD2 answered. */
 static const struct clean_filter_config *resolve_lang(void *arg)
 {
 	struct doc *d = arg;
 	identify(d);
+	if (strcmp(d->lg.code, "un") && d->lg.score < d->cl->lang_rules_min_score) {
+		d->t->low_confidence++;
+		return clean_langset_get(&d->cl->langset, "un");
+	}
 	return clean_langset_get(&d->cl->langset, d->lg.code);
 }
 
@@ -466,6 +481,7 @@ static void clean_init(struct clean *cl)
 	cl->lang_any = 1;
 	cl->lang_mode = CLEAN_LANGID_ON;
 	cl->lang_sample = 1536;
+	cl->lang_rules_min_score = 0.25;
 	clean_filter_config_init(&cl->fcfg);
 	cl->redact = clean_redact_new();
 	pthread_mutex_init(&cl->lock, NULL);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "clean/clean_unicode.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 /* ---- a small hash table of 64-bit keys ------------------------------------------------- */
@@ -93,6 +94,106 @@ static double latin1_fraction(const char *s, size_t n)
 	return letters >= 40 ? (double)latin1 / (double)letters : 0;
 }
 
+/*
+ * Mis-decoded text whose characters stay in plausible ranges (Latin text in cp1252 read as
+ * cp1251: "lкer", "Cantidб"; characters lost to '?' by an encoder: "Koli?ina"; Polish cp1250
+ * read as cp1252: "za¿ó³æ"; UTF-8 read as cp1252 next to correct text, which repair leaves:
+ * "manipulaciÃ³n", "donâ€™t") breaks words in ways real words never are. A word is broken when
+ * it has a Latin letter next to a Cyrillic or Greek one (μ, the micro sign, excepted: "μs"), a
+ * run of '?', U+FFFD or Latin-1 signs U+00A1..U+00BF between two letters (not ´ or ·, which Dutch,
+ * Turkish and Catalan put there, nor in a word with '/' or '=', a URL's query), "Ã" or "Â"
+ * followed by what cp1252 makes of a UTF-8 continuation byte, or "â€". The threshold and
+ * what it was measured on: docs/clean.md (mojibake.max_broken_words).
+ */
+enum { BW_NONE, BW_LATIN, BW_GREEK, BW_CYRILLIC, BW_OTHER };
+
+static int bw_class(int32_t c)
+{
+	if (c < 0x80)
+		return ((unsigned)((c | 0x20) - 'a') < 26u) ? BW_LATIN : BW_NONE;
+	if (c < 0xC0)
+		return BW_NONE;
+	if (c < 0x250)
+		return c == 0xD7 || c == 0xF7 ? BW_NONE : BW_LATIN;
+	if (c >= 0x370 && c < 0x400)
+		return c == 0x3BC ? BW_OTHER : BW_GREEK;
+	if (c >= 0x400 && c < 0x530)
+		return BW_CYRILLIC;
+	if (c >= 0x1E00 && c < 0x1F00)
+		return BW_LATIN;
+	if (c >= 0x1F00 && c < 0x2000)
+		return BW_GREEK;
+	return (c >= 0x2000 && c < 0x3040) || c == 0xFFFD ? BW_NONE : BW_OTHER;
+}
+
+static int bw_mixed(int a, int b)
+{
+	return (a == BW_LATIN && (b == BW_GREEK || b == BW_CYRILLIC)) ||
+	       (b == BW_LATIN && (a == BW_GREEK || a == BW_CYRILLIC));
+}
+
+static int bw_sign(int32_t c)
+{
+	return c == '?' || c == 0xFFFD || (c >= 0xA1 && c < 0xC0 && c != 0xB4 && c != 0xB7);
+}
+
+/* What cp1252 makes of the bytes 0x80..0x9F (Œ œ Š š Ÿ Ž ž ƒ ˆ ˜, dashes, quotes, € ™). */
+static int cp1252_high(int32_t c)
+{
+	return (c >= 0x80 && c < 0xC0) || c == 0x152 || c == 0x153 || c == 0x160 || c == 0x161 ||
+	       c == 0x178 || c == 0x17D || c == 0x17E || c == 0x192 || c == 0x2C6 || c == 0x2DC ||
+	       (c >= 0x2013 && c <= 0x203A) || c == 0x20AC || c == 0x2122;
+}
+
+/* Is the word w[0, n) broken? Decodes at most until it knows. */
+static int broken_word(const unsigned char *w, size_t n, int *has_letter)
+{
+	int32_t prev = -1;
+	int cls = BW_NONE, signs = 0; /* signs: a run of signs follows a letter */
+	int query = memchr(w, '/', n) || memchr(w, '=', n);
+	for (size_t i = 0; i < n;) {
+		int32_t c;
+		size_t l = w[i] < 0x80 ? (c = w[i], 1) : utf8_decode(w + i, n - i, &c);
+		if (!l)
+			l = 1, c = 0xFFFD;
+		i += l;
+		int k = bw_class(c);
+		*has_letter |= k != BW_NONE;
+		if (bw_mixed(cls, k) || (k != BW_NONE && signs) ||
+		    ((prev == 0xC3 || prev == 0xC2) && cp1252_high(c)) || (prev == 0xE2 && c == 0x20AC))
+			return 1;
+		signs = k == BW_NONE && !query && bw_sign(c) && (signs || cls != BW_NONE);
+		prev = c, cls = k;
+	}
+	return 0;
+}
+
+double clean_broken_word_fraction(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n && u[i] < 0x80 && u[i] != '?')
+		i++;
+	if (i == n)
+		return 0; /* ASCII without '?': nothing can be broken */
+	size_t words = 0, broken = 0;
+	for (i = 0; i < n;) {
+		while (i < n && (u[i] == ' ' || u[i] == '\n' || u[i] == '\t' || u[i] == '\r' || u[i] == '\f'))
+			i++;
+		size_t e = i;
+		while (e < n && !(u[e] == ' ' || u[e] == '\n' || u[e] == '\t' || u[e] == '\r' || u[e] == '\f'))
+			e++;
+		if (e == i)
+			break;
+		int letter = 0;
+		broken += (size_t)broken_word(u + i, e - i, &letter);
+		words += (size_t)letter;
+		i = e;
+	}
+	/* one broken word is a slip (a homoglyph typed by hand), not a mis-decoded text */
+	return words >= 20 && broken >= 2 ? (double)broken / (double)words : 0;
+}
+
 static int filter_length(const struct clean_filter_config *cfg, const char *s, size_t n,
 			 struct clean_verdict *v)
 {
@@ -100,6 +201,11 @@ static int filter_length(const struct clean_filter_config *cfg, const char *s, s
 		double r = latin1_fraction(s, n);
 		if (r > cfg->v[CP_MOJIBAKE_LATIN1])
 			REJECT(CP_MOJIBAKE_LATIN1, r);
+	}
+	if (!cfg->off[CP_MOJIBAKE_BROKEN_WORDS]) {
+		double r = clean_broken_word_fraction(s, n);
+		if (r > cfg->v[CP_MOJIBAKE_BROKEN_WORDS])
+			REJECT(CP_MOJIBAKE_BROKEN_WORDS, r);
 	}
 	/* a character is 1-4 bytes: without an upper limit, n >= 4 * min passes uncounted */
 	if ((cfg->off[CP_MAX_CHARS]) && (cfg->off[CP_MIN_CHARS] || (double)n >= 4 * cfg->v[CP_MIN_CHARS]))

@@ -23,7 +23,7 @@
 
 enum clean_param {
 	/* length (and the mis-encoding check, which is as cheap) */
-	CP_MIN_CHARS, CP_MAX_CHARS, CP_MOJIBAKE_LATIN1,
+	CP_MIN_CHARS, CP_MAX_CHARS, CP_MOJIBAKE_LATIN1, CP_MOJIBAKE_BROKEN_WORDS,
 	/* Gopher quality */
 	CP_G_MIN_WORDS, CP_G_MAX_WORDS, CP_G_MIN_MEAN_WORD_LEN, CP_G_MAX_MEAN_WORD_LEN,
 	CP_G_MAX_HASH_RATIO, CP_G_MAX_ELLIPSIS_RATIO, CP_G_MAX_BULLET_LINES,
@@ -36,6 +36,7 @@ enum clean_param {
 	/* C4 */
 	CP_C4_MAX_WORD_LEN, CP_C4_CITATIONS, CP_C4_TERMINAL_PUNCT, CP_C4_MIN_WORDS_PER_LINE,
 	CP_C4_LOREM_IPSUM, CP_C4_JAVASCRIPT, CP_C4_CURLY_BRACKET, CP_C4_POLICY, CP_C4_MIN_SENTENCES,
+	CP_C4_MAX_LIST_WORDS,
 	/* FineWeb */
 	CP_F_MIN_LINE_PUNCT, CP_F_MAX_SHORT_LINES, CP_F_SHORT_LINE_LEN, CP_F_MAX_DUP_LINE_CHARS,
 	CP_F_MAX_NEWLINE_PER_WORD,
@@ -168,6 +169,10 @@ int clean_filter_run(const struct clean_filter_config *cfg, struct clean_filter_
 int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 			  const char **text, size_t *len, struct clean_verdict *v,
 			  const struct clean_lang_resolver *lr);
+
+/* Share of a document's words (with a letter) that only mis-decoding makes (exported for
+ * tests; docs/clean.md, mojibake.max_broken_words); 0 below 20 such words. */
+double clean_broken_word_fraction(const char *s, size_t n);
 
 /* Is this document mostly in scripts written without spaces? (exported for tests) */
 int clean_is_nospace_script(const char *text, size_t len, double min_fraction);

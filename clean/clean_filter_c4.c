@@ -342,6 +342,35 @@ static void c4_setup(struct c4 *c, const char *s, size_t n)
 	c->terminal = c->lc->v[CP_C4_TERMINAL_PUNCT] && clean_lang_rule(c->lc, c->v, CP_C4_TERMINAL_PUNCT);
 }
 
+/*
+ * Share of the words (runs of non-white-space, at least 20) that end in a list separator:
+ * , ; | and the commas of other scripts (、 ， ، ؛ ；). A keyword list is all such words; prose
+ * has a few. It stands in for the sentence count where that cannot be applied (the language is
+ * unknown, or ends sentences with a space), since keyword lists have no sentences either.
+ */
+static double list_word_fraction(const char *s, size_t n)
+{
+	static const char *const seps[] = { "\xE3\x80\x81", "\xEF\xBC\x8C", "\xD8\x8C",
+					    "\xD8\x9B", "\xEF\xBC\x9B" };
+	size_t words = 0, lists = 0;
+	for (size_t i = 0; i < n;) {
+		while (i < n && clean_is_ws_byte((unsigned char)s[i]))
+			i++;
+		size_t e = i;
+		while (e < n && !clean_is_ws_byte((unsigned char)s[e]))
+			e++;
+		if (e == i)
+			break;
+		words++;
+		int sep = s[e - 1] == ',' || s[e - 1] == ';' || s[e - 1] == '|';
+		for (size_t k = 0; !sep && k < sizeof(seps) / sizeof(*seps); k++)
+			sep = clean_ends_with(s + i, e - i, seps[k]);
+		lists += (size_t)sep;
+		i = e;
+	}
+	return words >= 20 ? (double)lists / (double)words : 0;
+}
+
 int clean_filter_c4(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 		    const char **text, size_t *len, struct clean_verdict *v)
 {
@@ -371,6 +400,15 @@ int clean_filter_c4(const struct clean_filter_config *cfg, struct clean_filter_c
 		v->rule = clean_params[CP_C4_MIN_SENTENCES].name;
 		v->value = (double)c.sentences;
 		return 0;
+	}
+	if (!cfg->off[CP_C4_MAX_LIST_WORDS] && !c.lc->off[CP_C4_MIN_SENTENCES] &&
+	    c.lc->na[CP_C4_MIN_SENTENCES]) {
+		double r = list_word_fraction(s, n);
+		if (r > cfg->v[CP_C4_MAX_LIST_WORDS]) {
+			v->rule = clean_params[CP_C4_MAX_LIST_WORDS].name;
+			v->value = r;
+			return 0;
+		}
 	}
 	if (!c.out->len) {
 		v->rule = "c4.empty";

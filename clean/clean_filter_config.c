@@ -30,6 +30,7 @@ const struct clean_param_info clean_params[CP_COUNT] = {
 	[CP_MIN_CHARS] = { "length.min_chars", 1, 0, "drop documents with fewer characters" },
 	[CP_MAX_CHARS] = { "length.max_chars", 0, 1, "drop documents with more characters" },
 	[CP_MOJIBAKE_LATIN1] = { "mojibake.max_latin1_letters", 0.3, 0, "maximum fraction of characters in U+00C0..U+00FF (text in another code page read as Latin-1)" },
+	[CP_MOJIBAKE_BROKEN_WORDS] = { "mojibake.max_broken_words", 0.03, 0, "maximum fraction of words broken by mis-decoding: Latin next to Cyrillic or Greek letters, ? or U+FFFD or a Latin-1 sign between letters, UTF-8 read as cp1252 (Ã©, â€™)" },
 
 	[CP_G_MIN_WORDS] = { "gopher.min_words", 50, 0, "minimum words (pure-symbol tokens not counted)" },
 	[CP_G_MAX_WORDS] = { "gopher.max_words", 100000, 0, "maximum words" },
@@ -65,6 +66,7 @@ const struct clean_param_info clean_params[CP_COUNT] = {
 	[CP_C4_CURLY_BRACKET] = { "c4.curly_bracket", 1, 0, "drop documents containing '{'" },
 	[CP_C4_POLICY] = { "c4.policy", 1, 0, "drop lines with cookie/terms/privacy boilerplate" },
 	[CP_C4_MIN_SENTENCES] = { "c4.min_sentences", 5, 0, "drop documents with fewer sentences (Google's C4: 3)" },
+	[CP_C4_MAX_LIST_WORDS] = { "c4.max_list_words", 0.5, 0, "where c4.min_sentences is not applied (language unknown, Thai, Lao): maximum fraction of words ending in a list separator (, ; | and other scripts' commas)" },
 
 	[CP_F_MIN_LINE_PUNCT] = { "fineweb.min_line_punct", 0.12, 0, "minimum fraction of lines ending in terminal punctuation" },
 	[CP_F_MAX_SHORT_LINES] = { "fineweb.max_short_lines", 0.67, 0, "maximum fraction of short lines" },

@@ -59,6 +59,7 @@ struct clean {
 	char langs[CLEAN_MAX_LANGS][16];
 	int nlangs;
 	double lang_min_score;
+	double lang_rules_min_score; /* below it the language rules treat the document as un */
 	size_t lang_sample;
 	size_t batch_bytes;
 	struct stage_run run;
@@ -67,6 +68,7 @@ struct clean {
 	pthread_mutex_t lock;
 	struct clean_repair_stats repair_stats;
 	uint64_t normalized, redacted[CLEAN_REDACT_MAX], lines_dropped, nospace_docs;
+	uint64_t low_confidence;
 	uint64_t skipped[CP_COUNT];
 	struct clean_lang_stats lstats;
 };
@@ -85,6 +87,7 @@ struct clean_thread {
 	size_t texts_alloc, toff_alloc;
 	struct clean_repair_stats repair_stats;
 	uint64_t normalized, redacted[CLEAN_REDACT_MAX], lines_dropped, nospace_docs;
+	uint64_t low_confidence;
 	uint64_t skipped[CP_COUNT];
 	struct clean_lang_stats lstats;
 };

@@ -44,6 +44,9 @@ void clean_usage(FILE *f)
 		"  --lang LIST            keep only these languages: ISO 639-1 or 639-3 codes or CLD2\n"
 		"                         names, any case (en,deu,French); 'any' keeps all (default: any)\n"
 		"  --lang-min-score X     drop documents whose lang_score is lower (default: 0)\n"
+		"  --lang-rules-min-score X\n"
+		"                         a document whose lang_score is lower is of unknown language\n"
+		"                         for the language-dependent rules (default: 0.25)\n"
 		"  --batch-bytes N        input bytes per work batch (default: 1M)\n\n"
 		"Filter parameters (--NAME VALUE or --NAME=VALUE, also spelled with '-' for '.' and\n"
 		"'_'; VALUE is a number, or off to disable the rule, on to enable it). A rejected\n"
@@ -141,6 +144,7 @@ enum {
 	OPT_REPAIR = OPT_STAGE_BASE, OPT_NORMALIZE, OPT_FILTERS, OPT_CONFIG, OPT_C4_VARIANT,
 	OPT_REDACT, OPT_REDACT_REGEX, OPT_DROP_IF, OPT_DROP_LINES, OPT_URL_BLOCKLIST,
 	OPT_URL_FIELD, OPT_LANG, OPT_LANG_MIN_SCORE, OPT_BATCH_BYTES, OPT_LANG_ID, OPT_LANG_SAMPLE,
+	OPT_LANG_RULES_MIN_SCORE,
 	OPT_PARAM = 1300 /* + parameter index */
 };
 
@@ -231,6 +235,9 @@ static void clean_option(struct clean *cl, int c, const char *arg, struct buf *e
 	case OPT_LANG_MIN_SCORE:
 		cl->lang_min_score = opts_decimal("--lang-min-score", arg, 0, 1);
 		break;
+	case OPT_LANG_RULES_MIN_SCORE:
+		cl->lang_rules_min_score = opts_decimal("--lang-rules-min-score", arg, 0, 1);
+		break;
 	case OPT_LANG_ID:
 		if (!strcmp(arg, "on"))
 			cl->lang_mode = CLEAN_LANGID_ON;
@@ -268,6 +275,7 @@ int clean_parse_options(struct clean *cl, int argc, char **argv)
 		{ "url-field", required_argument, 0, OPT_URL_FIELD },
 		{ "lang", required_argument, 0, OPT_LANG },
 		{ "lang-min-score", required_argument, 0, OPT_LANG_MIN_SCORE },
+		{ "lang-rules-min-score", required_argument, 0, OPT_LANG_RULES_MIN_SCORE },
 		{ "lang-id", required_argument, 0, OPT_LANG_ID },
 		{ "lang-sample", required_argument, 0, OPT_LANG_SAMPLE },
 		{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },

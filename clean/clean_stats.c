@@ -58,6 +58,7 @@ void clean_thread_stats_merge(struct clean *cl, struct clean_thread *t)
 	cl->normalized += t->normalized;
 	cl->lines_dropped += t->lines_dropped;
 	cl->nospace_docs += t->nospace_docs;
+	cl->low_confidence += t->low_confidence;
 	for (int i = 0; i < CLEAN_REDACT_MAX; i++)
 		cl->redacted[i] += t->redacted[i];
 	for (int p = 0; p < CP_COUNT; p++)
@@ -89,6 +90,7 @@ void clean_stats_options(struct clean *cl)
 					: cl->lang_mode == CLEAN_LANGID_ALL ? "all" : "off");
 	stats_option_num(st, "lang_sample", (double)cl->lang_sample);
 	stats_option_num(st, "lang_min_score", cl->lang_min_score);
+	stats_option_num(st, "lang_rules_min_score", cl->lang_rules_min_score);
 }
 
 static int cmp_lang_stat(const void *a, const void *b)
@@ -173,6 +175,6 @@ void clean_stage_stats_json(struct clean *cl)
 			 (unsigned long long)cl->skipped[p]);
 		first = 0;
 	}
-	buf_addch(j, '}');
+	buf_addf(j, "},\"lang_low_confidence_docs\":%llu", (unsigned long long)cl->low_confidence);
 	languages_json(cl, j);
 }

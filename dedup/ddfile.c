@@ -3,13 +3,11 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "lib/die.h"
 #include "lib/le.h"
 #include "lib/xalloc.h"
 
@@ -147,31 +145,17 @@ static const char *kind_name(uint32_t k)
 int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *err)
 {
 	memset(f, 0, sizeof(*f));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		buf_addf(err, "cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		buf_addf(err, "cannot stat %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	size_t size = (size_t)st.st_size;
+	struct mapfile m;
+	if (mapfile_open(&m, path, err) < 0)
+		return -GRIST_EXIT_IO;
+	size_t size = m.len;
 	if (size < DDFILE_HEADER + DDFILE_TRAILER) {
 		buf_addf(err, "%s: truncated dedup file (%zu bytes, not even a header and trailer)",
 			 path, size);
-		close(fd);
+		mapfile_close(&m);
 		return -1;
 	}
-	void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED) {
-		buf_addf(err, "cannot map %s: %s", path, strerror(errno));
-		return -1;
-	}
-	const uint8_t *p = m;
+	const uint8_t *p = m.p;
 	const uint8_t *tr = p + size - DDFILE_TRAILER;
 	const char *why = NULL;
 	if (memcmp(p, DDFILE_MAGIC, 8))
@@ -193,16 +177,16 @@ int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *e
 	if (!why && le_get32(p + 12) != kind) {
 		buf_addf(err, "%s: holds %s, expected %s", path, kind_name(le_get32(p + 12)),
 			 kind_name(kind));
-		munmap(m, size);
+		mapfile_close(&m);
 		return -1;
 	}
 	if (why) {
 		buf_addf(err, "%s: %s", path, why);
-		munmap(m, size);
+		mapfile_close(&m);
 		return -1;
 	}
 	f->path = xstrdup(path);
-	f->map = p;
+	f->map = m;
 	f->size = size;
 	f->h.kind = le_get32(p + 12);
 	f->h.task = le_get32(p + 16);
@@ -234,8 +218,7 @@ int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *e
 
 void ddfile_close(struct ddfile *f)
 {
-	if (f->map)
-		munmap((void *)f->map, f->size);
+	mapfile_close(&f->map);
 	free(f->path);
 	memset(f, 0, sizeof(*f));
 }

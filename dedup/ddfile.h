@@ -21,6 +21,7 @@
 
 #include "lib/atomic.h"
 #include "lib/buf.h"
+#include "lib/mapfile.h"
 
 #define DDFILE_MAGIC "GRISTDD"
 #define DDFILE_VERSION 2 /* 2: the fold field (version 1 always folded everything) */
@@ -66,13 +67,19 @@ int ddfile_close_into(struct ddfile_writer *w, uint64_t count, struct atomic_set
 struct ddfile {
 	char *path;
 	struct ddfile_header h;
-	const uint8_t *map;   /* whole file, read-only mapping */
+	struct mapfile map;   /* the whole file, mapped (lib/mapfile.h: a file that shrinks while
+			       * mapped is a read error naming it, exit 3) */
 	size_t size;
 	const uint8_t *payload;
 	uint64_t payload_len, count;
 };
 
-/* Map and check a file (trailer, checksum, kind). -1 with a message naming the file. */
+/*
+ * Map and check a file (trailer, checksum, kind). A message naming the file and -GRIST_EXIT_IO
+ * when it cannot be opened or mapped, -1 when it is damaged or not of this kind. Mapped, not
+ * read: `match` uses every task's signatures (112 B per document of the whole corpus) by random
+ * access, more than memory may hold.
+ */
 int ddfile_open(struct ddfile *f, const char *path, uint32_t kind, struct buf *err);
 void ddfile_close(struct ddfile *f);
 

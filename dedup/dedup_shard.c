@@ -14,7 +14,8 @@
  *
  * The result equals the single-process one on the same inputs given in task order: both
  * compute, for every document, the earliest earlier document that shares a band key, has equal
- * b-bit band rows and verifies (lsh_index.h).
+ * b-bit band rows and verifies (lsh_index.h). This file holds the options, sign and filter;
+ * dedup_merge.c holds match and cluster.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "dedup/ddfile.h"
 #include "dedup/dedup_cmd.h"
 #include "dedup/dedup_groups.h"
+#include "dedup/dedup_shard.h"
 #include "lib/die.h"
 #include "lib/le.h"
 #include "lib/xalloc.h"
@@ -62,13 +64,6 @@ static void sharded_usage(FILE *f)
 		   "  grist dedup filter --task 0 -o a.kept.jsonl w/d a.jsonl   # and --task 1 for b.jsonl\n");
 }
 
-struct sh_opts {
-	struct dd_config cfg;
-	struct dd_extra x;
-	long task, tasks, band;
-	const char *prefix;
-};
-
 static void parse(struct sh_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -102,13 +97,13 @@ static void parse(struct sh_opts *o, int argc, char **argv)
 	common_opts_finish(&o->cfg.co);
 }
 
-static void need(long v, const char *opt, const char *cmd)
+void dd_need(long v, const char *opt, const char *cmd)
 {
 	if (v < 0)
 		die(GRIST_EXIT_USAGE, "dedup %s needs %s", cmd, opt);
 }
 
-static void die_err(struct buf *err)
+void dd_die_err(struct buf *err)
 {
 	die(GRIST_EXIT_IO, "%s", err->data);
 }
@@ -134,13 +129,14 @@ static struct ddfile_header params_header(const struct dd_config *cfg, uint32_t 
 	return h;
 }
 
-static void open_checked(struct ddfile *f, const char *prefix, long task, const char *what,
-			 uint32_t kind)
+void dd_open_checked(struct ddfile *f, const char *prefix, long task, const char *what,
+		     uint32_t kind)
 {
 	struct buf name = BUF_INIT, err = BUF_INIT;
 	ddfile_name(&name, prefix, (uint32_t)task, what);
-	if (ddfile_open(f, name.data, kind, &err) < 0)
-		die(GRIST_EXIT_DATA, "%s", err.data);
+	int rc = ddfile_open(f, name.data, kind, &err);
+	if (rc < 0)
+		die(rc == -GRIST_EXIT_IO ? GRIST_EXIT_IO : GRIST_EXIT_DATA, "%s", err.data);
 	if (f->h.task != (uint32_t)task)
 		die(GRIST_EXIT_DATA, "%s: made by task %u, expected %ld", name.data, f->h.task, task);
 	buf_release(&name);
@@ -190,7 +186,7 @@ static void sign_emit(void *self, struct batch *b)
 		uint32_t doc = s->ndocs++;
 		if (ddfile_write(&s->sigs, sig, (size_t)k, &s->err) < 0 ||
 		    ddfile_write(&s->ids, db->ids.data + it->id_off, it->id_len, &s->err) < 0)
-			die_err(&s->err);
+			dd_die_err(&s->err);
 		ALLOC_GROW(s->id_off, (size_t)doc + 2, s->nid_alloc);
 		s->id_off[doc + 1] = s->id_off[doc] + it->id_len;
 		if (doc >= s->nband_alloc) {
@@ -219,7 +215,7 @@ static int cmp_band_rec(const void *a, const void *b)
 
 static int dd_sign(struct sh_opts *o, int argc, char **argv)
 {
-	need(o->task, "--task", "sign");
+	dd_need(o->task, "--task", "sign");
 	if (!o->cfg.co.output)
 		die(GRIST_EXIT_USAGE, "dedup sign needs -o PREFIX");
 	if (optind != argc - 1)
@@ -245,12 +241,12 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	struct ddfile_header h = params_header(&o->cfg, DD_KIND_SIGS, o->task, 0, (uint32_t)k);
 	ddfile_name(&name, o->prefix, (uint32_t)o->task, "sigs");
 	if (ddfile_create(&s->sigs, name.data, &h, &s->err) < 0)
-		die_err(&s->err);
+		dd_die_err(&s->err);
 	buf_reset(&name);
 	h = params_header(&o->cfg, DD_KIND_IDS, o->task, 0, 0);
 	ddfile_name(&name, o->prefix, (uint32_t)o->task, "ids");
 	if (ddfile_create(&s->ids, name.data, &h, &s->err) < 0)
-		die_err(&s->err);
+		dd_die_err(&s->err);
 
 	stage_run_init(&s->run, "dedup-sign", &o->cfg.co, argc + 1, argv - 1); /* argv[-1] is "dedup" */
 	dd_stats_options(&s->run.stats, &o->cfg, &o->x);
@@ -270,14 +266,14 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		uint8_t v[8];
 		le_put64(v, s->id_off[d]);
 		if (ddfile_write(&s->ids, v, 8, &s->err) < 0)
-			die_err(&s->err);
+			dd_die_err(&s->err);
 	}
 	/* Every output is completed under its temporary name; stage_run_finish publishes them
 	 * together with --stats. */
 	struct atomic_set *set = &s->run.set;
 	if (ddfile_close_into(&s->ids, s->ndocs, set, &s->err) < 0 ||
 	    ddfile_close_into(&s->sigs, s->ndocs, set, &s->err) < 0)
-		die_err(&s->err);
+		dd_die_err(&s->err);
 	uint8_t *rec = xmalloc((size_t)s->ndocs * 8 + 1);
 	for (int bd = 0; bd < bands; bd++) {
 		if (s->ndocs) /* an empty shard has no band array (qsort(NULL, 0) is undefined) */
@@ -297,7 +293,7 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		if (ddfile_create(&w, name.data, &h, &s->err) < 0 ||
 		    ddfile_write(&w, rec, (size_t)s->ndocs * 8, &s->err) < 0 ||
 		    ddfile_close_into(&w, s->ndocs, set, &s->err) < 0)
-			die_err(&s->err);
+			dd_die_err(&s->err);
 	}
 	free(rec);
 	buf_addf(&s->run.stats.stage_json, "\"documents\":%u", s->ndocs);
@@ -309,357 +305,6 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	buf_release(&name);
 	free(s);
 	return rc;
-}
-
-/* ---- match ---- */
-
-struct cursor {
-	const uint8_t *p, *end;
-	uint32_t task;
-};
-
-static inline uint32_t cur_key(const struct cursor *c)
-{
-	return le_get32(c->p);
-}
-
-static inline int cur_less(const struct cursor *a, const struct cursor *b)
-{
-	uint32_t ka = cur_key(a), kb = cur_key(b);
-	if (ka != kb)
-		return ka < kb;
-	if (a->task != b->task)
-		return a->task < b->task;
-	return le_get32(a->p + 4) < le_get32(b->p + 4);
-}
-
-/* A binary min-heap of cursors. */
-static void heap_down(struct cursor *h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < n && cur_less(&h[l], &h[m]))
-			m = l;
-		if (r < n && cur_less(&h[r], &h[m]))
-			m = r;
-		if (m == i)
-			return;
-		struct cursor t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
-struct pair {
-	uint32_t task, doc, dtask, ddoc;
-};
-
-static int cmp_pair(const void *a, const void *b)
-{
-	const struct pair *x = a, *y = b;
-	if (x->task != y->task)
-		return x->task < y->task ? -1 : 1;
-	return x->doc < y->doc ? -1 : x->doc > y->doc;
-}
-
-struct member {
-	uint32_t task, doc;
-};
-
-static int write_pairs(const char *path, const struct ddfile_header *h, struct pair *pairs,
-		       size_t n, struct buf *err)
-{
-	if (n) /* a band with no pairs has no array */
-		qsort(pairs, n, sizeof(*pairs), cmp_pair);
-	struct ddfile_writer w;
-	if (ddfile_create(&w, path, h, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t r[16];
-		le_put32(r, pairs[i].task);
-		le_put32(r + 4, pairs[i].doc);
-		le_put32(r + 8, pairs[i].dtask);
-		le_put32(r + 12, pairs[i].ddoc);
-		if (ddfile_write(&w, r, 16, err) < 0) {
-			ddfile_abort(&w);
-			return -1;
-		}
-	}
-	return ddfile_commit(&w, n, err);
-}
-
-static int dd_match(struct sh_opts *o, int argc, char **argv)
-{
-	need(o->band, "--band", "match");
-	need(o->tasks, "--tasks", "match");
-	if (optind != argc - 1)
-		die(GRIST_EXIT_USAGE, "dedup match takes the PREFIX of the sign outputs");
-	const char *prefix = argv[optind];
-	double t0 = stats_now();
-	const size_t ntasks = (size_t)o->tasks;
-	struct ddfile *bandf = xcalloc(ntasks, sizeof(*bandf));
-	struct ddfile *sigf = xcalloc(ntasks, sizeof(*sigf));
-	char what[32];
-	snprintf(what, sizeof(what), "band%ld", o->band);
-	for (size_t t = 0; t < ntasks; t++) {
-		open_checked(&bandf[t], prefix, (long)t, what, DD_KIND_BAND);
-		open_checked(&sigf[t], prefix, (long)t, "sigs", DD_KIND_SIGS);
-		struct buf err = BUF_INIT;
-		if (ddfile_same_params(&bandf[t], &bandf[0].h, &err) < 0 ||
-		    ddfile_same_params(&sigf[t], &bandf[0].h, &err) < 0)
-			die(GRIST_EXIT_DATA, "%s", err.data);
-		if (bandf[t].count != sigf[t].count)
-			die(GRIST_EXIT_DATA, "%s and %s disagree on the document count", bandf[t].path,
-			    sigf[t].path);
-		buf_release(&err);
-	}
-	const struct ddfile_header ph = bandf[0].h;
-	const int rows = (int)ph.rows, k = (int)(ph.bands * ph.rows), verify_m = (int)ph.verify_m;
-	const int band = (int)o->band;
-	const size_t cap = ph.bucket_cap ? ph.bucket_cap : SIZE_MAX;
-	if (band >= (int)ph.bands)
-		die(GRIST_EXIT_USAGE, "--band %d: the signatures have %u bands", band, ph.bands);
-
-	struct cursor *heap = xcalloc(ntasks, sizeof(*heap));
-	size_t nheap = 0;
-	for (size_t t = 0; t < ntasks; t++)
-		if (bandf[t].count) {
-			heap[nheap].p = bandf[t].payload;
-			heap[nheap].end = bandf[t].payload + bandf[t].payload_len;
-			heap[nheap].task = (uint32_t)t;
-			nheap++;
-		}
-	for (size_t i = nheap; i-- > 0;)
-		heap_down(heap, nheap, i);
-
-	struct pair *pairs = NULL;
-	size_t npairs = 0, apairs = 0;
-	struct member *grp = NULL;
-	size_t ngrp = 0, agrp = 0;
-	uint64_t groups = 0, compared = 0;
-	while (nheap) {
-		uint32_t key = cur_key(&heap[0]);
-		ngrp = 0;
-		while (nheap && cur_key(&heap[0]) == key) {
-			ALLOC_GROW(grp, ngrp + 1, agrp);
-			grp[ngrp++] = (struct member){ heap[0].task, le_get32(heap[0].p + 4) };
-			if (grp[ngrp - 1].doc >= sigf[heap[0].task].count)
-				die(GRIST_EXIT_DATA, "%s: document %u beyond the %llu signatures of %s",
-				    bandf[heap[0].task].path, grp[ngrp - 1].doc,
-				    (unsigned long long)sigf[heap[0].task].count, sigf[heap[0].task].path);
-			heap[0].p += 8;
-			if (heap[0].p == heap[0].end)
-				heap[0] = heap[--nheap];
-			heap_down(heap, nheap, 0);
-		}
-		if (ngrp < 2)
-			continue;
-		groups++;
-		/* Members come in document order; each later one takes the earliest that passes,
-		 * among the first `cap` members (the ones the single-process bucket holds). */
-		for (size_t i = 1; i < ngrp; i++) {
-			const uint8_t *si = sigf[grp[i].task].payload + (size_t)grp[i].doc * (size_t)k;
-			for (size_t j = 0; j < i && j < cap; j++) {
-				const uint8_t *sj = sigf[grp[j].task].payload + (size_t)grp[j].doc * (size_t)k;
-				compared++;
-				if (!minhash_bbit_band_equal(si, sj, band, rows))
-					continue;
-				if (verify_m && minhash_bbit_matches(si, sj, k) < verify_m)
-					continue;
-				ALLOC_GROW(pairs, npairs + 1, apairs);
-				pairs[npairs++] = (struct pair){ grp[i].task, grp[i].doc, grp[j].task, grp[j].doc };
-				break;
-			}
-		}
-	}
-	struct buf name = BUF_INIT, err = BUF_INIT;
-	ddfile_name(&name, prefix, (uint32_t)band, "pairs");
-	struct ddfile_header h = ph;
-	h.kind = DD_KIND_PAIRS;
-	h.task = (uint32_t)band;
-	h.band = (uint32_t)band;
-	h.rec_size = 16;
-	if (write_pairs(name.data, &h, pairs, npairs, &err) < 0)
-		die_err(&err);
-	if (!o->cfg.co.quiet)
-		fprintf(stderr, "grist dedup match: band %d: %llu shared keys, %llu comparisons, %zu pairs "
-			"in %.2f s\n", band, (unsigned long long)groups, (unsigned long long)compared,
-			npairs, stats_now() - t0);
-	for (size_t t = 0; t < ntasks; t++) {
-		ddfile_close(&bandf[t]);
-		ddfile_close(&sigf[t]);
-	}
-	free(bandf);
-	free(sigf);
-	free(heap);
-	free(pairs);
-	free(grp);
-	buf_release(&name);
-	buf_release(&err);
-	return GRIST_EXIT_OK;
-}
-
-/* ---- cluster ---- */
-
-struct pcursor {
-	const uint8_t *p, *end;
-};
-
-static inline uint64_t pc_doc(const struct pcursor *c)
-{
-	return (uint64_t)le_get32(c->p) << 32 | le_get32(c->p + 4);
-}
-
-static inline uint64_t pc_dup(const struct pcursor *c)
-{
-	return (uint64_t)le_get32(c->p + 8) << 32 | le_get32(c->p + 12);
-}
-
-static void pheap_down(struct pcursor *h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < n && pc_doc(&h[l]) < pc_doc(&h[m]))
-			m = l;
-		if (r < n && pc_doc(&h[r]) < pc_doc(&h[m]))
-			m = r;
-		if (m == i)
-			return;
-		struct pcursor t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
-static void id_of(const struct ddfile *ids, uint32_t doc, const uint8_t **p, size_t *len)
-{
-	const uint8_t *offs = ids->payload + ids->payload_len - 8 * (ids->count + 1);
-	uint64_t a = le_get64(offs + 8 * (size_t)doc), b = le_get64(offs + 8 * ((size_t)doc + 1));
-	*p = ids->payload + a;
-	*len = (size_t)(b - a);
-}
-
-static int dd_cluster(struct sh_opts *o, int argc, char **argv)
-{
-	need(o->tasks, "--tasks", "cluster");
-	if (optind != argc - 1)
-		die(GRIST_EXIT_USAGE, "dedup cluster takes the PREFIX of the sign and match outputs");
-	const char *prefix = argv[optind];
-	const size_t ntasks = (size_t)o->tasks;
-	struct stats st;
-	stats_init(&st, "dedup-cluster", argc + 1, argv - 1);
-
-	struct ddfile *ids = xcalloc(ntasks, sizeof(*ids));
-	for (size_t t = 0; t < ntasks; t++)
-		open_checked(&ids[t], prefix, (long)t, "ids", DD_KIND_IDS);
-	struct ddfile first;
-	open_checked(&first, prefix, 0, "pairs", DD_KIND_PAIRS);
-	const size_t nbands = first.h.bands;
-	ddfile_close(&first);
-	struct ddfile *pf = xcalloc(nbands, sizeof(*pf));
-	struct pcursor *heap = xcalloc(nbands, sizeof(*heap));
-	size_t nheap = 0;
-	uint64_t pairs_in = 0;
-	for (size_t b = 0; b < nbands; b++) {
-		open_checked(&pf[b], prefix, (long)b, "pairs", DD_KIND_PAIRS);
-		struct buf err = BUF_INIT;
-		if (ddfile_same_params(&pf[b], &pf[0].h, &err) < 0)
-			die(GRIST_EXIT_DATA, "%s", err.data);
-		buf_release(&err);
-		pairs_in += pf[b].count;
-		if (pf[b].count) {
-			heap[nheap].p = pf[b].payload;
-			heap[nheap].end = pf[b].payload + pf[b].payload_len;
-			nheap++;
-		}
-	}
-	for (size_t i = nheap; i-- > 0;)
-		pheap_down(heap, nheap, i);
-
-	struct dedup_groups groups;
-	dedup_groups_init(&groups);
-	struct ddfile_writer *w = xcalloc(ntasks, sizeof(*w));
-	uint64_t *nremoved = xcalloc(ntasks, sizeof(*nremoved));
-	struct buf name = BUF_INIT, err = BUF_INIT;
-	for (size_t t = 0; t < ntasks; t++) {
-		buf_reset(&name);
-		ddfile_name(&name, prefix, (uint32_t)t, "remove");
-		struct ddfile_header h = pf[0].h;
-		h.kind = DD_KIND_REMOVE;
-		h.task = (uint32_t)t;
-		h.band = 0;
-		h.rec_size = 0;
-		if (ddfile_create(&w[t], name.data, &h, &err) < 0)
-			die_err(&err);
-		/* The payload starts with the shard's document count, for filter to check. */
-		uint8_t v[8];
-		le_put64(v, ids[t].count);
-		if (ddfile_write(&w[t], v, 8, &err) < 0)
-			die_err(&err);
-	}
-	while (nheap) {
-		uint64_t doc = pc_doc(&heap[0]), dup = UINT64_MAX;
-		while (nheap && pc_doc(&heap[0]) == doc) {
-			uint64_t d = pc_dup(&heap[0]);
-			if (d < dup)
-				dup = d;
-			heap[0].p += 16;
-			if (heap[0].p == heap[0].end)
-				heap[0] = heap[--nheap];
-			pheap_down(heap, nheap, 0);
-		}
-		uint32_t t = (uint32_t)(doc >> 32), dt = (uint32_t)(dup >> 32);
-		if (t >= ntasks || dt >= ntasks || (uint32_t)doc >= ids[t].count ||
-		    (uint32_t)dup >= ids[dt].count || dup >= doc)
-			die(GRIST_EXIT_DATA, "pairs refer to documents the sign outputs do not have "
-			    "(was --tasks different in match?)");
-		dedup_groups_add(&groups, doc, dup);
-		const uint8_t *idp;
-		size_t idlen;
-		id_of(&ids[dt], (uint32_t)dup, &idp, &idlen);
-		uint8_t r[8];
-		le_put32(r, (uint32_t)doc);
-		le_put32(r + 4, (uint32_t)idlen);
-		if (ddfile_write(&w[t], r, 8, &err) < 0 || ddfile_write(&w[t], idp, idlen, &err) < 0)
-			die_err(&err);
-		nremoved[t]++;
-	}
-	struct atomic_set set = { 0 }; /* all removal lists appear together, with --stats */
-	for (size_t t = 0; t < ntasks; t++)
-		if (ddfile_close_into(&w[t], nremoved[t], &set, &err) < 0)
-			die_err(&err);
-	uint64_t docs = 0;
-	for (size_t t = 0; t < ntasks; t++)
-		docs += ids[t].count;
-	st.c.records_in = docs;
-	st.c.records_out = docs - groups.removed;
-	buf_addf(&st.stage_json, "\"documents\":%llu,\"pairs_in\":%llu,\"groups\":",
-		 (unsigned long long)docs, (unsigned long long)pairs_in);
-	dedup_groups_json(&groups, &st.stage_json);
-	if (o->cfg.co.stats_path && stats_write_into(&st, o->cfg.co.stats_path, &set, &err) < 0)
-		die_err(&err);
-	if (atomic_set_commit(&set, &err) < 0)
-		die_err(&err);
-	if (!o->cfg.co.quiet)
-		fprintf(stderr, "grist dedup cluster: %llu documents, %llu pairs, %llu removed in %.2f s\n",
-			(unsigned long long)docs, (unsigned long long)pairs_in,
-			(unsigned long long)groups.removed, stats_now() - st.t0);
-	for (size_t t = 0; t < ntasks; t++)
-		ddfile_close(&ids[t]);
-	for (size_t b = 0; b < nbands; b++)
-		ddfile_close(&pf[b]);
-	free(ids);
-	free(pf);
-	free(heap);
-	free(w);
-	free(nremoved);
-	dedup_groups_release(&groups);
-	stats_release(&st);
-	buf_release(&name);
-	buf_release(&err);
-	return GRIST_EXIT_OK;
 }
 
 /* ---- filter ---- */
@@ -705,7 +350,7 @@ static void filter_emit(void *self, struct batch *b)
 
 static int dd_filter(struct sh_opts *o, int argc, char **argv)
 {
-	need(o->task, "--task", "filter");
+	dd_need(o->task, "--task", "filter");
 	if (optind != argc - 2)
 		die(GRIST_EXIT_USAGE, "dedup filter takes PREFIX and one input shard");
 	const char *prefix = argv[optind];
@@ -714,7 +359,7 @@ static int dd_filter(struct sh_opts *o, int argc, char **argv)
 	dd_config_finish(&o->cfg, &o->x, &against);
 	struct filterer *f = xcalloc(1, sizeof(*f));
 	f->o = o;
-	open_checked(&f->rm, prefix, o->task, "remove", DD_KIND_REMOVE);
+	dd_open_checked(&f->rm, prefix, o->task, "remove", DD_KIND_REMOVE);
 	if (f->rm.payload_len < 8)
 		die(GRIST_EXIT_DATA, "%s: damaged removal list", f->rm.path);
 	f->expected = le_get64(f->rm.payload);

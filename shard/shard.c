@@ -20,6 +20,7 @@
 #include "lib/atomic.h"
 #include "lib/die.h"
 #include "lib/opts.h"
+#include "lib/source.h"
 #include "lib/stage.h"
 #include "lib/stats.h"
 #include "lib/tokstream.h"
@@ -33,8 +34,9 @@ static const char shard_usage[] =
 	"       grist shard inspect FILE [-n DOCS] [-t TOKENIZER]\n"
 	"\n"
 	"Reads grist token streams (from `grist tokenize`; stdin when no STREAM or `-`; several\n"
-	"streams are one sequence of documents, in order) and writes training shards, a document\n"
-	"index beside each (<shard>.docs.jsonl) and, last, the manifest DIR/PREFIX.manifest.json.\n"
+	"streams are one sequence of documents, in order; gzip, zstd, xz, bzip2 and lz4 streams\n"
+	"are decoded) and writes training shards, a document index beside each\n"
+	"(<shard>.docs.jsonl) and, last, the manifest DIR/PREFIX.manifest.json.\n"
 	"Every file is written under a temporary name and all are renamed when the last is\n"
 	"complete. Documents with no tokens are skipped (counted in the manifest).\n"
 	"\n"
@@ -570,18 +572,49 @@ static void run_start(struct shard_run *r, const struct tokstream_header *h)
 		r->shuf = shard_shuffle_new(o, h->token_width, !!(h->flags & TOKSTREAM_F_MASK));
 }
 
-/* One input stream, read (not mapped: a file that shrinks under a mapping kills the process
- * with SIGBUS; read, it is a truncated stream and an error naming the byte). */
+/*
+ * The token stream reader's byte source: lib/decode.c's input, so a stream compressed with
+ * gzip, zstd, xz, bzip2 or lz4 is decoded (recognised by magic, as every stage reads its
+ * input). The stream is read, never mapped: a file that shrinks under a mapping kills the
+ * process with SIGBUS; read, it is a truncated stream and an error naming the byte.
+ */
+struct stream_in {
+	struct source src;
+	struct buf err; /* the source's message when a read failed */
+	int failed;
+};
+
+static ssize_t stream_in_read(void *ctx, void *p, size_t n)
+{
+	struct stream_in *in = ctx;
+	ssize_t k = source_read(&in->src, p, n, &in->err);
+	if (k < 0) {
+		in->failed = 1;
+		errno = EIO;
+	}
+	return k;
+}
+
+/* A reader error: the source's own message and exit 3 when reading failed (exit 1 inside a
+ * compressed stream: damage, as stage_read_input rules), else the stream's error, exit 1. */
+static void stream_in_fail(struct shard_run *r, struct stream_in *in)
+{
+	if (!in->failed)
+		fail(-GRIST_EXIT_DATA, &r->err);
+	buf_reset(&r->err);
+	buf_add(&r->err, in->err.data, in->err.len);
+	fail(in->src.codec ? -GRIST_EXIT_DATA : -GRIST_EXIT_IO, &r->err);
+}
+
+/* One input stream (a file, or stdin for "-"). */
 static void run_input(struct shard_run *r, const char *name)
 {
-	int fd = strcmp(name, "-") ? open(name, O_RDONLY | O_CLOEXEC) : 0;
-	if (fd < 0) {
-		buf_addf(&r->err, "cannot open %s: %s", name, strerror(errno));
+	struct stream_in in = { .err = BUF_INIT };
+	if (source_open_input(&in.src, name, 1, &r->err) < 0)
 		fail(-GRIST_EXIT_IO, &r->err);
-	}
 	struct tokstream_reader rd;
-	if (tokstream_reader_open(&rd, tokstream_source_fd, &fd, name, &r->err) < 0)
-		fail(-GRIST_EXIT_DATA, &r->err);
+	if (tokstream_reader_open(&rd, stream_in_read, &in, name, &r->err) < 0)
+		stream_in_fail(r, &in);
 	rd.raw_only = 1;
 	if (!r->started) {
 		run_start(r, &rd.h);
@@ -605,12 +638,12 @@ static void run_input(struct shard_run *r, const char *name)
 			fail(rc, &r->err);
 	}
 	if (rc < 0)
-		fail(-GRIST_EXIT_DATA, &r->err);
+		stream_in_fail(r, &in);
 	r->base += rd.docs;
 	r->bytes_in += rd.buf_offset + rd.len;
 	tokstream_reader_release(&rd);
-	if (fd > 0)
-		close(fd);
+	source_close(&in.src);
+	buf_release(&in.err);
 }
 
 static void run_summary(struct shard_run *r)

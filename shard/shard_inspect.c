@@ -11,13 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "builtin.h"
 #include "lib/die.h"
 #include "lib/le.h"
+#include "lib/mapfile.h"
 #include "lib/opts.h"
 #include "lib/tokstream.h"
 #include "lib/utf8.h"
@@ -28,32 +28,14 @@
 #include "tokenize/tok_vocab.h"
 
 
-struct mapped {
-	const unsigned char *p;
-	size_t len;
-};
-
-static int map_file(const char *path, struct mapped *m)
+/* Files are mapped (a shard can be 2 GiB, and only its first documents are shown); a file that
+ * shrinks while mapped is a read error naming it (lib/mapfile.h). */
+static void map_or_die(const char *path, struct mapfile *m)
 {
-	int fd = open(path, O_RDONLY);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	m->len = (size_t)st.st_size;
-	m->p = m->len ? mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0) : (const unsigned char *)"";
-	close(fd);
-	if (m->p == MAP_FAILED)
-		return -1;
-	return 0;
-}
-
-static void unmap(struct mapped *m)
-{
-	if (m->len)
-		munmap((void *)m->p, m->len);
+	struct buf err = BUF_INIT;
+	if (mapfile_open(m, path, &err) < 0)
+		die(GRIST_EXIT_IO, "%s", err.data);
+	buf_release(&err);
 }
 
 static uint32_t tok_at(const unsigned char *p, uint32_t width, uint64_t i)
@@ -239,9 +221,8 @@ static int inspect_stream(const char *path, unsigned ndocs, unsigned max_ids)
 
 static int inspect_megatron(const char *idx_path, unsigned ndocs, unsigned max_ids)
 {
-	struct mapped idx, bin;
-	if (map_file(idx_path, &idx) < 0)
-		die_errno(GRIST_EXIT_IO, "cannot read %s", idx_path);
+	struct mapfile idx, bin;
+	map_or_die(idx_path, &idx);
 	const size_t head = 34;
 	if (idx.len < head || memcmp(idx.p, "MMIDIDX\0\0", 9))
 		die(GRIST_EXIT_DATA, "%s: not a Megatron index", idx_path);
@@ -251,8 +232,7 @@ static int inspect_megatron(const char *idx_path, unsigned ndocs, unsigned max_i
 	if (idx.len < head + nseq * 12 + ndoc * 8)
 		die(GRIST_EXIT_DATA, "%s: index shorter than its counts", idx_path);
 	char *bin_path = sibling(idx_path, ".idx", ".bin");
-	if (map_file(bin_path, &bin) < 0)
-		die_errno(GRIST_EXIT_IO, "cannot read %s", bin_path);
+	map_or_die(bin_path, &bin);
 	const unsigned char *lens = idx.p + head, *ptrs = lens + nseq * 4;
 	uint64_t total = 0;
 	for (uint64_t i = 0; i < nseq; i++)
@@ -288,8 +268,8 @@ static int inspect_megatron(const char *idx_path, unsigned ndocs, unsigned max_i
 			fclose(f);
 		free(docs);
 	}
-	unmap(&idx);
-	unmap(&bin);
+	mapfile_close(&idx);
+	mapfile_close(&bin);
 	free(bin_path);
 	return GRIST_EXIT_OK;
 }
@@ -360,21 +340,20 @@ static int inspect_path(const char *path, unsigned ndocs, unsigned max_ids, long
 		buf_release(&err);
 		return rc;
 	}
-	struct mapped m;
-	if (map_file(path, &m) < 0)
-		die_errno(GRIST_EXIT_IO, "cannot read %s", path);
+	struct mapfile m;
+	map_or_die(path, &m);
 	if (m.len >= 8 && !memcmp(m.p, TOKSTREAM_MAGIC, 8)) {
-		unmap(&m);
+		mapfile_close(&m);
 		return inspect_stream(path, ndocs, max_ids);
 	}
 	if (m.len >= 9 && !memcmp(m.p, "MMIDIDX\0\0", 9)) {
-		unmap(&m);
+		mapfile_close(&m);
 		return inspect_megatron(path, ndocs, max_ids);
 	}
 	char *idx = sibling(path, ".bin", ".idx");
 	struct stat st;
 	if (strcmp(idx, path) && stat(idx, &st) == 0) {
-		unmap(&m);
+		mapfile_close(&m);
 		int rc = inspect_megatron(idx, ndocs, max_ids);
 		free(idx);
 		return rc;
@@ -399,7 +378,7 @@ static int inspect_path(const char *path, unsigned ndocs, unsigned max_ids, long
 		printf("tokens: %zu%s\n", m.len / 2, m.len % 2 ? " (odd file size: not uint16 tokens?)" : "");
 		show_docs(path, m.p, 2, m.len / 2, eot, 0, ndocs, max_ids);
 	}
-	unmap(&m);
+	mapfile_close(&m);
 	return GRIST_EXIT_OK;
 }
 

@@ -16,6 +16,7 @@
 #include <xxhash.h>
 
 #include "lib/die.h"
+#include "lib/mapfile.h"
 #include "lib/xalloc.h"
 
 #define OUT_BUF (4u << 20)
@@ -80,18 +81,19 @@ int shard_out_write(struct shard_out *f, const void *p, size_t n, struct buf *er
 
 static int hash_fd(int fd, const char *name, uint64_t *hash, uint64_t *bytes, struct buf *err)
 {
-	/* Mapped: no copy through a buffer (this is a second pass over every llm.c shard). */
-	struct stat fst;
-	if (fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && fst.st_size > 0) {
-		void *m = mmap(NULL, (size_t)fst.st_size, PROT_READ, MAP_SHARED, fd, 0);
-		if (m != MAP_FAILED) {
-			madvise(m, (size_t)fst.st_size, MADV_SEQUENTIAL);
-			*hash = XXH3_64bits(m, (size_t)fst.st_size);
-			if (bytes)
-				*bytes = (uint64_t)fst.st_size;
-			munmap(m, (size_t)fst.st_size);
-			return 0;
-		}
+	/* Mapped: no copy through a buffer (this is a second pass over every llm.c shard); a file
+	 * cut while mapped is a read error naming it (lib/mapfile.h). */
+	struct mapfile m;
+	struct buf merr = BUF_INIT;
+	int mapped = mapfile_fd(&m, fd, name, &merr) == 0 && m.len;
+	buf_release(&merr);
+	if (mapped) {
+		madvise((void *)m.p, m.len, MADV_SEQUENTIAL);
+		*hash = XXH3_64bits(m.p, m.len);
+		if (bytes)
+			*bytes = (uint64_t)m.len;
+		mapfile_close(&m);
+		return 0;
 	}
 	XXH3_state_t *st = XXH3_createState();
 	if (!st)

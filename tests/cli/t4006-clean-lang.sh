@@ -42,4 +42,39 @@ done
 $GRIST clean -q --filters none --lang-min-score 0.5 --rejects rej2 in.jsonl > hi
 expect_grep "min score rejects the gibberish" '"rule":"lang.min_score","value":0' rej2
 expect_eq "min score keeps the rest" 4 "$(wc -l < hi)"
+# A low-confidence identification is not trusted to choose rules (--lang-rules-min-score,
+# default 0.25): three languages in one document make CLD2 answer fr with score 0.2, so the
+# [lang.fr] stop-word threshold that rejects everything does not apply; the language-independent
+# rules still do (the second document's curly bracket, reached after the language).
+/usr/bin/python3 - > mixed.jsonl <<'PY'
+import json
+en = ("The committee will meet again next week to discuss the budget for the new library and the "
+      "repairs to the old school building, and the mayor said that the work on the square would begin in May.")
+de = ("Der Ausschuss wird sich nächste Woche erneut treffen, um über den Haushalt für die neue Bibliothek "
+      "und die Reparaturen am alten Schulgebäude zu beraten, und der Bürgermeister sagte, die Arbeiten beginnen im Mai.")
+fr = ("Le comité se réunira de nouveau la semaine prochaine pour discuter du budget de la nouvelle "
+      "bibliothèque et des réparations de la vieille école, et le maire a dit que les travaux commenceraient en mai.")
+print(json.dumps({"id": "mixed", "text": "\n".join([en, de, fr])}, ensure_ascii=False))
+print(json.dumps({"id": "mixed-code", "text": "\n".join([en, de, fr + " {x}"])}, ensure_ascii=False))
+PY
+printf '[lang.fr]\ngopher.min_stop_words = 1000\n' > fr.cfg
+$GRIST clean -q --config fr.cfg --stats lst --rejects lrej mixed.jsonl > low
+expect_eq "low confidence: kept, lang and score as CLD2 said" "mixed fr 0.2" "$(/usr/bin/python3 -c '
+import json
+for l in open("low"):
+    r = json.loads(l); print(r["id"], r["lang"], r["lang_score"])')"
+expect_grep "low confidence: language-independent rules apply" '"rule":"c4.curly_bracket"' lrej
+expect_grep "low confidence: counted" '"lang_low_confidence_docs":2' lst
+expect_grep "low confidence: language rules not applied" '"gopher.min_stop_words":2' lst
+$GRIST clean -q --config fr.cfg --lang-rules-min-score 0 --rejects lrej0 mixed.jsonl > low0
+expect_eq "--lang-rules-min-score 0 trusts fr" "gopher.min_stop_words gopher.min_stop_words" \
+	"$(/usr/bin/python3 -c '
+import json; print(*[json.loads(l)["rule"] for l in open("lrej0")])')"
+# --lang-id off takes lang_score from the record too
+printf '{"id":"a","lang":"fr","lang_score":0.1,"text":"%s"}\n{"id":"b","lang":"fr","text":"%s"}\n' \
+	"$(sed -n 1p mixed.jsonl | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())["text"])[1:-1])')" \
+	"$(sed -n 1p mixed.jsonl | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())["text"])[1:-1])')" > off.jsonl
+$GRIST clean -q --lang-id off --config fr.cfg --rejects offrej off.jsonl > offout
+expect_eq "--lang-id off: the record's low lang_score counts, no score is certain" "a" "$(/usr/bin/python3 -c '
+import json; print(*[json.loads(l)["id"] for l in open("offout")])')"
 done_testing

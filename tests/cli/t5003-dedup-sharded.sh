@@ -72,7 +72,7 @@ expect_grep "kind message" "holds ids, expected removal list" err.txt
 $GRIST dedup filter -q --task 0 w/p in00.jsonl >/dev/null 2>err.txt
 expect_eq "empty file refused" 1 $?
 $GRIST dedup match -q --band 0 --tasks 4 w/p 2>err.txt
-expect_eq "missing task refused" 1 $?
+expect_eq "missing task refused (a file that cannot be opened: I/O, exit 3)" 3 $?
 expect_grep "missing message" "cannot open w/p_3_band0.dd" err.txt
 # filter with other record options than sign: the document count check catches it
 $GRIST dedup cluster -q --tasks 3 w/p

@@ -12,6 +12,10 @@
  *   FI_ERRNO=ENOSPC|EIO       the error (default ENOSPC)
  *   FI_SHORT=1                every write or pwrite transfers at most half of what was asked
  *   FI_EINTR=1                every other write, pwrite, read and fsync fails with EINTR first
+ *   FI_OP=mmap                a read-only mapping of a regular file whose path contains FI_MATCH
+ *                             (default: any) is made, then the file is truncated to FI_TRUNCATE
+ *                             bytes (default 0), as if another process had cut it: an access
+ *                             beyond the new end is a SIGBUS (FI_AFTER mappings pass untouched)
  * Nothing set: a transparent pass-through.
  */
 #define _GNU_SOURCE
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,8 +35,11 @@ static ssize_t (*real_read)(int, void *, size_t);
 static int (*real_fsync)(int);
 static int (*real_fdatasync)(int);
 static int (*real_rename)(const char *, const char *);
+static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
 
 static const char *op = "";
+static const char *match = "";
+static long truncate_to;
 static long after;
 static int err_code = ENOSPC, short_writes, eintr;
 static atomic_long calls, eintr_tick;
@@ -44,6 +52,7 @@ __attribute__((constructor)) static void fi_init(void)
 	real_fsync = dlsym(RTLD_NEXT, "fsync");
 	real_fdatasync = dlsym(RTLD_NEXT, "fdatasync");
 	real_rename = dlsym(RTLD_NEXT, "rename");
+	real_mmap = dlsym(RTLD_NEXT, "mmap");
 	const char *s;
 	if ((s = getenv("FI_OP")))
 		op = s;
@@ -51,6 +60,10 @@ __attribute__((constructor)) static void fi_init(void)
 		after = atol(s);
 	if ((s = getenv("FI_ERRNO")) && !strcmp(s, "EIO"))
 		err_code = EIO;
+	if ((s = getenv("FI_MATCH")))
+		match = s;
+	if ((s = getenv("FI_TRUNCATE")))
+		truncate_to = atol(s);
 	short_writes = (s = getenv("FI_SHORT")) && *s == '1';
 	eintr = (s = getenv("FI_EINTR")) && *s == '1';
 }
@@ -137,3 +150,22 @@ int rename(const char *from, const char *to)
 		return -1;
 	return real_rename(from, to);
 }
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (!real_mmap)
+		fi_init();
+	void *p = real_mmap(addr, len, prot, flags, fd, off);
+	if (p == MAP_FAILED || (prot & PROT_WRITE) || !is_output(fd) || strcmp(op, "mmap"))
+		return p;
+	char link[64], path[4096];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return p;
+	path[n] = '\0';
+	if (strstr(path, match) && atomic_fetch_add(&calls, 1) >= after)
+		(void)truncate(path, truncate_to);
+	return p;
+}
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off) __attribute__((alias("mmap")));

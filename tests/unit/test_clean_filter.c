@@ -474,6 +474,73 @@ TEST(length_rules)
 	buf_release(&err);
 }
 
+/* 20 words, k of them w and the rest "word" */
+static double broken_share(const char *w, int k)
+{
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < 20; i++)
+		buf_addf(&b, "%s ", i < k ? w : "word");
+	double r = clean_broken_word_fraction(b.data, b.len);
+	buf_release(&b);
+	return r;
+}
+
+TEST(broken_words)
+{
+	/* each kind of break, twice in 20 words: 0.1 */
+	static const char *const broken[] = {
+		"l\xD0\xBA" "er",        /* lкer: Latin next to Cyrillic (cp1252 read as cp1251) */
+		"\xD0\xBA" "a",        /* кa */
+		"\xCE\xB1" "x",          /* αx: Greek */
+		"Koli?ina",              /* a character lost to '?' */
+		"ab\xEF\xBF\xBD" "cd", /* U+FFFD between letters */
+		"za\xC2\xBF\xC3\xB3\xC2\xB3\xC3\xA6", /* za¿ó³æ: Polish cp1250 read as cp1252 */
+		"\xC3\x92\xC2\xB2\xC2\xBF\xC3\x89", /* Ò²¿É: a run of signs */
+		"manipulaci\xC3\x83\xC2\xB3n", /* manipulaciÃ³n: UTF-8 read as cp1252 */
+		"don\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2t", /* donâ€™t */
+		"S\xC3\x83\xC5\x93o",  /* SÃœo: Ã and cp1252's 0x9C */
+	};
+	for (size_t i = 0; i < sizeof(broken) / sizeof(*broken); i++) {
+		double r = broken_share(broken[i], 2);
+		if (r < 0.1 - 1e-9 || r > 0.1 + 1e-9)
+			fprintf(stderr, "  %s: %g\n", broken[i], r);
+		CHECK(r > 0.1 - 1e-9 && r < 0.1 + 1e-9);
+	}
+	/* not broken: real words of many languages, URLs, numbers and units */
+	static const char *const fine[] = {
+		"caf\xC3\xA9",          /* café */
+		"\xD0\xB4\xD0\xBE\xD0\xBC", /* дом */
+		"IT-\xD0\xBA\xD0\xBE\xD0\xBC\xD0\xBF\xD0\xB0\xD0\xBD\xD0\xB8\xD1\x8F", /* IT-компания */
+		"10\xCE\xBCs",          /* 10μs: the micro sign is no Greek word */
+		"\xCE\xBCs",
+		"col\xC2\xB7lecci\xC3\xB3", /* col·lecció (Catalan) */
+		"commando\xC2\xB4s",    /* commando´s (Dutch) */
+		"https://x.org/a.cgi?id=5",
+		"why?",
+		"\xC2\xBF" "Qu\xC3\xA9", /* ¿Qué */
+		"S\xC3\x83O",           /* SÃO (Portuguese) */
+		"20\xC2\xB0" "C", "km\xC2\xB2",
+		"\xE4\xBD\xA0\xE5\xA5\xBD", /* 你好 */
+	};
+	for (size_t i = 0; i < sizeof(fine) / sizeof(*fine); i++) {
+		double r = broken_share(fine[i], 20);
+		if (r != 0)
+			fprintf(stderr, "  %s: %g\n", fine[i], r);
+		CHECK(r == 0);
+	}
+	/* one broken word is a slip; fewer than 20 words are not measured */
+	CHECK(broken_share("Koli?ina", 1) == 0);
+	CHECK(clean_broken_word_fraction("Koli?ina Koli?ina", 17) == 0);
+	/* the rule: above 0.03 of the words */
+	struct clean_filter_config cfg;
+	struct buf b = BUF_INIT;
+	only(&cfg, CLEAN_F_LENGTH, -1, 0, 0);
+	for (int i = 0; i < 10; i++)
+		buf_addstr(&b, "Cantid\xD0\xB1" " de lluz azul nel color. ");
+	EXPECT_REJECT(&cfg, &b, "mojibake.max_broken_words", 10.0 / 60);
+	buf_release(&b);
+}
+
 static const char english[] =
 	"The river runs through the middle of the old town, and most of the bridges were built "
 	"in the eighteenth century.\n"
@@ -597,6 +664,7 @@ int main(void)
 	RUN(c4_rules);
 	RUN(fineweb_rules);
 	RUN(length_rules);
+	RUN(broken_words);
 	RUN(default_set_and_scripts);
 	RUN(config_parsing);
 	clean_filter_ctx_free(ctx);
