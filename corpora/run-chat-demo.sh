@@ -33,3 +33,5 @@ echo "fine-tuning demo: $(wc -l < "$OUT/chat.jsonl") conversations in $OUT/chat.
 echo "fine-tuning demo: packed rows of $SEQ tokens (input_ids, labels, position_ids) in $OUT/shards/"
 ls "$OUT/shards/"
 echo "fine-tuning demo: per-stage stats in $S/, dropped records with reasons in $R/"
+"$GRIST" report -q -o "$OUT/report.html" "$S"/*.json
+echo "fine-tuning demo: run report (turns, masked tokens, packing) $OUT/report.html, its numbers in $OUT/report.json"

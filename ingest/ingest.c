@@ -224,6 +224,7 @@ void ingest_open_input(struct ingest *in, const char *path)
 		buf_release(&err);
 		return;
 	}
+	source_mark_input(&src); /* progress: its bytes read, compressed or not */
 	const char *name = ingest_keep_name(in, src.name);
 	struct stat st;
 	int regular = strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -438,11 +439,14 @@ static void ingest_stats_options(struct ingest *in)
 	stats_option_num(st, "chat", in->chat);
 }
 
-/* Progress shows a percentage of the input size only when that size is what will be read:
- * not for compressed inputs or archives (progress counts decoded bytes). */
-static uint64_t ingest_sized_total(const struct path_list *paths)
+/* Progress shows a percentage of the input size only when that size is what will be read
+ * through the input's source (source_input_bytes, compressed bytes for a compressed file): not
+ * for archives libarchive opens by name (a tar, a zip, or any --container). */
+static uint64_t ingest_sized_total(const struct ingest *in, const struct path_list *paths)
 {
 	uint64_t total = 0;
+	if (in->container != CONT_AUTO)
+		return 0;
 	for (size_t i = 0; i < paths->n; i++) {
 		struct stat st;
 		if (!strcmp(paths->v[i], "-") || stat(paths->v[i], &st) < 0 || !S_ISREG(st.st_mode))
@@ -453,7 +457,7 @@ static uint64_t ingest_sized_total(const struct path_list *paths)
 		size_t n = f ? fread(m, 1, sizeof(m), f) : 0;
 		if (f)
 			fclose(f);
-		if (ingest_magic_of(m, n) == MAGIC_CONTAINER || ingest_magic_of(m, n) == MAGIC_GZIP)
+		if (ingest_magic_of(m, n) == MAGIC_CONTAINER && codec_of_magic(m, n) == CODEC_NONE)
 			return 0;
 	}
 	return total;
@@ -513,7 +517,7 @@ int cmd_ingest(int argc, char **argv)
 	stage_run_init(&in.run, "ingest", &in.co, argc, argv);
 	in.run.sample_mode = MODE_JSONL;
 	ingest_stats_options(&in);
-	in.run.stats.total_input = ingest_sized_total(&paths);
+	in.run.stats.total_input = ingest_sized_total(&in, &paths);
 	ingest_run_inputs(&in, &paths);
 	rc = ingest_finish(&in);
 	path_list_release(&paths);

@@ -383,6 +383,7 @@ int source_open_input(struct source *s, const char *path, int readahead, struct 
 		s->fd = -1;
 		return -1;
 	}
+	source_mark_input(&c->file); /* its bytes, not the decoded ones, are the progress */
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	s->name = xstrdup(c->file.name);

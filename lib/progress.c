@@ -40,7 +40,7 @@ static struct {
 
 struct entry {
 	char stage[32];
-	unsigned long long records, bytes, total;
+	unsigned long long records, bytes, done, total;
 	double elapsed;
 	int final, n;
 };
@@ -97,12 +97,13 @@ static int lock_file(const char *name, int how)
 	return fd;
 }
 
-static void write_status(const char *stage, uint64_t records, uint64_t bytes, uint64_t total,
-			 double elapsed, int final)
+static void write_status(const char *stage, uint64_t records, uint64_t bytes, uint64_t done,
+			 uint64_t total, double elapsed, int final)
 {
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
-	buf_addf(&b, "%s\t%llu\t%llu\t%llu\t%.3f\t%d\n", stage, (unsigned long long)records,
-		 (unsigned long long)bytes, (unsigned long long)total, elapsed, final);
+	buf_addf(&b, "%s\t%llu\t%llu\t%llu\t%llu\t%.3f\t%d\n", stage, (unsigned long long)records,
+		 (unsigned long long)bytes, (unsigned long long)done, (unsigned long long)total,
+		 elapsed, final);
 	buf_addf(&tmp, "%s.tmp", pg.self);
 	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd >= 0) {
@@ -138,8 +139,8 @@ static size_t read_entries(const char *dir, struct entry *e, size_t max, int *li
 		if (!f)
 			continue;
 		struct entry x = { .n = 1 };
-		int ok = fscanf(f, "%31[^\t]\t%llu\t%llu\t%llu\t%lf\t%d", x.stage, &x.records, &x.bytes,
-				&x.total, &x.elapsed, &x.final) == 6;
+		int ok = fscanf(f, "%31[^\t]\t%llu\t%llu\t%llu\t%llu\t%lf\t%d", x.stage, &x.records,
+				&x.bytes, &x.done, &x.total, &x.elapsed, &x.final) == 7;
 		fclose(f);
 		int alive = kill((pid_t)pid, 0) == 0 || errno == EPERM;
 		if (!ok || (!alive && !x.final)) {
@@ -159,6 +160,7 @@ static size_t read_entries(const char *dir, struct entry *e, size_t max, int *li
 		}
 		e[k].records += x.records;
 		e[k].bytes += x.bytes;
+		e[k].done += x.done;
 		e[k].total += x.total;
 		e[k].elapsed = x.elapsed > e[k].elapsed ? x.elapsed : e[k].elapsed;
 		e[k].final &= x.final;
@@ -187,6 +189,14 @@ static void human(struct buf *b, double v, const char *unit)
 	buf_addf(b, i ? "%.1f%s%s" : "%.0f%s%s", v, si[i], unit);
 }
 
+/* The share of the input read: files' bytes read of their sizes (a file that grew while being
+ * read would pass 1). */
+static double done_fraction(uint64_t done, uint64_t total)
+{
+	double f = (double)done / (double)total;
+	return f > 1 ? 1 : f;
+}
+
 void progress_format_dir(const char *dir, const char *prefix, struct buf *line, int *live)
 {
 	struct entry e[16];
@@ -202,8 +212,8 @@ void progress_format_dir(const char *dir, const char *prefix, struct buf *line, 
 		if (e[i].elapsed > 0.2)
 			human(line, (double)e[i].bytes / e[i].elapsed, "B/s");
 		if (e[i].total && !e[i].final) {
-			double f = (double)e[i].bytes / (double)e[i].total;
-			buf_addf(line, " %.0f%%", 100.0 * (f > 1 ? 1 : f));
+			double f = done_fraction(e[i].done, e[i].total);
+			buf_addf(line, " %.0f%%", 100.0 * f);
 			if (f > 0.01 && f < 1)
 				buf_addf(line, " ETA %.0fs", e[i].elapsed * (1 - f) / f);
 		}
@@ -220,8 +230,8 @@ static void draw_line(const struct buf *line, int newline)
 	pg.drawn = !newline;
 }
 
-static void plain(const char *stage, uint64_t records, uint64_t bytes, uint64_t total,
-		  double elapsed, int final)
+static void plain(const char *stage, uint64_t records, uint64_t bytes, uint64_t done,
+		  uint64_t total, double elapsed, int final)
 {
 	struct buf b = BUF_INIT;
 	buf_addstr(&b, "grist ");
@@ -233,23 +243,23 @@ static void plain(const char *stage, uint64_t records, uint64_t bytes, uint64_t 
 		buf_addf(&b, ", %.0f records/s, %.1f MB/s", (double)records / elapsed,
 			 (double)bytes / elapsed / 1e6);
 	if (total)
-		buf_addf(&b, ", %.0f%%", 100.0 * (double)bytes / (double)total);
+		buf_addf(&b, ", %.0f%%", 100.0 * done_fraction(done, total));
 	fprintf(stderr, "\r%s%s", b.data, final ? "\n" : "   ");
 	buf_release(&b);
 }
 
-void progress_update(const char *stage, uint64_t records, uint64_t bytes, uint64_t total,
-		     double elapsed, int final)
+void progress_update(const char *stage, uint64_t records, uint64_t bytes, uint64_t done,
+		     uint64_t total, double elapsed, int final)
 {
 	decide();
 	if (pg.mode == 2) {
-		plain(stage, records, bytes, total, elapsed, final);
+		plain(stage, records, bytes, done, total, elapsed, final);
 		return;
 	}
 	if (pg.mode != 1)
 		return;
 	int state = lock_file("state.lock", LOCK_EX);
-	write_status(stage, records, bytes, total, elapsed, final);
+	write_status(stage, records, bytes, done, total, elapsed, final);
 	if (pg.draw && pg.owner_fd < 0 && !final)
 		pg.owner_fd = lock_file("owner.lock", LOCK_EX | LOCK_NB);
 	int live = 0;

@@ -9,10 +9,12 @@
 
 #include "buf.h"
 
-/* This stage's figures (records and bytes done, total input bytes or 0, seconds); final = the
- * stage has finished. Draws when this process owns the line. */
-void progress_update(const char *stage, uint64_t records, uint64_t bytes, uint64_t total,
-		     double elapsed, int final);
+/* This stage's figures: records and bytes done (the speed), the bytes of its input files read
+ * (`done`, compressed bytes for a compressed file) of `total` (their sizes, or 0 when unknown:
+ * the percent and ETA), seconds; final = the stage has finished. Draws when this process owns
+ * the line. */
+void progress_update(const char *stage, uint64_t records, uint64_t bytes, uint64_t done,
+		     uint64_t total, double elapsed, int final);
 /* Clear the progress line before printing a message line on stderr. */
 void progress_before_message(void);
 /* The line for the status files in dir (after prefix); *live = stages not finished. */

@@ -15,6 +15,8 @@ void batch_clear(struct batch *b)
 	buf_reset(&b->fatal);
 	buf_reset(&b->warnings);
 	counts_reset(&b->counts);
+	if (b->srcs)
+		source_table_clear(b->srcs);
 	b->fatal_code = 0;
 	b->len = 0;
 	b->mode = 0;
@@ -29,6 +31,8 @@ void batch_release(struct batch *b)
 	buf_release(&b->rejects);
 	buf_release(&b->fatal);
 	buf_release(&b->warnings);
+	source_table_free(b->srcs);
+	b->srcs = NULL;
 }
 
 void batch_reader_init(struct batch_reader *r, struct source *src, size_t target)
@@ -182,6 +186,23 @@ int batch_each_line(struct batch *b, batch_line_fn fn, void *shared, void *threa
 	while (batch_next_line(b, &it, &l)) {
 		if (line_is_blank(&l))
 			continue;
+		if (stats_by_source) {
+			/* what this line did, counted under its source too (lib/stats.h) */
+			uint64_t in = b->counts.records_in, out = b->counts.records_out;
+			uint64_t rej = b->counts.rejected;
+			b->line_src = NULL;
+			int rc = fn(shared, thread_state, b, &l);
+			if (rc < 0)
+				return rc;
+			if (!b->line_src)
+				continue;
+			if (!b->srcs)
+				b->srcs = source_table_new();
+			source_table_add(b->srcs, b->line_src, b->line_src_len, b->counts.records_in - in,
+					 b->counts.records_out - out,
+					 b->counts.rejected > rej ? b->counts.last_rule : NULL);
+			continue;
+		}
 		int rc = fn(shared, thread_state, b, &l);
 		if (rc < 0)
 			return rc;
@@ -225,7 +246,11 @@ int record_parse(struct json_validator *v, const struct line *l, const struct co
 			r->id = m;
 			r->has_id = 1;
 		} else if (json_key_equals(&m, "source")) {
+			r->source = m;
 			r->has_source = 1;
+		} else if (json_key_equals(&m, "lang")) {
+			r->lang = m;
+			r->has_lang = 1;
 		}
 	}
 	return 0;

@@ -36,6 +36,11 @@ struct batch {
 	struct buf fatal;    /* non-empty: the run must stop after this batch's output */
 	int fatal_code;
 	void *user;          /* stage-specific per-batch data */
+	/* Per-source counts (lib/stats.h, with --stats): the current line's "source" value, set
+	 * by stage_check_record, and the batch's table, filled by batch_each_line. */
+	const char *line_src;
+	size_t line_src_len;
+	struct source_table *srcs;
 };
 
 void batch_clear(struct batch *b); /* empties outputs, keeps buffers */
@@ -95,6 +100,9 @@ struct record {
 	int has_id;
 	struct json_member id;
 	int has_source;        /* a "source" member exists */
+	struct json_member source; /* valid if has_source */
+	int has_lang;          /* a "lang" member exists (clean's language) */
+	struct json_member lang;
 };
 
 /*

@@ -9,6 +9,8 @@
 
 #include "xalloc.h"
 
+static uint64_t input_bytes; /* source_input_bytes(): atomic, read-ahead threads add to it */
+
 int source_open_file(struct source *s, const char *path, struct buf *err)
 {
 	memset(s, 0, sizeof(*s));
@@ -52,9 +54,22 @@ ssize_t source_read(struct source *s, void *buf, size_t n, struct buf *err)
 		if (r < 0)
 			buf_addf(err, "read error on %s: %s", s->name, strerror(errno));
 	}
-	if (r > 0)
+	if (r > 0) {
 		s->consumed += (uint64_t)r;
+		if (s->is_input)
+			__atomic_fetch_add(&input_bytes, (uint64_t)r, __ATOMIC_RELAXED);
+	}
 	return r;
+}
+
+void source_mark_input(struct source *s)
+{
+	s->is_input = 1;
+}
+
+uint64_t source_input_bytes(void)
+{
+	return __atomic_load_n(&input_bytes, __ATOMIC_RELAXED);
 }
 
 int source_read_all(struct source *s, struct buf *out, uint64_t limit, struct buf *err)

@@ -22,6 +22,7 @@ struct source {
 	int64_t size;      /* total bytes if known (for progress), else -1 */
 	uint64_t consumed; /* bytes delivered so far */
 	const char *codec; /* source_open_input: the outermost codec decoded ("gzip"), else NULL */
+	int is_input;      /* a stage's input file: its reads count in source_input_bytes() */
 };
 
 /* Open a file, or stdin for "-". name NULL means use the path (or "stdin"). */
@@ -30,6 +31,14 @@ ssize_t source_read(struct source *s, void *buf, size_t n, struct buf *err);
 /* Read everything that is left, up to limit bytes (-1 with a message beyond it). */
 int source_read_all(struct source *s, struct buf *out, uint64_t limit, struct buf *err);
 void source_close(struct source *s);
+/*
+ * Progress: the bytes read so far, by every thread, from the files marked as a stage's inputs
+ * (source_open_input marks the file it opens; a stage opening inputs itself calls
+ * source_mark_input). These are the files' own bytes, compressed where the file is, so they
+ * compare with the files' sizes; decoded bytes do not.
+ */
+void source_mark_input(struct source *s);
+uint64_t source_input_bytes(void);
 /* The whole file at path (not stdin) appended to out, up to limit bytes: the one way a stage
  * reads a small file whole (vocabularies, index files). -1 with a message naming the file. */
 int source_read_file(const char *path, struct buf *out, uint64_t limit, struct buf *err);

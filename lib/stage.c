@@ -26,6 +26,10 @@ void stage_run_init(struct stage_run *r, const char *stage, const struct common_
 	} else {
 		r->out = output_stdout();
 	}
+	if (o->stats_path) { /* per-source counts (lib/stats.h) */
+		stats_by_source = 1;
+		r->stats.sources = source_table_new();
+	}
 	if (o->rejects_path) {
 		output_open(&r->rejects, o->rejects_path);
 		r->has_rejects = 1;
@@ -76,6 +80,8 @@ void stage_emit(void *run, struct batch *b)
 	b->counts.bytes_in += b->len;
 	b->counts.bytes_out += b->out.len;
 	counts_merge(&r->stats.c, &b->counts);
+	if (b->srcs && r->stats.sources)
+		source_table_merge(r->stats.sources, b->srcs);
 	print_warnings(r, &b->warnings);
 	r->bytes_read += b->len;
 	stats_progress(&r->stats, r->bytes_read, 0);
@@ -211,6 +217,10 @@ enum record_verdict stage_check_record(struct batch *b, const struct common_opts
 		c->raw = 1;
 		return RECORD_DROP;
 	}
+	if (r->has_source && r->source.type == JV_STRING) {
+		b->line_src = r->source.val;
+		b->line_src_len = r->source.val_len;
+	}
 	if (r->text_status != TEXT_OK) {
 		const char *what = r->text_status == TEXT_MISSING ? "missing"
 				   : r->text_status == TEXT_NULL ? "null" : "not a string";
@@ -305,6 +315,7 @@ void stage_read_inputs(struct stage_run *run, struct par *par, int argc, char **
 		       size_t batch_bytes, int mode, struct name_list *names)
 {
 	run->stats.total_input += stage_input_size(argc, argv, first);
+	run->stats.input_base = source_input_bytes(); /* not the files read before (--against) */
 	if (first >= argc)
 		stage_read_input(par, "-", batch_bytes, mode, names);
 	for (int i = first; i < argc; i++)

@@ -8,7 +8,9 @@
 #include "die.h"
 #include "json.h"
 #include "progress.h"
+#include "source.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 void counts_reset(struct counts *c)
 {
@@ -48,6 +50,7 @@ void counts_note(struct counts *c, const char *rule, uint64_t n)
 void counts_reject(struct counts *c, const char *rule)
 {
 	c->rejected++;
+	c->last_rule = rule;
 	counts_add_rule(c, rule, 1);
 }
 
@@ -114,6 +117,8 @@ void stats_release(struct stats *s)
 	buf_release(&s->argv_json);
 	buf_release(&s->options_json);
 	buf_release(&s->stage_json);
+	source_table_free(s->sources);
+	s->sources = NULL;
 }
 
 static void add_key(struct buf *b, const char *key)
@@ -177,7 +182,153 @@ void stats_render(const struct stats *s, struct buf *out)
 		buf_addf(out, "%s\"%d\":%llu", first ? "" : ",", k, (unsigned long long)c->hist[k]);
 		first = 0;
 	}
-	buf_addf(out, "},\"stage_stats\":{%s}}", s->stage_json.data);
+	buf_addch(out, '}');
+	if (s->sources)
+		source_table_render(s->sources, out);
+	buf_addf(out, ",\"stage_stats\":{%s}}", s->stage_json.data);
+}
+
+int stats_by_source;
+
+struct source_entry {
+	char *name;
+	uint64_t in, out, rejected;
+	int nrules;
+	struct rule_count rules[STATS_MAX_RULES];
+};
+
+struct source_table {
+	struct source_entry *v;
+	size_t n, alloc, last;
+};
+
+struct source_table *source_table_new(void)
+{
+	return xcalloc(1, sizeof(struct source_table));
+}
+
+void source_table_clear(struct source_table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].name);
+	t->n = t->last = 0;
+}
+
+void source_table_free(struct source_table *t)
+{
+	if (!t)
+		return;
+	source_table_clear(t);
+	free(t->v);
+	free(t);
+}
+
+/* The entry of name[0..n), made when new; the previous line's source is checked first. */
+static struct source_entry *source_entry(struct source_table *t, const char *name, size_t n)
+{
+	if (t->last < t->n && !strncmp(t->v[t->last].name, name, n) && !t->v[t->last].name[n])
+		return &t->v[t->last];
+	for (size_t i = 0; i < t->n; i++)
+		if (!strncmp(t->v[i].name, name, n) && !t->v[i].name[n]) {
+			t->last = i;
+			return &t->v[i];
+		}
+	ALLOC_GROW(t->v, t->n + 1, t->alloc);
+	struct source_entry *e = &t->v[t->n];
+	memset(e, 0, sizeof(*e));
+	e->name = xmalloc(n + 1);
+	memcpy(e->name, name, n);
+	e->name[n] = '\0';
+	t->last = t->n++;
+	return e;
+}
+
+static void source_entry_reject(struct source_entry *e, const char *rule, uint64_t n)
+{
+	for (int i = 0; i < e->nrules; i++)
+		if (e->rules[i].rule == rule || !strcmp(e->rules[i].rule, rule)) {
+			e->rules[i].n += n;
+			return;
+		}
+	if (e->nrules == STATS_MAX_RULES)
+		BUG("too many distinct reject rules");
+	e->rules[e->nrules].rule = rule;
+	e->rules[e->nrules++].n = n;
+}
+
+void source_table_add(struct source_table *t, const char *v, size_t n, uint64_t in, uint64_t out,
+		      const char *rule)
+{
+	struct source_entry *e;
+	if (n < 2)
+		return;
+	if (memchr(v, '\\', n)) { /* escapes: decoded (rare) */
+		struct buf name = BUF_INIT;
+		json_string_decode(&name, v + 1, n - 2);
+		const char *bang = memchr(name.data, '!', name.len);
+		e = source_entry(t, name.data, bang ? (size_t)(bang - name.data) : name.len);
+		buf_release(&name);
+	} else {
+		const char *bang = memchr(v + 1, '!', n - 2);
+		e = source_entry(t, v + 1, bang ? (size_t)(bang - v - 1) : n - 2);
+	}
+	e->in += in;
+	e->out += out;
+	if (rule) {
+		e->rejected++;
+		source_entry_reject(e, rule, 1);
+	}
+}
+
+void source_table_merge(struct source_table *into, const struct source_table *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct source_entry *f = &from->v[i];
+		struct source_entry *e = source_entry(into, f->name, strlen(f->name));
+		e->in += f->in;
+		e->out += f->out;
+		e->rejected += f->rejected;
+		for (int k = 0; k < f->nrules; k++)
+			source_entry_reject(e, f->rules[k].rule, f->rules[k].n);
+	}
+}
+
+static int cmp_source_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct source_entry *)a)->name, ((const struct source_entry *)b)->name);
+}
+
+static int cmp_rule_name(const void *a, const void *b)
+{
+	return strcmp(((const struct rule_count *)a)->rule, ((const struct rule_count *)b)->rule);
+}
+
+void source_table_render(const struct source_table *t, struct buf *out)
+{
+	struct source_entry *v = xcalloc(t->n ? t->n : 1, sizeof(*v));
+	if (t->n)
+		memcpy(v, t->v, t->n * sizeof(*v));
+	qsort(v, t->n, sizeof(*v), cmp_source_entry);
+	buf_addstr(out, ",\"sources\":{");
+	for (size_t i = 0; i < t->n; i++) {
+		struct buf name = BUF_INIT;
+		utf8_repair(&name, v[i].name, strlen(v[i].name));
+		buf_addstr(out, i ? "," : "");
+		json_string_encode(out, name.data, name.len);
+		buf_release(&name);
+		buf_addf(out, ":{\"records_in\":%llu,\"records_out\":%llu,\"rejected\":%llu,\"rejects\":{",
+			 (unsigned long long)v[i].in, (unsigned long long)v[i].out,
+			 (unsigned long long)v[i].rejected);
+		qsort(v[i].rules, (size_t)v[i].nrules, sizeof(*v[i].rules), cmp_rule_name);
+		for (int k = 0; k < v[i].nrules; k++) {
+			buf_addstr(out, k ? "," : "");
+			json_string_encode(out, v[i].rules[k].rule, strlen(v[i].rules[k].rule));
+			buf_addf(out, ":%llu", (unsigned long long)v[i].rules[k].n);
+		}
+		buf_addstr(out, "}}");
+	}
+	buf_addch(out, '}');
+	free(v);
 }
 
 int stats_write(const struct stats *s, const char *path, struct buf *err)
@@ -284,5 +435,7 @@ void stats_progress(struct stats *s, uint64_t bytes_done, int final)
 	if (!final && now - s->last_progress < 0.5)
 		return;
 	s->last_progress = now;
-	progress_update(s->stage, s->c.records_in, bytes_done, s->total_input, now - s->t0, final);
+	uint64_t done = source_input_bytes() - s->input_base;
+	progress_update(s->stage, s->c.records_in, bytes_done, done ? done : bytes_done, s->total_input,
+			now - s->t0, final);
 }

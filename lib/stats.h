@@ -30,6 +30,7 @@ struct rule_count {
 
 struct counts {
 	uint64_t records_in, records_out, bytes_in, bytes_out, rejected;
+	const char *last_rule; /* the rule of the latest counts_reject (per-source counting) */
 	uint64_t hist[STATS_HIST_BUCKETS]; /* bucket k: text length in [2^(k-1), 2^k), 0 for empty */
 	int nrules;
 	struct rule_count rules[STATS_MAX_RULES];
@@ -50,9 +51,33 @@ void counts_text_length(struct counts *c, uint64_t len);
 void counts_merge(struct counts *into, const struct counts *from);
 uint64_t counts_rule(const struct counts *c, const char *rule);
 
+/*
+ * Per-source figures: a source is the top-level input file a record came from (its "source"
+ * member up to the first '!': "t.tar!a.jsonl" is "t.tar"). With --stats, every stage that reads
+ * records with stage_check_record() inside batch_each_line() counts, per source, the records in
+ * and out and the rejects by rule (the deltas of the batch's counts around each line), and the
+ * stats file carries them as
+ *   "sources":{PATH:{"records_in":N,"records_out":N,"rejected":N,"rejects":{"rule":N,...}},...}
+ * sorted by path. A stage that decides a record's fate elsewhere (dedup, after its scan) counts
+ * only its records in.
+ */
+struct source_table;
+extern int stats_by_source; /* set by stage_run_init when --stats is given */
+struct source_table *source_table_new(void);
+void source_table_free(struct source_table *t);
+void source_table_clear(struct source_table *t);
+/* Count one line of the source whose JSON string is v[0..n) (quotes included): in and out
+ * records, and a reject of `rule` (NULL: none). */
+void source_table_add(struct source_table *t, const char *v, size_t n, uint64_t in, uint64_t out,
+		      const char *rule);
+void source_table_merge(struct source_table *into, const struct source_table *from);
+/* ,"sources":{...} as above. */
+void source_table_render(const struct source_table *t, struct buf *out);
+
 struct stats {
 	const char *stage;
 	struct counts c;
+	struct source_table *sources; /* NULL: not counted */
 	struct buf argv_json;    /* JSON array */
 	struct buf options_json; /* members of the "options" object: "k":v,... */
 	struct buf stage_json;   /* members of "stage_stats" */
@@ -61,6 +86,7 @@ struct stats {
 	int progress;
 	double last_progress;
 	uint64_t total_input; /* bytes, 0 if unknown */
+	uint64_t input_base;  /* source_input_bytes() before this stage's inputs (files read first) */
 };
 
 double stats_now(void);
@@ -77,7 +103,10 @@ int stats_write_into(const struct stats *s, const char *path, struct atomic_set 
 		     struct buf *err);
 /* The one-line summary: "grist ingest: 1000 records in, 998 out, 2 rejected (...), 12.3 MB in 0.05 s". */
 void stats_summary(const struct stats *s, FILE *f);
-/* Redraw the progress line if enabled and ~0.5 s have passed; bytes_done of total_input. */
+/* Redraw the progress line if enabled and ~0.5 s have passed. bytes_done (decoded) gives the
+ * speed; the percent of total_input is of the input files' bytes read (source_input_bytes(),
+ * compressed bytes for compressed files), or of bytes_done for a stage that reads its inputs
+ * otherwise. */
 void stats_progress(struct stats *s, uint64_t bytes_done, int final);
 
 #endif

@@ -23,8 +23,10 @@ static void usage(FILE *f)
 		   "Draws one self-contained HTML page (tables and inline SVG charts, no scripts,\n"
 		   "nothing fetched) from the --stats files of a run: the funnel of documents,\n"
 		   "bytes and tokens through the stages, rejects by rule with their thresholds,\n"
-		   "languages, sources, document lengths before and after clean, dedup groups,\n"
-		   "shards. Every number on the page is also written to the .json beside it.\n\n"
+		   "languages, sources (input files) through the stages, document lengths before\n"
+		   "and after clean, dedup groups, tokenizer bytes per token by language,\n"
+		   "fine-tuning figures (turns, masked tokens, packing), shards. Every number on\n"
+		   "the page is also written to the .json beside it.\n\n"
 		   "  -o FILE.html   the page (default RUN_DIR/report.html, or ./report.html for\n"
 		   "                 stats files); the model goes to FILE.json\n"
 		   "  -q             no summary line\n"
@@ -112,8 +114,9 @@ int cmd_report(int argc, char **argv)
 	if (!model)
 		die(GRIST_EXIT_DATA, "%s", err.data);
 	struct buf page = BUF_INIT;
-	report_html(model, &page);
 	char *jpath = json_path_for(out);
+	const char *slash = strrchr(jpath, '/');
+	report_html(model, slash ? slash + 1 : jpath, &page);
 	char *js = json_dumps(model, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	struct atomic_set set = { 0 }; /* the page and its model appear together */
 	if (atomic_set_add_data(&set, out, page.data, page.len, &err) ||

@@ -194,25 +194,47 @@ static void section_sources(struct buf *o, const json_t *m)
 	const json_t *shown = json_object_get(src, "shown"), *others = json_object_get(src, "others");
 	if (!json_array_size(shown))
 		return;
-	buf_addstr(o, "<h2>Sources (ingest inputs, largest first)</h2>\n<table><tr><th>source</th>"
-		      "<th>bytes</th><th>records in</th><th>records out</th><th>rejected</th>"
+	const char *after = json_string_value(json_object_get(src, "kept_after"));
+	buf_addstr(o, "<h2>Sources (input files, largest first)</h2>\n<p>Documents of each input "
+		      "file through the stages: ingest's records in, out and rejected, the documents "
+		      "kept (out of ");
+	esc(o, after ? after : "ingest");
+	buf_addstr(o, "), and the most frequent reject rules of every stage.</p>\n<table>");
+	buf_addstr(o, "<tr><th>source</th><th>bytes</th><th>records in</th><th>ingest out</th>"
+		      "<th>ingest rejected</th><th>kept</th><th>kept %</th><th>top reject rules</th>"
 		      "<th>error</th></tr>\n");
-	size_t i;
-	const json_t *s;
+	size_t i, k;
+	const json_t *s, *r;
 	json_array_foreach(shown, i, s) {
 		buf_addstr(o, "<tr><td>");
 		esc(o, json_string_value(json_object_get(s, "path")));
-		buf_addf(o, "</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%s</td></tr>\n",
+		buf_addf(o, "</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>",
 			 (long long)inum(s, "bytes_in"), (long long)inum(s, "records_in"),
 			 (long long)inum(s, "records_out"), (long long)inum(s, "rejected"),
+			 (long long)inum(s, "kept"));
+		pct(o, inum(s, "kept"), inum(s, "records_in"));
+		buf_addstr(o, "</td><td>");
+		json_array_foreach(json_object_get(s, "rejects"), k, r) {
+			if (k == 3)
+				break;
+			buf_addstr(o, k ? ", " : "");
+			esc(o, json_string_value(json_object_get(r, "stage")));
+			buf_addch(o, ' ');
+			esc(o, json_string_value(json_object_get(r, "rule")));
+			buf_addf(o, " %lld", (long long)inum(r, "count"));
+		}
+		buf_addf(o, "</td><td>%s</td></tr>\n",
 			 json_is_true(json_object_get(s, "error")) ? "yes" : "");
 	}
-	if (inum(others, "files"))
+	if (inum(others, "files")) {
 		buf_addf(o, "<tr><td>%lld other files</td><td>%lld</td><td>%lld</td><td>%lld</td>"
-			    "<td>%lld</td><td></td></tr>\n",
+			    "<td>%lld</td><td>%lld</td><td>",
 			 (long long)inum(others, "files"), (long long)inum(others, "bytes_in"),
 			 (long long)inum(others, "records_in"), (long long)inum(others, "records_out"),
-			 (long long)inum(others, "rejected"));
+			 (long long)inum(others, "rejected"), (long long)inum(others, "kept"));
+		pct(o, inum(others, "kept"), inum(others, "records_in"));
+		buf_addstr(o, "</td><td></td><td></td></tr>\n");
+	}
 	buf_addstr(o, "</table>\n");
 }
 
@@ -295,6 +317,53 @@ static void section_dedup(struct buf *o, const json_t *m)
 	}
 }
 
+static void section_compression(struct buf *o, const json_t *m)
+{
+	const json_t *c = json_object_get(m, "compression");
+	if (!json_array_size(c))
+		return;
+	buf_addstr(o, "<h2>Tokenizer compression by language</h2>\n<p>Bytes of text per token in "
+		      "what tokenize read, by the language clean gave each document (un: none).</p>\n"
+		      "<table><tr><th>language</th><th>documents</th><th>bytes</th><th>tokens</th>"
+		      "<th>bytes per token</th></tr>\n");
+	size_t i;
+	const json_t *l;
+	json_array_foreach(c, i, l) {
+		buf_addstr(o, "<tr><td>");
+		esc(o, json_string_value(json_object_get(l, "lang")));
+		buf_addf(o, "</td><td>%lld</td><td>%lld</td><td>%lld</td><td>",
+			 (long long)inum(l, "documents"), (long long)inum(l, "bytes"),
+			 (long long)inum(l, "tokens"));
+		value(o, json_object_get(l, "bytes_per_token"));
+		buf_addstr(o, "</td></tr>\n");
+	}
+	buf_addstr(o, "</table>\n");
+}
+
+static void section_fine_tuning(struct buf *o, const json_t *m)
+{
+	const json_t *f = json_object_get(m, "fine_tuning");
+	if (!json_is_object(f))
+		return;
+	static const char *const rows[][2] = {
+		{ "conversations", "conversations" }, { "turns", "turns (messages)" },
+		{ "turns_per_conversation", "turns per conversation" },
+		{ "tokens", "tokens" }, { "masked_tokens", "masked tokens (loss mask 0)" },
+		{ "masked_fraction", "masked fraction" },
+		{ "packing_efficiency", "packing efficiency (shard --pack)" },
+	};
+	buf_addstr(o, "<h2>Fine-tuning</h2>\n<table>");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		const json_t *v = json_object_get(f, rows[i][0]);
+		if (!v)
+			continue;
+		buf_addf(o, "<tr><td>%s</td><td>", rows[i][1]);
+		value(o, v);
+		buf_addstr(o, "</td></tr>\n");
+	}
+	buf_addstr(o, "</table>\n");
+}
+
 static void section_shards(struct buf *o, const json_t *m)
 {
 	const json_t *sh = json_object_get(m, "shards");
@@ -332,7 +401,7 @@ static void section_shards(struct buf *o, const json_t *m)
 	hbars(o, labels, vals, nb);
 }
 
-void report_html(const json_t *m, struct buf *o)
+void report_html(const json_t *m, const char *model_name, struct buf *o)
 {
 	buf_addstr(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		      "<meta name=\"viewport\" content=\"width=device-width\">"
@@ -347,14 +416,18 @@ void report_html(const json_t *m, struct buf *o)
 		      "{fill:#4a7ab5}svg.chart rect.k2,.k2{fill:#d9822b;color:#d9822b}.k1{fill:#4a7ab5;"
 		      "color:#4a7ab5}\n</style></head><body>\n<h1>grist run report</h1>\n");
 	const json_t *files = json_object_get(m, "files");
-	buf_addf(o, "<p>Drawn from %zu stats files; every number here is also in report.json.</p>\n",
+	buf_addf(o, "<p>Drawn from %zu stats files; every number here is also in <code>",
 		 json_array_size(files));
+	esc(o, model_name);
+	buf_addstr(o, "</code>, beside this page.</p>\n");
 	section_funnel(o, m);
 	section_rejects(o, m);
 	section_languages(o, m);
 	section_sources(o, m);
 	section_lengths(o, m);
 	section_dedup(o, m);
+	section_compression(o, m);
+	section_fine_tuning(o, m);
 	section_shards(o, m);
 	buf_addstr(o, "</body></html>\n");
 }

@@ -58,16 +58,6 @@ static json_t *stage_entry(json_t *stages, const char *name)
 	return s;
 }
 
-static void merge_sources(json_t *sources, const json_t *inputs)
-{
-	size_t i;
-	json_t *in;
-	json_array_foreach((json_t *)inputs, i, in) {
-		json_t *copy = json_deep_copy(in);
-		json_array_append_new(sources, copy);
-	}
-}
-
 static void merge_languages(json_t *langs, const json_t *from)
 {
 	const char *code;
@@ -90,19 +80,31 @@ static void merge_stage_stats(json_t *m, const char *stage, const json_t *ss)
 	if (!json_is_object(ss))
 		return;
 	if (!strcmp(stage, "ingest") && json_is_array(json_object_get(ss, "inputs")))
-		merge_sources(json_object_get(m, "sources"), json_object_get(ss, "inputs"));
+		report_sources_ingest(json_object_get(m, "sources"), json_object_get(ss, "inputs"));
 	if (!strcmp(stage, "clean") && json_is_object(json_object_get(ss, "languages")))
 		merge_languages(json_object_get(m, "languages"), json_object_get(ss, "languages"));
-	if (!strcmp(stage, "tokenize"))
+	if (!strcmp(stage, "tokenize")) {
 		add_num(json_object_get(m, "tokens"), "tokenized", num(ss, "tokens"));
+		if (json_is_object(json_object_get(ss, "languages")))
+			report_langs_tokenize(json_object_get(m, "compression"),
+					      json_object_get(ss, "languages"));
+		if (json_is_object(json_object_get(ss, "chat"))) {
+			if (!json_object_get(m, "fine_tuning"))
+				json_object_set_new(m, "fine_tuning", json_object());
+			report_chat_tokenize(json_object_get(m, "fine_tuning"),
+					     json_object_get(ss, "chat"));
+		}
+	}
 	const json_t *groups = json_object_get(ss, "groups");
 	if ((!strcmp(stage, "dedup-cluster") || !strcmp(stage, "dedup")) && json_is_object(groups))
 		json_object_set_new(m, "dedup_groups", json_deep_copy(groups));
 	if (!strcmp(stage, "shard")) {
 		json_t *sh = json_object();
 		static const char *keys[] = { "tokens_out", "shards", "train_documents", "train_tokens",
-					      "val_documents", "val_tokens", "packing_efficiency",
-					      "masked_tokens", "rows" };
+					      "val_documents", "val_tokens", "pack_seq_len", "pack_rows",
+					      "pack_real_tokens", "pack_pad_tokens",
+					      "packing_efficiency", "overlong_rejected",
+					      "overlong_truncated" };
 		for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
 			const json_t *v = json_object_get(ss, keys[k]);
 			if (json_is_number(v))
@@ -145,6 +147,11 @@ static int merge_file(json_t *m, const char *path, struct buf *err)
 	if (!json_object_size(json_object_get(s, "options")) && json_is_object(json_object_get(st, "options")))
 		json_object_set(s, "options", json_object_get(st, "options"));
 	merge_stage_stats(m, stage, json_object_get(st, "stage_stats"));
+	if (report_sources_stage(json_object_get(m, "sources"), stage, json_object_get(st, "sources"))) {
+		const char *last = json_string_value(json_object_get(m, "sources_last_stage"));
+		if (!last || stage_rank(stage) > stage_rank(last))
+			json_object_set_new(m, "sources_last_stage", json_string(stage));
+	}
 	json_array_append_new(json_object_get(m, "files"), json_string(path));
 	json_decref(st);
 	return 0;
@@ -222,31 +229,41 @@ static int cmp_source(const void *a, const void *b)
 		      json_string_value(json_object_get(*(json_t *const *)b, "path")));
 }
 
-/* The 50 largest sources by bytes, the rest summed under "others". */
+/* The 50 largest sources by bytes, the rest summed under "others"; each with what became of
+ * its documents in every stage (report_source_finish). */
 static void finish_sources(json_t *m)
 {
 	json_t *src = json_object_get(m, "sources");
-	size_t n = json_array_size(src), i;
+	size_t n = json_object_size(src), i = 0;
 	json_t **v = xcalloc(n ? n : 1, sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(src, i));
+	const char *path;
+	json_t *e;
+	const char *last = json_string_value(json_object_get(m, "sources_last_stage"));
+	json_object_foreach(src, path, e) {
+		report_source_finish(e, last);
+		v[i++] = json_incref(e);
+	}
 	qsort(v, n, sizeof(*v), cmp_source);
 	json_t *shown = json_array();
-	json_t *others = json_pack("{s:i,s:i,s:i,s:i,s:i}", "files", 0, "records_in", 0,
-				   "records_out", 0, "bytes_in", 0, "rejected", 0);
+	json_t *others = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "files", 0, "records_in", 0,
+				   "records_out", 0, "bytes_in", 0, "rejected", 0, "kept", 0);
 	for (i = 0; i < n; i++) {
 		if (i < 50) {
 			json_array_append(shown, v[i]);
 		} else {
 			add_num(others, "files", 1);
-			static const char *keys[] = { "records_in", "records_out", "bytes_in", "rejected" };
-			for (size_t k = 0; k < 4; k++)
+			static const char *keys[] = { "records_in", "records_out", "bytes_in", "rejected",
+						      "kept" };
+			for (size_t k = 0; k < 5; k++)
 				add_num(others, keys[k], num(v[i], keys[k]));
 		}
 		json_decref(v[i]);
 	}
 	free(v);
-	json_object_set_new(m, "sources", json_pack("{s:o,s:o}", "shown", shown, "others", others));
+	json_object_set_new(m, "sources", json_pack("{s:o,s:o,s:o}", "kept_after",
+						    last ? json_string(last) : json_null(), "shown",
+						    shown, "others", others));
+	json_object_del(m, "sources_last_stage");
 }
 
 static int cmp_lang(const void *a, const void *b)
@@ -277,8 +294,8 @@ static void finish_languages(json_t *m)
 
 json_t *report_model(char **files, size_t nfiles, struct buf *err)
 {
-	json_t *m = json_pack("{s:i,s:[],s:[],s:[],s:{},s:{}}", "report", 1, "files", "stages",
-			      "sources", "languages", "tokens");
+	json_t *m = json_pack("{s:i,s:[],s:[],s:{},s:{},s:{},s:{}}", "report", 1, "files", "stages",
+			      "sources", "languages", "tokens", "compression");
 	for (size_t i = 0; i < nfiles; i++) {
 		if (merge_file(m, files[i], err)) {
 			json_decref(m);
@@ -293,5 +310,16 @@ json_t *report_model(char **files, size_t nfiles, struct buf *err)
 	finish_stages(m);
 	finish_sources(m);
 	finish_languages(m);
+	json_object_set_new(m, "compression", report_langs_finish(json_object_get(m, "compression")));
+	json_t *ft = json_object_get(m, "fine_tuning");
+	const json_t *eff = json_object_get(json_object_get(m, "shards"), "packing_efficiency");
+	if (!ft && eff) {
+		ft = json_object();
+		json_object_set_new(m, "fine_tuning", ft);
+	}
+	if (ft && json_object_get(ft, "conversations"))
+		report_chat_finish(ft);
+	if (ft && eff)
+		json_object_set(ft, "packing_efficiency", (json_t *)eff);
 	return m;
 }

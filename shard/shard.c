@@ -20,7 +20,6 @@
 #include "lib/atomic.h"
 #include "lib/die.h"
 #include "lib/opts.h"
-#include "lib/source.h"
 #include "lib/stage.h"
 #include "lib/stats.h"
 #include "lib/tokstream.h"
@@ -572,60 +571,24 @@ static void run_start(struct shard_run *r, const struct tokstream_header *h)
 		r->shuf = shard_shuffle_new(o, h->token_width, !!(h->flags & TOKSTREAM_F_MASK));
 }
 
-/*
- * The token stream reader's byte source: lib/decode.c's input, so a stream compressed with
- * gzip, zstd, xz, bzip2 or lz4 is decoded (recognised by magic, as every stage reads its
- * input). The stream is read, never mapped: a file that shrinks under a mapping kills the
- * process with SIGBUS; read, it is a truncated stream and an error naming the byte.
- */
-struct stream_in {
-	struct source src;
-	struct buf err; /* the source's message when a read failed */
-	int failed;
-};
-
-static ssize_t stream_in_read(void *ctx, void *p, size_t n)
-{
-	struct stream_in *in = ctx;
-	ssize_t k = source_read(&in->src, p, n, &in->err);
-	if (k < 0) {
-		in->failed = 1;
-		errno = EIO;
-	}
-	return k;
-}
-
-/* A reader error: the source's own message and exit 3 when reading failed (exit 1 inside a
- * compressed stream: damage, as stage_read_input rules), else the stream's error, exit 1. */
-static void stream_in_fail(struct shard_run *r, struct stream_in *in)
-{
-	if (!in->failed)
-		fail(-GRIST_EXIT_DATA, &r->err);
-	buf_reset(&r->err);
-	buf_add(&r->err, in->err.data, in->err.len);
-	fail(in->src.codec ? -GRIST_EXIT_DATA : -GRIST_EXIT_IO, &r->err);
-}
-
-/* One input stream (a file, or stdin for "-"). */
+/* One input stream (a file, or stdin for "-"; shard_input.c). */
 static void run_input(struct shard_run *r, const char *name)
 {
-	struct stream_in in = { .err = BUF_INIT };
-	if (source_open_input(&in.src, name, 1, &r->err) < 0)
-		fail(-GRIST_EXIT_IO, &r->err);
-	struct tokstream_reader rd;
-	if (tokstream_reader_open(&rd, stream_in_read, &in, name, &r->err) < 0)
-		stream_in_fail(r, &in);
-	rd.raw_only = 1;
+	struct shard_input in;
+	int rc = shard_input_open(&in, name, &r->err);
+	if (rc < 0)
+		fail(rc, &r->err);
+	struct tokstream_reader *rd = &in.rd;
+	rd->raw_only = 1;
 	if (!r->started) {
-		run_start(r, &rd.h);
-	} else if (!same_header(&r->first, &rd.h)) {
+		run_start(r, &rd->h);
+	} else if (!same_header(&r->first, &rd->h)) {
 		buf_addf(&r->err, "%s: token stream header (tokenizer, vocab, end-of-text id or flags) "
 			 "differs from %s's", name, r->c->inputs[0]);
 		fail(-GRIST_EXIT_DATA, &r->err);
 	}
 	struct tokstream_doc doc;
-	int rc;
-	while ((rc = tokstream_reader_next(&rd, &doc, &r->err)) == 1) {
+	while ((rc = shard_input_next(&in, &doc, &r->err)) == 1) {
 		struct shard_doc d = { doc.id, doc.id_len, r->base + doc.index, doc.ntokens, doc.raw,
 				       doc.mask, NULL, 0 };
 		r->hist[doc.ntokens ? 64 - __builtin_clzll((unsigned long long)doc.ntokens) : 0]++;
@@ -638,12 +601,10 @@ static void run_input(struct shard_run *r, const char *name)
 			fail(rc, &r->err);
 	}
 	if (rc < 0)
-		stream_in_fail(r, &in);
-	r->base += rd.docs;
-	r->bytes_in += rd.buf_offset + rd.len;
-	tokstream_reader_release(&rd);
-	source_close(&in.src);
-	buf_release(&in.err);
+		fail(rc, &r->err);
+	r->base += rd->docs;
+	r->bytes_in += rd->buf_offset + rd->len;
+	shard_input_close(&in);
 }
 
 static void run_summary(struct shard_run *r)

@@ -13,6 +13,7 @@
 
 #include "lib/atomic.h"
 #include "lib/buf.h"
+#include "lib/source.h"
 #include "lib/tokstream.h"
 
 enum shard_format { SHARD_LLMC, SHARD_MEGATRON, SHARD_NANOGPT, SHARD_JSONL };
@@ -260,5 +261,20 @@ int shard_verify(const char *manifest_path, struct buf *report, uint64_t *nfiles
 
 /* XXH3-64 of a file (whole), and its size. */
 int shard_hash_file(const char *path, uint64_t *hash, uint64_t *bytes, struct buf *err);
+
+/* A token stream input (shard_input.c): a file, or stdin for "-", compressed or not. */
+struct shard_input {
+	struct source src;
+	struct tokstream_reader rd;
+	struct buf read_err; /* the source's message after a failed read */
+	int failed, open, reading;
+};
+/* Open path and read the stream's header (in->rd.h). 0, or -GRIST_EXIT_IO (cannot be opened
+ * or read) / -GRIST_EXIT_DATA (not a valid stream, a damaged compressed stream) with the message
+ * in err; shard_input_close in every case. */
+int shard_input_open(struct shard_input *in, const char *path, struct buf *err);
+/* The next document: 1, 0 at the end, or a negative exit code as for shard_input_open. */
+int shard_input_next(struct shard_input *in, struct tokstream_doc *doc, struct buf *err);
+void shard_input_close(struct shard_input *in);
 
 #endif

@@ -18,6 +18,7 @@
 #include "lib/die.h"
 #include "lib/le.h"
 #include "lib/mapfile.h"
+#include "lib/source.h"
 #include "lib/opts.h"
 #include "lib/tokstream.h"
 #include "lib/utf8.h"
@@ -182,39 +183,36 @@ static void show_docs(const char *path, const unsigned char *toks, uint32_t widt
 	printf("documents: %llu (counted by end-of-text id %ld)\n", (unsigned long long)count, eot);
 }
 
+/* A token stream, compressed or not (shard_input.c). */
 static int inspect_stream(const char *path, unsigned ndocs, unsigned max_ids)
 {
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
-	if (fd < 0)
-		die_errno(GRIST_EXIT_IO, "cannot open %s", path);
-	struct tokstream_reader r;
+	struct shard_input in;
 	struct tokstream_doc d;
 	struct buf err = BUF_INIT;
-	if (tokstream_reader_open(&r, tokstream_source_fd, &fd, path, &err) < 0)
-		die(GRIST_EXIT_DATA, "%s", err.data);
-	printf("format: grist token stream version %u\n", r.h.version);
-	printf("tokenizer: %s (xxh3 %016llx)\n", r.h.tokenizer_name, (unsigned long long)r.h.tokenizer_hash);
-	printf("vocab size: %u, token width: %u, end-of-text id: ", r.h.vocab_size, r.h.token_width);
-	if (r.h.eot_id == TOKSTREAM_NO_EOT)
+	int rc = shard_input_open(&in, path, &err);
+	if (rc < 0)
+		die(-rc, "%s", err.data);
+	const struct tokstream_header *h = &in.rd.h;
+	printf("format: grist token stream version %u\n", h->version);
+	printf("tokenizer: %s (xxh3 %016llx)\n", h->tokenizer_name, (unsigned long long)h->tokenizer_hash);
+	printf("vocab size: %u, token width: %u, end-of-text id: ", h->vocab_size, h->token_width);
+	if (h->eot_id == TOKSTREAM_NO_EOT)
 		printf("none");
 	else
-		printf("%u", r.h.eot_id);
-	printf(", loss mask: %s\n", r.h.flags & TOKSTREAM_F_MASK ? "yes" : "no");
-	int rc;
-	while ((rc = tokstream_reader_next(&r, &d, &err)) == 1) {
+		printf("%u", h->eot_id);
+	printf(", loss mask: %s\n", h->flags & TOKSTREAM_F_MASK ? "yes" : "no");
+	while ((rc = shard_input_next(&in, &d, &err)) == 1) {
 		if (d.index >= ndocs)
 			continue;
 		printf("doc %llu: id %.*s, %zu tokens\n", (unsigned long long)d.index, (int)d.id_len,
 		       d.id, d.ntokens);
-		print_ids(d.raw, r.h.token_width, 0, d.ntokens, max_ids);
+		print_ids(d.raw, h->token_width, 0, d.ntokens, max_ids);
 	}
 	if (rc < 0)
-		die(GRIST_EXIT_DATA, "%s", err.data);
-	printf("documents: %llu, tokens: %llu\n", (unsigned long long)r.docs,
-	       (unsigned long long)r.tokens);
-	tokstream_reader_release(&r);
-	if (fd > 0)
-		close(fd);
+		die(-rc, "%s", err.data);
+	printf("documents: %llu, tokens: %llu\n", (unsigned long long)in.rd.docs,
+	       (unsigned long long)in.rd.tokens);
+	shard_input_close(&in);
 	buf_release(&err);
 	return GRIST_EXIT_OK;
 }
@@ -342,7 +340,11 @@ static int inspect_path(const char *path, unsigned ndocs, unsigned max_ids, long
 	}
 	struct mapfile m;
 	map_or_die(path, &m);
-	if (m.len >= 8 && !memcmp(m.p, TOKSTREAM_MAGIC, 8)) {
+	/* A compressed file is a compressed token stream, unless it is named as a shard (a raw
+	 * nanoGPT .bin may start with bytes that look like a magic). */
+	int shard_name = plen >= 4 && !strcmp(path + plen - 4, ".bin");
+	if ((m.len >= 8 && !memcmp(m.p, TOKSTREAM_MAGIC, 8)) ||
+	    (!shard_name && codec_of_magic(m.p, m.len) != CODEC_NONE)) {
 		mapfile_close(&m);
 		return inspect_stream(path, ndocs, max_ids);
 	}

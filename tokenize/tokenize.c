@@ -27,6 +27,7 @@
 #include "lib/xalloc.h"
 #include "tokenize/chat_tok.h"
 #include "tokenize/tok_bpe.h"
+#include "tokenize/tok_stats.h"
 
 enum out_format { OUT_STREAM, OUT_JSONL, OUT_TEXT };
 enum eot_place { EOT_NONE, EOT_BEFORE, EOT_AFTER };
@@ -55,6 +56,7 @@ struct tokenize {
 	struct buf err;
 	const char *chat_template; /* --chat-template: records are conversations (chat_tok.h) */
 	struct chat_tpl chat;
+	struct tok_stats *tstats; /* with --stats: per language, chat (tok_stats.h) */
 };
 
 static const char *const rule_bad_utf8 = "invalid_utf8";
@@ -131,6 +133,7 @@ struct tok_thread {
 	struct tok_ids ids;
 	struct chat_work chat;
 	struct buf mask;
+	struct tok_stats *tstats;
 };
 
 static void *thread_new(void *shared)
@@ -144,6 +147,7 @@ static void *thread_new(void *shared)
 	record_check_init(&t->check);
 	buf_init(&t->id, 0);
 	buf_init(&t->err, 0);
+	t->tstats = tk->tstats ? tok_stats_new(tk->tstats) : NULL;
 	return t;
 }
 
@@ -159,6 +163,7 @@ static void thread_free(void *p)
 	if (t->chat.cx)
 		chat_work_release(&t->chat);
 	buf_release(&t->mask);
+	tok_stats_free(t->tstats); /* into tk->tstats */
 	free(t);
 }
 
@@ -267,6 +272,10 @@ static int chat_line(struct tokenize *tk, struct tok_thread *t, struct batch *b,
 		return 0;
 	}
 	b->user = (void *)((uintptr_t)b->user + t->ids.n);
+	if (t->tstats) {
+		tok_stats_doc(t->tstats, r, t->chat.out.text.len, t->ids.n);
+		tok_stats_chat(t->tstats, t->chat.chat.n, (const unsigned char *)t->mask.data, t->ids.n);
+	}
 	emit_doc(tk, b, &t->id, &t->ids, &t->mask);
 	return 0;
 }
@@ -310,6 +319,8 @@ static int tokenize_line(void *shared, void *thread_state, struct batch *b, cons
 		tok_ids_push(&t->ids, tk->vocab.eos_ids[i]);
 	counts_text_length(&b->counts, t->text.len);
 	b->user = (void *)((uintptr_t)b->user + t->ids.n); /* tokens in this batch */
+	if (t->tstats)
+		tok_stats_doc(t->tstats, &r, t->text.len, t->ids.n);
 	emit_doc(tk, b, &t->id, &t->ids, NULL);
 	b->counts.records_out++;
 	return 0;
@@ -646,6 +657,7 @@ int cmd_tokenize(int argc, char **argv)
 		.jobs = tk.co.jobs, .work = tokenize_work, .emit = tokenize_emit, .shared = &tk,
 		.thread_new = thread_new, .thread_free = thread_free,
 	};
+	tk.tstats = tk.co.stats_path ? tok_stats_new(NULL) : NULL;
 	struct par *par = par_new(&pc);
 	stage_read_inputs(&tk.run, par, argc, argv, optind, tk.batch_bytes, 0, &tk.names);
 	par_finish(par);
@@ -656,6 +668,9 @@ int cmd_tokenize(int argc, char **argv)
 	}
 	buf_addf(&tk.run.stats.stage_json, "\"tokens\":%llu,\"vocab_size\":%u",
 		 (unsigned long long)tk.tokens, tk.vocab.n_ids);
+	if (tk.tstats)
+		tok_stats_render(tk.tstats, &tk.run.stats.stage_json);
+	tok_stats_free(tk.tstats);
 	int rc = stage_run_finish(&tk.run);
 	tok_encoder_free(&tk.enc);
 	tok_vocab_free(&tk.vocab);

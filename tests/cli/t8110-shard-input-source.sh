@@ -4,7 +4,7 @@
 # gives the same shard set as the stream itself (the compressed files are made, and read back,
 # by the real tools). A damaged compressed stream is bad data (exit 1); a read error of the input
 # is an I/O error (exit 3, the README's exit-code table), with the system's message. Either way
-# no file is left. And `shard inspect` on a shard that shrinks while it is mapped reports a read
+# no file is left. `shard inspect` reads a compressed stream too. And `shard inspect` on a shard that shrinks while it is mapped reports a read
 # error naming the file and the byte (exit 3), not a bare SIGBUS.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -28,6 +28,12 @@ for codec in gzip zstd xz bzip2 lz4; do
 	diff -r ref $codec-stdin >/dev/null || fail "$codec stdin: shards differ from the plain stream's"
 done
 $GRIST shard verify ref/p >/dev/null || fail "verify"
+# shard inspect reads a compressed stream too: the same report as for the stream itself.
+$GRIST shard inspect s.tok -n 3 >plain.txt || fail "inspect s.tok"
+xz -q -c s.tok >s.tok.xz
+$GRIST shard inspect s.tok.xz -n 3 >xz.txt 2>err; expect_eq "inspect s.tok.xz: exit" 0 $?
+expect_file_eq "inspect of the xz stream" plain.txt xz.txt
+expect_grep "inspect: documents" "^documents: 400," xz.txt
 
 # Damage inside a compressed stream: exit 1, the codec's complaint, nothing left.
 zstd -q -c s.tok >s.tok.zst
