@@ -123,7 +123,8 @@ deps: ## install every Debian package (and npm test package) the build, tests an
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	@if [ -f tests/npm/package.json ] && [ ! -d tests/npm/node_modules ]; then \
+	@if [ -f tests/npm/package.json ] && { [ ! -d tests/npm/node_modules ] || \
+		[ tests/npm/package-lock.json -nt tests/npm/node_modules/.package-lock.json ]; }; then \
 		echo "make deps: npm packages for the parity tests"; \
 		cd tests/npm && npm ci --no-audit --no-fund --loglevel=error; \
 	fi

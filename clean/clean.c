@@ -11,6 +11,7 @@
  * measured value. Work runs in ordered parallel batches, so -j N gives the same bytes as -j 1.
  * Options are in clean_opts.c, figures in clean_stats.c.
  */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@
 static const char *const rule_url = "url_blocklist";
 static const char *const rule_lang = "lang";
 static const char *const rule_lang_score = "lang.min_score";
+static const char *const rule_emptied = "emptied_text";
 
 /* ---- per-thread state --------------------------------------------------------------------- */
 
@@ -42,6 +44,7 @@ static void *thread_new(void *shared)
 		buf_init(bufs[i], 0);
 	chat_init(&t->chat);
 	record_check_init(&t->check);
+	t->check.chat = &t->chat;
 	return t;
 }
 
@@ -392,36 +395,8 @@ static int clean_line(void *shared, void *thread_state, struct batch *b, const s
 	struct clean *cl = shared;
 	struct clean_thread *t = thread_state;
 	struct doc d = { .cl = cl, .t = t, .b = b, .l = l };
-	/* The text policy is applied after the chat check (a chat record has no text field). */
-	const struct common_opts *o = &cl->co;
-	struct common_opts ro = *o;
-	ro.on_missing = ON_MISSING_SKIP;
-	int verdict = stage_check_record(b, &ro, l, &d.r, &t->check);
-	int chat = 0;
-	if (verdict == RECORD_DROP && !t->check.raw && d.r.text_status == TEXT_MISSING) {
-		enum chat_status cs = chat_parse_record(&t->chat, &d.r);
-		if (cs != CHAT_NO_MESSAGES) {
-			chat = 1;
-			if (cs != CHAT_OK) {
-				reject(&d, chat_reject_rule(cs), NULL);
-				return 0;
-			}
-			verdict = RECORD_KEEP;
-		}
-	}
-	if (verdict == RECORD_DROP && !chat && !t->check.raw && d.r.text_status != TEXT_OK) {
-		if (o->on_missing == ON_MISSING_EMPTY) {
-			verdict = RECORD_EMPTY;
-		} else if (o->on_missing == ON_MISSING_ERROR) {
-			struct buf why = BUF_INIT;
-			buf_addf(&why, "field \"%s\" is %s", o->text_field,
-				 d.r.text_status == TEXT_MISSING ? "missing"
-				 : d.r.text_status == TEXT_NULL ? "null" : "not a string");
-			stage_fatal(b, "bad record", l->lineno, l->offset, why.data);
-			buf_release(&why);
-			verdict = RECORD_STOP;
-		}
-	}
+	int verdict = stage_check_record(b, &cl->co, l, &d.r, &t->check);
+	int chat = verdict == RECORD_CHAT; /* t->chat holds the conversation */
 	switch (verdict) {
 	case RECORD_STOP:
 		return -1;
@@ -430,6 +405,7 @@ static int clean_line(void *shared, void *thread_state, struct batch *b, const s
 		return 0;
 	case RECORD_EMPTY:
 	case RECORD_KEEP:
+	case RECORD_CHAT:
 		break;
 	}
 	if (cl->ndomains && url_rejected(&d))
@@ -448,6 +424,13 @@ static int clean_line(void *shared, void *thread_state, struct batch *b, const s
 		int rc = redact(&d);
 		if (rc)
 			return rc < 0 ? -1 : 0;
+	}
+	/* A text that repair, --drop-lines or redaction left empty is dropped with that reason,
+	 * whatever --filters says: an empty document is nothing to train on, and a record must
+	 * not turn silently into "" (--on-missing empty asks for one on purpose). */
+	if (!d.n && t->text.len) {
+		reject(&d, rule_emptied, "0");
+		return 0;
 	}
 	if ((cl->lang_mode == CLEAN_LANGID_ALL || !cl->lang_any || cl->lang_min_score > 0) &&
 	    lang_rejected(&d))
@@ -480,7 +463,7 @@ static void clean_init(struct clean *cl)
 	cl->batch_bytes = 1u << 20;
 	cl->lang_any = 1;
 	cl->lang_mode = CLEAN_LANGID_ON;
-	cl->lang_sample = 1536;
+	cl->lang_sample = 768;
 	cl->lang_rules_min_score = 0.25;
 	clean_filter_config_init(&cl->fcfg);
 	cl->redact = clean_redact_new();
@@ -499,6 +482,11 @@ static void clean_validate(struct clean *cl)
 static int clean_run(struct clean *cl, int argc, char **argv, int first)
 {
 	common_opts_finish(&cl->co);
+	/* CLD2 allocates and frees a large scoring buffer on every call; with glibc's default trim
+	 * threshold (128 KiB) each free gave the top of the heap back and the next call faulted it
+	 * in again: a third of the CPU time went to the kernel (brk, page faults). Keep it. */
+	if (cl->lang_mode != CLEAN_LANGID_OFF)
+		mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	stage_run_init(&cl->run, "clean", &cl->co, argc, argv);
 	clean_stats_options(cl);
 	struct par_config pc = {

@@ -168,30 +168,55 @@ static int broken_word(const unsigned char *w, size_t n, int *has_letter)
 	return 0;
 }
 
+static int bw_space(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+}
+
+/* Only a word with a non-ASCII byte or a '?' can be broken: those are checked where they are
+ * found, and the words are counted only in a document with two broken ones. */
 double clean_broken_word_fraction(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n && u[i] < 0x80 && u[i] != '?')
-		i++;
-	if (i == n)
-		return 0; /* ASCII without '?': nothing can be broken */
-	size_t words = 0, broken = 0;
-	for (i = 0; i < n;) {
-		while (i < n && (u[i] == ' ' || u[i] == '\n' || u[i] == '\t' || u[i] == '\r' || u[i] == '\f'))
+	size_t broken = 0;
+	for (size_t i = 0; i < n;) {
+		/* 8 bytes at a time while none is non-ASCII or '?' */
+		for (uint64_t w, q = 0x3F3F3F3F3F3F3F3Full; i + 8 <= n; i += 8) {
+			memcpy(&w, u + i, 8);
+			uint64_t x = w ^ q;
+			if ((w | ((x - 0x0101010101010101ull) & ~x)) & 0x8080808080808080ull)
+				break;
+		}
+		while (i < n && u[i] < 0x80 && u[i] != '?')
 			i++;
-		size_t e = i;
-		while (e < n && !(u[e] == ' ' || u[e] == '\n' || u[e] == '\t' || u[e] == '\r' || u[e] == '\f'))
-			e++;
-		if (e == i)
+		if (i == n)
 			break;
+		size_t a = i, e = i;
+		while (a > 0 && !bw_space(u[a - 1]))
+			a--;
+		while (e < n && !bw_space(u[e]))
+			e++;
 		int letter = 0;
-		broken += (size_t)broken_word(u + i, e - i, &letter);
-		words += (size_t)letter;
+		broken += (size_t)broken_word(u + a, e - a, &letter);
 		i = e;
 	}
 	/* one broken word is a slip (a homoglyph typed by hand), not a mis-decoded text */
-	return words >= 20 && broken >= 2 ? (double)broken / (double)words : 0;
+	if (broken < 2)
+		return 0;
+	size_t words = 0;
+	for (size_t i = 0; i < n;) {
+		while (i < n && bw_space(u[i]))
+			i++;
+		size_t e = i;
+		while (e < n && !bw_space(u[e]))
+			e++;
+		int letter = 0; /* a broken word has shown a letter before it stops */
+		if (e > i)
+			broken_word(u + i, e - i, &letter);
+		words += (size_t)letter;
+		i = e;
+	}
+	return words >= 20 ? (double)broken / (double)words : 0;
 }
 
 static int filter_length(const struct clean_filter_config *cfg, const char *s, size_t n,

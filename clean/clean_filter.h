@@ -174,7 +174,4 @@ int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_fi
  * tests; docs/clean.md, mojibake.max_broken_words); 0 below 20 such words. */
 double clean_broken_word_fraction(const char *s, size_t n);
 
-/* Is this document mostly in scripts written without spaces? (exported for tests) */
-int clean_is_nospace_script(const char *text, size_t len, double min_fraction);
-
 #endif

@@ -362,8 +362,9 @@ static double list_word_fraction(const char *s, size_t n)
 		if (e == i)
 			break;
 		words++;
-		int sep = s[e - 1] == ',' || s[e - 1] == ';' || s[e - 1] == '|';
-		for (size_t k = 0; !sep && k < sizeof(seps) / sizeof(*seps); k++)
+		unsigned char last = (unsigned char)s[e - 1];
+		int sep = last == ',' || last == ';' || last == '|';
+		for (size_t k = 0; !sep && last >= 0x80 && k < sizeof(seps) / sizeof(*seps); k++)
 			sep = clean_ends_with(s + i, e - i, seps[k]);
 		lists += (size_t)sep;
 		i = e;

@@ -59,7 +59,7 @@ const struct clean_param_info clean_params[CP_COUNT] = {
 
 	[CP_C4_MAX_WORD_LEN] = { "c4.max_word_length", 1000, 0, "drop lines with a longer word" },
 	[CP_C4_CITATIONS] = { "c4.citations", 1, 0, "remove [1], [edit], [citation needed]" },
-	[CP_C4_TERMINAL_PUNCT] = { "c4.terminal_punct", 0, 0, "keep only lines ending in . ? ! \" ' (not an ellipsis); off as FineWeb ran C4" },
+	[CP_C4_TERMINAL_PUNCT] = { "c4.terminal_punct", 0, 0, "keep only lines ending in . ? ! \" ' or a script's sentence mark (\xE3\x80\x82 \xEF\xBC\x81 \xEF\xBC\x9F \xE0\xA5\xA4 \xD8\x9F \xE1\x81\x8B ...; docs/clean.md), not an ellipsis; off as FineWeb ran C4" },
 	[CP_C4_MIN_WORDS_PER_LINE] = { "c4.min_words_per_line", 3, 0, "drop lines with fewer words (Google's C4: 5)" },
 	[CP_C4_LOREM_IPSUM] = { "c4.lorem_ipsum", 1, 0, "drop documents containing \"lorem ipsum\"" },
 	[CP_C4_JAVASCRIPT] = { "c4.javascript", 1, 0, "drop lines containing \"javascript\"" },

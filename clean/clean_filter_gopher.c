@@ -84,11 +84,10 @@ static size_t ngram_chars(const struct clean_filter_ctx *ctx, size_t i, size_t n
 	return ctx->cpre[i + n] - ctx->cpre[i] + n - 1;
 }
 
-int clean_filter_gopher_rep(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
-			    const char *s, size_t n, struct clean_verdict *v)
+/* Duplicate paragraphs and lines: their share of the pieces and of the characters. */
+static int dup_piece_rules(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+			   const char *s, size_t n, double total, struct clean_verdict *v)
 {
-	clean_text_analyze(ctx, s, n);
-	double total = (double)(ctx->nchars ? ctx->nchars : 1);
 	struct dups d = find_dup_pieces(ctx, s, n, 2, 1);
 	if (d.n && (double)d.dup / (double)d.n > cfg->v[CP_R_DUP_PARA_FRAC])
 		REJECT(CP_R_DUP_PARA_FRAC, (double)d.dup / (double)d.n);
@@ -99,13 +98,13 @@ int clean_filter_gopher_rep(const struct clean_filter_config *cfg, struct clean_
 		REJECT(CP_R_DUP_LINE_FRAC, (double)d.dup / (double)d.n);
 	if ((double)d.dup_chars / total > cfg->v[CP_R_DUP_LINE_CHAR_FRAC])
 		REJECT(CP_R_DUP_LINE_CHAR_FRAC, (double)d.dup_chars / total);
+	return 1;
+}
 
+static int top_ngram_rules(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+			   double total, struct clean_verdict *v)
+{
 	size_t nw = ctx->nw;
-	/* Documents with words from ICU take their language's n-gram thresholds (as does every
-	 * document when a [lang] section sets them); the others need no language here. */
-	if (ctx->nospace || cfg->any_lang_ngram)
-		cfg = clean_filter_lang(ctx);
-
 	/*
 	 * Most frequent 2/3/4-gram. The 2-gram pass counts everything; a g-gram occurs at most as
 	 * often as the most frequent (g-1)-gram, so max count x longest g-gram bounds its fraction
@@ -148,6 +147,13 @@ int clean_filter_gopher_rep(const struct clean_filter_config *cfg, struct clean_
 			REJECT(p, frac);
 	}
 
+	return 1;
+}
+
+static int dup_ngram_rules(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+			   double total, struct clean_verdict *v)
+{
+	size_t nw = ctx->nw;
 	/*
 	 * Characters in duplicated 5..10-grams (datatrove's find_all_duplicate: scan, count a
 	 * g-gram seen before and jump past it). Every word such a g-gram covers lies in a 5-gram
@@ -190,6 +196,20 @@ int clean_filter_gopher_rep(const struct clean_filter_config *cfg, struct clean_
 			REJECT(p, (double)rep / total);
 	}
 	return 1;
+}
+
+int clean_filter_gopher_rep(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+			    const char *s, size_t n, struct clean_verdict *v)
+{
+	clean_text_analyze(ctx, s, n);
+	double total = (double)(ctx->nchars ? ctx->nchars : 1);
+	if (!dup_piece_rules(cfg, ctx, s, n, total, v))
+		return 0;
+	/* Documents with words from ICU take their language's n-gram thresholds (as does every
+	 * document when a [lang] section sets them); the others need no language here. */
+	if (ctx->nospace || cfg->any_lang_ngram)
+		cfg = clean_filter_lang(ctx);
+	return top_ngram_rules(cfg, ctx, total, v) && dup_ngram_rules(cfg, ctx, total, v);
 }
 
 /* ---- Gopher quality ----------------------------------------------------------------------- */
@@ -250,8 +270,10 @@ static int starts_bullet(const unsigned char *s, size_t n)
 
 int clean_ends_ellipsis(const char *s, size_t n)
 {
-	return clean_ends_with(s, n, "...") || clean_ends_with(s, n, "\u2026") ||
-	       clean_ends_with(s, n, "\u22EF");
+	unsigned char last = n ? (unsigned char)s[n - 1] : 0; /* called per line: last byte first */
+	if (last == '.')
+		return clean_ends_with(s, n, "...");
+	return last >= 0x80 && (clean_ends_with(s, n, "\u2026") || clean_ends_with(s, n, "\u22EF"));
 }
 
 int clean_filter_gopher_quality(const struct clean_filter_config *cfg,

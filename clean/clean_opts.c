@@ -40,7 +40,7 @@ void clean_usage(FILE *f)
 		"                         one), adding lang and lang_score; all: identify every\n"
 		"                         document first; off: use the record's lang field (default: on)\n"
 		"  --lang-sample BYTES    identify longer documents from three pieces of this many bytes\n"
-		"                         in all, from start, middle and end; 0: whole text (default: 1536)\n"
+		"                         in all, from start, middle and end; 0: whole text (default: 768)\n"
 		"  --lang LIST            keep only these languages: ISO 639-1 or 639-3 codes or CLD2\n"
 		"                         names, any case (en,deu,French); 'any' keeps all (default: any)\n"
 		"  --lang-min-score X     drop documents whose lang_score is lower (default: 0)\n"

@@ -190,56 +190,126 @@ static void strip_c1(const char *s, size_t n, struct buf *out, struct clean_repa
 	}
 }
 
+static const unsigned char fffd[3] = { 0xEF, 0xBF, 0xBD };
+
+/* End of the run of plain bytes (printable ASCII, tab, LF) from j: 8 bytes at a time while all
+ * are, then byte by byte. */
+static size_t plain_run_end(const unsigned char *u, size_t j, size_t n)
+{
+	for (; j + 8 <= n; j += 8) {
+		uint64_t w, ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+		memcpy(&w, u + j, 8);
+		uint64_t below_space = (w - 0x20 * ones) & ~w & high;
+		uint64_t del = ((w ^ (0x7F * ones)) - ones) & ~(w ^ (0x7F * ones)) & high;
+		if ((w & high) | del)
+			break;
+		if (below_space) { /* usually a newline: fine unless another control is here */
+			int special = 0;
+			for (int k = 0; k < 8; k++)
+				special |= !plain_ascii[u[j + k]];
+			if (special)
+				break;
+		}
+	}
+	while (j < n && plain_ascii[u[j]])
+		j++;
+	return j;
+}
+
+/* The ASCII control byte at u[i] (not tab or LF): CR LF becomes LF, a lone CR and form feed
+ * stay, an escape sequence or another control goes. Returns the bytes consumed; *changed is set
+ * when something was removed. */
+static size_t repair_control(const unsigned char *u, size_t i, size_t n, struct buf *out,
+			     struct clean_repair_stats *st, int *changed)
+{
+	unsigned char b = u[i];
+	if (b == '\r' && i + 1 < n && u[i + 1] == '\n') {
+		st->crlf++;
+		*changed = 1;
+		return 1;
+	}
+	if (b == '\r' || b == '\f') {
+		buf_addch(out, (char)b);
+		return 1;
+	}
+	*changed = 1;
+	if (b == 0x1B) {
+		st->escapes++;
+		return escape_len(u + i, n - i);
+	}
+	st->controls++;
+	return 1;
+}
+
+/* Ill-formed UTF-8 at u[i]: an encoded surrogate pair (CESU-8) becomes its character, anything
+ * else U+FFFD per maximal subpart. Returns the bytes consumed. */
+static size_t repair_invalid(const unsigned char *u, size_t i, size_t n, struct buf *out,
+			     struct clean_repair_stats *st)
+{
+	int32_t hi = encoded_surrogate(u + i, n - i);
+	if (hi) {
+		int32_t lo = hi <= 0xDBFF ? encoded_surrogate(u + i + 3, n - i - 3) : 0;
+		if (lo >= 0xDC00) {
+			unsigned char enc[4];
+			int32_t c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+			buf_add(out, enc, utf8_encode(c, enc));
+			st->surrogate_pairs++;
+			return 6;
+		}
+		buf_add(out, fffd, 3);
+		st->invalid++;
+		return 3;
+	}
+	buf_add(out, fffd, 3);
+	st->invalid++;
+	return utf8_invalid_len(u + i, n - i);
+}
+
+/* Steps 3 and 4 over out[start..]: the mojibake fix, then C1 controls. Returns 1 if changed. */
+static int repair_second_pass(struct buf *out, size_t start, int maybe_mojibake, int has_c1,
+			      struct clean_repair_stats *st)
+{
+	struct buf tmp = BUF_INIT;
+	int changed = 0;
+	const char *cur = out->data + start;
+	size_t curlen = out->len - start;
+	if (maybe_mojibake && fix_mojibake(cur, curlen, &tmp, st)) {
+		changed = 1;
+		has_c1 = memchr(tmp.data, 0xC2, tmp.len) != NULL;
+		buf_setlen(out, start);
+		buf_add(out, tmp.data, tmp.len);
+		buf_reset(&tmp);
+		cur = out->data + start;
+		curlen = out->len - start;
+	}
+	if (has_c1) {
+		uint64_t before = st->c1;
+		strip_c1(cur, curlen, &tmp, st);
+		if (st->c1 != before) {
+			changed = 1;
+			buf_setlen(out, start);
+			buf_add(out, tmp.data, tmp.len);
+		}
+	}
+	buf_release(&tmp);
+	return changed;
+}
+
 int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_stats *st)
 {
-	static const unsigned char fffd[3] = { 0xEF, 0xBF, 0xBD };
 	const unsigned char *u = (const unsigned char *)s;
 	size_t start = out->len, i = 0;
 	int changed = 0, maybe_mojibake = 0, has_c1 = 0;
 
 	buf_grow(out, n);
 	while (i < n) {
-		size_t j = i;
-		/* 8 bytes at a time while all are printable ASCII, tab or LF */
-		for (; j + 8 <= n; j += 8) {
-			uint64_t w, ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-			memcpy(&w, u + j, 8);
-			uint64_t below_space = (w - 0x20 * ones) & ~w & high;
-			uint64_t del = ((w ^ (0x7F * ones)) - ones) & ~(w ^ (0x7F * ones)) & high;
-			if ((w & high) | del)
-				break;
-			if (below_space) { /* usually a newline: fine unless another control is here */
-				int special = 0;
-				for (int k = 0; k < 8; k++)
-					special |= !plain_ascii[u[j + k]];
-				if (special)
-					break;
-			}
-		}
-		while (j < n && plain_ascii[u[j]])
-			j++;
+		size_t j = plain_run_end(u, i, n);
 		buf_add(out, s + i, j - i);
 		i = j;
 		if (i >= n)
 			break;
-		unsigned char b = u[i];
-		if (b < 0x80) {
-			if (b == '\r' && i + 1 < n && u[i + 1] == '\n') {
-				st->crlf++;
-				changed = 1;
-				i++;
-			} else if (b == '\r' || b == '\f') {
-				buf_addch(out, (char)b);
-				i++;
-			} else if (b == 0x1B) {
-				st->escapes++;
-				changed = 1;
-				i += escape_len(u + i, n - i);
-			} else {
-				st->controls++;
-				changed = 1;
-				i++;
-			}
+		if (u[i] < 0x80) {
+			i += repair_control(u, i, n, out, st, &changed);
 			continue;
 		}
 		int32_t cp;
@@ -254,50 +324,9 @@ int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_s
 			continue;
 		}
 		changed = 1;
-		int32_t hi = encoded_surrogate(u + i, n - i);
-		if (hi) {
-			int32_t lo = hi <= 0xDBFF ? encoded_surrogate(u + i + 3, n - i - 3) : 0;
-			if (lo >= 0xDC00) {
-				unsigned char enc[4];
-				int32_t c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-				buf_add(out, enc, utf8_encode(c, enc));
-				st->surrogate_pairs++;
-				i += 6;
-			} else {
-				buf_add(out, fffd, 3);
-				st->invalid++;
-				i += 3;
-			}
-			continue;
-		}
-		buf_add(out, fffd, 3);
-		st->invalid++;
-		i += utf8_invalid_len(u + i, n - i);
+		i += repair_invalid(u, i, n, out, st);
 	}
-
-	if (maybe_mojibake || has_c1) {
-		struct buf tmp = BUF_INIT;
-		const char *cur = out->data + start;
-		size_t curlen = out->len - start;
-		if (maybe_mojibake && fix_mojibake(cur, curlen, &tmp, st)) {
-			changed = 1;
-			has_c1 = memchr(tmp.data, 0xC2, tmp.len) != NULL;
-			buf_setlen(out, start);
-			buf_add(out, tmp.data, tmp.len);
-			buf_reset(&tmp);
-			cur = out->data + start;
-			curlen = out->len - start;
-		}
-		if (has_c1) {
-			uint64_t before = st->c1;
-			strip_c1(cur, curlen, &tmp, st);
-			if (st->c1 != before) {
-				changed = 1;
-				buf_setlen(out, start);
-				buf_add(out, tmp.data, tmp.len);
-			}
-		}
-		buf_release(&tmp);
-	}
+	if ((maybe_mojibake || has_c1) && repair_second_pass(out, start, maybe_mojibake, has_c1, st))
+		changed = 1;
 	return changed;
 }

@@ -152,32 +152,6 @@ static inline int is_stop_word(const char *s, size_t n)
 }
 #undef PACK
 
-int clean_is_nospace_script(const char *s, size_t n, double min_fraction)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t letters = 0, nospace = 0;
-	for (size_t i = 0; i < n;) {
-		if (u[i] < 0x80) {
-			letters += (unsigned)((u[i] | 0x20) - 'a') < 26u;
-			i++;
-			continue;
-		}
-		int32_t cp;
-		size_t l = utf8_decode(u + i, n - i, &cp);
-		if (!l) {
-			i++;
-			continue;
-		}
-		i += l;
-		utf8proc_category_t cat = utf8proc_category(cp);
-		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
-			letters++;
-			nospace += clean_is_nospace_cp(cp);
-		}
-	}
-	return letters && (double)nospace / (double)letters > min_fraction;
-}
-
 /* ---- analysis: the words of the current text ------------------------------------------- */
 
 /* A quick 64-bit hash for words (short strings): 8 bytes at a time, multiply and fold. Words are
@@ -448,23 +422,102 @@ static int add_segmented(struct clean_filter_ctx *ctx, struct acc *a, const char
 	return 1;
 }
 
+/* Room for the per-word arrays: a typical word length's worth; add_word grows them. */
+static void analysis_reserve(struct clean_filter_ctx *ctx, size_t n)
+{
+	size_t cap = n / 6 + 64;
+	if (cap <= ctx->aw)
+		return;
+	free(ctx->pre);
+	free(ctx->cpre);
+	free(ctx->wc);
+	ctx->aw = cap;
+	ctx->pre = xmalloc((cap + 1) * sizeof(*ctx->pre));
+	ctx->cpre = xmalloc((cap + 1) * sizeof(*ctx->cpre));
+	ctx->wc = xmalloc(cap * sizeof(*ctx->wc));
+}
+
+/* Skips white space (ASCII and Unicode) from i, counting its characters. */
+static inline size_t skip_space(const unsigned char *u, size_t i, size_t n, size_t *nchars,
+				int *high)
+{
+	while (i < n) {
+		if (u[i] < 0x80) {
+			if (!(clean_ascii_class[u[i]] & C_SPACE))
+				break;
+			i++;
+			(*nchars)++;
+			continue;
+		}
+		*high = 1;
+		int32_t cp;
+		size_t l = utf8_decode(u + i, n - i, &cp);
+		if (!l || !is_space_cp(cp))
+			break;
+		i += l;
+		(*nchars)++;
+	}
+	return i;
+}
+
+/* The word at i if it is all ASCII, classified with one table lookup per byte: fills w and
+ * returns its end, or 0 when it holds a non-ASCII byte. */
+static inline size_t ascii_word(const char *s, size_t i, size_t n, struct word *w)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned orf = 0;
+	size_t j = i, core_end = i;
+	while (j < n) {
+		unsigned k = clean_byte_class[u[j]];
+		if (k & C_SPACE)
+			break;
+		orf |= k;
+		j++;
+		core_end = (k & C_PUNCT) ? core_end : j;
+	}
+	if (orf & C_HIGH)
+		return 0;
+	w->nchars = (uint32_t)(j - i);
+	w->alpha = (orf & C_ALPHA) != 0;
+	w->symbol = core_end == i; /* no byte that is not punctuation */
+	if (!w->symbol) {
+		size_t b = i, e = core_end;
+		while (clean_ascii_class[u[b]] & C_PUNCT)
+			b++;
+		w->core = (uint32_t)(e - b);
+		w->coff = (uint32_t)b;
+		w->clen = w->core;
+		if (w->core >= 2 && w->core <= 4)
+			w->stop = (unsigned char)is_stop_word(s + b, e - b);
+	}
+	return j;
+}
+
+static void analysis_store(struct clean_filter_ctx *ctx, const struct acc *a, const char *s,
+			   size_t n, size_t nchars, int high, int segmented)
+{
+	ctx->nw = a->nw;
+	ctx->nonsym = a->nonsym;
+	ctx->core_sum = a->core_sum;
+	ctx->alpha_words = a->alpha_words;
+	ctx->stop_words = a->stop_words;
+	ctx->nchars = nchars;
+	ctx->max_word = a->max_word;
+	ctx->has_high = high;
+	ctx->has_crff = memchr(s, '\r', n) || memchr(s, '\f', n);
+	ctx->nospace = segmented;
+	ctx->atext = s;
+	ctx->alen = n;
+	ctx->analyzed = 1;
+}
+
 void clean_text_analyze(struct clean_filter_ctx *ctx, const char *s, size_t n)
 {
 	if (ctx->analyzed == 1 && ctx->atext == s && ctx->alen == n)
 		return;
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, nchars = 0, letters = 0, nsletters = 0;
-	/* start from a typical word length's worth; add_word grows the arrays when needed */
-	size_t cap = n / 6 + 64;
-	if (cap > ctx->aw) {
-		free(ctx->pre);
-		free(ctx->cpre);
-		free(ctx->wc);
-		ctx->aw = cap;
-		ctx->pre = xmalloc((cap + 1) * sizeof(*ctx->pre));
-		ctx->cpre = xmalloc((cap + 1) * sizeof(*ctx->cpre));
-		ctx->wc = xmalloc(cap * sizeof(*ctx->wc));
-	}
+	analysis_reserve(ctx, n);
 	struct acc a = { .pre = ctx->pre, .cpre = ctx->cpre, .wc = ctx->wc, .cap = ctx->aw,
 			 .ctx = ctx };
 	int high = 0, segmented = 0;
@@ -490,53 +543,12 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, const char *s, size_t n)
 			}
 		}
 #endif
-		/* skip white space */
-		while (i < n) {
-			if (u[i] < 0x80) {
-				if (!(clean_ascii_class[u[i]] & C_SPACE))
-					break;
-				i++;
-				nchars++;
-				continue;
-			}
-			high = 1;
-			int32_t cp;
-			size_t l = utf8_decode(u + i, n - i, &cp);
-			if (l && is_space_cp(cp)) {
-				i += l;
-				nchars++;
-				continue;
-			}
-			break;
-		}
+		i = skip_space(u, i, n, &nchars, &high);
 		if (i >= n)
 			break;
 		struct word w = { .off = (uint32_t)i };
-		/* an ASCII word, classified with one table lookup per byte */
-		unsigned orf = 0;
-		size_t j = i, core_end = i;
-		while (j < n) {
-			unsigned k = clean_byte_class[u[j]];
-			if (k & C_SPACE)
-				break;
-			orf |= k;
-			j++;
-			core_end = (k & C_PUNCT) ? core_end : j;
-		}
-		if (!(orf & C_HIGH)) {
-			w.nchars = (uint32_t)(j - i);
-			w.alpha = (orf & C_ALPHA) != 0;
-			w.symbol = core_end == i; /* no byte that is not punctuation */
-			if (!w.symbol) {
-				size_t b = i, e = core_end;
-				while (clean_ascii_class[u[b]] & C_PUNCT)
-					b++;
-				w.core = (uint32_t)(e - b);
-				w.coff = (uint32_t)b;
-				w.clen = w.core;
-				if (w.core >= 2 && w.core <= 4)
-					w.stop = (unsigned char)is_stop_word(s + b, e - b);
-			}
+		size_t j = ascii_word(s, i, n, &w);
+		if (j) {
 			i = j;
 		} else {
 			high = 1;
@@ -553,19 +565,7 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, const char *s, size_t n)
 		nchars += w.nchars;
 		add_word(&a, &w, s, s + n);
 	}
-	ctx->nw = a.nw;
-	ctx->nonsym = a.nonsym;
-	ctx->core_sum = a.core_sum;
-	ctx->alpha_words = a.alpha_words;
-	ctx->stop_words = a.stop_words;
-	ctx->nchars = nchars;
-	ctx->max_word = a.max_word;
-	ctx->has_high = high;
-	ctx->has_crff = memchr(s, '\r', n) || memchr(s, '\f', n);
-	ctx->nospace = segmented;
-	ctx->atext = s;
-	ctx->alen = n;
-	ctx->analyzed = 1;
+	analysis_store(ctx, &a, s, n, nchars, high, segmented);
 }
 
 size_t clean_count_stop_words(const struct clean_filter_ctx *ctx, const void *set)

@@ -32,6 +32,7 @@ void *dd_thread_new(void *shared)
 	buf_init(&t->folded, 0);
 	chat_init(&t->chat);
 	record_check_init(&t->check);
+	t->check.chat = &t->chat;
 	return t;
 }
 
@@ -95,36 +96,6 @@ static void item_id(struct buf *ids, const struct record *r, const char *source,
 	}
 }
 
-/*
- * A record with "messages" and no text field is a chat record (docs/chat.md): dedup sees its
- * contents joined with role tags (chat_joined_text), so identical conversations are exact
- * duplicates and conversations differing in one reply are near-duplicates. Returns the verdict
- * for such a record (KEEP with the joined text in t->text, or DROP with the chat rule), or -1
- * when the record is not one.
- */
-static int chat_verdict(const struct common_opts *o, struct dd_thread *t, const struct record *r)
-{
-	if (r->text_status != TEXT_MISSING)
-		return -1;
-	enum chat_status cs = chat_parse_record(&t->chat, r);
-	if (cs == CHAT_NO_MESSAGES)
-		return -1;
-	struct record_check *c = &t->check;
-	c->raw = 0;
-	buf_reset(&c->value);
-	if (cs != CHAT_OK) {
-		c->rule = chat_reject_rule(cs);
-		return RECORD_DROP;
-	}
-	chat_joined_text(&t->chat, &t->text);
-	if (t->text.len > o->max_doc_bytes) {
-		c->rule = "max_doc_bytes";
-		buf_addf(&c->value, "%zu", t->text.len);
-		return RECORD_DROP;
-	}
-	return RECORD_KEEP;
-}
-
 static int one_line(void *shared, void *thread_state, struct batch *b, const struct line *l)
 {
 	const struct dd_config *cfg = ((const struct dd_scan_shared *)shared)->cfg;
@@ -134,26 +105,7 @@ static int one_line(void *shared, void *thread_state, struct batch *b, const str
 	struct record r;
 	int emptied = 0;
 	buf_reset(&t->text);
-	/* The text policy is applied here, after the chat check (a chat record has no text). */
-	struct common_opts ro = *o;
-	ro.on_missing = ON_MISSING_SKIP;
-	int verdict = stage_check_record(b, &ro, l, &r, &t->check);
-	if (verdict == RECORD_DROP && !t->check.raw && r.text_status != TEXT_OK) {
-		int cv = chat_verdict(o, t, &r);
-		if (cv >= 0) {
-			verdict = cv;
-		} else if (o->on_missing == ON_MISSING_EMPTY) {
-			verdict = RECORD_EMPTY;
-		} else if (o->on_missing == ON_MISSING_ERROR) {
-			struct buf why = BUF_INIT;
-			buf_addf(&why, "field \"%s\" is %s", o->text_field,
-				 r.text_status == TEXT_MISSING ? "missing"
-				 : r.text_status == TEXT_NULL ? "null" : "not a string");
-			stage_fatal(b, "bad record", l->lineno, l->offset, why.data);
-			buf_release(&why);
-			verdict = RECORD_STOP;
-		}
-	}
+	int verdict = stage_check_record(b, o, l, &r, &t->check);
 	switch (verdict) {
 	case RECORD_STOP:
 		return -1;
@@ -168,8 +120,13 @@ static int one_line(void *shared, void *thread_state, struct batch *b, const str
 		counts_add_rule(&b->counts, "emptied_text", 1);
 		break;
 	case RECORD_KEEP:
-		if (r.text_status == TEXT_OK) /* else t->text holds the joined chat text */
-			record_text(&r, &t->text);
+		record_text(&r, &t->text);
+		break;
+	case RECORD_CHAT:
+		/* A conversation (docs/chat.md): dedup sees its contents joined with role tags
+		 * (chat_joined_text), so identical conversations are exact duplicates and ones
+		 * differing in one reply are near-duplicates. */
+		chat_joined_text(&t->chat, &t->text);
 		break;
 	}
 	struct dd_item *it = new_item(db, DD_ITEM_DOC, l->lineno);

@@ -43,13 +43,31 @@ struct arcsrc {
 	struct buf err;
 };
 
+/* The exit code for a failed archive read: I/O (3) when the system failed reading the file
+ * (libarchive keeps read(2)'s errno; arcsrc_read sets EIO only then), else damaged data (1). */
+static int arc_fail_exit(struct archive *a)
+{
+	return archive_errno(a) == EIO ? GRIST_EXIT_IO : GRIST_EXIT_DATA;
+}
+
+/* Appends why libarchive failed: its message, and the system's error when a read failed
+ * (libarchive's own "Error reading 'x'" does not say what the error was). */
+static void arc_why(struct archive *a, struct buf *out)
+{
+	const char *es = archive_error_string(a);
+	buf_addstr(out, es ? es : "unknown error");
+	if (archive_errno(a) == EIO && !strstr(out->data, strerror(EIO)))
+		buf_addf(out, " (%s)", strerror(EIO));
+}
+
 static la_ssize_t arcsrc_read(struct archive *a, void *ud, const void **out)
 {
 	struct arcsrc *x = ud;
 	buf_reset(&x->err);
 	ssize_t n = source_read(x->src, x->buf, x->cap, &x->err);
 	if (n < 0) {
-		archive_set_error(a, EIO, "%s", x->err.data);
+		/* EIO only for the system's read errors: arc_fail_exit tells them from damage */
+		archive_set_error(a, x->src->io_failed ? EIO : EILSEQ, "%s", x->err.data);
 		return -1;
 	}
 	*out = x->buf;
@@ -101,9 +119,11 @@ static ssize_t member_read(struct source *s, void *out, size_t n, struct buf *er
 			return 0;
 		}
 		if (r < ARCHIVE_WARN) {
-			const char *msg = archive_error_string(m->a);
-			buf_addf(err, "%s: corrupt or truncated data after byte %llu: %s", s->name,
-				 (unsigned long long)s->consumed, msg ? msg : "read error");
+			int io = archive_errno(m->a) == EIO;
+			buf_addf(err, "%s: %s after byte %llu: ", s->name,
+				 io ? "read error" : "corrupt or truncated data", (unsigned long long)s->consumed);
+			arc_why(m->a, err);
+			s->io_failed |= io; /* sticky: a second call sees another errno */
 			return -1;
 		}
 		m->blk = p;
@@ -326,11 +346,12 @@ static int ingest_held(struct ingest *in, const struct buf *data, const struct b
 /* The first member of a tar broke while it was held: what was read before the damage is read
  * as usual (whole lines, never the cut one), then the error ends the input. */
 static int ingest_broken(struct ingest *in, const struct buf *data, const char *name,
-			 const char *path, const char *msg, int depth)
+			 const char *path, const char *msg, int io_failed, int depth)
 {
 	struct source fs, ps;
 	const char *kept = ingest_member_name(in, name);
 	source_init_failing(&fs, kept, msg);
+	fs.io_failed = io_failed;
 	source_init_prefixed(&ps, &fs, kept, data->data, data->len);
 	int rc = ingest_stream(in, &ps, kept, NULL, path, depth + 1);
 	source_close(&ps);
@@ -491,7 +512,8 @@ static int arc_hold_first(struct arc *r, struct archive_entry *e, int fmt, const
 	buf_reset(&r->held);
 	buf_reset(&r->err);
 	if (read_member_whole(r->a, r->full.data, &r->held, max, &seen, &r->err) < 0)
-		return ingest_broken(r->in, &r->held, r->full.data, mpath, r->err.data, r->depth);
+		return ingest_broken(r->in, &r->held, r->full.data, mpath, r->err.data,
+				     archive_errno(r->a) == EIO, r->depth);
 	buf_reset(&r->held_name);
 	buf_addstr(&r->held_name, r->full.data);
 	buf_reset(&r->held_path);
@@ -546,7 +568,7 @@ static int arc_wds_part(struct arc *r, const char *mpath)
 				    &r->err);
 	if (big < 0) {
 		arc_flush_wds(r);
-		return ingest_fail(r->in, GRIST_EXIT_DATA, r->err.data);
+		return ingest_fail(r->in, arc_fail_exit(r->a), r->err.data);
 	}
 	if (big) {
 		ws->too_big = 1;
@@ -575,11 +597,11 @@ static int arc_next(struct arc *r)
 		return 0;
 	if (h < ARCHIVE_WARN) {
 		arc_flush_wds(r);
-		const char *es = archive_error_string(r->a);
-		buf_addf(&r->msg, "%s: corrupt or truncated archive at byte %lld%s%s: %s", r->name,
+		buf_addf(&r->msg, "%s: corrupt or truncated archive at byte %lld%s%s: ", r->name,
 			 (long long)archive_filter_bytes(r->a, 0), r->full.len ? " after member " : "",
-			 r->full.len ? r->full.data : "", es ? es : "read error");
-		return ingest_fail(r->in, GRIST_EXIT_DATA, r->msg.data);
+			 r->full.len ? r->full.data : "");
+		arc_why(r->a, &r->msg);
+		return ingest_fail(r->in, arc_fail_exit(r->a), r->msg.data);
 	}
 	int fmt = archive_format(r->a) & ARCHIVE_FORMAT_BASE_MASK;
 	if (fmt == ARCHIVE_FORMAT_RAW) /* a single compressed stream: it keeps the outer name */
@@ -617,7 +639,7 @@ static int arc_finish(struct arc *r)
 			;
 		if (n < 0) {
 			arc_flush_wds(r);
-			rc = ingest_fail(r->in, GRIST_EXIT_DATA, r->err.data);
+			rc = ingest_fail(r->in, source_fail_exit(r->x.src), r->err.data);
 		}
 	}
 	return rc;
@@ -640,10 +662,9 @@ int ingest_archive(struct ingest *in, struct source *src, const char *name, cons
 		die(GRIST_EXIT_INTERNAL, "cannot allocate a libarchive reader");
 	enable_formats(r.a, force);
 	if (open_archive(r.a, src, path, &r.x) != ARCHIVE_OK) {
-		const char *es = archive_error_string(r.a);
-		buf_addf(&r.msg, "%s: cannot read as an archive or compressed stream: %s", name,
-			 es ? es : "unknown error");
-		rc = ingest_fail(in, GRIST_EXIT_DATA, r.msg.data);
+		buf_addf(&r.msg, "%s: cannot read as an archive or compressed stream: ", name);
+		arc_why(r.a, &r.msg);
+		rc = ingest_fail(in, arc_fail_exit(r.a), r.msg.data);
 	} else {
 		int k;
 		while ((k = arc_next(&r)) > 0)

@@ -65,7 +65,7 @@ static int ingest_whole(struct ingest *in, struct source *src, const char *name,
 	struct buf all = BUF_INIT, err = BUF_INIT;
 	int rc = source_read_all(src, &all, in->co.max_doc_bytes, &err);
 	if (rc < 0 && all.len <= in->co.max_doc_bytes) {
-		rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+		rc = ingest_fail(in, source_fail_exit(src), err.data);
 		buf_release(&all);
 		buf_release(&err);
 		return rc;
@@ -116,7 +116,7 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 		if (r <= 0) {
 			ingest_return_batch(in, b);
 			if (r < 0)
-				rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+				rc = ingest_fail(in, source_fail_exit(src), err.data);
 			break;
 		}
 		b->source = name;
@@ -130,7 +130,7 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 		ingest_submit(in, b);
 	}
 	if (g.failed && rc == 0)
-		rc = ingest_fail(in, GRIST_EXIT_DATA, g.msg.data);
+		rc = ingest_fail(in, source_fail_exit(src), g.msg.data);
 	buf_release(&g.msg);
 	batch_reader_release(&rd);
 	source_close(&gs);
@@ -246,7 +246,7 @@ static int stream_7z(struct ingest *in, struct source *pre, const char *name, in
 		if (all.len > in->co.max_doc_bytes)
 			buf_addf(&err, " (a 7z archive read from a stream is held in memory; give it "
 				 "as a file, or raise --max-doc-bytes)");
-		rc = ingest_fail(in, GRIST_EXIT_DATA, err.data);
+		rc = ingest_fail(in, source_fail_exit(pre), err.data);
 	} else {
 		struct source ms;
 		source_init_memory(&ms, name, all.data, all.len);
@@ -342,13 +342,14 @@ int ingest_stream(struct ingest *in, struct source *src, const char *name, const
 	struct buf head = BUF_INIT, err = BUF_INIT;
 	int failed, rc;
 	if (read_head(src, &head, &err, &failed) < 0) {
-		rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+		rc = ingest_fail(in, source_fail_exit(src), err.data);
 		buf_release(&head);
 		buf_release(&err);
 		return rc;
 	}
 	struct source pre, broken;
 	source_init_failing(&broken, name, err.data);
+	broken.io_failed = src->io_failed;
 	source_init_prefixed(&pre, failed ? &broken : src, name, head.data, head.len);
 	rc = stream_by_content(in, &pre, name, path, hint, &head, depth);
 	source_close(&pre);

@@ -122,6 +122,8 @@ static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *
 	case RECORD_KEEP:
 		counts_text_length(&b->counts, t->check.text_len);
 		break;
+	case RECORD_CHAT:
+		BUG("a chat verdict without check.chat");
 	}
 	buf_reset(&t->extra);
 	add_ingest_fields(&t->extra, b->source, l->lineno, r.has_id, r.has_source, o->id_field);

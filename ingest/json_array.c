@@ -324,7 +324,7 @@ int ingest_json_array(struct ingest *in, struct source *src, const char *name)
 			if (j->b && (j->state == J_IN || j->state == J_SCALAR))
 				j->b->len = j->hdr;
 			flush_batch(j, j->offset);
-			rc = ingest_fail(in, src->read_fn ? GRIST_EXIT_DATA : GRIST_EXIT_IO, err.data);
+			rc = ingest_fail(in, source_fail_exit(src), err.data);
 			break;
 		}
 		if (r == 0) {

@@ -17,21 +17,28 @@
 #include "xalloc.h"
 
 /*
- * Registry of temporary names to remove at die() or on a fatal signal. A fixed table so the
- * signal handler can walk it without locks; slots are published after the name is complete.
+ * Registry of temporary names to remove at die() or on a fatal signal: blocks of slots that are
+ * never moved or freed, so the signal handler can walk them without locks while another thread
+ * adds a block (published after it is filled in). Slots are published after the name is
+ * complete. Grows without limit: a shard set keeps every shard registered until it commits.
  */
-#define MAX_TEMPS 16384
-static char *volatile temps[MAX_TEMPS];
+#define TEMPS_PER_BLOCK 4096
+struct temp_block {
+	char *volatile slot[TEMPS_PER_BLOCK];
+	struct temp_block *volatile next;
+};
+static struct temp_block temps;
 static pthread_mutex_t temps_lock = PTHREAD_MUTEX_INITIALIZER;
 static int handlers_installed;
 
 static void remove_temps(void)
 {
-	for (int i = 0; i < MAX_TEMPS; i++) {
-		char *t = temps[i];
-		if (t)
-			unlink(t);
-	}
+	for (struct temp_block *tb = &temps; tb; tb = __atomic_load_n(&tb->next, __ATOMIC_ACQUIRE))
+		for (int i = 0; i < TEMPS_PER_BLOCK; i++) {
+			char *t = tb->slot[i];
+			if (t)
+				unlink(t);
+		}
 }
 
 static void on_fatal_signal(int sig)
@@ -39,6 +46,15 @@ static void on_fatal_signal(int sig)
 	remove_temps();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* The umask, read once at start-up, before any thread exists: umask() can only be read by
+ * setting it, and a file another thread created between the two calls would get umask 0. */
+static mode_t process_umask;
+__attribute__((constructor)) static void read_umask(void)
+{
+	process_umask = umask(0);
+	umask(process_umask);
 }
 
 static void register_temp(char *t)
@@ -53,20 +69,29 @@ static void register_temp(char *t)
 		/* A closed pipe (`| head`) still ends the process by SIGPIPE, after the cleanup. */
 		signal(SIGPIPE, on_fatal_signal);
 	}
-	for (int i = 0; i < MAX_TEMPS; i++)
-		if (!temps[i]) {
-			temps[i] = t;
-			break;
+	struct temp_block *tb = &temps;
+	for (;;) {
+		for (int i = 0; i < TEMPS_PER_BLOCK; i++)
+			if (!tb->slot[i]) {
+				tb->slot[i] = t;
+				pthread_mutex_unlock(&temps_lock);
+				return;
+			}
+		if (!tb->next) {
+			struct temp_block *nb = xcalloc(1, sizeof(*nb));
+			__atomic_store_n(&tb->next, nb, __ATOMIC_RELEASE);
 		}
-	pthread_mutex_unlock(&temps_lock);
+		tb = tb->next;
+	}
 }
 
 static void unregister_temp(char *t)
 {
 	pthread_mutex_lock(&temps_lock);
-	for (int i = 0; i < MAX_TEMPS; i++)
-		if (temps[i] == t)
-			temps[i] = NULL;
+	for (struct temp_block *tb = &temps; tb; tb = tb->next)
+		for (int i = 0; i < TEMPS_PER_BLOCK; i++)
+			if (tb->slot[i] == t)
+				tb->slot[i] = NULL;
 	pthread_mutex_unlock(&temps_lock);
 }
 
@@ -350,9 +375,7 @@ int atomic_open(struct atomic_file *af, const char *path, struct buf *err)
 	if (stat(af->path, &st) == 0) {
 		fchmod(af->fd, st.st_mode & 07777);
 	} else {
-		mode_t um = umask(0);
-		umask(um);
-		fchmod(af->fd, 0666 & ~um);
+		fchmod(af->fd, 0666 & ~process_umask);
 	}
 	register_temp(af->tmp);
 	return 0;
@@ -491,12 +514,46 @@ int atomic_set_add_data(struct atomic_set *set, const char *path, const void *p,
 	return atomic_set_add(set, &af, err);
 }
 
+/*
+ * The file a set member will replace, kept aside under a second (hard-linked) name shaped like
+ * a temporary of the same path (BASE.tmp.PID.oNNNNN, so a killed run's copy is swept like any
+ * temporary), to be put back if a later member of the set cannot be published. NULL when there
+ * is nothing to keep (no regular file there) or it cannot be linked.
+ */
+static char *keep_previous(const char *final, size_t i)
+{
+	struct stat st;
+	if (i > 99999 || lstat(final, &st) < 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s.tmp.%ld.o%05zu", final, (long)getpid(), i);
+	if (link(final, b.data) < 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	char *kept = buf_detach(&b, NULL);
+	register_temp(kept);
+	return kept;
+}
+
+/* Put the kept file back: by rename (atomic), or when renames fail, as they just did, by
+ * replacing the new file with a second link to the kept one. */
+static int restore_previous(const char *kept, const char *final)
+{
+	if (rename(kept, final) == 0)
+		return 0;
+	return unlink(final) == 0 && link(kept, final) == 0 ? 0 : -1;
+}
+
 int atomic_set_commit(struct atomic_set *set, struct buf *err)
 {
-	char **done = xcalloc(set->n ? set->n : 1, sizeof(*done));
+	size_t n = set->n ? set->n : 1;
+	char **done = xcalloc(n, sizeof(*done)), **prev = xcalloc(n, sizeof(*prev));
 	size_t i;
 	for (i = 0; i < set->n; i++) {
 		char *final = set->f[i].direct ? NULL : xstrdup(set->f[i].path);
+		if (final && set->n > 1)
+			prev[i] = keep_previous(final, i);
 		if (atomic_commit(&set->f[i], err) < 0) {
 			free(final);
 			break;
@@ -504,16 +561,24 @@ int atomic_set_commit(struct atomic_set *set, struct buf *err)
 		done[i] = final;
 	}
 	int failed = i < set->n;
-	if (failed) { /* undo: no partial set under final names */
+	if (failed) { /* undo: no partial set under final names, the previous files back */
 		for (size_t j = 0; j < i; j++)
-			if (done[j])
+			if (done[j] && !(prev[j] && restore_previous(prev[j], done[j]) == 0))
 				unlink(done[j]);
 		if (set->n > 1)
-			buf_addstr(err, " (the command's other outputs were removed)");
+			buf_addstr(err, " (the command's other outputs were taken back; files they "
+					"replaced were restored)");
 	}
-	for (size_t j = 0; j < set->n; j++)
+	for (size_t j = 0; j < set->n; j++) {
+		if (prev[j]) {
+			unlink(prev[j]); /* after a restore: gone already (ENOENT) */
+			unregister_temp(prev[j]);
+			free(prev[j]);
+		}
 		free(done[j]);
+	}
 	free(done);
+	free(prev);
 	atomic_set_abort(set);
 	return failed ? -1 : 0;
 }

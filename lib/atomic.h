@@ -49,8 +49,9 @@ int atomic_write_file(const char *path, const void *p, size_t n, struct buf *err
 /*
  * A command's outputs, published together after all are complete (docs/design.md section 5):
  * each file is closed under its temporary name and handed to the set; atomic_set_commit()
- * renames them all. If a rename fails, the files already renamed are removed again and the rest
- * aborted, so no output of a failed command stands under a final name.
+ * renames them all. If a rename fails, the files already renamed are taken back (the files they
+ * replaced, kept aside by a hard link, are put back) and the rest aborted: no output of a failed
+ * command stands under a final name, and the previous run's outputs stay as they were.
  */
 struct atomic_set {
 	struct atomic_file *f;

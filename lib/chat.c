@@ -132,6 +132,16 @@ void chat_content(const struct chat *c, size_t i, struct buf *out)
 	json_string_decode(out, c->msg[i].content, c->msg[i].content_len);
 }
 
+uint64_t chat_content_bytes(const struct chat *c)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		n += memchr(c->msg[i].content, '\\', c->msg[i].content_len)
+			     ? json_string_decoded_len(c->msg[i].content, c->msg[i].content_len)
+			     : c->msg[i].content_len;
+	return n;
+}
+
 void chat_joined_text(const struct chat *c, struct buf *out)
 {
 	for (size_t i = 0; i < c->n; i++) {

@@ -68,6 +68,10 @@ const char *chat_role_name(enum chat_role r);
 /* Append message i's decoded content (UTF-8; may hold NUL bytes from \u0000). */
 void chat_content(const struct chat *c, size_t i, struct buf *out);
 
+/* The size of a conversation: the decoded bytes of all its contents (what --max-doc-bytes
+ * limits for a chat record). */
+uint64_t chat_content_bytes(const struct chat *c);
+
 /*
  * Append the joined text: for every message, "<|" ROLE "|>\n" + decoded content + "\n".
  * Identical conversations give identical text (exact dedup); conversations differing in one

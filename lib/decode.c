@@ -253,6 +253,7 @@ static ssize_t dec_read(struct source *s, void *out, size_t n, struct buf *err)
 		if (d->pos == d->len && !d->eof) {
 			ssize_t r = source_read(d->inner, d->in, DEC_IN, &d->pending);
 			if (r < 0) {
+				s->io_failed = d->inner->io_failed;
 				buf_addstr(err, d->pending.data);
 				d->failed = 1;
 				return -1;
@@ -361,7 +362,9 @@ struct input_chain {
 static ssize_t chain_read(struct source *s, void *out, size_t n, struct buf *err)
 {
 	struct input_chain *c = s->ctx;
-	return source_read(c->top, out, n, err);
+	ssize_t r = source_read(c->top, out, n, err);
+	s->io_failed |= c->top->io_failed;
+	return r;
 }
 
 static void chain_close(struct source *s)
@@ -392,12 +395,14 @@ int source_open_input(struct source *s, const char *path, int readahead, struct 
 	s->ctx = c;
 	s->size = c->file.size;
 	c->top = &c->file;
+	struct buf rerr = BUF_INIT;
 	for (int depth = 0; depth < INPUT_MAX_LAYERS; depth++) {
 		char head[6];
 		size_t got = 0;
 		int bad = 0;
+		buf_reset(&rerr);
 		while (got < sizeof(head)) {
-			ssize_t r = source_read(c->top, head + got, sizeof(head) - got, err);
+			ssize_t r = source_read(c->top, head + got, sizeof(head) - got, &rerr);
 			if (r < 0)
 				bad = 1;
 			if (r <= 0)
@@ -405,13 +410,15 @@ int source_open_input(struct source *s, const char *path, int readahead, struct 
 			got += (size_t)r;
 		}
 		if (bad && depth == 0) {
+			buf_addstr(err, rerr.data);
+			buf_release(&rerr);
 			source_close(s);
 			return -1;
 		}
 		if (bad) {
 			/* A decoded stream broke within its first bytes: the bytes, then the error. */
-			source_init_failing(&c->layer[c->n], s->name, err->data);
-			buf_reset(err);
+			source_init_failing(&c->layer[c->n], s->name, rerr.data);
+			c->layer[c->n].io_failed = c->top->io_failed;
 			c->top = &c->layer[c->n++];
 		}
 		source_init_prefixed(&c->layer[c->n], c->top, s->name, head, got);
@@ -433,5 +440,6 @@ int source_open_input(struct source *s, const char *path, int readahead, struct 
 			c->top = &c->layer[c->n++];
 		}
 	}
+	buf_release(&rerr);
 	return 0;
 }

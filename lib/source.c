@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "xalloc.h"
 
 static uint64_t input_bytes; /* source_input_bytes(): atomic, read-ahead threads add to it */
@@ -51,8 +52,10 @@ ssize_t source_read(struct source *s, void *buf, size_t n, struct buf *err)
 		do
 			r = read(s->fd, buf, n);
 		while (r < 0 && errno == EINTR);
-		if (r < 0)
+		if (r < 0) {
 			buf_addf(err, "read error on %s: %s", s->name, strerror(errno));
+			s->io_failed = 1;
+		}
 	}
 	if (r > 0) {
 		s->consumed += (uint64_t)r;
@@ -60,6 +63,11 @@ ssize_t source_read(struct source *s, void *buf, size_t n, struct buf *err)
 			__atomic_fetch_add(&input_bytes, (uint64_t)r, __ATOMIC_RELAXED);
 	}
 	return r;
+}
+
+int source_fail_exit(const struct source *s)
+{
+	return s->io_failed ? GRIST_EXIT_IO : GRIST_EXIT_DATA;
 }
 
 void source_mark_input(struct source *s)

@@ -22,8 +22,15 @@ struct source {
 	int64_t size;      /* total bytes if known (for progress), else -1 */
 	uint64_t consumed; /* bytes delivered so far */
 	const char *codec; /* source_open_input: the outermost codec decoded ("gzip"), else NULL */
+	/* Set with a failed read when the operating system failed (read(2): EIO, ...), here or in
+	 * a source below: an I/O error (exit 3), not damaged content (exit 1). */
+	int io_failed;
 	int is_input;      /* a stage's input file: its reads count in source_input_bytes() */
 };
+
+/* The exit code for a failed read of s: GRIST_EXIT_IO when the system failed, else
+ * GRIST_EXIT_DATA (damaged compressed data, a line over the limit, ...). */
+int source_fail_exit(const struct source *s);
 
 /* Open a file, or stdin for "-". name NULL means use the path (or "stdin"). */
 int source_open_file(struct source *s, const char *path, struct buf *err);

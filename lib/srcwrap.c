@@ -29,7 +29,9 @@ static ssize_t prefixed_read(struct source *s, void *out, size_t n, struct buf *
 		p->pos += k;
 		return (ssize_t)k;
 	}
-	return source_read(p->inner, out, n, err);
+	ssize_t r = source_read(p->inner, out, n, err);
+	s->io_failed |= p->inner->io_failed;
+	return r;
 }
 
 static void prefixed_close(struct source *s)
@@ -152,6 +154,7 @@ struct readahead {
 	unsigned head; /* next chunk the consumer reads */
 	int stop;      /* consumer closed early */
 	int done;      /* producer delivered end or error */
+	int io_failed; /* the error was the inner source's io_failed (written under mu) */
 	struct buf err;
 };
 
@@ -186,8 +189,10 @@ static void *ra_main(void *arg)
 		c->len = n;
 		c->pos = 0;
 		c->full = 1;
-		if (n < 0)
+		if (n < 0) {
 			buf_addstr(&ra->err, err.data);
+			ra->io_failed |= ra->inner->io_failed;
+		}
 		if (n <= 0)
 			ra->done = 1;
 		pthread_cond_broadcast(&ra->cv);
@@ -209,6 +214,7 @@ static ssize_t ra_read(struct source *s, void *out, size_t n, struct buf *err)
 	pthread_mutex_unlock(&ra->mu);
 	if (c->len < 0) {
 		buf_addstr(err, ra->err.data);
+		s->io_failed = ra->io_failed;
 		return -1;
 	}
 	if (c->len == 0)

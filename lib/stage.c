@@ -191,6 +191,23 @@ void stage_fatal(struct batch *b, const char *what, uint64_t lineno, uint64_t of
 	b->fatal_code = GRIST_EXIT_DATA;
 }
 
+/* A record with "messages" and no text field, parsed: its verdict (see stage.h). */
+static enum record_verdict check_chat(const struct common_opts *o, struct record_check *c,
+				      enum chat_status cs)
+{
+	if (cs != CHAT_OK) {
+		c->rule = chat_reject_rule(cs);
+		return RECORD_DROP;
+	}
+	c->text_len = chat_content_bytes(c->chat);
+	if (c->text_len > o->max_doc_bytes) {
+		buf_addf(&c->value, "%llu", (unsigned long long)c->text_len);
+		c->rule = "max_doc_bytes";
+		return RECORD_DROP;
+	}
+	return RECORD_CHAT;
+}
+
 enum record_verdict stage_check_record(struct batch *b, const struct common_opts *o,
 				       const struct line *l, struct record *r, struct record_check *c)
 {
@@ -220,6 +237,11 @@ enum record_verdict stage_check_record(struct batch *b, const struct common_opts
 	if (r->has_source && r->source.type == JV_STRING) {
 		b->line_src = r->source.val;
 		b->line_src_len = r->source.val_len;
+	}
+	if (r->text_status == TEXT_MISSING && c->chat) {
+		enum chat_status cs = chat_parse_record(c->chat, r);
+		if (cs != CHAT_NO_MESSAGES)
+			return check_chat(o, c, cs);
 	}
 	if (r->text_status != TEXT_OK) {
 		const char *what = r->text_status == TEXT_MISSING ? "missing"
@@ -273,7 +295,7 @@ void stage_read_input(struct par *par, const char *path, size_t batch_bytes, int
 			b->source = src.name;
 			b->mode = mode;
 			buf_addstr(&b->fatal, err.data);
-			b->fatal_code = src.codec ? GRIST_EXIT_DATA : GRIST_EXIT_IO;
+			b->fatal_code = source_fail_exit(&src);
 			par_submit(par, b);
 			break;
 		}

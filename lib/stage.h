@@ -6,6 +6,7 @@
 #ifndef GRIST_STAGE_H
 #define GRIST_STAGE_H
 
+#include "chat.h"
 #include "opts.h"
 #include "parallel.h"
 #include "output.h"
@@ -47,13 +48,19 @@ void stage_emit(void *run, struct batch *b);
  *   RECORD_DROP   skip it: check->rule, check->value (JSON, may be empty) and check->raw (the
  *                 line was not JSON) say why; stage_reject() counts it and writes the rejects
  *                 line (a stage with its own reject ordering may do that itself);
- *   RECORD_STOP   a strict policy failed: b->fatal names file, line, byte offset and reason.
+ *   RECORD_STOP   a strict policy failed: b->fatal names file, line, byte offset and reason;
+ *   RECORD_CHAT   only when check->chat is set (a stage that takes conversations): the record
+ *                 has no text field and a "messages" array, parsed into check->chat, whose
+ *                 contents (chat_content_bytes, check->text_len) are within --max-doc-bytes.
+ *                 A malformed conversation is RECORD_DROP with its chat rule; a record with
+ *                 neither text nor messages follows --on-missing like any other.
  * It counts records_in; invalid lines also get a warning.
  */
-enum record_verdict { RECORD_KEEP, RECORD_EMPTY, RECORD_DROP, RECORD_STOP };
+enum record_verdict { RECORD_KEEP, RECORD_EMPTY, RECORD_DROP, RECORD_STOP, RECORD_CHAT };
 
 struct record_check {
 	struct json_validator *v; /* the thread's JSON parser (owned) */
+	struct chat *chat;        /* set by stages that take chat records (not owned), else NULL */
 	const char *rule;
 	struct buf value;
 	int raw;

@@ -22,16 +22,16 @@ static ssize_t input_read(void *ctx, void *p, size_t n)
 	return k;
 }
 
-/* A reader error: a failed read has the source's own message and is an I/O error, exit 3
- * (inside a compressed stream, damage the decoder reports is bad data, exit 1, as
- * stage_read_input rules); anything else is the stream's error, exit 1. */
+/* A reader error: a failed read has the source's own message; it is an I/O error (exit 3) when
+ * reading the file failed, bad data (exit 1) when a decoder found the compressed stream damaged.
+ * Anything else is the stream's own error, exit 1. */
 static int input_error(struct shard_input *in, struct buf *err)
 {
 	if (!in->failed)
 		return -GRIST_EXIT_DATA;
 	buf_reset(err);
 	buf_add(err, in->read_err.data, in->read_err.len);
-	return in->src.codec ? -GRIST_EXIT_DATA : -GRIST_EXIT_IO;
+	return -source_fail_exit(&in->src);
 }
 
 int shard_input_open(struct shard_input *in, const char *path, struct buf *err)

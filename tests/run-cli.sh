@@ -39,11 +39,19 @@ export -f run_one
 export out
 
 # shellcheck disable=SC2086
-ls ${CLI_TESTS:-t*.sh} | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {}
+scripts=$(ls ${CLI_TESTS:-t*.sh})
+[ -n "$scripts" ] || { echo "no CLI test matches ${CLI_TESTS:-t*.sh}"; exit 1; }
+echo "$scripts" | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {}
 
+# Every script must have left its result: one that never ran (xargs or bash could not start
+# it) is a failure, not a script that silently disappears from the count.
 pass=0 fail=0 skip=0 failed=() skipped=()
-for rcf in "$out"/*.rc; do
-	t=$(basename "$rcf" .rc)
+for t in $scripts; do
+	rcf="$out/$t.rc"
+	if [ ! -s "$rcf" ]; then
+		fail=$((fail + 1)); failed+=("$t"); echo "--- FAIL: $t left no result (it did not run)"
+		continue
+	fi
 	read -r rc _ < "$rcf"
 	case $rc in
 	0) pass=$((pass + 1)) ;;
@@ -57,7 +65,7 @@ for rcf in "$out"/*.rc; do
 	*) fail=$((fail + 1)); failed+=("$t"); echo "--- FAIL: $t (exit $rc)"; tail -n 40 "$out/$t.log" ;;
 	esac
 done
-total=$(cat "$out"/*.rc | awk '{ s += $2 } END { printf "%.0f", s }')
+total=$(cat "$out"/*.rc 2>/dev/null | awk '{ s += $2 } END { printf "%.0f", s }')
 echo "cli tests ($BUILD): $pass passed, $fail failed, $skip skipped (${total}s of test time, $jobs at once)"
 [ $skip -eq 0 ] || echo "skipped under $BUILD (allowed in tests/cli/SKIP-ALLOWED): ${skipped[*]}"
 [ $fail -eq 0 ] || { echo "failed: ${failed[*]}"; exit 1; }

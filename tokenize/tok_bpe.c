@@ -6,6 +6,7 @@
 
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
+#include "tokenize/tok_hf.h"
 #include "tokenize/tok_special.h"
 
 #define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
@@ -424,6 +425,11 @@ void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force
 		for (size_t i = 0; i < n; i++)
 			ids[i] = v->byte_id[(unsigned char)p[i]];
 		m = n;
+	} else if (v->hf_word) { /* HF BPE with affixes (tok_hf_bpe.c) */
+		if (ids != stack)
+			free(ids);
+		ids = xmalloc(tok_hf_word_max(v, n) * sizeof(uint32_t));
+		m = tok_hf_word_symbols(v, p, n, ids);
 	} else {
 		m = char_symbols(v, p, n, ids);
 	}

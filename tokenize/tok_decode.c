@@ -10,6 +10,7 @@
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_bpe.h"
+#include "tokenize/tok_vocab_int.h"
 
 /* A list of strings in one buffer: offsets of each start, plus the end. */
 struct strs {
@@ -120,6 +121,42 @@ static void wp_cleanup(struct buf *out, size_t from)
 	buf_release(&t);
 }
 
+/* Rust's str::replace of every `pat` (non-empty) by `with` in p[0..n), appended to out. */
+static void replace_all(struct buf *out, const char *p, size_t n, const char *pat, const char *with)
+{
+	size_t pl = strlen(pat);
+	for (size_t j = 0; j < n;) {
+		const char *hit = memmem(p + j, n - j, pat, pl);
+		if (!hit) {
+			buf_add(out, p + j, n - j);
+			break;
+		}
+		buf_add(out, p + j, (size_t)(hit - (p + j)));
+		buf_addstr(out, with);
+		j = (size_t)(hit - p) + pl;
+	}
+}
+
+/* CTC: token i (a repeat of the one before it is skipped) without pad, cleaned up. */
+static void ctc_one(const struct tok_dec *d, struct strs *in, size_t i, struct strs *o, struct buf *t)
+{
+	const char *p = STR(in, i);
+	size_t n = LEN(in, i);
+	if (i && LEN(in, i - 1) == n && !memcmp(STR(in, i - 1), p, n))
+		return;
+	buf_reset(t);
+	replace_all(t, p, n, d->a, "");
+	size_t from = o->data.len;
+	if (d->left) {
+		wp_cleanup(t, 0);
+		replace_all(&o->data, t->data, t->len, d->b, " ");
+	} else {
+		buf_add(&o->data, t->data, t->len);
+	}
+	if (o->data.len > from)
+		strs_end(o);
+}
+
 static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 {
 	struct buf bytes = BUF_INIT;
@@ -137,17 +174,21 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 			strs_add(o, p, n);
 			break;
 		case TOK_DEC_REPLACE:
-			for (size_t j = 0; j < n;) {
-				const char *hit = memmem(p + j, n - j, d->a, al);
-				if (!hit) {
-					buf_add(&o->data, p + j, n - j);
-					break;
-				}
-				buf_add(&o->data, p + j, (size_t)(hit - (p + j)));
-				buf_addstr(&o->data, d->b);
-				j = (size_t)(hit - p) + al;
-			}
+			replace_all(&o->data, p, n, d->a, d->b);
 			strs_end(o);
+			break;
+		case TOK_DEC_BYTELEVEL_CHARS: /* into one string, as BYTELEVEL */
+			if (tok_bytelevel_decode(p, n, &bytes))
+				buf_add(&o->data, p, n);
+			else
+				buf_add(&o->data, bytes.data, bytes.len);
+			break;
+		case TOK_DEC_BPE:
+			replace_all(&o->data, p, n, d->a, i + 1 == in->n ? "" : " ");
+			strs_end(o);
+			break;
+		case TOK_DEC_CTC:
+			ctc_one(d, in, i, o, &bytes);
 			break;
 		case TOK_DEC_METASPACE:
 			for (size_t j = 0; j < n;) {
@@ -192,9 +233,34 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 	}
 	if (d->kind == TOK_DEC_BYTEFALLBACK)
 		flush_bytes(o, &bytes);
-	if (d->kind == TOK_DEC_BYTELEVEL || d->kind == TOK_DEC_FUSE)
+	if (d->kind == TOK_DEC_BYTELEVEL || d->kind == TOK_DEC_BYTELEVEL_CHARS || d->kind == TOK_DEC_FUSE)
 		strs_end(o);
 	buf_release(&bytes);
+}
+
+/* The string tokenizers decodes for token id: an added token's normalized form when it has one
+ * (tok_special.match), else its text. */
+static const char *token_str(const struct tok_vocab *v, uint32_t id, size_t *len)
+{
+	if (v->special_match && v->is_special[id]) {
+		size_t lo = 0, hi = v->n_specials; /* specials are in id order */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (v->specials[mid].id < id) {
+				lo = mid + 1;
+			} else if (v->specials[mid].id > id) {
+				hi = mid;
+			} else {
+				if (v->specials[mid].match) {
+					*len = v->specials[mid].match_len;
+					return v->specials[mid].match;
+				}
+				break;
+			}
+		}
+	}
+	*len = v->tok_len[id];
+	return v->blob + v->tok_off[id];
 }
 
 int tok_decode(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct buf *out, struct buf *err)
@@ -218,16 +284,20 @@ int tok_decode(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct 
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				buf_addch(out, ' ');
-			put_spelled(out, v->blob + v->tok_off[ids[i]], v->tok_len[ids[i]],
-				    v->byte_level && !v->is_special[ids[i]]);
+			size_t tl;
+			const char *t = token_str(v, ids[i], &tl);
+			put_spelled(out, t, tl, v->byte_level && !v->is_special[ids[i]]);
 		}
 		return 0;
 	}
 	struct strs a, b;
 	strs_init(&a);
 	strs_init(&b);
-	for (size_t i = 0; i < n; i++)
-		strs_add(&a, v->blob + v->tok_off[ids[i]], v->tok_len[ids[i]]);
+	for (size_t i = 0; i < n; i++) {
+		size_t tl;
+		const char *t = token_str(v, ids[i], &tl);
+		strs_add(&a, t, tl);
+	}
 	for (size_t k = 0; k < v->n_decs; k++) {
 		buf_reset(&b.data);
 		b.n = 0;

@@ -13,6 +13,8 @@
 
 #include "lib/xalloc.h"
 #include "tokenize/tok_hf.h"
+#include "tokenize/tok_norm.h"
+#include "tokenize/tok_special.h"
 
 /* HF gives an added token the id of the same string in the model's vocab, else the next id
  * after the vocab and the added tokens so far, whatever the file says; refuse a file whose ids
@@ -74,7 +76,7 @@ static void added_flags(struct tok_vocab *v, json_t *root)
 }
 
 static int read_merges(struct tok_vocab *v, json_t *model, json_t *vocab, const char *path,
-		       const char *prefix, struct buf *err)
+		       const char *prefix, struct buf *err, int *unsupported)
 {
 	struct buf tmp = BUF_INIT, where = BUF_INIT;
 	json_t *merges = json_object_get(model, "merges");
@@ -104,6 +106,14 @@ static int read_merges(struct tok_vocab *v, json_t *model, json_t *vocab, const 
 			buf_addf(err, "%s: %s: a merge is \"a b\" or [\"a\", \"b\"]", path, where.data);
 			goto out;
 		}
+		if (prefix && strncmp(bb, prefix, strlen(prefix))) {
+			/* tokenizers cuts prefix-length bytes off it all the same */
+			buf_addf(err, "%s: unsupported: a merge whose right token '%s' does not start with "
+				      "continuing_subword_prefix '%s' at %s", path, bb, prefix, where.data);
+			free(split);
+			*unsupported = 1;
+			goto out;
+		}
 		int bad = tok_add_merge(v, vocab, a, bb, (uint32_t)i, path, where.data, prefix, &tmp, err);
 		free(split);
 		if (bad)
@@ -124,20 +134,32 @@ static int bpe_options(struct tok_vocab *v, json_t *model, json_t *vocab, const 
 	if (dropout && !json_is_null(dropout) && json_number_value(dropout) != 0.0)
 		return tok_unsupported(unsupported, err, path, "BPE dropout at model.dropout", NULL);
 	static const char *const affixes[] = { "continuing_subword_prefix", "end_of_word_suffix" };
+	const char *affix[2];
 	for (int i = 0; i < 2; i++) {
-		const char *s = json_string_value(json_object_get(model, affixes[i]));
-		if (s && *s) {
-			buf_addf(err, "%s: unsupported: BPE %s '%s' at model.%s", path, affixes[i], s, affixes[i]);
+		affix[i] = json_string_value(json_object_get(model, affixes[i]));
+		if (affix[i] && *affix[i] && v->byte_level) {
+			buf_addf(err, "%s: unsupported: BPE %s '%s' with a ByteLevel pre_tokenizer at model.%s",
+				 path, affixes[i], affix[i], affixes[i]);
 			*unsupported = 1;
 			return -1;
 		}
 	}
+	if (affix[0] && *affix[0]) {
+		v->wp_prefix = xstrdup(affix[0]);
+		v->wp_prefix_len = strlen(affix[0]);
+	}
+	if (affix[1] && *affix[1]) {
+		v->eow_suffix = xstrdup(affix[1]);
+		v->eow_suffix_len = strlen(affix[1]);
+	}
 	v->byte_fallback = json_is_true(json_object_get(model, "byte_fallback"));
+	int all_bytes = 1;
 	for (unsigned c = 0; c < 256; c++) {
 		char name[8];
 		snprintf(name, sizeof(name), "<0x%02X>", c);
 		json_t *id = json_object_get(vocab, name);
 		v->fallback_id[c] = json_is_integer(id) ? (uint32_t)json_integer_value(id) : TOK_NONE;
+		all_bytes &= json_is_integer(id);
 	}
 	const char *unk = json_string_value(json_object_get(model, "unk_token"));
 	if (unk) {
@@ -150,6 +172,10 @@ static int bpe_options(struct tok_vocab *v, json_t *model, json_t *vocab, const 
 	}
 	v->fuse_unk = json_is_true(json_object_get(model, "fuse_unk"));
 	v->whole_piece = json_is_true(json_object_get(model, "ignore_merges"));
+	/* Affixes, or an unknown token that byte-fallback characters can follow (tokenizers puts
+	 * it after them), take tok_hf_bpe.c's path. */
+	v->hf_word = !v->byte_level && (v->wp_prefix || v->eow_suffix ||
+					(v->byte_fallback && !all_bytes && v->unk_id != TOK_NONE));
 	return 0;
 }
 
@@ -299,6 +325,57 @@ static int unigram_options(struct tok_vocab *v, json_t *model, json_t **obj, con
 	return 0;
 }
 
+/*
+ * Added tokens with normalized=true are matched in normalized text by their normalized form, and
+ * decoded as it (tokenizers' normalized_cache): "[MASK]" under Lowercase matches "[mask]". Two
+ * of them with one normalized form are refused: which one tokenizers picks depends on a hash
+ * map's order.
+ */
+static int normalize_added(struct tok_vocab *v, const char *path, struct buf *err, int *unsupported)
+{
+	struct tok_normalizer n;
+	struct buf out = BUF_INIT, tmp = BUF_INIT;
+	int rc = 0;
+	if (!v->n_norms || !tok_special_any(v, 1))
+		return 0;
+	if (tok_norm_init(&n, v, err))
+		return -1;
+	for (size_t k = 0; k < v->n_specials && !rc; k++) {
+		struct tok_special *s = &v->specials[k];
+		if (!s->normalized)
+			continue;
+		if ((rc = tok_norm_apply(&n, s->text, s->len, &out, &tmp, err)))
+			break;
+		if (out.len != s->len || memcmp(out.data, s->text, s->len)) {
+			s->match_len = (uint32_t)out.len;
+			s->match = buf_detach(&out, NULL);
+			v->special_match = 1;
+		}
+	}
+	for (size_t k = 0; k < v->n_specials && !rc && v->special_match; k++) {
+		const struct tok_special *a = &v->specials[k];
+		const char *at = a->match ? a->match : a->text;
+		uint32_t al = a->match ? a->match_len : a->len;
+		for (size_t j = k + 1; j < v->n_specials && a->normalized; j++) {
+			const struct tok_special *b = &v->specials[j];
+			uint32_t bl = b->match ? b->match_len : b->len;
+			if (!b->normalized || (!a->match && !b->match) || bl != al ||
+			    memcmp(b->match ? b->match : b->text, at, al))
+				continue;
+			buf_addf(err, "%s: unsupported: added tokens '%s' and '%s' both normalize to '%s' "
+				      "(tokenizers would match one of them, by hash order) at added_tokens",
+				 path, a->text, b->text, at);
+			*unsupported = 1;
+			rc = -1;
+			break;
+		}
+	}
+	tok_norm_free(&n);
+	buf_release(&out);
+	buf_release(&tmp);
+	return rc;
+}
+
 static int load_model(struct tok_vocab *v, json_t *root, const char *path, struct buf *err,
 		      int *unsupported)
 {
@@ -330,9 +407,11 @@ static int load_model(struct tok_vocab *v, json_t *root, const char *path, struc
 	    tok_build_tables(v, &b, err, unsupported))
 		goto out;
 	added_flags(v, root);
+	if (normalize_added(v, path, err, unsupported))
+		goto out;
 	if (!bpe)
 		tok_pairmap_init(&v->pairs, 0);
-	else if (read_merges(v, model, vocab, path, NULL, err))
+	else if (read_merges(v, model, vocab, path, v->wp_prefix, err, unsupported))
 		goto out;
 	rc = 0;
 out:

@@ -21,4 +21,16 @@ void tok_hf_decoder(struct tok_vocab *v, json_t *d);
 /* After the tables: added-token matching grist cannot reproduce -> v->special_unsupported. */
 void tok_hf_check_specials(struct tok_vocab *v);
 
+/* tok_hf_bpe.c: the BPE symbols of a piece when v->hf_word is set (prefix, suffix, unknown
+ * tokens held back); ids must have room for tok_hf_word_max(v, n). Returns the count. */
+size_t tok_hf_word_max(const struct tok_vocab *v, size_t n);
+size_t tok_hf_word_symbols(const struct tok_vocab *v, const char *p, size_t n, uint32_t *ids);
+
+/* tok_hf_scripts.c, HF UnicodeScripts: where the first piece of s[0..n) starts (n: none), and
+ * where the piece starting at `start` ends. */
+size_t tok_hf_scripts_start(const char *s, size_t n);
+size_t tok_hf_scripts_end(const char *s, size_t n, size_t start);
+/* HF FixedLength: the end of the piece of `chars` characters starting at `start`. */
+size_t tok_hf_fixed_end(const char *s, size_t n, size_t start, size_t chars);
+
 #endif

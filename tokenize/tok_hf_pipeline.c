@@ -10,6 +10,7 @@
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_hf.h"
+#include "tokenize/tok_norm_precompiled.h"
 
 static int unsupported_at(int *unsupported, struct buf *err, const char *file, const char *what,
 			  const char *type, const char *jpath)
@@ -68,6 +69,40 @@ static int norm_replace(struct tok_vocab *v, json_t *n, const char *jpath, const
 	return 0;
 }
 
+/* Precompiled: the base64 charsmap, decoded and checked now (tokenizers refuses a file whose
+ * charsmap does not parse; grist also one whose lookups would fail). */
+static int norm_precompiled(struct tok_vocab *v, json_t *n, const char *jpath, const char *file,
+			    struct buf *err, int *unsupported)
+{
+	json_t *cm = json_object_get(n, "precompiled_charsmap");
+	struct buf blob = BUF_INIT, why = BUF_INIT;
+	struct tok_precompiled *pc = NULL;
+	if (!json_is_string(cm) || tok_base64_decode(json_string_value(cm), json_string_length(cm), &blob)) {
+		buf_release(&blob);
+		buf_addf(err, "%s: %s.precompiled_charsmap: Precompiled needs a base64 string", file, jpath);
+		return -1;
+	}
+	int bad = tok_precompiled_new((const unsigned char *)blob.data, blob.len, &pc, &why);
+	if (bad == -1)
+		buf_addf(err, "%s: %s.precompiled_charsmap: not a SentencePiece charsmap: %s", file, jpath, why.data);
+	else if (bad)
+		buf_addf(err, "%s: unsupported: normalizer Precompiled whose charsmap tokenizers cannot "
+			      "apply to every text (%s) at %s.precompiled_charsmap", file, why.data, jpath);
+	if (bad == -2)
+		*unsupported = 1;
+	if (bad) {
+		buf_release(&blob);
+		buf_release(&why);
+		return -1;
+	}
+	tok_precompiled_free(pc);
+	buf_release(&why);
+	struct tok_norm *t = add_norm(v, TOK_NORM_PRECOMPILED);
+	t->a_len = blob.len;
+	t->a = buf_detach(&blob, NULL);
+	return 0;
+}
+
 int tok_hf_normalizer(struct tok_vocab *v, json_t *n, const char *jpath, const char *file,
 		      struct buf *err, int *unsupported)
 {
@@ -77,7 +112,8 @@ int tok_hf_normalizer(struct tok_vocab *v, json_t *n, const char *jpath, const c
 	static const struct { const char *name; enum tok_norm_kind kind; } simple[] = {
 		{ "NFC", TOK_NORM_NFC }, { "NFD", TOK_NORM_NFD }, { "NFKC", TOK_NORM_NFKC },
 		{ "NFKD", TOK_NORM_NFKD }, { "Lowercase", TOK_NORM_LOWERCASE },
-		{ "StripAccents", TOK_NORM_STRIP_ACCENTS },
+		{ "StripAccents", TOK_NORM_STRIP_ACCENTS }, { "Nmt", TOK_NORM_NMT },
+		{ "ByteLevel", TOK_NORM_BYTELEVEL },
 	};
 	if (!type)
 		return unsupported_at(unsupported, err, file, "normalizer", NULL, jpath);
@@ -107,6 +143,8 @@ int tok_hf_normalizer(struct tok_vocab *v, json_t *n, const char *jpath, const c
 	}
 	if (!strcmp(type, "Replace"))
 		return norm_replace(v, n, jpath, file, err, unsupported);
+	if (!strcmp(type, "Precompiled"))
+		return norm_precompiled(v, n, jpath, file, err, unsupported);
 	if (!strcmp(type, "BertNormalizer")) {
 		/* clean_text, handle_chinese_chars, strip_accents (null: as lowercase, and then as
 		 * tokenizers does it: NFD first), lowercase; absent flags take the defaults. */
@@ -295,6 +333,19 @@ static int pre_one(struct tok_vocab *v, json_t *pt, const char *jpath, const cha
 		return pre_split(v, pt, jpath, file, err, unsupported);
 	if (!strcmp(type, "Metaspace"))
 		return pre_metaspace(v, pt, jpath, file, err);
+	if (!strcmp(type, "FixedLength")) {
+		json_t *l = json_object_get(pt, "length");
+		if (l && (!json_is_integer(l) || json_integer_value(l) <= 0))
+			/* tokenizers panics on a length of 0 when text comes */
+			return unsupported_at(unsupported, err, file, "pre_tokenizer", "FixedLength of length 0", jpath);
+		json_int_t n = l ? json_integer_value(l) : 5;
+		tok_vocab_add_step(v, TOK_STEP_FIXED, NULL, n > 0x7FFFFFFF ? 0x7FFFFFFF : (int)n);
+		return 0;
+	}
+	if (!strcmp(type, "UnicodeScripts")) {
+		tok_vocab_add_step(v, TOK_STEP_SCRIPTS, NULL, 0);
+		return 0;
+	}
 	if (!strcmp(type, "CharDelimiterSplit")) {
 		const char *d = json_string_value(json_object_get(pt, "delimiter"));
 		struct buf pat = BUF_INIT;
@@ -461,9 +512,7 @@ static void dec_one(struct tok_vocab *v, json_t *d, const char *jpath)
 			dec_one(v, x, sub);
 		}
 	} else if (!strcmp(type, "ByteLevel")) {
-		if (!v->byte_level)
-			set_dec_unsupported(v, "ByteLevel over a vocabulary that is not byte-level", jpath);
-		add_dec(v, TOK_DEC_BYTELEVEL);
+		add_dec(v, v->byte_level ? TOK_DEC_BYTELEVEL : TOK_DEC_BYTELEVEL_CHARS);
 	} else if (!strcmp(type, "Replace")) {
 		const char *lit = json_string_value(json_object_get(json_object_get(d, "pattern"), "String"));
 		const char *content = json_string_value(json_object_get(d, "content"));
@@ -491,6 +540,25 @@ static void dec_one(struct tok_vocab *v, json_t *d, const char *jpath)
 		struct tok_dec *t = add_dec(v, TOK_DEC_WORDPIECE);
 		t->a = xstrdup(pre ? (json_string_value(pre) ? json_string_value(pre) : "") : "##");
 		t->left = !cleanup || json_is_true(cleanup);
+	} else if (!strcmp(type, "BPEDecoder")) {
+		const char *suffix = json_string_value(json_object_get(d, "suffix"));
+		if (!suffix || !*suffix) { /* tokenizers requires the field */
+			set_dec_unsupported(v, "BPEDecoder without a suffix", jpath);
+			return;
+		}
+		add_dec(v, TOK_DEC_BPE)->a = xstrdup(suffix);
+	} else if (!strcmp(type, "CTC")) {
+		const char *pad = json_string_value(json_object_get(d, "pad_token"));
+		const char *delim = json_string_value(json_object_get(d, "word_delimiter_token"));
+		json_t *cleanup = json_object_get(d, "cleanup");
+		if (!pad || !*pad || !delim || !*delim || !json_is_boolean(cleanup)) {
+			set_dec_unsupported(v, "CTC without pad_token, word_delimiter_token and cleanup", jpath);
+			return;
+		}
+		struct tok_dec *t = add_dec(v, TOK_DEC_CTC);
+		t->a = xstrdup(pad);
+		t->b = xstrdup(delim);
+		t->left = json_is_true(cleanup);
 	} else if (!strcmp(type, "ByteFallback")) {
 		add_dec(v, TOK_DEC_BYTEFALLBACK);
 	} else if (!strcmp(type, "Fuse")) {

@@ -8,6 +8,7 @@
 #include <utf8proc.h>
 
 #include "lib/xalloc.h"
+#include "tokenize/tok_norm_precompiled.h"
 #include "tokenize/tok_pretok.h"
 
 int tok_norm_init(struct tok_normalizer *n, const struct tok_vocab *v, struct buf *err)
@@ -15,6 +16,15 @@ int tok_norm_init(struct tok_normalizer *n, const struct tok_vocab *v, struct bu
 	n->v = v;
 	n->re = xcalloc(v->n_norms + 1, sizeof(void *));
 	for (size_t i = 0; i < v->n_norms; i++) {
+		if (v->norms[i].kind == TOK_NORM_PRECOMPILED) {
+			struct tok_precompiled *pc;
+			if (tok_precompiled_new((const unsigned char *)v->norms[i].a, v->norms[i].a_len, &pc, err)) {
+				tok_norm_free(n);
+				return -1;
+			}
+			n->re[i] = pc;
+			continue;
+		}
 		if (v->norms[i].kind != TOK_NORM_REPLACE_RE)
 			continue;
 		n->re[i] = tok_regex_compile(v->norms[i].a, err);
@@ -28,10 +38,12 @@ int tok_norm_init(struct tok_normalizer *n, const struct tok_vocab *v, struct bu
 
 void tok_norm_free(struct tok_normalizer *n)
 {
-	if (n->re && n->v)
-		for (size_t i = 0; i < n->v->n_norms; i++)
-			if (n->re[i])
-				tok_regex_free(n->re[i]);
+	for (size_t i = 0; n->re && n->v && i < n->v->n_norms; i++) {
+		if (n->re[i] && n->v->norms[i].kind == TOK_NORM_PRECOMPILED)
+			tok_precompiled_free(n->re[i]);
+		else if (n->re[i])
+			tok_regex_free(n->re[i]);
+	}
 	free(n->re);
 	n->re = NULL;
 }
@@ -337,6 +349,26 @@ static int replace_re(const char *s, size_t n, void *re, const char *with, struc
 	return rc;
 }
 
+/* HF Nmt: C0 controls other than tab, LF, FF, CR, and DEL, U+008F, U+009F dropped; tab, LF, FF,
+ * CR, U+1680, U+200B-U+200F, U+2028, U+2029, U+2581, U+FEFF, U+FFFD made ' '. */
+static void nmt(const char *s, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n;) {
+		int32_t c;
+		size_t k = next_cp(s, n, i, &c);
+		if ((c >= 1 && c <= 8) || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F ||
+		    c == 0x8F || c == 0x9F)
+			;
+		else if (c == 9 || c == 0x0A || c == 0x0C || c == 0x0D || c == 0x1680 ||
+			 (c >= 0x200B && c <= 0x200F) || c == 0x2028 || c == 0x2029 || c == 0x2581 ||
+			 c == 0xFEFF || c == 0xFFFD)
+			buf_addch(out, ' ');
+		else
+			buf_add(out, s + i, k);
+		i += k;
+	}
+}
+
 static int apply_one(const struct tok_norm *t, void *re, const char *s, size_t n, struct buf *out,
 		     struct buf *err)
 {
@@ -369,6 +401,16 @@ static int apply_one(const struct tok_norm *t, void *re, const char *s, size_t n
 		return 0;
 	case TOK_NORM_BERT_CHINESE:
 		bert_chinese(s, n, out);
+		return 0;
+	case TOK_NORM_PRECOMPILED:
+		tok_precompiled_apply(re, s, n, out);
+		return 0;
+	case TOK_NORM_NMT:
+		nmt(s, n, out);
+		return 0;
+	case TOK_NORM_BYTELEVEL:
+		for (size_t i = 0; i < n; i++)
+			put_cp(out, (int32_t)tok_byte_to_cp((unsigned char)s[i]));
 		return 0;
 	case TOK_NORM_PREPEND:
 		if (n)

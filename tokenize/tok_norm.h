@@ -13,7 +13,8 @@
 
 struct tok_normalizer {
 	const struct tok_vocab *v;
-	void **re; /* per step: pcre2_code_8 * for TOK_NORM_REPLACE_RE, else NULL */
+	void **re; /* per step: pcre2_code_8 * for TOK_NORM_REPLACE_RE, struct tok_precompiled *
+		    * for TOK_NORM_PRECOMPILED, else NULL */
 };
 
 int tok_norm_init(struct tok_normalizer *n, const struct tok_vocab *v, struct buf *err);

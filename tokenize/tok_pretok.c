@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/xalloc.h"
+#include "tokenize/tok_hf.h"
 
 /* Unicode White_Space, as Rust's regex and Oniguruma define \s. */
 #define WS_CLASS_BODY "\\t-\\r\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
@@ -373,6 +374,22 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 	const struct tok_pretok_step *s = &p->steps[k];
 	if (s->kind == TOK_STEP_METASPACE)
 		return run_metaspace(p, st, k, text, len, fn, ctx, err);
+	if (s->kind == TOK_STEP_FIXED) { /* HF FixedLength (tok_hf_scripts.c) */
+		for (size_t a = 0, b; a < len; a = b) {
+			b = tok_hf_fixed_end(text, len, a, (size_t)s->mode);
+			if (emit(p, st, k, text + a, b - a, fn, ctx, err))
+				return -1;
+		}
+		return 0;
+	}
+	if (s->kind == TOK_STEP_SCRIPTS) { /* HF UnicodeScripts (tok_hf_scripts.c) */
+		for (size_t a = tok_hf_scripts_start(text, len), b; a < len; a = b) {
+			b = tok_hf_scripts_end(text, len, a);
+			if (emit(p, st, k, text + a, b - a, fn, ctx, err))
+				return -1;
+		}
+		return 0;
+	}
 	if (s->kind == TOK_STEP_PREFIX_SPACE) {
 		if (!len)
 			return 0; /* HF adds no space to an empty text or segment */

@@ -15,13 +15,20 @@ int tok_special_any(const struct tok_vocab *v, int normalized)
 	return 0;
 }
 
+static uint32_t match_len(const struct tok_special *s)
+{
+	return s->match ? s->match_len : s->len;
+}
+
 /* Where special k next occurs at or after `from`, or SIZE_MAX. */
 static size_t search(const struct tok_vocab *v, size_t k, const char *text, size_t len, size_t from)
 {
 	const struct tok_special *s = &v->specials[k];
-	if (!s->len || from > len || s->len > len - from)
+	const char *t = s->match ? s->match : s->text;
+	uint32_t tl = s->match ? s->match_len : s->len;
+	if (!tl || from > len || tl > len - from)
 		return SIZE_MAX;
-	const char *hit = memmem(text + from, len - from, s->text, s->len);
+	const char *hit = memmem(text + from, len - from, t, tl);
 	return hit ? (size_t)(hit - text) : SIZE_MAX;
 }
 
@@ -42,7 +49,7 @@ static long find_special(const struct tok_vocab *v, int normalized, const char *
 			next[k] = search(v, k, text, len, from);
 		if (next[k] == SIZE_MAX)
 			continue;
-		if (next[k] < best_at || (next[k] == best_at && v->specials[k].len > v->specials[best].len))
+		if (next[k] < best_at || (next[k] == best_at && match_len(&v->specials[k]) > match_len(&v->specials[best])))
 			best = (long)k, best_at = next[k];
 	}
 	*at = best_at;
@@ -107,7 +114,10 @@ int tok_special_split(const struct tok_vocab *v, int normalized, const char *tex
 		next[i] = v->specials[i].normalized == normalized ? search(v, i, text, len, 0) : SIZE_MAX;
 	while ((k = find_special(v, normalized, text, len, from, next, &at)) >= 0) {
 		const struct tok_special *s = &v->specials[k];
-		size_t start = at, stop = at + s->len, n;
+		size_t start = at, stop = at + match_len(s), n;
+		/* The search goes on after the match itself, not after the white space rstrip takes
+		 * (tokenizers' Aho-Corasick iterator): a token made of white space can match inside
+		 * it, and is then a token of its own with no text between. */
 		from = stop;
 		if (s->single_word && !single_word_ok(text, len, start, stop))
 			continue;
@@ -116,12 +126,13 @@ int tok_special_split(const struct tok_vocab *v, int normalized, const char *tex
 			start = cp_before(text, start);
 		while (s->rstrip && stop < len && is_white_space(cp_at(text, len, stop, &n)))
 			stop += n;
-		if ((rc = gap(ctx, text + prev_stop, start - prev_stop, err)))
+		if (start > prev_stop && (rc = gap(ctx, text + prev_stop, start - prev_stop, err)))
 			break;
 		tok(ctx, s->id);
-		prev_stop = from = stop;
+		prev_stop = stop;
 	}
-	if (!rc)
+	/* the text after the last token; an empty text is one empty piece, as in tokenizers */
+	if (!rc && (prev_stop != len || !len))
 		rc = gap(ctx, text + prev_stop, len - prev_stop, err);
 	free(next);
 	return rc;

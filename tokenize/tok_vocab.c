@@ -490,8 +490,10 @@ void tok_vocab_free(struct tok_vocab *v)
 	free(v->is_special);
 	tok_strmap_free(&v->map);
 	tok_pairmap_free(&v->pairs);
-	for (size_t i = 0; i < v->n_specials; i++)
+	for (size_t i = 0; i < v->n_specials; i++) {
 		free(v->specials[i].text);
+		free(v->specials[i].match);
+	}
 	free(v->specials);
 	for (size_t i = 0; i < v->n_steps; i++)
 		free(v->steps[i].pattern);
@@ -512,6 +514,7 @@ void tok_vocab_free(struct tok_vocab *v)
 	free(v->dec_unsupported);
 	free(v->special_unsupported);
 	free(v->wp_prefix);
+	free(v->eow_suffix);
 	free(v->uni_score);
 	memset(v, 0, sizeof(*v));
 	v->eot_id = TOK_NONE;

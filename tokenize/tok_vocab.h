@@ -26,6 +26,8 @@ enum tok_step_kind {
 	TOK_STEP_SPLIT,        /* split on a regex; `mode` says which parts become pieces */
 	TOK_STEP_PREFIX_SPACE, /* HF ByteLevel add_prefix_space: prepend ' ' unless present */
 	TOK_STEP_METASPACE,    /* HF Metaspace: ' ' -> replacement, prepended per `mode`, split */
+	TOK_STEP_SCRIPTS,      /* HF UnicodeScripts: split where the script changes */
+	TOK_STEP_FIXED,        /* HF FixedLength: pieces of `mode` characters */
 };
 
 /* HF Metaspace prepend_scheme (TOK_STEP_METASPACE's mode). */
@@ -61,11 +63,16 @@ enum tok_norm_kind {
 	TOK_NORM_BERT_CLEAN, /* BertNormalizer clean_text: controls dropped, white space -> ' ' */
 	TOK_NORM_BERT_CHINESE, /* BertNormalizer handle_chinese_chars: ' ' around CJK ideographs */
 	TOK_NORM_BERT_STRIP_ACCENTS, /* BertNormalizer strip_accents after NFD: drop Mn */
+	TOK_NORM_PRECOMPILED, /* SentencePiece's precompiled_charsmap (tok_norm_precompiled.c) */
+	TOK_NORM_NMT,        /* HF Nmt: some controls dropped, some spaces made ' ' */
+	TOK_NORM_BYTELEVEL,  /* HF ByteLevel normalizer: each byte -> its GPT-2 character */
 };
 
 struct tok_norm {
 	enum tok_norm_kind kind;
-	char *a;          /* REPLACE: the string (REPLACE_RE: the pattern); PREPEND: the prefix */
+	char *a;          /* REPLACE: the string (REPLACE_RE: the pattern); PREPEND: the prefix;
+			   * PRECOMPILED: the decoded charsmap, a_len bytes */
+	size_t a_len;
 	char *b;          /* REPLACE*: the replacement */
 	int left, right;  /* STRIP */
 };
@@ -73,12 +80,17 @@ struct tok_norm {
 /* Decoder steps for --decode (HF tokenizers' decoders), over token strings. */
 enum tok_dec_kind {
 	TOK_DEC_BYTELEVEL,   /* tokens are bytes already: concatenate */
+	TOK_DEC_BYTELEVEL_CHARS, /* ByteLevel over GPT-2-spelled tokens: each token's characters
+				  * back to bytes (the token as is if one is not in the alphabet) */
 	TOK_DEC_REPLACE,     /* a string by another in each token */
 	TOK_DEC_BYTEFALLBACK, /* runs of <0xNN> tokens -> their bytes (U+FFFD each if not UTF-8) */
 	TOK_DEC_FUSE,        /* all tokens into one */
 	TOK_DEC_STRIP,       /* up to `left` / `right` characters `a` off each token's ends */
 	TOK_DEC_METASPACE,   /* `a` -> ' ' in each token; dropped in the first one if `left` */
 	TOK_DEC_WORDPIECE,   /* prefix `a` off later tokens, else ' ' before them; `left`: cleanup */
+	TOK_DEC_BPE,         /* suffix `a` -> ' ' in each token ('' in the last one) */
+	TOK_DEC_CTC,         /* runs of equal tokens -> one; pad `a` removed; `left`: WordPiece
+			      * cleanup and delimiter `b` -> ' '; empty tokens dropped */
 };
 
 struct tok_dec {
@@ -91,6 +103,10 @@ struct tok_special {
 	uint32_t len;
 	uint32_t id;
 	unsigned char lstrip, rstrip, single_word, normalized; /* HF added-token matching */
+	/* HF normalized=true when the normalizer changes the text: the normalized text, which
+	 * tokenizers matches (in normalized text) and decodes instead; else NULL. */
+	char *match;
+	uint32_t match_len;
 };
 
 enum tok_format { TOK_FMT_TIKTOKEN, TOK_FMT_HF, TOK_FMT_GPT2 };
@@ -135,9 +151,14 @@ struct tok_vocab {
 	/* WordPiece: greedy longest prefix, later parts looked up with wp_prefix before them; a
 	 * word of more than wp_max_chars characters, or with a part not in the vocabulary, is
 	 * unk_id. WordLevel: the whole piece, else unk_id. */
-	char *wp_prefix;
+	char *wp_prefix;           /* also BPE's continuing_subword_prefix */
 	size_t wp_prefix_len;
 	uint64_t wp_max_chars;
+	/* BPE: end_of_word_suffix; hf_word: symbols from tok_hf_word_symbols (an affix, or an
+	 * unknown token that byte-fallback characters may follow). */
+	char *eow_suffix;
+	size_t eow_suffix_len;
+	int hf_word;
 	/* Unigram: each id's score (n_ids of them), the lowest, the longest piece in bytes. */
 	double *uni_score;
 	double uni_min;
@@ -156,6 +177,7 @@ struct tok_vocab {
 	/* Non-NULL: why grist cannot match the added tokens as the reference does;
 	 * --allow-special is refused with it. */
 	char *special_unsupported;
+	int special_match;         /* some special has a `match` text */
 };
 
 /* Known pre-tokenization patterns (docs/tokenize.md). */

@@ -145,6 +145,8 @@ static void *thread_new(void *shared)
 		chat_work_init(&t->chat);
 	buf_init(&t->text, 0);
 	record_check_init(&t->check);
+	if (tk->chat_template)
+		t->check.chat = &t->chat.chat; /* records without text but with messages: RECORD_CHAT */
 	buf_init(&t->id, 0);
 	buf_init(&t->err, 0);
 	t->tstats = tk->tstats ? tok_stats_new(tk->tstats) : NULL;
@@ -242,18 +244,11 @@ static int chat_line(struct tokenize *tk, struct tok_thread *t, struct batch *b,
 		b->fatal_code = code;
 		return -1;
 	}
-	if (res == CHAT_TOK_OK && t->chat.out.text.len > tk->co.max_doc_bytes) {
-		rule = "max_doc_bytes";
-		res = CHAT_TOK_REJECT;
-		buf_reset(&t->err);
-		buf_addf(&t->err, "%zu", t->chat.out.text.len);
-	}
 	if (res == CHAT_TOK_REJECT) {
+		/* (--max-doc-bytes was applied to the contents by stage_check_record) */
 		struct buf v = BUF_INIT;
-		if (t->err.len && strcmp(rule, "max_doc_bytes"))
+		if (t->err.len)
 			json_string_encode(&v, t->err.data, t->err.len);
-		else if (t->err.len)
-			buf_add(&v, t->err.data, t->err.len);
 		counts_reject(&b->counts, rule);
 		reject_write(&b->rejects, "tokenize", rule, v.len ? v.data : NULL, b->source, l->lineno,
 			     r->line, r->len, 0, NULL);
@@ -288,8 +283,8 @@ static int tokenize_line(void *shared, void *thread_state, struct batch *b, cons
 	struct record r;
 	buf_reset(&t->text);
 	enum record_verdict verdict = stage_check_record(b, o, l, &r, &t->check);
-	if (tk->chat_template && verdict != RECORD_STOP && !(verdict == RECORD_DROP && t->check.raw))
-		return chat_line(tk, t, b, l, &r);
+	if (verdict == RECORD_CHAT || (tk->chat_template && verdict == RECORD_KEEP))
+		return chat_line(tk, t, b, l, &r); /* rejects a record without messages */
 	switch (verdict) {
 	case RECORD_STOP:
 		return -1;
@@ -298,6 +293,8 @@ static int tokenize_line(void *shared, void *thread_state, struct batch *b, cons
 		return 0;
 	case RECORD_EMPTY: /* --on-missing=empty: a document of no tokens */
 		break;
+	case RECORD_CHAT:
+		BUG("a conversation outside --chat-template");
 	case RECORD_KEEP:
 		record_text(&r, &t->text);
 		break;
@@ -468,7 +465,6 @@ static int chat_setup(struct tokenize *tk)
 	int code = 0;
 	if (chat_tpl_load(&tk->chat, tk->chat_template, tk->tokenizer, &tk->err, &code))
 		die(code, "%s", tk->err.data);
-	tk->co.on_missing = ON_MISSING_SKIP; /* a conversation has no text field */
 	return tk->to == OUT_TEXT;
 }
 

@@ -133,6 +133,8 @@ static int train_line(void *shared, void *thread_state, struct batch *b, const s
 		return 0;
 	case RECORD_KEEP:
 		break;
+	case RECORD_CHAT:
+		BUG("a chat verdict without check.chat");
 	}
 	buf_reset(&t->text);
 	record_text(&r, &t->text);

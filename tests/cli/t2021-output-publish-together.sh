@@ -54,4 +54,27 @@ rm -f w/*
 $GRIST shard -q --format llmc --shard-tokens 2000 --min-shard-tokens 0 -o w/sh/p --stats w/s.json in.tok || fail "shard with stats"
 expect_exit "shard set verifies" 0 $GRIST shard verify w/sh/p > /dev/null
 [ -f w/s.json ] || fail "shard: stats"
+# A rename failing part-way through publishing (the fault shim, tests/faultinject): the outputs
+# already renamed are taken back and the files they replaced, last run's outputs, restored byte
+# for byte; nothing else is left in the directory.
+SO=$(dirname "$GRIST")/tests/faultinject/faultinject.so
+if [ -f "$SO" ]; then
+	rm -rf w; mkdir w
+	$GRIST clean -q --lang-id off in.jsonl -o w/out.jsonl --rejects w/rej.jsonl --stats w/s.json || fail "clean, first run"
+	cp -r w before
+	head -n 20 in.jsonl > in2.jsonl
+	for n in 1 2; do
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" LD_PRELOAD="$SO" \
+			FI_OP=rename FI_AFTER=$n FI_ERRNO=EIO $GRIST clean -q --lang-id off in2.jsonl \
+			-o w/out.jsonl --rejects w/rej.jsonl --stats w/s.json 2>err
+		expect_eq "rename $n failing: exit" 3 $?
+		expect_grep "rename $n failing: says the outputs were restored" "restored" err
+		for f in out.jsonl rej.jsonl s.json; do
+			expect_file_eq "rename $n failing: the previous $f is back" before/$f w/$f
+		done
+		expect_eq "rename $n failing: nothing else in w/" "out.jsonl rej.jsonl s.json" "$(ls -A w | tr '\n' ' ' | sed 's/ $//')"
+	done
+else
+	fail "no $SO (make build makes it)"
+fi
 done_testing

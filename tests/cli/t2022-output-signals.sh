@@ -43,12 +43,18 @@ for sig in TERM INT HUP; do
 done
 
 # SIGKILL leaves temporaries; the next run writing those names removes them, whatever the stage.
-killed() { # killed ARGS...: start grist ARGS reading the FIFO, kill -9 it once its files exist
+killed() { # killed N ARGS...: start grist ARGS reading the FIFO, kill -9 it once it has made
+	# N temporaries of its own (else the rerun's check below would test nothing)
+	local n=$1 base
+	shift
+	base=$(temps w | wc -l)
 	"$GRIST" "$@" < feed &
 	local pid=$!
 	exec 3> feed
 	head -n 1000 big.jsonl >&3
-	for i in $(seq 100); do [ "$(temps w | wc -l)" -ge "$want" ] && break; sleep 0.05; done
+	for i in $(seq 200); do [ "$(temps w | wc -l)" -ge $((base + n)) ] && break; sleep 0.05; done
+	[ "$(temps w | wc -l)" -ge $((base + n)) ] ||
+		fail "$1 $2: fewer than $n temporaries before the kill (the check cannot run): $(ls w)"
 	kill -9 $pid
 	wait $pid 2>/dev/null
 	exec 3>&-
@@ -56,21 +62,22 @@ killed() { # killed ARGS...: start grist ARGS reading the FIFO, kill -9 it once 
 mkdir w
 printf 'keep\n' > w/alive.jsonl.tmp.$$.abcdef       # this shell is alive: never removed
 printf 'old\n' > w/out.jsonl.tmp.99999999.Zz0123     # no such process: removed
-want=3; killed ingest -q -o w/out.jsonl --rejects w/rej.jsonl --stats w/st.json
+# (the killed run itself sweeps the dead process's temporary: base + 1 is out + rej)
+killed 1 ingest -q -o w/out.jsonl --rejects w/rej.jsonl --stats w/st.json
 [ "$(temps w | wc -l)" -ge 3 ] || fail "SIGKILL left no temporaries (the check cannot run): $(ls w)"
 $GRIST ingest -q big.jsonl -o w/out.jsonl --rejects w/rej.jsonl --stats w/st.json || fail "ingest rerun"
 expect_eq "ingest rerun removed the dead run's temporaries" "alive.jsonl.tmp.$$.abcdef" "$(temps w)"
 rm -f w/*.jsonl w/*.json
-want=2; killed clean -q -o w/out.jsonl --rejects w/rej.jsonl
+killed 2 clean -q -o w/out.jsonl --rejects w/rej.jsonl
 $GRIST clean -q big.jsonl -o w/out.jsonl --rejects w/rej.jsonl || fail "clean rerun"
 expect_eq "clean rerun" "alive.jsonl.tmp.$$.abcdef" "$(temps w)"
-want=2; killed dedup -q -o w/out.jsonl --rejects w/rej.jsonl
+killed 1 dedup -q -o w/out.jsonl --rejects w/rej.jsonl
 $GRIST dedup -q big.jsonl -o w/out.jsonl --rejects w/rej.jsonl || fail "dedup rerun"
 expect_eq "dedup rerun" "alive.jsonl.tmp.$$.abcdef" "$(temps w)"
-want=1; killed tokenize -q -t "$FIX/tokenize/tiny-tokenizer.json" -o w/out.tok
+killed 1 tokenize -q -t "$FIX/tokenize/tiny-tokenizer.json" -o w/out.tok
 $GRIST tokenize -q -t "$FIX/tokenize/tiny-tokenizer.json" big.jsonl -o w/out.tok || fail "tokenize rerun"
 expect_eq "tokenize rerun" "alive.jsonl.tmp.$$.abcdef" "$(temps w)"
-want=3; killed dedup sign -q --task 0 -o w/p -
+killed 2 dedup sign -q --task 0 -o w/p -
 [ "$(temps w | wc -l)" -ge 3 ] || fail "dedup sign: no temporaries after SIGKILL: $(ls w)"
 $GRIST dedup sign -q --task 0 -o w/p big.jsonl || fail "dedup sign rerun"
 expect_eq "dedup sign rerun" "alive.jsonl.tmp.$$.abcdef" "$(temps w)"

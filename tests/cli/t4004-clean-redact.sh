@@ -32,4 +32,15 @@ expect_eq "bad pattern exit code" 2 $rc
 expect_grep "bad pattern message" "bad pattern 'ab(c': missing closing parenthesis at offset 4" err
 expect_exit "bad drop-if" 2 $GRIST clean -q --drop-if '[z-a]' in.jsonl
 expect_exit "unknown redact kind" 2 $GRIST clean -q --redact phone in.jsonl
+# a text that repair or --drop-lines leaves empty is dropped as emptied_text, with any --filters;
+# --on-missing empty still writes "" for a record without text
+printf '{"id":"esc","text":"\\u001b[31m\\u0007"}\n{"id":"lines","text":"drop me\\ndrop too"}\n{"id":"none"}\n{"id":"kept","text":"stays"}\n' > e.jsonl
+$GRIST clean -q --filters none --on-missing empty --drop-lines drop --rejects e.rej e.jsonl > e.out
+expect_eq "emptied records rejected" "esc emptied_text 0
+lines emptied_text 0" "$(/usr/bin/python3 -c '
+import json
+for l in open("e.rej"):
+    r = json.loads(l); print(r["record"]["id"], r["rule"], r["value"])')"
+expect_eq "kept: the one with text and the missing one" "none: kept:stays" "$(/usr/bin/python3 -c '
+import json; print(" ".join("%s:%s" % (r["id"], r["text"]) for r in map(json.loads, open("e.out"))))')"
 done_testing

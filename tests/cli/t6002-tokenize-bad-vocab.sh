@@ -42,20 +42,23 @@ check charlevel.json 5 "unsupported: model.type CharLevel at model"
 edit unigram.json 'j.model.type = "Unigram"; j.pre_tokenizer = null'
 check unigram.json 2 "unigram.json: model.vocab: Unigram needs an array of \[piece, score\]"
 edit normalizer.json 'j.normalizer = {type: "Sequence", normalizers: [{type: "NFC"}, {type: "Precompiled", precompiled_charsmap: "AA=="}]}'
-check normalizer.json 5 "unsupported: normalizer Precompiled at normalizer.normalizers\[1\]"
-edit pretok.json 'j.pre_tokenizer = {type: "UnicodeScripts"}'
-check pretok.json 5 "unsupported: pre_tokenizer UnicodeScripts at pre_tokenizer"
+check normalizer.json 2 "normalizer.json: normalizer.normalizers\[1\].precompiled_charsmap: not a SentencePiece charsmap"
+# a charsmap whose root points 4096 units past its 2-unit trie (tokenizers panics on any text)
+edit farmap.json 'j.normalizer = {type: "Sequence", normalizers: [{type: "NFC"}, {type: "Precompiled", precompiled_charsmap: "CAAAAAAAQAAAAAAA"}]}'
+check farmap.json 5 "unsupported: normalizer Precompiled whose charsmap tokenizers cannot apply to every text (.*) at normalizer.normalizers\[1\].precompiled_charsmap"
+edit pretok.json 'j.pre_tokenizer = {type: "Nope"}'
+check pretok.json 5 "unsupported: pre_tokenizer Nope at pre_tokenizer"
 edit dropout.json 'j.model.dropout = 0.1'
 check dropout.json 5 "unsupported: BPE dropout at model.dropout"
 edit suffix.json 'j.model.end_of_word_suffix = "</w>"'
-check suffix.json 5 "unsupported: BPE end_of_word_suffix '</w>' at model.end_of_word_suffix"
+check suffix.json 5 "unsupported: BPE end_of_word_suffix '</w>' with a ByteLevel pre_tokenizer at model.end_of_word_suffix"
 edit after.json 'j.pre_tokenizer = {type: "Sequence", pretokenizers: [{type: "ByteLevel", use_regex: false}, {type: "Digits", individual_digits: true}]}'
 check after.json 5 "unsupported: pre_tokenizer after ByteLevel: Digits at pre_tokenizer.pretokenizers\[1\]"
 edit decoder.json 'j.decoder = {type: "CTC"}'
 $GRIST tokenize -q -t decoder.json --to jsonl in.jsonl > out4.jsonl || fail "CTC decoder without --decode: exit $?"
 $GRIST tokenize -q -t decoder.json --decode out4.jsonl > /dev/null 2> err.txt
 expect_eq "CTC decoder with --decode: exit" 5 $?
-expect_grep "decoder message" "unsupported: --decode with decoder CTC at decoder" err.txt
+expect_grep "decoder message" "unsupported: --decode with decoder CTC without pad_token, word_delimiter_token and cleanup at decoder" err.txt
 edit post.json 'j.post_processor = {type: "Weird"}'
 $GRIST tokenize -q -t post.json --add-special --to jsonl in.jsonl > /dev/null 2> err.txt
 expect_eq "unknown post_processor with --add-special: exit" 5 $?

@@ -2,8 +2,9 @@
 # Issue 11: shard reads its token streams through the byte source every stage reads with
 # (lib/decode.c): a stream compressed with gzip, zstd, xz, bzip2 or lz4, as a file or on stdin,
 # gives the same shard set as the stream itself (the compressed files are made, and read back,
-# by the real tools). A damaged compressed stream is bad data (exit 1); a read error of the input
-# is an I/O error (exit 3, the README's exit-code table), with the system's message. Either way
+# by the real tools). A damaged compressed stream is bad data (exit 1); a read error of the input,
+# compressed or not, is an I/O error (exit 3, the README's exit-code table), with the system's
+# message. Either way
 # no file is left. `shard inspect` reads a compressed stream too. And `shard inspect` on a shard that shrinks while it is mapped reports a read
 # error naming the file and the byte (exit 3), not a bare SIGBUS.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -54,6 +55,15 @@ for n in 0 1 2; do
 	expect_eq "read failing after $n: exit" 3 $?
 	expect_grep "read failing after $n: message" "s.tok.*Input/output error" err
 	[ -z "$(ls -A w 2>/dev/null)" ] || fail "read failing after $n: files left: $(ls -A w)"
+done
+# The same under a decoder: reading the file failed, so I/O (exit 3), not damage (exit 1).
+for n in 1 2; do
+	rm -rf w
+	LD_PRELOAD="$SO" FI_OP=read FI_AFTER=$n FI_ERRNO=EIO $GRIST shard -q --format llmc --shard-tokens 20000 \
+		--min-shard-tokens 0 -o w/p s.tok.zst 2>err
+	expect_eq "zstd input, read failing after $n: exit" 3 $?
+	expect_grep "zstd input, read failing after $n: message" "s.tok.zst.*Input/output error" err
+	[ -z "$(ls -A w 2>/dev/null)" ] || fail "zstd input, read failing after $n: files left: $(ls -A w)"
 done
 
 # shard inspect on a shard cut to 4096 bytes right after it is mapped (the shim truncates it, as

@@ -583,9 +583,6 @@ TEST(default_set_and_scripts)
 	CHECK(r == NULL);
 	if (r)
 		fprintf(stderr, "  english rejected by %s = %g\n", r, v);
-	CHECK(clean_is_nospace_script(chinese, strlen(chinese), 0.5));
-	CHECK(clean_is_nospace_script(japanese, strlen(japanese), 0.5));
-	CHECK(!clean_is_nospace_script(english, strlen(english), 0.5));
 	/* Chinese and Japanese are measured with ICU words and their own languages' parameters
 	 * (with English's, the Chinese mean word length of ICU words is far below 3). */
 	struct clean_langset ls;
