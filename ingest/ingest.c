@@ -287,7 +287,7 @@ static void stats_inputs(struct ingest *in)
 	for (size_t i = 0; i < in->ninputs; i++) {
 		const struct ingest_input *p = &in->inputs[i];
 		buf_addstr(s, i ? ",{\"path\":" : "{\"path\":");
-		json_string_encode_repaired(s, p->path, strlen(p->path));
+		json_string_encode_repair(s, p->path, strlen(p->path));
 		buf_addf(s, ",\"records_in\":%llu,\"records_out\":%llu,\"bytes_in\":%llu,\"rejected\":%llu,"
 			 "\"error\":%s}", (unsigned long long)p->c.records_in,
 			 (unsigned long long)p->c.records_out, (unsigned long long)p->c.bytes_in,

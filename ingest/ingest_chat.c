@@ -293,7 +293,7 @@ static void write_record(struct ingest_chat *c, const struct record *r, const ch
 	}
 	if (!r->has_source) {
 		buf_addstr(o, members ? ",\"source\":" : "\"source\":");
-		json_string_encode_repaired(o, source, strlen(source));
+		json_string_encode_repair(o, source, strlen(source));
 	}
 	buf_addch(o, '}');
 }

@@ -89,7 +89,7 @@ static void add_ingest_fields(struct buf *extra, const char *source, uint64_t li
 	}
 	if (!has_source) {
 		buf_addstr(extra, ",\"source\":");
-		json_string_encode_repaired(extra, source, strlen(source));
+		json_string_encode_repair(extra, source, strlen(source));
 	}
 }
 
@@ -169,7 +169,7 @@ static void add_html_meta(struct buf *out, struct ingest_thread *t)
 			continue;
 		buf_addch(out, ',');
 		add_key(out, keys[i]);
-		json_string_encode_repaired(out, v[i]->data, v[i]->len);
+		json_string_encode_repair(out, v[i]->data, v[i]->len);
 	}
 }
 
@@ -208,7 +208,7 @@ static void text_record(struct ingest *in, struct ingest_thread *t, struct batch
 	add_key(&b->out, o->text_field);
 	json_string_encode(&b->out, t->scratch.data, t->scratch.len);
 	buf_addstr(&b->out, ",\"source\":");
-	json_string_encode_repaired(&b->out, b->source, strlen(b->source));
+	json_string_encode_repair(&b->out, b->source, strlen(b->source));
 	add_html_meta(&b->out, t);
 	buf_addstr(&b->out, "}\n");
 	counts_text_length(&b->counts, t->scratch.len);
@@ -362,7 +362,7 @@ static int http_body(struct ingest *in, struct ingest_thread *t, const char **bo
 			*html = 1;
 		else if (strncasecmp(ct, "text/", 5)) {
 			*rule = rule_non_text;
-			json_string_encode_repaired(&t->reason, ct, ctlen);
+			json_string_encode_repair(&t->reason, ct, ctlen);
 			return -1;
 		}
 	} else {
@@ -382,7 +382,7 @@ static int http_body(struct ingest *in, struct ingest_thread *t, const char **bo
 	if (gzipped && *n >= 2 && (unsigned char)(*body)[0] == 0x1f && (unsigned char)(*body)[1] == 0x8b) {
 		if (gunzip_body(&t->gunzipped, *body, *n, in->co.max_doc_bytes) < 0) {
 			*rule = rule_encoding;
-			json_string_encode_repaired(&t->reason, "gzip", 4);
+			json_string_encode_repair(&t->reason, "gzip", 4);
 			return -1;
 		}
 		*body = t->gunzipped.data;
@@ -496,13 +496,13 @@ static void doc_write(struct ingest *in, struct ingest_thread *t, struct batch *
 	add_key(out, o->text_field);
 	json_string_encode(out, t->scratch.data, t->scratch.len);
 	buf_addstr(out, ",\"source\":");
-	json_string_encode_repaired(out, b->source, strlen(b->source));
+	json_string_encode_repair(out, b->source, strlen(b->source));
 	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
 		if (!d->has[meta[i].f])
 			continue;
 		buf_addch(out, ',');
 		add_key(out, meta[i].key);
-		json_string_encode_repaired(out, d->f[meta[i].f], d->n[meta[i].f]);
+		json_string_encode_repair(out, d->f[meta[i].f], d->n[meta[i].f]);
 	}
 	add_html_meta(out, t);
 	if (has_json) { /* the .json part's other members, in their order */
@@ -583,7 +583,7 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 	if (has_jid)
 		buf_add(&idv, jid.val, jid.val_len);
 	else if (d->has[DOCF_ID])
-		json_string_encode_repaired(&idv, d->f[DOCF_ID], d->n[DOCF_ID]);
+		json_string_encode_repair(&idv, d->f[DOCF_ID], d->n[DOCF_ID]);
 	else
 		record_position_json(&idv, b->source, d->number);
 	struct buf rej_extra = BUF_INIT;

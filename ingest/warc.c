@@ -374,7 +374,7 @@ static void warc_too_big(struct warc *w)
 	struct buf extra = BUF_INIT;
 	if (id) {
 		buf_addstr(&extra, ",\"id\":");
-		json_string_encode_repaired(&extra, id, strlen(id));
+		json_string_encode_repair(&extra, id, strlen(id));
 	}
 	reject_write(&rb->rejects, "ingest", ingest_rule_too_big, v, w->name, w->recno, "", 0, 1,
 		     extra.data);

@@ -234,49 +234,92 @@ static const unsigned char needs_escape[256] = {
 	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
-void json_string_encode(struct buf *out, const char *s, size_t n)
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Is any byte of w below 0x20, '"' or '\\' (SWAR: "has a zero byte" on w, w ^ '"'...,
+ * exact for the question "any", which is all the loops below ask)? */
+static inline uint64_t swar_escapes(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
+}
+
+/* The escape of byte c (needs_escape[c]) at o; returns its length. */
+static size_t escape_byte(unsigned char c, char *o)
 {
 	static const char hex[] = "0123456789abcdef";
+	o[0] = '\\';
+	switch (c) {
+	case '"': o[1] = '"'; return 2;
+	case '\\': o[1] = '\\'; return 2;
+	case '\n': o[1] = 'n'; return 2;
+	case '\t': o[1] = 't'; return 2;
+	case '\r': o[1] = 'r'; return 2;
+	case '\b': o[1] = 'b'; return 2;
+	case '\f': o[1] = 'f'; return 2;
+	default:
+		memcpy(o + 1, "u00", 3);
+		o[4] = hex[c >> 4];
+		o[5] = hex[c & 15];
+		return 6;
+	}
+}
+
+/* Runs of bytes that need nothing are found 8 at a time and copied whole. */
+void json_string_encode(struct buf *out, const char *s, size_t n)
+{
 	buf_grow(out, n + 2);
 	out->data[out->len++] = '"';
-	size_t i = 0;
+	size_t i = 0, run = 0;
 	while (i < n) {
-		size_t start = i;
+		uint64_t w;
+		while (i + 8 <= n && (memcpy(&w, s + i, 8), !swar_escapes(w)))
+			i += 8;
 		while (i < n && !needs_escape[(unsigned char)s[i]])
 			i++;
-		buf_add(out, s + start, i - start);
 		if (i == n)
 			break;
-		unsigned char c = (unsigned char)s[i++];
-		char e[6] = { '\\', 0, 0, 0, 0, 0 };
-		size_t el = 2;
-		switch (c) {
-		case '"': e[1] = '"'; break;
-		case '\\': e[1] = '\\'; break;
-		case '\n': e[1] = 'n'; break;
-		case '\t': e[1] = 't'; break;
-		case '\r': e[1] = 'r'; break;
-		case '\b': e[1] = 'b'; break;
-		case '\f': e[1] = 'f'; break;
-		default:
-			e[1] = 'u'; e[2] = '0'; e[3] = '0';
-			e[4] = hex[c >> 4]; e[5] = hex[c & 15];
-			el = 6;
-		}
-		buf_add(out, e, el);
+		buf_add(out, s + run, i - run);
+		buf_grow(out, 6);
+		out->len += escape_byte((unsigned char)s[i++], out->data + out->len);
+		run = i;
 	}
+	buf_add(out, s + run, i - run);
 	buf_addch(out, '"');
 }
 
-size_t json_string_encode_repaired(struct buf *out, const char *s, size_t n)
+void json_string_encode_repair(struct buf *out, const char *s, size_t n)
 {
-	if (utf8_valid_prefix(s, n) == n) {
-		json_string_encode(out, s, n);
-		return 0;
+	const unsigned char *u = (const unsigned char *)s;
+	buf_grow(out, n + 2);
+	out->data[out->len++] = '"';
+	size_t i = 0, run = 0;
+	while (i < n) {
+		uint64_t w;
+		while (i + 8 <= n && (memcpy(&w, s + i, 8), !((w & HIGHS) | swar_escapes(w))))
+			i += 8;
+		while (i < n && u[i] < 0x80 && !needs_escape[u[i]])
+			i++;
+		if (i == n)
+			break;
+		if (u[i] >= 0x80) {
+			int32_t cp;
+			size_t k = utf8_decode(u + i, n - i, &cp);
+			if (k) { /* well-formed: stays in the run */
+				i += k;
+				continue;
+			}
+			buf_add(out, s + run, i - run);
+			buf_add(out, UTF8_REPLACEMENT, 3);
+			i += utf8_invalid_len(u + i, n - i);
+		} else {
+			buf_add(out, s + run, i - run);
+			buf_grow(out, 6);
+			out->len += escape_byte(u[i++], out->data + out->len);
+		}
+		run = i;
 	}
-	struct buf tmp = BUF_INIT;
-	size_t bad = utf8_repair(&tmp, s, n);
-	json_string_encode(out, tmp.data, tmp.len);
-	buf_release(&tmp);
-	return bad;
+	buf_add(out, s + run, i - run);
+	buf_addch(out, '"');
 }

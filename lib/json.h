@@ -74,11 +74,8 @@ size_t json_string_decoded_len(const char *raw, size_t n);
  * characters, quote and backslash are escaped, NUL as \u0000; everything else is copied.
  */
 void json_string_encode(struct buf *out, const char *s, size_t n);
-/*
- * The same for bytes that should be UTF-8 but are not checked (file and member names, ids,
- * argv): each maximal ill-formed subpart becomes U+FFFD first (utf8_repair), so no invalid
- * UTF-8 ever reaches a JSON output. Returns the number of replacements.
- */
-size_t json_string_encode_repaired(struct buf *out, const char *s, size_t n);
+/* The same for any bytes: invalid UTF-8 is replaced by U+FFFD per maximal ill-formed subpart,
+ * as utf8_repair does, in the same pass (equal to utf8_repair then json_string_encode). */
+void json_string_encode_repair(struct buf *out, const char *s, size_t n);
 
 #endif

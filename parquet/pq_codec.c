@@ -7,6 +7,7 @@
 #include <snappy-c.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -65,6 +66,27 @@ static ZSTD_CCtx *thread_cctx(void)
 	return c;
 }
 
+void pq_huge_pages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	if (n < 2 * huge)
+		return;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + n) & ~(huge - 1);
+	if (e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE); /* advice: a failure changes nothing */
+#else
+	(void)p, (void)n;
+#endif
+}
+
+/* Room for n more bytes of output, on huge pages when large. */
+static void reserve(struct buf *out, size_t n)
+{
+	buf_grow(out, n);
+	pq_huge_pages(out->data, out->cap);
+}
+
 /* Room for more output: grow out up to `want` bytes; 0 if it is already that big. */
 static int grow(struct buf *out, size_t want)
 {
@@ -76,7 +98,7 @@ static int grow(struct buf *out, size_t want)
 		next = want;
 	if (next < 64)
 		next = 64;
-	buf_grow(out, next - out->len);
+	reserve(out, next - out->len);
 	return 1;
 }
 
@@ -91,7 +113,7 @@ static int zstd_dec(const void *src, size_t n, size_t want, struct buf *out, con
 	if (want <= START_BYTES || want / 1024 <= n) {
 		/* a plausible size: decode in one call straight into the buffer (streaming would
 		 * copy every block through the window) */
-		buf_grow(out, want);
+		reserve(out, want);
 		size_t r = ZSTD_decompressDCtx(d, out->data, want, src, n);
 		if (ZSTD_isError(r)) {
 			*err = ZSTD_getErrorName(r);
@@ -217,7 +239,7 @@ static int lz4_dec(int codec, const uint8_t *src, size_t n, size_t want, struct 
 		*err = "page header's size is impossible for its LZ4 data";
 		return -1;
 	}
-	buf_grow(out, want);
+	reserve(out, want);
 	if (codec == PQ_LZ4) {
 		size_t i = 0, o = 0;
 		while (i + 8 <= n) {
@@ -254,7 +276,7 @@ static int snappy_dec(const void *src, size_t n, size_t want, struct buf *out, c
 		*err = "corrupt snappy data (bad length)";
 		return -1;
 	}
-	buf_grow(out, want);
+	reserve(out, want);
 	size_t got = want;
 	if (snappy_uncompress(src, n, out->data, &got) != SNAPPY_OK || got != want) {
 		*err = "corrupt snappy data";

@@ -21,6 +21,14 @@ int pq_decompress(int codec, const void *src, size_t n, size_t want, struct buf 
 		  const char **err);
 /* Compress src[0..n) with codec (ZSTD at `level`, or UNCOMPRESSED), appending to out. */
 int pq_compress(int codec, int level, const void *src, size_t n, struct buf *out);
+/*
+ * Ask the kernel for transparent huge pages on the 2 MiB-aligned part of p[0..n) (a buffer of
+ * at least 4 MiB about to be written). Decompressed pages, chunk bytes and the JSON of a
+ * slice are streamed through once: with 4 KiB pages the first touch of each page (a fault,
+ * zeroing) and the TLB misses cost more than the decoding on a virtual machine (docs/parquet.md,
+ * "Speed"). Linux only; elsewhere nothing.
+ */
+void pq_huge_pages(void *p, size_t n);
 /* The codec's name as in parquet.thrift ("ZSTD"). */
 const char *pq_codec_name(int codec);
 

@@ -5,6 +5,7 @@
  */
 #include "parquet/pq_column.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -43,12 +44,75 @@ static void vals_reserve(struct pq_values *v, int width, size_t more)
 	v->cap = cap;
 }
 
-static struct buf *new_page(struct pq_column *c)
+/*
+ * Page buffers are kept per thread between column chunks (up to POOL_MAX of them): a slice's
+ * pages are as big as the last one's, and memory already touched costs nothing, while fresh
+ * memory costs a page fault and zeroing per 4 KiB (docs/parquet.md, "Speed").
+ */
+#define POOL_MAX 64
+struct page_pool {
+	struct buf b[POOL_MAX];
+	int n;
+};
+static pthread_key_t pool_key;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static void pool_free(void *p)
+{
+	struct page_pool *pp = p;
+	for (int i = 0; i < pp->n; i++)
+		buf_release(&pp->b[i]);
+	free(pp);
+}
+static void pool_init(void)
+{
+	pthread_key_create(&pool_key, pool_free);
+}
+static struct page_pool *thread_pool(void)
+{
+	pthread_once(&pool_once, pool_init);
+	struct page_pool *pp = pthread_getspecific(pool_key);
+	if (!pp) {
+		pp = xcalloc(1, sizeof(*pp));
+		pthread_setspecific(pool_key, pp);
+	}
+	return pp;
+}
+
+/* A buffer for a page of about `want` bytes: the smallest pooled one that holds it, else the
+ * largest (it grows), else a new one. */
+static struct buf *new_page(struct pq_column *c, size_t want)
 {
 	ALLOC_GROW(c->pages, c->npages + 1, c->pages_cap);
 	struct buf *b = &c->pages[c->npages++];
-	buf_init(b, 0);
+	struct page_pool *pp = thread_pool();
+	int pick = -1;
+	for (int i = 0; i < pp->n; i++) {
+		size_t cap = pp->b[i].cap;
+		if (pick < 0 || (cap > want ? pp->b[pick].cap <= want || cap < pp->b[pick].cap
+					    : cap > pp->b[pick].cap))
+			pick = i;
+	}
+	if (pick < 0) {
+		buf_init(b, 0);
+		return b;
+	}
+	*b = pp->b[pick];
+	pp->b[pick] = pp->b[--pp->n];
+	buf_reset(b);
 	return b;
+}
+
+/* Give the page buffers back to the thread's pool (the rest are freed). */
+static void release_pages(struct pq_column *c)
+{
+	struct page_pool *pp = thread_pool();
+	for (size_t i = 0; i < c->npages; i++) {
+		if (pp->n < POOL_MAX && c->pages[i].cap > 1)
+			pp->b[pp->n++] = c->pages[i];
+		else
+			buf_release(&c->pages[i]);
+	}
+	free(c->pages);
 }
 
 /* PLAIN values into v. */
@@ -236,7 +300,7 @@ static int delta_ba(struct pq_column *c, const uint8_t *p, size_t len, size_t n,
 			goto out;
 		}
 	}
-	struct buf *b = new_page(c);
+	struct buf *b = new_page(c, (size_t)total);
 	buf_grow(b, (size_t)total);
 	const uint8_t *s = p + used + hdr2;
 	char *o = b->data, *last = NULL;
@@ -392,7 +456,7 @@ static int data_page(struct pq_column *c, int codec, const struct pq_page_header
 		p = raw + lv;
 		len = (size_t)h->compressed_size - lv;
 		if (h->is_compressed && codec != PQ_UNCOMPRESSED) {
-			struct buf *b = new_page(c);
+			struct buf *b = new_page(c, (size_t)h->uncompressed_size - lv);
 			if (pq_decompress(codec, p, len, (size_t)h->uncompressed_size - lv, b, err) < 0)
 				return -1;
 			p = (const uint8_t *)b->data;
@@ -402,7 +466,7 @@ static int data_page(struct pq_column *c, int codec, const struct pq_page_header
 		p = raw;
 		len = (size_t)h->compressed_size;
 		if (codec != PQ_UNCOMPRESSED) {
-			struct buf *b = new_page(c);
+			struct buf *b = new_page(c, (size_t)h->uncompressed_size);
 			if (pq_decompress(codec, p, len, (size_t)h->uncompressed_size, b, err) < 0)
 				return -1;
 			p = (const uint8_t *)b->data;
@@ -457,7 +521,7 @@ static int dict_page(struct pq_column *c, int codec, const struct pq_page_header
 	const uint8_t *p = raw;
 	size_t len = (size_t)h->compressed_size;
 	if (codec != PQ_UNCOMPRESSED) {
-		struct buf *b = new_page(c);
+		struct buf *b = new_page(c, (size_t)h->uncompressed_size);
 		if (pq_decompress(codec, p, len, (size_t)h->uncompressed_size, b, err) < 0)
 			return -1;
 		p = (const uint8_t *)b->data;
@@ -473,42 +537,59 @@ static int dict_page(struct pq_column *c, int codec, const struct pq_page_header
 	return 0;
 }
 
-int pq_column_decode(struct pq_column *c, const struct pq_node *leaf, int codec,
-		     const uint8_t *data, size_t len, uint64_t file_off, int64_t num_values,
-		     struct buf *err)
+/* The pages of one part; -1 with *why and *at (offset in the part) on damage. */
+static int decode_part(struct pq_column *c, int codec, const struct pq_part *pt,
+		       int64_t num_values, size_t *at, const char **why)
 {
-	memset(c, 0, sizeof(*c));
-	c->leaf = leaf;
-	c->width = pq_type_width(leaf);
-	size_t pos = 0;
-	const char *why = NULL;
+	const uint8_t *data = pt->data;
+	size_t len = pt->len, pos = 0;
 	while (pos < len && (int64_t)c->nlev < num_values) {
 		struct pq_page_header h;
 		size_t hlen;
-		if (pq_page_header_parse(&h, data + pos, len - pos, &hlen, &why) < 0)
-			goto fail;
+		*at = pos;
+		if (pq_page_header_parse(&h, data + pos, len - pos, &hlen, why) < 0)
+			return -1;
 		if ((size_t)h.compressed_size > len - pos - hlen) {
-			why = "page runs past the end of its column chunk";
-			goto fail;
+			*why = "page runs past the end of its column chunk";
+			return -1;
 		}
 		const uint8_t *body = data + pos + hlen;
 		if (h.has_crc && (uint32_t)crc32(0, body, (uInt)h.compressed_size) != h.crc) {
-			why = "page CRC mismatch";
-			goto fail;
+			*why = "page CRC mismatch";
+			return -1;
 		}
 		int rc = 0;
 		if (h.type == PQ_DATA_PAGE || h.type == PQ_DATA_PAGE_V2) {
 			if ((int64_t)c->nlev + h.num_values > num_values) {
-				why = "pages hold more values than the column chunk's metadata says";
-				goto fail;
+				*why = "pages hold more values than the column chunk's metadata says";
+				return -1;
 			}
-			rc = data_page(c, codec, &h, body, &why);
+			rc = data_page(c, codec, &h, body, why);
 		} else if (h.type == PQ_DICTIONARY_PAGE) {
-			rc = dict_page(c, codec, &h, body, &why);
+			rc = dict_page(c, codec, &h, body, why);
 		} /* index pages and unknown page types are skipped */
 		if (rc < 0)
-			goto fail;
+			return -1;
 		pos += hlen + (size_t)h.compressed_size;
+	}
+	*at = pos;
+	return 0;
+}
+
+int pq_column_decode_parts(struct pq_column *c, const struct pq_node *leaf, int codec,
+			   const struct pq_part *parts, int nparts, int64_t num_values,
+			   struct buf *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->leaf = leaf;
+	c->width = pq_type_width(leaf);
+	const char *why = NULL;
+	size_t at = 0;
+	uint64_t base = nparts ? parts[0].file_off : 0;
+	for (int i = 0; i < nparts; i++) {
+		base = parts[i].file_off;
+		if (decode_part(c, codec, &parts[i], num_values, &at, &why) < 0)
+			goto fail;
 	}
 	if ((int64_t)c->nlev != num_values) {
 		why = "column chunk ends before all its values";
@@ -516,11 +597,19 @@ int pq_column_decode(struct pq_column *c, const struct pq_node *leaf, int codec,
 	}
 	return 0;
 fail:
-	buf_addf(err, "%s at byte %llu", why, (unsigned long long)(file_off + pos));
+	buf_addf(err, "%s at byte %llu", why, (unsigned long long)(base + at));
 	/* a row split across pages is not whole: drop the last one counted */
 	if (leaf->max_rep && c->rows_done > 0)
 		c->rows_done--;
 	return -1;
+}
+
+int pq_column_decode(struct pq_column *c, const struct pq_node *leaf, int codec,
+		     const uint8_t *data, size_t len, uint64_t file_off, int64_t num_values,
+		     struct buf *err)
+{
+	struct pq_part pt = { data, len, file_off };
+	return pq_column_decode_parts(c, leaf, codec, &pt, 1, num_values, err);
 }
 
 void pq_column_release(struct pq_column *c)
@@ -531,8 +620,6 @@ void pq_column_release(struct pq_column *c)
 	free(c->vals.ba);
 	free(c->dict.fixed);
 	free(c->dict.ba);
-	for (size_t i = 0; i < c->npages; i++)
-		buf_release(&c->pages[i]);
-	free(c->pages);
+	release_pages(c);
 	memset(c, 0, sizeof(*c));
 }

@@ -39,6 +39,22 @@ struct pq_column {
 	int64_t rows_done;    /* rows whose entries all decoded (for rows kept before damage) */
 };
 
+/* Bytes of a column chunk found at byte file_off of the file: the whole chunk, or for a slice
+ * of a row group (pq_ingest.c) its dictionary page, then the run of data pages it needs. */
+struct pq_part {
+	const uint8_t *data;
+	size_t len;
+	uint64_t file_off;
+};
+
+/*
+ * Decode the pages in parts[0..nparts) (num_values level entries in all). Returns 0, or -1
+ * with "REASON at byte OFFSET" (file offset of the bad page) in err; on -1 the column holds
+ * the pages before the damage (rows_done counts their whole rows).
+ */
+int pq_column_decode_parts(struct pq_column *c, const struct pq_node *leaf, int codec,
+			   const struct pq_part *parts, int nparts, int64_t num_values,
+			   struct buf *err);
 /*
  * Decode a chunk: data[0..len) is its bytes, found at byte `file_off` of the file. Returns 0,
  * or -1 with "REASON at byte OFFSET" (file offset of the bad page) in err; on -1 the column

@@ -1,14 +1,16 @@
 /*
  * `grist ingest FILE.parquet`: one JSONL record per row.
  *
- * The reading thread parses the footer and hands each row group to the -j workers as one
- * batch holding the raw bytes of the projected columns' chunks (so memory is bounded by the
- * row groups in flight, never the file); a worker decompresses, decodes and writes the rows.
- * Batches are emitted in order, so the output is the same for every -j. Row numbers (ids
- * SOURCE:ROW, 1-based) run across the row groups.
+ * The reading thread parses the footer and cuts each row group into slices of rows at page
+ * boundaries (pq_slice.h); each slice goes to the -j workers as one batch holding the raw
+ * bytes of the pages it needs of the projected columns (so memory is bounded by the slices in
+ * flight, never the file); a worker decompresses, decodes and writes the rows. Batches are
+ * emitted in order, so the output is the same for every -j. Row numbers (ids SOURCE:ROW,
+ * 1-based) run across the row groups. Under --keep-going a row group is one slice, so that a
+ * damaged one is skipped from the damage on, as a whole.
  *
- * Batch data layout: a struct pq_job header, then per leaf column a u64 offset into the data
- * (UINT64_MAX when not read), then the chunks.
+ * Batch data layout: a struct pq_job header, then per leaf column a struct pq_col_rec (where
+ * its parts are in the batch; nparts 0 when not read), then the parts' bytes.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -21,7 +23,9 @@
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "parquet/parquet.h"
+#include "parquet/pq_codec.h"
 #include "parquet/pq_rows.h"
+#include "parquet/pq_slice.h"
 
 /* What every batch of one file shares; freed by whoever drops the last reference. */
 struct pq_shared {
@@ -35,7 +39,17 @@ struct pq_shared {
 struct pq_job {
 	struct pq_shared *sh;
 	int rg;
+	int64_t first, nrows; /* the slice's rows in the row group */
 };
+
+struct pq_col_rec {
+	uint64_t pos[2], len[2], file_off[2];
+	int64_t values, skip;
+	int32_t nparts;
+};
+
+/* Uncompressed bytes a slice aims at, per --batch-bytes of the other inputs. */
+#define SLICE_BATCHES 4
 
 static const char *const rule_missing = "missing_text";
 
@@ -88,52 +102,82 @@ static int fail(struct ingest *in, int code, const char *name, const char *msg)
 	return rc;
 }
 
-/* One row group's chunks into a batch; -1 after ingest_fail. */
-static int submit_rowgroup(struct ingest *in, struct pq_shared *sh, int rg)
+/* Slice k of a row group into a batch; -1 after ingest_fail. */
+static int submit_slice(struct ingest *in, struct pq_shared *sh, int rg,
+			const struct pq_slice_plan *plan, int k)
 {
 	const struct pq_meta *m = &sh->f.meta;
-	const struct pq_rowgroup_meta *r = &m->rgs[rg];
-	size_t head = sizeof(struct pq_job) + (size_t)m->nleaves * sizeof(uint64_t);
+	size_t head = sizeof(struct pq_job) + (size_t)m->nleaves * sizeof(struct pq_col_rec);
 	size_t total = head;
-	for (int l = 0; l < m->nleaves; l++)
-		if (pq_row_shape_reads(&sh->shape, m, l))
-			total += (size_t)r->cols[l].length;
+	struct pq_slice_col *sc = xcalloc((size_t)m->nleaves, sizeof(*sc));
+	for (int l = 0; l < m->nleaves; l++) {
+		if (!pq_row_shape_reads(&sh->shape, m, l))
+			continue;
+		pq_slice_col(plan, m, rg, l, k, &sc[l]);
+		for (int i = 0; i < sc[l].nparts; i++)
+			total += sc[l].part[i].len;
+	}
 	struct batch *b = ingest_get_batch(in);
 	if (b->cap < total + JSON_PADDING) {
 		b->cap = total + JSON_PADDING;
 		b->data = xrealloc(b->data, b->cap);
 	}
-	struct pq_job job = { sh, rg };
+	pq_huge_pages(b->data, b->cap);
+	struct pq_job job = { sh, rg, plan->cuts[k], plan->cuts[k + 1] - plan->cuts[k] };
 	memcpy(b->data, &job, sizeof(job));
 	size_t pos = head;
 	struct buf err = BUF_INIT;
+	int rc = 0;
 	for (int l = 0; l < m->nleaves; l++) {
-		uint64_t at = UINT64_MAX;
-		if (pq_row_shape_reads(&sh->shape, m, l)) {
-			at = pos;
-			if (pq_file_read(&sh->f, (uint64_t)r->cols[l].start, (size_t)r->cols[l].length,
-					 b->data + pos, &err) < 0) {
-				ingest_return_batch(in, b);
-				struct buf msg = BUF_INIT;
-				buf_addf(&msg, "row group %d: %s", rg + 1, err.data);
-				int rc = fail(in, GRIST_EXIT_IO, sh->name, msg.data);
-				buf_release(&msg);
-				buf_release(&err);
-				return rc;
-			}
-			pos += (size_t)r->cols[l].length;
+		struct pq_col_rec rec = { .values = sc[l].values, .skip = sc[l].skip,
+					  .nparts = sc[l].nparts };
+		for (int i = 0; i < sc[l].nparts && rc == 0; i++) {
+			rec.pos[i] = pos;
+			rec.len[i] = sc[l].part[i].len;
+			rec.file_off[i] = sc[l].part[i].file_off;
+			rc = pq_file_read(&sh->f, rec.file_off[i], rec.len[i], b->data + pos, &err);
+			pos += rec.len[i];
 		}
-		memcpy(b->data + sizeof(job) + (size_t)l * sizeof(uint64_t), &at, sizeof(at));
+		memcpy(b->data + sizeof(job) + (size_t)l * sizeof(rec), &rec, sizeof(rec));
+	}
+	free(sc);
+	if (rc < 0) {
+		ingest_return_batch(in, b);
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "row group %d: %s", rg + 1, err.data);
+		rc = fail(in, GRIST_EXIT_IO, sh->name, msg.data);
+		buf_release(&msg);
+		buf_release(&err);
+		return rc;
 	}
 	buf_release(&err);
 	memset(b->data + pos, 0, JSON_PADDING);
 	b->len = pos;
 	b->mode = MODE_PARQUET;
 	b->source = sh->name;
-	b->lineno0 = (uint64_t)r->first_row + 1;
+	b->lineno0 = (uint64_t)(m->rgs[rg].first_row + job.first) + 1;
 	__atomic_add_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL);
 	ingest_submit(in, b);
 	return 0;
+}
+
+/* A row group's slices into batches; -1 after ingest_fail. */
+static int submit_rowgroup(struct ingest *in, struct pq_shared *sh, int rg)
+{
+	const struct pq_meta *m = &sh->f.meta;
+	int *reads = xcalloc((size_t)m->nleaves, sizeof(int));
+	for (int l = 0; l < m->nleaves; l++)
+		reads[l] = pq_row_shape_reads(&sh->shape, m, l);
+	struct pq_slice_plan plan;
+	/* --keep-going skips a damaged row group from the damage on: one slice, one batch */
+	pq_slice_plan(&plan, &sh->f, rg, reads,
+		      in->keep_going_flag ? SIZE_MAX / 4 : SLICE_BATCHES * in->batch_bytes);
+	free(reads);
+	int rc = 0;
+	for (int k = 0; k < plan.nslices && rc == 0 && !in->stop; k++)
+		rc = submit_slice(in, sh, rg, &plan, k);
+	pq_slice_plan_release(&plan, m->nleaves);
+	return rc;
 }
 
 int ingest_parquet(struct ingest *in, struct source *src, const char *name, const char *path)
@@ -239,28 +283,44 @@ static int write_row(struct ingest *in, void *ts_, struct pq_shared *sh, struct 
 	return 0;
 }
 
+/* Room for the rows' JSON in one allocation (on huge pages): about the decoded bytes, plus
+ * id and source per row. */
+static void reserve_out(struct buf *out, const struct pq_rowgroup *g, size_t name_len)
+{
+	size_t est = (size_t)g->nrows * (2 * name_len + 48);
+	for (int l = 0; l < g->m->nleaves; l++) {
+		const struct pq_column *c = &g->cols[l];
+		for (size_t i = 0; i < c->npages; i++)
+			est += c->pages[i].len;
+		est += c->vals.n * 8;
+	}
+	est += est / 16;
+	buf_grow(out, est);
+	pq_huge_pages(out->data, out->cap);
+}
+
 void ingest_parquet_work(struct ingest *in, void *thread_state, struct batch *b)
 {
 	struct pq_job job;
 	memcpy(&job, b->data, sizeof(job));
 	struct pq_shared *sh = job.sh;
 	const struct pq_meta *m = &sh->f.meta;
-	const uint8_t **raw = xcalloc((size_t)m->nleaves, sizeof(*raw));
-	size_t *len = xcalloc((size_t)m->nleaves, sizeof(*len));
-	uint64_t *off = xcalloc((size_t)m->nleaves, sizeof(*off));
+	struct pq_slice_col *cols = xcalloc((size_t)m->nleaves, sizeof(*cols));
 	for (int l = 0; l < m->nleaves; l++) {
-		uint64_t at;
-		memcpy(&at, b->data + sizeof(job) + (size_t)l * sizeof(uint64_t), sizeof(at));
-		if (at == UINT64_MAX)
-			continue;
-		raw[l] = (const uint8_t *)b->data + at;
-		len[l] = (size_t)m->rgs[job.rg].cols[l].length;
-		off[l] = (uint64_t)m->rgs[job.rg].cols[l].start;
+		struct pq_col_rec rec;
+		memcpy(&rec, b->data + sizeof(job) + (size_t)l * sizeof(rec), sizeof(rec));
+		for (int i = 0; i < rec.nparts; i++)
+			cols[l].part[i] = (struct pq_part){ (const uint8_t *)b->data + rec.pos[i],
+							    (size_t)rec.len[i], rec.file_off[i] };
+		cols[l].nparts = rec.nparts;
+		cols[l].values = rec.values;
+		cols[l].skip = rec.skip;
 	}
 	struct pq_rowgroup g;
 	struct buf err = BUF_INIT;
-	int bad = pq_rowgroup_decode(&g, m, job.rg, raw, len, off, &err) < 0;
-	uint64_t row0 = (uint64_t)m->rgs[job.rg].first_row + 1;
+	int bad = pq_rowgroup_decode_slice(&g, m, job.rg, cols, job.nrows, &err) < 0;
+	uint64_t rg0 = (uint64_t)m->rgs[job.rg].first_row + 1, row0 = rg0 + (uint64_t)job.first;
+	reserve_out(&b->out, &g, strlen(sh->name));
 	for (int64_t i = 0; i < g.nrows; i++)
 		if (write_row(in, thread_state, sh, &g, b, row0 + (uint64_t)i) < 0)
 			break;
@@ -268,8 +328,8 @@ void ingest_parquet_work(struct ingest *in, void *thread_state, struct batch *b)
 		struct buf msg = BUF_INIT;
 		buf_addf(&msg, "%s: damaged Parquet data in row group %d (rows %llu-%llu), %s "
 			 "(%lld rows before it were written)", sh->name, job.rg + 1,
-			 (unsigned long long)row0,
-			 (unsigned long long)(row0 + (uint64_t)m->rgs[job.rg].num_rows - 1), err.data,
+			 (unsigned long long)rg0,
+			 (unsigned long long)(rg0 + (uint64_t)m->rgs[job.rg].num_rows - 1), err.data,
 			 (long long)(row0 - 1 + (uint64_t)g.nrows));
 		if (in->keep_going_flag) {
 			/* like ingest_fail under --keep-going: warn, count, exit 1 at the end */
@@ -286,8 +346,6 @@ void ingest_parquet_work(struct ingest *in, void *thread_state, struct batch *b)
 	}
 	pq_rowgroup_release(&g);
 	buf_release(&err);
-	free(raw);
-	free(len);
-	free(off);
+	free(cols);
 	shared_unref(sh);
 }

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "lib/json.h"
-#include "lib/utf8.h"
 
 void pq_base64(struct buf *out, const uint8_t *p, size_t n)
 {
@@ -42,7 +41,86 @@ void pq_base64(struct buf *out, const uint8_t *p, size_t n)
 
 void pq_json_string(struct buf *out, const char *s, size_t n)
 {
-	json_string_encode_repaired(out, s, n);
+	json_string_encode_repair(out, s, n);
+}
+
+/* Decimal digits of v, without printf (one call per integer value is measurable). */
+static void put_u64(struct buf *out, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_add(out, tmp + sizeof(tmp) - n, n);
+}
+
+static void put_i64(struct buf *out, int64_t v)
+{
+	if (v < 0) {
+		buf_addch(out, '-');
+		put_u64(out, -(uint64_t)v);
+	} else {
+		put_u64(out, (uint64_t)v);
+	}
+}
+
+/* The printf search pq_json_double stands for: %.15g, %.16g or %.17g, the first that reads
+ * back to d. */
+void pq_json_double_printf(struct buf *out, double d)
+{
+	char tmp[32];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+		if (prec == 17 || strtod(tmp, NULL) == d)
+			break;
+	}
+	buf_addstr(out, tmp);
+}
+
+/*
+ * The fast path, for 1e-4 <= |d| < 1e15 (where %.15g prints fixed notation): the fewest
+ * fraction digits k for which m = round(|d| * 10^k) < 10^15 gives back d as m / 10^k (both
+ * exact doubles, the division correctly rounded, so it equals strtod of the decimal). Such a
+ * decimal of at most 15 digits lies within half an ulp of d, so it is %.15g's rounding of d,
+ * trailing zeros dropped; and |d| * 10^k is within 0.25 of m, so the search cannot miss it.
+ * Returns 0 when there is none (17-digit values, other magnitudes): printf decides.
+ */
+static int double_fixed(struct buf *out, double d)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+				      1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19 };
+	double a = fabs(d);
+	if (!(a >= 1e-4 && a < 1e15))
+		return 0;
+	for (int k = 0; k < 20; k++) {
+		double t = a * p10[k];
+		if (t >= 1e15)
+			return 0;
+		double r = nearbyint(t);
+		if (r / p10[k] != a)
+			continue;
+		char dig[24];
+		int nd = 0;
+		for (uint64_t m = (uint64_t)r; m; m /= 10)
+			dig[nd++] = (char)('0' + m % 10);
+		buf_grow(out, (size_t)nd + (size_t)k + 4);
+		if (signbit(d))
+			buf_addch(out, '-');
+		if (nd <= k) { /* 0.000ddd */
+			buf_add(out, "0.", 2);
+			for (int z = nd; z < k; z++)
+				buf_addch(out, '0');
+		}
+		for (int i = nd; i-- > 0;) {
+			buf_addch(out, dig[i]);
+			if (i == k && k && nd > k)
+				buf_addch(out, '.');
+		}
+		return 1;
+	}
+	return 0;
 }
 
 void pq_json_double(struct buf *out, double d)
@@ -51,13 +129,8 @@ void pq_json_double(struct buf *out, double d)
 		buf_addstr(out, "null");
 		return;
 	}
-	char tmp[32];
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-		if (prec == 17 || strtod(tmp, NULL) == d)
-			break;
-	}
-	buf_addstr(out, tmp);
+	if (!double_fixed(out, d))
+		pq_json_double_printf(out, d);
 }
 
 static void json_float(struct buf *out, float f)
@@ -242,14 +315,14 @@ static void put_int32(struct buf *out, const struct pq_node *n, int32_t v)
 		return;
 	case PQL_INT:
 		if (!n->is_signed) {
-			buf_addf(out, "%" PRIu32, (uint32_t)v);
+			put_u64(out, (uint32_t)v);
 			return;
 		}
 		break;
 	default:
 		break;
 	}
-	buf_addf(out, "%" PRId32, v);
+	put_i64(out, v);
 }
 
 static void put_int64(struct buf *out, const struct pq_node *n, int64_t v)
@@ -266,14 +339,14 @@ static void put_int64(struct buf *out, const struct pq_node *n, int64_t v)
 		return;
 	case PQL_INT:
 		if (!n->is_signed) {
-			buf_addf(out, "%" PRIu64, (uint64_t)v);
+			put_u64(out, (uint64_t)v);
 			return;
 		}
 		break;
 	default:
 		break;
 	}
-	buf_addf(out, "%" PRId64, v);
+	put_i64(out, v);
 }
 
 int pq_is_string(const struct pq_node *n)

@@ -25,9 +25,22 @@ static void column_path(struct buf *out, const struct pq_meta *m, int node)
 	buf_addstr(out, m->nodes[node].name);
 }
 
-int pq_rowgroup_decode(struct pq_rowgroup *g, const struct pq_meta *m, int rg,
-		       const uint8_t *const *raw, const size_t *rawlen, const uint64_t *file_off,
-		       struct buf *err)
+/* Start column l's cursors past its first `skip` entries. */
+static void skip_entries(struct pq_rowgroup *g, int l, int64_t skip)
+{
+	const struct pq_column *c = &g->cols[l];
+	size_t n = (size_t)skip < c->nlev ? (size_t)skip : c->nlev, v = n;
+	if (c->def) {
+		v = 0;
+		for (size_t i = 0; i < n; i++)
+			v += c->def[i] == c->leaf->max_def;
+	}
+	g->lev[l] = n;
+	g->val[l] = v;
+}
+
+int pq_rowgroup_decode_slice(struct pq_rowgroup *g, const struct pq_meta *m, int rg,
+			     const struct pq_slice_col *cols, int64_t nrows, struct buf *err)
 {
 	memset(g, 0, sizeof(*g));
 	g->m = m;
@@ -35,18 +48,20 @@ int pq_rowgroup_decode(struct pq_rowgroup *g, const struct pq_meta *m, int rg,
 	g->lev = xcalloc((size_t)m->nleaves, sizeof(size_t));
 	g->val = xcalloc((size_t)m->nleaves, sizeof(size_t));
 	const struct pq_rowgroup_meta *r = &m->rgs[rg];
-	g->nrows = r->num_rows;
+	int exact = nrows == r->num_rows;
+	g->nrows = nrows;
 	int rc = 0;
 	/* every projected column is decoded, even after a damaged one: the rows kept are those
 	 * before the damage in all of them, and the first error is the one reported */
 	for (int l = 0; l < m->nleaves; l++) {
-		if (!raw[l])
+		if (!cols[l].nparts)
 			continue;
 		const struct pq_node *leaf = &m->nodes[m->leaves[l]];
 		struct buf why = BUF_INIT;
-		int bad = pq_column_decode(&g->cols[l], leaf, r->cols[l].codec, raw[l], rawlen[l],
-					   file_off[l], r->cols[l].num_values, &why) < 0;
-		if (!bad && g->cols[l].rows_done != r->num_rows) {
+		int bad = pq_column_decode_parts(&g->cols[l], leaf, r->cols[l].codec, cols[l].part,
+						 cols[l].nparts, cols[l].values, &why) < 0;
+		int64_t have = g->cols[l].rows_done - cols[l].skip;
+		if (!bad && (exact ? have != nrows : have < nrows)) {
 			buf_addf(&why, "column chunk has %lld rows, its row group %lld",
 				 (long long)g->cols[l].rows_done, (long long)r->num_rows);
 			bad = 1;
@@ -57,10 +72,28 @@ int pq_rowgroup_decode(struct pq_rowgroup *g, const struct pq_meta *m, int rg,
 			buf_addf(err, "': %s", why.data);
 			rc = -1;
 		}
-		if (g->cols[l].rows_done < g->nrows)
-			g->nrows = g->cols[l].rows_done;
+		if (have < g->nrows)
+			g->nrows = have < 0 ? 0 : have;
+		skip_entries(g, l, cols[l].skip);
 		buf_release(&why);
 	}
+	return rc;
+}
+
+int pq_rowgroup_decode(struct pq_rowgroup *g, const struct pq_meta *m, int rg,
+		       const uint8_t *const *raw, const size_t *rawlen, const uint64_t *file_off,
+		       struct buf *err)
+{
+	struct pq_slice_col *cols = xcalloc((size_t)m->nleaves, sizeof(*cols));
+	for (int l = 0; l < m->nleaves; l++) {
+		if (!raw[l])
+			continue;
+		cols[l].part[0] = (struct pq_part){ raw[l], rawlen[l], file_off[l] };
+		cols[l].nparts = 1;
+		cols[l].values = m->rgs[rg].cols[l].num_values;
+	}
+	int rc = pq_rowgroup_decode_slice(g, m, rg, cols, m->rgs[rg].num_rows, err);
+	free(cols);
 	return rc;
 }
 

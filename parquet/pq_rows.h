@@ -30,6 +30,20 @@ struct pq_rowgroup {
 int pq_rowgroup_decode(struct pq_rowgroup *g, const struct pq_meta *m, int rg,
 		       const uint8_t *const *raw, const size_t *rawlen, const uint64_t *file_off,
 		       struct buf *err);
+/* One leaf column of a slice of a row group (pq_ingest.c): its bytes (nparts 0: not read),
+ * the level entries they hold, and the entries before the slice's first row (flat columns,
+ * so one entry per row). */
+struct pq_slice_col {
+	struct pq_part part[2];
+	int nparts;
+	int64_t values, skip;
+};
+/*
+ * The same for rows [first, first + nrows) of the row group, from the pages in cols: the
+ * cursors start past each column's `skip` entries. A slice of all the rows must use them all.
+ */
+int pq_rowgroup_decode_slice(struct pq_rowgroup *g, const struct pq_meta *m, int rg,
+			     const struct pq_slice_col *cols, int64_t nrows, struct buf *err);
 void pq_rowgroup_release(struct pq_rowgroup *g);
 
 enum pq_text_status { PQ_TEXT_OK, PQ_TEXT_NULL, PQ_TEXT_NOT_STRING };
@@ -62,6 +76,8 @@ enum pq_text_status pq_row_members(struct pq_rowgroup *g, const struct pq_row_sh
 void pq_json_value(struct buf *out, const struct pq_column *c, size_t vi);
 void pq_json_string(struct buf *out, const char *s, size_t n);
 void pq_json_double(struct buf *out, double d);
+/* The same by printf alone (what pq_json_double must equal; for its unit test). */
+void pq_json_double_printf(struct buf *out, double d);
 void pq_base64(struct buf *out, const uint8_t *p, size_t n);
 int pq_is_string(const struct pq_node *n);
 

@@ -27,7 +27,7 @@
  * raw into JSON. */
 void shard_json_str(struct buf *b, const char *s, size_t n)
 {
-	json_string_encode_repaired(b, s, n);
+	json_string_encode_repair(b, s, n);
 }
 
 static const char *dtype_name(uint32_t width)

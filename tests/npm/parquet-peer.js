@@ -166,6 +166,18 @@ function dataset(name, n) {
 		}
 		return { table, rows };
 	}
+	if (name === 'long') { // long texts (about 2 KB), for row groups of many MB
+		const text = [], n2 = [];
+		for (let i = 0; i < n; i++) {
+			text.push(`${words[i % words.length]} ${i} ` + Array.from({ length: 60 }, (_, k) => words[(i + k) % words.length] + (i * 31 + k) % 977).join(' '));
+			n2.push(i);
+		}
+		const table = new A.Table({
+			text: A.vectorFromArray(text, new A.Utf8()),
+			n: A.vectorFromArray(n2, new A.Int32()),
+		});
+		return { table, rows: text.map((t, i) => ({ text: t, n: n2[i] })) };
+	}
 	throw new Error('unknown dataset ' + name);
 }
 

@@ -3,6 +3,7 @@
 
 #include "harness.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 
 /* Copy into a padded buffer as json_validate requires. */
 static int validate(struct json_validator *v, const char *s, size_t *off, struct buf *why)
@@ -104,18 +105,72 @@ TEST(string_encode_round_trip)
 	buf_release(&dec);
 }
 
-/* json_string_encode_repaired: valid UTF-8 as json_string_encode; invalid bytes become U+FFFD
- * per maximal ill-formed subpart (counted), never raw bytes in the JSON. */
-TEST(string_encode_repaired)
+/* json_string_encode_repair: valid UTF-8 as json_string_encode; invalid bytes become U+FFFD
+ * per maximal ill-formed subpart, never raw bytes in the JSON. */
+TEST(string_encode_repaired_subparts)
 {
 	struct buf b = BUF_INIT;
-	CHECK(json_string_encode_repaired(&b, "a\"\xc3\xa9\n", 5) == 0);
+	json_string_encode_repair(&b, "a\"\xc3\xa9\n", 5);
 	CHECK_STR(b.data, "\"a\\\"\xc3\xa9\\n\"");
 	buf_reset(&b);
 	/* \xff, a truncated 3-byte sequence (one subpart), an encoded surrogate (three) */
-	CHECK(json_string_encode_repaired(&b, "x\xffy\xe2\x82z\xed\xa0\x80", 9) == 5);
+	json_string_encode_repair(&b, "x\xffy\xe2\x82z\xed\xa0\x80", 9);
 	CHECK_STR(b.data, "\"x\xef\xbf\xbdy\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
 	buf_release(&b);
+}
+
+/* The byte-at-a-time encoder the SWAR loops replaced: the reference they must equal. */
+static void reference_encode(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_addch(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+			: c == '\t' ? "\\t" : c == '\r' ? "\\r" : c == '\b' ? "\\b" : c == '\f' ? "\\f"
+			: NULL;
+		if (e)
+			buf_addstr(out, e);
+		else if (c < 0x20)
+			buf_addf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+		else
+			buf_addch(out, (char)c);
+	}
+	buf_addch(out, '"');
+}
+
+/* Random strings over an alphabet rich in what matters (escapes, UTF-8 lead and continuation
+ * bytes, invalid bytes), at every length and alignment: both encoders equal the reference. */
+TEST(string_encode_fast_paths)
+{
+	static const unsigned char alpha[] = { 'a', 'Z', ' ', '"', '\\', '\n', 0, 0x1f, 0x7f, 0x80,
+					       0xbf, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xed, 0xa0, 0xf0,
+					       0x9f, 0x98, 0xf4, 0x90, 0xff, 0xc0 };
+	uint64_t x = 88172645463325252ULL;
+	char s[80];
+	struct buf got = BUF_INIT, want = BUF_INIT, fixed = BUF_INIT;
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t n = (size_t)iter % 70, plain = (size_t)(iter / 70) % 3;
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* long plain stretches too, so that the 8-byte loops run */
+			s[i] = plain && x % 8 ? 'a' + (char)(x % 26) : (char)alpha[x % sizeof(alpha)];
+		}
+		buf_reset(&got), buf_reset(&want), buf_reset(&fixed);
+		buf_addstr(&got, "<");
+		buf_addstr(&want, "<");
+		json_string_encode(&got, s, n);
+		reference_encode(&want, s, n);
+		CHECK_EQ_MEM(got.data, got.len, want.data, want.len);
+		buf_reset(&got), buf_reset(&want);
+		json_string_encode_repair(&got, s, n);
+		utf8_repair(&fixed, s, n);
+		reference_encode(&want, fixed.data, fixed.len);
+		CHECK_EQ_MEM(got.data, got.len, want.data, want.len);
+	}
+	buf_release(&got);
+	buf_release(&want);
+	buf_release(&fixed);
 }
 
 int main(void)
@@ -124,6 +179,7 @@ int main(void)
 	RUN(member_iteration);
 	RUN(string_decode);
 	RUN(string_encode_round_trip);
-	RUN(string_encode_repaired);
+	RUN(string_encode_repaired_subparts);
+	RUN(string_encode_fast_paths);
 	return HARNESS_SUMMARY();
 }
