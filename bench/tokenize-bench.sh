@@ -61,6 +61,23 @@ for kind in prose code mixed; do
 	peer $S "tokenizers encodeBatch (npm, RAYON_NUM_THREADS=1)" tokenizers "$HF" "$IN" "$B"
 done
 
+# The mixed corpus with each vocabulary, one and two threads (issue 15: >= 100 MB of text per
+# CPU second for each, >= 10x tiktoken, -j 2 >= 1.8x -j 1 wall on an idle machine).
+S=tokenize-mixed
+bench_section $S "Tokenize the mixed corpus: cl100k_base, o200k_base, gpt2; -j 1 and -j 2" \
+	"$MB MB of the mixed kind above (translated man pages and fortunes in ~25 languages interleaved with code and English); grist end to end, vocabulary load included; tiktoken over its encode calls" \
+	">= 100 MB per CPU second and >= 10x tiktoken for each vocabulary; -j 2 >= 1.8x -j 1 (wall)"
+IN=$OUT/mixed-$MB.jsonl
+B=$(textbytes "$IN")
+for v in cl100k_base o200k_base gpt2; do
+	BENCH_GROUP=$v
+	bench_run $S grist "grist tokenize -j 1 -t $v" "$B" "$GRIST" tokenize -q -j 1 -t $v "$IN"
+	W1=$BENCH_WALL
+	bench_run $S variant "grist tokenize -j 2 -t $v" "$B" "$GRIST" tokenize -q -j 2 -t $v "$IN"
+	bench_note $S "$v: -j 2 is $(awk -v a="$W1" -v b="$BENCH_WALL" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }')x -j 1 (wall)"
+	peer $S "tiktoken encode_ordinary (npm)" tiktoken $v "$IN" "$B"
+done
+
 S=tokenize-nospace
 bench_section $S "Tokenize one document without spaces (a single pre-token piece)" \
 	"letters from the GPL-3 words (tests/npm/nospace.js)" "grist about linear in the document's length"

@@ -6,12 +6,11 @@
 
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
+#include "tokenize/tok_cache.h"
 #include "tokenize/tok_hf.h"
 #include "tokenize/tok_special.h"
 
 #define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
-#define CACHE_MAX_PIECE 128     /* longer pieces are not cached (fits the slot's u8 lengths) */
-#define CACHE_MAX_ENTRIES (1u << 15)
 
 void tok_ids_push(struct tok_ids *ids, uint32_t id)
 {
@@ -25,67 +24,6 @@ void tok_ids_release(struct tok_ids *ids)
 	memset(ids, 0, sizeof(*ids));
 }
 
-/* ---- piece cache: piece bytes -> ids, per thread ----
- * Small enough to stay in L2 (a DRAM miss per piece costs more than BPE on a short piece);
- * when full it is emptied at once by bumping a generation number. */
-
-struct cache_slot {
-	uint32_t hash;
-	uint16_t gen;           /* != cache gen: empty slot */
-	uint8_t key_len, ids_n;
-	uint32_t key_off, ids_off;
-};
-
-/* In front of it, a direct-mapped table for pieces of at most 8 bytes giving at most 2 ids
- * (most pieces of prose): the piece is its own key, so a hit costs no hash call, no key
- * comparison in another buffer, and one cache line. */
-#define FRONT_BITS 12
-struct front_entry {
-	uint64_t word;  /* the piece's bytes, zero-padded */
-	uint32_t ids[2];
-	uint8_t len, nids; /* len 0: empty */
-};
-
-struct tok_cache {
-	struct front_entry *front;
-	struct cache_slot *slots;
-	size_t mask, count;
-	uint16_t gen;
-	struct buf keys;
-	struct tok_ids ids;
-};
-
-static void cache_init(struct tok_cache *c)
-{
-	size_t cap = CACHE_MAX_ENTRIES * 2;
-	c->slots = xcalloc(cap, sizeof(*c->slots));
-	c->mask = cap - 1;
-	c->count = 0;
-	c->gen = 1;
-	c->front = xcalloc((size_t)1 << FRONT_BITS, sizeof(*c->front));
-	buf_init(&c->keys, 1 << 20);
-	memset(&c->ids, 0, sizeof(c->ids));
-}
-
-static void cache_clear(struct tok_cache *c)
-{
-	if (++c->gen == 0) {
-		memset(c->slots, 0, (c->mask + 1) * sizeof(*c->slots));
-		c->gen = 1;
-	}
-	c->count = 0;
-	buf_reset(&c->keys);
-	c->ids.n = 0;
-}
-
-static void cache_free(struct tok_cache *c)
-{
-	free(c->front);
-	free(c->slots);
-	buf_release(&c->keys);
-	tok_ids_release(&c->ids);
-}
-
 struct tok_state {
 	const struct tok_encoder *enc;
 	struct tok_pretok_state pre;
@@ -93,62 +31,102 @@ struct tok_state {
 	struct tok_ids *out; /* current output during tok_encode */
 	int allow_special;   /* of the current tok_encode */
 	const char *doc;     /* the text of the current tok_encode */
+	uintptr_t lo, hi;    /* the text being pre-tokenized: pieces inside it end 16 bytes early
+			      * or more are read with two plain loads */
 	struct buf norm_out, norm_tmp;
 	struct tok_ids scratch;
 };
 
-/* ---- merge loops ---- */
+/* ---- merge loops ----
+ * A symbol is a token id and, for bytes_rank vocabularies, the offset of its first byte in the
+ * piece: the pair (i, j) spans the piece from i's offset to the offset of the symbol after j. */
 
-static inline uint32_t pair_rank(const struct tok_vocab *v, uint32_t a, uint32_t b, uint32_t *merged)
+/* One merge loop's inputs: the vocabulary, the piece, and the thread's memo of pair ranks
+ * (tok_cache.h; NULL: none). */
+struct bpe {
+	const struct tok_vocab *v;
+	const char *p;
+	struct tok_cache *memo;
+};
+
+static uint32_t bytes_rank(const struct tok_vocab *v, const char *p, uint32_t start, uint32_t end)
 {
-	const struct tok_pair_slot *s = tok_pairmap_get(&v->pairs, a, b);
+	uint32_t n = end - start;
+	if (n == 2)
+		return v->pair2[(unsigned char)p[start] << 8 | (unsigned char)p[start + 1]];
+	if (n <= 16)
+		return tok_strmap_get_short(&v->map, p + start, n);
+	return tok_strmap_get_h(&v->map, p + start, n, tok_hash_bytes(p + start, n));
+}
+
+/* Rank and merged id of the adjacent symbols a, b covering p[start..end). */
+static inline uint32_t pair_rank(const struct bpe *b, uint32_t x, uint32_t y, uint32_t start, uint32_t end,
+				 uint32_t *merged)
+{
+	const struct tok_vocab *v = b->v;
+	if (v->bytes_rank) {
+		uint32_t id;
+		if (b->memo) {
+			struct tok_pair_memo *m = tok_pair_memo_slot(b->memo, x, y);
+			if (m->key != ~((uint64_t)x << 32 | y)) {
+				m->key = ~((uint64_t)x << 32 | y);
+				m->id = bytes_rank(v, b->p, start, end);
+			}
+			id = m->id;
+		} else {
+			id = bytes_rank(v, b->p, start, end);
+		}
+		*merged = id;
+		return id;
+	}
+	const struct tok_pair_slot *s = tok_pairmap_get(&v->pairs, x, y);
 	if (!s)
 		return TOK_NONE;
 	*merged = s->id;
 	return s->rank;
 }
 
-/* Merges ids[0..m) in place (array scan); appends the result. */
-static void bpe_array(const struct tok_vocab *v, uint32_t *idp, size_t m, struct tok_ids *out)
+struct sym {
+	uint32_t id, off, rank, merged; /* rank, merged: of the pair this symbol starts */
+};
+
+static inline void sym_rank(const struct bpe *b, struct sym *y, size_t i, size_t m)
 {
-	uint32_t rank[SMALL_PIECE * 4], mid[SMALL_PIECE * 4];
-	uint32_t *rk = rank, *md = mid;
-	uint32_t *heap_mem = NULL;
-	if (m > SMALL_PIECE * 4) {
-		heap_mem = xmalloc(2 * m * sizeof(uint32_t));
-		rk = heap_mem, md = heap_mem + m;
-	}
-	for (size_t i = 0; i + 1 < m; i++)
-		rk[i] = pair_rank(v, idp[i], idp[i + 1], &md[i]);
+	y[i].rank = i + 1 < m ? pair_rank(b, y[i].id, y[i + 1].id, y[i].off, y[i + 2].off, &y[i].merged)
+			      : TOK_NONE;
+}
+
+/* Array scan: merges y[0..m) (y[m].off = the piece's length) in place; appends the result. */
+static void bpe_array(const struct bpe *b, struct sym *y, size_t m, struct tok_ids *out)
+{
+	for (size_t i = 0; i < m; i++)
+		sym_rank(b, y, i, m);
 	while (m > 1) {
 		uint32_t best = TOK_NONE;
 		size_t bi = 0;
 		for (size_t i = 0; i + 1 < m; i++)
-			if (rk[i] < best)
-				best = rk[i], bi = i;
+			if (y[i].rank < best)
+				best = y[i].rank, bi = i;
 		if (best == TOK_NONE)
 			break;
-		idp[bi] = md[bi];
-		memmove(idp + bi + 1, idp + bi + 2, (m - bi - 2) * sizeof(uint32_t));
-		memmove(rk + bi + 1, rk + bi + 2, (m - bi - 2) * sizeof(uint32_t));
-		memmove(md + bi + 1, md + bi + 2, (m - bi - 2) * sizeof(uint32_t));
+		y[bi].id = y[bi].merged;
+		for (size_t i = bi + 1; i < m; i++) /* drops y[bi + 1], moves the end offset too */
+			y[i] = y[i + 1];
 		m--;
-		if (bi + 1 < m)
-			rk[bi] = pair_rank(v, idp[bi], idp[bi + 1], &md[bi]);
-		else
-			rk[bi] = TOK_NONE;
+		sym_rank(b, y, bi, m);
 		if (bi > 0)
-			rk[bi - 1] = pair_rank(v, idp[bi - 1], idp[bi], &md[bi - 1]);
+			sym_rank(b, y, bi - 1, m);
 	}
 	ALLOC_GROW(out->v, out->n + m, out->alloc);
-	memcpy(out->v + out->n, idp, m * sizeof(uint32_t));
+	for (size_t i = 0; i < m; i++)
+		out->v[out->n + i] = y[i].id;
 	out->n += m;
-	free(heap_mem);
 }
 
 /* Heap of (rank << 32 | position): the smallest rank, then the leftmost position. */
 struct node {
 	uint32_t id, rank, merged, prev, next; /* prev/next: TOK_NONE at the ends */
+	uint32_t off;
 	int alive;
 };
 
@@ -185,23 +163,37 @@ static uint64_t heap_pop(uint64_t *h, size_t *n)
 	return top;
 }
 
-static void bpe_heap(const struct tok_vocab *v, const uint32_t *ids, size_t n, struct tok_ids *out)
+/* Ranks the pair node i starts (TOK_NONE at the end) and queues it. */
+static void node_rank(const struct bpe *b, uint32_t len, struct node *nd, uint32_t i,
+		      uint64_t *h, size_t *hn)
+{
+	uint32_t j = nd[i].next;
+	if (j == TOK_NONE) {
+		nd[i].rank = TOK_NONE;
+		return;
+	}
+	uint32_t end = nd[j].next != TOK_NONE ? nd[nd[j].next].off : len;
+	nd[i].rank = pair_rank(b, nd[i].id, nd[j].id, nd[i].off, end, &nd[i].merged);
+	if (nd[i].rank != TOK_NONE)
+		heap_push(h, hn, (uint64_t)nd[i].rank << 32 | i);
+}
+
+static void bpe_heap(const struct bpe *b, const struct sym *y, size_t n, struct tok_ids *out)
 {
 	struct node *nd = xmalloc(n * sizeof(*nd));
 	/* Each merge pushes at most two entries. */
 	uint64_t *h = xmalloc((3 * n + 1) * sizeof(uint64_t));
 	size_t hn = 0;
+	uint32_t len = y[n].off;
 	for (size_t i = 0; i < n; i++) {
-		nd[i].id = ids[i];
+		nd[i].id = y[i].id;
+		nd[i].off = y[i].off;
 		nd[i].prev = i ? (uint32_t)(i - 1) : TOK_NONE;
 		nd[i].next = i + 1 < n ? (uint32_t)(i + 1) : TOK_NONE;
 		nd[i].alive = 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		nd[i].rank = i + 1 < n ? pair_rank(v, nd[i].id, nd[i + 1].id, &nd[i].merged) : TOK_NONE;
-		if (nd[i].rank != TOK_NONE)
-			heap_push(h, &hn, (uint64_t)nd[i].rank << 32 | i);
-	}
+	for (size_t i = 0; i < n; i++)
+		node_rank(b, len, nd, (uint32_t)i, h, &hn);
 	while (hn) {
 		uint64_t e = heap_pop(h, &hn);
 		uint32_t i = (uint32_t)e, r = (uint32_t)(e >> 32);
@@ -213,19 +205,9 @@ static void bpe_heap(const struct tok_vocab *v, const uint32_t *ids, size_t n, s
 		nd[i].next = nd[j].next;
 		if (nd[j].next != TOK_NONE)
 			nd[nd[j].next].prev = i;
-		if (nd[i].next != TOK_NONE) {
-			nd[i].rank = pair_rank(v, nd[i].id, nd[nd[i].next].id, &nd[i].merged);
-			if (nd[i].rank != TOK_NONE)
-				heap_push(h, &hn, (uint64_t)nd[i].rank << 32 | i);
-		} else {
-			nd[i].rank = TOK_NONE;
-		}
-		uint32_t q = nd[i].prev;
-		if (q != TOK_NONE) {
-			nd[q].rank = pair_rank(v, nd[q].id, nd[i].id, &nd[q].merged);
-			if (nd[q].rank != TOK_NONE)
-				heap_push(h, &hn, (uint64_t)nd[q].rank << 32 | q);
-		}
+		node_rank(b, len, nd, i, h, &hn);
+		if (nd[i].prev != TOK_NONE)
+			node_rank(b, len, nd, nd[i].prev, h, &hn);
 	}
 	for (uint32_t i = 0; i != TOK_NONE; i = nd[i].next)
 		tok_ids_push(out, nd[i].id);
@@ -390,7 +372,8 @@ static void unigram(const struct tok_vocab *v, const char *p, size_t n, struct t
 	free(best);
 }
 
-void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force, struct tok_ids *out)
+static void bpe_piece(const struct tok_vocab *v, struct tok_cache *memo, const char *p, size_t n, int force,
+		      struct tok_ids *out)
 {
 	if (!n)
 		return;
@@ -418,110 +401,106 @@ void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force
 		tok_ids_push(out, v->byte_id[(unsigned char)*p]);
 		return;
 	}
-	uint32_t stack[SMALL_PIECE * 4];
-	uint32_t *ids = n <= SMALL_PIECE * 4 ? stack : xmalloc(n * sizeof(uint32_t));
+	/* symbols: the bytes, the characters (at most n), or HF's affixed word (tok_hf_bpe.c) */
+	size_t cap = !v->byte_level && v->hf_word ? tok_hf_word_max(v, n) : n;
+	cap = cap > n ? cap : n;
+	struct sym stack[SMALL_PIECE * 4 + 1];
+	struct sym *y = cap < SMALL_PIECE * 4 ? stack : xmalloc((cap + 1) * sizeof(*y));
 	size_t m;
 	if (v->byte_level) {
 		for (size_t i = 0; i < n; i++)
-			ids[i] = v->byte_id[(unsigned char)p[i]];
+			y[i] = (struct sym){ v->byte_id[(unsigned char)p[i]], (uint32_t)i, 0, 0 };
 		m = n;
-	} else if (v->hf_word) { /* HF BPE with affixes (tok_hf_bpe.c) */
-		if (ids != stack)
-			free(ids);
-		ids = xmalloc(tok_hf_word_max(v, n) * sizeof(uint32_t));
-		m = tok_hf_word_symbols(v, p, n, ids);
 	} else {
-		m = char_symbols(v, p, n, ids);
+		uint32_t idstack[SMALL_PIECE * 4];
+		uint32_t *ids = cap <= SMALL_PIECE * 4 ? idstack : xmalloc(cap * sizeof(uint32_t));
+		m = v->hf_word ? tok_hf_word_symbols(v, p, n, ids) : char_symbols(v, p, n, ids);
+		for (size_t i = 0; i < m; i++)
+			y[i] = (struct sym){ ids[i], 0, 0, 0 };
+		if (ids != idstack)
+			free(ids);
 	}
+	y[m].off = (uint32_t)n;
 	if (!m)
 		; /* every character dropped (no token, no fallback, no unknown token) */
 	else if (force == 1 || (force == 0 && m <= SMALL_PIECE))
-		bpe_array(v, ids, m, out);
+		bpe_array(&(struct bpe){ v, p, memo }, y, m, out);
 	else
-		bpe_heap(v, ids, m, out);
-	if (ids != stack)
-		free(ids);
+		bpe_heap(&(struct bpe){ v, p, memo }, y, m, out);
+	if (y != stack)
+		free(y);
 }
 
-/* ---- per-piece callback with the cache ---- */
+void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force, struct tok_ids *out)
+{
+	bpe_piece(v, NULL, p, n, force, out);
+}
 
-static void cached_piece(struct tok_state *st, const char *p, size_t n);
+/* ---- per-piece callback with the cache (tok_cache.h) ---- */
+
+static inline void push_ids(struct tok_ids *o, const uint32_t *ids, size_t n)
+{
+	ALLOC_GROW(o->v, o->n + n, o->alloc);
+	memcpy(o->v + o->n, ids, n * sizeof(uint32_t));
+	o->n += n;
+}
+
+/* A piece of more than 16 bytes, or a short one with 0 or more than 3 ids: the long table. */
+static void long_piece(struct tok_state *st, const char *p, size_t n, struct tok_cache_bucket *b,
+		       uint64_t k0, uint64_t k1)
+{
+	struct tok_cache *c = &st->cache;
+	struct tok_ids *o = st->out;
+	if (n > TOK_CACHE_LONG_KEY) {
+		bpe_piece(st->enc->vocab, c, p, n, 0, o);
+		return;
+	}
+	uint32_t h = (uint32_t)tok_hash_bytes(p, n);
+	size_t nids;
+	const uint32_t *ids = tok_cache_long_get(c, p, n, h, &nids);
+	if (ids) {
+		push_ids(o, ids, nids);
+		return;
+	}
+	size_t before = o->n;
+	bpe_piece(st->enc->vocab, c, p, n, 0, o);
+	nids = o->n - before;
+	if (b && nids && nids <= TOK_CACHE_SHORT_IDS)
+		tok_cache_put(b, k0, k1, n, o->v + before, nids);
+	else
+		tok_cache_long_put(c, p, n, h, o->v + before, nids);
+}
 
 static void on_piece(void *ctx, const char *p, size_t n)
 {
 	struct tok_state *st = ctx;
-	const struct tok_vocab *v = st->enc->vocab;
-	struct tok_cache *c = &st->cache;
-	if (n > CACHE_MAX_PIECE) {
-		tok_bpe_piece(v, p, n, 0, st->out);
+	if (n > TOK_CACHE_SHORT_KEY) {
+		long_piece(st, p, n, NULL, 0, 0);
 		return;
 	}
-	struct front_entry *fe = NULL;
-	uint64_t word = 0;
-	if (n <= 8) {
-		memcpy(&word, p, n);
-		fe = &c->front[((word * 0x9E3779B97F4A7C15ULL) >> (64 - FRONT_BITS)) ^ n];
-		if (fe->len == n && fe->word == word) {
-			struct tok_ids *o = st->out;
-			ALLOC_GROW(o->v, o->n + 2, o->alloc);
-			o->v[o->n] = fe->ids[0];
-			o->v[o->n + 1] = fe->ids[1];
-			o->n += fe->nids;
-			return;
-		}
+	uint64_t k0, k1;
+	if ((uintptr_t)p >= st->lo && (uintptr_t)p + 16 <= st->hi) {
+		/* the bytes after the piece are inside the text: load 16, keep n */
+		static const uint64_t m0[17] = { 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFF,
+			0xFFFFFFFFFFFF, 0xFFFFFFFFFFFFFF, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
+			~0ULL, ~0ULL };
+		memcpy(&k0, p, 8);
+		memcpy(&k1, p + 8, 8);
+		k0 &= m0[n];
+		k1 &= n > 8 ? m0[n - 8] : 0;
+	} else {
+		tok_load16(p, n, &k0, &k1);
 	}
-	size_t before = st->out->n;
-	cached_piece(st, p, n);
-	size_t nids = st->out->n - before;
-	if (fe && nids <= 2) {
-		fe->word = word;
-		fe->len = (uint8_t)n;
-		fe->nids = (uint8_t)nids;
-		fe->ids[0] = st->out->v[before];
-		fe->ids[1] = nids > 1 ? st->out->v[before + 1] : 0;
+	struct tok_cache_bucket *b = tok_cache_bucket_of(&st->cache, k0, k1, n);
+	const struct tok_cache_slot *s = tok_cache_find(b, k0, k1, n);
+	if (s) {
+		struct tok_ids *o = st->out;
+		ALLOC_GROW(o->v, o->n + TOK_CACHE_SHORT_IDS, o->alloc);
+		memcpy(o->v + o->n, s->ids, sizeof(s->ids));
+		o->n += s->nids;
+		return;
 	}
-}
-
-/* The main cache (see above), then BPE. */
-static void cached_piece(struct tok_state *st, const char *p, size_t n)
-{
-	const struct tok_vocab *v = st->enc->vocab;
-	struct tok_cache *c = &st->cache;
-	uint32_t h = (uint32_t)tok_hash_bytes(p, n);
-	size_t i = h & c->mask;
-	for (;;) {
-		struct cache_slot *s = &c->slots[i];
-		if (s->gen != c->gen)
-			break;
-		if (s->hash == h && s->key_len == n && !memcmp(c->keys.data + s->key_off, p, n)) {
-			const uint32_t *ids = c->ids.v + s->ids_off;
-			struct tok_ids *o = st->out;
-			ALLOC_GROW(o->v, o->n + s->ids_n, o->alloc);
-			memcpy(o->v + o->n, ids, s->ids_n * sizeof(uint32_t));
-			o->n += s->ids_n;
-			return;
-		}
-		i = (i + 1) & c->mask;
-	}
-	size_t before = st->out->n;
-	tok_bpe_piece(v, p, n, 0, st->out);
-	size_t nids = st->out->n - before;
-	if (c->count >= CACHE_MAX_ENTRIES) {
-		cache_clear(c);
-		i = h & c->mask;
-	}
-	struct cache_slot *s = &c->slots[i];
-	s->hash = h;
-	s->gen = c->gen;
-	s->key_off = (uint32_t)c->keys.len;
-	s->key_len = (uint8_t)n;
-	buf_add(&c->keys, p, n);
-	s->ids_off = (uint32_t)c->ids.n;
-	s->ids_n = (uint8_t)nids;
-	ALLOC_GROW(c->ids.v, c->ids.n + nids, c->ids.alloc);
-	memcpy(c->ids.v + c->ids.n, st->out->v + before, nids * sizeof(uint32_t));
-	c->ids.n += nids;
-	c->count++;
+	long_piece(st, p, n, b, k0, k1);
 }
 
 int tok_encoder_init(struct tok_encoder *e, const struct tok_vocab *v, int use_fast, struct buf *err)
@@ -548,7 +527,7 @@ struct tok_state *tok_state_new(const struct tok_encoder *e)
 	struct tok_state *st = xcalloc(1, sizeof(*st));
 	st->enc = e;
 	tok_pretok_state_init(&st->pre, &e->pretok);
-	cache_init(&st->cache);
+	tok_cache_init(&st->cache);
 	buf_init(&st->norm_out, 0);
 	buf_init(&st->norm_tmp, 0);
 	return st;
@@ -559,7 +538,7 @@ void tok_state_free(struct tok_state *st)
 	if (!st)
 		return;
 	tok_pretok_state_free(&st->pre);
-	cache_free(&st->cache);
+	tok_cache_free(&st->cache);
 	buf_release(&st->norm_out);
 	buf_release(&st->norm_tmp);
 	tok_ids_release(&st->scratch);
@@ -578,6 +557,8 @@ static void push_id(void *ctx, uint32_t id)
 static int pretok_gap(void *ctx, const char *text, size_t len, struct buf *err)
 {
 	struct tok_state *st = ctx;
+	st->lo = (uintptr_t)text;
+	st->hi = (uintptr_t)text + len;
 	return tok_pretok_run(&st->enc->pretok, &st->pre, text, len, on_piece, st, err);
 }
 

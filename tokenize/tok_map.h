@@ -1,7 +1,8 @@
 /*
  * Open-addressing hash tables used by the tokenizer: byte strings -> id (the vocabulary) and
  * id pairs -> merge (the merge table). Both are built once at load time and then only read,
- * so threads share them without locks. Keys of the string map point into the vocabulary's blob.
+ * so threads share them without locks. Keys of the string map are offsets into the
+ * vocabulary's blob. Lookups are inline: the merge loop makes one per pair.
  */
 #ifndef GRIST_TOK_MAP_H
 #define GRIST_TOK_MAP_H
@@ -11,41 +12,111 @@
 
 #define TOK_NONE UINT32_MAX
 
+/* Loads 1 <= n <= 16 bytes into two words, zero-padded, without reading a byte outside
+ * p[0..n) (overlapping loads). */
+static inline void tok_load16(const void *src, size_t n, uint64_t *k0, uint64_t *k1)
+{
+	const unsigned char *p = src;
+	uint64_t a, b = 0;
+	if (n >= 8) {
+		__builtin_memcpy(&a, p, 8);
+		if (n > 8) {
+			__builtin_memcpy(&b, p + n - 8, 8);
+			b >>= 8 * (16 - n);
+		}
+	} else if (n >= 4) {
+		uint32_t lo, hi;
+		__builtin_memcpy(&lo, p, 4);
+		__builtin_memcpy(&hi, p + n - 4, 4);
+		a = lo | (uint64_t)hi << (8 * (n - 4));
+	} else {
+		a = p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) | (uint64_t)p[n - 1] << (8 * (n - 1));
+	}
+	*k0 = a;
+	*k1 = b;
+}
+
+static inline uint64_t tok_mix(uint64_t h, uint64_t a, uint64_t b)
+{
+	h = (h ^ a) * 0x9E3779B97F4A7C15ULL;
+	h = (h ^ (h >> 29) ^ b) * 0xBF58476D1CE4E5B9ULL;
+	return h ^ (h >> 32);
+}
+
+/* A fast hash of a byte string for the in-memory tables (never stored: it may change). */
+static inline uint64_t tok_hash_bytes(const void *src, size_t n)
+{
+	const unsigned char *p = src;
+	uint64_t h = n, a, b;
+	for (; n > 16; p += 16, n -= 16) {
+		__builtin_memcpy(&a, p, 8);
+		__builtin_memcpy(&b, p + 8, 8);
+		h = tok_mix(h, a, b);
+	}
+	if (!n)
+		return tok_mix(h, 0, 0);
+	tok_load16(p, n, &a, &b);
+	return tok_mix(h, a, b);
+}
+
+/* Byte string -> id. Slots hold offsets into one key buffer (`base`, the vocabulary's blob):
+ * 16 bytes each, so a probe reads one slot. */
 struct tok_strmap_slot {
-	uint64_t hash;
-	const char *key;
-	uint32_t len;
+	uint32_t hash; /* the high half of tok_hash_bytes */
 	uint32_t id;   /* TOK_NONE: empty slot */
+	uint32_t off, len;
 };
 
 struct tok_strmap {
 	struct tok_strmap_slot *slots;
+	const char *base;
 	size_t mask;   /* capacity - 1 (power of two) */
 	size_t count;
 };
 
-void tok_strmap_init(struct tok_strmap *m, size_t expected);
+/* Room for `expected` keys, all in base[]. */
+void tok_strmap_init(struct tok_strmap *m, size_t expected, const char *base);
 void tok_strmap_free(struct tok_strmap *m);
-uint64_t tok_hash_bytes(const void *p, size_t n);
-/* Returns the existing id if key is already present (and stores nothing), else TOK_NONE. */
-uint32_t tok_strmap_put(struct tok_strmap *m, const char *key, uint32_t len, uint32_t id);
+/* Adds base[off..off+len) -> id. Returns the existing id if that key is already present (and
+ * stores nothing), else TOK_NONE. */
+uint32_t tok_strmap_put(struct tok_strmap *m, uint32_t off, uint32_t len, uint32_t id);
 
 static inline uint32_t tok_strmap_get_h(const struct tok_strmap *m, const char *key, uint32_t len,
 					uint64_t h)
 {
-	size_t i = (size_t)h & m->mask;
-	for (;;) {
+	uint32_t hh = (uint32_t)(h >> 32);
+	for (size_t i = (size_t)h & m->mask;; i = (i + 1) & m->mask) {
 		const struct tok_strmap_slot *s = &m->slots[i];
 		if (s->id == TOK_NONE)
 			return TOK_NONE;
-		if (s->hash == h && s->len == len && !__builtin_memcmp(s->key, key, len))
+		if (s->hash == hh && s->len == len && !__builtin_memcmp(m->base + s->off, key, len))
 			return s->id;
-		i = (i + 1) & m->mask;
+	}
+}
+
+/* The same for a key of 1 to 16 bytes, compared as two words instead of by memcmp. */
+static inline uint32_t tok_strmap_get_short(const struct tok_strmap *m, const char *key, uint32_t len)
+{
+	uint64_t k0, k1, s0, s1;
+	tok_load16(key, len, &k0, &k1);
+	uint64_t h = tok_mix(len, k0, k1);
+	uint32_t hh = (uint32_t)(h >> 32);
+	for (size_t i = (size_t)h & m->mask;; i = (i + 1) & m->mask) {
+		const struct tok_strmap_slot *s = &m->slots[i];
+		if (s->id == TOK_NONE)
+			return TOK_NONE;
+		if (s->hash == hh && s->len == len) {
+			tok_load16(m->base + s->off, len, &s0, &s1);
+			if (s0 == k0 && s1 == k1)
+				return s->id;
+		}
 	}
 }
 
 static inline uint32_t tok_strmap_get(const struct tok_strmap *m, const char *key, uint32_t len)
 {
+	if (!m->slots)
+		return TOK_NONE;
 	return tok_strmap_get_h(m, key, len, tok_hash_bytes(key, len));
 }
 

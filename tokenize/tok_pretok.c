@@ -401,6 +401,10 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 		buf_add(b, text, len);
 		return emit(p, st, k, b->data, b->len, fn, ctx, err);
 	}
+	if (s->fast && k + 1 == p->n_steps) {
+		tok_split_each(s->fast, text, len, fn, ctx);
+		return 0;
+	}
 	if (s->fast) {
 		size_t (*split)(const unsigned char *, size_t) =
 			s->fast == TOK_FAST_CL100K ? tok_split_cl100k

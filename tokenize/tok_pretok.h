@@ -67,5 +67,7 @@ void tok_split_init(void);
 size_t tok_split_cl100k(const unsigned char *s, size_t n);
 size_t tok_split_o200k(const unsigned char *s, size_t n);
 size_t tok_split_gpt2(const unsigned char *s, size_t n);
+/* The whole text through splitter `fast` (TOK_FAST_*), each piece handed to fn. */
+void tok_split_each(int fast, const char *text, size_t len, tok_piece_fn fn, void *ctx);
 
 #endif

@@ -168,9 +168,43 @@ static size_t contraction(const unsigned char *s, size_t n)
 	return 0;
 }
 
-size_t tok_split_cl100k(const unsigned char *s, size_t n)
+/* The class of the character at s[i] (i < n), and its length. */
+static inline unsigned cls_next(const unsigned char *s, size_t i, size_t *k)
+{
+	if (s[i] < 0x80) {
+		*k = 1;
+		return cls_table[s[i]];
+	}
+	return cls_of(utf8_decode_valid(s + i, k));
+}
+
+/*
+ * The most common pieces, ASCII-led: a letter run, or one character that is not CR, LF, a
+ * letter or a number followed by a letter run (cl100k's and o200k's "[^\r\n\p{L}\p{N}]?\p{L}+"
+ * when no contraction, which starts with '\'', comes first). Returns 0 when the piece is not
+ * of that shape (the full splitter decides).
+ */
+static inline size_t ascii_letters_cl100k(const unsigned char *s, size_t n)
+{
+	unsigned c0 = cls_table[s[0]];
+	if (c0 & C_L)
+		return run_of(s, n, 1, C_L);
+	if ((c0 & (C_CRLF | C_N)) || s[0] == '\'' || n < 2)
+		return 0;
+	size_t k1;
+	if (cls_next(s, 1, &k1) & C_L)
+		return run_of(s, n, 1 + k1, C_L);
+	return 0;
+}
+
+static inline size_t split_cl100k(const unsigned char *s, size_t n)
 {
 	size_t k0, k1;
+	if (s[0] < 0x80) {
+		size_t e = ascii_letters_cl100k(s, n);
+		if (e)
+			return e;
+	}
 	unsigned c0 = cls_at(s, n, 0, &k0);
 
 	/* 1. contractions */
@@ -240,6 +274,11 @@ size_t tok_split_cl100k(const unsigned char *s, size_t n)
 	return j;
 }
 
+size_t tok_split_cl100k(const unsigned char *s, size_t n)
+{
+	return split_cl100k(s, n);
+}
+
 /* Length of the white-space run at s[0] and the start of its last character; the index of its
  * last CR or LF (SIZE_MAX if none). */
 static inline size_t ws_run(const unsigned char *s, size_t n, size_t *last, size_t *last_crlf)
@@ -264,7 +303,7 @@ static inline size_t ws_run(const unsigned char *s, size_t n, size_t *last, size
  * GPT-2: 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
  * (contractions are case-sensitive here).
  */
-size_t tok_split_gpt2(const unsigned char *s, size_t n)
+static inline size_t split_gpt2(const unsigned char *s, size_t n)
 {
 	size_t k0, k1;
 	if (s[0] == '\'' && n >= 2) {
@@ -292,6 +331,11 @@ size_t tok_split_gpt2(const unsigned char *s, size_t n)
 	if (j == n)
 		return j;
 	return last > 0 ? last : j;
+}
+
+size_t tok_split_gpt2(const unsigned char *s, size_t n)
+{
+	return split_gpt2(s, n);
 }
 
 /* o200k, the letter alternatives from position i:
@@ -335,7 +379,7 @@ static size_t o200k_alt2(const unsigned char *s, size_t n, size_t i)
  * (the optional first character) and in U and W, so each letter alternative is tried with the
  * first character as P, then without.
  */
-size_t tok_split_o200k(const unsigned char *s, size_t n)
+static inline size_t split_o200k(const unsigned char *s, size_t n)
 {
 	size_t k0, e;
 	unsigned c0 = cls_at(s, n, 0, &k0);
@@ -378,4 +422,30 @@ size_t tok_split_o200k(const unsigned char *s, size_t n)
 	if (j == n)
 		return j;
 	return last > 0 ? last : j;
+}
+
+size_t tok_split_o200k(const unsigned char *s, size_t n)
+{
+	return split_o200k(s, n);
+}
+
+/* Cuts text into pieces with splitter `fast` (TOK_FAST_*), each handed to fn. */
+void tok_split_each(int fast, const char *text, size_t len, tok_piece_fn fn, void *ctx)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t off = 0, n;
+	switch (fast) {
+	case TOK_FAST_CL100K:
+		for (; off < len; off += n)
+			fn(ctx, text + off, n = split_cl100k(s + off, len - off));
+		break;
+	case TOK_FAST_O200K:
+		for (; off < len; off += n)
+			fn(ctx, text + off, n = split_o200k(s + off, len - off));
+		break;
+	default:
+		for (; off < len; off += n)
+			fn(ctx, text + off, n = split_gpt2(s + off, len - off));
+		break;
+	}
 }

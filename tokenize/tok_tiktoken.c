@@ -13,31 +13,48 @@
 #include "lib/xalloc.h"
 #include "tokenize/tok_vocab_int.h"
 
-/* tiktoken: every split of a token into two tokens is a merge whose rank is the token's id. */
-static void derive_pairs(struct tok_vocab *v)
+/* The two-byte tokens in a table: the merge loop's first pairs are looked up there. */
+static void two_byte_table(struct tok_vocab *v)
 {
-	tok_pairmap_init(&v->pairs, v->map.count * 2);
-	for (size_t s = 0; s <= v->map.mask; s++) {
-		const struct tok_strmap_slot *sl = &v->map.slots[s];
-		if (sl->id == TOK_NONE || sl->len < 2)
+	v->pair2 = xmalloc(65536 * sizeof(uint32_t));
+	memset(v->pair2, 0xFF, 65536 * sizeof(uint32_t));
+	for (uint32_t id = 0; id < v->n_ids; id++) {
+		if (v->tok_len[id] != 2 || v->is_special[id])
 			continue;
-		for (uint32_t k = 1; k < sl->len; k++) {
-			uint32_t l = tok_strmap_get(&v->map, sl->key, k);
-			if (l == TOK_NONE)
-				continue;
-			uint32_t r = tok_strmap_get(&v->map, sl->key + k, sl->len - k);
-			if (r == TOK_NONE)
-				continue;
-			tok_pairmap_set(&v->pairs, l, r, sl->id, sl->id);
-		}
+		const unsigned char *t = (const unsigned char *)v->blob + v->tok_off[id];
+		v->pair2[t[0] << 8 | t[1]] = id;
 	}
+}
+
+/* One "BASE64 RANK" line: the token's bytes appended to the builder's blob, its entry added. */
+static int parse_line(struct tok_builder *b, const char *line, size_t len, const char *path, size_t lineno,
+		      struct buf *err)
+{
+	const char *sp = memchr(line, ' ', len);
+	size_t off = b->blob.len;
+	if (!sp || sp == line || tok_base64_decode(line, (size_t)(sp - line), &b->blob) || b->blob.len == off) {
+		buf_addf(err, "%s:%zu: bad base64 token", path, lineno);
+		return -1;
+	}
+	unsigned long rank = 0;
+	const char *p = sp + 1;
+	while (p < line + len && *p >= '0' && *p <= '9' && rank < TOK_NONE)
+		rank = rank * 10 + (unsigned long)(*p++ - '0');
+	if (p != line + len || p == sp + 1 || rank >= TOK_NONE) {
+		buf_addf(err, "%s:%zu: bad rank", path, lineno);
+		return -1;
+	}
+	ALLOC_GROW(b->e, b->n + 1, b->alloc);
+	b->e[b->n++] = (struct tok_entry){ (uint32_t)off, (uint32_t)(b->blob.len - off), (uint32_t)rank,
+					   TOK_ENTRY_MERGEABLE };
+	return 0;
 }
 
 static int parse_lines(struct tok_builder *b, const char *path, const char *data, size_t size,
 		       struct buf *err)
 {
-	struct buf tok = BUF_INIT;
 	size_t lineno = 0;
+	buf_grow(&b->blob, size / 4 * 3); /* the decoded tokens are smaller than the file */
 	for (size_t pos = 0; pos < size;) {
 		const char *line = data + pos;
 		const char *nl = memchr(line, '\n', size - pos);
@@ -46,27 +63,9 @@ static int parse_lines(struct tok_builder *b, const char *path, const char *data
 		lineno++;
 		if (len && line[len - 1] == '\r')
 			len--;
-		if (!len)
-			continue;
-		const char *sp = memchr(line, ' ', len);
-		buf_reset(&tok);
-		if (!sp || sp == line || tok_base64_decode(line, (size_t)(sp - line), &tok) || !tok.len) {
-			buf_addf(err, "%s:%zu: bad base64 token", path, lineno);
-			buf_release(&tok);
+		if (len && parse_line(b, line, len, path, lineno, err))
 			return -1;
-		}
-		unsigned long rank = 0;
-		const char *p = sp + 1;
-		while (p < line + len && *p >= '0' && *p <= '9' && rank < TOK_NONE)
-			rank = rank * 10 + (unsigned long)(*p++ - '0');
-		if (p != line + len || p == sp + 1 || rank >= TOK_NONE) {
-			buf_addf(err, "%s:%zu: bad rank", path, lineno);
-			buf_release(&tok);
-			return -1;
-		}
-		tok_builder_add(b, tok.data, tok.len, (uint32_t)rank, TOK_ENTRY_MERGEABLE);
 	}
-	buf_release(&tok);
 	return 0;
 }
 
@@ -132,8 +131,9 @@ int tok_load_tiktoken(struct tok_vocab *v, const char *path, const char *data, s
 		buf_addf(err, "%s: no pre-tokenization pattern known for '%s' (give --pattern)", path, stem);
 		goto out;
 	}
-	derive_pairs(v);
 	v->whole_piece = 1;
+	v->bytes_rank = 1;
+	two_byte_table(v);
 	v->byte_level = 1;
 	tok_vocab_add_step(v, TOK_STEP_SPLIT, pattern, TOK_SPLIT_MATCHES);
 	v->name = xstrdup(stem);

@@ -131,6 +131,10 @@ struct tok_vocab {
 	struct tok_pairmap pairs;  /* (left, right) -> (rank, merged id) */
 	uint32_t byte_id[256];     /* id of each single byte */
 	int whole_piece;           /* look a whole piece up before merging (tiktoken, ignore_merges) */
+	/* tiktoken: a pair's rank is the id of its concatenated bytes in map (rank = id), as
+	 * tiktoken computes it; no pair table is built. Else ranks come from pairs. */
+	int bytes_rank;
+	uint32_t *pair2;           /* bytes_rank: id of each two-byte token (b0 << 8 | b1), or TOK_NONE */
 
 	struct tok_special *specials;
 	size_t n_specials;

@@ -492,187 +492,219 @@ enum {
 	OPT_ADD_SPECIAL,
 };
 
-int cmd_tokenize(int argc, char **argv)
+static const struct option tokenize_longopts[] = {
+	COMMON_LONG_OPTIONS,
+	RECORD_LONG_OPTIONS,
+	{ "tokenizer", required_argument, 0, 't' },
+	{ "pattern", required_argument, 0, OPT_PATTERN },
+	{ "to", required_argument, 0, OPT_TO },
+	{ "eot", required_argument, 0, OPT_EOT },
+	{ "eot-token", required_argument, 0, OPT_EOT_TOKEN },
+	{ "allow-special", no_argument, 0, OPT_ALLOW_SPECIAL },
+	{ "add-special", no_argument, 0, OPT_ADD_SPECIAL },
+	{ "decode", no_argument, 0, OPT_DECODE },
+	{ "splitter", required_argument, 0, OPT_SPLITTER },
+	{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
+	{ "chat-template", required_argument, 0, OPT_CHAT_TEMPLATE },
+	{ "train-on", required_argument, 0, OPT_TRAIN_ON },
+	{ "content-specials", required_argument, 0, OPT_CONTENT_SPECIALS },
+	{ 0, 0, 0, 0 },
+};
+
+/* The options with a word for a value; dies naming the option on any other word. */
+static void set_word_opt(struct tokenize *tk, int c, const char *arg)
 {
-	if (argc > 1 && !strcmp(argv[1], "train")) {
-		grist_progname = "grist tokenize train";
-		return cmd_tokenize_train(argc - 1, argv + 1);
+	switch (c) {
+	case OPT_TO:
+		if (!strcmp(arg, "stream")) tk->to = OUT_STREAM;
+		else if (!strcmp(arg, "jsonl")) tk->to = OUT_JSONL;
+		else if (!strcmp(arg, "text")) tk->to = OUT_TEXT;
+		else die(GRIST_EXIT_USAGE, "--to expects stream, jsonl or text, got '%s'", arg);
+		break;
+	case OPT_EOT:
+		if (!strcmp(arg, "before")) tk->eot = EOT_BEFORE;
+		else if (!strcmp(arg, "after")) tk->eot = EOT_AFTER;
+		else if (!strcmp(arg, "none")) tk->eot = EOT_NONE;
+		else die(GRIST_EXIT_USAGE, "--eot expects before, after or none, got '%s'", arg);
+		break;
+	case OPT_SPLITTER:
+		if (!strcmp(arg, "auto")) tk->use_fast = 1;
+		else if (!strcmp(arg, "pcre2")) tk->use_fast = 0;
+		else die(GRIST_EXIT_USAGE, "--splitter expects auto or pcre2, got '%s'", arg);
+		break;
+	case OPT_TRAIN_ON:
+		if (!strcmp(arg, "assistant")) tk->chat.train_on = CHAT_TRAIN_ASSISTANT;
+		else if (!strcmp(arg, "all")) tk->chat.train_on = CHAT_TRAIN_ALL;
+		else if (!strcmp(arg, "last")) tk->chat.train_on = CHAT_TRAIN_LAST;
+		else die(GRIST_EXIT_USAGE, "--train-on expects assistant, all or last, got '%s'", arg);
+		break;
+	case OPT_CONTENT_SPECIALS:
+		if (!strcmp(arg, "text")) tk->chat.content_specials = 0;
+		else if (!strcmp(arg, "parse")) tk->chat.content_specials = 1;
+		else die(GRIST_EXIT_USAGE, "--content-specials expects text or parse, got '%s'", arg);
+		break;
 	}
-	static const struct option longopts[] = {
-		COMMON_LONG_OPTIONS,
-		RECORD_LONG_OPTIONS,
-		{ "tokenizer", required_argument, 0, 't' },
-		{ "pattern", required_argument, 0, OPT_PATTERN },
-		{ "to", required_argument, 0, OPT_TO },
-		{ "eot", required_argument, 0, OPT_EOT },
-		{ "eot-token", required_argument, 0, OPT_EOT_TOKEN },
-		{ "allow-special", no_argument, 0, OPT_ALLOW_SPECIAL },
-		{ "add-special", no_argument, 0, OPT_ADD_SPECIAL },
-		{ "decode", no_argument, 0, OPT_DECODE },
-		{ "splitter", required_argument, 0, OPT_SPLITTER },
-		{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
-		{ "chat-template", required_argument, 0, OPT_CHAT_TEMPLATE },
-		{ "train-on", required_argument, 0, OPT_TRAIN_ON },
-		{ "content-specials", required_argument, 0, OPT_CONTENT_SPECIALS },
-		{ 0, 0, 0, 0 },
-	};
-	static struct tokenize tk;
-	memset(&tk, 0, sizeof(tk));
-	common_opts_init(&tk.co);
-	tk.use_fast = 1;
-	tk.batch_bytes = 1u << 20;
+}
+
+/* Parses the command line into tk; returns 0, or GRIST_EXIT_USAGE for an unknown option. */
+static int parse_opts(struct tokenize *tk, int argc, char **argv)
+{
 	int c;
+	common_opts_init(&tk->co);
+	tk->use_fast = 1;
+	tk->batch_bytes = 1u << 20;
 	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS "t:", longopts, NULL)) != -1) {
-		if (common_opt(&tk.co, c, optarg, usage))
+	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS "t:", tokenize_longopts, NULL)) != -1) {
+		if (common_opt(&tk->co, c, optarg, usage))
 			continue;
 		switch (c) {
-		case 't':
-			tk.tokenizer = optarg;
-			break;
-		case OPT_PATTERN:
-			tk.pattern = optarg;
-			break;
-		case OPT_TO:
-			if (!strcmp(optarg, "stream")) tk.to = OUT_STREAM;
-			else if (!strcmp(optarg, "jsonl")) tk.to = OUT_JSONL;
-			else if (!strcmp(optarg, "text")) tk.to = OUT_TEXT;
-			else die(GRIST_EXIT_USAGE, "--to expects stream, jsonl or text, got '%s'", optarg);
-			break;
-		case OPT_EOT:
-			if (!strcmp(optarg, "before")) tk.eot = EOT_BEFORE;
-			else if (!strcmp(optarg, "after")) tk.eot = EOT_AFTER;
-			else if (!strcmp(optarg, "none")) tk.eot = EOT_NONE;
-			else die(GRIST_EXIT_USAGE, "--eot expects before, after or none, got '%s'", optarg);
-			break;
-		case OPT_EOT_TOKEN:
-			tk.eot_token = optarg;
-			break;
-		case OPT_ALLOW_SPECIAL:
-			tk.allow_special = 1;
-			break;
-		case OPT_DECODE:
-			tk.decode = 1;
-			break;
-		case OPT_ADD_SPECIAL:
-			tk.add_special = 1;
-			break;
-		case OPT_SPLITTER:
-			if (!strcmp(optarg, "auto")) tk.use_fast = 1;
-			else if (!strcmp(optarg, "pcre2")) tk.use_fast = 0;
-			else die(GRIST_EXIT_USAGE, "--splitter expects auto or pcre2, got '%s'", optarg);
-			break;
-		case OPT_BATCH_BYTES:
-			tk.batch_bytes = opts_batch_bytes(optarg);
-			break;
-		case OPT_CHAT_TEMPLATE:
-			tk.chat_template = optarg;
-			break;
-		case OPT_TRAIN_ON:
-			if (!strcmp(optarg, "assistant")) tk.chat.train_on = CHAT_TRAIN_ASSISTANT;
-			else if (!strcmp(optarg, "all")) tk.chat.train_on = CHAT_TRAIN_ALL;
-			else if (!strcmp(optarg, "last")) tk.chat.train_on = CHAT_TRAIN_LAST;
-			else die(GRIST_EXIT_USAGE, "--train-on expects assistant, all or last, got '%s'", optarg);
-			break;
-		case OPT_CONTENT_SPECIALS:
-			if (!strcmp(optarg, "text")) tk.chat.content_specials = 0;
-			else if (!strcmp(optarg, "parse")) tk.chat.content_specials = 1;
-			else die(GRIST_EXIT_USAGE, "--content-specials expects text or parse, got '%s'", optarg);
+		case 't': tk->tokenizer = optarg; break;
+		case OPT_PATTERN: tk->pattern = optarg; break;
+		case OPT_EOT_TOKEN: tk->eot_token = optarg; break;
+		case OPT_ALLOW_SPECIAL: tk->allow_special = 1; break;
+		case OPT_DECODE: tk->decode = 1; break;
+		case OPT_ADD_SPECIAL: tk->add_special = 1; break;
+		case OPT_BATCH_BYTES: tk->batch_bytes = opts_batch_bytes(optarg); break;
+		case OPT_CHAT_TEMPLATE: tk->chat_template = optarg; break;
+		case OPT_TO: case OPT_EOT: case OPT_SPLITTER: case OPT_TRAIN_ON: case OPT_CONTENT_SPECIALS:
+			set_word_opt(tk, c, optarg);
 			break;
 		default:
 			usage(stderr);
 			return GRIST_EXIT_USAGE;
 		}
 	}
-	common_opts_finish(&tk.co);
-	if (tk.to == OUT_TEXT && !tk.chat_template)
+	common_opts_finish(&tk->co);
+	return 0;
+}
+
+/* Option combinations that cannot work, refused before anything is read. */
+static void validate_opts(const struct tokenize *tk)
+{
+	if (tk->to == OUT_TEXT && !tk->chat_template)
 		die(GRIST_EXIT_USAGE, "--to text needs --chat-template");
-	size_t olen = tk.co.output ? strlen(tk.co.output) : 0;
-	if (tk.to == OUT_STREAM && !tk.decode && olen >= 8 && !strcmp(tk.co.output + olen - 8, ".parquet"))
+	size_t olen = tk->co.output ? strlen(tk->co.output) : 0;
+	if (tk->to == OUT_STREAM && !tk->decode && olen >= 8 && !strcmp(tk->co.output + olen - 8, ".parquet"))
 		die(GRIST_EXIT_USAGE, "-o %s: the token stream is binary, Parquet holds records; use "
 		    "--to jsonl for {\"id\",\"tokens\"} rows, or grist shard for training files",
-		    tk.co.output);
-	if (tk.chat_template && chat_setup(&tk))
-		return chat_render_main(&tk, argc, argv);
-	if (!tk.tokenizer)
+		    tk->co.output);
+}
+
+/* After --chat-template's render-only case: what encoding and decoding need. */
+static void validate_encode_opts(const struct tokenize *tk)
+{
+	if (!tk->tokenizer)
 		die(GRIST_EXIT_USAGE, "-t TOKENIZER is required (e.g. -t cl100k_base)");
-	if (tk.eot != EOT_NONE && tk.to != OUT_JSONL)
+	if (tk->eot != EOT_NONE && tk->to != OUT_JSONL)
 		die(GRIST_EXIT_USAGE, "--eot applies to --to jsonl only (the token stream never carries "
 				      "end-of-text: shard adds it)");
+}
 
-	buf_init(&tk.err, 0);
+/* Loads -t, refuses what the options need and the file lacks, finds the end-of-text id. */
+static void load_tokenizer(struct tokenize *tk)
+{
 	int unsupported = 0;
-	tk.search = tok_vocab_default_search_path();
-	if (tok_vocab_load(&tk.vocab, tk.tokenizer, tk.search, tk.pattern, &tk.err, &unsupported))
-		die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", tk.err.data);
-	free(tk.search);
-	tk.search = NULL;
-	if (tk.allow_special && tk.vocab.special_unsupported)
-		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --allow-special with %s", tk.vocab.path,
-		    tk.vocab.special_unsupported);
-	if (tk.add_special && tk.vocab.post_unsupported)
-		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --add-special with %s", tk.vocab.path,
-		    tk.vocab.post_unsupported);
-	if (tk.decode && tk.vocab.dec_unsupported)
-		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --decode with %s", tk.vocab.path,
-		    tk.vocab.dec_unsupported);
-	tk.eot_id = tk.vocab.eot_id;
-	if (tk.eot_token) {
-		tk.eot_id = tok_vocab_find(&tk.vocab, tk.eot_token, strlen(tk.eot_token));
-		if (tk.eot_id == TOK_NONE)
-			die(GRIST_EXIT_USAGE, "--eot-token '%s' is not in %s", tk.eot_token, tk.vocab.path);
+	buf_init(&tk->err, 0);
+	tk->search = tok_vocab_default_search_path();
+	if (tok_vocab_load(&tk->vocab, tk->tokenizer, tk->search, tk->pattern, &tk->err, &unsupported))
+		die(unsupported ? GRIST_EXIT_UNSUPPORTED : GRIST_EXIT_USAGE, "%s", tk->err.data);
+	free(tk->search);
+	tk->search = NULL;
+	if (tk->allow_special && tk->vocab.special_unsupported)
+		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --allow-special with %s", tk->vocab.path,
+		    tk->vocab.special_unsupported);
+	if (tk->add_special && tk->vocab.post_unsupported)
+		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --add-special with %s", tk->vocab.path,
+		    tk->vocab.post_unsupported);
+	if (tk->decode && tk->vocab.dec_unsupported)
+		die(GRIST_EXIT_UNSUPPORTED, "%s: unsupported: --decode with %s", tk->vocab.path,
+		    tk->vocab.dec_unsupported);
+	tk->eot_id = tk->vocab.eot_id;
+	if (tk->eot_token) {
+		tk->eot_id = tok_vocab_find(&tk->vocab, tk->eot_token, strlen(tk->eot_token));
+		if (tk->eot_id == TOK_NONE)
+			die(GRIST_EXIT_USAGE, "--eot-token '%s' is not in %s", tk->eot_token, tk->vocab.path);
 	}
-	if (tk.eot != EOT_NONE && tk.eot_id == TOK_NONE)
+	if (tk->eot != EOT_NONE && tk->eot_id == TOK_NONE)
 		die(GRIST_EXIT_USAGE, "%s has no <|endoftext|>: name the end-of-text token with --eot-token",
-		    tk.vocab.path);
+		    tk->vocab.path);
+}
+
+/* Stats options and the token stream's header (docs/design.md section 3). */
+static void start_output(struct tokenize *tk, int argc, char **argv)
+{
+	stage_run_init(&tk->run, "tokenize", &tk->co, argc, argv);
+	stats_option_str(&tk->run.stats, "tokenizer", tk->tokenizer);
+	stats_option_str(&tk->run.stats, "to", tk->to == OUT_JSONL ? "jsonl" : "stream");
+	stats_option_num(&tk->run.stats, "allow_special", tk->allow_special);
+	if (tk->to != OUT_STREAM)
+		return;
+	struct tokstream_header h;
+	tokstream_header_init(&h, tk->tokenizer, tk->vocab.file_hash, tk->vocab.n_ids,
+			      tk->eot_id == TOK_NONE ? TOKSTREAM_NO_EOT : tk->eot_id,
+			      tk->chat_template ? TOKSTREAM_F_MASK : 0);
+	if (tokstream_writer_init(&tk->tw, &h, tokstream_sink_output, tk->run.out, &tk->err))
+		die(GRIST_EXIT_INTERNAL, "%s", tk->err.data);
+	tokstream_header_release(&h);
+}
+
+/* Encodes every input on -j threads, writes the stream's end marker and the summary. */
+static int encode_main(struct tokenize *tk, int argc, char **argv)
+{
+	if (tok_encoder_init(&tk->enc, &tk->vocab, tk->use_fast, &tk->err))
+		die(GRIST_EXIT_USAGE, "%s: %s", tk->vocab.path, tk->err.data);
+	if (tk->chat_template && chat_tpl_bind(&tk->chat, &tk->vocab, &tk->err))
+		die(GRIST_EXIT_USAGE, "%s", tk->err.data);
+	start_output(tk, argc, argv);
+	struct par_config pc = {
+		.jobs = tk->co.jobs, .work = tokenize_work, .emit = tokenize_emit, .shared = tk,
+		.thread_new = thread_new, .thread_free = thread_free,
+	};
+	tk->tstats = tk->co.stats_path ? tok_stats_new(NULL) : NULL;
+	struct par *par = par_new(&pc);
+	stage_read_inputs(&tk->run, par, argc, argv, optind, tk->batch_bytes, 0, &tk->names);
+	par_finish(par);
+	if (tk->to == OUT_STREAM) {
+		if (tokstream_writer_finish(&tk->tw, &tk->err))
+			die(GRIST_EXIT_IO, "%s", tk->err.data);
+		tokstream_writer_release(&tk->tw);
+	}
+	buf_addf(&tk->run.stats.stage_json, "\"tokens\":%llu,\"vocab_size\":%u",
+		 (unsigned long long)tk->tokens, tk->vocab.n_ids);
+	if (tk->tstats)
+		tok_stats_render(tk->tstats, &tk->run.stats.stage_json);
+	tok_stats_free(tk->tstats);
+	int rc = stage_run_finish(&tk->run);
+	tok_encoder_free(&tk->enc);
+	tok_vocab_free(&tk->vocab);
+	tok_ids_release(&tk->emit_ids);
+	name_list_release(&tk->names);
+	chat_tpl_free(&tk->chat);
+	buf_release(&tk->err);
+	return rc;
+}
+
+int cmd_tokenize(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "train")) {
+		grist_progname = "grist tokenize train";
+		return cmd_tokenize_train(argc - 1, argv + 1);
+	}
+	static struct tokenize tk; /* static: a die() leaves nothing unreachable */
+	memset(&tk, 0, sizeof(tk));
+	int rc = parse_opts(&tk, argc, argv);
+	if (rc)
+		return rc;
+	validate_opts(&tk);
+	if (tk.chat_template && chat_setup(&tk))
+		return chat_render_main(&tk, argc, argv);
+	validate_encode_opts(&tk);
+	load_tokenizer(&tk);
 	if (tk.decode) {
-		int rc = decode_main(&tk, argc, argv);
+		rc = decode_main(&tk, argc, argv);
 		tok_vocab_free(&tk.vocab);
 		buf_release(&tk.err);
 		return rc;
 	}
-	if (tok_encoder_init(&tk.enc, &tk.vocab, tk.use_fast, &tk.err))
-		die(GRIST_EXIT_USAGE, "%s: %s", tk.vocab.path, tk.err.data);
-	if (tk.chat_template && chat_tpl_bind(&tk.chat, &tk.vocab, &tk.err))
-		die(GRIST_EXIT_USAGE, "%s", tk.err.data);
-
-	stage_run_init(&tk.run, "tokenize", &tk.co, argc, argv);
-	stats_option_str(&tk.run.stats, "tokenizer", tk.tokenizer);
-	stats_option_str(&tk.run.stats, "to", tk.to == OUT_JSONL ? "jsonl" : "stream");
-	stats_option_num(&tk.run.stats, "allow_special", tk.allow_special);
-	if (tk.to == OUT_STREAM) {
-		struct tokstream_header h;
-		tokstream_header_init(&h, tk.tokenizer, tk.vocab.file_hash, tk.vocab.n_ids,
-				      tk.eot_id == TOK_NONE ? TOKSTREAM_NO_EOT : tk.eot_id,
-				      tk.chat_template ? TOKSTREAM_F_MASK : 0);
-		if (tokstream_writer_init(&tk.tw, &h, tokstream_sink_output, tk.run.out, &tk.err))
-			die(GRIST_EXIT_INTERNAL, "%s", tk.err.data);
-		tokstream_header_release(&h);
-	}
-	struct par_config pc = {
-		.jobs = tk.co.jobs, .work = tokenize_work, .emit = tokenize_emit, .shared = &tk,
-		.thread_new = thread_new, .thread_free = thread_free,
-	};
-	tk.tstats = tk.co.stats_path ? tok_stats_new(NULL) : NULL;
-	struct par *par = par_new(&pc);
-	stage_read_inputs(&tk.run, par, argc, argv, optind, tk.batch_bytes, 0, &tk.names);
-	par_finish(par);
-	if (tk.to == OUT_STREAM) {
-		if (tokstream_writer_finish(&tk.tw, &tk.err))
-			die(GRIST_EXIT_IO, "%s", tk.err.data);
-		tokstream_writer_release(&tk.tw);
-	}
-	buf_addf(&tk.run.stats.stage_json, "\"tokens\":%llu,\"vocab_size\":%u",
-		 (unsigned long long)tk.tokens, tk.vocab.n_ids);
-	if (tk.tstats)
-		tok_stats_render(tk.tstats, &tk.run.stats.stage_json);
-	tok_stats_free(tk.tstats);
-	int rc = stage_run_finish(&tk.run);
-	tok_encoder_free(&tk.enc);
-	tok_vocab_free(&tk.vocab);
-	tok_ids_release(&tk.emit_ids);
-	name_list_release(&tk.names);
-	chat_tpl_free(&tk.chat);
-	buf_release(&tk.err);
-	return rc;
+	return encode_main(&tk, argc, argv);
 }
