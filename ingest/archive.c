@@ -135,14 +135,9 @@ static ssize_t member_read(struct source *s, void *out, size_t n, struct buf *er
 static void member_source(struct source *s, struct archive *a, struct member *m, const char *name,
 			  int64_t size)
 {
-	memset(s, 0, sizeof(*s));
 	memset(m, 0, sizeof(*m));
 	m->a = a;
-	s->fd = -1;
-	s->name = xstrdup(name);
-	s->read_fn = member_read;
-	s->ctx = m;
-	s->size = size;
+	source_init_fn(s, name, member_read, NULL, m, size);
 }
 
 static void enable_formats(struct archive *a, enum ingest_container force)
@@ -396,223 +391,287 @@ static int read_member_whole(struct archive *a, const char *name, struct buf *ou
 	return big;
 }
 
+/* One archive being read: its reader, names and the WebDataset state. */
+struct arc {
+	struct ingest *in;
+	struct archive *a;
+	const char *name; /* the archive's own name */
+	int depth;
+	struct arcsrc x;
+	struct buf msg, full, err; /* full: the current member's name for ids */
+	/* WebDataset: 1 yes, 0 no, -2 undecided (no file seen), -1 holding the first file */
+	int wds;
+	struct wds_sample ws;
+	struct batch *wb; /* WebDataset batch being filled */
+	uint64_t nsamples;
+	struct buf held, held_name, held_path;
+};
+
+static void arc_init(struct arc *r, struct ingest *in, const char *name,
+		     enum ingest_container force, int depth)
+{
+	memset(r, 0, sizeof(*r));
+	r->in = in;
+	r->name = name;
+	r->depth = depth;
+	buf_init(&r->msg, 0);
+	buf_init(&r->full, 0);
+	buf_init(&r->err, 0);
+	r->wds = force == CONT_WDS ? 1 : force == CONT_AUTO ? -2 : 0;
+	buf_init(&r->ws.key, 0);
+	buf_init(&r->held, 0);
+	buf_init(&r->held_name, 0);
+	buf_init(&r->held_path, 0);
+}
+
+static void arc_release(struct arc *r)
+{
+	wds_reset(&r->ws);
+	free(r->ws.parts);
+	buf_release(&r->ws.key);
+	buf_release(&r->held);
+	buf_release(&r->held_name);
+	buf_release(&r->held_path);
+	archive_read_free(r->a);
+	free(r->x.buf);
+	if (r->x.buf)
+		buf_release(&r->x.err);
+	buf_release(&r->msg);
+	buf_release(&r->full);
+	buf_release(&r->err);
+}
+
+/* Batches are emitted in submission order: a pending WebDataset batch goes first. */
+static void arc_flush_wds(struct arc *r)
+{
+	if (r->wb) {
+		ingest_submit(r->in, r->wb);
+		r->wb = NULL;
+	}
+}
+
+/* A member's data as a source (on the read-ahead thread when asked) read by ingest_stream. */
+static int arc_read_member(struct arc *r, const char *name, const char *kept, const char *hint,
+			   int64_t size, int readahead)
+{
+	struct member m;
+	struct source ms, ra;
+	member_source(&ms, r->a, &m, name, size);
+	struct source *use = &ms;
+	if (readahead) {
+		source_init_readahead(&ra, &ms, name);
+		use = &ra;
+	}
+	int rc = ingest_stream(r->in, use, kept, NULL, hint, r->depth + 1);
+	if (use == &ra)
+		source_close(&ra);
+	source_close(&ms);
+	return rc;
+}
+
+/* Not a regular file (directories are silent, the rest counted): 1 when skipped. */
+static int arc_skip_special(struct arc *r, struct archive_entry *e)
+{
+	/* ar members carry no file type (0): they are files. */
+	if ((archive_entry_filetype(e) == AE_IFREG || archive_entry_filetype(e) == 0) &&
+	    !archive_entry_hardlink(e))
+		return 0;
+	if (archive_entry_filetype(e) != AE_IFDIR) {
+		arc_flush_wds(r);
+		struct batch *b = ingest_reject_batch(r->in, r->name);
+		counts_add_rule(&b->counts, rule_non_regular, 1);
+		ingest_submit(r->in, b);
+	}
+	return 1;
+}
+
+/* The member's name into r->full (escaped, with a warning, when it is not UTF-8). */
+static void arc_member_name(struct arc *r, struct archive_entry *e)
+{
+	if (!member_name(e, r->name, &r->full))
+		return;
+	arc_flush_wds(r);
+	struct batch *b = ingest_reject_batch(r->in, r->name);
+	counts_add_rule(&b->counts, rule_non_utf8_name, 1);
+	buf_addf(&b->warnings, "%s: member name is not UTF-8; escaped as %s\n", r->name, r->full.data);
+	ingest_submit(r->in, b);
+}
+
+/*
+ * The first file of a tar: held until the second says whether this is a WebDataset (same key,
+ * another part). 1 when held, 0 when it is read as an ordinary member, -1 after a failure.
+ */
+static int arc_hold_first(struct arc *r, struct archive_entry *e, int fmt, const char *mpath)
+{
+	int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+	uint64_t max = r->in->co.max_doc_bytes;
+	r->wds = 0;
+	if (fmt != ARCHIVE_FORMAT_TAR || sz < 0 || (uint64_t)sz > max || sz > (64 << 20))
+		return 0;
+	uint64_t seen;
+	buf_reset(&r->held);
+	buf_reset(&r->err);
+	if (read_member_whole(r->a, r->full.data, &r->held, max, &seen, &r->err) < 0)
+		return ingest_broken(r->in, &r->held, r->full.data, mpath, r->err.data,
+				     archive_errno(r->a) == EIO, r->depth);
+	buf_reset(&r->held_name);
+	buf_addstr(&r->held_name, r->full.data);
+	buf_reset(&r->held_path);
+	buf_addstr(&r->held_path, mpath);
+	r->wds = -1;
+	return 1;
+}
+
+/* The second file decides: a WebDataset sample starts with the held part, or the held member
+ * is read first, as usual. -1 after a failure. */
+static int arc_decide_wds(struct arc *r, const char *mpath)
+{
+	size_t k1, k2;
+	const char *e1, *e2;
+	wds_split(r->held_path.data, &k1, &e1);
+	wds_split(mpath, &k2, &e2);
+	r->wds = k1 == k2 && !memcmp(r->held_path.data, mpath, k1) && strcmp(e1, e2) &&
+		 wds_known_part(e1) && wds_known_part(e2) && (wds_text_part(e1) || wds_text_part(e2));
+	if (!r->wds)
+		return ingest_held(r->in, &r->held, &r->held_name, &r->held_path, r->depth);
+	buf_add(&r->ws.key, r->held_path.data, k1);
+	r->ws.number = ++r->nsamples;
+	ALLOC_GROW(r->ws.parts, r->ws.nparts + 1, r->ws.alloc);
+	r->ws.parts[r->ws.nparts].ext = xstrdup(e1);
+	r->ws.parts[r->ws.nparts].data = r->held;
+	buf_init(&r->held, 0);
+	r->ws.nparts++;
+	return 0;
+}
+
+/* A part of a WebDataset sample (a new key or a repeated part starts the next sample). */
+static int arc_wds_part(struct arc *r, const char *mpath)
+{
+	struct wds_sample *ws = &r->ws;
+	size_t klen;
+	const char *ext;
+	wds_split(mpath, &klen, &ext);
+	if (ws->key.len != klen || memcmp(ws->key.data, mpath, klen) || wds_find(ws, ext)) {
+		wds_flush(r->in, ws, r->name, &r->wb);
+		buf_add(&ws->key, mpath, klen);
+		ws->number = ++r->nsamples;
+	}
+	if (ws->too_big)
+		return 0;
+	ALLOC_GROW(ws->parts, ws->nparts + 1, ws->alloc);
+	struct wds_part *p = &ws->parts[ws->nparts++];
+	p->ext = xstrdup(ext);
+	buf_init(&p->data, 0);
+	uint64_t seen;
+	buf_reset(&r->err);
+	int big = read_member_whole(r->a, r->full.data, &p->data, r->in->co.max_doc_bytes, &seen,
+				    &r->err);
+	if (big < 0) {
+		arc_flush_wds(r);
+		return ingest_fail(r->in, arc_fail_exit(r->a), r->err.data);
+	}
+	if (big) {
+		ws->too_big = 1;
+		ws->big_size = seen;
+	}
+	return 0;
+}
+
+/* An ordinary member, read by its own type. */
+static int arc_member(struct arc *r, struct archive_entry *e, const char *mpath)
+{
+	int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+	const char *kept = ingest_member_name(r->in, r->full.data);
+	int rc = arc_read_member(r, r->full.data, kept, mpath, sz,
+				 r->in->readahead && (sz < 0 || sz >= READAHEAD_MIN));
+	ingest_retire_name(r->in, kept);
+	return rc;
+}
+
+/* The next member: 1 read, 0 the end of the archive, -1 a failure (reported). */
+static int arc_next(struct arc *r)
+{
+	struct archive_entry *e;
+	int h = archive_read_next_header(r->a, &e);
+	if (h == ARCHIVE_EOF)
+		return 0;
+	if (h < ARCHIVE_WARN) {
+		arc_flush_wds(r);
+		buf_addf(&r->msg, "%s: corrupt or truncated archive at byte %lld%s%s: ", r->name,
+			 (long long)archive_filter_bytes(r->a, 0), r->full.len ? " after member " : "",
+			 r->full.len ? r->full.data : "");
+		arc_why(r->a, &r->msg);
+		return ingest_fail(r->in, arc_fail_exit(r->a), r->msg.data);
+	}
+	int fmt = archive_format(r->a) & ARCHIVE_FORMAT_BASE_MASK;
+	if (fmt == ARCHIVE_FORMAT_RAW) /* a single compressed stream: it keeps the outer name */
+		return arc_read_member(r, r->name, r->name, r->name, -1, r->in->readahead) < 0 ? -1 : 1;
+	if (arc_skip_special(r, e))
+		return 1;
+	arc_member_name(r, e);
+	const char *mpath = r->full.data + strlen(r->name) + 1;
+	if (r->wds == -2) {
+		int k = arc_hold_first(r, e, fmt, mpath);
+		if (k)
+			return k;
+	} else if (r->wds == -1 && arc_decide_wds(r, mpath) < 0) {
+		return -1;
+	}
+	if (r->wds == 1)
+		return arc_wds_part(r, mpath) < 0 ? -1 : 1;
+	return arc_member(r, e, mpath) < 0 ? -1 : 1;
+}
+
+/* After the last member: the held or pending sample, and the rest of the stream below. */
+static int arc_finish(struct arc *r)
+{
+	int rc = 0;
+	if (r->wds == -1)
+		rc = ingest_held(r->in, &r->held, &r->held_name, &r->held_path, r->depth); /* one file */
+	if (rc == 0 && r->wds == 1)
+		wds_flush(r->in, &r->ws, r->name, &r->wb);
+	if (rc == 0 && r->x.src) {
+		/* libarchive stops at the archive's end marker; the stream below must still end
+		 * cleanly (a gzip trailer's CRC comes after the tar's last block). */
+		buf_reset(&r->err);
+		ssize_t n;
+		while ((n = source_read(r->x.src, r->x.buf, r->x.cap, &r->err)) > 0)
+			;
+		if (n < 0) {
+			arc_flush_wds(r);
+			rc = ingest_fail(r->in, source_fail_exit(r->x.src), r->err.data);
+		}
+	}
+	return rc;
+}
+
 int ingest_archive(struct ingest *in, struct source *src, const char *name, const char *path,
 		   enum ingest_container force, int depth)
 {
+	struct arc r;
+	arc_init(&r, in, name, force, depth);
+	int rc = 0;
 	if (depth > ARCHIVE_MAX_DEPTH) {
-		struct buf msg = BUF_INIT;
-		buf_addf(&msg, "%s: archives nested more than %d deep", name, ARCHIVE_MAX_DEPTH);
-		int rc = ingest_fail(in, GRIST_EXIT_DATA, msg.data);
-		buf_release(&msg);
+		buf_addf(&r.msg, "%s: archives nested more than %d deep", name, ARCHIVE_MAX_DEPTH);
+		rc = ingest_fail(in, GRIST_EXIT_DATA, r.msg.data);
+		arc_release(&r);
 		return rc;
 	}
-	struct archive *a = archive_read_new();
-	if (!a)
+	r.a = archive_read_new();
+	if (!r.a)
 		die(GRIST_EXIT_INTERNAL, "cannot allocate a libarchive reader");
-	enable_formats(a, force);
-	struct arcsrc x;
-	memset(&x, 0, sizeof(x));
-	struct buf msg = BUF_INIT, full = BUF_INIT, err = BUF_INIT;
-	int rc = 0;
-	if (open_archive(a, src, path, &x) != ARCHIVE_OK) {
-		buf_addf(&msg, "%s: cannot read as an archive or compressed stream: ", name);
-		arc_why(a, &msg);
-		rc = ingest_fail(in, arc_fail_exit(a), msg.data);
-		goto out;
-	}
-	/* WebDataset: 1 yes, 0 no, -2 undecided (no file seen), -1 holding the first file */
-	int wds = force == CONT_WDS ? 1 : force == CONT_AUTO ? -2 : 0;
-	struct wds_sample ws;
-	memset(&ws, 0, sizeof(ws));
-	buf_init(&ws.key, 0);
-	struct batch *wb = NULL; /* WebDataset batch being filled */
-	uint64_t nsamples = 0;
-	struct buf held = BUF_INIT, held_name = BUF_INIT, held_path = BUF_INIT;
-	struct archive_entry *e;
-	/* Batches are emitted in submission order: a pending WebDataset batch goes first. */
-#define FLUSH_WDS_BATCH()                              \
-	do {                                           \
-		if (wb) {                              \
-			ingest_submit(in, wb);       \
-			wb = NULL;                     \
-		}                                      \
-	} while (0)
-	for (;;) {
-		int r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r < ARCHIVE_WARN) {
-			FLUSH_WDS_BATCH();
-			buf_addf(&msg, "%s: corrupt or truncated archive at byte %lld%s%s: ", name,
-				 (long long)archive_filter_bytes(a, 0), full.len ? " after member " : "",
-				 full.len ? full.data : "");
-			arc_why(a, &msg);
-			rc = ingest_fail(in, arc_fail_exit(a), msg.data);
-			break;
-		}
-		int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
-		if (fmt == ARCHIVE_FORMAT_RAW) {
-			/* A single compressed stream: it keeps the outer name. */
-			struct member m;
-			struct source ms, ra;
-			member_source(&ms, a, &m, name, -1);
-			struct source *use = &ms;
-			if (in->readahead) {
-				source_init_readahead(&ra, &ms, name);
-				use = &ra;
-			}
-			rc = ingest_stream(in, use, name, NULL, name, depth + 1);
-			if (use == &ra)
-				source_close(&ra);
-			source_close(&ms);
-			if (rc < 0)
-				break;
-			continue;
-		}
-		/* ar members carry no file type (0): they are files. */
-		if ((archive_entry_filetype(e) != AE_IFREG && archive_entry_filetype(e) != 0) ||
-		    archive_entry_hardlink(e)) {
-			if (archive_entry_filetype(e) != AE_IFDIR) {
-				FLUSH_WDS_BATCH();
-				struct batch *b = ingest_reject_batch(in, name);
-				counts_add_rule(&b->counts, rule_non_regular, 1);
-				ingest_submit(in, b);
-			}
-			continue;
-		}
-		if (member_name(e, name, &full)) {
-			FLUSH_WDS_BATCH();
-			struct batch *b = ingest_reject_batch(in, name);
-			counts_add_rule(&b->counts, rule_non_utf8_name, 1);
-			buf_addf(&b->warnings, "%s: member name is not UTF-8; escaped as %s\n", name, full.data);
-			ingest_submit(in, b);
-		}
-		const char *mpath = full.data + strlen(name) + 1;
-		if (wds == -2) {
-			/* First file of a tar: hold it until the second says whether this is a
-			 * WebDataset (same key, another part). */
-			int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
-			wds = 0;
-			if (fmt == ARCHIVE_FORMAT_TAR && sz >= 0 &&
-			    (uint64_t)sz <= in->co.max_doc_bytes && sz <= (64 << 20)) {
-				uint64_t seen;
-				buf_reset(&held);
-				buf_reset(&err);
-				if (read_member_whole(a, full.data, &held, in->co.max_doc_bytes, &seen,
-						      &err) < 0) {
-					rc = ingest_broken(in, &held, full.data, mpath, err.data,
-							   archive_errno(a) == EIO, depth);
-					break;
-				}
-				buf_reset(&held_name);
-				buf_addstr(&held_name, full.data);
-				buf_reset(&held_path);
-				buf_addstr(&held_path, mpath);
-				wds = -1;
-				continue;
-			}
-		} else if (wds == -1) {
-			size_t k1, k2;
-			const char *e1, *e2;
-			wds_split(held_path.data, &k1, &e1);
-			wds_split(mpath, &k2, &e2);
-			wds = k1 == k2 && !memcmp(held_path.data, mpath, k1) && strcmp(e1, e2) &&
-			      wds_known_part(e1) && wds_known_part(e2) &&
-			      (wds_text_part(e1) || wds_text_part(e2));
-			if (wds) {
-				buf_add(&ws.key, held_path.data, k1);
-				ws.number = ++nsamples;
-				ALLOC_GROW(ws.parts, ws.nparts + 1, ws.alloc);
-				ws.parts[ws.nparts].ext = xstrdup(e1);
-				ws.parts[ws.nparts].data = held;
-				buf_init(&held, 0);
-				ws.nparts++;
-			} else {
-				/* Not a WebDataset: the held member goes first, as usual. */
-				rc = ingest_held(in, &held, &held_name, &held_path, depth);
-				if (rc < 0)
-					break;
-			}
-		}
-		if (wds == 1) {
-			size_t klen;
-			const char *ext;
-			wds_split(mpath, &klen, &ext);
-			if (ws.key.len != klen || memcmp(ws.key.data, mpath, klen) || wds_find(&ws, ext)) {
-				wds_flush(in, &ws, name, &wb);
-				buf_add(&ws.key, mpath, klen);
-				ws.number = ++nsamples;
-			}
-			if (ws.too_big)
-				continue;
-			ALLOC_GROW(ws.parts, ws.nparts + 1, ws.alloc);
-			struct wds_part *p = &ws.parts[ws.nparts++];
-			p->ext = xstrdup(ext);
-			buf_init(&p->data, 0);
-			uint64_t seen;
-			buf_reset(&err);
-			int big = read_member_whole(a, full.data, &p->data, in->co.max_doc_bytes, &seen, &err);
-			if (big < 0) {
-				FLUSH_WDS_BATCH();
-				rc = ingest_fail(in, arc_fail_exit(a), err.data);
-				break;
-			}
-			if (big) {
-				ws.too_big = 1;
-				ws.big_size = seen;
-			}
-			continue;
-		}
-		/* An ordinary member, read by its own type. */
-		struct member m;
-		struct source ms, ra;
-		int64_t sz = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
-		member_source(&ms, a, &m, full.data, sz);
-		struct source *use = &ms;
-		if (in->readahead && (sz < 0 || sz >= READAHEAD_MIN)) {
-			source_init_readahead(&ra, &ms, full.data);
-			use = &ra;
-		}
-		const char *kept = ingest_member_name(in, full.data);
-		rc = ingest_stream(in, use, kept, NULL, mpath, depth + 1);
-		if (use == &ra)
-			source_close(&ra);
-		source_close(&ms);
-		ingest_retire_name(in, kept);
-		if (rc < 0)
-			break;
-	}
-	if (rc == 0 && wds == -1)
-		rc = ingest_held(in, &held, &held_name, &held_path, depth); /* a single-file tar */
-	if (rc == 0 && wds == 1)
-		wds_flush(in, &ws, name, &wb);
-	if (rc == 0 && x.src) {
-		/* libarchive stops at the archive's end marker; the stream below must still end
-		 * cleanly (a gzip trailer's CRC comes after the tar's last block). */
-		buf_reset(&err);
-		ssize_t n;
-		while ((n = source_read(x.src, x.buf, x.cap, &err)) > 0)
+	enable_formats(r.a, force);
+	if (open_archive(r.a, src, path, &r.x) != ARCHIVE_OK) {
+		buf_addf(&r.msg, "%s: cannot read as an archive or compressed stream: ", name);
+		arc_why(r.a, &r.msg);
+		rc = ingest_fail(in, arc_fail_exit(r.a), r.msg.data);
+	} else {
+		int k;
+		while ((k = arc_next(&r)) > 0)
 			;
-		if (n < 0) {
-			FLUSH_WDS_BATCH();
-			rc = ingest_fail(in, source_fail_exit(x.src), err.data);
-		}
+		rc = k < 0 ? -1 : arc_finish(&r);
+		arc_flush_wds(&r);
 	}
-	FLUSH_WDS_BATCH();
-#undef FLUSH_WDS_BATCH
-	wds_reset(&ws);
-	free(ws.parts);
-	buf_release(&ws.key);
-	buf_release(&held);
-	buf_release(&held_name);
-	buf_release(&held_path);
-out:
-	archive_read_free(a);
-	free(x.buf);
-	if (x.buf)
-		buf_release(&x.err);
-	buf_release(&msg);
-	buf_release(&full);
-	buf_release(&err);
+	arc_release(&r);
 	return rc;
 }

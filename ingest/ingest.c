@@ -1,13 +1,15 @@
 /*
  * grist ingest: files, directories, archives, compressed streams and WARC -> JSONL records.
  *
- * Every input is read as a stream and recognised by its content (magic bytes), not by its
- * name: gzip/zstd/xz/bzip2/lz4 streams and tar/zip/7z/cpio/ar archives go through libarchive
- * (ingest/archive.c), whose members come back here to be recognised in turn; "WARC/1.x"
- * streams go to the WARC reader (ingest/warc.c); everything else is a leaf: JSONL (one record
- * per line), text (one record per file, or per line with --split-lines) or HTML (one record,
- * converted to text), chosen by --format, else by extension, else by content. Files holding
- * NUL bytes that no extension or --format vouches for are rejected as binary.
+ * This file holds the command (options, inputs, the run) and the batch and name plumbing the
+ * readers share. Every input is read as a stream and recognised by its content (magic bytes),
+ * not by its name (ingest/ingest_stream.c): gzip/zstd/xz/bzip2/lz4 streams and tar/zip/7z/
+ * cpio/ar archives go through libarchive (ingest/archive.c), whose members come back to be
+ * recognised in turn; "WARC/1.x" streams go to the WARC reader (ingest/warc.c); everything
+ * else is a leaf: JSONL (one record per line), text (one record per file, or per line with
+ * --split-lines) or HTML (one record, converted to text), chosen by --format, else by
+ * extension, else by content. Files holding NUL bytes that no extension or --format vouches
+ * for are rejected as binary.
  *
  * The main thread decodes; the -j workers (ingest/ingest_work.c) write the records; output
  * order is the input order for every -j. Ids are SOURCE:LINE, with SOURCE "archive!member"
@@ -28,16 +30,10 @@
 #include "lib/json.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
-#include "parquet/parquet.h"
 
 const char *const ingest_rule_too_big = "max_doc_bytes";
 const char *const ingest_rule_empty_file = "empty_file";
-static const char *const ingest_rule_cdx = "cdx_index";
 const char *const ingest_rule_binary = "binary_content";
-
-/* Bytes looked at to recognise a stream (more while they are all whitespace). */
-#define HEAD_BYTES 4096
-#define HEAD_MAX (1u << 20)
 
 static void usage(FILE *f)
 {
@@ -193,320 +189,6 @@ int ingest_fail(struct ingest *in, int code, const char *msg)
 	return -1;
 }
 
-/*
- * Guards JSONL and line-split text: a line longer than `limit` is an error, not an OOM. A read
- * error of the stream below is held back and reported as the end of the stream, so that the
- * batch reader hands over every whole line read before the damage (ingest_lines drops the
- * partial last line and then reports the error).
- */
-struct line_guard {
-	struct source *inner;
-	uint64_t limit, run;
-	int failed;
-	struct buf msg;
-};
-
-static ssize_t guard_read(struct source *s, void *out, size_t n, struct buf *err)
-{
-	struct line_guard *g = s->ctx;
-	if (g->failed)
-		return 0;
-	ssize_t r = source_read(g->inner, out, n, &g->msg);
-	if (r < 0) {
-		g->failed = 1;
-		return 0;
-	}
-	if (r == 0)
-		return r;
-	const char *nl = memrchr(out, '\n', (size_t)r);
-	g->run = nl ? (uint64_t)((const char *)out + r - nl - 1) : g->run + (uint64_t)r;
-	if (g->run > g->limit) {
-		buf_addf(err, "%s: a line longer than %llu bytes after byte %llu (not JSONL/text lines? "
-			 "see --max-doc-bytes)", s->name, (unsigned long long)g->limit,
-			 (unsigned long long)s->consumed);
-		return -1;
-	}
-	return r;
-}
-
-/* Submit a whole document (text or HTML) as one batch; larger than the limit: a reject. */
-static int ingest_whole(struct ingest *in, struct source *src, const char *name, int mode)
-{
-	struct buf all = BUF_INIT, err = BUF_INIT;
-	int rc = source_read_all(src, &all, in->co.max_doc_bytes, &err);
-	if (rc < 0 && all.len <= in->co.max_doc_bytes) {
-		rc = ingest_fail(in, source_fail_exit(src), err.data);
-		buf_release(&all);
-		buf_release(&err);
-		return rc;
-	}
-	struct batch *b = ingest_get_batch(in);
-	b->source = name;
-	b->lineno0 = 1;
-	if (rc < 0) {
-		/* Larger than the limit: a counted reject; the rest is not read. */
-		b->mode = MODE_REJECT_ONLY;
-		b->counts.records_in++;
-		char v[32];
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)all.len);
-		counts_reject(&b->counts, ingest_rule_too_big);
-		reject_write(&b->rejects, "ingest", ingest_rule_too_big, v, name, 1, "", 0, 1, NULL);
-		buf_addf(&b->warnings, "%s: larger than --max-doc-bytes %llu (skipped)\n", name,
-			 (unsigned long long)in->co.max_doc_bytes);
-	} else {
-		size_t skip = all.len >= 3 && !memcmp(all.data, "\xEF\xBB\xBF", 3) ? 3 : 0;
-		buf_grow(&all, JSON_PADDING);
-		free(b->data);
-		b->cap = all.cap;
-		b->data = buf_detach(&all, &b->len);
-		if (skip) {
-			memmove(b->data, b->data + skip, b->len - skip);
-			b->len -= skip;
-		}
-		b->mode = mode;
-	}
-	ingest_submit(in, b);
-	buf_release(&all);
-	buf_release(&err);
-	return 0;
-}
-
-static int ingest_lines(struct ingest *in, struct source *src, const char *name, int mode)
-{
-	struct line_guard g = { src, 2 * in->co.max_doc_bytes + (1u << 20), 0, 0, BUF_INIT };
-	struct source gs;
-	memset(&gs, 0, sizeof(gs));
-	gs.fd = -1;
-	gs.name = xstrdup(name);
-	gs.read_fn = guard_read;
-	gs.ctx = &g;
-	gs.size = src->size;
-	struct batch_reader rd;
-	struct buf err = BUF_INIT;
-	int rc = 0;
-	batch_reader_init(&rd, &gs, in->batch_bytes);
-	for (;;) {
-		struct batch *b = ingest_get_batch(in);
-		int r = batch_reader_next(&rd, b, &err);
-		if (r <= 0) {
-			ingest_return_batch(in, b);
-			if (r < 0)
-				rc = ingest_fail(in, source_fail_exit(src), err.data);
-			break;
-		}
-		b->source = name;
-		b->mode = mode;
-		if (g.failed && rd.eof && !rd.carry_len && g.run) {
-			/* The stream broke inside this last line: it is not a record. */
-			const char *nl = memrchr(b->data, '\n', b->len);
-			b->len = nl ? (size_t)(nl - b->data) + 1 : 0;
-			memset(b->data + b->len, 0, JSON_PADDING);
-		}
-		ingest_submit(in, b);
-	}
-	if (g.failed && rc == 0)
-		rc = ingest_fail(in, source_fail_exit(src), g.msg.data);
-	buf_release(&g.msg);
-	batch_reader_release(&rd);
-	source_close(&gs);
-	buf_release(&err);
-	return rc;
-}
-
-enum magic { MAGIC_NONE, MAGIC_CONTAINER, MAGIC_GZIP, MAGIC_WARC };
-
-static enum magic magic_of(const unsigned char *p, size_t n)
-{
-#define HAS(off, lit) (n >= (off) + sizeof(lit) - 1 && !memcmp(p + (off), lit, sizeof(lit) - 1))
-	if (HAS(0, "\x1f\x8b"))
-		return MAGIC_GZIP;
-	if (HAS(0, "\x28\xb5\x2f\xfd") || HAS(0, "\xfd" "7zXZ\0") ||
-	    HAS(0, "\x04\x22\x4d\x18") || HAS(0, "\x1f\x9d") || HAS(0, "\x5d\x00\x00"))
-		return MAGIC_CONTAINER;
-	if (HAS(0, "BZh") && n > 3 && p[3] >= '1' && p[3] <= '9')
-		return MAGIC_CONTAINER;
-	if (HAS(257, "ustar") || HAS(0, "PK\x03\x04") || HAS(0, "PK\x05\x06") ||
-	    HAS(0, "7z\xbc\xaf\x27\x1c") || HAS(0, "!<arch>\n") || HAS(0, "070701") ||
-	    HAS(0, "070702") || HAS(0, "070707") || HAS(0, "\xc7\x71") || HAS(0, "\x71\xc7"))
-		return MAGIC_CONTAINER;
-	if (HAS(0, "WARC/"))
-		return MAGIC_WARC;
-	return MAGIC_NONE;
-#undef HAS
-}
-
-static enum ingest_format sniff(const char *p, size_t n, int *binary)
-{
-	*binary = memchr(p, '\0', n) != NULL;
-	size_t i = 0;
-	if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-		i = 3;
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
-		i++;
-	if (i < n && p[i] == '{')
-		return FMT_JSONL;
-	if ((n - i >= 14 && !strncasecmp(p + i, "<!doctype html", 14)) ||
-	    (n - i >= 5 && !strncasecmp(p + i, "<html", 5)))
-		return FMT_HTML;
-	return FMT_TEXT;
-}
-
-/* A CDX index: its first line is the legend " CDX a b ..." (or "CDX ..."). */
-static int is_cdx(const char *p, size_t n)
-{
-	return (n >= 5 && !memcmp(p, " CDX ", 5)) || (n >= 4 && !memcmp(p, "CDX ", 4));
-}
-
-static int all_space(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
-			return 0;
-	return 1;
-}
-
-int ingest_stream(struct ingest *in, struct source *src, const char *name, const char *path,
-		  const char *hint, int depth)
-{
-	if (in->stop)
-		return -1;
-	if (depth == 0 && in->container != CONT_AUTO)
-		return ingest_archive(in, src, name, path, in->container, 0);
-	struct buf head = BUF_INIT, err = BUF_INIT;
-	size_t want = HEAD_BYTES;
-	buf_grow(&head, want);
-	int failed = 0;
-	for (;;) {
-		ssize_t r = 0;
-		while (head.len < want && (r = source_read(src, head.data + head.len, want - head.len,
-							   &err)) > 0)
-			buf_setlen(&head, head.len + (size_t)r);
-		if (r < 0 && !head.len) {
-			int rc = ingest_fail(in, source_fail_exit(src), err.data);
-			buf_release(&head);
-			buf_release(&err);
-			return rc;
-		}
-		if (r < 0) {
-			failed = 1; /* what was read is still read; the error comes after it */
-			break;
-		}
-		if (head.len < want || want >= HEAD_MAX || !all_space(head.data, head.len))
-			break;
-		want *= 4;
-		buf_grow(&head, want - head.len);
-	}
-	struct source pre, broken;
-	source_init_failing(&broken, name, err.data);
-	broken.io_failed = src->io_failed;
-	source_init_prefixed(&pre, failed ? &broken : src, name, head.data, head.len);
-	enum magic m = magic_of((const unsigned char *)head.data, head.len);
-	int rc;
-	char ext[32];
-	ingest_inner_ext(hint, ext, sizeof(ext));
-	enum ingest_format fmt = in->format;
-	enum codec codec = codec_of_magic(head.data, head.len);
-	if (codec != CODEC_NONE && in->container == CONT_AUTO) {
-		/* gzip, zstd, xz, bzip2 and lz4 are decoded by lib/decode.c (CRC-checked, every
-		 * byte before damage delivered); what is inside is recognised in turn. */
-		struct source gz, ra;
-		source_init_decoder(&gz, &pre, codec, name);
-		struct source *use = &gz;
-		if (in->readahead) {
-			source_init_readahead(&ra, &gz, name);
-			use = &ra;
-		}
-		rc = depth >= 16 ? ingest_fail(in, GRIST_EXIT_DATA, "compressed streams nested too deep")
-				 : ingest_stream(in, use, name, NULL, name, depth + 1);
-		if (use == &ra)
-			source_close(&ra);
-		source_close(&gz);
-		goto out;
-	}
-	if (m == MAGIC_CONTAINER && !path && head.len >= 6 && !memcmp(head.data, "7z\xbc\xaf\x27\x1c", 6)) {
-		/* 7z keeps its index at the end: libarchive must seek. A stream (stdin, a member)
-		 * is held in memory, up to --max-doc-bytes. */
-		struct buf all = BUF_INIT;
-		struct buf e2 = BUF_INIT;
-		if (source_read_all(&pre, &all, in->co.max_doc_bytes, &e2) < 0) {
-			if (all.len > in->co.max_doc_bytes)
-				buf_addf(&e2, " (a 7z archive read from a stream is held in memory; give it "
-					 "as a file, or raise --max-doc-bytes)");
-			rc = ingest_fail(in, source_fail_exit(&pre), e2.data);
-		} else {
-			struct source ms;
-			source_init_memory(&ms, name, all.data, all.len);
-			rc = ingest_archive(in, &ms, name, NULL, CONT_AUTO, depth);
-			source_close(&ms);
-		}
-		buf_release(&all);
-		buf_release(&e2);
-		goto out;
-	}
-	if (pq_magic(head.data, head.len) && (memchr(head.data, 0, head.len) ||
-					      !strcmp(ext, "parquet") || pq_path_has_tail(path))) {
-		rc = ingest_parquet(in, &pre, name, path);
-		goto out;
-	}
-	if (m != MAGIC_NONE && m != MAGIC_WARC) {
-		rc = ingest_archive(in, &pre, name, path, CONT_AUTO, depth);
-		goto out;
-	}
-	if (fmt == FMT_AUTO)
-		fmt = ingest_format_by_ext(ext);
-	if (fmt == FMT_AUTO && m == MAGIC_WARC)
-		fmt = FMT_WARC;
-	if (fmt == FMT_WARC) {
-		rc = ingest_warc(in, &pre, name);
-		goto out;
-	}
-	int sniffed = fmt == FMT_AUTO;
-	if (fmt == FMT_AUTO) {
-		int binary;
-		fmt = sniff(head.data, head.len, &binary);
-		if (binary) {
-			struct batch *b = ingest_reject_batch(in, name);
-			b->counts.records_in++;
-			counts_reject(&b->counts, ingest_rule_binary);
-			reject_write(&b->rejects, "ingest", ingest_rule_binary, NULL, name, 1, "", 0, 1, NULL);
-			buf_addf(&b->warnings, "%s: binary content (NUL bytes), not text (skipped)\n", name);
-			ingest_submit(in, b);
-			rc = 0;
-			goto out;
-		}
-		if (fmt == FMT_TEXT && is_cdx(head.data, head.len)) {
-			/* a crawl index beside its WARC (wget --warc-cdx, CDX files): not text */
-			struct batch *b = ingest_reject_batch(in, name);
-			counts_skip(&b->counts, ingest_rule_cdx, 1);
-			ingest_submit(in, b);
-			rc = 0;
-			goto out;
-		}
-		if (head.len == 0 && fmt == FMT_TEXT && !in->split_lines) {
-			rc = 0; /* an empty input of unknown format: nothing to say */
-			goto out;
-		}
-	}
-	if (in->chat && sniffed && (fmt == FMT_TEXT || fmt == FMT_HTML))
-		fmt = FMT_JSONL; /* conversations are JSON, whatever the name says */
-	if ((fmt == FMT_JSONL && ingest_json_array_head(head.data, head.len, 0)) ||
-	    (sniffed && fmt == FMT_TEXT && !in->split_lines &&
-	     ingest_json_array_head(head.data, head.len, 1)))
-		rc = ingest_json_array(in, &pre, name);
-	else if (fmt == FMT_JSONL)
-		rc = ingest_lines(in, &pre, name, MODE_JSONL);
-	else if (fmt == FMT_TEXT && in->split_lines)
-		rc = ingest_lines(in, &pre, name, MODE_TEXT_LINES);
-	else
-		rc = ingest_whole(in, &pre, name, fmt == FMT_HTML ? MODE_HTML_WHOLE : MODE_TEXT_WHOLE);
-out:
-	source_close(&pre);
-	source_close(&broken);
-	buf_release(&head);
-	buf_release(&err);
-	return rc;
-}
-
 static void ingest_emit(void *shared, struct batch *b)
 {
 	struct ingest *in = shared;
@@ -605,10 +287,7 @@ static void stats_inputs(struct ingest *in)
 	for (size_t i = 0; i < in->ninputs; i++) {
 		const struct ingest_input *p = &in->inputs[i];
 		buf_addstr(s, i ? ",{\"path\":" : "{\"path\":");
-		struct buf tmp = BUF_INIT;
-		utf8_repair(&tmp, p->path, strlen(p->path));
-		json_string_encode(s, tmp.data, tmp.len);
-		buf_release(&tmp);
+		json_string_encode_repair(s, p->path, strlen(p->path));
 		buf_addf(s, ",\"records_in\":%llu,\"records_out\":%llu,\"bytes_in\":%llu,\"rejected\":%llu,"
 			 "\"error\":%s}", (unsigned long long)p->c.records_in,
 			 (unsigned long long)p->c.records_out, (unsigned long long)p->c.bytes_in,
@@ -651,166 +330,196 @@ static void parse_format(struct ingest *in, const char *v)
 	    "ar, raw or wds, got '%s'", v);
 }
 
+static const struct option ingest_longopts[] = {
+	COMMON_LONG_OPTIONS,
+	RECORD_LONG_OPTIONS,
+	{ "format", required_argument, 0, OPT_FORMAT },
+	{ "split-lines", no_argument, 0, OPT_SPLIT_LINES },
+	{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
+	{ "html", required_argument, 0, OPT_HTML },
+	{ "warc-types", required_argument, 0, OPT_WARC_TYPES },
+	{ "warc-status", required_argument, 0, OPT_WARC_STATUS },
+	{ "files-from", required_argument, 0, OPT_FILES_FROM },
+	{ "keep-going", no_argument, 0, OPT_KEEP_GOING },
+	{ "fail-fast", no_argument, 0, OPT_FAIL_FAST },
+	{ "readahead", required_argument, 0, OPT_READAHEAD },
+	{ "columns", required_argument, 0, OPT_COLUMNS },
+	{ "chat", no_argument, 0, OPT_CHAT },
+	{ 0, 0, 0, 0 },
+};
+
+/* One ingest option (not a common one); 0 when c is not an ingest option. */
+static int ingest_opt(void *ctx, int c, const char *arg)
+{
+	struct ingest *in = ctx;
+	switch (c) {
+	case OPT_FORMAT:
+		parse_format(in, arg);
+		return 1;
+	case OPT_SPLIT_LINES:
+		in->split_lines = 1;
+		return 1;
+	case OPT_HTML:
+		if (!strcmp(arg, "raw")) in->html_mode = HTML_RAW;
+		else if (!strcmp(arg, "text")) in->html_mode = HTML_TEXT;
+		else if (!strcmp(arg, "main")) in->html_mode = HTML_MAIN;
+		else die(GRIST_EXIT_USAGE, "--html expects main, text or raw, got '%s'", arg);
+		return 1;
+	case OPT_WARC_STATUS:
+		parse_warc_status(in, arg);
+		return 1;
+	case OPT_WARC_TYPES:
+		in->warc_types = parse_warc_types(arg);
+		return 1;
+	case OPT_FILES_FROM:
+		in->files_from = arg;
+		return 1;
+	case OPT_KEEP_GOING:
+	case OPT_FAIL_FAST:
+		in->keep_going = in->keep_going_flag = c == OPT_KEEP_GOING;
+		return 1;
+	case OPT_READAHEAD:
+		if (!strcmp(arg, "on")) in->readahead = 1;
+		else if (!strcmp(arg, "off")) in->readahead = 0;
+		else die(GRIST_EXIT_USAGE, "--readahead expects on or off, got '%s'", arg);
+		return 1;
+	case OPT_BATCH_BYTES:
+		in->batch_bytes = opts_batch_bytes(arg);
+		return 1;
+	case OPT_COLUMNS:
+		in->columns = arg;
+		return 1;
+	case OPT_CHAT:
+		in->chat = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Options into *in (defaults first). Returns 0, or the exit code of a usage error. */
+static int ingest_parse_options(struct ingest *in, int argc, char **argv)
+{
+	memset(in, 0, sizeof(*in));
+	common_opts_init(&in->co);
+	in->batch_bytes = 1u << 20;
+	in->readahead = 1;
+	in->keep_going = 1; /* a damaged input does not hide the inputs after it (issue 11.4) */
+	in->warc_types = WARC_T_CONVERSION | WARC_T_RESPONSE;
+	parse_warc_status(in, "2xx");
+	return opts_parse(&in->co, argc, argv, COMMON_SHORT_OPTIONS, ingest_longopts, usage,
+			  ingest_opt, in);
+}
+
+/* The input paths: directories expanded, --files-from read, stdin when there are none. */
+static void ingest_collect_paths(struct path_list *paths, int argc, char **argv,
+				 const char *files_from)
+{
+	struct buf err = BUF_INIT;
+	for (int i = optind; i < argc; i++)
+		if (walk_path(paths, argv[i], &err) < 0)
+			die(GRIST_EXIT_IO, "%s", err.data);
+	if (files_from && walk_files_from(paths, files_from, &err) < 0)
+		die(GRIST_EXIT_IO, "%s", err.data);
+	if (!paths->n && !files_from)
+		walk_path(paths, "-", &err);
+	buf_release(&err);
+}
+
+static void ingest_stats_options(struct ingest *in)
+{
+	static const char *const fmt_names[] = { "auto", "jsonl", "text", "html", "warc" };
+	static const char *const cont_names[] = { "auto", "tar", "zip", "7z", "cpio", "ar", "raw", "wds" };
+	static const char *const html_names[] = { "main", "text", "raw" };
+	struct stats *st = &in->run.stats;
+	stats_option_str(st, "format", fmt_names[in->format]);
+	stats_option_str(st, "container", cont_names[in->container]);
+	stats_option_num(st, "split_lines", in->split_lines);
+	stats_option_str(st, "html", html_names[in->html_mode]);
+	stats_option_num(st, "keep_going", in->keep_going);
+	stats_option_num(st, "chat", in->chat);
+}
+
+/* Progress shows a percentage of the input size only when that size is what will be read
+ * through the input's source (source_input_bytes, compressed bytes for a compressed file): not
+ * for archives libarchive opens by name (a tar, a zip, or any --container). */
+static uint64_t ingest_sized_total(const struct ingest *in, const struct path_list *paths)
+{
+	uint64_t total = 0;
+	if (in->container != CONT_AUTO)
+		return 0;
+	for (size_t i = 0; i < paths->n; i++) {
+		struct stat st;
+		if (!strcmp(paths->v[i], "-") || stat(paths->v[i], &st) < 0 || !S_ISREG(st.st_mode))
+			return 0;
+		total += (uint64_t)st.st_size;
+		unsigned char m[512];
+		FILE *f = fopen(paths->v[i], "rb");
+		size_t n = f ? fread(m, 1, sizeof(m), f) : 0;
+		if (f)
+			fclose(f);
+		if (ingest_magic_of(m, n) == MAGIC_CONTAINER && codec_of_magic(m, n) == CODEC_NONE)
+			return 0;
+	}
+	return total;
+}
+
+/* Read every input: on this thread into the -j workers, or in decoder lanes (ingest/lanes.c). */
+static void ingest_run_inputs(struct ingest *in, const struct path_list *paths)
+{
+	for (size_t i = 0; i < paths->n; i++)
+		add_input(in, paths->v[i]);
+	if (in->co.jobs > 1 && paths->n > 1) {
+		ingest_lanes_run(in, paths->v, paths->n, in->co.jobs, ingest_emit);
+		return;
+	}
+	struct par_config pc = {
+		.jobs = in->co.jobs, .work = ingest_work, .emit = ingest_emit, .shared = in,
+		.thread_new = ingest_thread_new, .thread_free = ingest_thread_free,
+	};
+	in->par = par_new(&pc);
+	for (size_t i = 0; i < paths->n && !in->stop; i++) {
+		in->cur_input = i;
+		ingest_open_input(in, paths->v[i]);
+	}
+	par_finish(in->par);
+}
+
+/* Stats, the exit rule (an input failed and the run went on: no -o file is published). */
+static int ingest_finish(struct ingest *in)
+{
+	stats_inputs(in);
+	size_t nfailed = 0;
+	for (size_t i = 0; i < in->ninputs; i++)
+		nfailed += in->inputs[i].error;
+	if (in->failed)
+		stage_fail(&in->run, in->failed, "%zu of %zu input%s failed (named above)",
+			   nfailed ? nfailed : 1, in->ninputs, in->ninputs > 1 ? "s" : "");
+	int rc = stage_run_finish(&in->run);
+	ingest_release_names(in);
+	for (size_t i = 0; i < in->ninputs; i++)
+		free(in->inputs[i].path);
+	free(in->inputs);
+	return rc ? rc : in->failed;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONG_OPTIONS,
-		RECORD_LONG_OPTIONS,
-		{ "format", required_argument, 0, OPT_FORMAT },
-		{ "split-lines", no_argument, 0, OPT_SPLIT_LINES },
-		{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
-		{ "html", required_argument, 0, OPT_HTML },
-		{ "warc-types", required_argument, 0, OPT_WARC_TYPES },
-		{ "warc-status", required_argument, 0, OPT_WARC_STATUS },
-		{ "files-from", required_argument, 0, OPT_FILES_FROM },
-		{ "keep-going", no_argument, 0, OPT_KEEP_GOING },
-		{ "fail-fast", no_argument, 0, OPT_FAIL_FAST },
-		{ "readahead", required_argument, 0, OPT_READAHEAD },
-		{ "columns", required_argument, 0, OPT_COLUMNS },
-		{ "chat", no_argument, 0, OPT_CHAT },
-		{ 0, 0, 0, 0 },
-	};
 	static struct ingest in; /* static: batches and names outlive nothing but the run */
-	memset(&in, 0, sizeof(in));
-	common_opts_init(&in.co);
-	in.batch_bytes = 1u << 20;
-	in.readahead = 1;
-	in.keep_going = 1; /* a damaged input does not hide the inputs after it (issue 11.4) */
-	in.warc_types = WARC_T_CONVERSION | WARC_T_RESPONSE;
-	parse_warc_status(&in, "2xx");
-	const char *files_from = NULL;
-	int c;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
-		if (common_opt(&in.co, c, optarg, usage))
-			continue;
-		switch (c) {
-		case OPT_FORMAT:
-			parse_format(&in, optarg);
-			break;
-		case OPT_SPLIT_LINES:
-			in.split_lines = 1;
-			break;
-		case OPT_HTML:
-			if (!strcmp(optarg, "raw")) in.html_mode = HTML_RAW;
-			else if (!strcmp(optarg, "text")) in.html_mode = HTML_TEXT;
-			else if (!strcmp(optarg, "main")) in.html_mode = HTML_MAIN;
-			else die(GRIST_EXIT_USAGE, "--html expects main, text or raw, got '%s'", optarg);
-			break;
-		case OPT_WARC_STATUS:
-			parse_warc_status(&in, optarg);
-			break;
-		case OPT_WARC_TYPES:
-			in.warc_types = parse_warc_types(optarg);
-			break;
-		case OPT_FILES_FROM:
-			files_from = optarg;
-			break;
-		case OPT_KEEP_GOING:
-			in.keep_going = in.keep_going_flag = 1;
-			break;
-		case OPT_FAIL_FAST:
-			in.keep_going = in.keep_going_flag = 0;
-			break;
-		case OPT_READAHEAD:
-			if (!strcmp(optarg, "on")) in.readahead = 1;
-			else if (!strcmp(optarg, "off")) in.readahead = 0;
-			else die(GRIST_EXIT_USAGE, "--readahead expects on or off, got '%s'", optarg);
-			break;
-		case OPT_BATCH_BYTES:
-			in.batch_bytes = opts_batch_bytes(optarg);
-			break;
-		case OPT_COLUMNS:
-			in.columns = optarg;
-			break;
-		case OPT_CHAT:
-			in.chat = 1;
-			break;
-		default:
-			usage(stderr);
-			return GRIST_EXIT_USAGE;
-		}
-	}
-	common_opts_finish(&in.co);
+	int rc = ingest_parse_options(&in, argc, argv);
+	if (rc)
+		return rc;
 	/* Member names reach us converted to the locale's charset: make it UTF-8. */
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "");
 	html_text_init();
-
 	struct path_list paths = { 0 };
-	struct buf err = BUF_INIT;
-	for (int i = optind; i < argc; i++)
-		if (walk_path(&paths, argv[i], &err) < 0)
-			die(GRIST_EXIT_IO, "%s", err.data);
-	if (files_from && walk_files_from(&paths, files_from, &err) < 0)
-		die(GRIST_EXIT_IO, "%s", err.data);
-	if (!paths.n && !files_from)
-		walk_path(&paths, "-", &err);
-
+	ingest_collect_paths(&paths, argc, argv, in.files_from);
 	stage_run_init(&in.run, "ingest", &in.co, argc, argv);
 	in.run.sample_mode = MODE_JSONL;
-	static const char *const fmt_names[] = { "auto", "jsonl", "text", "html", "warc" };
-	static const char *const cont_names[] = { "auto", "tar", "zip", "7z", "cpio", "ar", "raw", "wds" };
-	stats_option_str(&in.run.stats, "format", fmt_names[in.format]);
-	stats_option_str(&in.run.stats, "container", cont_names[in.container]);
-	stats_option_num(&in.run.stats, "split_lines", in.split_lines);
-	static const char *const html_names[] = { "main", "text", "raw" };
-	stats_option_str(&in.run.stats, "html", html_names[in.html_mode]);
-	stats_option_num(&in.run.stats, "keep_going", in.keep_going);
-	stats_option_num(&in.run.stats, "chat", in.chat);
-	/* Progress shows a percentage of the input size only when that size is what will be
-	 * read through the input's source (source_input_bytes, compressed bytes for a compressed
-	 * file): not for archives libarchive opens by name (a tar, a zip, or any --container). */
-	int sized = in.container == CONT_AUTO;
-	for (size_t i = 0; i < paths.n && sized; i++) {
-		struct stat st;
-		if (!strcmp(paths.v[i], "-") || stat(paths.v[i], &st) < 0 || !S_ISREG(st.st_mode)) {
-			sized = 0;
-			break;
-		}
-		in.run.stats.total_input += (uint64_t)st.st_size;
-		unsigned char m[512];
-		FILE *f = fopen(paths.v[i], "rb");
-		size_t n = f ? fread(m, 1, sizeof(m), f) : 0;
-		if (f)
-			fclose(f);
-		if (magic_of(m, n) == MAGIC_CONTAINER && codec_of_magic(m, n) == CODEC_NONE)
-			sized = 0;
-	}
-	if (!sized)
-		in.run.stats.total_input = 0;
-
-	struct par_config pc = {
-		.jobs = in.co.jobs, .work = ingest_work, .emit = ingest_emit, .shared = &in,
-		.thread_new = ingest_thread_new, .thread_free = ingest_thread_free,
-	};
-	for (size_t i = 0; i < paths.n; i++)
-		add_input(&in, paths.v[i]);
-	if (in.co.jobs > 1 && paths.n > 1) {
-		/* Several inputs: decode them in parallel too (ingest/lanes.c). */
-		ingest_lanes_run(&in, paths.v, paths.n, in.co.jobs, ingest_emit);
-	} else {
-		in.par = par_new(&pc);
-		for (size_t i = 0; i < paths.n && !in.stop; i++) {
-			in.cur_input = i;
-			ingest_open_input(&in, paths.v[i]);
-		}
-		par_finish(in.par);
-	}
-
-	stats_inputs(&in);
-	size_t nfailed = 0;
-	for (size_t i = 0; i < in.ninputs; i++)
-		nfailed += in.inputs[i].error;
-	if (in.failed) /* an input failed and the run went on: no -o file is published */
-		stage_fail(&in.run, in.failed, "%zu of %zu input%s failed (named above)",
-			   nfailed ? nfailed : 1, in.ninputs, in.ninputs > 1 ? "s" : "");
-	int rc = stage_run_finish(&in.run);
-	ingest_release_names(&in);
-	for (size_t i = 0; i < in.ninputs; i++)
-		free(in.inputs[i].path);
-	free(in.inputs);
+	ingest_stats_options(&in);
+	in.run.stats.total_input = ingest_sized_total(&in, &paths);
+	ingest_run_inputs(&in, &paths);
+	rc = ingest_finish(&in);
 	path_list_release(&paths);
-	buf_release(&err);
-	return rc ? rc : in.failed;
+	return rc;
 }

@@ -253,15 +253,6 @@ static void sharegpt_layout(struct ingest_chat *c)
 	}
 }
 
-static void add_id_value(struct buf *out, const char *source, uint64_t n)
-{
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, source, strlen(source));
-	buf_addf(&tmp, ":%llu", (unsigned long long)n);
-	json_string_encode(out, tmp.data, tmp.len);
-	buf_release(&tmp);
-}
-
 /* The output record: id first when absent, members in order with `messages` in place of the
  * first consumed one, the text field dropped, source appended when absent. */
 static void write_record(struct ingest_chat *c, const struct record *r, const char *source,
@@ -274,7 +265,7 @@ static void write_record(struct ingest_chat *c, const struct record *r, const ch
 	if (!r->has_id) {
 		json_string_encode(o, c->o.id_field, strlen(c->o.id_field));
 		buf_addch(o, ':');
-		add_id_value(o, source, n);
+		record_position_json(o, source, n);
 		members++;
 	}
 	int placed = 0;
@@ -302,10 +293,7 @@ static void write_record(struct ingest_chat *c, const struct record *r, const ch
 	}
 	if (!r->has_source) {
 		buf_addstr(o, members ? ",\"source\":" : "\"source\":");
-		struct buf tmp = BUF_INIT;
-		utf8_repair(&tmp, source, strlen(source));
-		json_string_encode(o, tmp.data, tmp.len);
-		buf_release(&tmp);
+		json_string_encode_repair(o, source, strlen(source));
 	}
 	buf_addch(o, '}');
 }

@@ -70,6 +70,7 @@ struct ingest {
 	int keep_going_flag; /* --keep-going given: also skip a damaged Parquet row group and go on
 			      * within the file (parquet/pq_ingest.c) */
 	const char *columns; /* --columns: Parquet projection (NULL: all) */
+	const char *files_from; /* --files-from */
 	int readahead;      /* decode compressed streams on their own thread */
 	unsigned warc_types;
 	uint64_t warc_status[16]; /* --warc-status: bit k set = HTTP status k selected (0..1023) */
@@ -141,6 +142,10 @@ struct batch *ingest_reject_batch(struct ingest *in, const char *source);
  */
 int ingest_stream(struct ingest *in, struct source *src, const char *name, const char *path,
 		  const char *hint, int depth);
+/* What a stream's first bytes say (ingest/ingest_stream.c): a container or a compressed
+ * stream other than gzip, gzip, WARC, or nothing known. */
+enum ingest_magic { MAGIC_NONE, MAGIC_CONTAINER, MAGIC_GZIP, MAGIC_WARC };
+enum ingest_magic ingest_magic_of(const unsigned char *p, size_t n);
 /* ingest/ingest_work.c: the worker side (batches -> records) and per-thread state. */
 void *ingest_thread_new(void *shared);
 void ingest_thread_free(void *state);

@@ -72,31 +72,10 @@ void ingest_thread_free(void *p)
 	free(t);
 }
 
-static void add_string(struct buf *out, const char *s, size_t n)
-{
-	if (utf8_valid_prefix(s, n) == n) {
-		json_string_encode(out, s, n);
-		return;
-	}
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, s, n);
-	json_string_encode(out, tmp.data, tmp.len);
-	buf_release(&tmp);
-}
-
 static void add_key(struct buf *out, const char *key)
 {
 	json_string_encode(out, key, strlen(key));
 	buf_addch(out, ':');
-}
-
-static void add_id(struct buf *out, const char *source, uint64_t lineno)
-{
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, source, strlen(source));
-	buf_addf(&tmp, ":%llu", (unsigned long long)lineno);
-	json_string_encode(out, tmp.data, tmp.len);
-	buf_release(&tmp);
 }
 
 /* Append ,"id":"SRC:LINE" and ,"source":"SRC" unless the record has them. */
@@ -106,11 +85,11 @@ static void add_ingest_fields(struct buf *extra, const char *source, uint64_t li
 	if (!has_id) {
 		buf_addch(extra, ',');
 		add_key(extra, id_field);
-		add_id(extra, source, lineno);
+		record_position_json(extra, source, lineno);
 	}
 	if (!has_source) {
 		buf_addstr(extra, ",\"source\":");
-		add_string(extra, source, strlen(source));
+		json_string_encode_repair(extra, source, strlen(source));
 	}
 }
 
@@ -190,7 +169,7 @@ static void add_html_meta(struct buf *out, struct ingest_thread *t)
 			continue;
 		buf_addch(out, ',');
 		add_key(out, keys[i]);
-		add_string(out, v[i]->data, v[i]->len);
+		json_string_encode_repair(out, v[i]->data, v[i]->len);
 	}
 }
 
@@ -224,12 +203,12 @@ static void text_record(struct ingest *in, struct ingest_thread *t, struct batch
 	}
 	buf_addch(&b->out, '{');
 	add_key(&b->out, o->id_field);
-	add_id(&b->out, b->source, lineno);
+	record_position_json(&b->out, b->source, lineno);
 	buf_addch(&b->out, ',');
 	add_key(&b->out, o->text_field);
 	json_string_encode(&b->out, t->scratch.data, t->scratch.len);
 	buf_addstr(&b->out, ",\"source\":");
-	add_string(&b->out, b->source, strlen(b->source));
+	json_string_encode_repair(&b->out, b->source, strlen(b->source));
 	add_html_meta(&b->out, t);
 	buf_addstr(&b->out, "}\n");
 	counts_text_length(&b->counts, t->scratch.len);
@@ -331,6 +310,90 @@ static int dechunk(struct buf *out, const char *p, size_t n)
 	}
 }
 
+/* Where an HTTP message's header ends: the offset of the "\n" before the empty line, and in
+ * *skip the bytes of that line end and the empty line; NULL when there is no empty line. */
+static const char *http_header_end(const char *body, size_t n, size_t *skip)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (body[i] != '\n')
+			continue;
+		if (body[i + 1] == '\n') {
+			*skip = 2;
+			return body + i;
+		}
+		if (i + 2 < n && body[i + 1] == '\r' && body[i + 2] == '\n') {
+			*skip = 3;
+			return body + i;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A WARC response's HTTP message: its header read (charset, HTML or another text type), the
+ * body after it de-chunked (into dechunked) and gunzipped (into t->gunzipped). 0 with *body and
+ * *n set to the payload, or -1 after a reject (rule set in *rule, value in t->reason).
+ */
+static int http_body(struct ingest *in, struct ingest_thread *t, const char **body, size_t *n,
+		     int *html, char *charset, size_t charset_sz, struct buf *dechunked,
+		     const char **rule, const char **note)
+{
+	const char *p = *body;
+	size_t skip = 0;
+	const char *hend = http_header_end(p, *n, &skip);
+	if (!hend || *n < 5 || strncmp(p, "HTTP/", 5)) {
+		*rule = rule_http;
+		return -1;
+	}
+	size_t hlen = (size_t)(hend - p) + 1;
+	size_t vlen, ctlen = 0;
+	const char *ce = http_header(p, hlen, "Content-Encoding", &vlen);
+	int gzipped = ce && ((vlen == 4 && !strncasecmp(ce, "gzip", 4)) ||
+			     (vlen == 6 && !strncasecmp(ce, "x-gzip", 6)));
+	if (ce && !gzipped && !(vlen == 8 && !strncasecmp(ce, "identity", 8))) {
+		*rule = rule_encoding;
+		json_string_encode(&t->reason, ce, vlen);
+		return -1;
+	}
+	const char *ct = http_header(p, hlen, "Content-Type", &ctlen);
+	if (ct) {
+		charset_of(ct, ctlen, charset, charset_sz);
+		if (!strncasecmp(ct, "text/html", 9) || !strncasecmp(ct, "application/xhtml", 17))
+			*html = 1;
+		else if (strncasecmp(ct, "text/", 5)) {
+			*rule = rule_non_text;
+			json_string_encode_repair(&t->reason, ct, ctlen);
+			return -1;
+		}
+	} else {
+		*html = 1; /* libxml2 copes with text that is not HTML */
+	}
+	const char *te = http_header(p, hlen, "Transfer-Encoding", &vlen);
+	*body = hend + skip;
+	*n -= (size_t)(*body - p);
+	if (te && vlen >= 7 && !strncasecmp(te, "chunked", 7)) {
+		if (dechunk(dechunked, *body, *n) < 0) {
+			*rule = rule_http;
+			return -1;
+		}
+		*body = dechunked->data;
+		*n = dechunked->len;
+	}
+	if (gzipped && *n >= 2 && (unsigned char)(*body)[0] == 0x1f && (unsigned char)(*body)[1] == 0x8b) {
+		if (gunzip_body(&t->gunzipped, *body, *n, in->co.max_doc_bytes) < 0) {
+			*rule = rule_encoding;
+			json_string_encode_repair(&t->reason, "gzip", 4);
+			return -1;
+		}
+		*body = t->gunzipped.data;
+		*n = t->gunzipped.len;
+	} else if (gzipped) {
+		/* Common Crawl stores decoded bodies under their original header: read as is */
+		*note = note_not_gzip;
+	}
+	return 0;
+}
+
 /*
  * The text of a document into t->text. Returns 1 with text, 0 when the document has no text
  * (missing), or -1 after a reject (rule set in *rule, value in t->reason as JSON).
@@ -350,80 +413,11 @@ static int doc_text(struct ingest *in, struct ingest_thread *t, struct batch *b,
 	if (d->has[DOCF_CTYPE])
 		charset_of(d->f[DOCF_CTYPE], d->n[DOCF_CTYPE], charset, sizeof(charset));
 	struct buf dechunked = BUF_INIT;
-	if (d->kind == DOC_HTTP) {
-		const char *hend = NULL;
-		size_t skip = 0;
-		for (size_t i = 0; i + 1 < n; i++) {
-			if (body[i] != '\n')
-				continue;
-			if (body[i + 1] == '\n') {
-				hend = body + i;
-				skip = 2;
-				break;
-			}
-			if (i + 2 < n && body[i + 1] == '\r' && body[i + 2] == '\n') {
-				hend = body + i;
-				skip = 3;
-				break;
-			}
-		}
-		if (!hend || n < 5 || strncmp(body, "HTTP/", 5)) {
-			*rule = rule_http;
-			return -1;
-		}
-		size_t hlen = (size_t)(hend - body) + 1;
-		size_t vlen;
-		const char *ct = http_header(body, hlen, "Content-Type", &vlen);
-		const char *ce = http_header(body, hlen, "Content-Encoding", &vlen);
-		int gzipped = ce && ((vlen == 4 && !strncasecmp(ce, "gzip", 4)) ||
-				     (vlen == 6 && !strncasecmp(ce, "x-gzip", 6)));
-		if (ce && !gzipped && !(vlen == 8 && !strncasecmp(ce, "identity", 8))) {
-			*rule = rule_encoding;
-			json_string_encode(&t->reason, ce, vlen);
-			return -1;
-		}
-		size_t ctlen = 0;
-		ct = http_header(body, hlen, "Content-Type", &ctlen);
-		if (ct) {
-			charset_of(ct, ctlen, charset, sizeof(charset));
-			if (!strncasecmp(ct, "text/html", 9) || !strncasecmp(ct, "application/xhtml", 17))
-				html = 1;
-			else if (strncasecmp(ct, "text/", 5)) {
-				*rule = rule_non_text;
-				add_string(&t->reason, ct, ctlen);
-				return -1;
-			}
-		} else {
-			html = 1; /* libxml2 copes with text that is not HTML */
-		}
-		const char *te = http_header(body, hlen, "Transfer-Encoding", &vlen);
-		body = hend + skip;
-		n -= (size_t)(body - d->f[DOCF_BODY]);
-		if (te && vlen >= 7 && !strncasecmp(te, "chunked", 7)) {
-			if (dechunk(&dechunked, body, n) < 0) {
-				buf_release(&dechunked);
-				*rule = rule_http;
-				return -1;
-			}
-			body = dechunked.data;
-			n = dechunked.len;
-		}
-		if (gzipped && n >= 2 && (unsigned char)body[0] == 0x1f && (unsigned char)body[1] == 0x8b) {
-			if (gunzip_body(&t->gunzipped, body, n, in->co.max_doc_bytes) < 0) {
-				buf_release(&dechunked);
-				*rule = rule_encoding;
-				add_string(&t->reason, "gzip", 4);
-				return -1;
-			}
-			body = t->gunzipped.data;
-			n = t->gunzipped.len;
-		} else if (gzipped) {
-			/* Common Crawl stores decoded bodies under their original header: read as is */
-			*note = note_not_gzip;
-		}
-	}
 	int rc = 1;
-	if (html && in->html_mode != HTML_RAW) {
+	if (d->kind == DOC_HTTP && http_body(in, t, &body, &n, &html, charset, sizeof(charset),
+					     &dechunked, rule, note) < 0)
+		rc = -1;
+	else if (html && in->html_mode != HTML_RAW) {
 		if (html_convert(in, t, b, body, n, charset[0] ? charset : NULL) < 0) {
 			*rule = rule_html;
 			rc = -1;
@@ -435,91 +429,61 @@ static int doc_text(struct ingest *in, struct ingest_thread *t, struct batch *b,
 	return rc;
 }
 
-static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch *b,
-		       const struct ingest_doc *d)
+/* The first non-blank byte of a NUL- or padding-terminated JSON text. */
+static size_t json_lead(const struct buf *j)
+{
+	size_t lead = 0;
+	while (lead < j->len && strchr(" \t\r\n", j->data[lead]))
+		lead++;
+	return lead;
+}
+
+/*
+ * A WebDataset .json part, validated into t->json: 1 when it is a JSON object (its id and text
+ * members, if any, in *jid / *jtext with *has_jid / *has_jtext), else 0 (counted, warned).
+ */
+static int wds_json_part(struct ingest *in, struct ingest_thread *t, struct batch *b,
+			 const struct ingest_doc *d, struct json_member *jid, int *has_jid,
+			 struct json_member *jtext, int *has_jtext)
 {
 	const struct common_opts *o = &in->co;
-	b->counts.records_in++;
-	if (in->chat) { /* a document is not a conversation */
-		reject_value(b, ingest_rule_layout, NULL, b->source, d->number, "", 0, NULL);
-		return;
+	buf_reset(&t->json);
+	buf_add(&t->json, d->f[DOCF_JSON], d->n[DOCF_JSON]);
+	buf_grow(&t->json, JSON_PADDING);
+	memset(t->json.data + t->json.len, ' ', JSON_PADDING);
+	size_t off = 0;
+	buf_reset(&t->reason);
+	size_t lead = json_lead(&t->json);
+	if (lead >= t->json.len || t->json.data[lead] != '{' ||
+	    json_validate(t->check.v, t->json.data, t->json.len, &t->reason, &off) != 0) {
+		counts_add_rule(&b->counts, rule_bad_json_part, 1);
+		buf_addf(&b->warnings, "%.*s: the .json part is not a JSON object (ignored)\n",
+			 (int)d->n[DOCF_ID], d->f[DOCF_ID]);
+		return 0;
 	}
-	/* A WebDataset .json part: validated, its members merged. */
-	int has_json = 0;
-	struct json_member jid, jtext;
-	memset(&jid, 0, sizeof(jid));
-	memset(&jtext, 0, sizeof(jtext));
-	int has_jid = 0, has_jtext = 0;
-	if (d->has[DOCF_JSON]) {
-		buf_reset(&t->json);
-		buf_add(&t->json, d->f[DOCF_JSON], d->n[DOCF_JSON]);
-		buf_grow(&t->json, JSON_PADDING);
-		memset(t->json.data + t->json.len, ' ', JSON_PADDING);
-		size_t off = 0;
-		buf_reset(&t->reason);
-		size_t lead = 0;
-		while (lead < t->json.len && strchr(" \t\r\n", t->json.data[lead]))
-			lead++;
-		if (lead < t->json.len && t->json.data[lead] == '{' &&
-		    json_validate(t->check.v, t->json.data, t->json.len, &t->reason, &off) == 0) {
-			has_json = 1;
-			size_t pos = 0;
-			struct json_member m;
-			while (json_object_next(t->json.data + lead, t->json.len - lead, &pos, &m)) {
-				if (json_key_equals(&m, o->id_field)) {
-					jid = m;
-					has_jid = 1;
-				} else if (json_key_equals(&m, o->text_field)) {
-					jtext = m;
-					has_jtext = 1;
-				}
-			}
-		} else {
-			counts_add_rule(&b->counts, rule_bad_json_part, 1);
-			buf_addf(&b->warnings, "%.*s: the .json part is not a JSON object (ignored)\n",
-				 (int)d->n[DOCF_ID], d->f[DOCF_ID]);
+	size_t pos = 0;
+	struct json_member m;
+	while (json_object_next(t->json.data + lead, t->json.len - lead, &pos, &m)) {
+		if (json_key_equals(&m, o->id_field)) {
+			*jid = m;
+			*has_jid = 1;
+		} else if (json_key_equals(&m, o->text_field)) {
+			*jtext = m;
+			*has_jtext = 1;
 		}
 	}
-	struct buf idv = BUF_INIT; /* the id as a JSON value */
-	if (has_jid)
-		buf_add(&idv, jid.val, jid.val_len);
-	else if (d->has[DOCF_ID])
-		add_string(&idv, d->f[DOCF_ID], d->n[DOCF_ID]);
-	else
-		add_id(&idv, b->source, d->number);
-	struct buf rej_extra = BUF_INIT;
-	buf_addf(&rej_extra, ",\"id\":%s", idv.data);
-	const char *rule = NULL, *note = NULL;
-	int tr = doc_text(in, t, b, d, &rule, &note);
-	if (note)
-		counts_note(&b->counts, note, 1);
-	if (tr == 0 && has_jtext && jtext.type == JV_STRING) {
-		json_string_decode(&t->text, jtext.val + 1, jtext.val_len - 2);
-		tr = 1;
-	}
-	if (tr < 0) {
-		reject_value(b, rule, t->reason.len ? t->reason.data : NULL, b->source, d->number, "",
-			     0, rej_extra.data);
-		goto out;
-	}
-	if (tr == 0) {
-		if (o->on_missing == ON_MISSING_ERROR) {
-			buf_addf(&b->fatal, "no text in document %s of %s", idv.data, b->source);
-			b->fatal_code = GRIST_EXIT_DATA;
-			goto out;
-		}
-		if (o->on_missing == ON_MISSING_SKIP) {
-			reject_value(b, rule_missing, NULL, b->source, d->number, "", 0, rej_extra.data);
-			goto out;
-		}
-		counts_add_rule(&b->counts, "emptied_text", 1); /* t->text is empty */
-	}
-	if (t->text.len > o->max_doc_bytes) {
-		char v[32];
-		snprintf(v, sizeof(v), "%zu", t->text.len);
-		reject_value(b, ingest_rule_too_big, v, b->source, d->number, "", 0, rej_extra.data);
-		goto out;
-	}
+	return 1;
+}
+
+/* The record of a document whose text (any bytes) is in t->text and id (JSON) in idv. */
+static void doc_write(struct ingest *in, struct ingest_thread *t, struct batch *b,
+		      const struct ingest_doc *d, const struct buf *idv, int has_json)
+{
+	static const struct {
+		enum doc_field f;
+		const char *key;
+	} meta[] = { { DOCF_URL, "url" }, { DOCF_DATE, "date" }, { DOCF_LANG, "warc_lang" } };
+	const struct common_opts *o = &in->co;
 	buf_reset(&t->scratch);
 	size_t bad = utf8_repair(&t->scratch, t->text.data, t->text.len);
 	if (bad)
@@ -527,29 +491,22 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 	struct buf *out = &b->out;
 	buf_addch(out, '{');
 	add_key(out, o->id_field);
-	buf_add(out, idv.data, idv.len);
+	buf_add(out, idv->data, idv->len);
 	buf_addch(out, ',');
 	add_key(out, o->text_field);
 	json_string_encode(out, t->scratch.data, t->scratch.len);
 	buf_addstr(out, ",\"source\":");
-	add_string(out, b->source, strlen(b->source));
-	static const struct {
-		enum doc_field f;
-		const char *key;
-	} meta[] = { { DOCF_URL, "url" }, { DOCF_DATE, "date" }, { DOCF_LANG, "warc_lang" } };
+	json_string_encode_repair(out, b->source, strlen(b->source));
 	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
 		if (!d->has[meta[i].f])
 			continue;
 		buf_addch(out, ',');
 		add_key(out, meta[i].key);
-		add_string(out, d->f[meta[i].f], d->n[meta[i].f]);
+		json_string_encode_repair(out, d->f[meta[i].f], d->n[meta[i].f]);
 	}
 	add_html_meta(out, t);
-	if (has_json) {
-		size_t lead = 0;
-		while (strchr(" \t\r\n", t->json.data[lead]))
-			lead++;
-		size_t pos = 0;
+	if (has_json) { /* the .json part's other members, in their order */
+		size_t lead = json_lead(&t->json), pos = 0;
 		struct json_member m;
 		while (json_object_next(t->json.data + lead, t->json.len - lead, &pos, &m)) {
 			if (json_key_equals(&m, o->id_field) || json_key_equals(&m, o->text_field) ||
@@ -565,7 +522,74 @@ static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch 
 	buf_addstr(out, "}\n");
 	counts_text_length(&b->counts, t->scratch.len);
 	b->counts.records_out++;
-out:
+}
+
+/* Its text, or why there is none: 1 write the record, 0 done (rejected or fatal). */
+static int doc_check_text(struct ingest *in, struct ingest_thread *t, struct batch *b,
+			  const struct ingest_doc *d, const struct buf *idv,
+			  const struct json_member *jtext, int has_jtext, const char *rej_extra)
+{
+	const struct common_opts *o = &in->co;
+	const char *rule = NULL, *note = NULL;
+	int tr = doc_text(in, t, b, d, &rule, &note);
+	if (note)
+		counts_note(&b->counts, note, 1);
+	if (tr == 0 && has_jtext && jtext->type == JV_STRING) {
+		json_string_decode(&t->text, jtext->val + 1, jtext->val_len - 2);
+		tr = 1;
+	}
+	if (tr < 0) {
+		reject_value(b, rule, t->reason.len ? t->reason.data : NULL, b->source, d->number, "",
+			     0, rej_extra);
+		return 0;
+	}
+	if (tr == 0) {
+		if (o->on_missing == ON_MISSING_ERROR) {
+			buf_addf(&b->fatal, "no text in document %s of %s", idv->data, b->source);
+			b->fatal_code = GRIST_EXIT_DATA;
+			return 0;
+		}
+		if (o->on_missing == ON_MISSING_SKIP) {
+			reject_value(b, rule_missing, NULL, b->source, d->number, "", 0, rej_extra);
+			return 0;
+		}
+		counts_add_rule(&b->counts, "emptied_text", 1); /* t->text is empty */
+	}
+	if (t->text.len > o->max_doc_bytes) {
+		char v[32];
+		snprintf(v, sizeof(v), "%zu", t->text.len);
+		reject_value(b, ingest_rule_too_big, v, b->source, d->number, "", 0, rej_extra);
+		return 0;
+	}
+	return 1;
+}
+
+static void doc_record(struct ingest *in, struct ingest_thread *t, struct batch *b,
+		       const struct ingest_doc *d)
+{
+	b->counts.records_in++;
+	if (in->chat) { /* a document is not a conversation */
+		reject_value(b, ingest_rule_layout, NULL, b->source, d->number, "", 0, NULL);
+		return;
+	}
+	/* A WebDataset .json part: validated, its members merged. */
+	struct json_member jid, jtext;
+	memset(&jid, 0, sizeof(jid));
+	memset(&jtext, 0, sizeof(jtext));
+	int has_jid = 0, has_jtext = 0;
+	int has_json = d->has[DOCF_JSON] &&
+		       wds_json_part(in, t, b, d, &jid, &has_jid, &jtext, &has_jtext);
+	struct buf idv = BUF_INIT; /* the id as a JSON value */
+	if (has_jid)
+		buf_add(&idv, jid.val, jid.val_len);
+	else if (d->has[DOCF_ID])
+		json_string_encode_repair(&idv, d->f[DOCF_ID], d->n[DOCF_ID]);
+	else
+		record_position_json(&idv, b->source, d->number);
+	struct buf rej_extra = BUF_INIT;
+	buf_addf(&rej_extra, ",\"id\":%s", idv.data);
+	if (doc_check_text(in, t, b, d, &idv, &jtext, has_jtext, rej_extra.data))
+		doc_write(in, t, b, d, &idv, has_json);
 	buf_release(&idv);
 	buf_release(&rej_extra);
 }

@@ -158,6 +158,128 @@ static size_t plain_run(const unsigned char *p, size_t n)
 }
 
 /*
+ * The byte handlers of the state machine, one per state. Each returns 1 when it took the byte
+ * c (the caller moves on by one), 0 when it moved on itself or wants the same byte again, or -1
+ * after fail().
+ */
+static int on_open(struct jarr *j, unsigned char c)
+{
+	if (is_ws(c))
+		return 1;
+	if (c != '[')
+		return fail(j, "the input does not start with '['");
+	j->state = J_VALUE;
+	return 1;
+}
+
+static int on_value(struct jarr *j, unsigned char c)
+{
+	if (is_ws(c))
+		return 1;
+	if (c == ']') {
+		if (j->number)
+			return fail(j, "']' after ',' (a trailing comma)");
+		j->state = J_END;
+		return 1;
+	}
+	if (c == ',')
+		return fail(j, "',' where an element was expected");
+	if (c != '{' && c != '[' && c != '"' && !scalar_byte(c))
+		return fail(j, "unexpected character where an element was expected");
+	start_element(j);
+	if (c == '{' || c == '[') {
+		j->depth = 1;
+		j->stack[0] = c;
+		j->in_str = 0;
+		j->state = J_IN;
+	} else if (c == '"') {
+		j->depth = 0;
+		j->in_str = 1;
+		j->esc = 0;
+		j->state = J_IN;
+	} else {
+		j->state = J_SCALAR;
+	}
+	batch_put(j->b, &c, 1);
+	return 1;
+}
+
+static int on_scalar(struct jarr *j, unsigned char c)
+{
+	if (scalar_byte(c)) {
+		batch_put(j->b, &c, 1);
+		return 1;
+	}
+	if (!is_ws(c) && c != ',' && c != ']')
+		return fail(j, "unexpected character in a number or literal");
+	end_element(j, j->offset);
+	return 0; /* the same byte again, after the element */
+}
+
+/* Inside a string of an element at p[*i] (of n): a run of plain bytes is copied at once. */
+static int on_string(struct jarr *j, const unsigned char *p, size_t n, size_t *i)
+{
+	unsigned char c = p[*i];
+	if (j->esc) {
+		j->esc = 0;
+	} else if (c == '\\') {
+		j->esc = 1;
+	} else if (c == '"') {
+		j->in_str = 0;
+	} else {
+		size_t k = plain_run(p + *i, n - *i);
+		batch_put(j->b, p + *i, k);
+		*i += k;
+		j->offset += k;
+		if ((uint64_t)(j->b->len - j->hdr) > j->limit)
+			return fail(j, "an element larger than 2 x --max-doc-bytes + 1 MiB");
+		return 0;
+	}
+	batch_put(j->b, &c, 1);
+	if (!j->in_str && j->depth == 0)
+		end_element(j, j->offset + 1);
+	return 1;
+}
+
+/* Inside a container element, outside its strings: brackets are tracked. */
+static int on_container(struct jarr *j, unsigned char c)
+{
+	if (is_ws(c))
+		return 1;
+	if (c == '"') {
+		j->in_str = 1;
+		j->esc = 0;
+	} else if (c == '{' || c == '[') {
+		if (j->depth > JSON_MAX_DEPTH)
+			return fail(j, "nested deeper than 1000 levels");
+		j->stack[j->depth++] = c;
+	} else if (c == '}' || c == ']') {
+		if (j->stack[j->depth - 1] != (c == '}' ? '{' : '['))
+			return fail(j, c == '}' ? "'}' closes an array" : "']' closes an object");
+		j->depth--;
+	}
+	batch_put(j->b, &c, 1);
+	if (j->depth == 0)
+		end_element(j, j->offset + 1);
+	else if ((uint64_t)(j->b->len - j->hdr) > j->limit)
+		return fail(j, "an element larger than 2 x --max-doc-bytes + 1 MiB");
+	return 1;
+}
+
+static int on_after(struct jarr *j, unsigned char c)
+{
+	if (is_ws(c))
+		return 1;
+	if (c == ',')
+		j->state = J_VALUE;
+	else if (c == ']')
+		j->state = J_END;
+	else
+		return fail(j, "expected ',' or ']'");
+	return 1;
+}
+
+/*
  * Feed p[0..n) through the state machine. Returns 0, or -1 after fail(). j->offset is the
  * offset of p[0] on entry and of the byte after the chunk on return.
  */
@@ -166,116 +288,21 @@ static int feed(struct jarr *j, const unsigned char *p, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = p[i];
+		int r;
 		switch (j->state) {
-		case J_OPEN:
-			if (is_ws(c)) {
-				break;
-			} else if (c == '[') {
-				j->state = J_VALUE;
-				break;
-			}
-			return fail(j, "the input does not start with '['");
-		case J_VALUE:
-			if (is_ws(c))
-				break;
-			if (c == ']') {
-				if (j->number)
-					return fail(j, "']' after ',' (a trailing comma)");
-				j->state = J_END;
-				break;
-			}
-			if (c == ',')
-				return fail(j, "',' where an element was expected");
-			if (c != '{' && c != '[' && c != '"' && !scalar_byte(c))
-				return fail(j, "unexpected character where an element was expected");
-			start_element(j);
-			if (c == '{' || c == '[') {
-				j->depth = 1;
-				j->stack[0] = c;
-				j->in_str = 0;
-				j->state = J_IN;
-			} else if (c == '"') {
-				j->depth = 0;
-				j->in_str = 1;
-				j->esc = 0;
-				j->state = J_IN;
-			} else {
-				j->state = J_SCALAR;
-			}
-			batch_put(j->b, &c, 1);
+		case J_OPEN: r = on_open(j, c); break;
+		case J_VALUE: r = on_value(j, c); break;
+		case J_SCALAR: r = on_scalar(j, c); break;
+		case J_IN: r = j->in_str ? on_string(j, p, n, &i) : on_container(j, c); break;
+		case J_AFTER: r = on_after(j, c); break;
+		default: /* J_END */
+			r = is_ws(c) ? 1 : fail(j, "data after the closing ']'");
 			break;
-		case J_SCALAR:
-			if (scalar_byte(c)) {
-				batch_put(j->b, &c, 1);
-				break;
-			}
-			if (!is_ws(c) && c != ',' && c != ']')
-				return fail(j, "unexpected character in a number or literal");
-			end_element(j, j->offset);
-			continue; /* the same byte again, after the element */
-		case J_IN:
-			if (j->in_str) {
-				if (j->esc) {
-					j->esc = 0;
-				} else if (c == '\\') {
-					j->esc = 1;
-				} else if (c == '"') {
-					j->in_str = 0;
-				} else {
-					size_t k = plain_run(p + i, n - i);
-					batch_put(j->b, p + i, k);
-					i += k;
-					j->offset += k;
-					if ((uint64_t)(j->b->len - j->hdr) > j->limit)
-						return fail(j, "an element larger than 2 x --max-doc-bytes "
-							    "+ 1 MiB");
-					continue;
-				}
-				batch_put(j->b, &c, 1);
-				if (!j->in_str && j->depth == 0)
-					end_element(j, j->offset + 1);
-				break;
-			}
-			if (is_ws(c))
-				break;
-			if (c == '"') {
-				j->in_str = 1;
-				j->esc = 0;
-			} else if (c == '{' || c == '[') {
-				if (j->depth > JSON_MAX_DEPTH)
-					return fail(j, "nested deeper than 1000 levels");
-				j->stack[j->depth++] = c;
-			} else if (c == '}' || c == ']') {
-				if (j->stack[j->depth - 1] != (c == '}' ? '{' : '['))
-					return fail(j, c == '}' ? "'}' closes an array"
-							       : "']' closes an object");
-				j->depth--;
-			}
-			batch_put(j->b, &c, 1);
-			if (j->depth == 0)
-				end_element(j, j->offset + 1);
-			else if ((uint64_t)(j->b->len - j->hdr) > j->limit)
-				return fail(j, "an element larger than 2 x --max-doc-bytes + 1 MiB");
-			break;
-		case J_AFTER:
-			if (is_ws(c))
-				break;
-			if (c == ',') {
-				j->state = J_VALUE;
-				break;
-			}
-			if (c == ']') {
-				j->state = J_END;
-				break;
-			}
-			return fail(j, "expected ',' or ']'");
-		case J_END:
-			if (is_ws(c))
-				break;
-			return fail(j, "data after the closing ']'");
 		}
-		i++;
-		j->offset++;
+		if (r < 0)
+			return -1;
+		i += (size_t)r;
+		j->offset += (uint64_t)r;
 	}
 	return 0;
 }

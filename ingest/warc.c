@@ -203,203 +203,256 @@ static const char *response_skip(const struct ingest *in, const struct warc_head
 	return in->warc_status[code >> 6] >> (code & 63) & 1 ? NULL : rule_status_skipped;
 }
 
-int ingest_warc(struct ingest *in, struct source *src, const char *name)
-{
+/* One WARC stream being read. */
+struct warc {
+	struct ingest *in;
+	const char *name;
 	struct breader r;
-	memset(&r, 0, sizeof(r));
-	r.src = src;
-	r.cap = 1 << 16;
-	r.buf = xmalloc(r.cap);
-	buf_init(&r.err, 0);
-	struct buf line = BUF_INIT, block = BUF_INIT, msg = BUF_INIT;
-	struct warc_header h = { BUF_INIT, 0 };
-	struct batch *b = NULL;
-	uint64_t recno = 0;
-	int rc = 0;
+	struct buf line, block, msg;
+	struct warc_header h;
+	struct batch *b; /* the documents' batch being filled */
+	uint64_t recno;
+	uint64_t rec_off;  /* where the current record starts */
+	unsigned long long length; /* its Content-Length */
+};
+
+/* The batch documents go to (a new one when none is being filled). */
+static struct batch *warc_batch(struct warc *w)
+{
+	if (!w->b) {
+		w->b = ingest_get_batch(w->in);
+		w->b->mode = MODE_DOCS;
+		w->b->source = w->name;
+	}
+	return w->b;
+}
+
+/* Hand over the batch being filled (batches are emitted in submission order). */
+static void warc_flush(struct warc *w)
+{
+	if (w->b) {
+		ingest_submit(w->in, w->b);
+		w->b = NULL;
+	}
+}
+
+/* The version line of the next record (blank lines before it are tolerated). 1: a record;
+ * 0: the end of the stream; -1: an error (message in w->msg). */
+static int warc_version(struct warc *w)
+{
+	int lr;
+	do {
+		w->rec_off = w->r.off;
+		lr = br_line(&w->r, &w->line, WARC_MAX_HEADER);
+	} while (lr == 1 && w->line.len == 0);
+	if (lr == 0)
+		return 0;
+	if (lr < 0) {
+		buf_addf(&w->msg, "%s: %s at byte %llu", w->name,
+			 lr == -2 ? "truncated WARC record" : w->r.err.data,
+			 (unsigned long long)w->r.off);
+		return -1;
+	}
+	if (w->line.len < 6 || memcmp(w->line.data, "WARC/", 5)) {
+		buf_addf(&w->msg, "%s: expected a WARC record (\"WARC/1.x\") at byte %llu", w->name,
+			 (unsigned long long)w->rec_off);
+		if (w->recno)
+			buf_addstr(&w->msg, " (wrong Content-Length in the record before?)");
+		return -1;
+	}
+	w->recno++;
+	return 1;
+}
+
+/* A header line into h: "Name: value" (trimmed), or a continuation of the last value. */
+static void header_add(struct warc_header *h, const struct buf *line)
+{
+	if ((line->data[0] == ' ' || line->data[0] == '\t') && h->raw.len) {
+		/* Continuation: extend the last value. */
+		buf_setlen(&h->raw, h->raw.len - 1);
+		buf_addch(&h->raw, ' ');
+		size_t i = 0;
+		while (i < line->len && (line->data[i] == ' ' || line->data[i] == '\t'))
+			i++;
+		buf_add(&h->raw, line->data + i, line->len - i);
+		buf_addch(&h->raw, '\0');
+		return;
+	}
+	char *colon = memchr(line->data, ':', line->len);
+	if (!colon || memchr(line->data, '\0', line->len))
+		return; /* not a field: ignored */
+	size_t nlen = (size_t)(colon - line->data);
+	while (nlen && (line->data[nlen - 1] == ' ' || line->data[nlen - 1] == '\t'))
+		nlen--;
+	const char *v = colon + 1;
+	const char *vend = line->data + line->len;
+	while (v < vend && (*v == ' ' || *v == '\t'))
+		v++;
+	while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t'))
+		vend--;
+	buf_add(&h->raw, line->data, nlen);
+	buf_addch(&h->raw, '\0');
+	buf_add(&h->raw, v, (size_t)(vend - v));
+	buf_addch(&h->raw, '\0');
+}
+
+/* The header lines up to the empty line, and the Content-Length. -1 on an error. */
+static int warc_header(struct warc *w)
+{
+	buf_reset(&w->h.raw);
+	size_t header_bytes = 0;
+	unsigned long long recno = w->recno, off = w->rec_off;
 	for (;;) {
-		/* Blank lines between records are tolerated. */
-		int lr;
-		uint64_t rec_off;
-		do {
-			rec_off = r.off;
-			lr = br_line(&r, &line, WARC_MAX_HEADER);
-		} while (lr == 1 && line.len == 0);
+		int lr = br_line(&w->r, &w->line, WARC_MAX_HEADER);
+		if (lr <= 0) {
+			buf_addf(&w->msg, "%s: truncated WARC header in record %llu at byte %llu",
+				 w->name, recno, off);
+			return -1;
+		}
+		if (w->line.len == 0)
+			break;
+		header_bytes += w->line.len;
+		if (header_bytes > WARC_MAX_HEADER) {
+			buf_addf(&w->msg, "%s: WARC header of record %llu at byte %llu is too large",
+				 w->name, recno, off);
+			return -1;
+		}
+		header_add(&w->h, &w->line);
+	}
+	const char *cl = header_get(&w->h, "Content-Length", NULL);
+	char *endp = NULL;
+	w->length = cl ? strtoull(cl, &endp, 10) : 0;
+	if (!cl || endp == cl || *endp || *cl == '-') {
+		buf_addf(&w->msg, "%s: WARC record %llu at byte %llu has no valid Content-Length",
+			 w->name, recno, off);
+		return -1;
+	}
+	return 0;
+}
+
+/* The block (into w->block when keep, else skipped), then the CRLF CRLF after it. */
+static int warc_block(struct warc *w, int keep)
+{
+	unsigned long long recno = w->recno, off = w->rec_off;
+	buf_reset(&w->block);
+	int tr = br_take(&w->r, keep ? &w->block : NULL, w->length);
+	if (tr <= 0) {
+		if (tr == 0)
+			buf_addf(&w->msg, "%s: truncated WARC record %llu at byte %llu: Content-Length "
+				 "%llu, stream ends at byte %llu", w->name, recno, off, w->length,
+				 (unsigned long long)w->r.off);
+		else
+			buf_addf(&w->msg, "%s", w->r.err.data);
+		return -1;
+	}
+	for (int k = 0; k < 2; k++) {
+		int lr = br_line(&w->r, &w->line, 64);
+		if (lr == 0 && k == 0)
+			break; /* tolerated: a missing separator at the very end */
+		if (lr < 0 || w->line.len) {
+			buf_addf(&w->msg, "%s: WARC record %llu at byte %llu: its block is not followed "
+				 "by CRLF CRLF at byte %llu (wrong Content-Length?)", w->name, recno, off,
+				 (unsigned long long)(w->r.off - (lr == 1 ? w->line.len + 1 : 0)));
+			return -1;
+		}
 		if (lr == 0)
 			break;
-		if (lr < 0) {
-			buf_addf(&msg, "%s: %s at byte %llu", name,
-				 lr == -2 ? "truncated WARC record" : r.err.data,
-				 (unsigned long long)r.off);
-			goto fail;
-		}
-		if (line.len < 6 || memcmp(line.data, "WARC/", 5)) {
-			buf_addf(&msg, "%s: expected a WARC record (\"WARC/1.x\") at byte %llu", name,
-				 (unsigned long long)rec_off);
-			if (recno)
-				buf_addstr(&msg, " (wrong Content-Length in the record before?)");
-			goto fail;
-		}
-		recno++;
-		buf_reset(&h.raw);
-		size_t header_bytes = 0;
-		for (;;) {
-			lr = br_line(&r, &line, WARC_MAX_HEADER);
-			if (lr <= 0) {
-				buf_addf(&msg, "%s: truncated WARC header in record %llu at byte %llu", name,
-					 (unsigned long long)recno, (unsigned long long)rec_off);
-				goto fail;
-			}
-			if (line.len == 0)
-				break;
-			header_bytes += line.len;
-			if (header_bytes > WARC_MAX_HEADER) {
-				buf_addf(&msg, "%s: WARC header of record %llu at byte %llu is too large",
-					 name, (unsigned long long)recno, (unsigned long long)rec_off);
-				goto fail;
-			}
-			if ((line.data[0] == ' ' || line.data[0] == '\t') && h.raw.len) {
-				/* Continuation: extend the last value. */
-				buf_setlen(&h.raw, h.raw.len - 1);
-				buf_addch(&h.raw, ' ');
-				size_t i = 0;
-				while (i < line.len && (line.data[i] == ' ' || line.data[i] == '\t'))
-					i++;
-				buf_add(&h.raw, line.data + i, line.len - i);
-				buf_addch(&h.raw, '\0');
-				continue;
-			}
-			char *colon = memchr(line.data, ':', line.len);
-			if (!colon || memchr(line.data, '\0', line.len))
-				continue; /* not a field: ignored */
-			size_t nlen = (size_t)(colon - line.data);
-			while (nlen && (line.data[nlen - 1] == ' ' || line.data[nlen - 1] == '\t'))
-				nlen--;
-			const char *v = colon + 1;
-			const char *vend = line.data + line.len;
-			while (v < vend && (*v == ' ' || *v == '\t'))
-				v++;
-			while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t'))
-				vend--;
-			buf_add(&h.raw, line.data, nlen);
-			buf_addch(&h.raw, '\0');
-			buf_add(&h.raw, v, (size_t)(vend - v));
-			buf_addch(&h.raw, '\0');
-		}
-		const char *cl = header_get(&h, "Content-Length", NULL);
-		char *endp = NULL;
-		unsigned long long length = cl ? strtoull(cl, &endp, 10) : 0;
-		if (!cl || endp == cl || *endp || *cl == '-') {
-			buf_addf(&msg, "%s: WARC record %llu at byte %llu has no valid Content-Length", name,
-				 (unsigned long long)recno, (unsigned long long)rec_off);
-			goto fail;
-		}
-		const char *type = header_get(&h, "WARC-Type", NULL);
-		unsigned bit = type_bit(type);
-		int selected = (in->warc_types & bit) != 0;
-		int too_big = selected && length > in->co.max_doc_bytes;
-		buf_reset(&block);
-		int tr = br_take(&r, selected && !too_big ? &block : NULL, length);
-		if (tr <= 0) {
-			if (tr == 0)
-				buf_addf(&msg, "%s: truncated WARC record %llu at byte %llu: Content-Length %llu, "
-					 "stream ends at byte %llu", name, (unsigned long long)recno,
-					 (unsigned long long)rec_off, length, (unsigned long long)r.off);
-			else
-				buf_addf(&msg, "%s", r.err.data);
-			goto fail;
-		}
-		/* The block is followed by CRLF CRLF. */
-		for (int k = 0; k < 2; k++) {
-			lr = br_line(&r, &line, 64);
-			if (lr == 0 && k == 0)
-				break; /* tolerated: a missing separator at the very end */
-			if (lr < 0 || line.len) {
-				buf_addf(&msg, "%s: WARC record %llu at byte %llu: its block is not followed "
-					 "by CRLF CRLF at byte %llu (wrong Content-Length?)", name,
-					 (unsigned long long)recno, (unsigned long long)rec_off,
-					 (unsigned long long)(r.off - (lr == 1 ? line.len + 1 : 0)));
-				goto fail;
-			}
-			if (lr == 0)
-				break;
-		}
-		const char *skip = !selected ? rule_type_skipped : NULL;
-		if (selected && !too_big && bit == WARC_T_RESPONSE)
-			skip = response_skip(in, &h, block.data, block.len);
-		if (skip) {
-			if (!b) {
-				b = ingest_get_batch(in);
-				b->mode = MODE_DOCS;
-				b->source = name;
-			}
-			counts_skip(&b->counts, skip, 1);
-			continue;
-		}
-		if (too_big) {
-			if (b) {
-				ingest_submit(in, b);
-				b = NULL;
-			}
-			struct batch *rb = ingest_reject_batch(in, name);
-			char v[32];
-			snprintf(v, sizeof(v), "%llu", length);
-			rb->counts.records_in++;
-			counts_reject(&rb->counts, ingest_rule_too_big);
-			const char *id = header_get(&h, "WARC-Record-ID", NULL);
-			struct buf extra = BUF_INIT;
-			if (id) {
-				buf_addstr(&extra, ",\"id\":");
-				struct buf tmp = BUF_INIT;
-				utf8_repair(&tmp, id, strlen(id));
-				json_string_encode(&extra, tmp.data, tmp.len);
-				buf_release(&tmp);
-			}
-			reject_write(&rb->rejects, "ingest", ingest_rule_too_big, v, name, recno, "", 0, 1,
-				     extra.data);
-			buf_release(&extra);
-			ingest_submit(in, rb);
-			continue;
-		}
-		const char *ct = header_get(&h, "Content-Type", NULL);
-		enum doc_kind kind = DOC_TEXT;
-		if (bit == WARC_T_RESPONSE && ct && !strncasecmp(ct, "application/http", 16))
-			kind = DOC_HTTP;
-		else if (bit != WARC_T_CONVERSION && is_html_type(ct))
-			kind = DOC_HTML;
-		struct ingest_doc d;
-		ingest_doc_init(&d, kind, recno);
-		set_header_field(&d, DOCF_ID, &h, "WARC-Record-ID");
-		set_target_uri(&d, &h);
-		set_header_field(&d, DOCF_DATE, &h, "WARC-Date");
-		set_header_field(&d, DOCF_LANG, &h, "WARC-Identified-Content-Language");
-		set_header_field(&d, DOCF_CTYPE, &h, "Content-Type");
-		ingest_doc_set(&d, DOCF_BODY, block.data, block.len);
-		if (!b) {
-			b = ingest_get_batch(in);
-			b->mode = MODE_DOCS;
-			b->source = name;
-		}
-		ingest_doc_append(b, &d);
-		if (b->len >= in->batch_bytes) {
-			ingest_submit(in, b);
-			b = NULL;
-		}
 	}
-	goto done;
-fail:
-	if (b) {
-		ingest_submit(in, b);
-		b = NULL;
+	return 0;
+}
+
+/* A selected block larger than --max-doc-bytes: a reject with the record's id. */
+static void warc_too_big(struct warc *w)
+{
+	warc_flush(w);
+	struct batch *rb = ingest_reject_batch(w->in, w->name);
+	char v[32];
+	snprintf(v, sizeof(v), "%llu", w->length);
+	rb->counts.records_in++;
+	counts_reject(&rb->counts, ingest_rule_too_big);
+	const char *id = header_get(&w->h, "WARC-Record-ID", NULL);
+	struct buf extra = BUF_INIT;
+	if (id) {
+		buf_addstr(&extra, ",\"id\":");
+		json_string_encode_repair(&extra, id, strlen(id));
 	}
-	rc = ingest_fail(in, GRIST_EXIT_DATA, msg.data);
-done:
-	if (b)
-		ingest_submit(in, b);
-	free(r.buf);
-	buf_release(&r.err);
-	buf_release(&line);
-	buf_release(&block);
-	buf_release(&msg);
-	buf_release(&h.raw);
+	reject_write(&rb->rejects, "ingest", ingest_rule_too_big, v, w->name, w->recno, "", 0, 1,
+		     extra.data);
+	buf_release(&extra);
+	ingest_submit(w->in, rb);
+}
+
+/* A selected record as a document in the batch. */
+static void warc_document(struct warc *w, unsigned bit)
+{
+	const struct warc_header *h = &w->h;
+	const char *ct = header_get(h, "Content-Type", NULL);
+	enum doc_kind kind = DOC_TEXT;
+	if (bit == WARC_T_RESPONSE && ct && !strncasecmp(ct, "application/http", 16))
+		kind = DOC_HTTP;
+	else if (bit != WARC_T_CONVERSION && is_html_type(ct))
+		kind = DOC_HTML;
+	struct ingest_doc d;
+	ingest_doc_init(&d, kind, w->recno);
+	set_header_field(&d, DOCF_ID, h, "WARC-Record-ID");
+	set_target_uri(&d, h);
+	set_header_field(&d, DOCF_DATE, h, "WARC-Date");
+	set_header_field(&d, DOCF_LANG, h, "WARC-Identified-Content-Language");
+	set_header_field(&d, DOCF_CTYPE, h, "Content-Type");
+	ingest_doc_set(&d, DOCF_BODY, w->block.data, w->block.len);
+	struct batch *b = warc_batch(w);
+	ingest_doc_append(b, &d);
+	if (b->len >= w->in->batch_bytes)
+		warc_flush(w);
+}
+
+/* One record after its version line: skipped by selection, rejected, or a document. */
+static int warc_record(struct warc *w)
+{
+	if (warc_header(w) < 0)
+		return -1;
+	unsigned bit = type_bit(header_get(&w->h, "WARC-Type", NULL));
+	int selected = (w->in->warc_types & bit) != 0;
+	int too_big = selected && w->length > w->in->co.max_doc_bytes;
+	if (warc_block(w, selected && !too_big) < 0)
+		return -1;
+	const char *skip = !selected ? rule_type_skipped : NULL;
+	if (selected && !too_big && bit == WARC_T_RESPONSE)
+		skip = response_skip(w->in, &w->h, w->block.data, w->block.len);
+	if (skip)
+		counts_skip(&warc_batch(w)->counts, skip, 1);
+	else if (too_big)
+		warc_too_big(w);
+	else
+		warc_document(w, bit);
+	return 0;
+}
+
+int ingest_warc(struct ingest *in, struct source *src, const char *name)
+{
+	struct warc w;
+	memset(&w, 0, sizeof(w));
+	w.in = in;
+	w.name = name;
+	w.r.src = src;
+	w.r.cap = 1 << 16;
+	w.r.buf = xmalloc(w.r.cap);
+	buf_init(&w.r.err, 0);
+	buf_init(&w.line, 0);
+	buf_init(&w.block, 0);
+	buf_init(&w.msg, 0);
+	buf_init(&w.h.raw, 0);
+	int rc = 0, k;
+	while ((k = warc_version(&w)) > 0 && warc_record(&w) == 0)
+		;
+	warc_flush(&w);
+	if (k != 0)
+		rc = ingest_fail(in, GRIST_EXIT_DATA, w.msg.data);
+	free(w.r.buf);
+	buf_release(&w.r.err);
+	buf_release(&w.line);
+	buf_release(&w.block);
+	buf_release(&w.msg);
+	buf_release(&w.h.raw);
 	return rc;
 }

@@ -309,7 +309,6 @@ static void dec_close(struct source *s)
 
 void source_init_decoder(struct source *s, struct source *inner, enum codec c, const char *name)
 {
-	memset(s, 0, sizeof(*s));
 	struct dec *d = xcalloc(1, sizeof(*d));
 	d->inner = inner;
 	d->codec = c;
@@ -341,12 +340,7 @@ void source_init_decoder(struct source *s, struct source *inner, enum codec c, c
 	}
 	if (!ok)
 		die(GRIST_EXIT_INTERNAL, "cannot allocate a %s decoder", codec_name(c));
-	s->fd = -1;
-	s->name = xstrdup(name);
-	s->read_fn = dec_read;
-	s->close_fn = dec_close;
-	s->ctx = d;
-	s->size = -1;
+	source_init_fn(s, name, dec_read, dec_close, d, -1);
 }
 
 void source_init_gunzip(struct source *s, struct source *inner, const char *name)

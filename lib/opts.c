@@ -75,6 +75,22 @@ void common_opts_finish(struct common_opts *o)
 		o->progress = 1;
 }
 
+int opts_parse(struct common_opts *co, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, void (*usage)(FILE *),
+	       int (*stage_opt)(void *ctx, int c, const char *arg), void *ctx)
+{
+	int c;
+	opts_argv = argv; /* for lib/opts_bad.c */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (common_opt(co, c, optarg, usage) || stage_opt(ctx, c, optarg))
+			continue;
+		usage(stderr);
+		return GRIST_EXIT_USAGE;
+	}
+	common_opts_finish(co);
+	return 0;
+}
+
 void common_opts_help(FILE *f, int record_options)
 {
 	if (record_options)

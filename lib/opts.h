@@ -74,6 +74,15 @@ void common_opts_init(struct common_opts *o);
 int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE *));
 /* After parsing: turns progress on when stderr is a terminal, checks -j. */
 void common_opts_finish(struct common_opts *o);
+/*
+ * A stage's whole option loop: getopt_long over argv with shortopts and longopts, each result
+ * offered to common_opt() first and then to stage_opt(ctx, c, optarg), which returns 1 when it
+ * took c; any other result prints usage to stderr and returns GRIST_EXIT_USAGE (2). After the
+ * last option: common_opts_finish(). Returns 0 (optind is then the first operand).
+ */
+int opts_parse(struct common_opts *co, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, void (*usage)(FILE *),
+	       int (*stage_opt)(void *ctx, int c, const char *arg), void *ctx);
 /* Help text for the shared options, with defaults. */
 void common_opts_help(FILE *f, int record_options);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "die.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -384,24 +385,13 @@ void record_write_fields(struct buf *out, const struct record *r, const char *te
 	buf_add(out, r->line + brace, r->len - brace);
 }
 
-static void base64_append(struct buf *out, const unsigned char *p, size_t n)
+void record_position_json(struct buf *out, const char *source, uint64_t n)
 {
-	static const char tbl[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	buf_grow(out, (n + 2) / 3 * 4 + 2);
-	buf_addch(out, '"');
-	size_t i = 0;
-	for (; i + 3 <= n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-		char q[4] = { tbl[v >> 18], tbl[(v >> 12) & 63], tbl[(v >> 6) & 63], tbl[v & 63] };
-		buf_add(out, q, 4);
-	}
-	if (i < n) {
-		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
-		char q[4] = { tbl[v >> 18], tbl[(v >> 12) & 63], i + 1 < n ? tbl[(v >> 6) & 63] : '=', '=' };
-		buf_add(out, q, 4);
-	}
-	buf_addch(out, '"');
+	struct buf tmp = BUF_INIT;
+	utf8_repair(&tmp, source, strlen(source));
+	buf_addf(&tmp, ":%llu", (unsigned long long)n);
+	json_string_encode(out, tmp.data, tmp.len);
+	buf_release(&tmp);
 }
 
 void reject_write(struct buf *out, const char *stage, const char *rule, const char *value_json,
@@ -413,11 +403,8 @@ void reject_write(struct buf *out, const char *stage, const char *rule, const ch
 	if (value_json)
 		buf_addf(out, ",\"value\":%s", value_json);
 	buf_addstr(out, ",\"source\":");
+	record_position_json(out, source, lineno);
 	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, source, strlen(source));
-	buf_addf(&tmp, ":%llu", (unsigned long long)lineno);
-	json_string_encode(out, tmp.data, tmp.len);
-	buf_reset(&tmp);
 	if (extra_json)
 		buf_addstr(out, extra_json);
 	if (is_raw) {
@@ -425,8 +412,9 @@ void reject_write(struct buf *out, const char *stage, const char *rule, const ch
 		size_t bad = utf8_repair(&tmp, rec, rec_len);
 		json_string_encode(out, tmp.data, tmp.len);
 		if (bad) {
-			buf_addstr(out, ",\"raw_base64\":");
-			base64_append(out, (const unsigned char *)rec, rec_len);
+			buf_addstr(out, ",\"raw_base64\":\"");
+			base64_encode(out, rec, rec_len);
+			buf_addch(out, '"');
 		}
 	} else {
 		buf_addstr(out, ",\"record\":");

@@ -140,6 +140,10 @@ void record_write_fields(struct buf *out, const struct record *r, const char *te
 			 const char *new_text, size_t new_len, const struct field_value *fields,
 			 int nfields);
 
+/* "SOURCE:N" as a JSON string (SOURCE repaired to UTF-8): the id of a record that has none
+ * (docs/design.md section 2), and the "source" of a reject. */
+void record_position_json(struct buf *out, const char *source, uint64_t n);
+
 /*
  * One line of the rejects file (docs/design.md section 2), with its newline:
  *   {"stage":S,"rule":R,"value":V,"source":"file:line","record":{...}}    (record valid JSON)

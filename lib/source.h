@@ -69,6 +69,14 @@ ssize_t source_read_full(struct source *s, char *out, size_t n, struct buf *err)
  * source is closed (which stops and joins the thread).
  */
 void source_init_readahead(struct source *s, struct source *inner, const char *name);
+/*
+ * The start of every source that reads through a callback (the layers above, decoders,
+ * archive members): s zeroed, no descriptor, its own copy of name, reads from read_fn with
+ * ctx, close_fn (may be NULL) to free ctx, size -1 when unknown.
+ */
+void source_init_fn(struct source *s, const char *name,
+		    ssize_t (*read_fn)(struct source *s, void *buf, size_t n, struct buf *err),
+		    void (*close_fn)(struct source *s), void *ctx, int64_t size);
 
 /*
  * lib/decode.c: compressed streams, recognised by magic bytes (never by name) and decoded by

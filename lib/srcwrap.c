@@ -42,20 +42,27 @@ static void prefixed_close(struct source *s)
 	s->ctx = NULL;
 }
 
+void source_init_fn(struct source *s, const char *name,
+		    ssize_t (*read_fn)(struct source *s, void *buf, size_t n, struct buf *err),
+		    void (*close_fn)(struct source *s), void *ctx, int64_t size)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->name = xstrdup(name);
+	s->read_fn = read_fn;
+	s->close_fn = close_fn;
+	s->ctx = ctx;
+	s->size = size;
+}
+
 void source_init_prefixed(struct source *s, struct source *inner, const char *name,
 			  const char *prefix, size_t n)
 {
-	memset(s, 0, sizeof(*s));
 	struct prefixed *p = xcalloc(1, sizeof(*p));
 	p->inner = inner;
 	p->pre = xmemdup(prefix, n);
 	p->n = n;
-	s->fd = -1;
-	s->name = xstrdup(name);
-	s->read_fn = prefixed_read;
-	s->close_fn = prefixed_close;
-	s->ctx = p;
-	s->size = inner->size;
+	source_init_fn(s, name, prefixed_read, prefixed_close, p, inner->size);
 }
 
 struct memsrc {
@@ -80,16 +87,10 @@ static void memory_close(struct source *s)
 
 void source_init_memory(struct source *s, const char *name, const char *p, size_t n)
 {
-	memset(s, 0, sizeof(*s));
 	struct memsrc *m = xcalloc(1, sizeof(*m));
 	m->p = p;
 	m->n = n;
-	s->fd = -1;
-	s->name = xstrdup(name);
-	s->read_fn = memory_read;
-	s->close_fn = memory_close;
-	s->ctx = m;
-	s->size = (int64_t)n;
+	source_init_fn(s, name, memory_read, memory_close, m, (int64_t)n);
 }
 
 static ssize_t failing_read(struct source *s, void *out, size_t n, struct buf *err)
@@ -106,13 +107,7 @@ static void failing_close(struct source *s)
 
 void source_init_failing(struct source *s, const char *name, const char *msg)
 {
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
-	s->name = xstrdup(name);
-	s->read_fn = failing_read;
-	s->close_fn = failing_close;
-	s->ctx = xstrdup(msg);
-	s->size = -1;
+	source_init_fn(s, name, failing_read, failing_close, xstrdup(msg), -1);
 }
 
 int source_memory_view(struct source *s, const char **p, size_t *n)
@@ -252,7 +247,6 @@ static void ra_close(struct source *s)
 
 void source_init_readahead(struct source *s, struct source *inner, const char *name)
 {
-	memset(s, 0, sizeof(*s));
 	struct readahead *ra = xcalloc(1, sizeof(*ra));
 	ra->inner = inner;
 	for (int i = 0; i < RA_CHUNKS; i++)
@@ -260,11 +254,6 @@ void source_init_readahead(struct source *s, struct source *inner, const char *n
 	buf_init(&ra->err, 0);
 	pthread_mutex_init(&ra->mu, NULL);
 	pthread_cond_init(&ra->cv, NULL);
-	s->fd = -1;
-	s->name = xstrdup(name);
-	s->read_fn = ra_read;
-	s->close_fn = ra_close;
-	s->ctx = ra;
-	s->size = inner->size;
+	source_init_fn(s, name, ra_read, ra_close, ra, inner->size);
 	ra->thread = par_threads_start(1, ra_main, ra, "the read-ahead thread");
 }

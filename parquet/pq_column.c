@@ -10,6 +10,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "lib/le.h"
 #include "lib/xalloc.h"
 #include "parquet/pq_codec.h"
 #include "parquet/pq_encoding.h"
@@ -27,11 +28,6 @@ int pq_type_width(const struct pq_node *leaf)
 	case PQ_FLBA: return leaf->type_length;
 	default: return 0;
 	}
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* Room for `more` values in v. */
@@ -148,7 +144,7 @@ static int plain(struct pq_column *c, struct pq_values *v, const uint8_t *p, siz
 	for (size_t i = 0; i < n; i++) {
 		if (len - pos < 4)
 			goto short_data;
-		uint32_t l = le32(p + pos);
+		uint32_t l = le_get32(p + pos);
 		pos += 4;
 		if (l > len - pos)
 			goto short_data;
@@ -359,12 +355,12 @@ static int byte_stream_split(struct pq_column *c, const uint8_t *p, size_t len, 
 
 static int bool_rle(struct pq_column *c, const uint8_t *p, size_t len, size_t n, const char **err)
 {
-	if (c->leaf->type != PQ_BOOLEAN || len < 4 || le32(p) > len - 4) {
+	if (c->leaf->type != PQ_BOOLEAN || len < 4 || le_get32(p) > len - 4) {
 		*err = "bad RLE boolean values";
 		return -1;
 	}
 	uint32_t *tmp = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	int rc = pq_rle_decode(p + 4, le32(p), 1, tmp, n, err);
+	int rc = pq_rle_decode(p + 4, le_get32(p), 1, tmp, n, err);
 	if (rc == 0) {
 		vals_reserve(&c->vals, 1, n);
 		for (size_t i = 0; i < n; i++)
@@ -408,13 +404,13 @@ static long levels_v1(int enc, const uint8_t *p, size_t len, int max, uint8_t *o
 		*err = "unsupported level encoding";
 		return -1;
 	}
-	if (len < 4 || le32(p) > len - 4) {
+	if (len < 4 || le_get32(p) > len - 4) {
 		*err = "level data runs past the page";
 		return -1;
 	}
-	if (pq_rle_decode8(p + 4, le32(p), bw, out, n, err) < 0)
+	if (pq_rle_decode8(p + 4, le_get32(p), bw, out, n, err) < 0)
 		return -1;
-	return 4 + (long)le32(p);
+	return 4 + (long)le_get32(p);
 }
 
 static int check_levels(const uint8_t *lv, size_t n, int max, const char **err)

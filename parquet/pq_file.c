@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/le.h"
 #include "lib/xalloc.h"
 #include "parquet/parquet.h"
 
@@ -72,8 +73,7 @@ static int open_footer(struct pq_file *f, struct buf *err)
 			 (unsigned long long)(f->size - 4));
 		return -1;
 	}
-	uint32_t flen = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
-			(uint32_t)tail[3] << 24;
+	uint32_t flen = le_get32(tail);
 	if (flen > f->size - 12) {
 		buf_addf(err, "footer length %u at byte %llu is larger than the file", flen,
 			 (unsigned long long)(f->size - 8));

@@ -216,15 +216,6 @@ out:
 	return rc;
 }
 
-static void add_id(struct buf *out, const char *source, uint64_t row)
-{
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, source, strlen(source));
-	buf_addf(&tmp, ":%llu", (unsigned long long)row);
-	json_string_encode(out, tmp.data, tmp.len);
-	buf_release(&tmp);
-}
-
 /* One row: the record into b->out, or a reject; -1 to stop (fatal set). */
 static int write_row(struct ingest *in, void *ts_, struct pq_shared *sh, struct pq_rowgroup *g,
 		     struct batch *b, uint64_t row)
@@ -247,7 +238,7 @@ static int write_row(struct ingest *in, void *ts_, struct pq_shared *sh, struct 
 		buf_addstr(rec, first ? "" : ",");
 		json_string_encode(rec, o->id_field, strlen(o->id_field));
 		buf_addch(rec, ':');
-		add_id(rec, sh->name, row);
+		record_position_json(rec, sh->name, row);
 		first = 0;
 	}
 	if (!sh->has_source) {

@@ -14,6 +14,8 @@
 #include <xxhash.h>
 
 #include "lib/json.h"
+#include "lib/le.h"
+#include "lib/source.h"
 #include "lib/xalloc.h"
 #include "parquet/pq_meta.h"
 #include "parquet/pq_thrift.h"
@@ -270,17 +272,14 @@ static int flush_rowgroup(struct pq_writer *w)
 
 static int parse_schema(struct pq_writer *w, const char *path, struct buf *err)
 {
-	struct buf text = BUF_INIT;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		buf_addf(err, "cannot open --schema %s: %s", path, strerror(errno));
+	struct buf text = BUF_INIT, e = BUF_INIT;
+	if (source_read_file(path, &text, UINT64_MAX, &e) < 0) {
+		buf_addf(err, "--schema: %s", e.data);
+		buf_release(&text);
+		buf_release(&e);
 		return -1;
 	}
-	char tmp[4096];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(&text, tmp, n);
-	fclose(f);
+	buf_release(&e);
 	buf_grow(&text, JSON_PADDING);
 	memset(text.data + text.len, ' ', JSON_PADDING);
 	struct json_validator *v = json_validator_new();
@@ -489,8 +488,8 @@ static void write_footer(struct pq_writer *w)
 	}
 	buf_addch(&f, 0);
 	out(w, f.data, f.len);
-	uint8_t tail[8] = { (uint8_t)f.len, (uint8_t)(f.len >> 8), (uint8_t)(f.len >> 16),
-			    (uint8_t)(f.len >> 24), 'P', 'A', 'R', '1' };
+	uint8_t tail[8] = { 0, 0, 0, 0, 'P', 'A', 'R', '1' };
+	le_put32(tail, (uint32_t)f.len);
 	out(w, tail, 8);
 	buf_release(&f);
 }

@@ -27,14 +27,7 @@
  * raw into JSON. */
 void shard_json_str(struct buf *b, const char *s, size_t n)
 {
-	if (utf8_valid_prefix(s, n) == n) {
-		json_string_encode(b, s, n);
-		return;
-	}
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, s, n);
-	json_string_encode(b, tmp.data, tmp.len);
-	buf_release(&tmp);
+	json_string_encode_repair(b, s, n);
 }
 
 static const char *dtype_name(uint32_t width)

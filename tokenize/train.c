@@ -45,6 +45,10 @@ struct trainer {
 	double t_merge0, last_merge_progress, last_count_progress;
 	int progress;
 	int warned_prune;
+	/* figures of the counting and merging phases, for the summary and --stats */
+	double t_count, t_merge;
+	uint64_t npieces, npruned, npruned_count;
+	size_t ndistinct, table_memory;
 };
 
 
@@ -233,173 +237,216 @@ enum {
 	OPT_DUMP_PIECES,
 };
 
-int cmd_tokenize_train(int argc, char **argv)
+static const struct option train_longopts[] = {
+	COMMON_LONG_OPTIONS,
+	RECORD_LONG_OPTIONS,
+	{ "vocab-size", required_argument, 0, OPT_VOCAB_SIZE },
+	{ "pattern", required_argument, 0, OPT_PATTERN },
+	{ "special", required_argument, 0, OPT_SPECIAL },
+	{ "min-frequency", required_argument, 0, OPT_MIN_FREQUENCY },
+	{ "max-token-length", required_argument, 0, OPT_MAX_TOKEN_LENGTH },
+	{ "max-pieces", required_argument, 0, OPT_MAX_PIECES },
+	{ "tiktoken", required_argument, 0, OPT_TIKTOKEN },
+	{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
+	{ "dump-pieces", required_argument, 0, OPT_DUMP_PIECES },
+	{ 0, 0, 0, 0 },
+};
+
+static void add_special(struct trainer *tr, const char *tok)
 {
-	static const struct option longopts[] = {
-		COMMON_LONG_OPTIONS,
-		RECORD_LONG_OPTIONS,
-		{ "vocab-size", required_argument, 0, OPT_VOCAB_SIZE },
-		{ "pattern", required_argument, 0, OPT_PATTERN },
-		{ "special", required_argument, 0, OPT_SPECIAL },
-		{ "min-frequency", required_argument, 0, OPT_MIN_FREQUENCY },
-		{ "max-token-length", required_argument, 0, OPT_MAX_TOKEN_LENGTH },
-		{ "max-pieces", required_argument, 0, OPT_MAX_PIECES },
-		{ "tiktoken", required_argument, 0, OPT_TIKTOKEN },
-		{ "batch-bytes", required_argument, 0, OPT_BATCH_BYTES },
-		{ "dump-pieces", required_argument, 0, OPT_DUMP_PIECES },
-		{ 0, 0, 0, 0 },
-	};
-	struct trainer tr;
-	memset(&tr, 0, sizeof(tr));
-	common_opts_init(&tr.co);
-	tr.pattern = "gpt2";
-	tr.max_pieces = DEFAULT_MAX_PIECES;
-	tr.batch_bytes = 1u << 20;
-	int c;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
-		if (common_opt(&tr.co, c, optarg, usage))
-			continue;
-		switch (c) {
-		case OPT_VOCAB_SIZE:
-			tr.vocab_size = opts_count("--vocab-size", optarg, 1, UINT32_MAX - 1);
-			break;
-		case OPT_PATTERN:
-			tr.pattern = optarg;
-			break;
-		case OPT_SPECIAL:
-			if (!*optarg)
-				die(GRIST_EXIT_USAGE, "--special expects a non-empty token");
-			if (utf8_valid_prefix(optarg, strlen(optarg)) != strlen(optarg))
-				die(GRIST_EXIT_USAGE, "--special '%s' is not valid UTF-8", optarg);
-			for (size_t i = 0; i < tr.nspecials; i++)
-				if (!strcmp(tr.specials[i], optarg))
-					die(GRIST_EXIT_USAGE, "special token '%s' given twice", optarg);
-			ALLOC_GROW(tr.specials, tr.nspecials + 1, tr.specials_alloc);
-			tr.specials[tr.nspecials++] = optarg;
-			break;
-		case OPT_MIN_FREQUENCY:
-			tr.min_frequency = opts_count("--min-frequency", optarg, 0, UINT64_MAX);
-			break;
-		case OPT_MAX_TOKEN_LENGTH:
-			tr.max_token_length = opts_count("--max-token-length", optarg, 0, UINT32_MAX);
-			break;
-		case OPT_MAX_PIECES:
-			tr.max_pieces = opts_count("--max-pieces", optarg, 0, UINT32_MAX - 2);
-			break;
-		case OPT_DUMP_PIECES:
-			tr.dump_pieces_path = optarg;
-			break;
-		case OPT_TIKTOKEN:
-			tr.tiktoken_path = optarg;
-			break;
-		case OPT_BATCH_BYTES:
-			tr.batch_bytes = opts_batch_bytes(optarg);
-			break;
-		default:
-			usage(stderr);
-			return GRIST_EXIT_USAGE;
-		}
+	if (!*tok)
+		die(GRIST_EXIT_USAGE, "--special expects a non-empty token");
+	if (utf8_valid_prefix(tok, strlen(tok)) != strlen(tok))
+		die(GRIST_EXIT_USAGE, "--special '%s' is not valid UTF-8", tok);
+	for (size_t i = 0; i < tr->nspecials; i++)
+		if (!strcmp(tr->specials[i], tok))
+			die(GRIST_EXIT_USAGE, "special token '%s' given twice", tok);
+	ALLOC_GROW(tr->specials, tr->nspecials + 1, tr->specials_alloc);
+	tr->specials[tr->nspecials++] = tok;
+}
+
+/* One train option (not a common one); 0 when c is not one. */
+static int train_opt(void *ctx, int c, const char *arg)
+{
+	struct trainer *tr = ctx;
+	switch (c) {
+	case OPT_VOCAB_SIZE:
+		tr->vocab_size = opts_count("--vocab-size", arg, 1, UINT32_MAX - 1);
+		return 1;
+	case OPT_PATTERN:
+		tr->pattern = arg;
+		return 1;
+	case OPT_SPECIAL:
+		add_special(tr, arg);
+		return 1;
+	case OPT_MIN_FREQUENCY:
+		tr->min_frequency = opts_count("--min-frequency", arg, 0, UINT64_MAX);
+		return 1;
+	case OPT_MAX_TOKEN_LENGTH:
+		tr->max_token_length = opts_count("--max-token-length", arg, 0, UINT32_MAX);
+		return 1;
+	case OPT_MAX_PIECES:
+		tr->max_pieces = opts_count("--max-pieces", arg, 0, UINT32_MAX - 2);
+		return 1;
+	case OPT_DUMP_PIECES:
+		tr->dump_pieces_path = arg;
+		return 1;
+	case OPT_TIKTOKEN:
+		tr->tiktoken_path = arg;
+		return 1;
+	case OPT_BATCH_BYTES:
+		tr->batch_bytes = opts_batch_bytes(arg);
+		return 1;
 	}
-	common_opts_finish(&tr.co);
-	tr.progress = tr.co.progress && !tr.co.quiet;
-	if (!tr.vocab_size)
+	return 0;
+}
+
+/* Options into *tr (defaults first). Returns 0, or the exit code of a usage error. */
+static int train_parse_options(struct trainer *tr, int argc, char **argv)
+{
+	memset(tr, 0, sizeof(*tr));
+	common_opts_init(&tr->co);
+	tr->pattern = "gpt2";
+	tr->max_pieces = DEFAULT_MAX_PIECES;
+	tr->batch_bytes = 1u << 20;
+	int rc = opts_parse(&tr->co, argc, argv, COMMON_SHORT_OPTIONS, train_longopts, usage,
+			    train_opt, tr);
+	tr->progress = tr->co.progress && !tr->co.quiet;
+	return rc;
+}
+
+/* The options together: a vocabulary size that fits, a pattern that compiles, outputs apart. */
+static void train_validate(struct trainer *tr)
+{
+	if (!tr->vocab_size)
 		die(GRIST_EXIT_USAGE, "--vocab-size is required (256 bytes + learned tokens + specials)");
-	if (tr.vocab_size < 256 + (uint64_t)tr.nspecials)
+	if (tr->vocab_size < 256 + (uint64_t)tr->nspecials)
 		die(GRIST_EXIT_USAGE, "--vocab-size %llu is too small: the 256 byte tokens and %zu special "
-		    "token(s) need at least %llu", (unsigned long long)tr.vocab_size, tr.nspecials,
-		    (unsigned long long)(256 + tr.nspecials));
+		    "token(s) need at least %llu", (unsigned long long)tr->vocab_size, tr->nspecials,
+		    (unsigned long long)(256 + tr->nspecials));
 	struct buf err = BUF_INIT;
-	tr.splitter = train_splitter_new(tr.pattern, &err);
-	if (!tr.splitter)
-		die(GRIST_EXIT_USAGE, "--pattern '%s': %s", tr.pattern, err.data);
-	buf_reset(&err);
+	tr->splitter = train_splitter_new(tr->pattern, &err);
+	if (!tr->splitter)
+		die(GRIST_EXIT_USAGE, "--pattern '%s': %s", tr->pattern, err.data);
+	buf_release(&err);
+	stage_check_outputs(&tr->co, "--tiktoken", tr->tiktoken_path);
+}
 
-	stage_check_outputs(&tr.co, "--tiktoken", tr.tiktoken_path);
-	stage_run_init(&tr.run, "tokenize-train", &tr.co, argc, argv);
-	stats_option_num(&tr.run.stats, "vocab_size", (double)tr.vocab_size);
-	stats_option_str(&tr.run.stats, "pattern", tr.pattern);
-	stats_option_num(&tr.run.stats, "min_frequency", (double)tr.min_frequency);
-	stats_option_num(&tr.run.stats, "max_token_length", (double)tr.max_token_length);
-	stats_option_num(&tr.run.stats, "max_pieces", (double)tr.max_pieces);
-	tr.run.stats.progress = 0; /* this stage draws its own progress lines */
-	train_pieces_init(&tr.pieces);
-
+/* Phase 1: the inputs' distinct pieces and their counts into tr->pieces. */
+static void train_count(struct trainer *tr, int argc, char **argv)
+{
+	struct stats *st = &tr->run.stats;
+	stage_run_init(&tr->run, "tokenize-train", &tr->co, argc, argv);
+	stats_option_num(st, "vocab_size", (double)tr->vocab_size);
+	stats_option_str(st, "pattern", tr->pattern);
+	stats_option_num(st, "min_frequency", (double)tr->min_frequency);
+	stats_option_num(st, "max_token_length", (double)tr->max_token_length);
+	stats_option_num(st, "max_pieces", (double)tr->max_pieces);
+	st->progress = 0; /* this stage draws its own progress lines */
+	train_pieces_init(&tr->pieces);
 	struct par_config pc = {
-		.jobs = tr.co.jobs, .work = train_work, .emit = train_emit, .shared = &tr,
+		.jobs = tr->co.jobs, .work = train_work, .emit = train_emit, .shared = tr,
 		.thread_new = thread_new, .thread_free = thread_free,
 	};
 	struct par *par = par_new(&pc);
-	stage_read_inputs(&tr.run, par, argc, argv, optind, tr.batch_bytes, 0, &tr.names);
+	stage_read_inputs(&tr->run, par, argc, argv, optind, tr->batch_bytes, 0, &tr->names);
 	par_finish(par);
-	count_progress(&tr, 1);
-	double t_count = stats_now() - tr.run.stats.t0;
-	uint64_t npieces = tr.pieces.total;
-	size_t ndistinct = tr.pieces.n;
-	uint64_t npruned = tr.pieces.pruned_pieces, npruned_count = tr.pieces.pruned_count;
-	stage_check_all_dropped(&tr.run);
-	if (tr.pieces.n == 0)
+	count_progress(tr, 1);
+	tr->t_count = stats_now() - st->t0;
+	tr->npieces = tr->pieces.total;
+	tr->ndistinct = tr->pieces.n;
+	tr->npruned = tr->pieces.pruned_pieces;
+	tr->npruned_count = tr->pieces.pruned_count;
+	stage_check_all_dropped(&tr->run);
+	if (tr->pieces.n == 0)
 		die(GRIST_EXIT_DATA, "empty corpus: no text in %llu record(s) read",
-		    (unsigned long long)tr.run.stats.c.records_in);
+		    (unsigned long long)st->c.records_in);
+	if (tr->dump_pieces_path)
+		dump_pieces(&tr->pieces, tr->dump_pieces_path);
+}
 
-	if (tr.dump_pieces_path)
-		dump_pieces(&tr.pieces, tr.dump_pieces_path);
-
+/* Phase 2: the merges (the piece table is released on the way). */
+static void train_merges(struct trainer *tr, struct train_result *res)
+{
 	struct train_params prm = {
-		.vocab_size = (uint32_t)tr.vocab_size,
-		.nspecials = (uint32_t)tr.nspecials,
-		.specials = tr.specials,
-		.min_frequency = tr.min_frequency,
-		.max_token_length = (uint32_t)tr.max_token_length,
+		.vocab_size = (uint32_t)tr->vocab_size,
+		.nspecials = (uint32_t)tr->nspecials,
+		.specials = tr->specials,
+		.min_frequency = tr->min_frequency,
+		.max_token_length = (uint32_t)tr->max_token_length,
 		.release_pieces = 1,
 		.progress = merge_progress,
-		.progress_ctx = &tr,
+		.progress_ctx = tr,
 	};
-	size_t table_memory = train_pieces_memory(&tr.pieces);
-	struct train_result res;
-	tr.t_merge0 = stats_now();
-	if (train_bpe(&tr.pieces, &prm, &res, &err) < 0)
+	struct buf err = BUF_INIT;
+	tr->table_memory = train_pieces_memory(&tr->pieces);
+	tr->t_merge0 = stats_now();
+	if (train_bpe(&tr->pieces, &prm, res, &err) < 0)
 		die(GRIST_EXIT_USAGE, "%s", err.data);
-	if (tr.progress)
+	if (tr->progress)
 		fputc('\n', stderr);
-	double t_merge = stats_now() - tr.t_merge0;
+	tr->t_merge = stats_now() - tr->t_merge0;
+	buf_release(&err);
+}
 
-	struct buf out = BUF_INIT;
-	if (train_write_hf(&res, train_splitter_regex(tr.splitter), tr.specials,
-			   (uint32_t)tr.nspecials, &out, &err) < 0)
+/* tokenizer.json to -o; the .tiktoken joins the outputs published together at the end. */
+static void train_write_outputs(struct trainer *tr, const struct train_result *res)
+{
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	if (train_write_hf(res, train_splitter_regex(tr->splitter), tr->specials,
+			   (uint32_t)tr->nspecials, &out, &err) < 0)
 		die(GRIST_EXIT_USAGE, "%s", err.data);
-	output_write(tr.run.out, out.data, out.len);
-	tr.run.stats.c.bytes_out = out.len;
-	if (tr.tiktoken_path) {
+	output_write(tr->run.out, out.data, out.len);
+	tr->run.stats.c.bytes_out = out.len;
+	if (tr->tiktoken_path) {
 		buf_reset(&out);
-		train_write_tiktoken(&res, &out);
+		train_write_tiktoken(res, &out);
 		/* published with -o, --rejects and --stats by stage_run_finish */
-		if (atomic_set_add_data(&tr.run.set, tr.tiktoken_path, out.data, out.len, &err) < 0)
+		if (atomic_set_add_data(&tr->run.set, tr->tiktoken_path, out.data, out.len, &err) < 0)
 			die(GRIST_EXIT_IO, "%s", err.data);
 	}
-	uint32_t vocab = res.ntokens + (uint32_t)tr.nspecials;
-	if (vocab < tr.vocab_size && !tr.co.quiet)
+	buf_release(&out);
+	buf_release(&err);
+}
+
+/* The warning for a short vocabulary, the stage's --stats figures and the summary line. */
+static void train_report(struct trainer *tr, const struct train_result *res)
+{
+	uint32_t vocab = res->ntokens + (uint32_t)tr->nspecials;
+	if (vocab < tr->vocab_size && !tr->co.quiet)
 		warning("vocabulary has %u tokens, fewer than --vocab-size %llu: no pair left with "
-			"count >= %llu", vocab, (unsigned long long)tr.vocab_size,
-			(unsigned long long)(tr.min_frequency ? tr.min_frequency : 1));
-	buf_addf(&tr.run.stats.stage_json,
+			"count >= %llu", vocab, (unsigned long long)tr->vocab_size,
+			(unsigned long long)(tr->min_frequency ? tr->min_frequency : 1));
+	buf_addf(&tr->run.stats.stage_json,
 		 "\"pieces\":%llu,\"distinct_pieces\":%zu,\"pruned_pieces\":%llu,"
 		 "\"pruned_piece_count\":%llu,\"words\":%llu,\"symbols\":%llu,\"pairs\":%llu,"
 		 "\"merges\":%u,\"vocab_size\":%u,\"last_merge_count\":%llu,"
 		 "\"piece_table_bytes\":%zu,\"merge_tables_bytes\":%zu,"
 		 "\"count_seconds\":%.3f,\"merge_seconds\":%.3f",
-		 (unsigned long long)npieces, ndistinct, (unsigned long long)npruned,
-		 (unsigned long long)npruned_count, (unsigned long long)res.words,
-		 (unsigned long long)res.symbols, (unsigned long long)res.pairs_created, res.nmerges,
-		 vocab, (unsigned long long)res.last_count, table_memory, res.peak_memory, t_count,
-		 t_merge);
-	if (!tr.co.quiet)
+		 (unsigned long long)tr->npieces, tr->ndistinct, (unsigned long long)tr->npruned,
+		 (unsigned long long)tr->npruned_count, (unsigned long long)res->words,
+		 (unsigned long long)res->symbols, (unsigned long long)res->pairs_created,
+		 res->nmerges, vocab, (unsigned long long)res->last_count, tr->table_memory,
+		 res->peak_memory, tr->t_count, tr->t_merge);
+	if (!tr->co.quiet)
 		fprintf(stderr, "grist tokenize train: %llu pieces (%zu distinct), %u merges, vocabulary "
-			"%u; counting %.2f s, merging %.2f s\n", (unsigned long long)npieces,
-			ndistinct, res.nmerges, vocab, t_count, t_merge);
-	int rc = stage_run_finish(&tr.run);
-	buf_release(&out);
-	buf_release(&err);
+			"%u; counting %.2f s, merging %.2f s\n", (unsigned long long)tr->npieces,
+			tr->ndistinct, res->nmerges, vocab, tr->t_count, tr->t_merge);
+}
+
+int cmd_tokenize_train(int argc, char **argv)
+{
+	struct trainer tr;
+	int rc = train_parse_options(&tr, argc, argv);
+	if (rc)
+		return rc;
+	train_validate(&tr);
+	train_count(&tr, argc, argv);
+	struct train_result res;
+	train_merges(&tr, &res);
+	train_write_outputs(&tr, &res);
+	train_report(&tr, &res);
+	rc = stage_run_finish(&tr.run);
 	train_result_release(&res);
 	train_pieces_release(&tr.pieces);
 	train_splitter_free(tr.splitter);

@@ -70,6 +70,13 @@ struct bpe {
 	size_t ntslots;
 	/* specials' text, to avoid learning them */
 	struct buf spell;
+	/* the merge loop */
+	size_t nsym, heap_alloc;
+	struct train_merge *merges;
+	size_t nmerges, merges_alloc;
+	struct buf nb; /* the bytes of the token being made */
+	uint32_t stamp;
+	size_t peak;
 };
 
 uint32_t train_byte_codepoint(unsigned b)
@@ -416,6 +423,155 @@ static void bpe_release(struct bpe *t)
 	free(t->ord);
 	free(t->tslot);
 	buf_release(&t->spell);
+	buf_release(&t->nb);
+	free(t->merges);
+}
+
+/* The 256 byte tokens; -1 when a special token is the spelling of one of them. */
+static int bpe_init(struct bpe *t, const struct train_params *prm, struct buf *err)
+{
+	memset(t, 0, sizeof(*t));
+	t->prm = prm;
+	buf_init(&t->tbytes, 0);
+	buf_init(&t->spell, 0);
+	buf_init(&t->nb, 0);
+	t->ntslots = 1024; /* grows with the tokens: --vocab-size may be far above what is learned */
+	t->tslot = xcalloc(t->ntslots, sizeof(*t->tslot));
+	for (unsigned i = 0; i < 256; i++) {
+		char c = (char)i;
+		tok_add(t, &c, 1);
+		if (is_special_spelling(t, &c, 1)) {
+			buf_addf(err, "special token '%s' is the byte-level spelling of byte 0x%02X, "
+				      "which is already token %u", t->spell.data, i, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Words: the pieces of two or more bytes, and their pairs counted. -1 when too many. */
+static int bpe_words(struct bpe *t, struct train_pieces *pieces, struct buf *err)
+{
+	for (size_t i = 0; i < pieces->n; i++)
+		if (pieces->e[i].len >= 2) {
+			t->nwords++;
+			t->nsym += pieces->e[i].len;
+		}
+	if (t->nwords >= UINT32_MAX) {
+		buf_addf(err, "too many distinct pieces (%zu); lower --max-pieces", t->nwords);
+		return -1;
+	}
+	t->words = xmalloc((t->nwords ? t->nwords : 1) * sizeof(*t->words));
+	t->sym = xmalloc((t->nsym ? t->nsym : 1) * sizeof(*t->sym));
+	t->npslots = 1024;
+	t->pslot = xcalloc(t->npslots, sizeof(*t->pslot));
+	size_t w = 0, off = 0;
+	for (size_t i = 0; i < pieces->n; i++) {
+		const struct train_piece *e = &pieces->e[i];
+		if (e->len < 2)
+			continue;
+		const unsigned char *s = (const unsigned char *)train_piece_bytes(pieces, e);
+		t->words[w].count = e->count;
+		t->words[w].start = off;
+		t->words[w].len = e->len;
+		t->words[w].stamp = 0;
+		for (uint32_t k = 0; k < e->len; k++)
+			t->sym[off + k] = s[k];
+		for (uint32_t k = 0; k + 1 < e->len; k++)
+			pair_delta(t, s[k], s[k + 1], (int64_t)e->count, (uint32_t)w);
+		off += e->len;
+		w++;
+	}
+	return 0;
+}
+
+/* Rewrite every word on a merged pair's list (each once: a word may be listed twice). */
+static void bpe_rewrite(struct bpe *t, const uint32_t *list, uint32_t nl, uint32_t a, uint32_t b,
+			uint32_t x)
+{
+	uint32_t stamp = ++t->stamp;
+	for (uint32_t k = 0; k < nl; k++) {
+		/* Words are scattered in memory: fetch a word's header ahead, then its symbols. */
+		if (k + 16 < nl)
+			__builtin_prefetch(&t->words[list[k + 16]]);
+		if (k + 8 < nl)
+			__builtin_prefetch(t->sym + t->words[list[k + 8]].start);
+		uint32_t wi = list[k];
+		if (t->words[wi].stamp == stamp)
+			continue;
+		t->words[wi].stamp = stamp;
+		merge_word(t, wi, a, b, x);
+	}
+}
+
+enum { STEP_MERGED, STEP_SKIPPED, STEP_END };
+
+/* One step: the best pair merged, or skipped (its token would spell a special token), or
+ * STEP_END when no pair is left with a count of at least minf. */
+static int bpe_step(struct bpe *t, uint64_t minf, struct train_result *r)
+{
+	uint32_t top = pop_best(t);
+	if (top == UINT32_MAX)
+		return STEP_END;
+	struct pair *p = &t->p[top];
+	if ((uint64_t)p->count < minf)
+		return STEP_END;
+	uint32_t a = p->a, b = p->b;
+	buf_reset(&t->nb);
+	buf_add(&t->nb, t->tbytes.data + t->toff[a], t->tlen[a]);
+	buf_add(&t->nb, t->tbytes.data + t->toff[b], t->tlen[b]);
+	heap_remove(t, top);
+	p->done = 1;
+	if (is_special_spelling(t, t->nb.data, t->nb.len)) {
+		free(p->w);
+		p->w = NULL;
+		p->nw = p->cw = 0;
+		return STEP_SKIPPED;
+	}
+	uint32_t x = tok_add(t, t->nb.data, t->nb.len);
+	ALLOC_GROW(t->merges, t->nmerges + 1, t->merges_alloc);
+	t->merges[t->nmerges++] = (struct train_merge){ .left = a, .right = b, .id = x };
+	r->last_count = (uint64_t)p->count;
+	uint32_t *list = p->w;
+	uint32_t nl = p->nw;
+	p->w = NULL;
+	p->nw = p->cw = 0;
+	bpe_rewrite(t, list, nl, a, b, x); /* may move t->p */
+	free(list);
+	t->p[top].count = 0;
+	if (t->np + 1 > t->heap_alloc) {
+		t->heap_alloc = t->np + t->np / 2 + 1;
+		t->heap = xrealloc(t->heap, t->heap_alloc * sizeof(*t->heap));
+	}
+	settle_dirty(t);
+	return STEP_MERGED;
+}
+
+/* Bytes of the pair tables and the heap now. */
+static size_t bpe_table_bytes(const struct bpe *t)
+{
+	return t->palloc * sizeof(*t->p) + t->npslots * 4 + t->heap_alloc * 4;
+}
+
+/* Merge until the vocabulary is full or no pair is frequent enough. */
+static void bpe_loop(struct bpe *t, struct train_result *r)
+{
+	const struct train_params *prm = t->prm;
+	uint64_t minf = prm->min_frequency ? prm->min_frequency : 1;
+	uint32_t target = prm->vocab_size - prm->nspecials;
+	while (t->ntok < target) {
+		int st = bpe_step(t, minf, r);
+		if (st == STEP_END)
+			break;
+		if (st == STEP_SKIPPED)
+			continue;
+		if (prm->progress && t->nmerges % 1000 == 0)
+			prm->progress(prm->progress_ctx, (uint32_t)t->nmerges, target - 256);
+		if (t->nmerges % 4096 == 0 && bpe_table_bytes(t) > t->peak)
+			t->peak = bpe_table_bytes(t);
+	}
+	if (prm->progress)
+		prm->progress(prm->progress_ctx, (uint32_t)t->nmerges, target - 256);
 }
 
 int train_bpe(struct train_pieces *pieces, const struct train_params *prm,
@@ -428,135 +584,20 @@ int train_bpe(struct train_pieces *pieces, const struct train_params *prm,
 		return -1;
 	}
 	struct bpe t;
-	memset(&t, 0, sizeof(t));
-	t.prm = prm;
-	buf_init(&t.tbytes, 0);
-	buf_init(&t.spell, 0);
-	t.ntslots = 1024; /* grows with the tokens: --vocab-size may be far above what is learned */
-	t.tslot = xcalloc(t.ntslots, sizeof(*t.tslot));
-	for (unsigned i = 0; i < 256; i++) {
-		char c = (char)i;
-		tok_add(&t, &c, 1);
-		if (is_special_spelling(&t, &c, 1)) {
-			buf_addf(err, "special token '%s' is the byte-level spelling of byte 0x%02X, "
-				      "which is already token %u", t.spell.data, i, i);
-			bpe_release(&t);
-			return -1;
-		}
-	}
-
-	/* Words: pieces of two or more bytes. */
-	size_t nsym = 0;
-	for (size_t i = 0; i < pieces->n; i++)
-		if (pieces->e[i].len >= 2) {
-			t.nwords++;
-			nsym += pieces->e[i].len;
-		}
-	if (t.nwords >= UINT32_MAX) {
-		buf_addf(err, "too many distinct pieces (%zu); lower --max-pieces", t.nwords);
+	if (bpe_init(&t, prm, err) < 0 || bpe_words(&t, pieces, err) < 0) {
 		bpe_release(&t);
 		return -1;
 	}
-	t.words = xmalloc((t.nwords ? t.nwords : 1) * sizeof(*t.words));
-	t.sym = xmalloc((nsym ? nsym : 1) * sizeof(*t.sym));
-	t.npslots = 1024;
-	t.pslot = xcalloc(t.npslots, sizeof(*t.pslot));
-	size_t w = 0, off = 0;
-	for (size_t i = 0; i < pieces->n; i++) {
-		const struct train_piece *e = &pieces->e[i];
-		if (e->len < 2)
-			continue;
-		const unsigned char *s = (const unsigned char *)train_piece_bytes(pieces, e);
-		t.words[w].count = e->count;
-		t.words[w].start = off;
-		t.words[w].len = e->len;
-		t.words[w].stamp = 0;
-		for (uint32_t k = 0; k < e->len; k++)
-			t.sym[off + k] = s[k];
-		for (uint32_t k = 0; k + 1 < e->len; k++)
-			pair_delta(&t, s[k], s[k + 1], (int64_t)e->count, (uint32_t)w);
-		off += e->len;
-		w++;
-	}
 	r->words = t.nwords;
-	r->symbols = nsym;
+	r->symbols = t.nsym;
 	if (prm->release_pieces)
 		train_pieces_release(pieces); /* the words hold everything from here on */
 	t.heap = xmalloc((t.np + 1) * sizeof(*t.heap));
-	size_t heap_alloc = t.np + 1;
+	t.heap_alloc = t.np + 1;
 	settle_dirty(&t);
-
-	uint64_t minf = prm->min_frequency ? prm->min_frequency : 1;
-	uint32_t target = prm->vocab_size - prm->nspecials;
-	struct train_merge *merges = NULL;
-	size_t nmerges = 0, malloc_ = 0;
-	struct buf nb = BUF_INIT;
-	uint32_t stamp = 0;
-	size_t peak = 0;
-	while (t.ntok < target) {
-		uint32_t top = pop_best(&t);
-		if (top == UINT32_MAX)
-			break;
-		struct pair *p = &t.p[top];
-		if ((uint64_t)p->count < minf)
-			break;
-		uint32_t a = p->a, b = p->b;
-		buf_reset(&nb);
-		buf_add(&nb, t.tbytes.data + t.toff[a], t.tlen[a]);
-		buf_add(&nb, t.tbytes.data + t.toff[b], t.tlen[b]);
-		heap_remove(&t, top);
-		p->done = 1;
-		if (is_special_spelling(&t, nb.data, nb.len)) {
-			free(p->w);
-			p->w = NULL;
-			p->nw = p->cw = 0;
-			continue;
-		}
-		uint32_t x = tok_add(&t, nb.data, nb.len);
-		ALLOC_GROW(merges, nmerges + 1, malloc_);
-		merges[nmerges].left = a;
-		merges[nmerges].right = b;
-		merges[nmerges].id = x;
-		nmerges++;
-		r->last_count = (uint64_t)p->count;
-		uint32_t *list = p->w;
-		uint32_t nl = p->nw;
-		p->w = NULL;
-		p->nw = p->cw = 0;
-		stamp++;
-		for (uint32_t k = 0; k < nl; k++) {
-			/* Words are scattered in memory: fetch a word's header ahead, then its symbols. */
-			if (k + 16 < nl)
-				__builtin_prefetch(&t.words[list[k + 16]]);
-			if (k + 8 < nl)
-				__builtin_prefetch(t.sym + t.words[list[k + 8]].start);
-			uint32_t wi = list[k];
-			if (t.words[wi].stamp == stamp)
-				continue;
-			t.words[wi].stamp = stamp;
-			merge_word(&t, wi, a, b, x);
-		}
-		free(list);
-		t.p[top].count = 0;
-		if (t.np + 1 > heap_alloc) {
-			heap_alloc = t.np + t.np / 2 + 1;
-			t.heap = xrealloc(t.heap, heap_alloc * sizeof(*t.heap));
-		}
-		settle_dirty(&t);
-		if (prm->progress && nmerges % 1000 == 0)
-			prm->progress(prm->progress_ctx, (uint32_t)nmerges, target - 256);
-		if (nmerges % 4096 == 0) {
-			size_t m = t.palloc * sizeof(*t.p) + t.npslots * 4 + heap_alloc * 4;
-			if (m > peak)
-				peak = m;
-		}
-	}
-	if (prm->progress)
-		prm->progress(prm->progress_ctx, (uint32_t)nmerges, target - 256);
-	buf_release(&nb);
-
-	size_t m = t.palloc * sizeof(*t.p) + t.npslots * 4 + heap_alloc * 4;
-	r->peak_memory = (peak > m ? peak : m) + t.nwords * sizeof(*t.words) + nsym * 4;
+	bpe_loop(&t, r);
+	size_t m = bpe_table_bytes(&t);
+	r->peak_memory = (t.peak > m ? t.peak : m) + t.nwords * sizeof(*t.words) + t.nsym * 4;
 	r->pairs_created = t.np;
 	r->ntokens = (uint32_t)t.ntok;
 	r->tok_bytes = buf_detach(&t.tbytes, NULL);
@@ -564,8 +605,9 @@ int train_bpe(struct train_pieces *pieces, const struct train_params *prm,
 	r->tok_len = t.tlen;
 	t.toff = NULL;
 	t.tlen = NULL;
-	r->merges = merges;
-	r->nmerges = (uint32_t)nmerges;
+	r->merges = t.merges;
+	r->nmerges = (uint32_t)t.nmerges;
+	t.merges = NULL;
 	bpe_release(&t);
 	return 0;
 }

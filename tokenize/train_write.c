@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base64.h"
 #include "tokenize/train.h"
 
 static json_t *str_n(const char *s, size_t n)
@@ -24,21 +25,18 @@ static void spell_token(const struct train_result *r, uint32_t id, struct buf *o
 	train_spell(out, r->tok_bytes + r->tok_off[id], r->tok_len[id]);
 }
 
-int train_write_hf(const struct train_result *r, const char *regex, const char *const *specials,
-		   uint32_t nspecials, struct buf *out, struct buf *err)
+/* added_tokens: the special tokens, with the ids after the vocabulary. NULL when one is not
+ * valid UTF-8. */
+static json_t *hf_added_tokens(const struct train_result *r, const char *const *specials,
+			       uint32_t nspecials, struct buf *err)
 {
-	json_t *root = json_object();
-	json_object_set_new(root, "version", json_string("1.0"));
-	json_object_set_new(root, "truncation", json_null());
-	json_object_set_new(root, "padding", json_null());
 	json_t *added = json_array();
 	for (uint32_t i = 0; i < nspecials; i++) {
 		json_t *s = json_string(specials[i]);
 		if (!s) {
 			buf_addf(err, "special token %u is not valid UTF-8", i + 1);
 			json_decref(added);
-			json_decref(root);
-			return -1;
+			return NULL;
 		}
 		json_t *a = json_object();
 		json_object_set_new(a, "id", json_integer((json_int_t)r->ntokens + i));
@@ -50,44 +48,47 @@ int train_write_hf(const struct train_result *r, const char *regex, const char *
 		json_object_set_new(a, "special", json_true());
 		json_array_append_new(added, a);
 	}
-	json_object_set_new(root, "added_tokens", added);
-	json_object_set_new(root, "normalizer", json_null());
+	return added;
+}
 
-	json_t *split = json_object();
-	json_object_set_new(split, "type", json_string("Split"));
-	json_t *pat = json_object();
+/* {"type":"ByteLevel", add_prefix_space, trim_offsets, use_regex} */
+static json_t *hf_byte_level(int add_prefix_space, int use_regex)
+{
+	json_t *bl = json_object();
+	json_object_set_new(bl, "type", json_string("ByteLevel"));
+	json_object_set_new(bl, "add_prefix_space", json_boolean(add_prefix_space));
+	json_object_set_new(bl, "trim_offsets", json_true());
+	json_object_set_new(bl, "use_regex", json_boolean(use_regex));
+	return bl;
+}
+
+/* Sequence[Split(regex, Isolated), ByteLevel]; NULL when the regex is not valid UTF-8. */
+static json_t *hf_pre_tokenizer(const char *regex, struct buf *err)
+{
 	json_t *re = json_string(regex);
 	if (!re) {
 		buf_addstr(err, "the pattern is not valid UTF-8");
-		json_decref(pat);
-		json_decref(split);
-		json_decref(root);
-		return -1;
+		return NULL;
 	}
+	json_t *split = json_object();
+	json_object_set_new(split, "type", json_string("Split"));
+	json_t *pat = json_object();
 	json_object_set_new(pat, "Regex", re);
 	json_object_set_new(split, "pattern", pat);
 	json_object_set_new(split, "behavior", json_string("Isolated"));
 	json_object_set_new(split, "invert", json_false());
-	json_t *bl = json_object();
-	json_object_set_new(bl, "type", json_string("ByteLevel"));
-	json_object_set_new(bl, "add_prefix_space", json_false());
-	json_object_set_new(bl, "trim_offsets", json_true());
-	json_object_set_new(bl, "use_regex", json_false());
 	json_t *seq = json_array();
 	json_array_append_new(seq, split);
-	json_array_append_new(seq, bl);
+	json_array_append_new(seq, hf_byte_level(0, 0));
 	json_t *pre = json_object();
 	json_object_set_new(pre, "type", json_string("Sequence"));
 	json_object_set_new(pre, "pretokenizers", seq);
-	json_object_set_new(root, "pre_tokenizer", pre);
-	json_object_set_new(root, "post_processor", json_null());
-	json_t *dec = json_object();
-	json_object_set_new(dec, "type", json_string("ByteLevel"));
-	json_object_set_new(dec, "add_prefix_space", json_true());
-	json_object_set_new(dec, "trim_offsets", json_true());
-	json_object_set_new(dec, "use_regex", json_true());
-	json_object_set_new(root, "decoder", dec);
+	return pre;
+}
 
+/* The BPE model: vocab by byte-level spelling, merges as "left right". */
+static json_t *hf_model(const struct train_result *r)
+{
 	json_t *model = json_object();
 	json_object_set_new(model, "type", json_string("BPE"));
 	json_object_set_new(model, "dropout", json_null());
@@ -115,10 +116,30 @@ int train_write_hf(const struct train_result *r, const char *regex, const char *
 		json_array_append_new(merges, str_n(m.data, m.len));
 	}
 	json_object_set_new(model, "merges", merges);
-	json_object_set_new(root, "model", model);
 	buf_release(&sp);
 	buf_release(&m);
+	return model;
+}
 
+int train_write_hf(const struct train_result *r, const char *regex, const char *const *specials,
+		   uint32_t nspecials, struct buf *out, struct buf *err)
+{
+	json_t *added = hf_added_tokens(r, specials, nspecials, err);
+	json_t *pre = added ? hf_pre_tokenizer(regex, err) : NULL;
+	if (!pre) {
+		json_decref(added);
+		return -1;
+	}
+	json_t *root = json_object();
+	json_object_set_new(root, "version", json_string("1.0"));
+	json_object_set_new(root, "truncation", json_null());
+	json_object_set_new(root, "padding", json_null());
+	json_object_set_new(root, "added_tokens", added);
+	json_object_set_new(root, "normalizer", json_null());
+	json_object_set_new(root, "pre_tokenizer", pre);
+	json_object_set_new(root, "post_processor", json_null());
+	json_object_set_new(root, "decoder", hf_byte_level(1, 1));
+	json_object_set_new(root, "model", hf_model(r));
 	char *s = json_dumps(root, JSON_INDENT(2));
 	json_decref(root);
 	if (!s) {
@@ -131,35 +152,10 @@ int train_write_hf(const struct train_result *r, const char *regex, const char *
 	return 0;
 }
 
-static void base64(struct buf *out, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i = 0;
-	for (; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		buf_addch(out, tab[v >> 18]);
-		buf_addch(out, tab[(v >> 12) & 63]);
-		buf_addch(out, tab[(v >> 6) & 63]);
-		buf_addch(out, tab[v & 63]);
-	}
-	if (n - i == 1) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		buf_addch(out, tab[v >> 18]);
-		buf_addch(out, tab[(v >> 12) & 63]);
-		buf_addstr(out, "==");
-	} else if (n - i == 2) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		buf_addch(out, tab[v >> 18]);
-		buf_addch(out, tab[(v >> 12) & 63]);
-		buf_addch(out, tab[(v >> 6) & 63]);
-		buf_addch(out, '=');
-	}
-}
-
 void train_write_tiktoken(const struct train_result *r, struct buf *out)
 {
 	for (uint32_t i = 0; i < r->ntokens; i++) {
-		base64(out, (const unsigned char *)r->tok_bytes + r->tok_off[i], r->tok_len[i]);
+		base64_encode(out, r->tok_bytes + r->tok_off[i], r->tok_len[i]);
 		buf_addf(out, " %u\n", i);
 	}
 }

@@ -105,6 +105,20 @@ TEST(string_encode_round_trip)
 	buf_release(&dec);
 }
 
+/* json_string_encode_repair: valid UTF-8 as json_string_encode; invalid bytes become U+FFFD
+ * per maximal ill-formed subpart, never raw bytes in the JSON. */
+TEST(string_encode_repaired_subparts)
+{
+	struct buf b = BUF_INIT;
+	json_string_encode_repair(&b, "a\"\xc3\xa9\n", 5);
+	CHECK_STR(b.data, "\"a\\\"\xc3\xa9\\n\"");
+	buf_reset(&b);
+	/* \xff, a truncated 3-byte sequence (one subpart), an encoded surrogate (three) */
+	json_string_encode_repair(&b, "x\xffy\xe2\x82z\xed\xa0\x80", 9);
+	CHECK_STR(b.data, "\"x\xef\xbf\xbdy\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+	buf_release(&b);
+}
+
 /* The byte-at-a-time encoder the SWAR loops replaced: the reference they must equal. */
 static void reference_encode(struct buf *out, const char *s, size_t n)
 {
@@ -165,6 +179,7 @@ int main(void)
 	RUN(member_iteration);
 	RUN(string_decode);
 	RUN(string_encode_round_trip);
+	RUN(string_encode_repaired_subparts);
 	RUN(string_encode_fast_paths);
 	return HARNESS_SUMMARY();
 }

@@ -300,6 +300,58 @@ TEST(read_whole_file)
 	buf_release(&err);
 }
 
+/* source_init_fn: reads come from the callback, the name is a copy, close_fn runs once. */
+static int cb_closed;
+static ssize_t cb_read(struct source *s, void *out, size_t n, struct buf *err)
+{
+	const char **p = s->ctx;
+	size_t k = strlen(*p) < n ? strlen(*p) : n;
+	if (k > 2)
+		k = 2; /* short reads: the caller must loop */
+	memcpy(out, *p, k);
+	*p += k;
+	return (ssize_t)k;
+}
+static void cb_close(struct source *s)
+{
+	cb_closed++;
+	s->ctx = NULL;
+}
+
+TEST(source_from_callback)
+{
+	char name[] = "cb";
+	const char *text = "hello";
+	struct source s;
+	source_init_fn(&s, name, cb_read, cb_close, &text, 5);
+	name[0] = 'X';
+	CHECK_STR(s.name, "cb");
+	CHECK(s.fd == -1 && s.size == 5 && s.consumed == 0);
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	CHECK(source_read_all(&s, &out, 100, &err) == 0);
+	CHECK_STR(out.data, "hello");
+	CHECK(s.consumed == 5);
+	source_close(&s);
+	CHECK(cb_closed == 1);
+	buf_release(&out);
+	buf_release(&err);
+}
+
+/* record_position_json: "SOURCE:N" with the source repaired, and the reject's "source" is it. */
+TEST(position_json)
+{
+	struct buf b = BUF_INIT;
+	record_position_json(&b, "dir/a \"b\".jsonl", 42);
+	CHECK_STR(b.data, "\"dir/a \\\"b\\\".jsonl:42\"");
+	buf_reset(&b);
+	record_position_json(&b, "x\xff.tar!m", 18446744073709551615ull);
+	CHECK_STR(b.data, "\"x\xef\xbf\xbd.tar!m:18446744073709551615\"");
+	buf_reset(&b);
+	reject_write(&b, "ingest", "r", NULL, "x\xff.tar!m", 7, "{}", 2, 0, NULL);
+	CHECK(strstr(b.data, ",\"source\":\"x\xef\xbf\xbd.tar!m:7\",") != NULL);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	RUN(batches_keep_lines);
@@ -310,5 +362,7 @@ int main(void)
 	RUN(threads_start_and_stop);
 	RUN(read_whole_file);
 	RUN(counts_skips_and_notes);
+	RUN(position_json);
+	RUN(source_from_callback);
 	return HARNESS_SUMMARY();
 }
