@@ -51,8 +51,19 @@ gzip -c in.jsonl >in.jsonl.gz
 size=$(stat -c %s in.jsonl.gz) decoded=$(stat -c %s in.jsonl)
 [ $((decoded / size)) -ge 2 ] || fail "the test input compresses ($decoded -> $size bytes)"
 rm -f exit.txt
+# A paced reader between the stages (100 lines per 20 ms, about 2.4 s for the input) holds
+# ingest back, so the frames sampled every 0.1 s see its percent all the way up on a fast, idle
+# machine too (unpaced, the whole run can fit between two frames).
+cat >pace.py <<'PY'
+import sys, time
+for i, line in enumerate(sys.stdin):
+    sys.stdout.write(line)
+    if i % 100 == 99:
+        sys.stdout.flush()
+        time.sleep(0.02)
+PY
 tmux -S "$sock" new-window -t t "bash -c 'cd $TMP; set -o pipefail; \
-	$GRIST ingest in.jsonl.gz | $GRIST clean --filters none -o out2.jsonl; \
+	$GRIST ingest in.jsonl.gz | python3 pace.py | $GRIST clean --filters none -o out2.jsonl; \
 	echo EXIT=\$? >exit.txt; sleep 60'" || fail "tmux did not open a second window"
 : >gzframes.txt
 for _ in $(seq 1 1200); do
