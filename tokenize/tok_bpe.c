@@ -225,9 +225,7 @@ static size_t char_symbols(const struct tok_vocab *v, const char *p, size_t n, u
 	size_t m = 0;
 	int last_unk = 0;
 	for (size_t i = 0; i < n;) {
-		size_t k = 1;
-		while (i + k < n && ((unsigned char)p[i + k] & 0xC0) == 0x80)
-			k++;
+		size_t k = utf8_next((const unsigned char *)p, n, i) - i;
 		uint32_t id = tok_strmap_get(&v->map, p + i, (uint32_t)k);
 		if (id == TOK_NONE && v->byte_fallback) {
 			size_t j = 0;
@@ -279,9 +277,7 @@ static void wordpiece(const struct tok_vocab *v, const char *p, size_t n, struct
 			}
 			if (id != TOK_NONE)
 				break;
-			do
-				end--;
-			while (end > start && ((unsigned char)p[end] & 0xC0) == 0x80);
+			end = utf8_prev((const unsigned char *)p, start, end);
 		}
 		if (id == TOK_NONE) {
 			out->n = before;
@@ -471,9 +467,8 @@ static void long_piece(struct tok_state *st, const char *p, size_t n, struct tok
 		tok_cache_long_put(c, p, n, h, o->v + before, nids);
 }
 
-static void on_piece(void *ctx, const char *p, size_t n)
+static inline void piece_ids(struct tok_state *st, const char *p, size_t n)
 {
-	struct tok_state *st = ctx;
 	if (n > TOK_CACHE_SHORT_KEY) {
 		long_piece(st, p, n, NULL, 0, 0);
 		return;
@@ -503,6 +498,20 @@ static void on_piece(void *ctx, const char *p, size_t n)
 	long_piece(st, p, n, b, k0, k1);
 }
 
+static void on_piece(void *ctx, const char *p, size_t n)
+{
+	piece_ids(ctx, p, n);
+}
+
+/* A batch of pieces from the hand-written splitter (tok_pretok.h). */
+static void on_pieces(void *ctx, const char *text, size_t start, const size_t *ends, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		piece_ids(ctx, text + start, ends[i] - start);
+		start = ends[i];
+	}
+}
+
 int tok_encoder_init(struct tok_encoder *e, const struct tok_vocab *v, int use_fast, struct buf *err)
 {
 	e->vocab = v;
@@ -527,6 +536,7 @@ struct tok_state *tok_state_new(const struct tok_encoder *e)
 	struct tok_state *st = xcalloc(1, sizeof(*st));
 	st->enc = e;
 	tok_pretok_state_init(&st->pre, &e->pretok);
+	st->pre.pieces_fn = on_pieces;
 	tok_cache_init(&st->cache);
 	buf_init(&st->norm_out, 0);
 	buf_init(&st->norm_tmp, 0);

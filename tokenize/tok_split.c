@@ -449,3 +449,25 @@ void tok_split_each(int fast, const char *text, size_t len, tok_piece_fn fn, voi
 		break;
 	}
 }
+
+size_t tok_split_batch(int fast, const char *text, size_t len, size_t *off, size_t *ends, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = *off, m = 0;
+	switch (fast) {
+	case TOK_FAST_CL100K:
+		for (; i < len && m < max; m++)
+			ends[m] = i += split_cl100k(s + i, len - i);
+		break;
+	case TOK_FAST_O200K:
+		for (; i < len && m < max; m++)
+			ends[m] = i += split_o200k(s + i, len - i);
+		break;
+	default:
+		for (; i < len && m < max; m++)
+			ends[m] = i += split_gpt2(s + i, len - i);
+		break;
+	}
+	*off = i;
+	return m;
+}
