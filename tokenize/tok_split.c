@@ -91,10 +91,13 @@ static void build_block(uint32_t block)
 	pthread_mutex_unlock(&block_lock);
 }
 
+/* The blocks of U+0000..U+07FF (every one- and two-byte sequence) are built at once, so the
+ * lookups of those characters need no readiness check (cls_next). */
 void tok_split_init(void)
 {
 	pthread_once(&cls_once, build_classes);
-	build_block(0);
+	for (uint32_t block = 0; block < 8; block++)
+		build_block(block);
 }
 
 static inline unsigned cls_of(uint32_t cp)
@@ -104,30 +107,79 @@ static inline unsigned cls_of(uint32_t cp)
 	return cls_table[cp];
 }
 
+/* The class of the character at s[i] (i < n), and its length, by its lead byte: ASCII and
+ * two-byte sequences straight from the table (their blocks are always ready), longer ones
+ * decoded. */
+static inline unsigned cls_next(const unsigned char *s, size_t i, size_t *k)
+{
+	unsigned c = s[i];
+	if (c < 0x80) {
+		*k = 1;
+		return cls_table[c];
+	}
+	if (c < 0xE0) {
+		*k = 2;
+		return cls_table[(c & 0x1F) << 6 | (s[i + 1] & 0x3F)];
+	}
+	return cls_of(utf8_decode_valid(s + i, k));
+}
+
 static inline unsigned cls_at(const unsigned char *s, size_t n, size_t i, size_t *k)
 {
 	if (i >= n) {
 		*k = 0;
 		return 0;
 	}
-	uint32_t cp = utf8_decode_valid(s + i, k);
-	return cls_of(cp);
+	return cls_next(s, i, k);
 }
 
-/* Ends of runs: first index >= i whose class lacks `want`. */
+#define SWAR_ONES 0x0101010101010101ULL
+#define SWAR_HIGH 0x8080808080808080ULL
+
+/* The high bit of each byte of w that is an ASCII byte in [lo, hi] (0 < lo <= hi < 0x7F):
+ * with the high bits cleared no byte's sum carries into the next one. */
+static inline uint64_t swar_range(uint64_t w, uint64_t x, unsigned lo, unsigned hi)
+{
+	uint64_t ge = x + SWAR_ONES * (0x80 - lo), gt = x + SWAR_ONES * (0x7F - hi);
+	return ge & ~gt & ~w & SWAR_HIGH;
+}
+
+/* The bytes of w (eight text bytes) in class `want` (C_L, C_N, C_U or C_W) as far as ASCII
+ * decides it: the high bit of each ASCII byte of the class. */
+static inline uint64_t swar_class(uint64_t w, unsigned want)
+{
+	uint64_t x = w & ~SWAR_HIGH;
+	switch (want) {
+	case C_L:
+		return swar_range(w, x | SWAR_ONES * 0x20, 'a', 'z');
+	case C_W:
+		return swar_range(w, x, 'a', 'z');
+	case C_U:
+		return swar_range(w, x, 'A', 'Z');
+	default: /* C_N */
+		return swar_range(w, x, '0', '9');
+	}
+}
+
+/* Ends of runs: first index >= i whose class lacks `want` (one of C_L, C_N, C_U, C_W).
+ * ASCII is taken eight bytes at a time while eight bytes are left. */
 static inline size_t run_of(const unsigned char *s, size_t n, size_t i, unsigned want)
 {
 	while (i < n) {
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			if (!(cls_table[c] & want))
+		if (i + 8 <= n && (want == C_L || want == C_W || want == C_U || want == C_N)) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			uint64_t stop = ~swar_class(w, want) & SWAR_HIGH;
+			if (!stop) {
+				i += 8;
+				continue;
+			}
+			i += (size_t)__builtin_ctzll(stop) >> 3;
+			if (s[i] < 0x80)
 				return i;
-			i++;
-			continue;
 		}
 		size_t k;
-		uint32_t cp = utf8_decode_valid(s + i, &k);
-		if (!(cls_of(cp) & want))
+		if (!(cls_next(s, i, &k) & want))
 			return i;
 		i += k;
 	}
@@ -139,7 +191,7 @@ static inline size_t run_not(const unsigned char *s, size_t n, size_t i, unsigne
 {
 	while (i < n) {
 		size_t k;
-		if (cls_at(s, n, i, &k) & avoid)
+		if (cls_next(s, i, &k) & avoid)
 			return i;
 		i += k;
 	}
@@ -166,16 +218,6 @@ static size_t contraction(const unsigned char *s, size_t n)
 		       (lower_is(c, 'l') && lower_is(s[2], 'l'))))
 		return 3;
 	return 0;
-}
-
-/* The class of the character at s[i] (i < n), and its length. */
-static inline unsigned cls_next(const unsigned char *s, size_t i, size_t *k)
-{
-	if (s[i] < 0x80) {
-		*k = 1;
-		return cls_table[s[i]];
-	}
-	return cls_of(utf8_decode_valid(s + i, k));
 }
 
 /*
@@ -381,17 +423,20 @@ static size_t o200k_alt2(const unsigned char *s, size_t n, size_t i)
  */
 static inline size_t split_o200k(const unsigned char *s, size_t n)
 {
-	size_t k0, e;
-	unsigned c0 = cls_at(s, n, 0, &k0);
+	size_t k0, k1, e;
+	unsigned c0 = cls_next(s, 0, &k0);
 	int p_ok = !(c0 & (C_CRLF | C_L | C_N));
-	if (p_ok && k0 < n && (e = o200k_alt1(s, n, k0)))
-		return e;
-	if ((e = o200k_alt1(s, n, 0)))
-		return e;
-	if (p_ok && k0 < n && (e = o200k_alt2(s, n, k0)))
-		return e;
-	if ((e = o200k_alt2(s, n, 0)))
-		return e;
+	/* the letter alternatives need a U or W character first, or after the P character */
+	if ((c0 & (C_U | C_W)) || (p_ok && (cls_at(s, n, k0, &k1) & (C_U | C_W)))) {
+		if (p_ok && k0 < n && (e = o200k_alt1(s, n, k0)))
+			return e;
+		if ((e = o200k_alt1(s, n, 0)))
+			return e;
+		if (p_ok && k0 < n && (e = o200k_alt2(s, n, k0)))
+			return e;
+		if ((e = o200k_alt2(s, n, 0)))
+			return e;
+	}
 	if (c0 & C_N) {
 		size_t i = k0;
 		for (int d = 1; d < 3 && i < n; d++) {
@@ -403,7 +448,7 @@ static inline size_t split_o200k(const unsigned char *s, size_t n)
 		return i;
 	}
 	{
-		size_t start = 0, k1;
+		size_t start = 0;
 		if (s[0] == ' ') {
 			unsigned c1 = cls_at(s, n, 1, &k1);
 			if (k1 && !(c1 & (C_WS | C_L | C_N)))
