@@ -66,7 +66,9 @@ static inline uint32_t pair_rank(const struct bpe *b, uint32_t x, uint32_t y, ui
 	const struct tok_vocab *v = b->v;
 	if (v->bytes_rank) {
 		uint32_t id;
-		if (b->memo) {
+		if (end - start == 2) { /* two bytes: the table is quicker than the memo */
+			id = v->pair2[(unsigned char)b->p[start] << 8 | (unsigned char)b->p[start + 1]];
+		} else if (b->memo) {
 			struct tok_pair_memo *m = tok_pair_memo_slot(b->memo, x, y);
 			if (m->key != ~((uint64_t)x << 32 | y)) {
 				m->key = ~((uint64_t)x << 32 | y);
@@ -442,7 +444,7 @@ static inline void push_ids(struct tok_ids *o, const uint32_t *ids, size_t n)
 }
 
 /* A piece of more than 16 bytes, or a short one with 0 or more than 3 ids: the long table. */
-static void long_piece(struct tok_state *st, const char *p, size_t n, struct tok_cache_bucket *b,
+static __attribute__((noinline)) void long_piece(struct tok_state *st, const char *p, size_t n, struct tok_cache_bucket *b,
 		       uint64_t k0, uint64_t k1)
 {
 	struct tok_cache *c = &st->cache;
@@ -467,48 +469,77 @@ static void long_piece(struct tok_state *st, const char *p, size_t n, struct tok
 		tok_cache_long_put(c, p, n, h, o->v + before, nids);
 }
 
-static inline void piece_ids(struct tok_state *st, const char *p, size_t n)
+/* Masks keeping the first n bytes of a 16-byte load (low word, high word). */
+static const uint64_t mask_lo[17] = { 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFF, 0xFFFFFFFFFFFF,
+	0xFFFFFFFFFFFFFF, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL };
+static const uint64_t mask_hi[17] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF,
+	0xFFFFFFFFFF, 0xFFFFFFFFFFFF, 0xFFFFFFFFFFFFFF, ~0ULL };
+
+/* A short piece (n <= 16) as two words: the bytes after it are read and masked off when they
+ * are inside the text (p + 16 <= end), else only its own bytes are read. */
+static inline void piece_key(const char *p, size_t n, const char *end, uint64_t *k0, uint64_t *k1)
 {
-	if (n > TOK_CACHE_SHORT_KEY) {
-		long_piece(st, p, n, NULL, 0, 0);
-		return;
-	}
-	uint64_t k0, k1;
-	if ((uintptr_t)p >= st->lo && (uintptr_t)p + 16 <= st->hi) {
-		/* the bytes after the piece are inside the text: load 16, keep n */
-		static const uint64_t m0[17] = { 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFF,
-			0xFFFFFFFFFFFF, 0xFFFFFFFFFFFFFF, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
-			~0ULL, ~0ULL };
-		memcpy(&k0, p, 8);
-		memcpy(&k1, p + 8, 8);
-		k0 &= m0[n];
-		k1 &= n > 8 ? m0[n - 8] : 0;
+	if (p + 16 <= end) {
+		memcpy(k0, p, 8);
+		memcpy(k1, p + 8, 8);
+		*k0 &= mask_lo[n];
+		*k1 &= mask_hi[n];
 	} else {
-		tok_load16(p, n, &k0, &k1);
+		tok_load16(p, n, k0, k1);
 	}
+}
+
+/* A short piece (1 <= n <= 16) of a text ending at `end`: its ids from the table (1; o must
+ * have room for TOK_CACHE_SHORT_IDS more), else from long_piece (0). */
+static inline int short_piece(struct tok_state *st, const char *p, size_t n, const char *end,
+			      struct tok_ids *o)
+{
+	uint64_t k0, k1;
+	piece_key(p, n, end, &k0, &k1);
 	struct tok_cache_bucket *b = tok_cache_bucket_of(&st->cache, k0, k1, n);
 	const struct tok_cache_slot *s = tok_cache_find(b, k0, k1, n);
 	if (s) {
-		struct tok_ids *o = st->out;
-		ALLOC_GROW(o->v, o->n + TOK_CACHE_SHORT_IDS, o->alloc);
 		memcpy(o->v + o->n, s->ids, sizeof(s->ids));
 		o->n += s->nids;
-		return;
+		return 1;
 	}
 	long_piece(st, p, n, b, k0, k1);
+	return 0;
 }
 
 static void on_piece(void *ctx, const char *p, size_t n)
 {
-	piece_ids(ctx, p, n);
+	struct tok_state *st = ctx;
+	struct tok_ids *o = st->out;
+	if (n > TOK_CACHE_SHORT_KEY) {
+		long_piece(st, p, n, NULL, 0, 0);
+		return;
+	}
+	/* a piece in another buffer (a pre-tokenizer step's copy) is read only within itself */
+	int inside = (uintptr_t)p >= st->lo && (uintptr_t)p + n <= st->hi;
+	ALLOC_GROW(o->v, o->n + TOK_CACHE_SHORT_IDS, o->alloc);
+	short_piece(st, p, n, inside ? (const char *)st->hi : p + n, o);
 }
 
-/* A batch of pieces from the hand-written splitter (tok_pretok.h). */
+/* A batch of pieces from the hand-written splitter (tok_pretok.h), all inside the text that
+ * pretok_gap gave: the loop that runs once per piece. */
 static void on_pieces(void *ctx, const char *text, size_t start, const size_t *ends, size_t n)
 {
+	struct tok_state *st = ctx;
+	struct tok_ids *o = st->out;
+	const char *end = (const char *)st->hi;
+	ALLOC_GROW(o->v, o->n + n * TOK_CACHE_SHORT_IDS, o->alloc);
 	for (size_t i = 0; i < n; i++) {
-		piece_ids(ctx, text + start, ends[i] - start);
+		const char *p = text + start;
+		size_t len = ends[i] - start;
 		start = ends[i];
+		if (len <= TOK_CACHE_SHORT_KEY) {
+			if (short_piece(st, p, len, end, o))
+				continue;
+		} else {
+			long_piece(st, p, len, NULL, 0, 0);
+		}
+		ALLOC_GROW(o->v, o->n + (n - i) * TOK_CACHE_SHORT_IDS, o->alloc);
 	}
 }
 
