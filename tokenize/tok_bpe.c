@@ -489,14 +489,11 @@ static inline void piece_key(const char *p, size_t n, const char *end, uint64_t 
 	}
 }
 
-/* A short piece (1 <= n <= 16) of a text ending at `end`: its ids from the table (1; o must
- * have room for TOK_CACHE_SHORT_IDS more), else from long_piece (0). */
-static inline int short_piece(struct tok_state *st, const char *p, size_t n, const char *end,
-			      struct tok_ids *o)
+/* A short piece (1 <= n <= 16) with its key and bucket: its ids from the table (1; o must have
+ * room for TOK_CACHE_SHORT_IDS more), else from long_piece (0). */
+static inline int short_piece_in(struct tok_state *st, const char *p, size_t n, uint64_t k0, uint64_t k1,
+				 struct tok_cache_bucket *b, struct tok_ids *o)
 {
-	uint64_t k0, k1;
-	piece_key(p, n, end, &k0, &k1);
-	struct tok_cache_bucket *b = tok_cache_bucket_of(&st->cache, k0, k1, n);
 	const struct tok_cache_slot *s = tok_cache_find(b, k0, k1, n);
 	if (s) {
 		memcpy(o->v + o->n, s->ids, sizeof(s->ids));
@@ -505,6 +502,15 @@ static inline int short_piece(struct tok_state *st, const char *p, size_t n, con
 	}
 	long_piece(st, p, n, b, k0, k1);
 	return 0;
+}
+
+/* The same for a piece of a text ending at `end`. */
+static inline int short_piece(struct tok_state *st, const char *p, size_t n, const char *end,
+			      struct tok_ids *o)
+{
+	uint64_t k0, k1;
+	piece_key(p, n, end, &k0, &k1);
+	return short_piece_in(st, p, n, k0, k1, tok_cache_bucket_of(&st->cache, k0, k1, n), o);
 }
 
 static void on_piece(void *ctx, const char *p, size_t n)
@@ -521,25 +527,50 @@ static void on_piece(void *ctx, const char *p, size_t n)
 	short_piece(st, p, n, inside ? (const char *)st->hi : p + n, o);
 }
 
+#define PIECE_GROUP 64    /* pieces keyed at once in on_pieces */
+#define PREFETCH_AHEAD 8  /* buckets fetched this many pieces ahead */
+
 /* A batch of pieces from the hand-written splitter (tok_pretok.h), all inside the text that
- * pretok_gap gave: the loop that runs once per piece. */
+ * pretok_gap gave: the loop that runs once per piece. The table is 4 MB read at random, so
+ * a group's keys and buckets are computed first and each bucket is fetched from memory a few
+ * pieces before it is read. */
 static void on_pieces(void *ctx, const char *text, size_t start, const size_t *ends, size_t n)
 {
 	struct tok_state *st = ctx;
 	struct tok_ids *o = st->out;
 	const char *end = (const char *)st->hi;
+	struct {
+		uint64_t k0, k1;
+		struct tok_cache_bucket *b; /* NULL: a long piece */
+	} key[PIECE_GROUP];
 	ALLOC_GROW(o->v, o->n + n * TOK_CACHE_SHORT_IDS, o->alloc);
-	for (size_t i = 0; i < n; i++) {
-		const char *p = text + start;
-		size_t len = ends[i] - start;
-		start = ends[i];
-		if (len <= TOK_CACHE_SHORT_KEY) {
-			if (short_piece(st, p, len, end, o))
-				continue;
-		} else {
-			long_piece(st, p, len, NULL, 0, 0);
+	for (size_t g = 0; g < n; g += PIECE_GROUP) {
+		size_t m = n - g < PIECE_GROUP ? n - g : PIECE_GROUP, from = start;
+		for (size_t i = 0; i < m; i++) {
+			size_t len = ends[g + i] - from;
+			key[i].b = NULL;
+			if (len <= TOK_CACHE_SHORT_KEY) {
+				piece_key(text + from, len, end, &key[i].k0, &key[i].k1);
+				key[i].b = tok_cache_bucket_of(&st->cache, key[i].k0, key[i].k1, len);
+				if (i < PREFETCH_AHEAD)
+					__builtin_prefetch(key[i].b);
+			}
+			from = ends[g + i];
 		}
-		ALLOC_GROW(o->v, o->n + (n - i) * TOK_CACHE_SHORT_IDS, o->alloc);
+		for (size_t i = 0; i < m; i++) {
+			if (i + PREFETCH_AHEAD < m && key[i + PREFETCH_AHEAD].b)
+				__builtin_prefetch(key[i + PREFETCH_AHEAD].b);
+			const char *p = text + start;
+			size_t len = ends[g + i] - start;
+			start = ends[g + i];
+			if (key[i].b) {
+				if (short_piece_in(st, p, len, key[i].k0, key[i].k1, key[i].b, o))
+					continue;
+			} else {
+				long_piece(st, p, len, NULL, 0, 0);
+			}
+			ALLOC_GROW(o->v, o->n + (n - g - i) * TOK_CACHE_SHORT_IDS, o->alloc);
+		}
 	}
 }
 
