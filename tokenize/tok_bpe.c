@@ -530,15 +530,15 @@ static void on_piece(void *ctx, const char *p, size_t n)
 #define PIECE_GROUP 64    /* pieces keyed at once in on_pieces */
 #define PREFETCH_AHEAD 8  /* buckets fetched this many pieces ahead */
 
-/* A batch of pieces from the hand-written splitter (tok_pretok.h), all inside the text that
- * pretok_gap gave: the loop that runs once per piece. The table is 4 MB read at random, so
- * a group's keys and buckets are computed first and each bucket is fetched from memory a few
- * pieces before it is read. */
-static void on_pieces(void *ctx, const char *text, size_t start, const size_t *ends, size_t n)
+/* A batch of pieces from the hand-written splitter (tok_pretok.h), all inside text[0..len)
+ * (the text pretok_gap gave, or an earlier step's copy): the loop that runs once per piece.
+ * The table is 4 MB read at random, so a group's keys and buckets are computed first and each
+ * bucket is fetched from memory a few pieces before it is read. */
+static void on_pieces(void *ctx, const char *text, size_t len, size_t start, const size_t *ends, size_t n)
 {
 	struct tok_state *st = ctx;
 	struct tok_ids *o = st->out;
-	const char *end = (const char *)st->hi;
+	const char *end = text + len;
 	struct {
 		uint64_t k0, k1;
 		struct tok_cache_bucket *b; /* NULL: a long piece */
@@ -547,11 +547,11 @@ static void on_pieces(void *ctx, const char *text, size_t start, const size_t *e
 	for (size_t g = 0; g < n; g += PIECE_GROUP) {
 		size_t m = n - g < PIECE_GROUP ? n - g : PIECE_GROUP, from = start;
 		for (size_t i = 0; i < m; i++) {
-			size_t len = ends[g + i] - from;
+			size_t plen = ends[g + i] - from;
 			key[i].b = NULL;
-			if (len <= TOK_CACHE_SHORT_KEY) {
-				piece_key(text + from, len, end, &key[i].k0, &key[i].k1);
-				key[i].b = tok_cache_bucket_of(&st->cache, key[i].k0, key[i].k1, len);
+			if (plen <= TOK_CACHE_SHORT_KEY) {
+				piece_key(text + from, plen, end, &key[i].k0, &key[i].k1);
+				key[i].b = tok_cache_bucket_of(&st->cache, key[i].k0, key[i].k1, plen);
 				if (i < PREFETCH_AHEAD)
 					__builtin_prefetch(key[i].b);
 			}
@@ -561,13 +561,13 @@ static void on_pieces(void *ctx, const char *text, size_t start, const size_t *e
 			if (i + PREFETCH_AHEAD < m && key[i + PREFETCH_AHEAD].b)
 				__builtin_prefetch(key[i + PREFETCH_AHEAD].b);
 			const char *p = text + start;
-			size_t len = ends[g + i] - start;
+			size_t plen = ends[g + i] - start;
 			start = ends[g + i];
 			if (key[i].b) {
-				if (short_piece_in(st, p, len, key[i].k0, key[i].k1, key[i].b, o))
+				if (short_piece_in(st, p, plen, key[i].k0, key[i].k1, key[i].b, o))
 					continue;
 			} else {
-				long_piece(st, p, len, NULL, 0, 0);
+				long_piece(st, p, plen, NULL, 0, 0);
 			}
 			ALLOC_GROW(o->v, o->n + (n - g - i) * TOK_CACHE_SHORT_IDS, o->alloc);
 		}

@@ -406,7 +406,7 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 	if (s->fast && k + 1 == p->n_steps && st->pieces_fn) {
 		size_t ends[TOK_SPLIT_BATCH], off = 0, m;
 		for (size_t start = 0; (m = tok_split_batch(s->fast, text, len, &off, ends, TOK_SPLIT_BATCH)); start = off)
-			st->pieces_fn(ctx, text, start, ends, m);
+			st->pieces_fn(ctx, text, len, start, ends, m);
 		return 0;
 	}
 	if (s->fast && k + 1 == p->n_steps) {

@@ -44,8 +44,10 @@ struct tok_pretok_state {
 	 * else NULL. */
 	const char *doc_start;
 	/* Optional, set by the caller: where a hand-written splitter that is the last step hands
-	 * its pieces, a batch at a time, instead of one call of tok_piece_fn per piece. */
-	void (*pieces_fn)(void *ctx, const char *text, size_t start, const size_t *ends, size_t n);
+	 * its pieces, a batch at a time, instead of one call of tok_piece_fn per piece. text[0..len)
+	 * is the text that step splits (the caller's, or a copy an earlier step made); piece i is
+	 * text[i ? ends[i - 1] : start .. ends[i]). */
+	void (*pieces_fn)(void *ctx, const char *text, size_t len, size_t start, const size_t *ends, size_t n);
 };
 
 /* use_fast: allow the hand-written splitter for known patterns. */

@@ -390,6 +390,15 @@ SPLIT_INLINE size_t split_o200k(const unsigned char *s, size_t n)
 	size_t k0, k1, e;
 	unsigned c0 = cls_next(s, 0, &k0);
 	int p_ok = !(c0 & (C_CRLF | C_L | C_N));
+	/* The common case: an ASCII lower-case letter first, or after the P character. It is no U,
+	 * so alternative 1 from there is its W run and the contraction. */
+	size_t w = (unsigned)(s[0] - 'a') < 26 ? 1 : p_ok && k0 < n && (unsigned)(s[k0] - 'a') < 26 ? k0 + 1 : 0;
+	if (w) {
+		e = run_of(s, n, w, C_W);
+		if (e < n && s[e] == '\'')
+			e += contraction(s + e, n - e);
+		return e;
+	}
 	/* the letter alternatives need a U or W character first, or after the P character */
 	if ((c0 & (C_U | C_W)) || (p_ok && (cls_at(s, n, k0, &k1) & (C_U | C_W)))) {
 		if (p_ok && k0 < n && (e = o200k_alt1(s, n, k0)))
