@@ -262,6 +262,7 @@ int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_fi
 	v->skipped = 0;
 	v->lang = NULL;
 	ctx->analyzed = 0;
+	ctx->nsegw = 0;
 	ctx->base = cfg;
 	ctx->lcfg = NULL;
 	ctx->lr = lr;

@@ -27,7 +27,8 @@ static void repair(const char *in, size_t n, struct buf *out, struct clean_repai
 {
 	buf_reset(out);
 	memset(st, 0, sizeof(*st));
-	clean_repair(in, n, out, st);
+	if (!clean_repair(in, n, out, st))
+		buf_add(out, in, n); /* unchanged: nothing appended */
 }
 
 #define REPAIRS_TO(in, expect)                                                          \
