@@ -304,7 +304,8 @@ static size_t repair_scan(const unsigned char *u, size_t n, int *maybe_mojibake,
 {
 	size_t i = 0;
 	while (i < n) {
-		i = plain_run_end(u, i, n);
+		if (u[i] < 0x80) /* text in other scripts has short ASCII runs: look first */
+			i = plain_ascii[u[i]] ? plain_run_end(u, i + 1, n) : i;
 		if (i >= n)
 			break;
 		if (u[i] < 0x80) {
