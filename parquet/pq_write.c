@@ -174,15 +174,18 @@ static int widen(int a, int b)
  * huge pages (pq_huge_pages): its bytes are written once and read once, and on 4 KiB pages the
  * first touch of each (a fault, zeroing) cost a third of the writer's time (docs/parquet.md,
  * "Speed"). Values count at least their bytes towards --row-group-bytes, so the room suffices
- * but for the last record.
+ * but for the last record (up to 512 MiB: a --row-group-bytes of 1T must not ask for 1T).
  */
 #define BIG_COLUMN ((size_t)4 << 20)
+#define BIG_RESERVE ((size_t)512 << 20)
 
 static void reserve_big(struct pq_writer *w, struct wcol *c)
 {
 	if (c->advised || c->data.len < BIG_COLUMN)
 		return;
 	size_t want = (size_t)w->rg_bytes + ((size_t)w->rg_bytes >> 4);
+	if (want > BIG_RESERVE) /* bigger row groups grow as they fill (and keep the advice) */
+		want = BIG_RESERVE;
 	if (want > c->data.len)
 		buf_grow(&c->data, want - c->data.len);
 	pq_huge_pages(c->data.data, c->data.cap);

@@ -10,7 +10,12 @@ ROOT=$(cd "$FIX/../.." && pwd)
 G=${GRIST:-$ROOT/grist}
 NPM=$ROOT/tests/npm
 PEER="node $NPM/parquet-peer.js"
-[ -d "$NPM/node_modules/@duckdb/node-api" ] || { fail "no tests/npm/node_modules: run make deps"; done_testing; }
+[ -d "$NPM/node_modules/@duckdb/node-api" ] || { fail "no tests/npm/node_modules: run make deps"; # a column past 4 MiB gets room for its row group at once, but never a huge row group's worth
+awk 'BEGIN { s = sprintf("%0500d", 0); for (i = 1; i <= 12000; i++) printf "{\"text\":\"%d %s\"}\n", i, s }' > wide.jsonl
+"$G" ingest -q wide.jsonl --row-group-bytes 1T -o wide.parquet || fail "--row-group-bytes 1T with a 6 MB column"
+expect_eq "1T row group rows" 12000 "$("$G" ingest -q wide.parquet | wc -l)"
+
+done_testing; }
 
 # 3,000 records, row groups of 16 KB of values (about 60 of them): n is an integer until record
 # 2,500 (then 2.5: double); v a string until 2,600 (then 7: JSON), with escapes JSON can spell
@@ -106,5 +111,10 @@ rm big.parquet
 (ulimit -f "$limit"; "$G" ingest -q big.jsonl -o big.parquet) 2> limit.err || fail "with files limited to $limit kB: $(head -3 limit.err)"
 [ -f big.parquet ] || fail "no big.parquet under the file-size limit"
 [ -z "$(ls -A | grep -E 'tmp|spool')" ] || fail "temporary files left: $(ls -A | grep -E 'tmp|spool')"
+
+# a column past 4 MiB gets room for its row group at once, but never a huge row group's worth
+awk 'BEGIN { s = sprintf("%0500d", 0); for (i = 1; i <= 12000; i++) printf "{\"text\":\"%d %s\"}\n", i, s }' > wide.jsonl
+"$G" ingest -q wide.jsonl --row-group-bytes 1T -o wide.parquet || fail "--row-group-bytes 1T with a 6 MB column"
+expect_eq "1T row group rows" 12000 "$("$G" ingest -q wide.parquet | wc -l)"
 
 done_testing
