@@ -10,6 +10,7 @@
  * 2. Select (html_select.c): score the blocks, pick the best subtree, write its blocks.
  */
 #include "ingest/html_main.h"
+#include "ingest/html.h"
 #include "ingest/html_charset.h"
 #include "ingest/html_main_int.h"
 
@@ -494,15 +495,8 @@ static int parse(struct hmain *m, const char *p, size_t n)
 	sax.endElement = sax_end;
 	sax.characters = sax_text;
 	sax.cdataBlock = sax_text;
-	htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, m, NULL, 0, NULL,
-							  XML_CHAR_ENCODING_NONE);
-	if (!ctxt)
+	if (html_sax_parse(&sax, m, p, n) < 0)
 		return -1;
-	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-				 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
-	xmlSwitchToEncoding(ctxt, xmlFindCharEncodingHandler("UTF-8"));
-	htmlParseChunk(ctxt, p, (int)n, 1);
-	htmlFreeParserCtxt(ctxt);
 	close_block(m);
 	/* Elements left open (a truncated page) end with the document. */
 	for (int32_t i = m->cur; i > 0; i = m->nodes[i].parent)

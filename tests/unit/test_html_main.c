@@ -138,6 +138,13 @@ TEST(charset_order)
 	/* mostly UTF-8 with a stray byte: repaired, not read as Latin-1 */
 	static const char broken[] = "<p>\xC3\xA9\xC3\xA9\xFF";
 	decoded(broken, sizeof(broken) - 1, NULL, "\xC3\xA9\xC3\xA9\xEF\xBF\xBD", 1);
+	/* undeclared windows-1252 whose high bytes look like UTF-8 sequences but are overlong
+	 * ("l\xE0\x97\xBB" is "là—»": E0 97 needs E0 A0..BF) or encoded surrogates ("\xED\xBC\xBD" is
+	 * "í¼½": ED BC is a surrogate): not evidence for UTF-8, so windows-1252 (expected bytes as
+	 * Python's cp1252 codec gives them) */
+	static const char fake[] = "<p>l\xE0\x97\xBB x \xED\xBC\xBD \xE9";
+	decoded(fake, sizeof(fake) - 1, NULL,
+		"l\xC3\xA0\xE2\x80\x94\xC2\xBB x \xC3\xAD\xC2\xBC\xC2\xBD \xC3\xA9", 1);
 }
 
 int main(void)
