@@ -73,25 +73,29 @@ static const struct tagdef *tag_of(const char *name)
 
 /* Tokens of boilerplate (whole class/id words) and word starts that mark it. */
 static const char *const neg_words[] = {
-	"ad", "ads", "adsense", "adv", "advert", "advertisement", "adverts", "also", "author", "avatar",
-	"badge", "banner", "btn", "button", "buy", "buybox", "byline", "cart", "categories", "catlinks",
-	"checkout", "consent", "copyright", "crumbs", "date", "dateline", "disclaimer", "edit", "gdpr",
-	"hatnote", "hot", "infobox", "latest", "legal", "login", "masthead", "menu", "menubar", "meta",
-	"metadata", "modal", "more", "most", "nav", "navbox", "noprint", "pager", "paging", "popular",
-	"posted", "price", "print", "rail", "rating", "ratings", "readmore", "recent", "reply",
-	"respond", "review", "reviews", "search", "shipping", "signature", "similar", "skip",
-	"sponsored", "stock", "tagcloud", "tags", "timestamp", "toc", "toolbar", "userinfo", "vote",
-	"votes", "voting",
+	"ad", "ads", "adsense", "adv", "advert", "advertisement", "adverts", "also", "author",
+	"avatar", "badge", "banner", "btn", "button", "buy", "buybox", "byline", "cart",
+	"categories", "catlinks", "checkout", "consent", "copyright", "crumbs", "date",
+	"dateline", "disclaimer", "edit", "gdpr", "hatnote", "hot", "infobox", "latest", "login",
+	"masthead", "menu", "menubar", "meta", "metadata", "modal", "more", "most", "nav",
+	"navbox", "noprint", "pager", "paging", "popular", "posted", "price", "print", "pubdate",
+	"rail", "rating", "ratings", "readmore", "recent", "releaseinfo", "reply", "respond",
+	"review", "reviews", "search", "shipping", "signature", "similar", "skip", "sponsored",
+	"stock", "tagcloud", "tags", "timestamp", "toc", "toolbar", "userinfo", "vote", "votes",
+	"voting",
 };
 static const char *const neg_starts[] = {
-	"advert", "banner", "breadcrumb", "comment", "consent", "cookie", "disqus", "footer", "navbar",
-	"navigation", "newsletter", "outbrain", "pagination", "popup", "promo", "recommend", "related",
-	"share", "sidebar", "signup", "social", "sponsor", "subscribe", "taboola", "teaser", "trending",
-	"user", "widget",
+	"advert", "banner", "breadcrumb", "comment", "consent", "cookie", "disqus", "footer",
+	"legal", "navbar", "navigation", "newsletter", "outbrain", "pagination", "popup", "promo",
+	"recommend", "related", "share", "sidebar", "signup", "social", "sponsor", "subscribe",
+	"taboola", "teaser", "trending", "user", "widget",
 };
 static const char *const neg_inside[] = {
 	"advert", "breadcrumb", "comment", "cookie", "profile", "sidebar",
 };
+/* Footnotes are part of the text even in an <aside> (docutils, Sphinx and pandoc put them in
+ * one): these words make an element content whatever its tag says. */
+static const char *const note_words[] = { "endnotes", "footnote", "footnotes" };
 static const char *const pos_words[] = {
 	"answer", "answers", "article", "articlebody", "body", "bodytext", "content", "contents",
 	"entry", "lead", "main", "maincontent", "markdown", "message", "post", "postbody", "prose",
@@ -125,16 +129,19 @@ static int starts_list(const char *w, size_t len, const char *const *list, size_
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* -1 for a boilerplate word, +1 for a content word, else 0. */
+/* -1 for a boilerplate word, +1 for a content word, +2 for a footnote word, else 0. */
 static int word_hint(const char *w, size_t len)
 {
+	if (in_list(w, note_words, N(note_words)))
+		return 2;
 	if (in_list(w, neg_words, N(neg_words)) || starts_list(w, len, neg_starts, N(neg_starts), 0) ||
 	    starts_list(w, len, neg_inside, N(neg_inside), 1))
 		return -1;
 	return in_list(w, pos_words, N(pos_words));
 }
 
-/* The hint of a class or id value: any boilerplate word wins over content words. */
+/* The hint of a class or id value: any boilerplate word wins over content words; bit 2 set
+ * for a footnote word. */
 static int value_hint_uncached(const char *v)
 {
 	int pos = 0;
@@ -239,6 +246,25 @@ static inline int is_ws(char c)
 	return ws_table[(unsigned char)c];
 }
 
+/*
+ * Does s[0..n) (no spaces) count as a word: has it an ASCII letter or digit, or a character
+ * from U+00C0 on outside U+2000..U+2FFF (letters of other scripts, not punctuation such as
+ * "»", "·", "–", "•")? A run of Han or kana counts once per character.
+ */
+static uint32_t is_word(const char *s, size_t n)
+{
+	uint32_t cjk = 0;
+	int word = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u || (c >= 0xC3 && c < 0xE2))
+			word = 1;
+		else if (c >= 0xE3 && c <= 0xED) /* U+3000..U+DFFF: CJK, kana, Hangul */
+			cjk++;
+	}
+	return cjk ? cjk : (uint32_t)word;
+}
+
 static void add_text(struct hmain *m, const char *s, size_t n)
 {
 	if (m->pre) {
@@ -271,8 +297,13 @@ static void add_text(struct hmain *m, const char *s, size_t n)
 		buf_add(&m->text, s + i, j - i);
 		struct hblock *b = &m->blocks[m->nblocks - 1];
 		b->chars += (uint32_t)(j - i);
-		if (m->anchor)
+		if (m->anchor) {
 			b->link += (uint32_t)(j - i);
+			b->links += !m->anchor_counted;
+			m->anchor_counted = 1;
+		} else {
+			b->own += is_word(s + i, j - i);
+		}
 		i = j;
 	}
 }
@@ -306,6 +337,27 @@ static void read_attrs(const xmlChar **a, struct attrs *at)
 	}
 }
 
+/* An id of five words or more is a heading turned into an anchor (docutils' <section
+ * id="are-there-copyright-restrictions-on-the-use-of-python">), not the name of a page part. */
+static int id_is_slug(const char *v)
+{
+	int words = 0;
+	for (int in = 0; *v; v++) {
+		int a = isalnum((unsigned char)*v) != 0;
+		words += a && !in;
+		in = a;
+	}
+	return words >= 5;
+}
+
+static int role_is_boilerplate(const char *role)
+{
+	static const char *const roles[] = { "alert",      "banner", "complementary", "contentinfo",
+					     "dialog",     "menu",   "menubar",       "navigation",
+					     "search" };
+	return in_list(role, roles, N(roles));
+}
+
 /* Element hint and flags from its tag and attributes. */
 static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td,
 		      const struct attrs *at)
@@ -318,7 +370,8 @@ static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td
 		h = 1;
 	if ((fl & HF_HEADER) && !(m->nodes[nd->parent].flags & HF_INPOS))
 		h = -1;
-	int hc = at->cls ? value_hint(m, at->cls) : 0, hi = at->id ? value_hint(m, at->id) : 0;
+	int hc = at->cls ? value_hint(m, at->cls) : 0;
+	int hi = at->id && !id_is_slug(at->id) ? value_hint(m, at->id) : 0;
 	if (hc < 0 || hi < 0)
 		h = -1;
 	else if ((hc > 0 || hi > 0) && h == 0)
@@ -327,9 +380,7 @@ static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td
 		if (!strcmp(at->role, "main") || !strcmp(at->role, "article")) {
 			h = 1;
 			fl |= !strcmp(at->role, "main") ? HF_MAIN : 0;
-		} else if (strstr("navigation banner contentinfo complementary menu menubar search "
-				  "dialog alert",
-				  at->role)) {
+		} else if (role_is_boilerplate(at->role)) {
 			h = -1;
 		}
 	}
@@ -337,6 +388,13 @@ static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td
 		h = 1;
 		fl |= HF_MAIN;
 	}
+	if ((hc > 0 && (hc & 2)) || (hi > 0 && (hi & 2)) ||
+	    (at->role && (!strcmp(at->role, "doc-endnotes") || !strcmp(at->role, "doc-footnote"))))
+		h = 1;
+	/* A heading is judged as a whole: the hints of links and spans inside it do not count
+	 * (docutils puts every section title in <a class="toc-backref">). */
+	if (m->heading && (!td || td->kind == HK_A || td->kind == HK_INLINE))
+		h = 0;
 	nd->hint = (int8_t)h;
 	nd->flags = fl & (HF_MAIN);
 	nd->flags |= (m->nodes[nd->parent].flags & HF_INPOS) || h > 0 ? HF_INPOS : 0;
@@ -407,8 +465,10 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **a)
 		m->heading = td->flags;
 	else if (kind == HK_PRE)
 		m->pre++;
-	else if (kind == HK_A)
+	else if (kind == HK_A) {
 		m->anchor++;
+		m->anchor_counted = 0;
+	}
 	else if (kind == HK_BR && m->open)
 		m->pending_space = 2;
 }

@@ -41,6 +41,8 @@ struct hblock {
 	uint32_t off, len; /* its text in hmain.text */
 	uint32_t chars; /* non-space bytes */
 	uint32_t link;  /* non-space bytes inside <a> */
+	uint32_t own;   /* words outside <a> (runs of non-space with a letter or digit) */
+	uint32_t links; /* <a> elements with text in it */
 	uint8_t sep;    /* HS_* before it */
 	uint8_t kind;   /* HB_TEXT, 1..6 for headings, HB_PRE */
 };
@@ -62,6 +64,7 @@ struct hmain {
 	int32_t cur;   /* innermost open element */
 	int32_t owner; /* owner of the next block */
 	int skip, in_head, in_title, pre, anchor, heading;
+	int anchor_counted; /* the open <a> is counted in its block's links */
 	int open, pending_sep, pending_space;
 	struct hint_cache hint_cache[HINT_CACHE];
 };
