@@ -69,6 +69,17 @@ static const struct tagdef *tag_of(const char *name)
 	return bsearch(name, tags, sizeof(tags) / sizeof(tags[0]), sizeof(tags[0]), cmp_tag);
 }
 
+/* tag_of, remembered by the name's address (see struct hmain). */
+static const struct tagdef *tag_cached(struct hmain *m, const char *name)
+{
+	size_t k = ((uintptr_t)name >> 3) % TAG_CACHE;
+	if (m->tag_key[k] != name) {
+		m->tag_key[k] = name;
+		m->tag_val[k] = tag_of(name);
+	}
+	return m->tag_val[k];
+}
+
 /* ---- class and id hints ---- */
 
 /* Tokens of boilerplate (whole class/id words) and word starts that mark it. */
@@ -238,31 +249,21 @@ static void open_block(struct hmain *m)
 	m->open = 1;
 }
 
-static const unsigned char ws_table[256] = { [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
-					     ['\f'] = 1 };
+/* Byte classes for add_text: whitespace; a byte that makes a run of non-space a word (an
+ * ASCII letter or digit, or the lead byte of a character from U+00C0 to U+1FFF: letters of
+ * other scripts, not punctuation such as "»", "·", "–", "•" from U+0080..U+00BF and
+ * U+2000..U+2FFF); the lead byte of a Han, kana or Hangul character (U+3000..U+DFFF), each
+ * of which is a word of its own. */
+enum { BC_WS = 1, BC_WORD = 2, BC_CJK = 4 };
+static const unsigned char byte_class[256] = {
+	[' '] = BC_WS, ['\t'] = BC_WS, ['\n'] = BC_WS, ['\r'] = BC_WS, ['\f'] = BC_WS,
+	['0' ... '9'] = BC_WORD, ['A' ... 'Z'] = BC_WORD, ['a' ... 'z'] = BC_WORD,
+	[0xC3 ... 0xE1] = BC_WORD, [0xE3 ... 0xED] = BC_CJK,
+};
 
 static inline int is_ws(char c)
 {
-	return ws_table[(unsigned char)c];
-}
-
-/*
- * Does s[0..n) (no spaces) count as a word: has it an ASCII letter or digit, or a character
- * from U+00C0 on outside U+2000..U+2FFF (letters of other scripts, not punctuation such as
- * "»", "·", "–", "•")? A run of Han or kana counts once per character.
- */
-static uint32_t is_word(const char *s, size_t n)
-{
-	uint32_t cjk = 0;
-	int word = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u || (c >= 0xC3 && c < 0xE2))
-			word = 1;
-		else if (c >= 0xE3 && c <= 0xED) /* U+3000..U+DFFF: CJK, kana, Hangul */
-			cjk++;
-	}
-	return cjk ? cjk : (uint32_t)word;
+	return byte_class[(unsigned char)c] & BC_WS;
 }
 
 static void add_text(struct hmain *m, const char *s, size_t n)
@@ -286,9 +287,15 @@ static void add_text(struct hmain *m, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		size_t j = i;
-		while (j < n && !is_ws(s[j]))
-			j++;
+		size_t j = i, cjk = 0;
+		unsigned cls = 0;
+		for (; j < n; j++) {
+			unsigned c = byte_class[(unsigned char)s[j]];
+			if (c & BC_WS)
+				break;
+			cls |= c;
+			cjk += c >> 2;
+		}
 		if (!m->open)
 			open_block(m);
 		else if (m->pending_space)
@@ -302,7 +309,7 @@ static void add_text(struct hmain *m, const char *s, size_t n)
 			b->links += !m->anchor_counted;
 			m->anchor_counted = 1;
 		} else {
-			b->own += is_word(s + i, j - i);
+			b->own += cjk ? (uint32_t)cjk : (cls & BC_WORD) != 0;
 		}
 		i = j;
 	}
@@ -420,7 +427,7 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **a)
 		m->skip++;
 		return;
 	}
-	const struct tagdef *td = tag_of((const char *)name);
+	const struct tagdef *td = tag_cached(m, (const char *)name);
 	int kind = td ? td->kind : HK_INLINE;
 	if (m->in_head || kind == HK_HEAD) {
 		head_start(m, td, a);

@@ -47,7 +47,7 @@ struct hblock {
 	uint8_t kind;   /* HB_TEXT, 1..6 for headings, HB_PRE */
 };
 
-enum { HINT_CACHE = 64 };
+enum { HINT_CACHE = 64, TAG_CACHE = 64 };
 struct hint_cache {
 	uint8_t len; /* value length + 1; 0: empty */
 	int8_t hint;
@@ -67,6 +67,10 @@ struct hmain {
 	int anchor_counted; /* the open <a> is counted in its block's links */
 	int open, pending_sep, pending_space;
 	struct hint_cache hint_cache[HINT_CACHE];
+	/* Tag lookups by name pointer: libxml2 interns element names in its dictionary, so within
+	 * one parse a name has one address (html_main.c tag_cached). */
+	const void *tag_key[TAG_CACHE];
+	const void *tag_val[TAG_CACHE];
 };
 
 /* Choose the main content of m and append it to out. */
