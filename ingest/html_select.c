@@ -2,9 +2,10 @@
  * Choosing the main content among the blocks of a page (docs/ingest.md, "HTML main content").
  *
  * Each block gets a value: its length when it reads like prose (at least MIN_PROSE non-space
- * bytes, at most half of them inside links), a third of its length when it is short, minus its
- * length when it is a link list (more than half inside links) or sits in boilerplate (an element
- * whose tag, class, id or role says nav, footer, aside, sidebar, comment, share, cookie, ...).
+ * bytes, not a link list), a third of its length when it is short, minus its length when it is
+ * a link list (more than half inside links and no sentence of its own) or sits in boilerplate
+ * (an element whose tag, class, id or role says nav, footer, aside, sidebar, comment, share,
+ * cookie, ...).
  * A hint is ignored on the elements that hold most of the page's prose or its <main> (a body
  * class "has-sidebar", an ASP.NET page wrapped in one <form>). An element's score is the sum
  * over its subtree, plus a quarter of its positive part for content hints (article, main,
