@@ -18,6 +18,7 @@
  */
 #include "clean/clean_filter_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,6 +169,37 @@ static int broken_word(const unsigned char *w, size_t n, int *has_letter)
 	return 0;
 }
 
+/* Can the word w[0, n) be broken at all? Byte classes that over-approximate what
+ * broken_word() looks for: a sign or mis-decoded lead ('?', U+00A1..U+00FF, U+FFFD), or a
+ * Latin letter together with a Greek or Cyrillic one. Words of one script (a Russian word,
+ * a Chinese one) are passed without decoding. */
+enum { BQ_LATIN = 1, BQ_GRC = 2, BQ_SIGN = 4 };
+static unsigned char bq_class[256];
+
+static void bq_init(void)
+{
+	for (int c = 'a'; c <= 'z'; c++)
+		bq_class[c] = bq_class[c - 32] = BQ_LATIN;
+	bq_class['?'] = BQ_SIGN;
+	bq_class[0xC2] = bq_class[0xC3] = BQ_SIGN | BQ_LATIN; /* U+0080..U+00FF */
+	for (int c = 0xC4; c <= 0xC9; c++)                   /* U+0100..U+027F */
+		bq_class[c] = BQ_LATIN;
+	for (int c = 0xCD; c <= 0xD4; c++) /* U+0340..U+053F: Greek, Cyrillic */
+		bq_class[c] = BQ_GRC;
+	bq_class[0xE1] = BQ_LATIN | BQ_GRC; /* U+1E00..U+1EFF Latin, U+1F00..U+1FFF Greek */
+	bq_class[0xEF] = BQ_SIGN;           /* U+FFFD */
+}
+
+static int maybe_broken(const unsigned char *w, size_t n)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, bq_init);
+	unsigned k = 0;
+	for (size_t i = 0; i < n; i++)
+		k |= bq_class[w[i]];
+	return (k & BQ_SIGN) || (k & (BQ_LATIN | BQ_GRC)) == (BQ_LATIN | BQ_GRC);
+}
+
 static int bw_space(unsigned char c)
 {
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
@@ -197,7 +229,7 @@ double clean_broken_word_fraction(const char *s, size_t n)
 		while (e < n && !bw_space(u[e]))
 			e++;
 		int letter = 0;
-		broken += (size_t)broken_word(u + a, e - a, &letter);
+		broken += maybe_broken(u + a, e - a) && broken_word(u + a, e - a, &letter);
 		i = e;
 	}
 	/* one broken word is a slip (a homoglyph typed by hand), not a mis-decoded text */
@@ -262,6 +294,7 @@ int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_fi
 	v->skipped = 0;
 	v->lang = NULL;
 	ctx->analyzed = 0;
+	ctx->nsegw = 0;
 	ctx->base = cfg;
 	ctx->lcfg = NULL;
 	ctx->lr = lr;

@@ -95,6 +95,16 @@ static int is_switch(int p)
 	       p == CP_C4_JAVASCRIPT || p == CP_C4_CURLY_BRACKET || p == CP_C4_POLICY;
 }
 
+/* Shares of the document (of its lines, words, characters): a value above 1 is a mistake. */
+static int is_fraction(int p)
+{
+	return p == CP_MOJIBAKE_LATIN1 || p == CP_MOJIBAKE_BROKEN_WORDS ||
+	       p == CP_G_MAX_BULLET_LINES || p == CP_G_MAX_ELLIPSIS_LINES ||
+	       p == CP_G_MIN_ALPHA_WORDS || (p >= CP_R_DUP_PARA_FRAC && p <= CP_R_DUP_10GRAM) ||
+	       p == CP_C4_MAX_LIST_WORDS || p == CP_F_MIN_LINE_PUNCT || p == CP_F_MAX_SHORT_LINES ||
+	       p == CP_F_MAX_DUP_LINE_CHARS;
+}
+
 void clean_filter_config_init(struct clean_filter_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -197,6 +207,11 @@ int clean_filter_config_set(struct clean_filter_config *cfg, const char *name, c
 	double d;
 	if (opts_parse_decimal(value, &d) < 0 || !isfinite(d) || d < 0) {
 		buf_addf(err, "%s: '%s' is not a non-negative number (or off)", clean_params[p].name,
+			 value);
+		return -1;
+	}
+	if (is_fraction(p) && d > 1) {
+		buf_addf(err, "%s: '%s' is not a fraction from 0 to 1 (or off)", clean_params[p].name,
 			 value);
 		return -1;
 	}
