@@ -30,9 +30,6 @@
 #include "parquet/pq_thrift.h"
 #include "parquet/pq_write_int.h"
 
-/* Level 1, as pyarrow (Arrow C++) writes: on FineWeb-shaped text it compresses 1.7x faster
- * than level 3 (DuckDB's) for a 24% bigger file (docs/parquet.md, "Speed"). */
-#define ZSTD_LEVEL 1
 
 struct pq_writer {
 	char *path;
@@ -47,6 +44,7 @@ struct pq_writer {
 	size_t norder, order_cap;
 	uint64_t rows, rg_rows, rg_value_bytes;
 	int in_row;           /* add_row has opened a row in every column */
+	int level;            /* zstd */
 	/* output */
 	pq_sink_fn sink;
 	pq_readback_fn readback;
@@ -329,7 +327,7 @@ static int flush_rowgroup(struct pq_writer *w)
 		return 0;
 	out(w, "", 0); /* the leading PAR1, before any offset is taken */
 	for (size_t i = 0; i < w->ncols; i++) {
-		pq_write_chunk(&w->cols[i], w->offset, ZSTD_LEVEL, emit_out, w);
+		pq_write_chunk(&w->cols[i], w->offset, w->level, emit_out, w);
 		pq_wcol_reset(&w->cols[i]);
 	}
 	ALLOC_GROW(w->rg_nrows, w->nrg + 1, w->rg_cap);
@@ -383,8 +381,8 @@ static int parse_schema(struct pq_writer *w, const char *path, struct buf *err)
 }
 
 struct pq_writer *pq_writer_new(const char *path, uint64_t row_group_bytes,
-				const char *schema_path, pq_sink_fn sink, pq_readback_fn readback,
-				void *ctx, struct buf *err)
+				const char *schema_path, int zstd_level, pq_sink_fn sink,
+				pq_readback_fn readback, void *ctx, struct buf *err)
 {
 	struct pq_writer *w = xcalloc(1, sizeof(*w));
 	w->sink = sink;
@@ -392,6 +390,7 @@ struct pq_writer *pq_writer_new(const char *path, uint64_t row_group_bytes,
 	w->ctx = ctx;
 	w->path = xstrdup(path);
 	w->rg_bytes = row_group_bytes ? row_group_bytes : PQ_DEFAULT_ROW_GROUP_BYTES;
+	w->level = zstd_level ? zstd_level : PQ_DEFAULT_ZSTD_LEVEL;
 	w->carry = w->key = (struct buf)BUF_INIT;
 	if (schema_path) {
 		w->fixed = 1;
@@ -623,7 +622,7 @@ static int fix_chunks(struct pq_writer *w, struct buf *err)
 				return -1;
 			}
 			pq_wcol_convert(&t, c->kind);
-			pq_write_chunk(&t, w->offset, ZSTD_LEVEL, emit_out, w);
+			pq_write_chunk(&t, w->offset, w->level, emit_out, w);
 			buf_release(&ch->min);
 			buf_release(&ch->max);
 			*ch = t.chunks[0];
