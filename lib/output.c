@@ -19,6 +19,12 @@
 static struct output stdout_out;
 static uint64_t parquet_rg_bytes;
 static const char *parquet_schema;
+static int parquet_level;
+
+void output_parquet_level(int level)
+{
+	parquet_level = level;
+}
 
 void output_parquet_options(uint64_t row_group_bytes, const char *schema_path)
 {
@@ -178,8 +184,8 @@ void output_open(struct output *o, const char *path)
 	o->codec = ends_with(path, ".zst") ? OUTPUT_ZSTD : ends_with(path, ".gz") ? OUTPUT_GZIP : 0;
 	if (ends_with(path, ".parquet")) {
 		o->codec = OUTPUT_PARQUET;
-		o->cstream = pq_writer_new(path, parquet_rg_bytes, parquet_schema, parquet_sink,
-					   parquet_readback, o, &err);
+		o->cstream = pq_writer_new(path, parquet_rg_bytes, parquet_schema, parquet_level,
+					   parquet_sink, parquet_readback, o, &err);
 		if (!o->cstream)
 			die(GRIST_EXIT_USAGE, "%s", err.data);
 	} else if (o->codec) {

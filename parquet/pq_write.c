@@ -30,9 +30,6 @@
 #include "parquet/pq_thrift.h"
 #include "parquet/pq_write_int.h"
 
-/* Level 1, as pyarrow (Arrow C++) writes: on FineWeb-shaped text it compresses 1.7x faster
- * than level 3 (DuckDB's) for a 24% bigger file (docs/parquet.md, "Speed"). */
-#define ZSTD_LEVEL 1
 
 struct pq_writer {
 	char *path;
@@ -47,6 +44,7 @@ struct pq_writer {
 	size_t norder, order_cap;
 	uint64_t rows, rg_rows, rg_value_bytes;
 	int in_row;           /* add_row has opened a row in every column */
+	int level;            /* zstd */
 	/* output */
 	pq_sink_fn sink;
 	pq_readback_fn readback;
@@ -176,15 +174,18 @@ static int widen(int a, int b)
  * huge pages (pq_huge_pages): its bytes are written once and read once, and on 4 KiB pages the
  * first touch of each (a fault, zeroing) cost a third of the writer's time (docs/parquet.md,
  * "Speed"). Values count at least their bytes towards --row-group-bytes, so the room suffices
- * but for the last record.
+ * but for the last record (up to 512 MiB: a --row-group-bytes of 1T must not ask for 1T).
  */
 #define BIG_COLUMN ((size_t)4 << 20)
+#define BIG_RESERVE ((size_t)512 << 20)
 
 static void reserve_big(struct pq_writer *w, struct wcol *c)
 {
 	if (c->advised || c->data.len < BIG_COLUMN)
 		return;
 	size_t want = (size_t)w->rg_bytes + ((size_t)w->rg_bytes >> 4);
+	if (want > BIG_RESERVE) /* bigger row groups grow as they fill (and keep the advice) */
+		want = BIG_RESERVE;
 	if (want > c->data.len)
 		buf_grow(&c->data, want - c->data.len);
 	pq_huge_pages(c->data.data, c->data.cap);
@@ -329,7 +330,7 @@ static int flush_rowgroup(struct pq_writer *w)
 		return 0;
 	out(w, "", 0); /* the leading PAR1, before any offset is taken */
 	for (size_t i = 0; i < w->ncols; i++) {
-		pq_write_chunk(&w->cols[i], w->offset, ZSTD_LEVEL, emit_out, w);
+		pq_write_chunk(&w->cols[i], w->offset, w->level, emit_out, w);
 		pq_wcol_reset(&w->cols[i]);
 	}
 	ALLOC_GROW(w->rg_nrows, w->nrg + 1, w->rg_cap);
@@ -383,8 +384,8 @@ static int parse_schema(struct pq_writer *w, const char *path, struct buf *err)
 }
 
 struct pq_writer *pq_writer_new(const char *path, uint64_t row_group_bytes,
-				const char *schema_path, pq_sink_fn sink, pq_readback_fn readback,
-				void *ctx, struct buf *err)
+				const char *schema_path, int zstd_level, pq_sink_fn sink,
+				pq_readback_fn readback, void *ctx, struct buf *err)
 {
 	struct pq_writer *w = xcalloc(1, sizeof(*w));
 	w->sink = sink;
@@ -392,6 +393,7 @@ struct pq_writer *pq_writer_new(const char *path, uint64_t row_group_bytes,
 	w->ctx = ctx;
 	w->path = xstrdup(path);
 	w->rg_bytes = row_group_bytes ? row_group_bytes : PQ_DEFAULT_ROW_GROUP_BYTES;
+	w->level = zstd_level ? zstd_level : PQ_DEFAULT_ZSTD_LEVEL;
 	w->carry = w->key = (struct buf)BUF_INIT;
 	if (schema_path) {
 		w->fixed = 1;
@@ -623,7 +625,7 @@ static int fix_chunks(struct pq_writer *w, struct buf *err)
 				return -1;
 			}
 			pq_wcol_convert(&t, c->kind);
-			pq_write_chunk(&t, w->offset, ZSTD_LEVEL, emit_out, w);
+			pq_write_chunk(&t, w->offset, w->level, emit_out, w);
 			buf_release(&ch->min);
 			buf_release(&ch->max);
 			*ch = t.chunks[0];

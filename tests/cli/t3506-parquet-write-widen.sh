@@ -10,7 +10,12 @@ ROOT=$(cd "$FIX/../.." && pwd)
 G=${GRIST:-$ROOT/grist}
 NPM=$ROOT/tests/npm
 PEER="node $NPM/parquet-peer.js"
-[ -d "$NPM/node_modules/@duckdb/node-api" ] || { fail "no tests/npm/node_modules: run make deps"; done_testing; }
+[ -d "$NPM/node_modules/@duckdb/node-api" ] || { fail "no tests/npm/node_modules: run make deps"; # a column past 4 MiB gets room for its row group at once, but never a huge row group's worth
+awk 'BEGIN { s = sprintf("%0500d", 0); for (i = 1; i <= 12000; i++) printf "{\"text\":\"%d %s\"}\n", i, s }' > wide.jsonl
+"$G" ingest -q wide.jsonl --row-group-bytes 1T -o wide.parquet || fail "--row-group-bytes 1T with a 6 MB column"
+expect_eq "1T row group rows" 12000 "$("$G" ingest -q wide.parquet | wc -l)"
+
+done_testing; }
 
 # 3,000 records, row groups of 16 KB of values (about 60 of them): n is an integer until record
 # 2,500 (then 2.5: double); v a string until 2,600 (then 7: JSON), with escapes JSON can spell
@@ -56,6 +61,41 @@ $PEER compare want.jsonl arrow.jsonl --keep-id --json $J > cmp.txt || { fail "ar
 "$G" ingest -q out.parquet > back.jsonl || fail "grist read"
 $PEER compare want.jsonl back.jsonl --keep-id --json $J > cmp.txt || { fail "grist read-back"; cat cmp.txt; }
 
+# random type changes (fixed seed): six fields, each taking three kinds in turn (integers,
+# doubles, booleans, strings, objects, arrays, nulls, or absent) at random switch points, in row
+# groups of 8 KB; the file read back by DuckDB and grist must equal the input
+awk 'BEGIN {
+	srand(17)
+	split("int dbl bool str obj arr null none", K, " ")
+	for (f = 0; f < 6; f++)
+		for (p = 0; p < 3; p++) { kind[f, p] = K[int(rand() * 8) + 1]; cut[f, p] = int(rand() * 2000) }
+	for (i = 1; i <= 2000; i++) {
+		printf "{\"text\":\"r%d\"", i
+		for (f = 0; f < 6; f++) {
+			p = (i > cut[f, 1]) + (i > cut[f, 2])
+			k = rand() < 0.1 ? "null" : kind[f, p]
+			if (k == "none") continue
+			printf ",\"f%d\":", f
+			if (k == "int") printf "%.0f", int(rand() * 2e12) - 1e12
+			else if (k == "dbl") printf "%.2f", rand() * 1000 - 500
+			else if (k == "bool") printf "%s", rand() < 0.5 ? "true" : "false"
+			else if (k == "str") printf "\"s%d \\u00e9\\n\\\"\"", int(rand() * 50)
+			else if (k == "obj") printf "{\"a\":%d,\"b\":[true,null]}", i
+			else if (k == "arr") printf "[%d,\"x\"]", i
+			else printf "null"
+		}
+		printf "}\n"
+	}
+}' > rnd.jsonl
+"$G" ingest -q rnd.jsonl > rnd.want || fail "random: ingest to JSONL"
+"$G" ingest -q rnd.jsonl --row-group-bytes 8K -o rnd.parquet || fail "random: -o rnd.parquet"
+$PEER sql "SELECT name FROM parquet_schema('rnd.parquet') WHERE converted_type = 'JSON'" > rnd.json.txt
+J=$(sed 's/.*"name":"\([^"]*\)".*/\1/' rnd.json.txt | paste -sd,)
+$PEER sql "COPY (SELECT * FROM 'rnd.parquet') TO 'rnd.duck' (FORMAT json)" > /dev/null || fail "random: DuckDB read"
+$PEER compare rnd.want rnd.duck --keep-id ${J:+--json $J} > cmp.txt || { fail "random: DuckDB read-back (JSON columns: $J)"; cat cmp.txt; }
+"$G" ingest -q rnd.parquet > rnd.back || fail "random: grist read"
+$PEER compare rnd.want rnd.back --keep-id ${J:+--json $J} > cmp.txt || { fail "random: grist read-back"; cat cmp.txt; }
+
 # the same bytes for every -j and run
 "$G" ingest -q -j 2 --batch-bytes 4K in.jsonl --row-group-bytes 16K -o j2.parquet || fail "-j 2"
 expect_file_eq "-j 2 writes the same file" out.parquet j2.parquet
@@ -71,5 +111,10 @@ rm big.parquet
 (ulimit -f "$limit"; "$G" ingest -q big.jsonl -o big.parquet) 2> limit.err || fail "with files limited to $limit kB: $(head -3 limit.err)"
 [ -f big.parquet ] || fail "no big.parquet under the file-size limit"
 [ -z "$(ls -A | grep -E 'tmp|spool')" ] || fail "temporary files left: $(ls -A | grep -E 'tmp|spool')"
+
+# a column past 4 MiB gets room for its row group at once, but never a huge row group's worth
+awk 'BEGIN { s = sprintf("%0500d", 0); for (i = 1; i <= 12000; i++) printf "{\"text\":\"%d %s\"}\n", i, s }' > wide.jsonl
+"$G" ingest -q wide.jsonl --row-group-bytes 1T -o wide.parquet || fail "--row-group-bytes 1T with a 6 MB column"
+expect_eq "1T row group rows" 12000 "$("$G" ingest -q wide.parquet | wc -l)"
 
 done_testing
