@@ -275,6 +275,51 @@ static int filter_length(const struct clean_filter_config *cfg, const char *s, s
 	return 1;
 }
 
+/*
+ * Text of a language with letters beyond Latin-1 (Czech, Polish, Hungarian, Croatian, Turkish...)
+ * written in its legacy code page (cp1250, cp1254) and read as cp1252 keeps every character a
+ * plausible Latin-1 letter: "svìtla v barvì" for "světla v barvě", "baðlanmak" for "bağlanmak".
+ * Neither check above sees it, but the language is still recognisable (CLD2 names it), and the
+ * letters are not that language's: the share of accented Latin letters (U+00C0..U+024F; not
+ * x or / signs) outside the language's alphabet. Real text has few (foreign names); measured in
+ * docs/clean.md. Only documents with at least 20 such letters are measured.
+ */
+static double foreign_letter_fraction(const struct clean_filter_config *lc, const char *s,
+				      size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t accented = 0, foreign = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned char b = u[i];
+		if (b < 0xC3 || b > 0xC9 || (u[i + 1] & 0xC0) != 0x80)
+			continue;
+		uint32_t cp = ((uint32_t)(b & 0x1F) << 6) | (u[i + 1] & 0x3F);
+		i++;
+		if (cp < 0xC0 || cp >= 0x250 || cp == 0xD7 || cp == 0xF7)
+			continue;
+		accented++;
+		foreign += !(lc->letters[(cp - 0xC0) >> 6] >> ((cp - 0xC0) & 63) & 1);
+	}
+	return accented >= 20 ? (double)foreign / (double)accented : 0;
+}
+
+/* The last check, on a document every other rule kept (its language is known by then). */
+static int filter_foreign_letters(const struct clean_filter_config *cfg,
+				  struct clean_filter_ctx *ctx, const char *s, size_t n,
+				  struct clean_verdict *v)
+{
+	if (cfg->off[CP_MOJIBAKE_FOREIGN_LETTERS] || !memchr(s, 0xC3, n))
+		return 1; /* cp1252's reading of a legacy code page always has Latin-1 letters */
+	const struct clean_filter_config *lc = clean_filter_lang(ctx);
+	clean_lang_letters(lc);
+	if (!lc->latin_ext)
+		return 1;
+	double r = foreign_letter_fraction(lc, s, n);
+	if (r > cfg->v[CP_MOJIBAKE_FOREIGN_LETTERS])
+		REJECT(CP_MOJIBAKE_FOREIGN_LETTERS, r);
+	return 1;
+}
+
 /* ---- language and driver ---------------------------------------------------------------- */
 
 const struct clean_filter_config *clean_filter_lang(struct clean_filter_ctx *ctx)
@@ -320,6 +365,9 @@ int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_fi
 		if (ctx->analyzed)
 			v->nospace = ctx->nospace;
 	}
+	for (int k = 0; ok && k < cfg->norder; k++)
+		if (cfg->order[k] == CLEAN_F_LENGTH) /* the mis-decoding checks belong to length */
+			ok = filter_foreign_letters(cfg, ctx, *text, *len, v);
 	v->lang = ctx->lcfg;
 	return ok;
 }
