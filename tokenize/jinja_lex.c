@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/jinja_int.h"
 
@@ -162,20 +163,14 @@ static int hexv(char c)
 	return -1;
 }
 
+/* A \x or \u escape's code point; a lone surrogate, which UTF-8
+ * cannot carry, becomes U+FFFD. */
 static void put_cp(struct buf *b, unsigned cp)
 {
+	unsigned char enc[UTF8_MAX];
 	if (cp >= 0xD800 && cp <= 0xDFFF)
 		cp = 0xFFFD;
-	if (cp < 0x80) {
-		buf_addch(b, (char)cp);
-	} else if (cp < 0x800) {
-		buf_addch(b, (char)(0xC0 | cp >> 6));
-		buf_addch(b, (char)(0x80 | (cp & 63)));
-	} else {
-		buf_addch(b, (char)(0xE0 | cp >> 12));
-		buf_addch(b, (char)(0x80 | ((cp >> 6) & 63)));
-		buf_addch(b, (char)(0x80 | (cp & 63)));
-	}
+	buf_add(b, enc, utf8_encode(cp, enc));
 }
 
 static void lex_string(struct lexer *L)

@@ -55,13 +55,8 @@ static void put_spelled(struct buf *out, const char *p, size_t n, int byte_level
 		return;
 	}
 	for (size_t i = 0; i < n; i++) { /* the GPT-2 spelling the file uses */
-		uint32_t cp = tok_byte_to_cp((unsigned char)p[i]);
-		if (cp < 0x80) {
-			buf_addch(out, (char)cp);
-		} else {
-			buf_addch(out, (char)(0xC0 | cp >> 6));
-			buf_addch(out, (char)(0x80 | (cp & 0x3F)));
-		}
+		unsigned char enc[UTF8_MAX];
+		buf_add(out, enc, utf8_encode(tok_byte_to_cp((unsigned char)p[i]), enc));
 	}
 }
 
