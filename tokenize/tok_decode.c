@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hex.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_bpe.h"
@@ -58,17 +59,6 @@ static void put_spelled(struct buf *out, const char *p, size_t n, int byte_level
 		unsigned char enc[UTF8_MAX];
 		buf_add(out, enc, utf8_encode(tok_byte_to_cp((unsigned char)p[i]), enc));
 	}
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void flush_bytes(struct strs *o, struct buf *bytes)
@@ -161,8 +151,8 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 		size_t n = LEN(in, i);
 		switch (d->kind) {
 		case TOK_DEC_BYTEFALLBACK:
-			if (n == 6 && !memcmp(p, "<0x", 3) && p[5] == '>' && hexval(p[3]) >= 0 && hexval(p[4]) >= 0) {
-				buf_addch(&bytes, (char)(hexval(p[3]) << 4 | hexval(p[4])));
+			if (n == 6 && !memcmp(p, "<0x", 3) && p[5] == '>' && hex_digit(p[3]) >= 0 && hex_digit(p[4]) >= 0) {
+				buf_addch(&bytes, (char)(hex_digit(p[3]) << 4 | hex_digit(p[4])));
 				continue;
 			}
 			flush_bytes(o, &bytes);
