@@ -9,7 +9,6 @@
 #include "json.h"
 #include "progress.h"
 #include "source.h"
-#include "utf8.h"
 #include "xalloc.h"
 
 void counts_reset(struct counts *c)
@@ -103,10 +102,7 @@ void stats_init(struct stats *s, const char *stage, int argc, char **argv)
 	buf_addstr(&s->argv_json, "\"grist\"");
 	for (int i = 0; i < argc; i++) {
 		buf_addch(&s->argv_json, ',');
-		struct buf tmp = BUF_INIT;
-		utf8_repair(&tmp, argv[i], strlen(argv[i]));
-		json_string_encode(&s->argv_json, tmp.data, tmp.len);
-		buf_release(&tmp);
+		json_string_encode_repair(&s->argv_json, argv[i], strlen(argv[i]));
 	}
 	buf_addch(&s->argv_json, ']');
 	s->t0 = stats_now();
@@ -136,10 +132,7 @@ void stats_option_str(struct stats *s, const char *key, const char *val)
 		buf_addstr(&s->options_json, "null");
 		return;
 	}
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, val, strlen(val));
-	json_string_encode(&s->options_json, tmp.data, tmp.len);
-	buf_release(&tmp);
+	json_string_encode_repair(&s->options_json, val, strlen(val));
 }
 
 void stats_option_num(struct stats *s, const char *key, double val)
@@ -311,11 +304,8 @@ void source_table_render(const struct source_table *t, struct buf *out)
 	qsort(v, t->n, sizeof(*v), cmp_source_entry);
 	buf_addstr(out, ",\"sources\":{");
 	for (size_t i = 0; i < t->n; i++) {
-		struct buf name = BUF_INIT;
-		utf8_repair(&name, v[i].name, strlen(v[i].name));
 		buf_addstr(out, i ? "," : "");
-		json_string_encode(out, name.data, name.len);
-		buf_release(&name);
+		json_string_encode_repair(out, v[i].name, strlen(v[i].name));
 		buf_addf(out, ":{\"records_in\":%llu,\"records_out\":%llu,\"rejected\":%llu,\"rejects\":{",
 			 (unsigned long long)v[i].in, (unsigned long long)v[i].out,
 			 (unsigned long long)v[i].rejected);
