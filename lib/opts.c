@@ -82,7 +82,7 @@ int opts_parse(struct common_opts *co, int argc, char **argv, const char *shorto
 	int c;
 	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		if (common_opt(co, c, optarg, usage) || stage_opt(ctx, c, optarg))
+		if ((stage_opt && stage_opt(ctx, c, optarg)) || common_opt(co, c, optarg, usage))
 			continue;
 		usage(stderr);
 		return GRIST_EXIT_USAGE;

@@ -5,7 +5,8 @@
  *   --text-field NAME  --id-field NAME  --on-missing=skip|empty|error  --on-invalid=skip|error
  *   --max-doc-bytes N
  * A stage puts COMMON_LONG_OPTIONS (and RECORD_LONG_OPTIONS) in its getopt_long table and
- * COMMON_SHORT_OPTIONS in its short-option string, and passes unknown codes to common_opt().
+ * COMMON_SHORT_OPTIONS in its short-option string, and parses with opts_parse() and its own
+ * STAGE_opt(ctx, c, arg) for the rest (docs/style.md, practice 10).
  */
 #ifndef GRIST_OPTS_H
 #define GRIST_OPTS_H
@@ -76,9 +77,11 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 void common_opts_finish(struct common_opts *o);
 /*
  * A stage's whole option loop: getopt_long over argv with shortopts and longopts, each result
- * offered to common_opt() first and then to stage_opt(ctx, c, optarg), which returns 1 when it
- * took c; any other result prints usage to stderr and returns GRIST_EXIT_USAGE (2). After the
- * last option: common_opts_finish(). Returns 0 (optind is then the first operand).
+ * offered to stage_opt(ctx, c, optarg) first, which returns 1 when it took c (so a stage may
+ * take over a shared option: shard refuses -j; NULL for a command with no options of its own),
+ * and then to common_opt(); any other result prints usage to stderr and returns
+ * GRIST_EXIT_USAGE (2). After the last option: common_opts_finish(). Returns 0 (optind is then
+ * the first operand).
  */
 int opts_parse(struct common_opts *co, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, void (*usage)(FILE *),
