@@ -64,7 +64,7 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 		exit(GRIST_EXIT_OK);
 	case '?':
 	case ':':
-		opts_bad_option(usage);
+		opts_bad_option_help(usage); /* a loop not on opts_parse (lib/opts_bad.c) */
 	}
 	return 0;
 }
@@ -80,8 +80,9 @@ int opts_parse(struct common_opts *co, int argc, char **argv, const char *shorto
 	       int (*stage_opt)(void *ctx, int c, const char *arg), void *ctx)
 {
 	int c;
-	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			opts_bad_option(argv, shortopts, longopts);
 		if ((stage_opt && stage_opt(ctx, c, optarg)) || common_opt(co, c, optarg, usage))
 			continue;
 		usage(stderr);

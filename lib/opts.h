@@ -79,9 +79,9 @@ void common_opts_finish(struct common_opts *o);
  * A stage's whole option loop: getopt_long over argv with shortopts and longopts, each result
  * offered to stage_opt(ctx, c, optarg) first, which returns 1 when it took c (so a stage may
  * take over a shared option: shard refuses -j; NULL for a command with no options of its own),
- * and then to common_opt(); any other result prints usage to stderr and returns
- * GRIST_EXIT_USAGE (2). After the last option: common_opts_finish(). Returns 0 (optind is then
- * the first operand).
+ * and then to common_opt(); an unknown option, or one missing its value, is opts_bad_option();
+ * a result nobody took prints usage to stderr and returns GRIST_EXIT_USAGE (2). After the last
+ * option: common_opts_finish(). Returns 0 (optind is then the first operand).
  */
 int opts_parse(struct common_opts *co, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, void (*usage)(FILE *),
@@ -112,12 +112,16 @@ size_t opts_batch_bytes(const char *arg);
 /*
  * Bad command lines (lib/opts_bad.c). opts_bad_option() reports the option getopt_long just
  * refused (unknown, ambiguous, or missing its value) in one line, with a "did you mean" taken
- * from the stage's help text, points to --help and exits 2. grist.c sets opts_argv to the
- * stage's argv and opterr to 0. opts_closest() returns the candidate within a typo or two of
- * word (Levenshtein distance), or NULL.
+ * from the command's longopts table, points to --help and exits 2; opts_parse() calls it with
+ * the argv, shortopts and longopts it parsed. grist.c sets opterr to 0. opts_closest() returns
+ * the candidate within a typo or two of word (Levenshtein distance), or NULL.
  */
+__attribute__((noreturn)) void opts_bad_option(char **argv, const char *shortopts,
+					       const struct option *longopts);
+/* Transitional: common_opt's report for a loop not on opts_parse (clean's), reading the options
+ * from its help text; opts_argv is the stage's argv (grist.c). */
 extern char **opts_argv;
-__attribute__((noreturn)) void opts_bad_option(void (*usage)(FILE *));
+__attribute__((noreturn)) void opts_bad_option_help(void (*usage)(FILE *));
 const char *opts_closest(const char *word, const char *const *cands, size_t n);
 size_t opts_edit_distance(const char *a, const char *b);
 
