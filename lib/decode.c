@@ -343,9 +343,16 @@ void source_init_decoder(struct source *s, struct source *inner, enum codec c, c
 	source_init_fn(s, name, dec_read, dec_close, d, -1);
 }
 
-void source_init_gunzip(struct source *s, struct source *inner, const char *name)
+int decode_buffer(enum codec c, const char *name, const void *p, size_t n, uint64_t limit,
+		  struct buf *out, struct buf *err)
 {
-	source_init_decoder(s, inner, CODEC_GZIP, name);
+	struct source mem, dec;
+	source_init_memory(&mem, name, p, n);
+	source_init_decoder(&dec, &mem, c, name);
+	int rc = source_read_all(&dec, out, limit, err);
+	source_close(&dec);
+	source_close(&mem);
+	return rc;
 }
 
 /* ---- source_open_input: a file with its compression layers ------------------------------ */

@@ -90,8 +90,10 @@ enum codec codec_of_magic(const void *p, size_t n);
 const char *codec_name(enum codec c);
 /* A source decoding `inner` (not owned) with codec c; errors name `name`. */
 void source_init_decoder(struct source *s, struct source *inner, enum codec c, const char *name);
-/* A gzip stream (any number of members), CRC-checked. */
-void source_init_gunzip(struct source *s, struct source *inner, const char *name);
+/* The bytes p[0..n) decode to with codec c, appended to out: 0, or -1 with a message naming
+ * `name` when they are damaged or decode to more than limit bytes (out then holds a part). */
+int decode_buffer(enum codec c, const char *name, const void *p, size_t n, uint64_t limit,
+		  struct buf *out, struct buf *err);
 /*
  * Open a file (or stdin for "-") and decode the compression layers found by magic (gzip, zstd,
  * xz, bzip2, lz4, nested up to 4 deep), on a read-ahead thread when `readahead` and the input
