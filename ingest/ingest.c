@@ -457,7 +457,7 @@ static uint64_t ingest_sized_total(const struct ingest *in, const struct path_li
 		size_t n = f ? fread(m, 1, sizeof(m), f) : 0;
 		if (f)
 			fclose(f);
-		if (ingest_magic_of(m, n) == MAGIC_CONTAINER && codec_of_magic(m, n) == CODEC_NONE)
+		if (ingest_magic_libarchive_only(magic_of(m, n)))
 			return 0;
 	}
 	return total;

@@ -142,10 +142,16 @@ struct batch *ingest_reject_batch(struct ingest *in, const char *source);
  */
 int ingest_stream(struct ingest *in, struct source *src, const char *name, const char *path,
 		  const char *hint, int depth);
-/* What a stream's first bytes say (ingest/ingest_stream.c): a container or a compressed
- * stream other than gzip, gzip, WARC, or nothing known. */
-enum ingest_magic { MAGIC_NONE, MAGIC_CONTAINER, MAGIC_GZIP, MAGIC_WARC };
-enum ingest_magic ingest_magic_of(const unsigned char *p, size_t n);
+/* Magic numbers (lib/source.h magic_of): a compressed stream or an archive, what libarchive
+ * can open; an archive or a compressor only libarchive reads (not lib/decode.c). */
+static inline int ingest_magic_container(enum magic m)
+{
+	return m >= MAGIC_GZIP && m <= MAGIC_CPIO;
+}
+static inline int ingest_magic_libarchive_only(enum magic m)
+{
+	return m >= MAGIC_COMPRESS && m <= MAGIC_CPIO;
+}
 /* ingest/ingest_work.c: the worker side (batches -> records) and per-thread state. */
 void *ingest_thread_new(void *shared);
 void ingest_thread_free(void *state);
