@@ -59,6 +59,14 @@ struct ingest_input {
 
 enum { HTML_MAIN, HTML_TEXT, HTML_RAW };
 
+/* What a damaged input (a read error, damaged compressed data, a broken archive) does. */
+enum ingest_on_damage {
+	ON_DAMAGE_NEXT_INPUT, /* default: warn, go on with the next input, exit 1 at the end */
+	ON_DAMAGE_FAIL_FAST,  /* --fail-fast: stop at the first */
+	ON_DAMAGE_KEEP_GOING, /* --keep-going: also skip a damaged Parquet row group and go on
+			       * within the file (parquet/pq_ingest.c) */
+};
+
 struct ingest {
 	struct common_opts co;
 	enum ingest_format format;
@@ -66,9 +74,7 @@ struct ingest {
 	int split_lines;
 	int html_mode;      /* HTML_MAIN (default), HTML_TEXT, HTML_RAW: --html */
 	int chat;           /* --chat: records become canonical chat records (ingest_chat.c) */
-	int keep_going;     /* go on with the next input after a damaged one (default; --fail-fast) */
-	int keep_going_flag; /* --keep-going given: also skip a damaged Parquet row group and go on
-			      * within the file (parquet/pq_ingest.c) */
+	enum ingest_on_damage on_damage; /* after a damaged input: --fail-fast, --keep-going */
 	const char *columns; /* --columns: Parquet projection (NULL: all) */
 	const char *files_from; /* --files-from */
 	int readahead;      /* decode compressed streams on their own thread */

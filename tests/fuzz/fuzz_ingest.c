@@ -60,7 +60,7 @@ static void run_once(const uint8_t *data, size_t size, int chat)
 	common_opts_init(&in.co);
 	in.co.max_doc_bytes = 1u << 20;
 	in.batch_bytes = 4096;
-	in.keep_going = 1;
+	in.on_damage = ON_DAMAGE_NEXT_INPUT;
 	in.warc_types = ~0u;
 	struct par_config pc = {
 		.jobs = 1, .work = ingest_work, .emit = check_batch, .shared = &in,

@@ -49,7 +49,7 @@ static void run_once(const uint8_t *data, size_t size, enum mode mode)
 	common_opts_init(&in.co);
 	in.co.max_doc_bytes = mode == SMALL_FAIL_FAST ? 64 : 1u << 20;
 	in.batch_bytes = 4096;
-	in.keep_going = mode != SMALL_FAIL_FAST;
+	in.on_damage = mode == SMALL_FAIL_FAST ? ON_DAMAGE_FAIL_FAST : ON_DAMAGE_NEXT_INPUT;
 	if (mode == DEFAULTS) {
 		in.warc_types = WARC_T_CONVERSION | WARC_T_RESPONSE;
 		for (unsigned code = 200; code < 300; code++)
