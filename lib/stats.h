@@ -22,10 +22,18 @@
 #define STATS_MAX_RULES 64
 #define STATS_HIST_BUCKETS 40
 
+/* What a counted rule is: where the stats file and the summary line put it. */
+enum rule_kind {
+	RULE_REJECT, /* "rejects": records dropped (counts_reject, counts_add_rule) */
+	RULE_SKIP,   /* "skipped": left out by the user's selection (counts_skip) */
+	RULE_NOTE,   /* "notes": kept after a repair worth counting (counts_note) */
+	RULE_KINDS
+};
+
 struct rule_count {
 	const char *rule; /* a string with static storage: counts compare pointers first */
 	uint64_t n;
-	int skip;         /* 0: a reject rule; 1: a selection skip (counts_skip); 2: a note */
+	enum rule_kind kind;
 };
 
 struct counts {
