@@ -321,11 +321,6 @@ void source_table_render(const struct source_table *t, struct buf *out)
 	free(v);
 }
 
-int stats_write(const struct stats *s, const char *path, struct buf *err)
-{
-	return stats_write_into(s, path, NULL, err);
-}
-
 int stats_write_into(const struct stats *s, const char *path, struct atomic_set *set,
 		     struct buf *err)
 {

@@ -104,9 +104,8 @@ void stats_option_str(struct stats *s, const char *key, const char *val);
 void stats_option_num(struct stats *s, const char *key, double val);
 /* Render the stats object (no newline). */
 void stats_render(const struct stats *s, struct buf *out);
-/* Write --stats FILE atomically; -1 with a message on failure. */
-int stats_write(const struct stats *s, const char *path, struct buf *err);
-/* Or as one member of a set of outputs published together (set NULL: at once). */
+/* Write --stats FILE atomically, as one member of a set of outputs published together (set
+ * NULL: at once); -1 with a message on failure. */
 int stats_write_into(const struct stats *s, const char *path, struct atomic_set *set,
 		     struct buf *err);
 /* The one-line summary: "grist ingest: 1000 records in, 998 out, 2 rejected (...), 12.3 MB in 0.05 s". */

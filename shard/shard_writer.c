@@ -537,12 +537,6 @@ int shard_writer_publish(struct shard_writer *w, struct atomic_set *extra, struc
 	return rc < 0 ? -GRIST_EXIT_IO : 0;
 }
 
-int shard_writer_finish(struct shard_writer *w, struct buf *err)
-{
-	int rc = shard_writer_close(w, err);
-	return rc < 0 ? rc : shard_writer_publish(w, NULL, err);
-}
-
 void shard_writer_abort(struct shard_writer *w)
 {
 	if (w->rejects_af.tmp)
