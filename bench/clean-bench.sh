@@ -8,7 +8,7 @@
 # split (rejected documents stop at the first failing rule). Then the multilingual corpus of
 # corpora/build-multilingual.py (prose, UI translations and junk in 78 languages, 17 MB; CJK,
 # Thai and Khmer words through ICU): the defaults (CLD2 on) and --lang-id off, target >= 50 MB/s
-# with CLD2 (issue 14).
+# with CLD2 (issue 14), and CLD2's own cost there (--filters none with and without it).
 set -eu
 . "$(dirname "$0")/lib.sh"
 MB=$(bench_size 100 5)
@@ -39,3 +39,8 @@ cat "$ML/prose.jsonl" "$ML/translations.jsonl" "$ML/junk.jsonl" > "$BENCH_TMP/ml
 MLB=$(stat -c %s "$BENCH_TMP/ml.jsonl")
 bench_run $S variant "clean (defaults) -j1, multilingual corpus" "$MLB" "$GRIST" clean -q -j 1 "$BENCH_TMP/ml.jsonl"
 bench_run $S variant "clean --lang-id off -j1, multilingual corpus" "$MLB" "$GRIST" clean -q -j 1 --lang-id off "$BENCH_TMP/ml.jsonl"
+# CLD2 alone on the same input: with --filters none every document is kept, so identified
+bench_run $S variant "clean --filters none -j1, multilingual (CLD2 on every document)" "$MLB" \
+	"$GRIST" clean -q -j 1 --filters none "$BENCH_TMP/ml.jsonl"
+bench_run $S variant "clean --filters none --lang-id off -j1, multilingual" "$MLB" \
+	"$GRIST" clean -q -j 1 --filters none --lang-id off "$BENCH_TMP/ml.jsonl"

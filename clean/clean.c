@@ -463,7 +463,7 @@ static void clean_init(struct clean *cl)
 	cl->batch_bytes = 1u << 20;
 	cl->lang_any = 1;
 	cl->lang_mode = CLEAN_LANGID_ON;
-	cl->lang_sample = 768;
+	cl->lang_sample = 512;
 	cl->lang_rules_min_score = 0.25;
 	clean_filter_config_init(&cl->fcfg);
 	cl->redact = clean_redact_new();
@@ -481,7 +481,6 @@ static void clean_validate(struct clean *cl)
 
 static int clean_run(struct clean *cl, int argc, char **argv, int first)
 {
-	common_opts_finish(&cl->co);
 	/* CLD2 allocates and frees a large scoring buffer on every call; with glibc's default trim
 	 * threshold (128 KiB) each free gave the top of the heap back and the next call faulted it
 	 * in again: a third of the CPU time went to the kernel (brk, page faults). Keep it. */

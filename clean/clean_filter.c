@@ -18,6 +18,7 @@
  */
 #include "clean/clean_filter_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,6 +169,37 @@ static int broken_word(const unsigned char *w, size_t n, int *has_letter)
 	return 0;
 }
 
+/* Can the word w[0, n) be broken at all? Byte classes that over-approximate what
+ * broken_word() looks for: a sign or mis-decoded lead ('?', U+00A1..U+00FF, U+FFFD), or a
+ * Latin letter together with a Greek or Cyrillic one. Words of one script (a Russian word,
+ * a Chinese one) are passed without decoding. */
+enum { BQ_LATIN = 1, BQ_GRC = 2, BQ_SIGN = 4 };
+static unsigned char bq_class[256];
+
+static void bq_init(void)
+{
+	for (int c = 'a'; c <= 'z'; c++)
+		bq_class[c] = bq_class[c - 32] = BQ_LATIN;
+	bq_class['?'] = BQ_SIGN;
+	bq_class[0xC2] = bq_class[0xC3] = BQ_SIGN | BQ_LATIN; /* U+0080..U+00FF */
+	for (int c = 0xC4; c <= 0xC9; c++)                   /* U+0100..U+027F */
+		bq_class[c] = BQ_LATIN;
+	for (int c = 0xCD; c <= 0xD4; c++) /* U+0340..U+053F: Greek, Cyrillic */
+		bq_class[c] = BQ_GRC;
+	bq_class[0xE1] = BQ_LATIN | BQ_GRC; /* U+1E00..U+1EFF Latin, U+1F00..U+1FFF Greek */
+	bq_class[0xEF] = BQ_SIGN;           /* U+FFFD */
+}
+
+static int maybe_broken(const unsigned char *w, size_t n)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, bq_init);
+	unsigned k = 0;
+	for (size_t i = 0; i < n; i++)
+		k |= bq_class[w[i]];
+	return (k & BQ_SIGN) || (k & (BQ_LATIN | BQ_GRC)) == (BQ_LATIN | BQ_GRC);
+}
+
 static int bw_space(unsigned char c)
 {
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
@@ -197,7 +229,7 @@ double clean_broken_word_fraction(const char *s, size_t n)
 		while (e < n && !bw_space(u[e]))
 			e++;
 		int letter = 0;
-		broken += (size_t)broken_word(u + a, e - a, &letter);
+		broken += maybe_broken(u + a, e - a) && broken_word(u + a, e - a, &letter);
 		i = e;
 	}
 	/* one broken word is a slip (a homoglyph typed by hand), not a mis-decoded text */
@@ -243,6 +275,51 @@ static int filter_length(const struct clean_filter_config *cfg, const char *s, s
 	return 1;
 }
 
+/*
+ * Text of a language with letters beyond Latin-1 (Czech, Polish, Hungarian, Croatian, Turkish...)
+ * written in its legacy code page (cp1250, cp1254) and read as cp1252 keeps every character a
+ * plausible Latin-1 letter: "svìtla v barvì" for "světla v barvě", "baðlanmak" for "bağlanmak".
+ * Neither check above sees it, but the language is still recognisable (CLD2 names it), and the
+ * letters are not that language's: the share of accented Latin letters (U+00C0..U+024F; not
+ * x or / signs) outside the language's alphabet. Real text has few (foreign names); measured in
+ * docs/clean.md. Only documents with at least 20 such letters are measured.
+ */
+static double foreign_letter_fraction(const struct clean_filter_config *lc, const char *s,
+				      size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t accented = 0, foreign = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned char b = u[i];
+		if (b < 0xC3 || b > 0xC9 || (u[i + 1] & 0xC0) != 0x80)
+			continue;
+		uint32_t cp = ((uint32_t)(b & 0x1F) << 6) | (u[i + 1] & 0x3F);
+		i++;
+		if (cp < 0xC0 || cp >= 0x250 || cp == 0xD7 || cp == 0xF7)
+			continue;
+		accented++;
+		foreign += !(lc->letters[(cp - 0xC0) >> 6] >> ((cp - 0xC0) & 63) & 1);
+	}
+	return accented >= 20 ? (double)foreign / (double)accented : 0;
+}
+
+/* The last check, on a document every other rule kept (its language is known by then). */
+static int filter_foreign_letters(const struct clean_filter_config *cfg,
+				  struct clean_filter_ctx *ctx, const char *s, size_t n,
+				  struct clean_verdict *v)
+{
+	if (cfg->off[CP_MOJIBAKE_FOREIGN_LETTERS] || !memchr(s, 0xC3, n))
+		return 1; /* cp1252's reading of a legacy code page always has Latin-1 letters */
+	const struct clean_filter_config *lc = clean_filter_lang(ctx);
+	clean_lang_letters(lc);
+	if (!lc->latin_ext)
+		return 1;
+	double r = foreign_letter_fraction(lc, s, n);
+	if (r > cfg->v[CP_MOJIBAKE_FOREIGN_LETTERS])
+		REJECT(CP_MOJIBAKE_FOREIGN_LETTERS, r);
+	return 1;
+}
+
 /* ---- language and driver ---------------------------------------------------------------- */
 
 const struct clean_filter_config *clean_filter_lang(struct clean_filter_ctx *ctx)
@@ -262,6 +339,7 @@ int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_fi
 	v->skipped = 0;
 	v->lang = NULL;
 	ctx->analyzed = 0;
+	ctx->nsegw = 0;
 	ctx->base = cfg;
 	ctx->lcfg = NULL;
 	ctx->lr = lr;
@@ -287,6 +365,9 @@ int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_fi
 		if (ctx->analyzed)
 			v->nospace = ctx->nospace;
 	}
+	for (int k = 0; ok && k < cfg->norder; k++)
+		if (cfg->order[k] == CLEAN_F_LENGTH) /* the mis-decoding checks belong to length */
+			ok = filter_foreign_letters(cfg, ctx, *text, *len, v);
 	v->lang = ctx->lcfg;
 	return ok;
 }

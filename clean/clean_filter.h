@@ -24,6 +24,7 @@
 enum clean_param {
 	/* length (and the mis-encoding check, which is as cheap) */
 	CP_MIN_CHARS, CP_MAX_CHARS, CP_MOJIBAKE_LATIN1, CP_MOJIBAKE_BROKEN_WORDS,
+	CP_MOJIBAKE_FOREIGN_LETTERS,
 	/* Gopher quality */
 	CP_G_MIN_WORDS, CP_G_MAX_WORDS, CP_G_MIN_MEAN_WORD_LEN, CP_G_MAX_MEAN_WORD_LEN,
 	CP_G_MAX_HASH_RATIO, CP_G_MAX_ELLIPSIS_RATIO, CP_G_MAX_BULLET_LINES,
@@ -82,6 +83,12 @@ struct clean_filter_config {
 	const struct clean_stopset *stop; /* NULL: this language has no stop-word list */
 	int stop_gopher; /* the list is Gopher's English eight, counted during the analysis */
 	char extra_term[8]; /* ASCII marks that also end a line here (Greek ';', Armenian ':') */
+	/* The language's letters in U+00C0..U+024F (CLDR's standard exemplars through ICU, both
+	 * cases), bit cp - 0xC0; latin_ext: some are beyond Latin-1 (U+0100 on), so text of this
+	 * language in its legacy code page read as cp1252 loses them (mojibake.max_foreign_letters) */
+	uint64_t letters[7];
+	int latin_ext;
+	int letters_ready; /* letters and latin_ext are filled at first use (clean_lang_letters) */
 	int any_c4_terminal; /* some language turns c4.terminal_punct on */
 	int any_lang_ngram;  /* some language has its own gopher_rep n-gram thresholds in [lang] */
 	/* global config only: the [lang.xx] settings, applied by clean_langset_build */
@@ -137,6 +144,11 @@ int clean_langset_build(struct clean_langset *ls, struct clean_filter_config *gl
 const struct clean_filter_config *clean_langset_get(const struct clean_langset *ls,
 						    const char *code);
 void clean_langset_free(struct clean_langset *ls);
+
+/* Fills lc's letters and latin_ext from ICU the first time they are needed (thread-safe; a
+ * config built by clean_langset_build): reading CLDR's data for every language at start-up
+ * would cost more than most runs spend on the rule. */
+void clean_lang_letters(const struct clean_filter_config *lc);
 
 /* Finds the document's language config the first time a rule needs it. */
 struct clean_lang_resolver {

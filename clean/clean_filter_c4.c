@@ -174,8 +174,10 @@ struct c4 {
 	unsigned found;       /* anchor bits (A_*) */
 	int curly, brackets;  /* the document holds '{' / '[' somewhere */
 	int derive;           /* FineWeb's word count = analysis' count - dropped lines' words */
+	int same_words;       /* a line's words are the analysis' words (no Unicode space, no ICU) */
 	int check_words, check_long, count_sent, terminal, seg;
 	size_t word_limit, sentences, out_words, dropped_words;
+	size_t wcur;          /* the analysis' first word not on an earlier line (ctx->wc) */
 	double min_words, min_sent;
 	struct buf line, *out;
 	int wrote_any;
@@ -234,6 +236,16 @@ static int c4_long_word(struct c4 *c, const char *l, size_t ll, size_t *words)
 #define RULE_ON(p) (cfg->v[p] && !cfg->off[p])
 #define HAS(bit, phrase) ((c->found & (bit)) && contains_ci(l, ll, phrase))
 
+/* The analysis' words on the line ending at z (the words lie inside lines, in text order). */
+static size_t c4_analysis_words(struct c4 *c, size_t z)
+{
+	const struct clean_filter_ctx *ctx = c->ctx;
+	size_t from = c->wcur;
+	while (c->wcur < ctx->nw && ctx->wc[c->wcur].off < z)
+		c->wcur++;
+	return c->wcur - from;
+}
+
 /* The line s[a, z) (stripped): 1 kept (appended to c->out), 0 dropped, -1 document rejected. */
 static int c4_line(struct c4 *c, const char *s, size_t a, size_t z)
 {
@@ -241,22 +253,22 @@ static int c4_line(struct c4 *c, const char *s, size_t a, size_t z)
 	struct clean_verdict *v = c->v;
 	size_t ll = z - a, words;
 	const char *l = s + a;
-	int exact;
+	/* FineWeb's count (the analysis' words) of what this line removes if dropped */
+	size_t awords = c4_analysis_words(c, z);
+	int cited = 0;
 	/* a word longer than the limit needs a line at least that many bytes long */
 	if (c->check_long && (double)ll > cfg->v[CP_C4_MAX_WORD_LEN]) {
 		if (c4_long_word(c, l, ll, &words)) {
-			c->dropped_words += words;
+			c->dropped_words += awords;
 			return 0;
 		}
-		exact = 1;
 	} else {
 		words = c4_words(c, l, ll, c->word_limit);
-		exact = words < c->word_limit;
 	}
-#define DROP_LINE()                                                                       \
-	do {                                                                              \
-		c->dropped_words += exact ? words : c4_words(c, s + a, z - a, SIZE_MAX); \
-		return 0;                                                                 \
+#define DROP_LINE()                              \
+	do {                                     \
+		c->dropped_words += awords;      \
+		return 0;                        \
 	} while (0)
 	if (c->check_words && (double)words < c->min_words)
 		DROP_LINE();
@@ -264,19 +276,15 @@ static int c4_line(struct c4 *c, const char *s, size_t a, size_t z)
 		buf_reset(&c->line);
 		remove_citations(l, ll, &c->line);
 		if (c->line.len != ll) {
-			/* the words change: account as dropping the old line, adding the new */
-			c->dropped_words += exact ? words : c4_words(c, l, ll, SIZE_MAX);
 			l = c->line.data;
 			ll = c->line.len;
-			words = c4_words(c, l, ll, SIZE_MAX);
-			c->dropped_words -= words;
-			exact = 1;
+			cited = 1;
 		}
 	}
 	if (c->terminal && !c4_terminal(c->lc, l, ll))
 		DROP_LINE();
 	if (!ll)
-		return 0; /* with every line rule off, still no empty lines (as .strip() would) */
+		DROP_LINE(); /* with every line rule off, still no empty lines (as .strip() would) */
 	if (RULE_ON(CP_C4_LOREM_IPSUM) && HAS(A_LOREM, "lorem ipsum")) {
 		v->rule = clean_params[CP_C4_LOREM_IPSUM].name;
 		v->value = 1;
@@ -298,8 +306,8 @@ static int c4_line(struct c4 *c, const char *s, size_t a, size_t z)
 	/* sentences matter only until there are enough */
 	if (c->count_sent && (double)c->sentences < c->min_sent)
 		c->sentences += count_sentences(l, ll, (size_t)(c->min_sent - (double)c->sentences) + 1);
-	if (!c->derive)
-		c->out_words += words;
+	if (cited)
+		c->derive = 0; /* the kept line's words changed: FineWeb analyses C4's output */
 	if (c->wrote_any)
 		buf_addch(c->out, '\n');
 	buf_add(c->out, l, ll);
@@ -322,17 +330,22 @@ static void c4_setup(struct c4 *c, const char *s, size_t n)
 	c->found = find_anchors(s, n);
 	c->out = &ctx->c4out[ctx->c4cur ^= 1];
 	buf_reset(c->out);
-	/* FineWeb wants the word count of the result. When the analysis of this text is at hand
-	 * and it has no Unicode white space (nor words ICU split), that is the analysis' count
-	 * minus the words of the dropped lines, so kept lines need their words counted only up to
-	 * the per-line minimum. */
-	c->derive = !c->seg && (!ctx->has_high || (!memchr(s, 0xC2, n) && !memchr(s, 0xE1, n) &&
-						   !memchr(s, 0xE2, n) && !memchr(s, 0xE3, n)));
+	/* FineWeb wants the word count of the result: the analysis' count minus the analysis'
+	 * words on the dropped lines (every word lies inside one line), so kept lines need
+	 * their words counted only up to the per-line minimum. A line that citation removal
+	 * changes turns this off (then FineWeb analyses C4's output). */
+	c->derive = 1;
+	c->wcur = 0;
+	/* C4's words are runs of non-ASCII-white-space (ICU pieces of those in documents with
+	 * scripts without spaces); without Unicode white space or ICU they are the analysis'
+	 * words, whose longest then bounds c4.max_word_length. */
+	c->same_words = !c->seg && (!ctx->has_high || (!memchr(s, 0xC2, n) && !memchr(s, 0xE1, n) &&
+						       !memchr(s, 0xE2, n) && !memchr(s, 0xE3, n)));
 	c->min_words = cfg->v[CP_C4_MIN_WORDS_PER_LINE];
 	c->check_words = !cfg->off[CP_C4_MIN_WORDS_PER_LINE];
-	c->word_limit = !c->derive ? SIZE_MAX : c->check_words ? (size_t)c->min_words + 1 : 0;
+	c->word_limit = c->check_words ? (size_t)c->min_words + 1 : 0;
 	c->check_long = !cfg->off[CP_C4_MAX_WORD_LEN] &&
-			!(c->derive && (double)ctx->max_word <= cfg->v[CP_C4_MAX_WORD_LEN]);
+			!(c->same_words && (double)ctx->max_word <= cfg->v[CP_C4_MAX_WORD_LEN]);
 	/* language-dependent: the sentence count and the line-end rule */
 	c->lc = cfg;
 	if (!cfg->off[CP_C4_MIN_SENTENCES] || RULE_ON(CP_C4_TERMINAL_PUNCT) || cfg->any_c4_terminal)

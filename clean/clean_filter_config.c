@@ -32,6 +32,8 @@ const struct clean_param_info clean_params[CP_COUNT] = {
 	[CP_MOJIBAKE_LATIN1] = { "mojibake.max_latin1_letters", 0.3, 0, "maximum fraction of characters in U+00C0..U+00FF (text in another code page read as Latin-1)" },
 	[CP_MOJIBAKE_BROKEN_WORDS] = { "mojibake.max_broken_words", 0.03, 0, "maximum fraction of words broken by mis-decoding: Latin next to Cyrillic or Greek letters, ? or U+FFFD or a Latin-1 sign between letters, UTF-8 read as cp1252 (Ã©, â€™)" },
 
+	[CP_MOJIBAKE_FOREIGN_LETTERS] = { "mojibake.max_foreign_letters", 0.2, 0, "maximum fraction of accented Latin letters (U+00C0..U+024F) that are not the document's language's, for languages with letters beyond Latin-1 (Czech in cp1250 read as cp1252: svìtla for světla); checked last, on documents the other rules keep" },
+
 	[CP_G_MIN_WORDS] = { "gopher.min_words", 50, 0, "minimum words (pure-symbol tokens not counted)" },
 	[CP_G_MAX_WORDS] = { "gopher.max_words", 100000, 0, "maximum words" },
 	[CP_G_MIN_MEAN_WORD_LEN] = { "gopher.min_mean_word_length", 3, 0, "minimum mean word length (characters)" },
@@ -93,6 +95,17 @@ static int is_switch(int p)
 {
 	return p == CP_C4_CITATIONS || p == CP_C4_TERMINAL_PUNCT || p == CP_C4_LOREM_IPSUM ||
 	       p == CP_C4_JAVASCRIPT || p == CP_C4_CURLY_BRACKET || p == CP_C4_POLICY;
+}
+
+/* Shares of the document (of its lines, words, characters): a value above 1 is a mistake. */
+static int is_fraction(int p)
+{
+	return p == CP_MOJIBAKE_LATIN1 || p == CP_MOJIBAKE_BROKEN_WORDS ||
+	       p == CP_MOJIBAKE_FOREIGN_LETTERS ||
+	       p == CP_G_MAX_BULLET_LINES || p == CP_G_MAX_ELLIPSIS_LINES ||
+	       p == CP_G_MIN_ALPHA_WORDS || (p >= CP_R_DUP_PARA_FRAC && p <= CP_R_DUP_10GRAM) ||
+	       p == CP_C4_MAX_LIST_WORDS || p == CP_F_MIN_LINE_PUNCT || p == CP_F_MAX_SHORT_LINES ||
+	       p == CP_F_MAX_DUP_LINE_CHARS;
 }
 
 void clean_filter_config_init(struct clean_filter_config *cfg)
@@ -197,6 +210,11 @@ int clean_filter_config_set(struct clean_filter_config *cfg, const char *name, c
 	double d;
 	if (opts_parse_decimal(value, &d) < 0 || !isfinite(d) || d < 0) {
 		buf_addf(err, "%s: '%s' is not a non-negative number (or off)", clean_params[p].name,
+			 value);
+		return -1;
+	}
+	if (is_fraction(p) && d > 1) {
+		buf_addf(err, "%s: '%s' is not a fraction from 0 to 1 (or off)", clean_params[p].name,
 			 value);
 		return -1;
 	}

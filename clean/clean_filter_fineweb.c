@@ -24,7 +24,10 @@ static const char *const script_marks[] = {
 
 size_t clean_sentence_mark(const unsigned char *s, size_t n)
 {
-	if (!n || s[0] < 0xD5)
+	/* the marks' first bytes: most characters (CJK ideographs, Cyrillic) start otherwise */
+	if (!n || s[0] < 0xD5 ||
+	    !(s[0] == 0xD5 || s[0] == 0xD6 || s[0] == 0xD8 || s[0] == 0xDB || s[0] == 0xE0 ||
+	      s[0] == 0xE1 || s[0] == 0xE2 || s[0] == 0xE3 || s[0] == 0xEF))
 		return 0;
 	for (size_t k = 0; k < sizeof(script_marks) / sizeof(*script_marks); k++) {
 		size_t l = strlen(script_marks[k]);

@@ -337,7 +337,11 @@ int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
 	if (!lc->stop && !lc->stop_gopher && !lc->off[CP_G_MIN_STOP_WORDS]) {
 		v->skipped |= 1ull << CP_G_MIN_STOP_WORDS; /* no list for this language */
 	} else if (clean_lang_rule(lc, v, CP_G_MIN_STOP_WORDS)) {
-		size_t stop = lc->stop_gopher ? ctx->stop_words : clean_count_stop_words(ctx, lc->stop);
+		/* counted up to the threshold: a rejected document's value is still its full count */
+		double need = lc->v[CP_G_MIN_STOP_WORDS];
+		size_t limit = need <= 0 ? 0 : need >= (double)SIZE_MAX ? SIZE_MAX : (size_t)need + 1;
+		size_t stop = lc->stop_gopher ? ctx->stop_words
+					      : clean_count_stop_words(ctx, lc->stop, limit);
 		if ((double)stop < lc->v[CP_G_MIN_STOP_WORDS]) {
 			v->rule = clean_params[CP_G_MIN_STOP_WORDS].name;
 			v->value = (double)stop;

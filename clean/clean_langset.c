@@ -5,13 +5,65 @@
  * parameter the table has no value for stays "not applicable" (na) for that language.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ulocdata.h>
+#include <unicode/uset.h>
+
 #include "clean/clean_filter.h"
 #include "clean/clean_lang.h"
 #include "lib/xalloc.h"
+
+/* The language's accented Latin letters from CLDR (ICU's standard exemplar set, with case
+ * mappings): only the standard set, since the auxiliary one lists the letters of foreign names
+ * (Czech's has ò and ø, exactly what cp1250 read as cp1252 makes of ň and ř). */
+static void latin_letters(struct clean_filter_config *c, const char *code)
+{
+	char loc[sizeof(c->lang)];
+	snprintf(loc, sizeof(loc), "%s", code);
+	for (char *p = loc; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	memset(c->letters, 0, sizeof(c->letters));
+	c->latin_ext = 0;
+	if (!strcmp(code, "un"))
+		return;
+	UErrorCode st = U_ZERO_ERROR;
+	ULocaleData *ld = ulocdata_open(loc, &st);
+	if (U_FAILURE(st))
+		return;
+	USet *set = ulocdata_getExemplarSet(ld, NULL, USET_ADD_CASE_MAPPINGS, ULOCDATA_ES_STANDARD, &st);
+	/* a locale ICU does not know falls back to the root locale, whose set is empty */
+	if (!U_FAILURE(st) && set) {
+		for (UChar32 cp = 0xC0; cp < 0x250; cp++) {
+			if (!uset_contains(set, cp))
+				continue;
+			c->letters[(cp - 0xC0) >> 6] |= 1ull << ((cp - 0xC0) & 63);
+			c->latin_ext |= cp >= 0x100;
+		}
+	}
+	if (set)
+		uset_close(set);
+	ulocdata_close(ld);
+}
+
+static pthread_mutex_t letters_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void clean_lang_letters(const struct clean_filter_config *lc)
+{
+	if (__atomic_load_n(&lc->letters_ready, __ATOMIC_ACQUIRE))
+		return;
+	struct clean_filter_config *c = (struct clean_filter_config *)lc; /* only these fields */
+	pthread_mutex_lock(&letters_lock);
+	if (!c->letters_ready) {
+		latin_letters(c, c->lang);
+		__atomic_store_n(&c->letters_ready, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&letters_lock);
+}
 
 static struct clean_stopset *own(struct clean_langset *ls, struct clean_stopset *s)
 {
@@ -74,6 +126,7 @@ static int lang_config(struct clean_langset *ls, struct clean_filter_config *c,
 		if (!g->set[CP_R_TOP_2GRAM + k] && e->ngrams[k] >= 0)
 			c->v[CP_R_TOP_2GRAM + k] = e->ngrams[k];
 	snprintf(c->extra_term, sizeof(c->extra_term), "%s", e ? e->extra_terminals : "");
+	c->letters_ready = 0; /* clean_lang_letters fills them when first needed */
 	if (e && e->stop) {
 		c->stop_gopher = !strcmp(code, "en"); /* counted during the analysis, as always */
 		c->stop = own(ls, clean_stopset_from_entry(e));

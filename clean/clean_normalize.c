@@ -60,6 +60,12 @@ static int maps_to_itself(int32_t cp, utf8proc_option_t opt)
 	return same;
 }
 
+/* Above the first four planes Unicode has only tags, variation selectors and private use:
+ * combining class 0, no decompositions (tests/unit/test_clean_unicode.c checks this against
+ * utf8proc), so those characters stay stable without a look; the start-up scan covers a
+ * third of the code space. */
+#define NCP_SCANNED 0x40000
+
 static void build_tables(void)
 {
 	static unsigned char second[NCP / 8];
@@ -67,7 +73,7 @@ static void build_tables(void)
 	memset(stable_nfkc, 0xFF, sizeof(stable_nfkc));
 	/* Characters after the first position of a canonical decomposition may compose with what
 	 * precedes them. Hangul V and T jamo compose algorithmically. */
-	for (int32_t cp = 0; cp < NCP; cp++) {
+	for (int32_t cp = 0; cp < NCP_SCANNED; cp++) {
 		const utf8proc_property_t *p = utf8proc_get_property(cp);
 		if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
 			continue;
@@ -81,7 +87,7 @@ static void build_tables(void)
 	for (int32_t cp = 0x11A8; cp <= 0x11C2; cp++)
 		set_bit(second, cp);
 
-	for (int32_t cp = 0x80; cp < NCP; cp++) {
+	for (int32_t cp = 0x80; cp < NCP_SCANNED; cp++) {
 		if (cp >= 0xD800 && cp <= 0xDFFF)
 			continue; /* never decoded from valid UTF-8 */
 		const utf8proc_property_t *p = utf8proc_get_property(cp);

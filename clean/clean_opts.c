@@ -40,7 +40,7 @@ void clean_usage(FILE *f)
 		"                         one), adding lang and lang_score; all: identify every\n"
 		"                         document first; off: use the record's lang field (default: on)\n"
 		"  --lang-sample BYTES    identify longer documents from three pieces of this many bytes\n"
-		"                         in all, from start, middle and end; 0: whole text (default: 768)\n"
+		"                         in all, from start, middle and end; 0: whole text (default: 512)\n"
 		"  --lang LIST            keep only these languages: ISO 639-1 or 639-3 codes or CLD2\n"
 		"                         names, any case (en,deu,French); 'any' keeps all (default: any)\n"
 		"  --lang-min-score X     drop documents whose lang_score is lower (default: 0)\n"
@@ -49,10 +49,11 @@ void clean_usage(FILE *f)
 		"                         for the language-dependent rules (default: 0.25)\n"
 		"  --batch-bytes N        input bytes per work batch (default: 1M)\n\n"
 		"Filter parameters (--NAME VALUE or --NAME=VALUE, also spelled with '-' for '.' and\n"
-		"'_'; VALUE is a number, or off to disable the rule, on to enable it). A rejected\n"
-		"record's rule is the parameter's name. Language-dependent ones (*) default to the\n"
-		"document's language's value from the table in clean/lang/ (English's shown); a value\n"
-		"given here applies to every language:\n");
+		"'_'; VALUE is a number, at most 1 for a share of lines, words or characters, or off\n"
+		"to disable the rule, on to enable it). A rejected record's rule is the parameter's\n"
+		"name. Language-dependent ones (*) default to the document's language's value from\n"
+		"the table in clean/lang/ (English's shown); a value given here applies to every\n"
+		"language:\n");
 	for (int p = 0; p < CP_COUNT; p++) {
 		char def[32];
 		if (clean_params[p].def_off)
@@ -174,13 +175,27 @@ static void set_langs(struct clean *cl, const char *list)
 		die(GRIST_EXIT_USAGE, "--lang expects language codes such as en,de (or any)");
 }
 
-static void clean_option(struct clean *cl, int c, const char *arg, struct buf *err)
+static int clean_option(struct clean *cl, int c, const char *arg, struct buf *err);
+
+/* clean's own options, for opts_parse (lib/opts.h): 1 when c was one of them. A bad value dies
+ * with a usage error naming the option. */
+static int clean_opt(void *ctx, int c, const char *arg)
 {
+	struct clean *cl = ctx;
+	struct buf err = BUF_INIT;
+	int took = 1;
 	if (c >= OPT_PARAM && c < OPT_PARAM + CP_COUNT) {
-		if (clean_filter_config_set(&cl->fcfg, clean_params[c - OPT_PARAM].name, arg, err) < 0)
-			die(GRIST_EXIT_USAGE, "%s", err->data);
-		return;
+		if (clean_filter_config_set(&cl->fcfg, clean_params[c - OPT_PARAM].name, arg, &err) < 0)
+			die(GRIST_EXIT_USAGE, "--%s", err.data);
+	} else {
+		took = clean_option(cl, c, arg, &err);
 	}
+	buf_release(&err);
+	return took;
+}
+
+static int clean_option(struct clean *cl, int c, const char *arg, struct buf *err)
+{
 	switch (c) {
 	case OPT_REPAIR:
 		if (strcmp(arg, "on") && strcmp(arg, "off"))
@@ -254,7 +269,10 @@ static void clean_option(struct clean *cl, int c, const char *arg, struct buf *e
 	case OPT_BATCH_BYTES:
 		cl->batch_bytes = opts_batch_bytes(arg);
 		break;
+	default:
+		return 0;
 	}
+	return 1;
 }
 
 int clean_parse_options(struct clean *cl, int argc, char **argv)
@@ -294,23 +312,10 @@ int clean_parse_options(struct clean *cl, int argc, char **argv)
 		longopts[no++] = (struct option){ clean_params[p].name, required_argument, 0, OPT_PARAM + p };
 		longopts[no++] = (struct option){ dashed[p], required_argument, 0, OPT_PARAM + p };
 	}
-	struct buf err = BUF_INIT;
-	int c, rc = 0;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
-		if (common_opt(&cl->co, c, optarg, clean_usage))
-			continue;
-		if (c == '?' || c < OPT_STAGE_BASE) {
-			clean_usage(stderr);
-			rc = -1;
-			break;
-		}
-		buf_reset(&err);
-		clean_option(cl, c, optarg, &err);
-	}
+	int rc = opts_parse(&cl->co, argc, argv, COMMON_SHORT_OPTIONS, longopts, clean_usage,
+			    clean_opt, cl);
 	for (int p = 0; p < CP_COUNT; p++)
 		free(dashed[p]);
 	free(longopts);
-	buf_release(&err);
-	return rc < 0 ? -1 : optind;
+	return rc ? -1 : optind;
 }

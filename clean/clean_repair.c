@@ -265,34 +265,67 @@ static size_t repair_invalid(const unsigned char *u, size_t i, size_t n, struct 
 	return utf8_invalid_len(u + i, n - i);
 }
 
-/* Steps 3 and 4 over out[start..]: the mojibake fix, then C1 controls. Returns 1 if changed. */
-static int repair_second_pass(struct buf *out, size_t start, int maybe_mojibake, int has_c1,
-			      struct clean_repair_stats *st)
+/* Steps 3 and 4 over cur[0, curlen): the mojibake fix, then C1 controls. When either changes
+ * something, out[start..] is replaced by the result and 1 returned; else out is untouched. cur
+ * may point into out. */
+static int repair_second_pass(const char *cur, size_t curlen, struct buf *out, size_t start,
+			      int maybe_mojibake, int has_c1, struct clean_repair_stats *st)
 {
-	struct buf tmp = BUF_INIT;
+	struct buf tmp = BUF_INIT, tmp2 = BUF_INIT;
 	int changed = 0;
-	const char *cur = out->data + start;
-	size_t curlen = out->len - start;
 	if (maybe_mojibake && fix_mojibake(cur, curlen, &tmp, st)) {
 		changed = 1;
 		has_c1 = memchr(tmp.data, 0xC2, tmp.len) != NULL;
-		buf_setlen(out, start);
-		buf_add(out, tmp.data, tmp.len);
-		buf_reset(&tmp);
-		cur = out->data + start;
-		curlen = out->len - start;
+		cur = tmp.data;
+		curlen = tmp.len;
 	}
 	if (has_c1) {
 		uint64_t before = st->c1;
-		strip_c1(cur, curlen, &tmp, st);
+		strip_c1(cur, curlen, &tmp2, st);
 		if (st->c1 != before) {
 			changed = 1;
-			buf_setlen(out, start);
-			buf_add(out, tmp.data, tmp.len);
+			cur = tmp2.data;
+			curlen = tmp2.len;
 		}
 	}
+	if (changed) {
+		buf_setlen(out, start);
+		buf_add(out, cur, curlen);
+	}
 	buf_release(&tmp);
+	buf_release(&tmp2);
 	return changed;
+}
+
+/* Steps 1 and 2 without writing: the offset of the first byte they would change (n: none), and
+ * whether steps 3 and 4 have something to look at. Most text needs no repair at all, so it is
+ * never copied. */
+static size_t repair_scan(const unsigned char *u, size_t n, int *maybe_mojibake, int *has_c1)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (u[i] < 0x80) /* text in other scripts has short ASCII runs: look first */
+			i = plain_ascii[u[i]] ? plain_run_end(u, i + 1, n) : i;
+		if (i >= n)
+			break;
+		if (u[i] < 0x80) {
+			if (u[i] == '\f' || (u[i] == '\r' && !(i + 1 < n && u[i + 1] == '\n'))) {
+				i++; /* kept as they are (repair_control) */
+				continue;
+			}
+			return i;
+		}
+		int32_t cp;
+		size_t l = utf8_decode(u + i, n - i, &cp);
+		if (!l)
+			return i;
+		if (cp <= 0x9F)
+			*has_c1 = 1;
+		else if (cp >= 0xC2 && cp <= 0xF4)
+			*maybe_mojibake = 1;
+		i += l;
+	}
+	return n;
 }
 
 int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_stats *st)
@@ -301,6 +334,10 @@ int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_s
 	size_t start = out->len, i = 0;
 	int changed = 0, maybe_mojibake = 0, has_c1 = 0;
 
+	if (repair_scan(u, n, &maybe_mojibake, &has_c1) == n)
+		return (maybe_mojibake || has_c1) &&
+		       repair_second_pass(s, n, out, start, maybe_mojibake, has_c1, st);
+	maybe_mojibake = has_c1 = 0;
 	buf_grow(out, n);
 	while (i < n) {
 		size_t j = plain_run_end(u, i, n);
@@ -326,7 +363,9 @@ int clean_repair(const char *s, size_t n, struct buf *out, struct clean_repair_s
 		changed = 1;
 		i += repair_invalid(u, i, n, out, st);
 	}
-	if ((maybe_mojibake || has_c1) && repair_second_pass(out, start, maybe_mojibake, has_c1, st))
+	if ((maybe_mojibake || has_c1) &&
+	    repair_second_pass(out->data + start, out->len - start, out, start, maybe_mojibake,
+			       has_c1, st))
 		changed = 1;
 	return changed;
 }

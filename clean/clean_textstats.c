@@ -27,8 +27,32 @@
 unsigned char clean_ascii_class[128];
 unsigned char clean_byte_class[256];
 
+static int is_space_cp(int32_t cp);
+
+/* What a word scan needs of a character beyond ASCII, looked up once per code point of the
+ * Basic Multilingual Plane at start-up instead of asking utf8proc per character. */
+enum { K_SPACE = 1, K_LETTER = 2, K_PUNCT = 4, K_NOSPACE = 8 };
+static unsigned char bmp_class[0x10000];
+
+static unsigned cp_class_slow(int32_t cp)
+{
+	if (is_space_cp(cp))
+		return K_SPACE;
+	utf8proc_category_t cat = utf8proc_category(cp);
+	if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
+		return K_LETTER | (clean_is_nospace_cp(cp) ? K_NOSPACE : 0);
+	return cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_SO ? K_PUNCT : 0;
+}
+
+static inline unsigned cp_class(int32_t cp)
+{
+	return cp < 0x10000 ? bmp_class[cp] : cp_class_slow(cp);
+}
+
 static void init_ascii_class(void)
 {
+	for (int32_t cp = 0x80; cp < 0x10000; cp++)
+		bmp_class[cp] = (unsigned char)cp_class_slow(cp);
 	for (int c = 0; c < 128; c++) {
 		unsigned char k = 0;
 		if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F))
@@ -62,6 +86,7 @@ void clean_filter_ctx_free(struct clean_filter_ctx *ctx)
 	free(ctx->tab);
 	free(ctx->cpre);
 	free(ctx->wc);
+	free(ctx->segw);
 	clean_segmenter_free(ctx->seg);
 	buf_release(&ctx->c4out[0]);
 	buf_release(&ctx->c4out[1]);
@@ -225,16 +250,16 @@ static size_t scan_word_unicode(const unsigned char *u, size_t i, size_t n, stru
 				i++;
 				punct = 0;
 			} else {
-				if (is_space_cp(cp))
+				unsigned k = cp_class(cp);
+				if (k & K_SPACE)
 					break;
 				i += l;
-				utf8proc_category_t cat = utf8proc_category(cp);
-				if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
+				if (k & K_LETTER) {
 					w->alpha = 1;
 					(*letters)++;
-					*nsletters += (size_t)clean_is_nospace_cp(cp);
+					*nsletters += (k & K_NOSPACE) != 0;
 				}
-				punct = cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_SO;
+				punct = (k & K_PUNCT) != 0;
 			}
 		}
 		w->nchars++;
@@ -364,7 +389,8 @@ static size_t analyze_block(struct acc *a, const char *s, size_t i, const char *
 		unsigned len = (unsigned)__builtin_ctzll(e);
 		uint64_t wm = ((1ull << len) - 1) << p;
 		uint64_t core_m = wm & ~punct;
-		struct word w = { .off = (uint32_t)(i + p), .len = len, .nchars = len };
+		struct word w = { .off = (uint32_t)(i + p), .coff = (uint32_t)(i + p), .len = len,
+				  .nchars = len };
 		w.alpha = (alpha & wm) != 0;
 		w.symbol = core_m == 0;
 		if (!w.symbol) {
@@ -408,6 +434,7 @@ static int add_segmented(struct clean_filter_ctx *ctx, struct acc *a, const char
 	size_t k = clean_segment(ctx->seg, s + b, e - b, &ends);
 	const unsigned char *u = (const unsigned char *)s;
 	size_t from = b, letters = 0, nsletters = 0;
+	uint32_t longest = 0;
 	for (size_t p = 0; p < k; p++) {
 		size_t to = b + ends[p];
 		struct word w = { .off = (uint32_t)from };
@@ -416,9 +443,13 @@ static int add_segmented(struct clean_filter_ctx *ctx, struct acc *a, const char
 		if (!w.symbol && w.core >= 2 && w.core <= 4)
 			w.stop = (unsigned char)ascii_stop(u, from, to);
 		*nchars += w.nchars;
+		longest = w.nchars > longest ? w.nchars : longest;
 		add_word(a, &w, s, s + n);
 		from = to;
 	}
+	ALLOC_GROW(ctx->segw, ctx->nsegw + 1, ctx->asegw);
+	ctx->segw[ctx->nsegw++] = (struct clean_segword){ (uint32_t)b, (uint32_t)(e - b),
+							  (uint32_t)k, longest };
 	return 1;
 }
 
@@ -452,7 +483,7 @@ static inline size_t skip_space(const unsigned char *u, size_t i, size_t n, size
 		*high = 1;
 		int32_t cp;
 		size_t l = utf8_decode(u + i, n - i, &cp);
-		if (!l || !is_space_cp(cp))
+		if (!l || !(cp_class(cp) & K_SPACE))
 			break;
 		i += l;
 		(*nchars)++;
@@ -478,6 +509,7 @@ static inline size_t ascii_word(const char *s, size_t i, size_t n, struct word *
 	if (orf & C_HIGH)
 		return 0;
 	w->nchars = (uint32_t)(j - i);
+	w->coff = (uint32_t)i; /* a symbol word's "core" starts where it does */
 	w->alpha = (orf & C_ALPHA) != 0;
 	w->symbol = core_end == i; /* no byte that is not punctuation */
 	if (!w->symbol) {
@@ -508,6 +540,8 @@ static void analysis_store(struct clean_filter_ctx *ctx, const struct acc *a, co
 	ctx->nospace = segmented;
 	ctx->atext = s;
 	ctx->alen = n;
+	ctx->segtext = s;
+	ctx->seglen = n;
 	ctx->analyzed = 1;
 }
 
@@ -524,6 +558,7 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, const char *s, size_t n)
 	size_t scalar_until = 0; /* a block here held non-ASCII bytes: no block mode before this */
 	a.pre[0] = 0;
 	a.cpre[0] = 0;
+	ctx->nsegw = 0;
 	while (i < n) {
 #ifdef __SSE2__
 		/* ASCII blocks of 64 bytes: words found with bit masks */
@@ -568,11 +603,11 @@ void clean_text_analyze(struct clean_filter_ctx *ctx, const char *s, size_t n)
 	analysis_store(ctx, &a, s, n, nchars, high, segmented);
 }
 
-size_t clean_count_stop_words(const struct clean_filter_ctx *ctx, const void *set)
+size_t clean_count_stop_words(const struct clean_filter_ctx *ctx, const void *set, size_t limit)
 {
 	char low[128];
 	size_t k = 0;
-	for (size_t i = 0; i < ctx->nw; i++) {
+	for (size_t i = 0; i < ctx->nw && k < limit; i++) {
 		const struct clean_wcore *c = &ctx->wc[i];
 		if (!c->len || c->len > 64)
 			continue;
@@ -580,6 +615,26 @@ size_t clean_count_stop_words(const struct clean_filter_ctx *ctx, const void *se
 		k += l && clean_stopset_has(set, low, l);
 	}
 	return k;
+}
+
+/* The analysis' record of the word s[0, n) if ICU split exactly that word, else NULL. */
+static const struct clean_segword *segmented_word(const struct clean_filter_ctx *ctx,
+						  const char *s, size_t n)
+{
+	if (!ctx->nsegw || s < ctx->segtext || s >= ctx->segtext + ctx->seglen)
+		return NULL;
+	uint32_t off = (uint32_t)(s - ctx->segtext);
+	size_t lo = 0, hi = ctx->nsegw;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ctx->segw[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ctx->nsegw && ctx->segw[lo].off == off && ctx->segw[lo].len == n)
+		return &ctx->segw[lo];
+	return NULL;
 }
 
 size_t clean_line_words(struct clean_filter_ctx *ctx, const char *s, size_t n, size_t limit,
@@ -594,6 +649,13 @@ size_t clean_line_words(struct clean_filter_ctx *ctx, const char *s, size_t n, s
 		size_t b = i;
 		while (i < n && !clean_is_ws_byte((unsigned char)s[i]))
 			i++;
+		/* ICU's pieces of the same bytes are the same: the analysis has them already */
+		const struct clean_segword *sw = segmented_word(ctx, s + b, i - b);
+		if (sw) {
+			w += sw->pieces;
+			lg = sw->longest > lg ? sw->longest : lg;
+			continue;
+		}
 		if (!ctx->seg && !ctx->seg_failed) {
 			ctx->seg = clean_segmenter_new();
 			ctx->seg_failed = !ctx->seg;

@@ -27,9 +27,17 @@ struct slot {
 	uint32_t gen; /* the slot is in use only if gen is the table's current generation */
 };
 
-/* Where a word's core lies (stop words of languages other than English are counted from it). */
+/* Where a word's core lies (stop words of languages other than English are counted from it);
+ * a word without one (all punctuation and symbols) has len 0 and off at its start, so every
+ * word's off lies inside the word (C4 counts a line's words by it). */
 struct clean_wcore {
 	uint32_t off, len;
+};
+
+/* A white-space word of the analysed text that ICU split: where it is, into how many pieces,
+ * and the longest piece in characters (C4's per-line counts reuse them). */
+struct clean_segword {
+	uint32_t off, len, pieces, longest;
 };
 
 struct clean_filter_config;
@@ -47,6 +55,10 @@ struct clean_filter_ctx {
 	struct clean_wcore *wc; /* each word's core, nw */
 	struct clean_segmenter *seg; /* ICU, opened at the first word that needs it */
 	int seg_failed;
+	struct clean_segword *segw; /* the words ICU split in the last analysis, in text order */
+	size_t nsegw, asegw;
+	const char *segtext; /* the text of that analysis (atext may have moved on to C4's) */
+	size_t seglen;
 	/* the language: lcfg once resolved (by lr, at the first rule that depends on it) */
 	const struct clean_filter_config *base, *lcfg;
 	const struct clean_lang_resolver *lr;
@@ -74,8 +86,9 @@ static inline int clean_is_ws_byte(unsigned char c)
 
 /* Analyses (s, n) into ctx unless ctx already holds this text's full analysis. */
 void clean_text_analyze(struct clean_filter_ctx *ctx, const char *s, size_t n);
-/* Stop words of the analysed text (ctx->atext) found in set (a struct clean_stopset). */
-size_t clean_count_stop_words(const struct clean_filter_ctx *ctx, const void *set);
+/* Stop words of the analysed text (ctx->atext) found in set (a struct clean_stopset), counting
+ * no further than limit (the rule needs only to know whether there are enough). */
+size_t clean_count_stop_words(const struct clean_filter_ctx *ctx, const void *set, size_t limit);
 /* Words of one line as the analysis counts them (ICU pieces for scripts without spaces),
  * counting no further than limit; *longest gets the longest word's characters if not NULL. */
 size_t clean_line_words(struct clean_filter_ctx *ctx, const char *s, size_t n, size_t limit,

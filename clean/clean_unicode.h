@@ -38,7 +38,8 @@ struct clean_repair_stats {
  *      multi-byte UTF-8 character, those sequences are decoded ("CafÃ©" -> "Café").
  *      Correct text contains non-ASCII characters outside such sequences, so it is left alone.
  *   4. C1 controls removed (after step 3, since mojibake may contain them).
- * Returns 1 if the output differs from the input, else 0 (the output is then a copy).
+ * Returns 1 if the output differs from the input, else 0: then nothing was appended (the
+ * input is the result; most text needs no repair, and is not copied).
  */
 int clean_repair(const char *s, size_t len, struct buf *out, struct clean_repair_stats *st);
 

@@ -187,6 +187,21 @@ static void sax_text(void *ctx, const xmlChar *ch, int len)
 		em_text(&st->e, (const char *)ch, (size_t)len, st->pre > 0);
 }
 
+int html_sax_parse(struct _xmlSAXHandler *sax, void *ctx, const char *p, size_t n)
+{
+	/* XML_CHAR_ENCODING_UTF8: the bytes are read as they are. (A "UTF-8" handler from
+	 * xmlFindCharEncodingHandler would copy the whole input through its converter first.) */
+	htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(sax, ctx, NULL, 0, NULL,
+							  XML_CHAR_ENCODING_UTF8);
+	if (!ctxt)
+		return -1;
+	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+	htmlParseChunk(ctxt, p, (int)n, 1);
+	htmlFreeParserCtxt(ctxt);
+	return 0;
+}
+
 int html_to_text(struct buf *out, const char *p, size_t n, const char *charset)
 {
 	if (n > (size_t)0x7fffffff)
@@ -203,21 +218,10 @@ int html_to_text(struct buf *out, const char *p, size_t n, const char *charset)
 	memset(&st, 0, sizeof(st));
 	st.e.out = out;
 	st.e.start = out->len;
-	htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, &st, NULL, 0, NULL,
-							  XML_CHAR_ENCODING_NONE);
-	if (!ctxt)
-		return -1;
-	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-				 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
-	/* The encoding is decided before parsing (ingest/html_charset.c); libxml2 reads UTF-8 and
-	 * ignores <meta charset>. */
+	/* The encoding is decided before parsing (ingest/html_charset.c). */
 	struct buf fixed = BUF_INIT;
 	html_decode(&fixed, &p, &n, charset);
-	xmlSwitchToEncoding(ctxt, xmlFindCharEncodingHandler("UTF-8"));
-	int rc = n > (size_t)0x7fffffff ? -1 : 0;
-	if (!rc)
-		htmlParseChunk(ctxt, p, (int)n, 1);
-	htmlFreeParserCtxt(ctxt);
+	int rc = n > (size_t)0x7fffffff ? -1 : html_sax_parse(&sax, &st, p, n);
 	buf_release(&fixed);
 	return rc;
 }

@@ -13,7 +13,15 @@
 
 #include "lib/buf.h"
 
+struct _xmlSAXHandler;
+
 void html_text_init(void);
+/*
+ * Run libxml2's HTML parser over the UTF-8 document p[0..n) (n < 2^31; html_decode made it
+ * UTF-8), calling the SAX handler's element and text callbacks with ctx. No tree, no network,
+ * no error output; <meta charset> is ignored. Returns 0, or -1 when no parser could be made.
+ */
+int html_sax_parse(struct _xmlSAXHandler *sax, void *ctx, const char *p, size_t n);
 /*
  * Append the text of the HTML document p[0..n) to out (UTF-8). `charset` (may be NULL) is the
  * encoding declared outside the document (an HTTP Content-Type), used when libxml2 knows it;

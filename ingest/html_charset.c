@@ -184,8 +184,9 @@ static const char *const *lang_encodings(const char *lang)
 	return NULL;
 }
 
-/* Multi-byte UTF-8 sequences that are well-formed, and bytes >= 0x80 that are not part of one:
- * evidence for "UTF-8 with a few broken bytes" against "a legacy 8-bit encoding". */
+/* Multi-byte UTF-8 sequences that are well-formed (lib/utf8.h: no overlongs, no surrogates,
+ * nothing above U+10FFFF), and bytes >= 0x80 that are not part of one: evidence for "UTF-8 with
+ * a few broken bytes" against "a legacy 8-bit encoding". */
 static void utf8_evidence(const unsigned char *p, size_t n, size_t *good, size_t *bad)
 {
 	*good = *bad = 0;
@@ -194,16 +195,15 @@ static void utf8_evidence(const unsigned char *p, size_t n, size_t *good, size_t
 			i++;
 			continue;
 		}
-		size_t len = p[i] >= 0xF0 && p[i] <= 0xF4 ? 4 : p[i] >= 0xE0 ? 3 : p[i] >= 0xC2 ? 2 : 0;
-		size_t k = 1;
-		while (len && k < len && i + k < n && (p[i + k] & 0xC0) == 0x80)
-			k++;
-		if (len && k == len) {
+		int32_t cp;
+		size_t k = utf8_decode(p + i, n - i, &cp);
+		if (k) {
 			(*good)++;
-			i += len;
+			i += k;
 		} else {
-			(*bad)++;
-			i++;
+			k = utf8_invalid_len(p + i, n - i);
+			*bad += k;
+			i += k;
 		}
 	}
 }

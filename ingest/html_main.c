@@ -10,6 +10,7 @@
  * 2. Select (html_select.c): score the blocks, pick the best subtree, write its blocks.
  */
 #include "ingest/html_main.h"
+#include "ingest/html.h"
 #include "ingest/html_charset.h"
 #include "ingest/html_main_int.h"
 
@@ -68,29 +69,44 @@ static const struct tagdef *tag_of(const char *name)
 	return bsearch(name, tags, sizeof(tags) / sizeof(tags[0]), sizeof(tags[0]), cmp_tag);
 }
 
+/* tag_of, remembered by the name's address (see struct hmain). */
+static const struct tagdef *tag_cached(struct hmain *m, const char *name)
+{
+	size_t k = ((uintptr_t)name >> 3) % TAG_CACHE;
+	if (m->tag_key[k] != name) {
+		m->tag_key[k] = name;
+		m->tag_val[k] = tag_of(name);
+	}
+	return m->tag_val[k];
+}
+
 /* ---- class and id hints ---- */
 
 /* Tokens of boilerplate (whole class/id words) and word starts that mark it. */
 static const char *const neg_words[] = {
-	"ad", "ads", "adsense", "adv", "advert", "advertisement", "adverts", "also", "author", "avatar",
-	"badge", "banner", "btn", "button", "buy", "buybox", "byline", "cart", "categories", "catlinks",
-	"checkout", "consent", "copyright", "crumbs", "date", "dateline", "disclaimer", "edit", "gdpr",
-	"hatnote", "hot", "infobox", "latest", "legal", "login", "masthead", "menu", "menubar", "meta",
-	"metadata", "modal", "more", "most", "nav", "navbox", "noprint", "pager", "paging", "popular",
-	"posted", "price", "print", "rail", "rating", "ratings", "readmore", "recent", "reply",
-	"respond", "review", "reviews", "search", "shipping", "signature", "similar", "skip",
-	"sponsored", "stock", "tagcloud", "tags", "timestamp", "toc", "toolbar", "userinfo", "vote",
-	"votes", "voting",
+	"ad", "ads", "adsense", "adv", "advert", "advertisement", "adverts", "also", "author",
+	"avatar", "badge", "banner", "btn", "button", "buy", "buybox", "byline", "cart",
+	"categories", "catlinks", "checkout", "consent", "copyright", "crumbs", "date",
+	"dateline", "disclaimer", "edit", "gdpr", "hatnote", "hot", "infobox", "latest", "login",
+	"masthead", "menu", "menubar", "meta", "metadata", "modal", "more", "most", "nav",
+	"navbox", "noprint", "pager", "paging", "popular", "posted", "price", "print", "pubdate",
+	"rail", "rating", "ratings", "readmore", "recent", "releaseinfo", "reply", "respond",
+	"review", "reviews", "search", "shipping", "signature", "similar", "skip", "sponsored",
+	"stock", "tagcloud", "tags", "timestamp", "toc", "toolbar", "userinfo", "vote", "votes",
+	"voting",
 };
 static const char *const neg_starts[] = {
-	"advert", "banner", "breadcrumb", "comment", "consent", "cookie", "disqus", "footer", "navbar",
-	"navigation", "newsletter", "outbrain", "pagination", "popup", "promo", "recommend", "related",
-	"share", "sidebar", "signup", "social", "sponsor", "subscribe", "taboola", "teaser", "trending",
-	"user", "widget",
+	"advert", "banner", "breadcrumb", "comment", "consent", "cookie", "disqus", "footer",
+	"legal", "navbar", "navigation", "newsletter", "outbrain", "pagination", "popup", "promo",
+	"recommend", "related", "share", "sidebar", "signup", "social", "sponsor", "subscribe",
+	"taboola", "teaser", "trending", "user", "widget",
 };
 static const char *const neg_inside[] = {
 	"advert", "breadcrumb", "comment", "cookie", "profile", "sidebar",
 };
+/* Footnotes are part of the text even in an <aside> (docutils, Sphinx and pandoc put them in
+ * one): these words make an element content whatever its tag says. */
+static const char *const note_words[] = { "endnotes", "footnote", "footnotes" };
 static const char *const pos_words[] = {
 	"answer", "answers", "article", "articlebody", "body", "bodytext", "content", "contents",
 	"entry", "lead", "main", "maincontent", "markdown", "message", "post", "postbody", "prose",
@@ -124,16 +140,19 @@ static int starts_list(const char *w, size_t len, const char *const *list, size_
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* -1 for a boilerplate word, +1 for a content word, else 0. */
+/* -1 for a boilerplate word, +1 for a content word, +2 for a footnote word, else 0. */
 static int word_hint(const char *w, size_t len)
 {
+	if (in_list(w, note_words, N(note_words)))
+		return 2;
 	if (in_list(w, neg_words, N(neg_words)) || starts_list(w, len, neg_starts, N(neg_starts), 0) ||
 	    starts_list(w, len, neg_inside, N(neg_inside), 1))
 		return -1;
 	return in_list(w, pos_words, N(pos_words));
 }
 
-/* The hint of a class or id value: any boilerplate word wins over content words. */
+/* The hint of a class or id value: any boilerplate word wins over content words; bit 2 set
+ * for a footnote word. */
 static int value_hint_uncached(const char *v)
 {
 	int pos = 0;
@@ -230,12 +249,21 @@ static void open_block(struct hmain *m)
 	m->open = 1;
 }
 
-static const unsigned char ws_table[256] = { [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
-					     ['\f'] = 1 };
+/* Byte classes for add_text: whitespace; a byte that makes a run of non-space a word (an
+ * ASCII letter or digit, or the lead byte of a character from U+00C0 to U+1FFF: letters of
+ * other scripts, not punctuation such as "»", "·", "–", "•" from U+0080..U+00BF and
+ * U+2000..U+2FFF); the lead byte of a Han, kana or Hangul character (U+3000..U+DFFF), each
+ * of which is a word of its own. */
+enum { BC_WS = 1, BC_WORD = 2, BC_CJK = 4 };
+static const unsigned char byte_class[256] = {
+	[' '] = BC_WS, ['\t'] = BC_WS, ['\n'] = BC_WS, ['\r'] = BC_WS, ['\f'] = BC_WS,
+	['0' ... '9'] = BC_WORD, ['A' ... 'Z'] = BC_WORD, ['a' ... 'z'] = BC_WORD,
+	[0xC3 ... 0xE1] = BC_WORD, [0xE3 ... 0xED] = BC_CJK,
+};
 
 static inline int is_ws(char c)
 {
-	return ws_table[(unsigned char)c];
+	return byte_class[(unsigned char)c] & BC_WS;
 }
 
 static void add_text(struct hmain *m, const char *s, size_t n)
@@ -259,9 +287,15 @@ static void add_text(struct hmain *m, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		size_t j = i;
-		while (j < n && !is_ws(s[j]))
-			j++;
+		size_t j = i, cjk = 0;
+		unsigned cls = 0;
+		for (; j < n; j++) {
+			unsigned c = byte_class[(unsigned char)s[j]];
+			if (c & BC_WS)
+				break;
+			cls |= c;
+			cjk += c >> 2;
+		}
 		if (!m->open)
 			open_block(m);
 		else if (m->pending_space)
@@ -270,8 +304,13 @@ static void add_text(struct hmain *m, const char *s, size_t n)
 		buf_add(&m->text, s + i, j - i);
 		struct hblock *b = &m->blocks[m->nblocks - 1];
 		b->chars += (uint32_t)(j - i);
-		if (m->anchor)
+		if (m->anchor) {
 			b->link += (uint32_t)(j - i);
+			b->links += !m->anchor_counted;
+			m->anchor_counted = 1;
+		} else {
+			b->own += cjk ? (uint32_t)cjk : (cls & BC_WORD) != 0;
+		}
 		i = j;
 	}
 }
@@ -305,6 +344,27 @@ static void read_attrs(const xmlChar **a, struct attrs *at)
 	}
 }
 
+/* An id of five words or more is a heading turned into an anchor (docutils' <section
+ * id="are-there-copyright-restrictions-on-the-use-of-python">), not the name of a page part. */
+static int id_is_slug(const char *v)
+{
+	int words = 0;
+	for (int in = 0; *v; v++) {
+		int a = isalnum((unsigned char)*v) != 0;
+		words += a && !in;
+		in = a;
+	}
+	return words >= 5;
+}
+
+static int role_is_boilerplate(const char *role)
+{
+	static const char *const roles[] = { "alert",      "banner", "complementary", "contentinfo",
+					     "dialog",     "menu",   "menubar",       "navigation",
+					     "search" };
+	return in_list(role, roles, N(roles));
+}
+
 /* Element hint and flags from its tag and attributes. */
 static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td,
 		      const struct attrs *at)
@@ -317,7 +377,8 @@ static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td
 		h = 1;
 	if ((fl & HF_HEADER) && !(m->nodes[nd->parent].flags & HF_INPOS))
 		h = -1;
-	int hc = at->cls ? value_hint(m, at->cls) : 0, hi = at->id ? value_hint(m, at->id) : 0;
+	int hc = at->cls ? value_hint(m, at->cls) : 0;
+	int hi = at->id && !id_is_slug(at->id) ? value_hint(m, at->id) : 0;
 	if (hc < 0 || hi < 0)
 		h = -1;
 	else if ((hc > 0 || hi > 0) && h == 0)
@@ -326,9 +387,7 @@ static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td
 		if (!strcmp(at->role, "main") || !strcmp(at->role, "article")) {
 			h = 1;
 			fl |= !strcmp(at->role, "main") ? HF_MAIN : 0;
-		} else if (strstr("navigation banner contentinfo complementary menu menubar search "
-				  "dialog alert",
-				  at->role)) {
+		} else if (role_is_boilerplate(at->role)) {
 			h = -1;
 		}
 	}
@@ -336,6 +395,13 @@ static void node_hint(struct hmain *m, struct hnode *nd, const struct tagdef *td
 		h = 1;
 		fl |= HF_MAIN;
 	}
+	if ((hc > 0 && (hc & 2)) || (hi > 0 && (hi & 2)) ||
+	    (at->role && (!strcmp(at->role, "doc-endnotes") || !strcmp(at->role, "doc-footnote"))))
+		h = 1;
+	/* A heading is judged as a whole: the hints of links and spans inside it do not count
+	 * (docutils puts every section title in <a class="toc-backref">). */
+	if (m->heading && (!td || td->kind == HK_A || td->kind == HK_INLINE))
+		h = 0;
 	nd->hint = (int8_t)h;
 	nd->flags = fl & (HF_MAIN);
 	nd->flags |= (m->nodes[nd->parent].flags & HF_INPOS) || h > 0 ? HF_INPOS : 0;
@@ -361,7 +427,7 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **a)
 		m->skip++;
 		return;
 	}
-	const struct tagdef *td = tag_of((const char *)name);
+	const struct tagdef *td = tag_cached(m, (const char *)name);
 	int kind = td ? td->kind : HK_INLINE;
 	if (m->in_head || kind == HK_HEAD) {
 		head_start(m, td, a);
@@ -406,8 +472,10 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **a)
 		m->heading = td->flags;
 	else if (kind == HK_PRE)
 		m->pre++;
-	else if (kind == HK_A)
+	else if (kind == HK_A) {
 		m->anchor++;
+		m->anchor_counted = 0;
+	}
 	else if (kind == HK_BR && m->open)
 		m->pending_space = 2;
 }
@@ -494,15 +562,8 @@ static int parse(struct hmain *m, const char *p, size_t n)
 	sax.endElement = sax_end;
 	sax.characters = sax_text;
 	sax.cdataBlock = sax_text;
-	htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, m, NULL, 0, NULL,
-							  XML_CHAR_ENCODING_NONE);
-	if (!ctxt)
+	if (html_sax_parse(&sax, m, p, n) < 0)
 		return -1;
-	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-				 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
-	xmlSwitchToEncoding(ctxt, xmlFindCharEncodingHandler("UTF-8"));
-	htmlParseChunk(ctxt, p, (int)n, 1);
-	htmlFreeParserCtxt(ctxt);
 	close_block(m);
 	/* Elements left open (a truncated page) end with the document. */
 	for (int32_t i = m->cur; i > 0; i = m->nodes[i].parent)

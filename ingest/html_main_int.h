@@ -41,11 +41,13 @@ struct hblock {
 	uint32_t off, len; /* its text in hmain.text */
 	uint32_t chars; /* non-space bytes */
 	uint32_t link;  /* non-space bytes inside <a> */
+	uint32_t own;   /* words outside <a> (runs of non-space with a letter or digit) */
+	uint32_t links; /* <a> elements with text in it */
 	uint8_t sep;    /* HS_* before it */
 	uint8_t kind;   /* HB_TEXT, 1..6 for headings, HB_PRE */
 };
 
-enum { HINT_CACHE = 64 };
+enum { HINT_CACHE = 64, TAG_CACHE = 64 };
 struct hint_cache {
 	uint8_t len; /* value length + 1; 0: empty */
 	int8_t hint;
@@ -62,8 +64,13 @@ struct hmain {
 	int32_t cur;   /* innermost open element */
 	int32_t owner; /* owner of the next block */
 	int skip, in_head, in_title, pre, anchor, heading;
+	int anchor_counted; /* the open <a> is counted in its block's links */
 	int open, pending_sep, pending_space;
 	struct hint_cache hint_cache[HINT_CACHE];
+	/* Tag lookups by name pointer: libxml2 interns element names in its dictionary, so within
+	 * one parse a name has one address (html_main.c tag_cached). */
+	const void *tag_key[TAG_CACHE];
+	const void *tag_val[TAG_CACHE];
 };
 
 /* Choose the main content of m and append it to out. */

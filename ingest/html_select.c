@@ -2,9 +2,10 @@
  * Choosing the main content among the blocks of a page (docs/ingest.md, "HTML main content").
  *
  * Each block gets a value: its length when it reads like prose (at least MIN_PROSE non-space
- * bytes, at most half of them inside links), a third of its length when it is short, minus its
- * length when it is a link list (more than half inside links) or sits in boilerplate (an element
- * whose tag, class, id or role says nav, footer, aside, sidebar, comment, share, cookie, ...).
+ * bytes, not a link list), a third of its length when it is short, minus its length when it is
+ * a link list (more than half inside links and no sentence of its own) or sits in boilerplate
+ * (an element whose tag, class, id or role says nav, footer, aside, sidebar, comment, share,
+ * cookie, ...).
  * A hint is ignored on the elements that hold most of the page's prose or its <main> (a body
  * class "has-sidebar", an ASP.NET page wrapped in one <form>). An element's score is the sum
  * over its subtree, plus a quarter of its positive part for content hints (article, main,
@@ -18,15 +19,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MIN_PROSE = 40 };
+enum { MIN_PROSE = 40, MIN_OWN_WORDS = 4 };
 /* Prose in boilerplate (comments, teasers) costs less than link lists: a post with a few
  * comments under it must still be worth keeping. */
 static const float NEG_WEIGHT = 0.25f;
 
+/* More than half of it inside links, and not a sentence of its own around them (at least
+ * MIN_OWN_WORDS words outside the links and twice as many as links: "Please see <a>Section
+ * 6.1</a> for more information." is a sentence; "Next: a, Previous: b, Up: c" and "[Date Prev]
+ * [<a>Date Next</a>][Thread Prev][<a>Thread Next</a>]..." are link lists). */
+static int link_list(const struct hblock *b)
+{
+	int sentence = b->own >= MIN_OWN_WORDS && b->own >= 2 * b->links;
+	return b->link * 2 > b->chars && !sentence && (b->kind == HB_TEXT || b->kind == HB_PRE);
+}
+
 static float block_raw(const struct hblock *b)
 {
 	float c = (float)b->chars;
-	if (b->link * 2 > b->chars && (b->kind == HB_TEXT || b->kind == HB_PRE))
+	if (link_list(b))
 		return -c;
 	if (b->kind == HB_TEXT || b->kind == HB_PRE)
 		return b->chars >= MIN_PROSE ? c : c / 3;
@@ -125,7 +136,7 @@ static int keep_block(const struct hmain *m, const struct hblock *b, int32_t c)
 {
 	if (m->nodes[b->owner].neg && !m->nodes[c].neg)
 		return 0;
-	if (b->link * 2 > b->chars && (b->kind == HB_TEXT))
+	if (link_list(b) && b->kind == HB_TEXT)
 		return 0;
 	return 1;
 }

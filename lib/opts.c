@@ -54,6 +54,9 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 	case OPT_SCHEMA:
 		output_parquet_options(0, arg);
 		return 1;
+	case OPT_PARQUET_LEVEL:
+		output_parquet_level((int)opts_count("--parquet-level", arg, 1, 19));
+		return 1;
 	case 'h':
 		usage(stdout);
 		output_finish_stdout();
@@ -114,6 +117,7 @@ void common_opts_help(FILE *f, int record_options)
 		"                        FILE.parquet is Parquet (docs/parquet.md)\n"
 		"  --row-group-bytes N   -o FILE.parquet: row group size (default: 128M)\n"
 		"  --schema FILE         -o FILE.parquet: column types as JSON (default: inferred)\n"
+		"  --parquet-level N     -o FILE.parquet: zstd level, 1-19 (default: 1, fastest)\n"
 		"  -j, --jobs N          worker threads; output is identical for every N (default: 1)\n"
 		"  --stats FILE          write counts as JSON to FILE (default: none)\n"
 		"  --rejects FILE        write every dropped record, with the reason, to FILE\n"

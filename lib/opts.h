@@ -44,6 +44,7 @@ enum {
 	OPT_MAX_DOC_BYTES,
 	OPT_ROW_GROUP_BYTES,
 	OPT_SCHEMA,
+	OPT_PARQUET_LEVEL,
 	OPT_STAGE_BASE = 1100 /* stages number their own long-only options from here */
 };
 
@@ -58,7 +59,8 @@ enum {
 	{ "progress", no_argument, 0, OPT_PROGRESS },                     \
 	{ "version", no_argument, 0, OPT_VERSION },                       \
 	{ "row-group-bytes", required_argument, 0, OPT_ROW_GROUP_BYTES }, \
-	{ "schema", required_argument, 0, OPT_SCHEMA }
+	{ "schema", required_argument, 0, OPT_SCHEMA },                   \
+	{ "parquet-level", required_argument, 0, OPT_PARQUET_LEVEL }
 #define RECORD_LONG_OPTIONS                                               \
 	{ "text-field", required_argument, 0, OPT_TEXT_FIELD },           \
 	{ "id-field", required_argument, 0, OPT_ID_FIELD },               \

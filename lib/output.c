@@ -19,6 +19,12 @@
 static struct output stdout_out;
 static uint64_t parquet_rg_bytes;
 static const char *parquet_schema;
+static int parquet_level;
+
+void output_parquet_level(int level)
+{
+	parquet_level = level;
+}
 
 void output_parquet_options(uint64_t row_group_bytes, const char *schema_path)
 {
@@ -128,6 +134,24 @@ static void parquet_sink(void *ctx, const void *p, size_t n)
 	write_all(ctx, p, n);
 }
 
+/* Bytes the Parquet writer wrote, read back to rewrite chunks whose type widened later. */
+static int parquet_readback(void *ctx, int64_t off, void *p, size_t n)
+{
+	const struct output *o = ctx;
+	char *d = p;
+	while (n) {
+		ssize_t r = pread(o->fd, d, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		d += r;
+		n -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
 /* Bytes leave the buffer here: compressed when the file asks for it. */
 static void sink(struct output *o, const char *p, size_t n)
 {
@@ -160,7 +184,8 @@ void output_open(struct output *o, const char *path)
 	o->codec = ends_with(path, ".zst") ? OUTPUT_ZSTD : ends_with(path, ".gz") ? OUTPUT_GZIP : 0;
 	if (ends_with(path, ".parquet")) {
 		o->codec = OUTPUT_PARQUET;
-		o->cstream = pq_writer_new(path, parquet_rg_bytes, parquet_schema, parquet_sink, o, &err);
+		o->cstream = pq_writer_new(path, parquet_rg_bytes, parquet_schema, parquet_level,
+					   parquet_sink, parquet_readback, o, &err);
 		if (!o->cstream)
 			die(GRIST_EXIT_USAGE, "%s", err.data);
 	} else if (o->codec) {

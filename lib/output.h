@@ -53,6 +53,8 @@ static inline void output_putc(struct output *o, char c)
 /* For files named *.parquet (parquet/pq_write.h): row group bytes (0: keep) and a --schema
  * file (NULL: keep). Set by the common options before outputs are opened. */
 void output_parquet_options(uint64_t row_group_bytes, const char *schema_path);
+/* For files named *.parquet: the zstd level of the pages (0: the writer's default). */
+void output_parquet_level(int level);
 
 /* The shared stdout output. */
 struct output *output_stdout(void);

@@ -1,8 +1,16 @@
 /*
  * The Parquet writer: JSONL records in, a Parquet file out (see pq_write.h for the schema
- * rules). Without --schema the records are spooled to an unlinked temporary file while their
- * field types are inferred, so the schema fits every record; the file is written at the end,
- * one row group per ~row_group_bytes of values, and its footer last.
+ * rules). Records go into the current row group as they come, and a row group is written when
+ * its values reach ~row_group_bytes: only it is held in memory, nothing is spooled, each line
+ * is parsed once.
+ *
+ * Without --schema the types are inferred as the records come, and widened (widen()) when a
+ * value does not fit: the values of the current row group are converted in memory
+ * (pq_wcol_convert); a column's chunks in row groups already written under a narrower type are
+ * read back from the file at the end, converted and written again after the last row group,
+ * the footer pointing at the new ones (the old bytes stay in the file, unreferenced). A column
+ * first seen late gets its all-null chunks for the earlier row groups there too. A chunk of
+ * nulls only needs no conversion: its pages hold levels and no values, valid for any type.
  */
 #include "parquet/pq_write.h"
 
@@ -10,37 +18,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xxhash.h>
 
 #include "lib/json.h"
 #include "lib/le.h"
 #include "lib/source.h"
 #include "lib/xalloc.h"
+#include "parquet/pq_codec.h"
+#include "parquet/pq_column.h"
 #include "parquet/pq_meta.h"
 #include "parquet/pq_thrift.h"
 #include "parquet/pq_write_int.h"
 
-#define ZSTD_LEVEL 3
-#define SPOOL_CHUNK ((size_t)8 << 20)
 
 struct pq_writer {
 	char *path;
 	uint64_t rg_bytes;
-	int fixed;            /* schema from --schema: no spool, rows filled as they come */
-	FILE *spool;
+	int fixed;            /* schema from --schema: a misfit is an error, not a widening */
 	struct buf carry;     /* a partial line */
 	struct wcol *cols;
 	size_t ncols, cols_cap;
 	uint32_t *slots;      /* name hash -> column index + 1 */
 	size_t nslots;
+	size_t *order;        /* the last record's members' columns, in its order */
+	size_t norder, order_cap;
 	uint64_t rows, rg_rows, rg_value_bytes;
-	int64_t rg_first_row;
+	int in_row;           /* add_row has opened a row in every column */
+	int level;            /* zstd */
 	/* output */
 	pq_sink_fn sink;
+	pq_readback_fn readback;
 	void *ctx;
 	int64_t offset;
-	struct buf chunk;
 	int64_t *rg_nrows;    /* rows per row group written */
 	size_t nrg, rg_cap;
 	struct buf key;       /* scratch */
@@ -58,11 +67,38 @@ static void rehash(struct pq_writer *w)
 		w->nslots *= 2;
 	w->slots = xcalloc(w->nslots, sizeof(uint32_t));
 	for (size_t i = 0; i < w->ncols; i++) {
-		size_t h = (size_t)XXH3_64bits(w->cols[i].name, strlen(w->cols[i].name)) & (w->nslots - 1);
+		size_t h = (size_t)XXH3_64bits(w->cols[i].name, w->cols[i].name_len) & (w->nslots - 1);
 		while (w->slots[h])
 			h = (h + 1) & (w->nslots - 1);
 		w->slots[h] = (uint32_t)i + 1;
 	}
+}
+
+/* A new column (name decoded); its rows so far, and the row groups written, are nulls. */
+static long new_column(struct pq_writer *w, const char *key, size_t n)
+{
+	ALLOC_GROW(w->cols, w->ncols + 1, w->cols_cap);
+	struct wcol *c = &w->cols[w->ncols++];
+	memset(c, 0, sizeof(*c));
+	c->name = xmemdup(key, n);
+	c->name_len = n;
+	c->data = (struct buf)BUF_INIT;
+	ALLOC_GROW(c->chunks, w->nrg, c->chunks_cap);
+	for (size_t g = 0; g < w->nrg; g++) {
+		struct wchunk *ch = &c->chunks[c->nchunks++];
+		memset(ch, 0, sizeof(*ch));
+		ch->min = ch->max = (struct buf)BUF_INIT;
+		ch->missing = 1;
+		ch->num_values = w->rg_nrows[g];
+	}
+	/* the current record's row too, while add_row has it open */
+	size_t rows = (size_t)w->rg_rows + (size_t)w->in_row;
+	ALLOC_GROW(c->def, rows, c->rcap);
+	if (rows)
+		memset(c->def, 0, rows);
+	c->nrows = rows;
+	rehash(w);
+	return (long)w->ncols - 1;
 }
 
 /* The column named key[0..n) (decoded), created if `create`; -1 if absent. */
@@ -71,20 +107,12 @@ static long column(struct pq_writer *w, const char *key, size_t n, int create)
 	if (w->nslots) {
 		size_t h = (size_t)XXH3_64bits(key, n) & (w->nslots - 1);
 		for (uint32_t s; (s = w->slots[h]); h = (h + 1) & (w->nslots - 1)) {
-			const char *nm = w->cols[s - 1].name;
-			if (strlen(nm) == n && !memcmp(nm, key, n))
+			const struct wcol *c = &w->cols[s - 1];
+			if (c->name_len == n && !memcmp(c->name, key, n))
 				return (long)s - 1;
 		}
 	}
-	if (!create)
-		return -1;
-	ALLOC_GROW(w->cols, w->ncols + 1, w->cols_cap);
-	struct wcol *c = &w->cols[w->ncols++];
-	memset(c, 0, sizeof(*c));
-	c->name = xmemdup(key, n);
-	c->data = (struct buf)BUF_INIT;
-	rehash(w);
-	return (long)w->ncols - 1;
+	return create ? new_column(w, key, n) : -1;
 }
 
 /* A member's key, decoded into w->key. */
@@ -139,18 +167,30 @@ static int widen(int a, int b)
 	return WK_JSON;
 }
 
-static void infer(struct pq_writer *w, const char *line, size_t len)
-{
-	size_t pos = 0;
-	struct json_member m;
-	while (json_object_next(line, len, &pos, &m)) {
-		member_key(w, &m);
-		long c = column(w, w->key.data, w->key.len, 1);
-		w->cols[c].kind = widen(w->cols[c].kind, kind_of(&m));
-	}
-}
-
 /* ---- rows ---- */
+
+/*
+ * A column whose strings pass 4 MiB gets room for the whole row group at once, on transparent
+ * huge pages (pq_huge_pages): its bytes are written once and read once, and on 4 KiB pages the
+ * first touch of each (a fault, zeroing) cost a third of the writer's time (docs/parquet.md,
+ * "Speed"). Values count at least their bytes towards --row-group-bytes, so the room suffices
+ * but for the last record (up to 512 MiB: a --row-group-bytes of 1T must not ask for 1T).
+ */
+#define BIG_COLUMN ((size_t)4 << 20)
+#define BIG_RESERVE ((size_t)512 << 20)
+
+static void reserve_big(struct pq_writer *w, struct wcol *c)
+{
+	if (c->advised || c->data.len < BIG_COLUMN)
+		return;
+	size_t want = (size_t)w->rg_bytes + ((size_t)w->rg_bytes >> 4);
+	if (want > BIG_RESERVE) /* bigger row groups grow as they fill (and keep the advice) */
+		want = BIG_RESERVE;
+	if (want > c->data.len)
+		buf_grow(&c->data, want - c->data.len);
+	pq_huge_pages(c->data.data, c->data.cap);
+	c->advised = 1;
+}
 
 static void value(struct wcol *c, const struct json_member *m)
 {
@@ -199,7 +239,31 @@ static void value(struct wcol *c, const struct json_member *m)
 
 static int flush_rowgroup(struct pq_writer *w);
 
-/* One record into the columns; -1 with a message when a value does not fit the schema. */
+/*
+ * The column of a record's i-th member: the one the last record had there when the key is the
+ * same (records mostly repeat their keys in one order), else by name (created if `create`).
+ * -1 when absent.
+ */
+static long member_column(struct pq_writer *w, const struct json_member *m, size_t i, int create)
+{
+	if (i < w->norder && w->order[i] != SIZE_MAX) {
+		const struct wcol *c = &w->cols[w->order[i]];
+		if (c->name_len == m->key_len && !memcmp(c->name, m->key, m->key_len) &&
+		    !memchr(m->key, '\\', m->key_len))
+			return (long)w->order[i];
+	}
+	member_key(w, m);
+	long ci = column(w, w->key.data, w->key.len, create);
+	if (ci >= 0) {
+		ALLOC_GROW(w->order, i + 1, w->order_cap);
+		while (w->norder <= i)
+			w->order[w->norder++] = SIZE_MAX;
+		w->order[i] = (size_t)ci;
+	}
+	return ci;
+}
+
+/* One record into the columns; -1 with a message when a value does not fit the --schema. */
 static int add_row(struct pq_writer *w, const char *line, size_t len, struct buf *err)
 {
 	for (size_t i = 0; i < w->ncols; i++) {
@@ -207,13 +271,13 @@ static int add_row(struct pq_writer *w, const char *line, size_t len, struct buf
 		ALLOC_GROW(c->def, c->nrows + 1, c->rcap);
 		c->def[c->nrows++] = 0;
 	}
+	w->in_row = 1;
 	size_t pos = 0, before = 0;
 	struct json_member m;
-	while (json_object_next(line, len, &pos, &m)) {
+	for (size_t i = 0; json_object_next(line, len, &pos, &m); i++) {
+		long ci = member_column(w, &m, i, !w->fixed);
 		if (m.type == JV_NULL)
 			continue;
-		member_key(w, &m);
-		long ci = column(w, w->key.data, w->key.len, 0);
 		if (ci < 0) {
 			buf_addf(err, "record %llu: field '%s' is not in the --schema",
 				 (unsigned long long)w->rows + 1, w->key.data);
@@ -222,16 +286,19 @@ static int add_row(struct pq_writer *w, const char *line, size_t len, struct buf
 		struct wcol *c = &w->cols[ci];
 		if (c->def[c->nrows - 1])
 			continue; /* a repeated key: the first wins */
-		int k = kind_of(&m);
-		if (widen(c->kind, k) != c->kind) {
+		int k = kind_of(&m), wide = widen(c->kind, k);
+		if (wide != c->kind && w->fixed) {
 			buf_addf(err, "record %llu: field '%s' holds a %s, not the schema's %s",
-				 (unsigned long long)w->rows + 1, w->key.data, kind_names[k],
+				 (unsigned long long)w->rows + 1, c->name, kind_names[k],
 				 kind_names[c->kind]);
 			return -1;
 		}
+		pq_wcol_convert(c, wide);
 		before += m.val_len + 4;
 		value(c, &m);
+		reserve_big(w, c);
 	}
+	w->in_row = 0;
 	w->rows++;
 	w->rg_rows++;
 	w->rg_value_bytes += before + w->ncols;
@@ -252,15 +319,18 @@ static void out(struct pq_writer *w, const void *p, size_t n)
 	w->offset += (int64_t)n;
 }
 
+static void emit_out(void *ctx, const void *p, size_t n)
+{
+	out(ctx, p, n);
+}
+
 static int flush_rowgroup(struct pq_writer *w)
 {
 	if (!w->rg_rows)
 		return 0;
 	out(w, "", 0); /* the leading PAR1, before any offset is taken */
 	for (size_t i = 0; i < w->ncols; i++) {
-		buf_reset(&w->chunk);
-		pq_write_chunk(&w->cols[i], w->offset, ZSTD_LEVEL, &w->chunk);
-		out(w, w->chunk.data, w->chunk.len);
+		pq_write_chunk(&w->cols[i], w->offset, w->level, emit_out, w);
 		pq_wcol_reset(&w->cols[i]);
 	}
 	ALLOC_GROW(w->rg_nrows, w->nrg + 1, w->rg_cap);
@@ -314,46 +384,29 @@ static int parse_schema(struct pq_writer *w, const char *path, struct buf *err)
 }
 
 struct pq_writer *pq_writer_new(const char *path, uint64_t row_group_bytes,
-				const char *schema_path, pq_sink_fn sink, void *ctx, struct buf *err)
+				const char *schema_path, int zstd_level, pq_sink_fn sink,
+				pq_readback_fn readback, void *ctx, struct buf *err)
 {
 	struct pq_writer *w = xcalloc(1, sizeof(*w));
 	w->sink = sink;
+	w->readback = readback;
 	w->ctx = ctx;
 	w->path = xstrdup(path);
 	w->rg_bytes = row_group_bytes ? row_group_bytes : PQ_DEFAULT_ROW_GROUP_BYTES;
-	w->carry = w->chunk = w->key = (struct buf)BUF_INIT;
+	w->level = zstd_level ? zstd_level : PQ_DEFAULT_ZSTD_LEVEL;
+	w->carry = w->key = (struct buf)BUF_INIT;
 	if (schema_path) {
 		w->fixed = 1;
 		if (parse_schema(w, schema_path, err) < 0) {
 			pq_writer_free(w);
 			return NULL;
 		}
-		return w;
 	}
-	/* The spool lives beside the output (same file system), unlinked at once. */
-	struct buf tmpl = BUF_INIT;
-	const char *slash = strrchr(path, '/');
-	if (slash)
-		buf_add(&tmpl, path, (size_t)(slash - path) + 1);
-	buf_addstr(&tmpl, ".grist-parquet-spool.XXXXXX");
-	int fd = mkstemp(tmpl.data);
-	if (fd >= 0) {
-		unlink(tmpl.data);
-		w->spool = fdopen(fd, "w+b");
-	}
-	if (!w->spool) {
-		buf_addf(err, "cannot create a spool file beside %s: %s", path, strerror(errno));
-		buf_release(&tmpl);
-		pq_writer_free(w);
-		return NULL;
-	}
-	buf_release(&tmpl);
 	return w;
 }
 
-/* Feed whole lines of p[0..n) (plus the carry) to fn. */
-static int lines(struct pq_writer *w, const char *p, size_t n,
-		 int (*fn)(struct pq_writer *, const char *, size_t, struct buf *), struct buf *err)
+/* Feed whole lines of p[0..n) (plus the carry) to add_row. */
+static int lines(struct pq_writer *w, const char *p, size_t n, struct buf *err)
 {
 	const char *end = p + n;
 	while (p < end) {
@@ -369,7 +422,7 @@ static int lines(struct pq_writer *w, const char *p, size_t n,
 			l = w->carry.data;
 			len = w->carry.len;
 		}
-		int rc = len ? fn(w, l, len, err) : 0;
+		int rc = len ? add_row(w, l, len, err) : 0;
 		buf_reset(&w->carry);
 		if (rc < 0)
 			return -1;
@@ -378,19 +431,9 @@ static int lines(struct pq_writer *w, const char *p, size_t n,
 	return 0;
 }
 
-static int spool_line(struct pq_writer *w, const char *l, size_t len, struct buf *err)
-{
-	infer(w, l, len);
-	if (fwrite(l, 1, len, w->spool) != len || putc('\n', w->spool) == EOF) {
-		buf_addf(err, "write error on the spool of %s: %s", w->path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int pq_writer_write(struct pq_writer *w, const void *p, size_t n, struct buf *err)
 {
-	return lines(w, p, n, w->fixed ? add_row : spool_line, err);
+	return lines(w, p, n, err);
 }
 
 static void write_schema(struct twriter *t, struct pq_writer *w)
@@ -407,7 +450,7 @@ static void write_schema(struct twriter *t, struct pq_writer *w)
 		tw_struct_begin(t, 0);
 		tw_i32(t, 1, types[c->kind]);
 		tw_i32(t, 3, PQ_OPTIONAL);
-		tw_binary(t, 4, c->name, strlen(c->name));
+		tw_binary(t, 4, c->name, c->name_len);
 		if (c->kind == WK_STR || c->kind == WK_JSON || c->kind == WK_NONE) {
 			int json = c->kind == WK_JSON;
 			tw_i32(t, 6, json ? 19 : 0);    /* converted type JSON / UTF8 */
@@ -434,7 +477,7 @@ static void write_chunk_meta(struct twriter *t, const struct wcol *c, const stru
 	if (ch->has_dict)
 		tw_elem_i32(t, PQ_RLE_DICTIONARY);
 	tw_list(t, 3, TC_BINARY, 1);
-	tw_elem_binary(t, c->name, strlen(c->name));
+	tw_elem_binary(t, c->name, c->name_len);
 	tw_i32(t, 4, PQ_ZSTD);
 	tw_i64(t, 5, ch->num_values);
 	tw_i64(t, 6, ch->uncomp);
@@ -465,15 +508,17 @@ static void write_footer(struct pq_writer *w)
 	for (size_t g = 0; g < w->nrg; g++) {
 		tw_struct_begin(&t, 0);
 		tw_list(&t, 1, TC_STRUCT, w->ncols);
-		int64_t comp = 0, uncomp = 0;
+		int64_t comp = 0, uncomp = 0, first = INT64_MAX;
 		for (size_t i = 0; i < w->ncols; i++) {
+			if (w->cols[i].chunks[g].start < first)
+				first = w->cols[i].chunks[g].start; /* chunks written again are after the others */
 			write_chunk_meta(&t, &w->cols[i], &w->cols[i].chunks[g]);
 			comp += w->cols[i].chunks[g].comp;
 			uncomp += w->cols[i].chunks[g].uncomp;
 		}
 		tw_i64(&t, 2, uncomp);
 		tw_i64(&t, 3, w->rg_nrows[g]);
-		tw_i64(&t, 5, w->cols[0].chunks[g].start);
+		tw_i64(&t, 5, first);
 		tw_i64(&t, 6, comp);
 		tw_struct_end(&t);
 	}
@@ -494,34 +539,117 @@ static void write_footer(struct pq_writer *w)
 	buf_release(&f);
 }
 
+/* Chunk ch of column c, read back from the file, into t (of the chunk's type). */
+static int reread_chunk(struct pq_writer *w, const struct wcol *c, const struct wchunk *ch,
+			struct wcol *t, struct buf *err)
+{
+	static const int types[] = { PQ_BYTE_ARRAY, PQ_BOOLEAN, PQ_INT64, PQ_DOUBLE,
+				     PQ_BYTE_ARRAY, PQ_BYTE_ARRAY };
+	size_t n = (size_t)ch->comp;
+	uint8_t *raw = xmalloc(n ? n : 1);
+	if (!w->readback || w->readback(w->ctx, ch->start, raw, n) < 0) {
+		buf_addf(err, "column '%s' became %s after row groups holding it as %s were written, "
+			 "and the output cannot be read back to convert them (give the types with --schema)",
+			 c->name, kind_names[c->kind], kind_names[ch->kind]);
+		free(raw);
+		return -1;
+	}
+	struct pq_node leaf = { .type = types[ch->kind], .repetition = PQ_OPTIONAL, .max_def = 1,
+				.parent = 0, .leaf = 0 };
+	struct pq_column col;
+	memset(&col, 0, sizeof(col));
+	struct buf e = BUF_INIT;
+	int rc = pq_column_decode(&col, &leaf, PQ_ZSTD, raw, n, (uint64_t)ch->start,
+				  ch->num_values, &e);
+	if (rc < 0) {
+		buf_addf(err, "column '%s': reading back a chunk written before: %s", c->name, e.data);
+	} else {
+		t->kind = ch->kind;
+		t->nrows = t->rcap = col.nlev;
+		t->def = xcalloc(col.nlev ? col.nlev : 1, 1);
+		if (col.nlev)
+			memcpy(t->def, col.def, col.nlev);
+		t->nv = t->vcap = col.vals.n;
+		size_t width = ch->kind == WK_BOOL ? 1 : 8, nv = t->nv ? t->nv : 1;
+		void *fixed = ch->kind == WK_STR || ch->kind == WK_JSON ? NULL : xmalloc(nv * width);
+		if (fixed && t->nv)
+			memcpy(fixed, col.vals.fixed, t->nv * width);
+		if (ch->kind == WK_INT) {
+			t->iv = fixed;
+		} else if (ch->kind == WK_DBL) {
+			t->dv = fixed;
+		} else if (ch->kind == WK_BOOL) {
+			t->bv = fixed;
+		} else {
+			t->len = xmalloc(nv * sizeof(uint32_t));
+			for (size_t i = 0; i < t->nv; i++) {
+				buf_add(&t->data, col.vals.ba[i].p, col.vals.ba[i].n);
+				t->len[i] = col.vals.ba[i].n;
+			}
+		}
+	}
+	pq_column_release(&col);
+	buf_release(&e);
+	free(raw);
+	return rc;
+}
+
+/*
+ * After the last row group: write the chunks the final schema needs instead of what was
+ * written (a column's row groups before it existed, and values held as a narrower type), at
+ * the end of the file; the footer will point at them.
+ */
+static int fix_chunks(struct pq_writer *w, struct buf *err)
+{
+	out(w, "", 0); /* the leading PAR1, before any offset is taken */
+	for (size_t i = 0; i < w->ncols; i++) {
+		struct wcol *c = &w->cols[i];
+		if (c->kind == WK_NONE)
+			c->kind = WK_STR; /* only nulls: a string column */
+		for (size_t g = 0; g < c->nchunks; g++) {
+			struct wchunk *ch = &c->chunks[g];
+			if (!ch->missing && (ch->kind == c->kind || ch->kind == WK_NONE))
+				continue;
+			struct wcol t;
+			memset(&t, 0, sizeof(t));
+			t.name = c->name;
+			t.name_len = c->name_len;
+			t.data = (struct buf)BUF_INIT;
+			if (ch->missing) {
+				t.kind = c->kind;
+				t.nrows = t.rcap = (size_t)ch->num_values;
+				t.def = xcalloc(t.nrows ? t.nrows : 1, 1);
+			} else if (reread_chunk(w, c, ch, &t, err) < 0) {
+				t.name = NULL;
+				pq_wcol_release(&t);
+				return -1;
+			}
+			pq_wcol_convert(&t, c->kind);
+			pq_write_chunk(&t, w->offset, w->level, emit_out, w);
+			buf_release(&ch->min);
+			buf_release(&ch->max);
+			*ch = t.chunks[0];
+			t.nchunks = 0;
+			t.name = NULL;
+			pq_wcol_release(&t);
+		}
+	}
+	return 0;
+}
+
 int pq_writer_finish(struct pq_writer *w, struct buf *err)
 {
 	int rc = 0;
 	if (w->carry.len) /* a last line without its newline */
-		rc = lines(w, "\n", 1, w->fixed ? add_row : spool_line, err);
+		rc = lines(w, "\n", 1, err);
 	if (rc == 0 && !w->ncols) { /* no records: one string column, no rows */
 		long c = column(w, "text", 4, 1);
 		w->cols[c].kind = WK_STR;
 	}
-	if (rc == 0 && w->fixed) {
+	if (rc == 0)
 		rc = flush_rowgroup(w);
-	} else if (rc == 0) {
-		for (size_t i = 0; i < w->ncols; i++)
-			if (w->cols[i].kind == WK_NONE)
-				w->cols[i].kind = WK_STR; /* only nulls: a string column */
-		rewind(w->spool);
-		char *blk = xmalloc(SPOOL_CHUNK);
-		size_t n;
-		while (rc == 0 && (n = fread(blk, 1, SPOOL_CHUNK, w->spool)) > 0)
-			rc = lines(w, blk, n, add_row, err);
-		if (rc == 0 && ferror(w->spool)) {
-			buf_addf(err, "read error on the spool of %s", w->path);
-			rc = -1;
-		}
-		free(blk);
-		if (rc == 0)
-			rc = flush_rowgroup(w);
-	}
+	if (rc == 0)
+		rc = fix_chunks(w, err);
 	if (rc == 0)
 		write_footer(w);
 	pq_writer_free(w);
@@ -532,28 +660,13 @@ void pq_writer_free(struct pq_writer *w)
 {
 	if (!w)
 		return;
-	if (w->spool)
-		fclose(w->spool);
-	for (size_t i = 0; i < w->ncols; i++) {
-		struct wcol *c = &w->cols[i];
-		free(c->name);
-		free(c->def);
-		free(c->iv);
-		free(c->dv);
-		free(c->bv);
-		free(c->len);
-		buf_release(&c->data);
-		for (size_t k = 0; k < c->nchunks; k++) {
-			buf_release(&c->chunks[k].min);
-			buf_release(&c->chunks[k].max);
-		}
-		free(c->chunks);
-	}
+	for (size_t i = 0; i < w->ncols; i++)
+		pq_wcol_release(&w->cols[i]);
 	free(w->cols);
 	free(w->slots);
+	free(w->order);
 	free(w->rg_nrows);
 	buf_release(&w->carry);
-	buf_release(&w->chunk);
 	buf_release(&w->key);
 	free(w->path);
 	free(w);

@@ -12,6 +12,7 @@
 #include "parquet/pq_codec.h"
 #include "parquet/pq_encoding.h"
 #include "parquet/pq_meta.h"
+#include "parquet/pq_rows.h"
 #include "parquet/pq_thrift.h"
 #include "parquet/pq_write_int.h"
 
@@ -28,15 +29,99 @@ void pq_wcol_reset(struct wcol *c)
 	buf_reset(&c->data);
 }
 
+void pq_wcol_release(struct wcol *c)
+{
+	free(c->name);
+	free(c->def);
+	free(c->iv);
+	free(c->dv);
+	free(c->bv);
+	free(c->len);
+	buf_release(&c->data);
+	for (size_t k = 0; k < c->nchunks; k++) {
+		buf_release(&c->chunks[k].min);
+		buf_release(&c->chunks[k].max);
+	}
+	free(c->chunks);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The JSON text of value i (of a column that is not JSON yet); *off walks the string bytes. */
+static void json_text(struct buf *out, const struct wcol *c, size_t i, size_t *off)
+{
+	switch (c->kind) {
+	case WK_INT:
+		buf_addf(out, "%lld", (long long)c->iv[i]);
+		break;
+	case WK_DBL:
+		pq_json_double(out, c->dv[i]);
+		break;
+	case WK_BOOL:
+		buf_addstr(out, c->bv[i] ? "true" : "false");
+		break;
+	default:
+		pq_json_string(out, c->data.data + *off, c->len[i]);
+		*off += c->len[i];
+		break;
+	}
+}
+
+/* The value arrays are left with room for exactly nv values (vcap = nv), so the next value
+ * grows the array of the new kind. */
+void pq_wcol_convert(struct wcol *c, int to)
+{
+	if (c->kind == to)
+		return;
+	size_t n = c->nv;
+	if (to == WK_DBL && c->kind == WK_INT) {
+		double *dv = xmalloc((n ? n : 1) * sizeof(double));
+		for (size_t i = 0; i < n; i++)
+			dv[i] = (double)c->iv[i]; /* the double strtod makes of the integer's text */
+		free(c->dv);
+		c->dv = dv;
+	} else if (to == WK_JSON && c->kind != WK_NONE) {
+		struct buf text = BUF_INIT;
+		uint32_t *len = xmalloc((n ? n : 1) * sizeof(uint32_t));
+		size_t off = 0;
+		for (size_t i = 0; i < n; i++) {
+			size_t before = text.len;
+			json_text(&text, c, i, &off);
+			len[i] = (uint32_t)(text.len - before);
+		}
+		buf_release(&c->data);
+		c->data = text;
+		free(c->len);
+		c->len = len;
+	}
+	if (to != WK_INT) {
+		free(c->iv);
+		c->iv = NULL;
+	}
+	if (to != WK_DBL) {
+		free(c->dv);
+		c->dv = NULL;
+	}
+	if (to != WK_BOOL) {
+		free(c->bv);
+		c->bv = NULL;
+	}
+	if (to != WK_STR && to != WK_JSON) {
+		free(c->len);
+		c->len = NULL;
+	}
+	c->vcap = n;
+	c->kind = to;
+}
+
 static void put_le(struct buf *b, uint64_t v, int n)
 {
 	for (int i = 0; i < n; i++)
 		buf_addch(b, (char)((v >> (8 * i)) & 0xff));
 }
 
-/* Compress body and append header + bytes to out. */
-static void page(struct buf *out, struct buf *tmp, int type, const struct buf *body, size_t nvals,
-		 int encoding, int level, struct wchunk *ch)
+/* Compress body and emit header + bytes at file offset *pos. */
+static void page(pq_emit_fn emit, void *ctx, int64_t *pos, struct buf *tmp, int type,
+		 const struct buf *body, size_t nvals, int encoding, int level, struct wchunk *ch)
 {
 	buf_reset(tmp);
 	pq_compress(PQ_ZSTD, level, body->data, body->len, tmp);
@@ -56,8 +141,9 @@ static void page(struct buf *out, struct buf *tmp, int type, const struct buf *b
 	}
 	tw_struct_end(&w);
 	buf_addch(&hdr, 0); /* end of PageHeader */
-	buf_add(out, hdr.data, hdr.len);
-	buf_add(out, tmp->data, tmp->len);
+	emit(ctx, hdr.data, hdr.len);
+	emit(ctx, tmp->data, tmp->len);
+	*pos += (int64_t)(hdr.len + tmp->len);
 	ch->comp += (int64_t)(hdr.len + tmp->len);
 	ch->uncomp += (int64_t)(hdr.len + body->len);
 	buf_release(&hdr);
@@ -180,7 +266,7 @@ static void plain_value(struct buf *b, const struct wcol *c, const size_t *off, 
 	}
 }
 
-void pq_write_chunk(struct wcol *c, int64_t at, int level, struct buf *out)
+void pq_write_chunk(struct wcol *c, int64_t at, int level, pq_emit_fn emit, void *ctx)
 {
 	ALLOC_GROW(c->chunks, c->nchunks + 1, c->chunks_cap);
 	struct wchunk *ch = &c->chunks[c->nchunks++];
@@ -188,6 +274,7 @@ void pq_write_chunk(struct wcol *c, int64_t at, int level, struct buf *out)
 	ch->min = (struct buf)BUF_INIT;
 	ch->max = (struct buf)BUF_INIT;
 	ch->start = at;
+	ch->kind = c->kind;
 	ch->dict_off = -1;
 	ch->num_values = (int64_t)c->nrows;
 	ch->nulls = (int64_t)(c->nrows - c->nv);
@@ -205,15 +292,15 @@ void pq_write_chunk(struct wcol *c, int64_t at, int level, struct buf *out)
 	uint32_t *first = NULL;
 	size_t ndict = 0;
 	struct buf body = BUF_INIT, tmp = BUF_INIT;
-	size_t base = out->len;
+	int64_t pos = at;
 	if (idx && build_dict(c, off, idx, &first, &ndict)) {
 		ch->has_dict = 1;
 		ch->dict_off = at;
 		for (size_t k = 0; k < ndict; k++)
 			plain_value(&body, c, off, first[k]);
-		page(out, &tmp, PQ_DICTIONARY_PAGE, &body, ndict, PQ_PLAIN, level, ch);
+		page(emit, ctx, &pos, &tmp, PQ_DICTIONARY_PAGE, &body, ndict, PQ_PLAIN, level, ch);
 	}
-	ch->data_off = at + (int64_t)(out->len - base);
+	ch->data_off = pos;
 	int bw = pq_bit_width(ndict ? ndict - 1 : 0);
 	size_t r = 0, v = 0;
 	do {
@@ -246,7 +333,7 @@ void pq_write_chunk(struct wcol *c, int64_t at, int level, struct buf *out)
 			for (size_t i = v; i < v2; i++)
 				plain_value(&body, c, off, i);
 		}
-		page(out, &tmp, PQ_DATA_PAGE, &body, r2 - r,
+		page(emit, ctx, &pos, &tmp, PQ_DATA_PAGE, &body, r2 - r,
 		     ch->has_dict ? PQ_RLE_DICTIONARY : PQ_PLAIN, level, ch);
 		r = r2;
 		v = v2;

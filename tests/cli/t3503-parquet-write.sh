@@ -3,7 +3,8 @@
 # (parquet-wasm), and in grist; the schema is inferred over all records (types widened, mixed
 # and nested fields as JSON text), or given with --schema; ZSTD, dictionary pages for
 # low-cardinality strings, several row groups with --row-group-bytes, statistics, page CRCs
-# (a flipped byte is caught), atomic output (nothing under the name after a failure).
+# (a flipped byte is caught), atomic output (nothing under the name after a failure),
+# --parquet-level.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$FIX/../.." && pwd)
 G=${GRIST:-$ROOT/grist}
@@ -80,6 +81,13 @@ expect_eq "schema misfit exit" 1 $?
 expect_grep "schema misfit message" "record 1: field 'n' holds a int64, not the schema's boolean" bad.err
 [ ! -e bad.parquet ] || fail "a failed write left bad.parquet"
 [ -z "$(ls -A | grep -E 'tmp|spool')" ] || fail "temporary files left: $(ls -A | grep -E 'tmp|spool')"
+
+# --parquet-level: a higher zstd level gives a smaller file that reads back the same; out of range is usage
+"$G" ingest -q in.jsonl --row-group-bytes 256K --parquet-level 12 -o l12.parquet || fail "--parquet-level 12"
+[ "$(stat -c %s l12.parquet)" -lt "$(stat -c %s out.parquet)" ] || fail "--parquet-level 12 is not smaller: $(stat -c %s l12.parquet) vs $(stat -c %s out.parquet)"
+$PEER sql "COPY (SELECT * FROM 'l12.parquet') TO 'l12.json' (FORMAT json)" > /dev/null || fail "DuckDB read level 12"
+$PEER compare want.jsonl l12.json --keep-id --json meta,mixed > cmp.txt || { fail "level 12 read-back"; cat cmp.txt; }
+expect_exit "--parquet-level 0" 2 "$G" ingest -q in.jsonl --parquet-level 0 -o l0.parquet 2> /dev/null
 
 # no records: a valid empty file
 : > empty.jsonl

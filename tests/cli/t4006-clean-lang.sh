@@ -46,6 +46,8 @@ expect_eq "min score keeps the rest" 4 "$(wc -l < hi)"
 # default 0.25): three languages in one document make CLD2 answer fr with score 0.2, so the
 # [lang.fr] stop-word threshold that rejects everything does not apply; the language-independent
 # rules still do (the second document's curly bracket, reached after the language).
+# The whole text is identified (--lang-sample 0): a 512-byte sample of its start, middle and
+# end weighs the three languages differently.
 /usr/bin/python3 - > mixed.jsonl <<'PY'
 import json
 en = ("The committee will meet again next week to discuss the budget for the new library and the "
@@ -58,7 +60,7 @@ print(json.dumps({"id": "mixed", "text": "\n".join([en, de, fr])}, ensure_ascii=
 print(json.dumps({"id": "mixed-code", "text": "\n".join([en, de, fr + " {x}"])}, ensure_ascii=False))
 PY
 printf '[lang.fr]\ngopher.min_stop_words = 1000\n' > fr.cfg
-$GRIST clean -q --config fr.cfg --stats lst --rejects lrej mixed.jsonl > low
+$GRIST clean -q --lang-sample 0 --config fr.cfg --stats lst --rejects lrej mixed.jsonl > low
 expect_eq "low confidence: kept, lang and score as CLD2 said" "mixed fr 0.2" "$(/usr/bin/python3 -c '
 import json
 for l in open("low"):
@@ -66,7 +68,7 @@ for l in open("low"):
 expect_grep "low confidence: language-independent rules apply" '"rule":"c4.curly_bracket"' lrej
 expect_grep "low confidence: counted" '"lang_low_confidence_docs":2' lst
 expect_grep "low confidence: language rules not applied" '"gopher.min_stop_words":2' lst
-$GRIST clean -q --config fr.cfg --lang-rules-min-score 0 --rejects lrej0 mixed.jsonl > low0
+$GRIST clean -q --lang-sample 0 --config fr.cfg --lang-rules-min-score 0 --rejects lrej0 mixed.jsonl > low0
 expect_eq "--lang-rules-min-score 0 trusts fr" "gopher.min_stop_words gopher.min_stop_words" \
 	"$(/usr/bin/python3 -c '
 import json; print(*[json.loads(l)["rule"] for l in open("lrej0")])')"

@@ -62,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf rep = BUF_INIT, fast = BUF_INIT, slow = BUF_INIT, red_out = BUF_INIT, err = BUF_INIT;
 	struct clean_repair_stats st;
 	memset(&st, 0, sizeof(st));
-	clean_repair((const char *)data, size, &rep, &st);
+	if (!clean_repair((const char *)data, size, &rep, &st))
+		buf_add(&rep, data, size); /* unchanged: nothing appended */
 	FUZZ_ASSERT(valid_clean_utf8(rep.data, rep.len));
 
 	for (int form = CLEAN_NORM_NFC; form <= CLEAN_NORM_NFKC; form++) {

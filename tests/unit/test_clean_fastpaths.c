@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "clean/clean_filter.h"
 #include "clean/clean_textstats.h"
@@ -30,6 +31,11 @@ static const char *const vocab[] = {
 	"Lorem", "ipsum", "JavaScript", "cookies", "use", "privacy", "policy", "terms", "[1]",
 	"[edit]", "x", "supercalifragilistic", "...", "\xE2\x80\xA6", "caf\xC3\xA9", "\xE4\xB8\xAD\xE6\x96\x87",
 	"end.", "why?", "yes!", "\"quoted\"", "-", "\xE2\x80\xA2", "#tag", "123",
+	/* words ICU splits (Thai, Japanese, Chinese with a citation), Unicode white space inside
+	 * a word of ASCII white space (ideographic space, em space), a mark-only Thai word */
+	"\xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2\xE0\xB9\x84\xE0\xB8\x97\xE0\xB8\xA2",
+	"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81\xAE\xE6\x96\x87\xE7\xAB\xA0\xE3\x81\xA7\xE3\x81\x99\xE3\x80\x82",
+	"\xE4\xB8\xAD\xE6\x96\x87[2]", "a\xE3\x80\x80" "b", "x\xE2\x80\x83\xE4\xB8\xAD", "\xE0\xB9\x91\xE0\xB9\x92",
 };
 #define NV (sizeof(vocab) / sizeof(*vocab))
 
@@ -356,7 +362,8 @@ TEST(block_analysis_equals_scalar)
 			   a->nchars == b->nchars && a->max_word == b->max_word &&
 			   a->nospace == b->nospace && a->has_high == b->has_high &&
 			   !memcmp(a->pre, b->pre, (a->nw + 1) * sizeof(*a->pre)) &&
-			   !memcmp(a->cpre, b->cpre, (a->nw + 1) * sizeof(*a->cpre));
+			   !memcmp(a->cpre, b->cpre, (a->nw + 1) * sizeof(*a->cpre)) &&
+			   !memcmp(a->wc, b->wc, a->nw * sizeof(*a->wc));
 		if (!same && bad++ < 3)
 			fprintf(stderr, "doc %d: block and scalar analyses differ (nw %zu/%zu, stop %zu/%zu)\n",
 				iter, a->nw, b->nw, a->stop_words, b->stop_words);
@@ -369,11 +376,49 @@ TEST(block_analysis_equals_scalar)
 	clean_filter_ctx_free(b);
 }
 
+/* C4's per-line word counts (and longest words) taken from the analysis' ICU pieces equal
+ * those ICU gives when asked again. */
+TEST(line_words_reuse_analysis)
+{
+	struct clean_filter_ctx *ctx = clean_filter_ctx_new();
+	struct buf doc = BUF_INIT;
+	int bad = 0, seg_docs = 0, reused = 0;
+	for (int iter = 0; iter < 2000; iter++) {
+		random_doc(&doc, 0);
+		ctx->analyzed = 0;
+		clean_text_analyze(ctx, doc.data, doc.len);
+		if (!ctx->nsegw)
+			continue;
+		seg_docs++;
+		size_t nsegw = ctx->nsegw;
+		for (size_t i = 0; i <= doc.len;) {
+			const char *nl = memchr(doc.data + i, '\n', doc.len - i);
+			size_t e = nl ? (size_t)(nl - doc.data) : doc.len;
+			size_t lg1 = 0, lg2 = 0;
+			ctx->nsegw = nsegw;
+			size_t w1 = clean_line_words(ctx, doc.data + i, e - i, SIZE_MAX, &lg1);
+			ctx->nsegw = 0; /* no record: ICU again */
+			size_t w2 = clean_line_words(ctx, doc.data + i, e - i, SIZE_MAX, &lg2);
+			reused += w1 != 0;
+			if ((w1 != w2 || lg1 != lg2) && bad++ < 3)
+				fprintf(stderr, "doc %d line at %zu: %zu words (longest %zu) from the "
+					"analysis, %zu (%zu) from ICU\n", iter, i, w1, lg1, w2, lg2);
+			i = e + 1;
+		}
+	}
+	printf("line words: %d documents with ICU words, %d lines, %d differ\n", seg_docs, reused, bad);
+	CHECK(seg_docs > 100);
+	CHECK(bad == 0);
+	buf_release(&doc);
+	clean_filter_ctx_free(ctx);
+}
+
 int main(void)
 {
 	RUN(block_analysis_equals_scalar);
 	RUN(ngram_rules_match_naive_reference);
 	RUN(c4_then_fineweb_equals_separate_runs);
 	RUN(phrase_scan_ignores_case);
+	RUN(line_words_reuse_analysis);
 	return HARNESS_SUMMARY();
 }

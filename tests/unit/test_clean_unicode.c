@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <utf8proc.h>
+
 #include "clean/clean_unicode.h"
 #include "lib/utf8.h"
 
@@ -27,7 +29,8 @@ static void repair(const char *in, size_t n, struct buf *out, struct clean_repai
 {
 	buf_reset(out);
 	memset(st, 0, sizeof(*st));
-	clean_repair(in, n, out, st);
+	if (!clean_repair(in, n, out, st))
+		buf_add(out, in, n); /* unchanged: nothing appended */
 }
 
 #define REPAIRS_TO(in, expect)                                                          \
@@ -260,6 +263,41 @@ TEST(fast_path_equals_utf8proc)
 	buf_release(&slow);
 }
 
+/* clean_normalize.c scans only the first four planes for unstable characters at start-up:
+ * everything above must have combining class 0, map to itself and never appear inside
+ * another character's decomposition. */
+TEST(upper_planes_stable)
+{
+	int bad = 0;
+	for (int32_t cp = 0; cp < 0x110000; cp++) {
+		const utf8proc_property_t *p = utf8proc_get_property(cp);
+		if (cp >= 0x40000 && (p->combining_class != 0 || p->decomp_seqindex != UINT16_MAX ||
+				      p->comb_index != UINT16_MAX)) {
+			if (bad++ < 3)
+				fprintf(stderr, "U+%04X has a combining class or decomposition\n", (unsigned)cp);
+			continue;
+		}
+		if (cp < 0x40000 && p->decomp_seqindex != UINT16_MAX) {
+			utf8proc_int32_t d[8];
+			utf8proc_ssize_t k = utf8proc_decompose_char(cp, d, 8, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, NULL);
+			for (utf8proc_ssize_t i = 0; i < k && i < 8; i++)
+				if (d[i] >= 0x40000 && bad++ < 3)
+					fprintf(stderr, "U+%04X decomposes to U+%04X\n", (unsigned)cp, (unsigned)d[i]);
+		}
+	}
+	CHECK(bad == 0);
+	/* and the fast path agrees with utf8proc on a sample of them */
+	struct buf out = BUF_INIT;
+	for (int32_t cp = 0x40000; cp < 0x110000; cp += 0x1FF) {
+		unsigned char enc[8];
+		size_t l = utf8_encode((uint32_t)cp, enc);
+		enc[l] = 'x';
+		buf_reset(&out);
+		CHECK(clean_normalize((const char *)enc, l + 1, CLEAN_NORM_NFKC, &out) == 0);
+	}
+	buf_release(&out);
+}
+
 int main(void)
 {
 	RUN(repair_invalid_utf8);
@@ -267,5 +305,6 @@ int main(void)
 	RUN(repair_mojibake);
 	RUN(normalization_conformance);
 	RUN(fast_path_equals_utf8proc);
+	RUN(upper_planes_stable);
 	return HARNESS_SUMMARY();
 }

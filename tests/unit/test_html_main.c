@@ -138,6 +138,45 @@ TEST(charset_order)
 	/* mostly UTF-8 with a stray byte: repaired, not read as Latin-1 */
 	static const char broken[] = "<p>\xC3\xA9\xC3\xA9\xFF";
 	decoded(broken, sizeof(broken) - 1, NULL, "\xC3\xA9\xC3\xA9\xEF\xBF\xBD", 1);
+	/* undeclared windows-1252 whose high bytes look like UTF-8 sequences but are overlong
+	 * ("l\xE0\x97\xBB" is "là—»": E0 97 needs E0 A0..BF) or encoded surrogates ("\xED\xBC\xBD" is
+	 * "í¼½": ED BC is a surrogate): not evidence for UTF-8, so windows-1252 (expected bytes as
+	 * Python's cp1252 codec gives them) */
+	static const char fake[] = "<p>l\xE0\x97\xBB x \xED\xBC\xBD \xE9";
+	decoded(fake, sizeof(fake) - 1, NULL,
+		"l\xC3\xA0\xE2\x80\x94\xC2\xBB x \xC3\xAD\xC2\xBC\xC2\xBD \xC3\xA9", 1);
+}
+
+/* What the held-out real pages (tests/html-real) showed, each on a page of its shape. */
+TEST(real_page_shapes)
+{
+	struct buf page = BUF_INIT;
+	/* docutils: a section titled in <a class="toc-backref">, its id a slug with "copyright" */
+	buf_addf(&page, "<body><nav><a href=/>Home</a></nav><div role=main><h1>FAQ</h1><p>%s</p>"
+			"<section id=are-there-copyright-restrictions-on-the-use><h3><a "
+			"class=toc-backref href=#x>Is it free?</a></h3><p>%s sectionprose</p>"
+			"</section></div></body>", PROSE, PROSE);
+	const char *t = main_text(page.data, NULL);
+	CHECK(has(t, "Is it free?") && has(t, "sectionprose"));
+	/* a sentence that is mostly one link is prose; a navigation bar with some items not
+	 * linked (MHonArc's first message) is not */
+	buf_reset(&page);
+	buf_addf(&page, "<body><main><h1>T</h1><p>%s</p><p>Please see <a href=/s>Section 6.1, "
+			"How many Debian distributions are there?</a> for more information.</p>"
+			"<p>[Date Prev][<a href=/n>Date Next</a>][Thread Prev][<a href=/t>Thread "
+			"Next</a>][<a href=/i>Date Index</a>][<a href=/j>Thread Index</a>]</p></main>"
+			"</body>", PROSE);
+	t = main_text(page.data, NULL);
+	CHECK(has(t, "Please see Section 6.1") && !has(t, "Date Prev"));
+	/* footnotes in an <aside> (docutils' HTML5 writer) */
+	buf_reset(&page);
+	buf_addf(&page, "<body><div role=main><h1>T</h1><p>%s</p><aside class='footnote-list "
+			"brackets'><aside class='footnote brackets' role=note><p>%s footprose</p>"
+			"</aside></aside></div><aside><p>%s asideprose</p></aside></body>",
+		 PROSE, PROSE, PROSE);
+	t = main_text(page.data, NULL);
+	CHECK(has(t, "footprose") && !has(t, "asideprose"));
+	buf_release(&page);
 }
 
 int main(void)
@@ -149,5 +188,6 @@ int main(void)
 	RUN(metadata);
 	RUN(hostile);
 	RUN(charset_order);
+	RUN(real_page_shapes);
 	return HARNESS_SUMMARY();
 }
