@@ -65,9 +65,6 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 		printf("grist %s\n", GRIST_VERSION);
 		output_finish_stdout();
 		exit(GRIST_EXIT_OK);
-	case '?':
-	case ':':
-		opts_bad_option_help(usage); /* a loop not on opts_parse (lib/opts_bad.c) */
 	}
 	return 0;
 }

@@ -70,9 +70,9 @@ enum {
 
 void common_opts_init(struct common_opts *o);
 /*
- * Handle one getopt_long result. Returns 1 if it was a common option; 0 if the stage must
- * handle it. '?' (unknown option) and bad values die with exit code 2 after `usage`.
- * 'h' prints usage to stdout and exits 0; --version prints the version and exits 0.
+ * Handle one getopt_long result (opts_parse calls it). Returns 1 if it was a common option; 0
+ * if not. Bad values die with a usage error (exit 2) naming the option. 'h' prints usage to
+ * stdout and exits 0; --version prints the version and exits 0.
  */
 int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE *));
 /* After parsing: turns progress on when stderr is a terminal, checks -j. */
@@ -120,10 +120,6 @@ size_t opts_batch_bytes(const char *arg);
  */
 __attribute__((noreturn)) void opts_bad_option(char **argv, const char *shortopts,
 					       const struct option *longopts);
-/* Transitional: common_opt's report for a loop not on opts_parse (clean's), reading the options
- * from its help text; opts_argv is the stage's argv (grist.c). */
-extern char **opts_argv;
-__attribute__((noreturn)) void opts_bad_option_help(void (*usage)(FILE *));
 const char *opts_closest(const char *word, const char *const *cands, size_t n);
 size_t opts_edit_distance(const char *a, const char *b);
 
