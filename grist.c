@@ -69,7 +69,6 @@ int main(int argc, char **argv)
 			continue;
 		snprintf(progname, sizeof(progname), "grist %s", name);
 		grist_progname = progname;
-		opts_argv = argv + 1;
 		opterr = 0; /* lib/opts_bad.c reports bad options in one line */
 		int rc = stages[i].fn(argc - 1, argv + 1);
 		output_finish_stdout();

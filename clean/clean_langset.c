@@ -48,6 +48,18 @@ static void latin_letters(struct clean_filter_config *c, const char *code)
 	if (set)
 		uset_close(set);
 	ulocdata_close(ld);
+	/* s and t with comma below (CLDR's Romanian) and with cedilla (what most Romanian text
+	 * was typed with, before fonts and keyboards had the comma) are one letter each */
+	static const UChar32 twins[][2] = { { 0x15E, 0x218 }, { 0x15F, 0x219 }, { 0x162, 0x21A },
+					    { 0x163, 0x21B } };
+	for (size_t k = 0; k < sizeof(twins) / sizeof(*twins); k++) {
+		uint64_t *w0 = &c->letters[(twins[k][0] - 0xC0) >> 6], *w1 = &c->letters[(twins[k][1] - 0xC0) >> 6];
+		uint64_t b0 = 1ull << ((twins[k][0] - 0xC0) & 63), b1 = 1ull << ((twins[k][1] - 0xC0) & 63);
+		if ((*w0 & b0) || (*w1 & b1)) {
+			*w0 |= b0;
+			*w1 |= b1;
+		}
+	}
 }
 
 static pthread_mutex_t letters_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -195,6 +195,7 @@ void dd_write_kept(struct batch *b, const struct dd_batch *db, const struct dd_i
 
 struct single {
 	struct dd_config cfg;
+	struct dd_extra x;
 	struct stage_run run;
 	struct lsh_index lsh;
 	struct exact_index exact;
@@ -262,6 +263,12 @@ static void single_stats(struct single *s)
 	dedup_groups_json(&s->groups, j);
 }
 
+static int single_opt(void *ctx, int c, const char *arg)
+{
+	struct single *s = ctx;
+	return dd_option(&s->cfg, &s->x, c, arg);
+}
+
 int cmd_dedup(int argc, char **argv)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "sign") || !strcmp(argv[1], "match") ||
@@ -274,19 +281,14 @@ int cmd_dedup(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	struct single *s = xcalloc(1, sizeof(*s));
-	struct dd_extra x = { 0 };
 	struct decontam against;
 	dd_config_init(&s->cfg);
-	int c;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
-		if (common_opt(&s->cfg.co, c, optarg, usage) || dd_option(&s->cfg, &x, c, optarg))
-			continue;
-		usage(stderr);
-		return GRIST_EXIT_USAGE;
+	int rc = opts_parse(&s->cfg.co, argc, argv, COMMON_SHORT_OPTIONS, longopts, usage, single_opt, s);
+	if (rc) {
+		free(s);
+		return rc;
 	}
-	common_opts_finish(&s->cfg.co);
-	dd_config_finish(&s->cfg, &x, &against);
+	dd_config_finish(&s->cfg, &s->x, &against);
 	buf_init(&s->dup, 0);
 	buf_init(&s->err, 0);
 	if (idstore_init(&s->ids, &s->err) < 0)
@@ -299,7 +301,7 @@ int cmd_dedup(int argc, char **argv)
 	dedup_groups_init(&s->groups);
 
 	stage_run_init(&s->run, "dedup", &s->cfg.co, argc, argv);
-	dd_stats_options(&s->run.stats, &s->cfg, &x);
+	dd_stats_options(&s->run.stats, &s->cfg, &s->x);
 	struct dd_scan_shared sh = { &s->cfg, single_emit, s };
 	struct par_config pc = {
 		.jobs = s->cfg.co.jobs, .work = dd_work, .emit = dd_emit, .shared = &sh,
@@ -310,7 +312,7 @@ int cmd_dedup(int argc, char **argv)
 	stage_read_inputs(&s->run, par, argc, argv, optind, s->cfg.batch_bytes, 0, &names);
 	par_finish(par);
 	single_stats(s);
-	int rc = stage_run_finish(&s->run);
+	rc = stage_run_finish(&s->run);
 
 	name_list_release(&names);
 	if (s->cfg.mode == DD_EXACT)

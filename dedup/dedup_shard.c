@@ -64,6 +64,18 @@ static void sharded_usage(FILE *f)
 		   "  grist dedup filter --task 0 -o a.kept.jsonl w/d a.jsonl   # and --task 1 for b.jsonl\n");
 }
 
+/* One option of a sharded step: a step option, else a dedup option. */
+static int sh_opt(void *ctx, int c, const char *arg)
+{
+	struct sh_opts *o = ctx;
+	switch (c) {
+	case OPT_SH_TASK: o->task = (int)opts_count("--task", arg, 0, 0xFFFFFF); return 1;
+	case OPT_SH_TASKS: o->tasks = (int)opts_count("--tasks", arg, 1, 0x1000000); return 1;
+	case OPT_SH_BAND: o->band = (int)opts_count("--band", arg, 0, MINHASH_MAX_K - 1); return 1;
+	}
+	return dd_option(&o->cfg, &o->x, c, arg);
+}
+
 static void parse(struct sh_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -78,23 +90,11 @@ static void parse(struct sh_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	dd_config_init(&o->cfg);
 	o->task = o->tasks = o->band = -1;
-	int c;
 	optind = 1;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
-		if (common_opt(&o->cfg.co, c, optarg, sharded_usage) ||
-		    dd_option(&o->cfg, &o->x, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_SH_TASK: o->task = (int)opts_count("--task", optarg, 0, 0xFFFFFF); break;
-		case OPT_SH_TASKS: o->tasks = (int)opts_count("--tasks", optarg, 1, 0x1000000); break;
-		case OPT_SH_BAND: o->band = (int)opts_count("--band", optarg, 0, MINHASH_MAX_K - 1); break;
-		default:
-			sharded_usage(stderr);
-			exit(GRIST_EXIT_USAGE);
-		}
-	}
-	common_opts_finish(&o->cfg.co);
+	int rc = opts_parse(&o->cfg.co, argc, argv, COMMON_SHORT_OPTIONS, longopts, sharded_usage,
+			    sh_opt, o);
+	if (rc)
+		exit(rc);
 }
 
 void dd_need(long v, const char *opt, const char *cmd)

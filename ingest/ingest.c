@@ -173,7 +173,7 @@ int ingest_fail(struct ingest *in, int code, const char *msg)
 	struct batch *b = ingest_get_batch(in);
 	b->mode = MODE_NONE;
 	b->source = NULL;
-	if (in->keep_going) {
+	if (in->on_damage != ON_DAMAGE_FAIL_FAST) {
 		/* printed by ingest_emit as an error line, even with -q */
 		buf_addf(&b->warnings, "%s%s\n", msg,
 			 in->cur_input + 1 < in->ninputs ? " (going on with the next input)" : "");
@@ -376,7 +376,7 @@ static int ingest_opt(void *ctx, int c, const char *arg)
 		return 1;
 	case OPT_KEEP_GOING:
 	case OPT_FAIL_FAST:
-		in->keep_going = in->keep_going_flag = c == OPT_KEEP_GOING;
+		in->on_damage = c == OPT_KEEP_GOING ? ON_DAMAGE_KEEP_GOING : ON_DAMAGE_FAIL_FAST;
 		return 1;
 	case OPT_READAHEAD:
 		if (!strcmp(arg, "on")) in->readahead = 1;
@@ -403,7 +403,8 @@ static int ingest_parse_options(struct ingest *in, int argc, char **argv)
 	common_opts_init(&in->co);
 	in->batch_bytes = 1u << 20;
 	in->readahead = 1;
-	in->keep_going = 1; /* a damaged input does not hide the inputs after it (issue 11.4) */
+	in->on_damage = ON_DAMAGE_NEXT_INPUT; /* a damaged input does not hide the inputs after it
+					       * (issue 11.4) */
 	in->warc_types = WARC_T_CONVERSION | WARC_T_RESPONSE;
 	parse_warc_status(in, "2xx");
 	return opts_parse(&in->co, argc, argv, COMMON_SHORT_OPTIONS, ingest_longopts, usage,
@@ -435,7 +436,7 @@ static void ingest_stats_options(struct ingest *in)
 	stats_option_str(st, "container", cont_names[in->container]);
 	stats_option_num(st, "split_lines", in->split_lines);
 	stats_option_str(st, "html", html_names[in->html_mode]);
-	stats_option_num(st, "keep_going", in->keep_going);
+	stats_option_num(st, "keep_going", in->on_damage != ON_DAMAGE_FAIL_FAST);
 	stats_option_num(st, "chat", in->chat);
 }
 
@@ -457,7 +458,7 @@ static uint64_t ingest_sized_total(const struct ingest *in, const struct path_li
 		size_t n = f ? fread(m, 1, sizeof(m), f) : 0;
 		if (f)
 			fclose(f);
-		if (ingest_magic_of(m, n) == MAGIC_CONTAINER && codec_of_magic(m, n) == CODEC_NONE)
+		if (ingest_magic_libarchive_only(magic_of(m, n)))
 			return 0;
 	}
 	return total;

@@ -59,6 +59,14 @@ struct ingest_input {
 
 enum { HTML_MAIN, HTML_TEXT, HTML_RAW };
 
+/* What a damaged input (a read error, damaged compressed data, a broken archive) does. */
+enum ingest_on_damage {
+	ON_DAMAGE_NEXT_INPUT, /* default: warn, go on with the next input, exit 1 at the end */
+	ON_DAMAGE_FAIL_FAST,  /* --fail-fast: stop at the first */
+	ON_DAMAGE_KEEP_GOING, /* --keep-going: also skip a damaged Parquet row group and go on
+			       * within the file (parquet/pq_ingest.c) */
+};
+
 struct ingest {
 	struct common_opts co;
 	enum ingest_format format;
@@ -66,9 +74,7 @@ struct ingest {
 	int split_lines;
 	int html_mode;      /* HTML_MAIN (default), HTML_TEXT, HTML_RAW: --html */
 	int chat;           /* --chat: records become canonical chat records (ingest_chat.c) */
-	int keep_going;     /* go on with the next input after a damaged one (default; --fail-fast) */
-	int keep_going_flag; /* --keep-going given: also skip a damaged Parquet row group and go on
-			      * within the file (parquet/pq_ingest.c) */
+	enum ingest_on_damage on_damage; /* after a damaged input: --fail-fast, --keep-going */
 	const char *columns; /* --columns: Parquet projection (NULL: all) */
 	const char *files_from; /* --files-from */
 	int readahead;      /* decode compressed streams on their own thread */
@@ -142,10 +148,16 @@ struct batch *ingest_reject_batch(struct ingest *in, const char *source);
  */
 int ingest_stream(struct ingest *in, struct source *src, const char *name, const char *path,
 		  const char *hint, int depth);
-/* What a stream's first bytes say (ingest/ingest_stream.c): a container or a compressed
- * stream other than gzip, gzip, WARC, or nothing known. */
-enum ingest_magic { MAGIC_NONE, MAGIC_CONTAINER, MAGIC_GZIP, MAGIC_WARC };
-enum ingest_magic ingest_magic_of(const unsigned char *p, size_t n);
+/* Magic numbers (lib/source.h magic_of): a compressed stream or an archive, what libarchive
+ * can open; an archive or a compressor only libarchive reads (not lib/decode.c). */
+static inline int ingest_magic_container(enum magic m)
+{
+	return m >= MAGIC_GZIP && m <= MAGIC_CPIO;
+}
+static inline int ingest_magic_libarchive_only(enum magic m)
+{
+	return m >= MAGIC_COMPRESS && m <= MAGIC_CPIO;
+}
 /* ingest/ingest_work.c: the worker side (batches -> records) and per-thread state. */
 void *ingest_thread_new(void *shared);
 void ingest_thread_free(void *state);

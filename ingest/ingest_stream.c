@@ -25,28 +25,21 @@ static const char *const ingest_rule_cdx = "cdx_index";
 
 /*
  * Guards JSONL and line-split text: a line longer than `limit` is an error, not an OOM. A read
- * error of the stream below is held back and reported as the end of the stream, so that the
- * batch reader hands over every whole line read before the damage (ingest_lines drops the
- * partial last line and then reports the error).
+ * error of the stream below passes through: the batch reader hands over every whole line read
+ * before it, drops the line it cut, then reports it (lib/record.h).
  */
 struct line_guard {
 	struct source *inner;
 	uint64_t limit, run;
-	int failed;
-	struct buf msg;
 };
 
 static ssize_t guard_read(struct source *s, void *out, size_t n, struct buf *err)
 {
 	struct line_guard *g = s->ctx;
-	if (g->failed)
-		return 0;
-	ssize_t r = source_read(g->inner, out, n, &g->msg);
-	if (r < 0) {
-		g->failed = 1;
-		return 0;
-	}
-	if (r == 0)
+	ssize_t r = source_read(g->inner, out, n, err);
+	if (r < 0)
+		s->io_failed |= g->inner->io_failed;
+	if (r <= 0)
 		return r;
 	const char *nl = memrchr(out, '\n', (size_t)r);
 	g->run = nl ? (uint64_t)((const char *)out + r - nl - 1) : g->run + (uint64_t)r;
@@ -103,7 +96,7 @@ static int ingest_whole(struct ingest *in, struct source *src, const char *name,
 
 static int ingest_lines(struct ingest *in, struct source *src, const char *name, int mode)
 {
-	struct line_guard g = { src, 2 * in->co.max_doc_bytes + (1u << 20), 0, 0, BUF_INIT };
+	struct line_guard g = { src, 2 * in->co.max_doc_bytes + (1u << 20), 0 };
 	struct source gs;
 	source_init_fn(&gs, name, guard_read, NULL, &g, src->size);
 	struct batch_reader rd;
@@ -121,41 +114,12 @@ static int ingest_lines(struct ingest *in, struct source *src, const char *name,
 		}
 		b->source = name;
 		b->mode = mode;
-		if (g.failed && rd.eof && !rd.carry_len && g.run) {
-			/* The stream broke inside this last line: it is not a record. */
-			const char *nl = memrchr(b->data, '\n', b->len);
-			b->len = nl ? (size_t)(nl - b->data) + 1 : 0;
-			memset(b->data + b->len, 0, JSON_PADDING);
-		}
 		ingest_submit(in, b);
 	}
-	if (g.failed && rc == 0)
-		rc = ingest_fail(in, source_fail_exit(src), g.msg.data);
-	buf_release(&g.msg);
 	batch_reader_release(&rd);
 	source_close(&gs);
 	buf_release(&err);
 	return rc;
-}
-
-enum ingest_magic ingest_magic_of(const unsigned char *p, size_t n)
-{
-#define HAS(off, lit) (n >= (off) + sizeof(lit) - 1 && !memcmp(p + (off), lit, sizeof(lit) - 1))
-	if (HAS(0, "\x1f\x8b"))
-		return MAGIC_GZIP;
-	if (HAS(0, "\x28\xb5\x2f\xfd") || HAS(0, "\xfd" "7zXZ\0") ||
-	    HAS(0, "\x04\x22\x4d\x18") || HAS(0, "\x1f\x9d") || HAS(0, "\x5d\x00\x00"))
-		return MAGIC_CONTAINER;
-	if (HAS(0, "BZh") && n > 3 && p[3] >= '1' && p[3] <= '9')
-		return MAGIC_CONTAINER;
-	if (HAS(257, "ustar") || HAS(0, "PK\x03\x04") || HAS(0, "PK\x05\x06") ||
-	    HAS(0, "7z\xbc\xaf\x27\x1c") || HAS(0, "!<arch>\n") || HAS(0, "070701") ||
-	    HAS(0, "070702") || HAS(0, "070707") || HAS(0, "\xc7\x71") || HAS(0, "\x71\xc7"))
-		return MAGIC_CONTAINER;
-	if (HAS(0, "WARC/"))
-		return MAGIC_WARC;
-	return MAGIC_NONE;
-#undef HAS
 }
 
 static enum ingest_format sniff(const char *p, size_t n, int *binary)
@@ -308,19 +272,18 @@ static int stream_leaf(struct ingest *in, struct source *pre, const char *name,
 static int stream_by_content(struct ingest *in, struct source *pre, const char *name,
 			     const char *path, const char *hint, const struct buf *head, int depth)
 {
-	enum ingest_magic m = ingest_magic_of((const unsigned char *)head->data, head->len);
+	enum magic m = magic_of(head->data, head->len);
 	char ext[32];
 	ingest_inner_ext(hint, ext, sizeof(ext));
 	enum codec codec = codec_of_magic(head->data, head->len);
 	if (codec != CODEC_NONE && in->container == CONT_AUTO)
 		return stream_decoded(in, pre, codec, name, depth);
-	if (m == MAGIC_CONTAINER && !path && head->len >= 6 &&
-	    !memcmp(head->data, "7z\xbc\xaf\x27\x1c", 6))
+	if (m == MAGIC_7Z && !path)
 		return stream_7z(in, pre, name, depth);
 	if (pq_magic(head->data, head->len) && (memchr(head->data, 0, head->len) ||
 						!strcmp(ext, "parquet") || pq_path_has_tail(path)))
 		return ingest_parquet(in, pre, name, path);
-	if (m != MAGIC_NONE && m != MAGIC_WARC)
+	if (ingest_magic_container(m))
 		return ingest_archive(in, pre, name, path, CONT_AUTO, depth);
 	enum ingest_format fmt = in->format;
 	if (fmt == FMT_AUTO)

@@ -7,12 +7,10 @@
  *   documents:   {"id":...,"text":...,"source":...,"url":...,"date":...,"warc_lang":...}
  *                then the members of a WebDataset .json part, in their order.
  */
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
 #include "ingest/html.h"
 #include "ingest/html_main.h"
@@ -257,31 +255,6 @@ static const char *http_header(const char *hdr, size_t n, const char *name, size
 	return NULL;
 }
 
-/* A gzip Content-Encoding body into out (at most max bytes); -1 if it is damaged or larger. */
-static int gunzip_body(struct buf *out, const char *p, size_t n, uint64_t max)
-{
-	buf_reset(out);
-	z_stream z;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return -1;
-	z.next_in = (Bytef *)(uintptr_t)p;
-	z.avail_in = (uInt)(n > UINT_MAX ? UINT_MAX : n);
-	int zr = Z_OK;
-	while (zr == Z_OK) {
-		buf_grow(out, 1 << 16);
-		z.next_out = (Bytef *)out->data + out->len;
-		z.avail_out = (uInt)(out->cap - out->len - 1);
-		size_t before = out->cap - out->len - 1;
-		zr = inflate(&z, Z_NO_FLUSH);
-		buf_setlen(out, out->len + (before - z.avail_out));
-		if (out->len > max || (zr == Z_BUF_ERROR && z.avail_in == 0))
-			break;
-	}
-	inflateEnd(&z);
-	return zr == Z_STREAM_END && out->len <= max ? 0 : -1;
-}
-
 /* Decode a chunked transfer-encoded body into out; -1 if malformed. */
 static int dechunk(struct buf *out, const char *p, size_t n)
 {
@@ -379,8 +352,14 @@ static int http_body(struct ingest *in, struct ingest_thread *t, const char **bo
 		*body = dechunked->data;
 		*n = dechunked->len;
 	}
-	if (gzipped && *n >= 2 && (unsigned char)(*body)[0] == 0x1f && (unsigned char)(*body)[1] == 0x8b) {
-		if (gunzip_body(&t->gunzipped, *body, *n, in->co.max_doc_bytes) < 0) {
+	if (gzipped && codec_of_magic(*body, *n) == CODEC_GZIP) {
+		/* lib/decode.c's gzip decoder (CRC-checked; more members follow on, as gzip -d does) */
+		struct buf err = BUF_INIT;
+		buf_reset(&t->gunzipped);
+		int bad = decode_buffer(CODEC_GZIP, "body", *body, *n, in->co.max_doc_bytes,
+					&t->gunzipped, &err) < 0;
+		buf_release(&err);
+		if (bad) {
 			*rule = rule_encoding;
 			json_string_encode_repair(&t->reason, "gzip", 4);
 			return -1;

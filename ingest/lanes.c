@@ -71,7 +71,7 @@ void lane_submit(struct ingest *in, struct batch *b)
 		pthread_cond_wait(&ls->cv, &ls->mu);
 	ALLOC_GROW(l->q, l->head + l->n + 1, l->cap);
 	l->q[l->head + l->n++] = b;
-	if (b->fatal.len && !in->keep_going)
+	if (b->fatal.len && in->on_damage == ON_DAMAGE_FAIL_FAST)
 		ls->stop = 1;
 	pthread_cond_broadcast(&ls->cv);
 	pthread_mutex_unlock(&ls->mu);

@@ -12,8 +12,8 @@ struct buf;
 
 /* Appends the base64 of p[0..n) to out (padded to a multiple of 4 characters). */
 void base64_encode(struct buf *out, const void *p, size_t n);
-/* Appends the bytes s[0..n) encodes to out. -1 (out then holds a part) unless n is a multiple
- * of 4, every character is in the alphabet, and '=' appears only as one or two final pads. */
+/* Appends the bytes s[0..n) encodes to out. -1 (out unchanged) unless n is a multiple of 4,
+ * every character is in the alphabet, and '=' appears only as one or two final pads. */
 int base64_decode(const char *s, size_t n, struct buf *out);
 
 #endif

@@ -46,28 +46,65 @@ struct dec {
 	} u;
 };
 
-enum codec codec_of_magic(const void *vp, size_t n)
+/* The signatures, in the order they are tried: the codecs first (codec_of_magic is magic_of),
+ * the archives' signatures at offset 0 before tar's at 257. */
+static const struct {
+	enum magic m;
+	unsigned off, len;
+	const char *bytes;
+} magics[] = {
+	{ MAGIC_GZIP, 0, 2, "\x1f\x8b" },
+	{ MAGIC_ZSTD, 0, 4, "\x28\xb5\x2f\xfd" },
+	{ MAGIC_XZ, 0, 6, "\xfd" "7zXZ\0" },
+	{ MAGIC_BZIP2, 0, 3, "BZh" }, /* and a block size digit 1-9 (magic_of) */
+	{ MAGIC_LZ4, 0, 4, "\x04\x22\x4d\x18" },
+	{ MAGIC_COMPRESS, 0, 2, "\x1f\x9d" },
+	{ MAGIC_LZMA, 0, 3, "\x5d\x00\x00" },
+	{ MAGIC_ZIP, 0, 4, "PK\x03\x04" },
+	{ MAGIC_ZIP, 0, 4, "PK\x05\x06" }, /* an empty archive */
+	{ MAGIC_7Z, 0, 6, "7z\xbc\xaf\x27\x1c" },
+	{ MAGIC_AR, 0, 8, "!<arch>\n" },
+	{ MAGIC_CPIO, 0, 6, "070701" }, /* new ASCII */
+	{ MAGIC_CPIO, 0, 6, "070702" }, /* new ASCII with CRC */
+	{ MAGIC_CPIO, 0, 6, "070707" }, /* old ASCII */
+	{ MAGIC_CPIO, 0, 2, "\xc7\x71" }, /* old binary, little-endian */
+	{ MAGIC_CPIO, 0, 2, "\x71\xc7" }, /* old binary, big-endian */
+	{ MAGIC_TAR, 257, 5, "ustar" },     /* after the signatures at offset 0 */
+	{ MAGIC_WARC, 0, 5, "WARC/" },
+	{ MAGIC_PARQUET, 0, 4, "PAR1" },
+};
+
+enum magic magic_of(const void *vp, size_t n)
 {
 	const unsigned char *p = vp;
-#define HAS(lit) (n >= sizeof(lit) - 1 && !memcmp(p, lit, sizeof(lit) - 1))
-	if (HAS("\x1f\x8b"))
-		return CODEC_GZIP;
-	if (HAS("\x28\xb5\x2f\xfd"))
-		return CODEC_ZSTD;
-	if (HAS("\xfd" "7zXZ\0"))
-		return CODEC_XZ;
-	if (HAS("BZh") && n > 3 && p[3] >= '1' && p[3] <= '9')
-		return CODEC_BZIP2;
-	if (HAS("\x04\x22\x4d\x18"))
-		return CODEC_LZ4;
-	return CODEC_NONE;
-#undef HAS
+	for (size_t i = 0; i < sizeof(magics) / sizeof(*magics); i++) {
+		unsigned off = magics[i].off, len = magics[i].len;
+		if (n < off + len || memcmp(p + off, magics[i].bytes, len))
+			continue;
+		if (magics[i].m == MAGIC_BZIP2 && (n < 4 || p[3] < '1' || p[3] > '9'))
+			continue;
+		return magics[i].m;
+	}
+	return MAGIC_NONE;
+}
+
+const char *magic_name(enum magic m)
+{
+	static const char *const names[] = { "none", "gzip", "zstd", "xz", "bzip2", "lz4",
+					     "compress", "lzma", "tar", "zip", "7z", "ar", "cpio",
+					     "WARC", "Parquet" };
+	return names[m];
+}
+
+enum codec codec_of_magic(const void *p, size_t n)
+{
+	enum magic m = magic_of(p, n);
+	return m <= MAGIC_LZ4 ? (enum codec)m : CODEC_NONE;
 }
 
 const char *codec_name(enum codec c)
 {
-	static const char *const names[] = { "none", "gzip", "zstd", "xz", "bzip2", "lz4" };
-	return names[c];
+	return magic_name((enum magic)c);
 }
 
 static void dec_corrupt(struct dec *d, const char *name, const char *why, struct buf *err)
@@ -343,9 +380,16 @@ void source_init_decoder(struct source *s, struct source *inner, enum codec c, c
 	source_init_fn(s, name, dec_read, dec_close, d, -1);
 }
 
-void source_init_gunzip(struct source *s, struct source *inner, const char *name)
+int decode_buffer(enum codec c, const char *name, const void *p, size_t n, uint64_t limit,
+		  struct buf *out, struct buf *err)
 {
-	source_init_decoder(s, inner, CODEC_GZIP, name);
+	struct source mem, dec;
+	source_init_memory(&mem, name, p, n);
+	source_init_decoder(&dec, &mem, c, name);
+	int rc = source_read_all(&dec, out, limit, err);
+	source_close(&dec);
+	source_close(&mem);
+	return rc;
 }
 
 /* ---- source_open_input: a file with its compression layers ------------------------------ */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "source.h"
 #include "xalloc.h"
 
 #define DIAG_MAX_LINES 200
@@ -38,29 +39,23 @@ uint64_t diagnose_record_drops(const struct counts *c, struct buf *rules)
 	return n;
 }
 
-#define HAS(off, lit) (n >= (off) + sizeof(lit) - 1 && !memcmp(p + (off), lit, sizeof(lit) - 1))
-
-/* A container or format another tool (or grist ingest) reads, by magic; else NULL. */
+/* A container or format another tool (or grist ingest) reads, by magic (lib/decode.c
+ * magic_of); else NULL. The codecs lib/decode.c decodes were decoded before this looks. */
 static const char *magic_kind(const char *p, size_t n)
 {
-	if (HAS(0, "PAR1"))
-		return "a Parquet file (PAR1 magic): grist ingest reads Parquet";
-	if (HAS(257, "ustar"))
-		return "a tar archive: use grist ingest, which reads archives";
-	if (HAS(0, "PK\x03\x04") || HAS(0, "PK\x05\x06"))
-		return "a zip archive: use grist ingest, which reads archives";
-	if (HAS(0, "7z\xbc\xaf\x27\x1c"))
-		return "a 7z archive: use grist ingest, which reads archives";
-	if (HAS(0, "!<arch>\n") || HAS(0, "070701") || HAS(0, "070707"))
-		return "an ar or cpio archive: use grist ingest, which reads archives";
-	if (HAS(0, "\x1f\x9d") || HAS(0, "\x5d\x00\x00"))
-		return "compressed with compress (.Z) or lzma: use grist ingest, or decompress it";
-	if (HAS(0, "WARC/"))
-		return "a WARC file: use grist ingest, which reads WARC/WET";
-	return NULL;
+	switch (magic_of(p, n)) {
+	case MAGIC_PARQUET: return "a Parquet file (PAR1 magic): grist ingest reads Parquet";
+	case MAGIC_TAR: return "a tar archive: use grist ingest, which reads archives";
+	case MAGIC_ZIP: return "a zip archive: use grist ingest, which reads archives";
+	case MAGIC_7Z: return "a 7z archive: use grist ingest, which reads archives";
+	case MAGIC_AR:
+	case MAGIC_CPIO: return "an ar or cpio archive: use grist ingest, which reads archives";
+	case MAGIC_COMPRESS:
+	case MAGIC_LZMA: return "compressed with compress (.Z) or lzma: use grist ingest, or decompress it";
+	case MAGIC_WARC: return "a WARC file: use grist ingest, which reads WARC/WET";
+	default: return NULL;
+	}
 }
-
-#undef HAS
 
 struct key_seen {
 	const char *key; /* raw bytes in the sample */

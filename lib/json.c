@@ -2,6 +2,7 @@
  * UTF-8 checks. Validation itself is simdjson's (json_validate.cpp). */
 #include "json.h"
 
+#include "lib/hex.h"
 #include "lib/utf8.h"
 
 #include <string.h>
@@ -135,22 +136,11 @@ int json_key_equals(const struct json_member *m, const char *name)
 	return eq;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static unsigned read_hex4(const char *p)
 {
 	unsigned v = 0;
 	for (int k = 0; k < 4; k++) {
-		int h = hexval(p[k]);
+		int h = hex_digit(p[k]);
 		v = (v << 4) | (unsigned)(h < 0 ? 0 : h);
 	}
 	return v;

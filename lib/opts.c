@@ -65,9 +65,6 @@ int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE
 		printf("grist %s\n", GRIST_VERSION);
 		output_finish_stdout();
 		exit(GRIST_EXIT_OK);
-	case '?':
-	case ':':
-		opts_bad_option(usage);
 	}
 	return 0;
 }
@@ -83,9 +80,10 @@ int opts_parse(struct common_opts *co, int argc, char **argv, const char *shorto
 	       int (*stage_opt)(void *ctx, int c, const char *arg), void *ctx)
 {
 	int c;
-	opts_argv = argv; /* for lib/opts_bad.c */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		if (common_opt(co, c, optarg, usage) || stage_opt(ctx, c, optarg))
+		if (c == '?' || c == ':')
+			opts_bad_option(argv, shortopts, longopts);
+		if ((stage_opt && stage_opt(ctx, c, optarg)) || common_opt(co, c, optarg, usage))
 			continue;
 		usage(stderr);
 		return GRIST_EXIT_USAGE;

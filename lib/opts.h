@@ -5,7 +5,8 @@
  *   --text-field NAME  --id-field NAME  --on-missing=skip|empty|error  --on-invalid=skip|error
  *   --max-doc-bytes N
  * A stage puts COMMON_LONG_OPTIONS (and RECORD_LONG_OPTIONS) in its getopt_long table and
- * COMMON_SHORT_OPTIONS in its short-option string, and passes unknown codes to common_opt().
+ * COMMON_SHORT_OPTIONS in its short-option string, and parses with opts_parse() and its own
+ * STAGE_opt(ctx, c, arg) for the rest (docs/style.md, practice 10).
  */
 #ifndef GRIST_OPTS_H
 #define GRIST_OPTS_H
@@ -69,18 +70,20 @@ enum {
 
 void common_opts_init(struct common_opts *o);
 /*
- * Handle one getopt_long result. Returns 1 if it was a common option; 0 if the stage must
- * handle it. '?' (unknown option) and bad values die with exit code 2 after `usage`.
- * 'h' prints usage to stdout and exits 0; --version prints the version and exits 0.
+ * Handle one getopt_long result (opts_parse calls it). Returns 1 if it was a common option; 0
+ * if not. Bad values die with a usage error (exit 2) naming the option. 'h' prints usage to
+ * stdout and exits 0; --version prints the version and exits 0.
  */
 int common_opt(struct common_opts *o, int c, const char *arg, void (*usage)(FILE *));
 /* After parsing: turns progress on when stderr is a terminal, checks -j. */
 void common_opts_finish(struct common_opts *o);
 /*
  * A stage's whole option loop: getopt_long over argv with shortopts and longopts, each result
- * offered to common_opt() first and then to stage_opt(ctx, c, optarg), which returns 1 when it
- * took c; any other result prints usage to stderr and returns GRIST_EXIT_USAGE (2). After the
- * last option: common_opts_finish(). Returns 0 (optind is then the first operand).
+ * offered to stage_opt(ctx, c, optarg) first, which returns 1 when it took c (so a stage may
+ * take over a shared option: shard refuses -j; NULL for a command with no options of its own),
+ * and then to common_opt(); an unknown option, or one missing its value, is opts_bad_option();
+ * a result nobody took prints usage to stderr and returns GRIST_EXIT_USAGE (2). After the last
+ * option: common_opts_finish(). Returns 0 (optind is then the first operand).
  */
 int opts_parse(struct common_opts *co, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, void (*usage)(FILE *),
@@ -111,12 +114,12 @@ size_t opts_batch_bytes(const char *arg);
 /*
  * Bad command lines (lib/opts_bad.c). opts_bad_option() reports the option getopt_long just
  * refused (unknown, ambiguous, or missing its value) in one line, with a "did you mean" taken
- * from the stage's help text, points to --help and exits 2. grist.c sets opts_argv to the
- * stage's argv and opterr to 0. opts_closest() returns the candidate within a typo or two of
- * word (Levenshtein distance), or NULL.
+ * from the command's longopts table, points to --help and exits 2; opts_parse() calls it with
+ * the argv, shortopts and longopts it parsed. grist.c sets opterr to 0. opts_closest() returns
+ * the candidate within a typo or two of word (Levenshtein distance), or NULL.
  */
-extern char **opts_argv;
-__attribute__((noreturn)) void opts_bad_option(void (*usage)(FILE *));
+__attribute__((noreturn)) void opts_bad_option(char **argv, const char *shortopts,
+					       const struct option *longopts);
 const char *opts_closest(const char *word, const char *const *cands, size_t n);
 size_t opts_edit_distance(const char *a, const char *b);
 

@@ -3,10 +3,9 @@
  * stage is close, and the pointer to --help (never the whole help text, which would bury the
  * one line that matters).
  *
- * The known options are read from the stage's own help text (every "--name" in it), so a
- * stage needs no second list of its options and the suggestions can only name documented ones.
- * getopt_long runs with opterr = 0 (set in grist.c) and leaves the offending argument at
- * argv[optind - 1]; grist.c records the stage's argv in opts_argv.
+ * The known options are the command's own getopt_long table and short-option string, the ones
+ * opts_parse() parsed with: no second list to keep in step. getopt_long runs with opterr = 0
+ * (set in grist.c) and leaves the offending argument at argv[optind - 1].
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -16,8 +15,6 @@
 #include "die.h"
 #include "opts.h"
 #include "xalloc.h"
-
-char **opts_argv;
 
 size_t opts_edit_distance(const char *a, const char *b)
 {
@@ -59,100 +56,74 @@ const char *opts_closest(const char *word, const char *const *cands, size_t n)
 	return best_d <= limit ? best : NULL;
 }
 
-/* The "--name" words of a help text, deduplicated, in order. */
-struct optlist {
-	char **v;
-	size_t n;
-	char *text;
-};
-
-static void help_options(void (*usage)(FILE *), struct optlist *l)
+/* "--name" of every entry of a getopt_long table, in table order. */
+static char **long_names(const struct option *longopts, size_t *n)
 {
-	size_t size = 0;
-	FILE *f = open_memstream(&l->text, &size);
-	if (!f)
-		die_errno(GRIST_EXIT_INTERNAL, "open_memstream");
-	usage(f);
-	fclose(f);
-	l->v = NULL;
-	l->n = 0;
-	size_t cap = 0;
-	for (char *p = l->text; (p = strstr(p, "--")); ) {
-		char *s = p;
-		p += 2;
-		if (s > l->text && s[-1] != ' ' && s[-1] != '[' && s[-1] != '(' && s[-1] != '`' && s[-1] != '\n')
-			continue;
-		size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
-		if (k == 0)
-			continue;
-		char save = p[k];
-		p[k] = '\0';
-		int dup = 0;
-		for (size_t i = 0; i < l->n && !dup; i++)
-			dup = !strcmp(l->v[i], s);
-		if (!dup) {
-			ALLOC_GROW(l->v, l->n + 1, cap);
-			l->v[l->n++] = xstrdup(s);
-		}
-		p[k] = save;
-		p += k;
+	size_t k = 0;
+	while (longopts && longopts[k].name)
+		k++;
+	char **v = xcalloc(k ? k : 1, sizeof(*v));
+	for (size_t i = 0; i < k; i++) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "--%s", longopts[i].name);
+		v[i] = buf_detach(&b, NULL);
 	}
+	*n = k;
+	return v;
 }
 
-static void optlist_free(struct optlist *l)
+/* Does shortopts declare -c with a value ("c:")? */
+static int short_takes_value(const char *shortopts, int c)
 {
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	free(l->text);
+	const char *p = c && c != ':' ? strchr(shortopts, c) : NULL;
+	return p && p[1] == ':';
 }
 
-/* Does the help text document the short option -c (as "  -c," or "  -c ")? */
-static int help_has_short(const char *text, int c)
+/* An unknown or ambiguous long option (its "=value" cut off): the candidates it abbreviates,
+ * else the closest name. */
+static void bad_long(const char *arg, char **names, size_t n)
 {
-	char pat[5] = { ' ', '-', (char)c, ',', 0 };
-	if (strstr(text, pat))
-		return 1;
-	pat[3] = ' ';
-	return strstr(text, pat) != NULL;
+	char *name = xstrdup(arg);
+	name[strcspn(name, "=")] = '\0';
+	size_t len = strlen(name), nprefix = 0;
+	struct buf alts = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(names[i], name, len))
+			buf_addf(&alts, "%s%s", nprefix++ ? ", " : "", names[i]);
+	if (nprefix > 1) {
+		error("option '%s' is ambiguous: %s", name, alts.data);
+	} else {
+		const char *near = opts_closest(name, (const char *const *)names, n);
+		if (near)
+			error("unknown option '%s'; did you mean '%s'?", name, near);
+		else
+			error("unknown option '%s'", name);
+	}
+	buf_release(&alts);
+	free(name);
 }
 
-void opts_bad_option(void (*usage)(FILE *))
+void opts_bad_option(char **argv, const char *shortopts, const struct option *longopts)
 {
-	struct optlist l;
-	help_options(usage, &l);
-	const char *arg = opts_argv && optind > 0 ? opts_argv[optind - 1] : NULL;
+	const char *arg = argv && optind > 0 ? argv[optind - 1] : NULL;
 	if (optopt && (!arg || strncmp(arg, "--", 2))) {
 		/* a short option: unknown, or missing its value */
-		if (help_has_short(l.text, optopt))
+		if (short_takes_value(shortopts, optopt))
 			error("option '-%c' needs a value", optopt);
 		else
 			error("unknown option '-%c'", optopt);
 	} else if (optopt && arg) {
 		error("option '%s' needs a value", arg);
 	} else if (arg) {
-		char *name = xstrdup(arg);
-		name[strcspn(name, "=")] = '\0';
-		size_t len = strlen(name), nprefix = 0;
-		struct buf alts = BUF_INIT;
-		for (size_t i = 0; i < l.n; i++)
-			if (!strncmp(l.v[i], name, len))
-				buf_addf(&alts, "%s%s", nprefix++ ? ", " : "", l.v[i]);
-		if (nprefix > 1) {
-			error("option '%s' is ambiguous: %s", name, alts.data);
-		} else {
-			const char *near = opts_closest(name, (const char *const *)l.v, l.n);
-			if (near)
-				error("unknown option '%s'; did you mean '%s'?", name, near);
-			else
-				error("unknown option '%s'", name);
-		}
-		buf_release(&alts);
-		free(name);
+		size_t n;
+		char **names = long_names(longopts, &n);
+		bad_long(arg, names, n);
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
 	} else {
 		error("bad option");
 	}
 	fprintf(stderr, "'%s --help' lists the options.\n", grist_progname);
-	optlist_free(&l);
 	exit(GRIST_EXIT_USAGE);
 }

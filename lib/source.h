@@ -61,8 +61,6 @@ void source_init_memory(struct source *s, const char *name, const char *p, size_
 int source_memory_view(struct source *s, const char **p, size_t *n);
 /* A source whose every read fails with msg (a read error put back behind a prefix). */
 void source_init_failing(struct source *s, const char *name, const char *msg);
-/* Read up to n bytes into out (fewer only at the end); -1 on a read error. */
-ssize_t source_read_full(struct source *s, char *out, size_t n, struct buf *err);
 /*
  * A source whose reads of `inner` (not owned) run on a separate thread, chunk by chunk, so
  * decompression overlaps with parsing. inner must not be used by anyone else until this
@@ -85,13 +83,31 @@ void source_init_fn(struct source *s, const char *name,
  * the error.
  */
 enum codec { CODEC_NONE, CODEC_GZIP, CODEC_ZSTD, CODEC_XZ, CODEC_BZIP2, CODEC_LZ4 };
+/*
+ * What a stream's first bytes say it is: the one table of magic numbers in grist. The codecs
+ * this file decodes come first, with enum codec's values; then the compressors and archives
+ * only libarchive reads (ingest), then WARC and Parquet.
+ */
+enum magic {
+	MAGIC_NONE,
+	MAGIC_GZIP, MAGIC_ZSTD, MAGIC_XZ, MAGIC_BZIP2, MAGIC_LZ4,
+	MAGIC_COMPRESS, MAGIC_LZMA,                             /* .Z, .lzma */
+	MAGIC_TAR, MAGIC_ZIP, MAGIC_7Z, MAGIC_AR, MAGIC_CPIO,   /* archives */
+	MAGIC_WARC, MAGIC_PARQUET,
+};
+/* What p[0..n) starts with (the first 512 bytes or more to see a tar), else MAGIC_NONE. */
+enum magic magic_of(const void *p, size_t n);
+/* "gzip", "tar", "WARC", ... ("none" for MAGIC_NONE). */
+const char *magic_name(enum magic m);
 /* The codec whose magic starts p[0..n) (n >= 6 to be sure), else CODEC_NONE. */
 enum codec codec_of_magic(const void *p, size_t n);
 const char *codec_name(enum codec c);
 /* A source decoding `inner` (not owned) with codec c; errors name `name`. */
 void source_init_decoder(struct source *s, struct source *inner, enum codec c, const char *name);
-/* A gzip stream (any number of members), CRC-checked. */
-void source_init_gunzip(struct source *s, struct source *inner, const char *name);
+/* The bytes p[0..n) decode to with codec c, appended to out: 0, or -1 with a message naming
+ * `name` when they are damaged or decode to more than limit bytes (out then holds a part). */
+int decode_buffer(enum codec c, const char *name, const void *p, size_t n, uint64_t limit,
+		  struct buf *out, struct buf *err);
 /*
  * Open a file (or stdin for "-") and decode the compression layers found by magic (gzip, zstd,
  * xz, bzip2, lz4, nested up to 4 deep), on a read-ahead thread when `readahead` and the input

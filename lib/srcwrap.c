@@ -120,20 +120,6 @@ int source_memory_view(struct source *s, const char **p, size_t *n)
 	return 1;
 }
 
-ssize_t source_read_full(struct source *s, char *out, size_t n, struct buf *err)
-{
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = source_read(s, out + got, n - got, err);
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 /* Read-ahead: a ring of chunks filled by the reader thread, drained by source_read. */
 #define RA_CHUNKS 4
 #define RA_CHUNK (1u << 20)

@@ -9,7 +9,6 @@
 #include "json.h"
 #include "progress.h"
 #include "source.h"
-#include "utf8.h"
 #include "xalloc.h"
 
 void counts_reset(struct counts *c)
@@ -17,7 +16,7 @@ void counts_reset(struct counts *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static void add_rule(struct counts *c, const char *rule, uint64_t n, int skip)
+static void add_rule(struct counts *c, const char *rule, uint64_t n, enum rule_kind kind)
 {
 	for (int i = 0; i < c->nrules; i++)
 		if (c->rules[i].rule == rule || !strcmp(c->rules[i].rule, rule)) {
@@ -28,23 +27,23 @@ static void add_rule(struct counts *c, const char *rule, uint64_t n, int skip)
 		BUG("too many distinct reject rules");
 	c->rules[c->nrules].rule = rule;
 	c->rules[c->nrules].n = n;
-	c->rules[c->nrules].skip = skip;
+	c->rules[c->nrules].kind = kind;
 	c->nrules++;
 }
 
 void counts_add_rule(struct counts *c, const char *rule, uint64_t n)
 {
-	add_rule(c, rule, n, 0);
+	add_rule(c, rule, n, RULE_REJECT);
 }
 
 void counts_skip(struct counts *c, const char *rule, uint64_t n)
 {
-	add_rule(c, rule, n, 1);
+	add_rule(c, rule, n, RULE_SKIP);
 }
 
 void counts_note(struct counts *c, const char *rule, uint64_t n)
 {
-	add_rule(c, rule, n, 2);
+	add_rule(c, rule, n, RULE_NOTE);
 }
 
 void counts_reject(struct counts *c, const char *rule)
@@ -74,7 +73,7 @@ void counts_merge(struct counts *into, const struct counts *from)
 	for (int k = 0; k < STATS_HIST_BUCKETS; k++)
 		into->hist[k] += from->hist[k];
 	for (int i = 0; i < from->nrules; i++)
-		add_rule(into, from->rules[i].rule, from->rules[i].n, from->rules[i].skip);
+		add_rule(into, from->rules[i].rule, from->rules[i].n, from->rules[i].kind);
 }
 
 uint64_t counts_rule(const struct counts *c, const char *rule)
@@ -103,10 +102,7 @@ void stats_init(struct stats *s, const char *stage, int argc, char **argv)
 	buf_addstr(&s->argv_json, "\"grist\"");
 	for (int i = 0; i < argc; i++) {
 		buf_addch(&s->argv_json, ',');
-		struct buf tmp = BUF_INIT;
-		utf8_repair(&tmp, argv[i], strlen(argv[i]));
-		json_string_encode(&s->argv_json, tmp.data, tmp.len);
-		buf_release(&tmp);
+		json_string_encode_repair(&s->argv_json, argv[i], strlen(argv[i]));
 	}
 	buf_addch(&s->argv_json, ']');
 	s->t0 = stats_now();
@@ -136,10 +132,7 @@ void stats_option_str(struct stats *s, const char *key, const char *val)
 		buf_addstr(&s->options_json, "null");
 		return;
 	}
-	struct buf tmp = BUF_INIT;
-	utf8_repair(&tmp, val, strlen(val));
-	json_string_encode(&s->options_json, tmp.data, tmp.len);
-	buf_release(&tmp);
+	json_string_encode_repair(&s->options_json, val, strlen(val));
 }
 
 void stats_option_num(struct stats *s, const char *key, double val)
@@ -160,12 +153,12 @@ void stats_render(const struct stats *s, struct buf *out)
 		 (unsigned long long)c->records_in, (unsigned long long)c->records_out,
 		 (unsigned long long)c->bytes_in, (unsigned long long)c->bytes_out,
 		 (unsigned long long)c->rejected);
-	for (int skip = 0; skip < 3; skip++) {
-		if (skip)
-			buf_addstr(out, skip == 1 ? "},\"skipped\":{" : "},\"notes\":{");
+	static const char *const opening[RULE_KINDS] = { "", "},\"skipped\":{", "},\"notes\":{" };
+	for (int kind = RULE_REJECT; kind < RULE_KINDS; kind++) {
+		buf_addstr(out, opening[kind]);
 		int first = 1;
 		for (int i = 0; i < c->nrules; i++) {
-			if (c->rules[i].skip != skip)
+			if (c->rules[i].kind != (enum rule_kind)kind)
 				continue;
 			if (!first)
 				buf_addch(out, ',');
@@ -311,11 +304,8 @@ void source_table_render(const struct source_table *t, struct buf *out)
 	qsort(v, t->n, sizeof(*v), cmp_source_entry);
 	buf_addstr(out, ",\"sources\":{");
 	for (size_t i = 0; i < t->n; i++) {
-		struct buf name = BUF_INIT;
-		utf8_repair(&name, v[i].name, strlen(v[i].name));
 		buf_addstr(out, i ? "," : "");
-		json_string_encode(out, name.data, name.len);
-		buf_release(&name);
+		json_string_encode_repair(out, v[i].name, strlen(v[i].name));
 		buf_addf(out, ":{\"records_in\":%llu,\"records_out\":%llu,\"rejected\":%llu,\"rejects\":{",
 			 (unsigned long long)v[i].in, (unsigned long long)v[i].out,
 			 (unsigned long long)v[i].rejected);
@@ -329,11 +319,6 @@ void source_table_render(const struct source_table *t, struct buf *out)
 	}
 	buf_addch(out, '}');
 	free(v);
-}
-
-int stats_write(const struct stats *s, const char *path, struct buf *err)
-{
-	return stats_write_into(s, path, NULL, err);
 }
 
 int stats_write_into(const struct stats *s, const char *path, struct atomic_set *set,
@@ -369,14 +354,14 @@ static int cmp_rule_count(const void *a, const void *b)
 	return strcmp(x->rule, y->rule);
 }
 
-/* " (rule n, ...)": the rejects (skip 0) or the selection skips (skip 1), by count then name,
- * five of them and then a count of the rest. */
-static void add_rule_list(struct buf *line, const struct counts *c, int skip)
+/* " (rule n, ...)": the rules of one kind by count then name, five of them and then a count of
+ * the rest. */
+static void add_rule_list(struct buf *line, const struct counts *c, enum rule_kind kind)
 {
 	struct rule_count sorted[STATS_MAX_RULES];
 	int n = 0;
 	for (int i = 0; i < c->nrules; i++)
-		if (c->rules[i].skip == skip)
+		if (c->rules[i].kind == kind)
 			sorted[n++] = c->rules[i];
 	if (!n)
 		return;
@@ -404,19 +389,19 @@ void stats_summary(const struct stats *s, FILE *f)
 	buf_addf(&line, ": %llu records in, %llu out, %llu rejected",
 		 (unsigned long long)c->records_in, (unsigned long long)c->records_out,
 		 (unsigned long long)c->rejected);
-	add_rule_list(&line, c, 0);
+	add_rule_list(&line, c, RULE_REJECT);
 	uint64_t skipped = 0, noted = 0;
 	for (int i = 0; i < c->nrules; i++) {
-		skipped += c->rules[i].skip == 1 ? c->rules[i].n : 0;
-		noted += c->rules[i].skip == 2 ? c->rules[i].n : 0;
+		skipped += c->rules[i].kind == RULE_SKIP ? c->rules[i].n : 0;
+		noted += c->rules[i].kind == RULE_NOTE ? c->rules[i].n : 0;
 	}
 	if (skipped) {
 		buf_addf(&line, "; %llu skipped by selection", (unsigned long long)skipped);
-		add_rule_list(&line, c, 1);
+		add_rule_list(&line, c, RULE_SKIP);
 	}
 	if (noted) {
 		buf_addstr(&line, "; noted");
-		add_rule_list(&line, c, 2);
+		add_rule_list(&line, c, RULE_NOTE);
 	}
 	buf_addf(&line, "; %s in %.2f s", in, el);
 	if (el > 0.01)

@@ -22,10 +22,18 @@
 #define STATS_MAX_RULES 64
 #define STATS_HIST_BUCKETS 40
 
+/* What a counted rule is: where the stats file and the summary line put it. */
+enum rule_kind {
+	RULE_REJECT, /* "rejects": records dropped (counts_reject, counts_add_rule) */
+	RULE_SKIP,   /* "skipped": left out by the user's selection (counts_skip) */
+	RULE_NOTE,   /* "notes": kept after a repair worth counting (counts_note) */
+	RULE_KINDS
+};
+
 struct rule_count {
 	const char *rule; /* a string with static storage: counts compare pointers first */
 	uint64_t n;
-	int skip;         /* 0: a reject rule; 1: a selection skip (counts_skip); 2: a note */
+	enum rule_kind kind;
 };
 
 struct counts {
@@ -96,9 +104,8 @@ void stats_option_str(struct stats *s, const char *key, const char *val);
 void stats_option_num(struct stats *s, const char *key, double val);
 /* Render the stats object (no newline). */
 void stats_render(const struct stats *s, struct buf *out);
-/* Write --stats FILE atomically; -1 with a message on failure. */
-int stats_write(const struct stats *s, const char *path, struct buf *err);
-/* Or as one member of a set of outputs published together (set NULL: at once). */
+/* Write --stats FILE atomically, as one member of a set of outputs published together (set
+ * NULL: at once); -1 with a message on failure. */
 int stats_write_into(const struct stats *s, const char *path, struct atomic_set *set,
 		     struct buf *err);
 /* The one-line summary: "grist ingest: 1000 records in, 998 out, 2 rejected (...), 12.3 MB in 0.05 s". */

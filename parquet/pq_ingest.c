@@ -171,7 +171,7 @@ static int submit_rowgroup(struct ingest *in, struct pq_shared *sh, int rg)
 	struct pq_slice_plan plan;
 	/* --keep-going skips a damaged row group from the damage on: one slice, one batch */
 	pq_slice_plan(&plan, &sh->f, rg, reads,
-		      in->keep_going_flag ? SIZE_MAX / 4 : SLICE_BATCHES * in->batch_bytes);
+		      in->on_damage == ON_DAMAGE_KEEP_GOING ? SIZE_MAX / 4 : SLICE_BATCHES * in->batch_bytes);
 	free(reads);
 	int rc = 0;
 	for (int k = 0; k < plan.nslices && rc == 0 && !in->stop; k++)
@@ -331,7 +331,7 @@ void ingest_parquet_work(struct ingest *in, void *thread_state, struct batch *b)
 			 (unsigned long long)rg0,
 			 (unsigned long long)(rg0 + (uint64_t)m->rgs[job.rg].num_rows - 1), err.data,
 			 (long long)(row0 - 1 + (uint64_t)g.nrows));
-		if (in->keep_going_flag) {
+		if (in->on_damage == ON_DAMAGE_KEEP_GOING) {
 			/* like ingest_fail under --keep-going: warn, count, exit 1 at the end */
 			buf_addf(&b->warnings, "%s (going on)\n", msg.data);
 			counts_add_rule(&b->counts, "input_errors", 1);

@@ -65,21 +65,13 @@ int cmd_report(int argc, char **argv)
 					       { "quiet", no_argument, 0, 'q' },
 					       { "help", no_argument, 0, 'h' },
 					       { 0, 0, 0, 0 } };
-	const char *out = NULL;
-	int quiet = 0, c;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
-		if (c == 'o')
-			out = optarg;
-		else if (c == 'q')
-			quiet = 1;
-		else if (c == 'h') {
-			usage(stdout);
-			return 0;
-		} else {
-			opts_bad_option(usage);
-		}
-	}
+	struct common_opts co; /* -o, -q and -h of the shared options apply */
+	common_opts_init(&co);
+	int rc = opts_parse(&co, argc, argv, "o:qh", longs, usage, NULL, NULL);
+	if (rc)
+		return rc;
+	const char *out = co.output;
+	const int quiet = co.quiet;
 	if (optind >= argc)
 		die(GRIST_EXIT_USAGE, "give a run directory or stats files (try 'grist report --help')");
 	char **files = NULL;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/die.h"
+#include "lib/hex.h"
 #include "lib/opts.h"
 #include "lib/xalloc.h"
 #include "run/run_int.h"
@@ -59,13 +60,58 @@ static void usage(FILE *f)
 
 struct run_cli {
 	int jobs, print, status, slurm, quiet;
-	const char *unit, *plan_hash;
+	const char *unit;
+	int have_plan;
+	uint64_t plan_hash; /* --plan: the plan an array element was submitted with */
 	long index;
 	struct run_kv sopts[8];
 	size_t nsopts;
 };
 
+/* The sbatch options, passed on by name (in this order after OPT_SBATCH). */
+static const char *const sbatch_names[] = { "partition", "account", "time", "mem", "cpus-per-task" };
+#define NSBATCH (sizeof(sbatch_names) / sizeof(*sbatch_names))
+
 enum { OPT_PRINT = OPT_STAGE_BASE, OPT_STATUS, OPT_SLURM, OPT_UNIT, OPT_INDEX, OPT_PLAN, OPT_SBATCH };
+
+/* --plan=HEX: the plan hash grist run wrote into the job script (1 to 16 hex digits). */
+static uint64_t parse_plan_hash(const char *arg)
+{
+	size_t n = strlen(arg), i = 0;
+	uint64_t h = 0;
+	while (i < n && i < 16 && hex_digit(arg[i]) >= 0)
+		h = h << 4 | (uint64_t)hex_digit(arg[i++]);
+	if (i == 0 || i != n)
+		die(GRIST_EXIT_USAGE, "--plan: want the plan's hash (up to 16 hex digits), got '%s'", arg);
+	return h;
+}
+
+/* One grist run option; -j and -q are run's own (-j up to 1024 units). */
+static int run_opt(void *ctx, int ch, const char *arg)
+{
+	struct run_cli *c = ctx;
+	switch (ch) {
+	case 'j': c->jobs = (int)opts_count("-j", arg, 1, 1024); return 1;
+	case 'q': c->quiet = 1; return 1;
+	case OPT_PRINT: c->print = 1; return 1;
+	case OPT_STATUS: c->status = 1; return 1;
+	case OPT_SLURM: c->slurm = 1; return 1;
+	case OPT_UNIT: c->unit = arg; return 1;
+	case OPT_INDEX: c->index = (long)opts_count("--index", arg, 0, 1000000); return 1;
+	case OPT_PLAN:
+		c->plan_hash = parse_plan_hash(arg);
+		c->have_plan = 1;
+		return 1;
+	}
+	if (ch >= OPT_SBATCH && ch < OPT_SBATCH + (int)NSBATCH) {
+		if (c->nsopts < 8) {
+			c->sopts[c->nsopts].key = (char *)sbatch_names[ch - OPT_SBATCH];
+			c->sopts[c->nsopts++].value = (char *)arg;
+		}
+		return 1;
+	}
+	return 0;
+}
 
 static void parse(struct run_cli *c, int argc, char **argv)
 {
@@ -76,35 +122,17 @@ static void parse(struct run_cli *c, int argc, char **argv)
 		{ "unit", required_argument, 0, OPT_UNIT }, { "index", required_argument, 0, OPT_INDEX },
 		{ "plan", required_argument, 0, OPT_PLAN },
 		{ "partition", required_argument, 0, OPT_SBATCH },
-		{ "account", required_argument, 0, OPT_SBATCH },
-		{ "time", required_argument, 0, OPT_SBATCH },
-		{ "mem", required_argument, 0, OPT_SBATCH },
-		{ "cpus-per-task", required_argument, 0, OPT_SBATCH },
+		{ "account", required_argument, 0, OPT_SBATCH + 1 },
+		{ "time", required_argument, 0, OPT_SBATCH + 2 },
+		{ "mem", required_argument, 0, OPT_SBATCH + 3 },
+		{ "cpus-per-task", required_argument, 0, OPT_SBATCH + 4 },
 		{ 0, 0, 0, 0 }
 	};
-	int ch, li;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((ch = getopt_long(argc, argv, "j:qh", longs, &li)) != -1) {
-		switch (ch) {
-		case 'j': c->jobs = (int)opts_count("-j", optarg, 1, 1024); break;
-		case 'q': c->quiet = 1; break;
-		case 'h': usage(stdout); exit(0);
-		case OPT_PRINT: c->print = 1; break;
-		case OPT_STATUS: c->status = 1; break;
-		case OPT_SLURM: c->slurm = 1; break;
-		case OPT_UNIT: c->unit = optarg; break;
-		case OPT_INDEX: c->index = (long)opts_count("--index", optarg, 0, 1000000); break;
-		case OPT_PLAN: c->plan_hash = optarg; break;
-		case OPT_SBATCH:
-			if (c->nsopts < 8) {
-				c->sopts[c->nsopts].key = (char *)longs[li].name;
-				c->sopts[c->nsopts++].value = optarg;
-			}
-			break;
-		default:
-			opts_bad_option(usage);
-		}
-	}
+	struct common_opts co; /* only -h/--help of the shared options applies */
+	common_opts_init(&co);
+	int rc = opts_parse(&co, argc, argv, "j:qh", longs, usage, run_opt, c);
+	if (rc)
+		exit(rc);
 	if (optind != argc - 1)
 		die(GRIST_EXIT_USAGE, "give one pipeline file (try 'grist run --help')");
 	if (c->print + c->status + c->slurm + (c->unit != NULL) > 1)
@@ -120,7 +148,7 @@ static int run_one_unit(const struct run_plan *p, const struct run_cli *c, const
 	if ((size_t)c->index >= ph->units)
 		die(GRIST_EXIT_USAGE, "--index %ld: phase %s has %zu units", c->index, c->unit,
 		    ph->units);
-	if (c->plan_hash && strtoull(c->plan_hash, NULL, 16) != p->hash)
+	if (c->have_plan && c->plan_hash != p->hash)
 		die(GRIST_EXIT_DATA, "the plan changed since it was submitted (inputs or pipeline "
 				     "file differ): submit the run again");
 	struct buf err = BUF_INIT;

@@ -356,8 +356,8 @@ static const struct option shard_longopts[] = {
 	{ "val-fraction", required_argument, NULL, O_VAL_FRACTION },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "shuffle", no_argument, NULL, O_SHUFFLE },
-	{ "shuffle-buckets", required_argument, NULL, O_BUCKETS },
 	{ "shuffle-memory", required_argument, NULL, O_MEMORY },
+	{ "shuffle-buckets", required_argument, NULL, O_BUCKETS },
 	{ "tmp-dir", required_argument, NULL, O_TMPDIR },
 	{ "append-eod", no_argument, NULL, O_APPEND_EOD },
 	{ "eot-id", required_argument, NULL, O_EOT_ID },
@@ -440,6 +440,14 @@ static int shard_pack_option(struct shard_cli *c, int opt, const char *arg)
 	return 0;
 }
 
+/* opts_parse's stage callback: shard's options, and -j refused (taken before common_opt). */
+static int shard_opt(void *ctx, int opt, const char *arg)
+{
+	if (opt == 'j')
+		die(GRIST_EXIT_USAGE, "-j does not apply to shard (writing shards is one sequential pass)");
+	return shard_option(ctx, opt, arg);
+}
+
 static void shard_parse(struct shard_cli *c, int argc, char **argv)
 {
 	memset(c, 0, sizeof(*c));
@@ -449,18 +457,11 @@ static void shard_parse(struct shard_cli *c, int argc, char **argv)
 	c->o.shuffle_buckets = SHARD_DEFAULT_BUCKETS;
 	c->o.pad_id = TOKSTREAM_NO_EOT;
 	c->o.pack_window = SHARD_DEFAULT_PACK_WINDOW;
-	int opt;
 	optind = 1;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTIONS, shard_longopts, NULL)) != -1) {
-		if (opt == 'j')
-			die(GRIST_EXIT_USAGE, "-j does not apply to shard (writing shards is one sequential pass)");
-		if (shard_option(c, opt, optarg) || common_opt(&c->co, opt, optarg, shard_usage_fn))
-			continue;
-		shard_usage_fn(stderr);
-		exit(GRIST_EXIT_USAGE);
-	}
-	common_opts_finish(&c->co);
+	int rc = opts_parse(&c->co, argc, argv, COMMON_SHORT_OPTIONS, shard_longopts, shard_usage_fn,
+			    shard_opt, c);
+	if (rc)
+		exit(rc);
 	static char *const stdin_only[] = { "-" };
 	c->ninputs = argc - optind;
 	c->inputs = c->ninputs ? argv + optind : stdin_only;

@@ -87,7 +87,7 @@ struct shard_file_rec {
 	char *name;  /* file name inside the output directory */
 	uint64_t bytes;
 	uint64_t xxh3;
-	/* Complete but still under its temporary name until shard_writer_finish() publishes every
+	/* Complete but still under its temporary name until shard_writer_publish() renames every
 	 * file together (af.tmp == NULL once renamed into place). */
 	struct atomic_file af;
 	char *final_path; /* set once published, for removal if a later step fails */
@@ -196,13 +196,11 @@ int shard_writer_init(struct shard_writer *w, const struct shard_opts *o,
 /* Adds one document in final order (after any shuffle); the split is decided here. */
 int shard_writer_add(struct shard_writer *w, const struct shard_doc *d, struct buf *err);
 /*
- * Closes the open shards, renames every file into place (none appears under its final name
- * before all are complete), removes files an earlier run with the same prefix left that are not
- * part of this set, and writes the manifest last.
+ * The end of a run, in two steps: close every file (counts are final after this), then publish
+ * them together with the files of `extra` (--stats; may be NULL): every file renamed into place
+ * (none appears under its final name before all are complete), files an earlier run with the
+ * same prefix left that are not part of this set removed, the manifest written last.
  */
-int shard_writer_finish(struct shard_writer *w, struct buf *err);
-/* The two halves of shard_writer_finish: close every file (counts are final after this), then
- * publish them together with the files of `extra` (--stats; may be NULL), the manifest last. */
 int shard_writer_close(struct shard_writer *w, struct buf *err);
 int shard_writer_publish(struct shard_writer *w, struct atomic_set *extra, struct buf *err);
 /* After an error: removes every file of this run, temporary or already renamed, so a failed

@@ -171,6 +171,7 @@ int shard_cur_close(struct shard_writer *w, struct shard_split *s, struct buf *e
 	return rc;
 }
 
+/* The ids in the output width (little-endian), converting when the widths differ. */
 static const void *ids_out(struct shard_writer *w, const struct shard_doc *d)
 {
 	const uint32_t in = w->h.token_width, out = w->out_width;
@@ -181,17 +182,11 @@ static const void *ids_out(struct shard_writer *w, const struct shard_doc *d)
 	buf_grow(&w->scratch, d->ntokens * out);
 	unsigned char *q = (unsigned char *)w->scratch.data;
 	if (in == 4) { /* 4 -> 2: the caller checked every id fits */
-		for (size_t i = 0; i < d->ntokens; i++) {
-			q[2 * i] = p[4 * i];
-			q[2 * i + 1] = p[4 * i + 1];
-		}
+		for (size_t i = 0; i < d->ntokens; i++)
+			le_put16(q + 2 * i, (uint16_t)le_get32(p + 4 * i));
 	} else { /* 2 -> 4 */
-		for (size_t i = 0; i < d->ntokens; i++) {
-			q[4 * i] = p[2 * i];
-			q[4 * i + 1] = p[2 * i + 1];
-			q[4 * i + 2] = 0;
-			q[4 * i + 3] = 0;
-		}
+		for (size_t i = 0; i < d->ntokens; i++)
+			le_put32(q + 4 * i, le_get16(p + 2 * i));
 	}
 	return w->scratch.data;
 }
@@ -209,10 +204,7 @@ static void docs_line(struct buf *b, const struct shard_doc *d, uint64_t offset)
 static uint32_t raw_id(const struct shard_writer *w, const void *raw, size_t i)
 {
 	const unsigned char *p = (const unsigned char *)raw + i * w->h.token_width;
-	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8;
-	if (w->h.token_width == 4)
-		v |= (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-	return v;
+	return w->h.token_width == 4 ? le_get32(p) : le_get16(p);
 }
 
 /*

@@ -408,6 +408,23 @@ static void inspect_load_vocab(const char *path)
 	inspect_vocab = &v;
 }
 
+struct inspect_opts {
+	unsigned ndocs, max_ids;
+	long eot;
+};
+
+static int inspect_opt(void *ctx, int c, const char *arg)
+{
+	struct inspect_opts *o = ctx;
+	switch (c) {
+	case 'n': o->ndocs = (unsigned)opts_count("-n", arg, 0, UINT32_MAX); return 1;
+	case 'm': o->max_ids = (unsigned)opts_count("--max-ids", arg, 0, UINT32_MAX); return 1;
+	case 'e': o->eot = (long)opts_count("--eot-id", arg, 0, UINT32_MAX - 1); return 1;
+	case 't': inspect_load_vocab(arg); return 1;
+	}
+	return 0;
+}
+
 int cmd_shard_inspect(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -418,24 +435,16 @@ int cmd_shard_inspect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned ndocs = 3, max_ids = 32;
-	long eot = -1;
-	int c;
+	struct inspect_opts o = { 3, 32, -1 };
+	struct common_opts co; /* only -h/--help of the shared options applies */
+	common_opts_init(&co);
 	optind = 1;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, "n:t:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n': ndocs = (unsigned)opts_count("-n", optarg, 0, UINT32_MAX); break;
-		case 'm': max_ids = (unsigned)opts_count("--max-ids", optarg, 0, UINT32_MAX); break;
-		case 'e': eot = (long)opts_count("--eot-id", optarg, 0, UINT32_MAX - 1); break;
-		case 't': inspect_load_vocab(optarg); break;
-		case 'h': fputs(inspect_usage, stdout); return GRIST_EXIT_OK;
-		default: opts_bad_option(inspect_usage_to);
-		}
-	}
+	int rc = opts_parse(&co, argc, argv, "n:t:h", longopts, inspect_usage_to, inspect_opt, &o);
+	if (rc)
+		return rc;
 	if (argc - optind != 1) {
 		fputs(inspect_usage, stderr);
 		return GRIST_EXIT_USAGE;
 	}
-	return inspect_path(argv[optind], ndocs, max_ids, eot);
+	return inspect_path(argv[optind], o.ndocs, o.max_ids, o.eot);
 }

@@ -1,7 +1,7 @@
 /*
  * One output file of a shard set: buffered, hashed with XXH3-64 as it is written (or, for llm.c
  * shards whose header is patched at the end, by reading the file back), written under a
- * temporary name (lib/atomic.h) and closed without being renamed: shard_writer_finish()
+ * temporary name (lib/atomic.h) and closed without being renamed: shard_writer_publish()
  * publishes every file of the set together. Also the small helpers the writers share.
  */
 #include "shard.h"

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/le.h"
 #include "lib/xalloc.h"
 
 struct pack_item {
@@ -132,12 +133,10 @@ static void assign_rows(struct shard_pack *p)
 
 static void put_id(unsigned char *q, uint32_t width, uint32_t v)
 {
-	q[0] = (unsigned char)v;
-	q[1] = (unsigned char)(v >> 8);
-	if (width == 4) {
-		q[2] = (unsigned char)(v >> 16);
-		q[3] = (unsigned char)(v >> 24);
-	}
+	if (width == 4)
+		le_put32(q, v);
+	else
+		le_put16(q, (uint16_t)v);
 }
 
 /* Row r: its conversations back to back, then padding (pad id, mask 0) to seq_len. */

@@ -176,20 +176,18 @@ static uint32_t max_id_raw(const void *raw, size_t n, uint32_t width)
 	const unsigned char *p = raw;
 	if (width == 2) {
 		for (size_t i = 0; i < n; i++) {
-			uint32_t v = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
+			uint32_t v = le_get16(p + 2 * i);
 			max = v > max ? v : max;
 		}
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			uint32_t v = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-				     (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+			uint32_t v = le_get32(p + 4 * i);
 			max = v > max ? v : max;
 		}
 	}
 	return max;
 }
 
-/* The ids in the output width (little-endian), converting when the widths differ. */
 /* ---- documents held back while a shard might turn out to be the last (--min-shard-tokens) ---- */
 
 struct shard_tail_doc {
@@ -537,12 +535,6 @@ int shard_writer_publish(struct shard_writer *w, struct atomic_set *extra, struc
 	buf_release(&name);
 	buf_release(&m);
 	return rc < 0 ? -GRIST_EXIT_IO : 0;
-}
-
-int shard_writer_finish(struct shard_writer *w, struct buf *err)
-{
-	int rc = shard_writer_close(w, err);
-	return rc < 0 ? rc : shard_writer_publish(w, NULL, err);
 }
 
 void shard_writer_abort(struct shard_writer *w)

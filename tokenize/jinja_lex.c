@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hex.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/jinja_int.h"
 
@@ -154,28 +156,14 @@ static void skip_leading(struct lexer *L)
 		L->pos++;
 }
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
+/* A \x or \u escape's code point; a lone surrogate, which UTF-8
+ * cannot carry, becomes U+FFFD. */
 static void put_cp(struct buf *b, unsigned cp)
 {
+	unsigned char enc[UTF8_MAX];
 	if (cp >= 0xD800 && cp <= 0xDFFF)
 		cp = 0xFFFD;
-	if (cp < 0x80) {
-		buf_addch(b, (char)cp);
-	} else if (cp < 0x800) {
-		buf_addch(b, (char)(0xC0 | cp >> 6));
-		buf_addch(b, (char)(0x80 | (cp & 63)));
-	} else {
-		buf_addch(b, (char)(0xE0 | cp >> 12));
-		buf_addch(b, (char)(0x80 | ((cp >> 6) & 63)));
-		buf_addch(b, (char)(0x80 | (cp & 63)));
-	}
+	buf_add(b, enc, utf8_encode(cp, enc));
 }
 
 static void lex_string(struct lexer *L)
@@ -206,7 +194,7 @@ static void lex_string(struct lexer *L)
 			int nh = e == 'x' ? 2 : 4;
 			unsigned cp = 0;
 			for (int k = 0; k < nh; k++) {
-				int h = L->pos < L->p.n ? hexv(L->p.s[L->pos]) : -1;
+				int h = L->pos < L->p.n ? hex_digit(L->p.s[L->pos]) : -1;
 				if (h < 0) {
 					buf_release(&s);
 					lex_fail(L, L->pos, "invalid \\%c escape in a string literal", e);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hex.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_bpe.h"
@@ -55,25 +56,9 @@ static void put_spelled(struct buf *out, const char *p, size_t n, int byte_level
 		return;
 	}
 	for (size_t i = 0; i < n; i++) { /* the GPT-2 spelling the file uses */
-		uint32_t cp = tok_byte_to_cp((unsigned char)p[i]);
-		if (cp < 0x80) {
-			buf_addch(out, (char)cp);
-		} else {
-			buf_addch(out, (char)(0xC0 | cp >> 6));
-			buf_addch(out, (char)(0x80 | (cp & 0x3F)));
-		}
+		unsigned char enc[UTF8_MAX];
+		buf_add(out, enc, utf8_encode(tok_byte_to_cp((unsigned char)p[i]), enc));
 	}
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void flush_bytes(struct strs *o, struct buf *bytes)
@@ -166,8 +151,8 @@ static void step(const struct tok_dec *d, struct strs *in, struct strs *o)
 		size_t n = LEN(in, i);
 		switch (d->kind) {
 		case TOK_DEC_BYTEFALLBACK:
-			if (n == 6 && !memcmp(p, "<0x", 3) && p[5] == '>' && hexval(p[3]) >= 0 && hexval(p[4]) >= 0) {
-				buf_addch(&bytes, (char)(hexval(p[3]) << 4 | hexval(p[4])));
+			if (n == 6 && !memcmp(p, "<0x", 3) && p[5] == '>' && hex_digit(p[3]) >= 0 && hex_digit(p[4]) >= 0) {
+				buf_addch(&bytes, (char)(hex_digit(p[3]) << 4 | hex_digit(p[4])));
 				continue;
 			}
 			flush_bytes(o, &bytes);

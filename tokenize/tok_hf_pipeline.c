@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base64.h"
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_hf.h"
@@ -77,7 +78,7 @@ static int norm_precompiled(struct tok_vocab *v, json_t *n, const char *jpath, c
 	json_t *cm = json_object_get(n, "precompiled_charsmap");
 	struct buf blob = BUF_INIT, why = BUF_INIT;
 	struct tok_precompiled *pc = NULL;
-	if (!json_is_string(cm) || tok_base64_decode(json_string_value(cm), json_string_length(cm), &blob)) {
+	if (!json_is_string(cm) || base64_decode(json_string_value(cm), json_string_length(cm), &blob)) {
 		buf_release(&blob);
 		buf_addf(err, "%s: %s.precompiled_charsmap: Precompiled needs a base64 string", file, jpath);
 		return -1;

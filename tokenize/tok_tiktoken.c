@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
+#include "lib/base64.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_vocab_int.h"
 
@@ -32,7 +33,7 @@ static int parse_line(struct tok_builder *b, const char *line, size_t len, const
 {
 	const char *sp = memchr(line, ' ', len);
 	size_t off = b->blob.len;
-	if (!sp || sp == line || tok_base64_decode(line, (size_t)(sp - line), &b->blob) || b->blob.len == off) {
+	if (!sp || sp == line || base64_decode(line, (size_t)(sp - line), &b->blob) || b->blob.len == off) {
 		buf_addf(err, "%s:%zu: bad base64 token", path, lineno);
 		return -1;
 	}

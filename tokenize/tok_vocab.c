@@ -1,6 +1,6 @@
 /*
  * Vocabulary loading: what every format shares (see tok_vocab.h, tok_vocab_int.h): finding the
- * file, the id tables and their checks, GPT-2's byte alphabet, base64. One file per format:
+ * file, the id tables and their checks, GPT-2's byte alphabet. One file per format:
  * tok_tiktoken.c, tok_hf.c (+ tok_hf_pipeline.c), tok_gpt2.c.
  *
  * Every loader collects (bytes, id, kind) entries and merges given as token strings; one
@@ -80,58 +80,6 @@ static int cp_to_byte(uint32_t cp)
 		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
 	}
 	return cp < 324 ? rev[cp] : -1;
-}
-
-/* Base64 alphabet -> 6-bit value, 0xFF for any other byte. */
-static const uint8_t *b64_table(void)
-{
-	static uint8_t t[256];
-	static int ready;
-	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
-		static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-		uint8_t u[256];
-		memset(u, 0xFF, sizeof(u));
-		for (int i = 0; i < 64; i++)
-			u[(unsigned char)alpha[i]] = (uint8_t)i;
-		memcpy(t, u, sizeof(t));
-		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
-	}
-	return t;
-}
-
-/* Four characters into three bytes at o; the count of '=' pads allowed at the end (at most 2,
- * only in the last group). Returns the bytes written, or -1. */
-static int b64_group(const uint8_t *t, const unsigned char *c, int last, char *o)
-{
-	int pad = last && c[3] == '=' ? (c[2] == '=' ? 2 : 1) : 0;
-	uint8_t v0 = t[c[0]], v1 = t[c[1]], v2 = pad == 2 ? 0 : t[c[2]], v3 = pad ? 0 : t[c[3]];
-	if ((v0 | v1 | v2 | v3) & 0x80)
-		return -1;
-	uint32_t w = (uint32_t)v0 << 18 | (uint32_t)v1 << 12 | (uint32_t)v2 << 6 | v3;
-	o[0] = (char)(w >> 16);
-	o[1] = (char)(w >> 8);
-	o[2] = (char)w;
-	return 3 - pad;
-}
-
-int tok_base64_decode(const char *s, size_t n, struct buf *out)
-{
-	if (n % 4)
-		return -1;
-	const uint8_t *t = b64_table();
-	buf_grow(out, n / 4 * 3);
-	char *o = out->data + out->len;
-	for (size_t i = 0; i < n; i += 4) {
-		int k = b64_group(t, (const unsigned char *)s + i, i + 4 == n, o);
-		if (k < 0) {
-			out->data[out->len] = '\0';
-			return -1;
-		}
-		o += k;
-	}
-	out->len = (size_t)(o - out->data);
-	out->data[out->len] = '\0';
-	return 0;
 }
 
 /* ---- building ---- */

@@ -221,7 +221,5 @@ const char *tok_vocab_bytes(const struct tok_vocab *v, uint32_t id, size_t *len)
 /* GPT-2's byte-to-unicode table: the code point spelling byte b. */
 uint32_t tok_byte_to_cp(unsigned b);
 
-/* Standard base64 decoding into out; returns -1 on a malformed string. */
-int tok_base64_decode(const char *s, size_t n, struct buf *out);
 
 #endif

@@ -546,36 +546,34 @@ static void set_word_opt(struct tokenize *tk, int c, const char *arg)
 	}
 }
 
+/* One tokenize option (not a common one); 0 when c is not a tokenize option. */
+static int tokenize_opt(void *ctx, int c, const char *arg)
+{
+	struct tokenize *tk = ctx;
+	switch (c) {
+	case 't': tk->tokenizer = arg; return 1;
+	case OPT_PATTERN: tk->pattern = arg; return 1;
+	case OPT_EOT_TOKEN: tk->eot_token = arg; return 1;
+	case OPT_ALLOW_SPECIAL: tk->allow_special = 1; return 1;
+	case OPT_DECODE: tk->decode = 1; return 1;
+	case OPT_ADD_SPECIAL: tk->add_special = 1; return 1;
+	case OPT_BATCH_BYTES: tk->batch_bytes = opts_batch_bytes(arg); return 1;
+	case OPT_CHAT_TEMPLATE: tk->chat_template = arg; return 1;
+	case OPT_TO: case OPT_EOT: case OPT_SPLITTER: case OPT_TRAIN_ON: case OPT_CONTENT_SPECIALS:
+		set_word_opt(tk, c, arg);
+		return 1;
+	}
+	return 0;
+}
+
 /* Parses the command line into tk; returns 0, or GRIST_EXIT_USAGE for an unknown option. */
 static int parse_opts(struct tokenize *tk, int argc, char **argv)
 {
-	int c;
 	common_opts_init(&tk->co);
 	tk->use_fast = 1;
 	tk->batch_bytes = 1u << 20;
-	opts_argv = argv; /* for lib/opts_bad.c */
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTIONS "t:", tokenize_longopts, NULL)) != -1) {
-		if (common_opt(&tk->co, c, optarg, usage))
-			continue;
-		switch (c) {
-		case 't': tk->tokenizer = optarg; break;
-		case OPT_PATTERN: tk->pattern = optarg; break;
-		case OPT_EOT_TOKEN: tk->eot_token = optarg; break;
-		case OPT_ALLOW_SPECIAL: tk->allow_special = 1; break;
-		case OPT_DECODE: tk->decode = 1; break;
-		case OPT_ADD_SPECIAL: tk->add_special = 1; break;
-		case OPT_BATCH_BYTES: tk->batch_bytes = opts_batch_bytes(optarg); break;
-		case OPT_CHAT_TEMPLATE: tk->chat_template = optarg; break;
-		case OPT_TO: case OPT_EOT: case OPT_SPLITTER: case OPT_TRAIN_ON: case OPT_CONTENT_SPECIALS:
-			set_word_opt(tk, c, optarg);
-			break;
-		default:
-			usage(stderr);
-			return GRIST_EXIT_USAGE;
-		}
-	}
-	common_opts_finish(&tk->co);
-	return 0;
+	return opts_parse(&tk->co, argc, argv, COMMON_SHORT_OPTIONS "t:", tokenize_longopts, usage,
+			  tokenize_opt, tk);
 }
 
 /* Option combinations that cannot work, refused before anything is read. */

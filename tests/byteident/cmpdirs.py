@@ -29,8 +29,10 @@ def norm(path, b):
     return b
 nfiles = ndiff = nbytes = 0
 cases = sorted(os.listdir(os.path.join(out, 'a')))
+def files(d):  # every file under d, as paths relative to it
+    return sorted(os.path.relpath(os.path.join(r, f), d) for r, _, fs in os.walk(d) for f in fs)
 for case in cases:
-    fa, fb = (sorted(os.listdir(os.path.join(out, s, case))) for s in 'ab')
+    fa, fb = (files(os.path.join(out, s, case)) for s in 'ab')
     if fa != fb:
         print('DIFF %s: files %s vs %s' % (case, fa, fb)); ndiff += 1
     for f in fa:

@@ -1,6 +1,7 @@
 #!/bin/bash
-# compare.sh A B IN OUT: run two grist binaries on the same inputs (ingest, tokenize train and
-# Parquet) and compare every output byte for byte: -o, --rejects, --stats, stdout, stderr and the
+# compare.sh A B IN OUT: run two grist binaries on the same inputs (ingest, tokenize train,
+# Parquet, then clean, dedup, tokenize and shard on ingest's records) and compare every output
+# byte for byte: -o, --rejects, --stats, stdout, stderr and the
 # exit code of each case (cmpdirs.py; only timings and the version string are taken out).
 # IN is made by make-inputs.py. Used to show a refactor changes no output (issue 12):
 #   python3 tests/byteident/make-inputs.py . corpora/demo /tmp/in
@@ -86,5 +87,58 @@ run train-mixed /dev/null tokenize train --vocab-size 500 --rejects rej -o tok.j
 run train-empty /dev/null tokenize train --vocab-size 500 -o tok.json "$IN/text/empty.txt"
 run train-small-vocab /dev/null tokenize train --vocab-size 257 --special a --special b -o tok.json "$T"
 run train-stdin "$T" tokenize train --vocab-size 700 --batch-bytes 2K -j 3 -o tok.json
+# the stages after ingest (clean, dedup and its sharded steps, tokenize, shard), each on the
+# same records: ingest's output of the demo corpus and the chat fixtures, made by A
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+R="$OUT/records.jsonl" CH="$OUT/chat.jsonl"
+"$A" ingest -q -o "$R" "$IN/demo" "$IN/fix/records-mixed.jsonl"
+"$A" ingest -q --chat -o "$CH" "$IN/chat"
+runsh() { # runsh NAME SCRIPT: SCRIPT run by sh with $G the binary, $R, $CH, $IN, $REPO set
+	local name=$1 script=$2
+	ncase=$((ncase + 1))
+	for side in a b; do
+		local bin=$A; [ $side = b ] && bin=$B
+		local d="$OUT/$side/$name"; mkdir -p "$d"
+		(cd "$d" && G=$bin R=$R CH=$CH IN=$IN REPO=$REPO sh -c "$script" > stdout 2> stderr; echo $? > rc)
+	done
+}
+OUTS="--rejects rej --stats st.stats -o out.jsonl"
+run clean /dev/null clean $OUTS "$R"
+run clean-j2 /dev/null clean -j 2 --redact email,ip $OUTS "$R"
+run dedup /dev/null dedup $OUTS "$R"
+run dedup-exact-j2 /dev/null dedup --exact -j 2 $OUTS "$R"
+run dedup-chars /dev/null dedup --char-ngrams 5 --verify 0.5 --bands 10 --rows 4 $OUTS "$R"
+run dedup-against /dev/null dedup --against "$IN/demo/copyright.jsonl" $OUTS "$R"
+run dedup-badopt /dev/null dedup --verify 2 "$R"
+runsh dedup-sharded 'head -n 1500 $R > a.jsonl; tail -n +1501 $R > b.jsonl; mkdir w
+$G dedup sign --task 0 -o w/d a.jsonl && $G dedup sign --task 1 --stats s1.stats -o w/d b.jsonl &&
+for b in 0 1 2 3 4 5 6 7 8 9 10 11 12 13; do $G dedup match --band $b --tasks 2 w/d || exit; done &&
+$G dedup cluster --tasks 2 --stats c.stats w/d && $G dedup filter --task 0 --stats f.stats -o a.out w/d a.jsonl &&
+$G dedup filter --task 1 --rejects b.rej -o b.out w/d b.jsonl && rm -f w/*.dd'
+TK="$REPO/vocabs/gpt2.tiktoken"
+runsh tokenize 'for t in gpt2 cl100k_base o200k_base; do
+$G tokenize -t $REPO/vocabs/$t.tiktoken --stats $t.stats -o $t.tok $R || exit; done
+$G tokenize -t $REPO/vocabs/cl100k_base.tiktoken --to jsonl -j 2 --batch-bytes 64K -o j.jsonl $R &&
+$G tokenize -t $REPO/vocabs/cl100k_base.tiktoken --decode -o d.jsonl j.jsonl'
+run tokenize-hf /dev/null tokenize -t "$REPO/tests/fixtures/tokenize/tiny-tokenizer.json" --to jsonl $OUTS "$R"
+run tokenize-badopt /dev/null tokenize -t "$TK" --batch-bytes 1x "$R"
+for tpl in chatml mistral phi3; do
+	run "chat-$tpl" /dev/null tokenize --chat-template "$REPO/tests/fixtures/chat/$tpl.jinja" --to text $OUTS "$CH"
+done
+runsh shard '$G tokenize -q -t $REPO/vocabs/gpt2.tiktoken -o in.tok $R || exit
+$G shard --format llmc --shard-tokens 100K --min-shard-tokens 0 --val-tokens 20K --stats l.stats -o l/p in.tok &&
+$G shard --format megatron --shard-tokens 100K --append-eod --stats m.stats -o m/p in.tok &&
+$G shard --format nanogpt --val-fraction 0.1 --seed 7 -o n/p in.tok &&
+$G shard --format llmc --shuffle --seed 3 --shuffle-buckets 16 --shuffle-memory 64K --shard-tokens 50K --min-shard-tokens 0 -o s/p in.tok &&
+$G shard verify l/p && $G shard verify m/p && $G shard inspect -n 2 --max-ids 8 l/p_train_000001.bin &&
+$G shard inspect -t $REPO/vocabs/gpt2.tiktoken -n 1 in.tok'
+runsh shard-pack 'head -n 300 $R > t.jsonl
+$G tokenize train -q --vocab-size 600 --special "<|im_start|>" --special "<|im_end|>" --special "<|endoftext|>" -o tt.json t.jsonl &&
+$G tokenize -q -t tt.json --chat-template $REPO/tests/fixtures/chat/chatml.jinja -o c.tok $CH || exit
+$G shard --format jsonl --pack 256 --on-overlong truncate -o j/p c.tok &&
+$G shard --format llmc --pack 256 --val-tokens 300 --min-shard-tokens 0 --rejects r.jsonl -o k/p c.tok &&
+$G tokenize -q -t $REPO/vocabs/o200k_base.tiktoken -o w.tok $R && $G shard --format megatron -o w/p w.tok &&
+$G shard --format llmc --min-shard-tokens 0 -o x/p w.tok'
+run shard-badopt /dev/null shard -j 2 --format llmc -o u/p "$IN/demo/copyright.jsonl"
 echo "cases run: $ncase"
 python3 "$(dirname "$0")/cmpdirs.py" "$OUT"

@@ -30,3 +30,20 @@ done_testing() {
 	[ $failures -eq 0 ] && exit 0
 	echo "$failures failure(s)"; exit 1
 }
+# tok_parity NAME TOKENIZER CORPUS: grist tokenize against npm tokenizers ($NPM/parity.js) on
+# CORPUS, three ways: the ids (encode_ordinary semantics), the ids with --allow-special
+# --add-special (tokenizers' defaults), and --decode of the latter against tokenizers' decode.
+# Leaves NAME.jsonl, NAME.as.jsonl and NAME.dec.jsonl; NPM is the tests/npm directory.
+tok_parity() {
+	local m=$1 f=$2 c=$3
+	$GRIST tokenize -q -t "$f" --to jsonl "$c" > "$m.jsonl" || { fail "$m: grist exit $?"; return; }
+	node "${NPM:?}/parity.js" tokenizers "$f" "$c" "$m.jsonl" > parity.txt ||
+		{ fail "$m differs from tokenizers"; cat parity.txt; }
+	$GRIST tokenize -q -t "$f" --allow-special --add-special --to jsonl "$c" > "$m.as.jsonl" ||
+		{ fail "$m --allow-special --add-special: grist exit $?"; return; }
+	$GRIST tokenize -q -t "$f" --decode "$m.as.jsonl" > "$m.dec.jsonl" 2> dec.err ||
+		{ fail "$m --decode: exit $?"; cat dec.err; }
+	node "$NPM/parity.js" tokenizers "$f" "$c" "$m.as.jsonl" --allow-special --add-special \
+		--hf-decoded "$m.dec.jsonl" > parity.txt ||
+		{ fail "$m --allow-special --add-special / --decode differs from tokenizers"; cat parity.txt; }
+}

@@ -20,6 +20,8 @@ run() {
 	tokenize) $GRIST tokenize -q -t gpt2 "$@" in.jsonl -o out.tok ;;
 	train) $GRIST tokenize train -q --vocab-size 300 "$@" in.jsonl -o out.json ;;
 	shard) rm -rf sh; $GRIST shard -q --format llmc -o sh/x "$@" in.tok ;;
+	inspect) $GRIST shard inspect "$@" in.tok ;;
+	run) $GRIST run --print "$@" p.yaml ;;
 	*) echo "no command key $key"; return 99 ;;
 	esac
 }
@@ -82,8 +84,21 @@ shard|--seed|010|0
 shard|--seed|-1|2
 shard|--val-fraction|0.5|0
 shard|--val-fraction|2|2
+inspect|-n|2|0
+inspect|-n|abc|2
+inspect|--max-ids|8|0
+inspect|--max-ids|-3|2
+run|-j|2|0
+run|-j|2000|2
+run|--index|3|0
+run|--index|3x|2
+run|--plan|00ff00ff00ff00ff|0
+run|--plan|zz|2
+run|--plan|0x12|2
+run|--plan|00ff00ff00ff00ff0|2
 '
 $GRIST tokenize -q -t gpt2 in.jsonl -o in.tok || fail "make in.tok"
+printf 'inputs: [in.jsonl]\noutput: runout\npipeline: ingest | clean\n' > p.yaml
 n=0
 while IFS='|' read -r key opt val want; do
 	[ -n "$key" ] || continue

@@ -14,7 +14,7 @@ $GRIST ingest --no-such-option > out 2>err; expect_eq "unknown option exit" 2 $?
 expect_grep "unknown option named" "grist ingest: unknown option '--no-such-option'" err
 expect_grep "unknown option points to --help" "'grist ingest --help' lists the options" err
 expect_eq "unknown option: two lines, not the whole help" 2 "$(wc -l < err)"
-# "did you mean" from each stage's own help text; ambiguous abbreviations list the candidates;
+# "did you mean" from each stage's option table; ambiguous abbreviations list the candidates;
 # an option missing its value says so
 check_bad() { # WHAT EXPECTED-LINE COMMAND...
 	local what=$1 want=$2; shift 2
@@ -30,6 +30,12 @@ check_bad "missing value (long)" "grist ingest: option '--text-field' needs a va
 check_bad "missing value (short)" "grist tokenize: option '-t' needs a value" $GRIST tokenize -t
 check_bad "unknown short" "grist ingest: unknown option '-Z'" $GRIST ingest -Z
 check_bad "far from everything" "grist report: unknown option '--zzzzzzzzzz'" $GRIST report --zzzzzzzzzz
+# the suggestions come from the command's option table, not its help text: shard inspect's
+# help shows --docs only as -n
+check_bad "typo of a long name the help does not spell" "grist shard: unknown option '--dosc'; did you mean '--docs'?" $GRIST shard inspect --dosc 2 x.tok
+check_bad "inspect missing value" "grist shard: option '-n' needs a value" $GRIST shard inspect x.tok -n
+check_bad "dedup sign missing value" "grist dedup: option '--task' needs a value" $GRIST dedup sign --task
+check_bad "run typo with value" "grist run: unknown option '--partitoin'; did you mean '--partition'?" $GRIST run --partitoin=x p.yaml
 $GRIST ingest --help > out; expect_eq "stage --help exit" 0 $?
 for opt in --text-field --on-missing --on-invalid --max-doc-bytes --stats --rejects --progress -j --split-lines --format; do
 	expect_grep "ingest --help lists $opt" "$opt" out

@@ -81,4 +81,38 @@ expect_grep "plain body under a gzip header is read" "Plain words under a gzip h
 expect_grep "a real gzip body is decoded" "Words that really were gzipped." cc.jsonl
 expect_grep "a damaged gzip body is rejected" '"rule":"http_content_encoding"' cc.rej
 expect_grep "the plain body is noted" '"notes":{"http_body_not_gzip":1}' cc.json
+
+# gzip bodies as Python's gzip.GzipFile reads them (the peer decides what is expected): two
+# members are one body, zero padding after the last is ignored, other trailing bytes or a
+# flipped CRC make it damaged.
+/usr/bin/python3 - <<'PY'
+import gzip, io
+def rec(n, body):
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n\r\n" + body
+    h = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{n}>\r\n"
+         f"WARC-Target-URI: https://example.org/{n}\r\nContent-Type: application/http; msgtype=response\r\n"
+         f"Content-Length: {len(http)}\r\n\r\n").encode()
+    return h + http + b"\r\n\r\n"
+one = gzip.compress(b"alpha words in member one. ")
+crc = bytearray(one); crc[-6] ^= 1
+bodies = {"two": one + gzip.compress(b"beta words in member two."), "padded": one + b"\0\0\0",
+          "trailing": one + b"junk", "crc": bytes(crc)}
+with open("gz.warc", "wb") as f, open("gz.expect", "w") as e:
+    for n, body in bodies.items():
+        f.write(rec(n, body))
+        try:
+            e.write(f"{n} text {gzip.GzipFile(fileobj=io.BytesIO(body)).read().decode()}\n")
+        except Exception:
+            e.write(f"{n} rejected\n")
+PY
+$GRIST ingest -q --rejects gz.rej gz.warc > gz.jsonl; expect_eq "gz exit" 0 $?
+/usr/bin/python3 - <<'PY' > gz.got
+import json
+out = {json.loads(l)["id"]: json.loads(l)["text"] for l in open("gz.jsonl")}
+rej = [l for l in open("gz.rej") if '"rule":"http_content_encoding"' in l]
+for n in ("two", "padded", "trailing", "crc"):
+    i = f"<urn:uuid:{n}>"
+    print(f"{n} text {out[i]}" if i in out else f"{n} rejected" if any(i in l for l in rej) else f"{n} missing")
+PY
+expect_file_eq "gzip bodies as Python's GzipFile reads them" gz.expect gz.got
 done_testing

@@ -48,30 +48,15 @@ cat >> $C <<'EOF'
 {"id":"wp-long","text":"Supercalifragilisticexpialidocious antidisestablishmentarianism Ünïcödé naïve café 東京タワー"}
 EOF
 
-# parity NAME FILE: ids, ids with --allow-special --add-special, and --decode of the latter.
-parity() {
-	local m=$1 f=$2
-	$GRIST tokenize -q -t "$f" --to jsonl $C > $m.jsonl || { fail "$m: grist exit $?"; return; }
-	node "$NPM/parity.js" tokenizers "$f" $C $m.jsonl > parity.txt ||
-		{ fail "$m differs from tokenizers"; cat parity.txt; }
-	$GRIST tokenize -q -t "$f" --allow-special --add-special --to jsonl $C > $m.as.jsonl ||
-		{ fail "$m --allow-special --add-special: grist exit $?"; return; }
-	$GRIST tokenize -q -t "$f" --decode $m.as.jsonl > $m.dec.jsonl 2> dec.err ||
-		{ fail "$m --decode: exit $?"; cat dec.err; }
-	node "$NPM/parity.js" tokenizers "$f" $C $m.as.jsonl --allow-special --add-special \
-		--hf-decoded $m.dec.jsonl > parity.txt ||
-		{ fail "$m --allow-special --add-special / --decode differs from tokenizers"; cat parity.txt; }
-}
-
 for m in $MS; do
 	node "$NPM/make-hf-components.js" $m $m.json "$LLAMA" || { fail "$m: make-hf-components.js"; continue; }
-	parity $m $m.json
+	tok_parity $m $m.json $C
 done
 
 node -e 'const fs=require("fs"); const d=fs.readFileSync(process.argv[1],"utf8").split("\n").filter(Boolean).slice(0,10).map((l)=>JSON.parse(l).text); fs.writeFileSync("train.txt", d.join("\n"))' "$FIX/tokenize/corpus.jsonl"
 for m in $WP; do
 	node "$NPM/make-hf-components.js" $m $m.json train.txt || { fail "$m: make-hf-components.js"; continue; }
-	parity $m $m.json
+	tok_parity $m $m.json $C
 done
 # The trained vocabularies leave characters unknown: the test sees [UNK] (and words of more
 # than max_input_chars_per_word characters in wp-cased).

@@ -42,27 +42,12 @@ for c in albert spm; do
 	fi
 done
 
-# parity NAME CORPUS: ids, ids with --allow-special --add-special, and --decode of the latter.
-parity() {
-	local m=$1 f=$1.json c=$2
-	$GRIST tokenize -q -t "$f" --to jsonl $c > $m.jsonl || { fail "$m: grist exit $?"; return; }
-	node "$NPM/parity.js" tokenizers "$f" $c $m.jsonl > parity.txt ||
-		{ fail "$m differs from tokenizers"; cat parity.txt; }
-	$GRIST tokenize -q -t "$f" --allow-special --add-special --to jsonl $c > $m.as.jsonl ||
-		{ fail "$m --allow-special --add-special: grist exit $?"; return; }
-	$GRIST tokenize -q -t "$f" --decode $m.as.jsonl > $m.dec.jsonl 2> dec.err ||
-		{ fail "$m --decode: exit $?"; cat dec.err; }
-	node "$NPM/parity.js" tokenizers "$f" $c $m.as.jsonl --allow-special --add-special \
-		--hf-decoded $m.dec.jsonl > parity.txt ||
-		{ fail "$m --allow-special --add-special / --decode differs from tokenizers"; cat parity.txt; }
-}
-
 for m in $KINDS; do
 	node "$NPM/make-hf-spm.js" $m $m.json || { fail "$m: make-hf-spm.js"; continue; }
 	c=keys-spm.jsonl
 	case $m in albert*) c=keys-albert.jsonl ;; esac
 	cat base.jsonl $c > in-$m.jsonl
-	parity $m in-$m.jsonl
+	tok_parity $m $m.json in-$m.jsonl
 done
 
 # The checks can fail: without its Precompiled step the spm file gives other ids.

@@ -1,5 +1,7 @@
 /* Unit tests for lib/base64.h: RFC 4648's test vectors (section 10), round trips of every byte
  * value at every length mod 3, and the inputs the decoder must refuse. */
+#include <stdint.h>
+
 #include "harness.h"
 #include "lib/base64.h"
 #include "lib/buf.h"
@@ -53,6 +55,7 @@ TEST(decode_refuses)
 		"Zg",       /* unpadded */
 		"Z===",     /* three pads */
 		"Zg=a",     /* data after a pad */
+		"I=Q=",     /* a pad inside the last group */
 		"Zg==Zm8=", /* a pad before the end */
 		"Zm9!",     /* not in the alphabet */
 		"Zm9-",     /* the URL-safe alphabet is not this one */
@@ -61,7 +64,37 @@ TEST(decode_refuses)
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		buf_reset(&b);
+		buf_addstr(&b, "kept");
 		CHECK(base64_decode(bad[i], strlen(bad[i]), &b) < 0);
+		CHECK_STR(b.data, "kept"); /* out unchanged */
+	}
+	buf_release(&b);
+}
+
+/* The decoding table: each of the 256 byte values in each position of a group, against the
+ * alphabet of RFC 4648 section 4 (Table 1). */
+TEST(decode_every_byte)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct buf b = BUF_INIT;
+	for (int c = 0; c < 256; c++) {
+		const char *at = c ? memchr(alphabet, c, 64) : NULL;
+		for (int pos = 0; pos < 4; pos++) {
+			char g[4] = { 'A', 'A', 'A', 'A' };
+			g[pos] = (char)c;
+			buf_reset(&b);
+			int rc = base64_decode(g, 4, &b);
+			if (c == '=') { /* a pad: only at the end ("AAA="), "AA=A" is refused */
+				CHECK(pos == 3 ? rc == 0 && b.len == 2 : rc < 0);
+				continue;
+			}
+			CHECK((rc == 0) == (at != NULL));
+			if (!at || rc)
+				continue;
+			uint32_t v = (uint32_t)(at - alphabet) << (6 * (3 - pos));
+			char want[3] = { (char)(v >> 16), (char)(v >> 8), (char)v };
+			CHECK_EQ_MEM(b.data, b.len, want, 3);
+		}
 	}
 	buf_release(&b);
 }
@@ -71,5 +104,6 @@ int main(void)
 	RUN(rfc4648_vectors);
 	RUN(round_trip);
 	RUN(decode_refuses);
+	RUN(decode_every_byte);
 	return HARNESS_SUMMARY();
 }

@@ -80,9 +80,26 @@ TEST(errors_have_positions)
 	jinja_error_release(&err);
 }
 
+/* String literal escapes, with the bytes Python's jinja2 3.1.6 renders for the same template
+ * (UTF-8 of each code point); a lone surrogate, which UTF-8 cannot carry, is U+FFFD. */
+TEST(string_escapes)
+{
+	struct buf text = BUF_INIT, tags = BUF_INIT;
+	int rc;
+	render("{{ '\\x41\\u00e9\\u4e2d\\x7e\\u0800\\u07ff' }}", &text, &tags, &rc);
+	CHECK(rc == 0);
+	CHECK_STR(text.data, "A\xc3\xa9\xe4\xb8\xad~\xe0\xa0\x80\xdf\xbf");
+	render("{{ '[\\ud800]' }}", &text, &tags, &rc);
+	CHECK(rc == 0);
+	CHECK_STR(text.data, "[\xef\xbf\xbd]");
+	buf_release(&text);
+	buf_release(&tags);
+}
+
 int main(void)
 {
 	RUN(tags_follow_content);
 	RUN(errors_have_positions);
+	RUN(string_escapes);
 	return HARNESS_SUMMARY();
 }

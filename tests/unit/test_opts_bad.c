@@ -30,13 +30,18 @@ TEST(closest)
 
 struct popts {
 	const char *name;
-	int flag, seen;
+	int flag, seen, quiet;
 };
 
+/* Takes its own two options and, first, the shared -q (a stage may take over a shared one). */
 static int p_opt(void *ctx, int c, const char *arg)
 {
 	struct popts *p = ctx;
 	p->seen++;
+	if (c == 'q') {
+		p->quiet = 1;
+		return 1;
+	}
 	if (c == 2001) {
 		p->name = arg;
 		return 1;
@@ -69,8 +74,9 @@ TEST(parse_loop)
 	struct popts p = { 0 };
 	optind = 1;
 	CHECK(opts_parse(&co, 8, argv, COMMON_SHORT_OPTIONS, longs, p_usage, p_opt, &p) == 0);
-	CHECK(p.name && !strcmp(p.name, "x") && p.flag == 1 && p.seen == 2);
-	CHECK(co.quiet == 1 && co.jobs == 3);
+	CHECK(p.name && !strcmp(p.name, "x") && p.flag == 1 && p.seen == 4);
+	CHECK(p.quiet == 1 && co.quiet == 0); /* the stage took -q before common_opt saw it */
+	CHECK(co.jobs == 3);                  /* the stage left -j to common_opt */
 	CHECK(optind == 7 && !strcmp(argv[optind], "in.jsonl"));
 	CHECK(usage_calls == 0);
 	char *argv2[] = { "grist", "--orphan", NULL };

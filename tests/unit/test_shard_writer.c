@@ -1,5 +1,5 @@
 /* Unit tests for the shard writer library: nothing appears under a final name before
- * shard_writer_finish(), an abort leaves nothing at all, and the cut rule keeps documents whole. */
+ * shard_writer_publish(), an abort leaves nothing at all, and the cut rule keeps documents whole. */
 #include "harness.h"
 #include "shard/shard.h"
 #include "lib/xalloc.h"
@@ -68,7 +68,7 @@ TEST(publish_at_finish)
 	int temps, finals = count_entries(dir, NULL, &temps);
 	CHECK(finals == 0);
 	CHECK(temps >= 6); /* three closed shards (.bin + .docs.jsonl) and the open one */
-	CHECK(shard_writer_finish(&w, &err) == 0);
+	CHECK(shard_writer_close(&w, &err) == 0 && shard_writer_publish(&w, NULL, &err) == 0);
 	CHECK(w.nrecs == 4);
 	CHECK(w.recs[0].tokens == 10 && w.recs[3].tokens == 5);
 	finals = count_entries(dir, NULL, &temps);
@@ -82,7 +82,7 @@ TEST(publish_at_finish)
 	tokstream_header_init(&h, "t", 0, 1000, 999, 0);
 	CHECK(shard_writer_init(&w, &o, &h, &err) == 0);
 	add_docs(&w, 7, 4);
-	CHECK(shard_writer_finish(&w, &err) == 0);
+	CHECK(shard_writer_close(&w, &err) == 0 && shard_writer_publish(&w, NULL, &err) == 0);
 	CHECK(w.stale_removed == 6);
 	CHECK(count_entries(dir, "u_train_", &temps) == 2);
 	shard_writer_release(&w);

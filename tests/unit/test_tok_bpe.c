@@ -1,4 +1,4 @@
-/* Unit tests for the BPE building blocks: base64, GPT-2's byte table, the two merge loops
+/* Unit tests for the BPE building blocks: GPT-2's byte table, the two merge loops
  * (array scan and heap) agreeing on random pieces, whole-piece lookup, decode. Uses
  * vocabs/cl100k_base.tiktoken from `make vocabs`. */
 #include <stdlib.h>
@@ -8,21 +8,6 @@
 
 static struct tok_vocab cl;
 static int have_cl;
-
-TEST(base64)
-{
-	struct buf b = BUF_INIT;
-	CHECK(tok_base64_decode("SGVsbG8=", 8, &b) == 0);
-	CHECK_EQ_MEM(b.data, b.len, "Hello", 5);
-	buf_reset(&b);
-	CHECK(tok_base64_decode("IQ==", 4, &b) == 0);
-	CHECK_EQ_MEM(b.data, b.len, "!", 1);
-	buf_reset(&b);
-	CHECK(tok_base64_decode("IQ=", 3, &b) < 0);
-	CHECK(tok_base64_decode("I=Q=", 4, &b) < 0);
-	CHECK(tok_base64_decode("!!!!", 4, &b) < 0);
-	buf_release(&b);
-}
 
 TEST(byte_table)
 {
@@ -123,7 +108,6 @@ TEST(known_pieces)
 
 int main(void)
 {
-	RUN(base64);
 	RUN(byte_table);
 	RUN(load);
 	RUN(array_equals_heap);
