@@ -213,7 +213,8 @@ static int cmp_band_rec(const void *a, const void *b)
 	return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
-static int dd_sign(struct sh_opts *o, int argc, char **argv)
+/* sign's options: the task, -o PREFIX and one input; no --rejects (sign removes nothing). */
+static void sign_validate(struct sh_opts *o, int argc)
 {
 	dd_need(o->task, "--task", "sign");
 	if (!o->cfg.co.output)
@@ -228,12 +229,14 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		    "dedup sign removes nothing");
 	o->prefix = o->cfg.co.output;
 	o->cfg.co.output = NULL;
+}
 
+/* The signer, with PREFIX_T_sigs.dd and PREFIX_T_ids.dd created under temporary names. */
+static struct signer *signer_new(struct sh_opts *o, int bands, int k)
+{
 	struct signer *s = xcalloc(1, sizeof(*s));
 	s->o = o;
 	buf_init(&s->err, 0);
-	const int exact = o->cfg.mode == DD_EXACT;
-	const int bands = exact ? 1 : o->cfg.mp.bands, k = exact ? 16 : minhash_k(&o->cfg.mp);
 	s->band = xcalloc((size_t)bands, sizeof(*s->band));
 	ALLOC_GROW(s->id_off, 1, s->nid_alloc);
 	s->id_off[0] = 0;
@@ -247,33 +250,15 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 	ddfile_name(&name, o->prefix, (uint32_t)o->task, "ids");
 	if (ddfile_create(&s->ids, name.data, &h, &s->err) < 0)
 		dd_die_err(&s->err);
+	buf_release(&name);
+	return s;
+}
 
-	stage_run_init(&s->run, "dedup-sign", &o->cfg.co, argc + 1, argv - 1); /* argv[-1] is "dedup" */
-	dd_stats_options(&s->run.stats, &o->cfg, &o->x);
-	stats_option_num(&s->run.stats, "task", (double)o->task);
-	struct dd_scan_shared sh = { &o->cfg, sign_emit, s };
-	struct par_config pc = {
-		.jobs = o->cfg.co.jobs, .work = dd_work, .emit = dd_emit, .shared = &sh,
-		.thread_new = dd_thread_new, .thread_free = dd_thread_free,
-	};
-	struct par *par = par_new(&pc);
-	struct name_list names = { 0 };
-	stage_read_inputs(&s->run, par, argc, argv, optind, o->cfg.batch_bytes, 0, &names);
-	par_finish(par);
-
-	/* ids: the bytes were streamed; the offsets follow them. */
-	for (uint32_t d = 0; d <= s->ndocs; d++) {
-		uint8_t v[8];
-		le_put64(v, s->id_off[d]);
-		if (ddfile_write(&s->ids, v, 8, &s->err) < 0)
-			dd_die_err(&s->err);
-	}
-	/* Every output is completed under its temporary name; stage_run_finish publishes them
-	 * together with --stats. */
-	struct atomic_set *set = &s->run.set;
-	if (ddfile_close_into(&s->ids, s->ndocs, set, &s->err) < 0 ||
-	    ddfile_close_into(&s->sigs, s->ndocs, set, &s->err) < 0)
-		dd_die_err(&s->err);
+/* Every band's (key, doc) records sorted, one PREFIX_T_band<B>.dd each, into the run's set. */
+static void sign_write_bands(struct signer *s, int bands)
+{
+	struct sh_opts *o = s->o;
+	struct buf name = BUF_INIT;
 	uint8_t *rec = xmalloc((size_t)s->ndocs * 8 + 1);
 	for (int bd = 0; bd < bands; bd++) {
 		if (s->ndocs) /* an empty shard has no band array (qsort(NULL, 0) is undefined) */
@@ -289,20 +274,57 @@ static int dd_sign(struct sh_opts *o, int argc, char **argv)
 		snprintf(what, sizeof(what), "band%d", bd);
 		buf_reset(&name);
 		ddfile_name(&name, o->prefix, (uint32_t)o->task, what);
-		h = params_header(&o->cfg, DD_KIND_BAND, o->task, bd, 8);
+		struct ddfile_header h = params_header(&o->cfg, DD_KIND_BAND, o->task, bd, 8);
 		if (ddfile_create(&w, name.data, &h, &s->err) < 0 ||
 		    ddfile_write(&w, rec, (size_t)s->ndocs * 8, &s->err) < 0 ||
-		    ddfile_close_into(&w, s->ndocs, set, &s->err) < 0)
+		    ddfile_close_into(&w, s->ndocs, &s->run.set, &s->err) < 0)
 			dd_die_err(&s->err);
 	}
 	free(rec);
+	buf_release(&name);
+}
+
+/* After the scan: the ids' offsets after their bytes, the files completed under their
+ * temporary names; stage_run_finish publishes them together with --stats. */
+static void sign_finish_files(struct signer *s, int bands)
+{
+	for (uint32_t d = 0; d <= s->ndocs; d++) {
+		uint8_t v[8];
+		le_put64(v, s->id_off[d]);
+		if (ddfile_write(&s->ids, v, 8, &s->err) < 0)
+			dd_die_err(&s->err);
+	}
+	if (ddfile_close_into(&s->ids, s->ndocs, &s->run.set, &s->err) < 0 ||
+	    ddfile_close_into(&s->sigs, s->ndocs, &s->run.set, &s->err) < 0)
+		dd_die_err(&s->err);
+	sign_write_bands(s, bands);
+}
+
+static int dd_sign(struct sh_opts *o, int argc, char **argv)
+{
+	sign_validate(o, argc);
+	const int exact = o->cfg.mode == DD_EXACT;
+	const int bands = exact ? 1 : o->cfg.mp.bands, k = exact ? 16 : minhash_k(&o->cfg.mp);
+	struct signer *s = signer_new(o, bands, k);
+	stage_run_init(&s->run, "dedup-sign", &o->cfg.co, argc + 1, argv - 1); /* argv[-1] is "dedup" */
+	dd_stats_options(&s->run.stats, &o->cfg, &o->x);
+	stats_option_num(&s->run.stats, "task", (double)o->task);
+	struct dd_scan_shared sh = { &o->cfg, sign_emit, s };
+	struct par_config pc = {
+		.jobs = o->cfg.co.jobs, .work = dd_work, .emit = dd_emit, .shared = &sh,
+		.thread_new = dd_thread_new, .thread_free = dd_thread_free,
+	};
+	struct par *par = par_new(&pc);
+	struct name_list names = { 0 };
+	stage_read_inputs(&s->run, par, argc, argv, optind, o->cfg.batch_bytes, 0, &names);
+	par_finish(par);
+	sign_finish_files(s, bands);
 	buf_addf(&s->run.stats.stage_json, "\"documents\":%u", s->ndocs);
 	int rc = stage_run_finish(&s->run);
 	name_list_release(&names);
 	free(s->band);
 	free(s->id_off);
 	buf_release(&s->err);
-	buf_release(&name);
 	free(s);
 	return rc;
 }

@@ -109,16 +109,18 @@ static void diagnose_records(struct buf *out, struct key_seen *k, int nk, uint64
 		buf_addstr(out, "; give the field holding the text with --text-field NAME");
 }
 
-void diagnose_input(struct buf *out, const char *p, size_t n, const struct common_opts *o)
+/* What the first bytes say when they are not JSON lines (an archive, binary data, a JSON array,
+ * text): 1 with the sentence in out; else 0 and *start, the first line's offset. */
+static int diagnose_not_jsonl(struct buf *out, const char *p, size_t n, size_t *start)
 {
 	const char *kind = magic_kind(p, n);
 	if (kind) {
 		buf_addf(out, "the input is %s", kind);
-		return;
+		return 1;
 	}
 	if (memchr(p, '\0', n)) {
 		buf_addstr(out, "the input is binary data (NUL bytes), not JSONL text");
-		return;
+		return 1;
 	}
 	size_t i = n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3) ? 3 : 0;
 	while (i < n && strchr(" \t\r\n", p[i]))
@@ -127,7 +129,7 @@ void diagnose_input(struct buf *out, const char *p, size_t n, const struct commo
 		buf_addstr(out, "the input is a JSON array ('[' first), not JSONL (one object per line): "
 			       "read it with grist ingest (JSON array files become records), or convert "
 			       "it with jq -c '.[]' FILE");
-		return;
+		return 1;
 	}
 	if (i < n && p[i] != '{') {
 		const char *nl = memchr(p + i, '\n', n - i);
@@ -135,8 +137,41 @@ void diagnose_input(struct buf *out, const char *p, size_t n, const struct commo
 		buf_addf(out, "the input is text, not JSONL (its first line starts \"%.*s\"): use grist "
 			 "ingest to make records of text files (one per file, or one per line with "
 			 "--split-lines)", (int)(len < 40 ? len : 40), p + i);
-		return;
+		return 1;
 	}
+	*start = i;
+	return 0;
+}
+
+/* The members of one valid record (line, a copy of sample bytes from `at`) into the keys seen. */
+static void count_keys(struct key_seen *keys, int *nk, const struct buf *line, const char *at)
+{
+	size_t mp = 0;
+	struct json_member m;
+	while (json_object_next(line->data, line->len, &mp, &m)) {
+		/* keys point into the sample, which outlives this function's use of them */
+		m.key = at + (size_t)(m.key - line->data);
+		struct key_seen *k = key_find(keys, nk, &m);
+		if (!k)
+			continue;
+		if (m.type == JV_STRING) {
+			k->strings++;
+			k->string_bytes += m.val_len;
+		} else if (m.type == JV_ARRAY) {
+			k->arrays++;
+		} else if (m.type == JV_OBJECT) {
+			k->objects++;
+		} else {
+			k->others++;
+		}
+	}
+}
+
+void diagnose_input(struct buf *out, const char *p, size_t n, const struct common_opts *o)
+{
+	size_t i;
+	if (diagnose_not_jsonl(out, p, n, &i))
+		return;
 	/* JSON lines: keys and types of the first records. */
 	struct json_validator *v = json_validator_new();
 	struct buf line = BUF_INIT, reason = BUF_INIT, first_bad = BUF_INIT;
@@ -165,25 +200,7 @@ void diagnose_input(struct buf *out, const char *p, size_t n, const struct commo
 			continue;
 		}
 		valid++;
-		size_t mp = 0;
-		struct json_member m;
-		while (json_object_next(line.data, line.len, &mp, &m)) {
-			/* keys point into the sample, which outlives this function's use of them */
-			m.key = p + (pos - len - 1) + (size_t)(m.key - line.data);
-			struct key_seen *k = key_find(keys, &nk, &m);
-			if (!k)
-				continue;
-			if (m.type == JV_STRING) {
-				k->strings++;
-				k->string_bytes += m.val_len;
-			} else if (m.type == JV_ARRAY) {
-				k->arrays++;
-			} else if (m.type == JV_OBJECT) {
-				k->objects++;
-			} else {
-				k->others++;
-			}
-		}
+		count_keys(keys, &nk, &line, p + (pos - len - 1));
 	}
 	if (valid)
 		diagnose_records(out, keys, nk, valid, o);

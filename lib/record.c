@@ -70,20 +70,11 @@ static uint64_t count_newlines(const char *p, size_t n)
 	return k;
 }
 
-int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
+/* Reads into b until it ends in a whole line and holds at least the target (or the source
+ * ends or fails: r->eof, r->failed with the message in r->fail); a BOM at the very start goes.
+ * Returns the bytes up to and including b's last newline. */
+static size_t fill_batch(struct batch_reader *r, struct batch *b, struct buf *err)
 {
-	if (r->failed) {
-		buf_addstr(err, r->fail.data);
-		return -1;
-	}
-	if (r->eof && !r->carry_len)
-		return 0;
-	b->len = 0;
-	batch_reserve(b, r->target + r->carry_len);
-	if (r->carry_len)
-		memcpy(b->data, r->carry, r->carry_len);
-	b->len = r->carry_len;
-	r->carry_len = 0;
 	size_t cut = 0; /* bytes of b->data up to and including the last newline */
 	for (;;) {
 		if (b->len > 0) {
@@ -92,7 +83,7 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 				cut = (size_t)(nl - b->data) + 1;
 		}
 		if (r->eof || (cut && b->len >= r->target))
-			break;
+			return cut;
 		/* Need more: read up to the target, or grow for a line longer than the batch. */
 		size_t want = b->len < r->target ? r->target - b->len : b->len;
 		batch_reserve(b, b->len + want);
@@ -104,7 +95,7 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 			buf_addstr(&r->fail, err->data + mark);
 			buf_setlen(err, mark);
 			r->failed = 1;
-			break;
+			return cut;
 		}
 		if (n == 0) {
 			r->eof = 1;
@@ -123,8 +114,38 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 			r->started = 1;
 		}
 	}
+}
+
+/* b->data[cut..len), a partial last line, kept for the next batch. */
+static void carry_rest(struct batch_reader *r, const struct batch *b, size_t cut)
+{
+	size_t rest = b->len - cut;
+	if (!rest)
+		return;
+	if (rest > r->carry_cap) {
+		r->carry_cap = alloc_nr(r->carry_cap, rest);
+		r->carry = xrealloc(r->carry, r->carry_cap);
+	}
+	memcpy(r->carry, b->data + cut, rest);
+	r->carry_len = rest;
+}
+
+int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
+{
 	if (r->failed) {
-		r->carry_len = 0;
+		buf_addstr(err, r->fail.data);
+		return -1;
+	}
+	if (r->eof && !r->carry_len)
+		return 0;
+	b->len = 0;
+	batch_reserve(b, r->target + r->carry_len);
+	if (r->carry_len)
+		memcpy(b->data, r->carry, r->carry_len);
+	b->len = r->carry_len;
+	r->carry_len = 0;
+	size_t cut = fill_batch(r, b, err);
+	if (r->failed) {
 		b->len = cut;
 		if (!cut) {
 			buf_addstr(err, r->fail.data);
@@ -133,16 +154,7 @@ int batch_reader_next(struct batch_reader *r, struct batch *b, struct buf *err)
 	}
 	if (r->eof)
 		cut = b->len; /* the last line may lack its newline */
-	/* Keep the partial line for next time. */
-	size_t rest = b->len - cut;
-	if (rest) {
-		if (rest > r->carry_cap) {
-			r->carry_cap = alloc_nr(r->carry_cap, rest);
-			r->carry = xrealloc(r->carry, r->carry_cap);
-		}
-		memcpy(r->carry, b->data + cut, rest);
-		r->carry_len = rest;
-	}
+	carry_rest(r, b, cut);
 	b->len = cut;
 	memset(b->data + cut, 0, JSON_PADDING);
 	b->source = r->src->name;

@@ -483,98 +483,136 @@ static int read_end(struct tokstream_reader *r, struct buf *err)
 	return 1;
 }
 
+/* The 8 bytes before a document: 1 with its id length and token count, 0 after an end marker
+ * (read_end took it; the caller goes on), -1 at a truncation or a bad id length. */
+static int doc_head(struct tokstream_reader *r, uint64_t off, uint32_t *id_len, uint32_t *n,
+		    struct buf *err)
+{
+	size_t got = 0;
+	int rc = fill(r, 8, &got, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		reader_err(r, err, off + got,
+			   got ? "truncated token stream: document record cut short"
+			       : "truncated token stream: no end marker after %llu documents",
+			   (unsigned long long)r->docs);
+		return -1;
+	}
+	const unsigned char *p = (const unsigned char *)r->buf + r->pos;
+	*id_len = le_get32(p);
+	*n = le_get32(p + 4);
+	if (*id_len == TOKSTREAM_END)
+		return read_end(r, err) < 0 ? -1 : 0;
+	if (*id_len > TOKSTREAM_MAX_ID) {
+		reader_err(r, err, off, "record id length %u is over the limit of 1 MiB (corrupt stream?)",
+			   *id_len);
+		return -1;
+	}
+	return 1;
+}
+
+/* The n ids at p (after the document's id, at r->pos + id_len) are below the vocabulary size;
+ * *max is the largest. -1 naming the first that is not. */
+static int check_ids(struct tokstream_reader *r, const unsigned char *p, uint32_t id_len,
+		     uint32_t n, uint32_t *max, struct buf *err)
+{
+	const uint32_t width = r->h.token_width;
+	*max = raw_max(p, n, width);
+	if (!n || *max < r->h.vocab_size)
+		return 0;
+	size_t at = 0;
+	while (raw_at(p, width, at) != *max)
+		at++;
+	reader_err(r, err, cur_offset(r) + id_len + at * width,
+		   "document %llu (id %.*s): token id %u is not below the vocab size %u",
+		   (unsigned long long)r->docs, (int)(id_len > 200 ? 200 : id_len), r->id, *max,
+		   r->h.vocab_size);
+	return -1;
+}
+
+/* The n mask bytes at p are 0 or 1; -1 naming the first that is not. */
+static int check_mask(struct tokstream_reader *r, const unsigned char *p, uint32_t id_len,
+		      uint32_t n, struct buf *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] > 1) {
+			reader_err(r, err, cur_offset(r) + id_len + (size_t)n * r->h.token_width + i,
+				   "document %llu (id %.*s): mask byte %u (must be 0 or 1)",
+				   (unsigned long long)r->docs, (int)(id_len > 200 ? 200 : id_len),
+				   r->id, p[i]);
+			return -1;
+		}
+	return 0;
+}
+
+/* The document whose head is read (at offset off): its id, ids and mask, read and checked. */
+static int doc_body(struct tokstream_reader *r, struct tokstream_doc *doc, uint64_t off,
+		    uint32_t id_len, uint32_t n, struct buf *err)
+{
+	const size_t width = r->h.token_width;
+	const int has_mask = !!(r->h.flags & TOKSTREAM_F_MASK);
+	const size_t body = (size_t)id_len + (size_t)n * (width + (size_t)has_mask);
+	size_t got = 0;
+	r->pos += 8;
+	int rc = fill(r, body, &got, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		reader_err(r, err, cur_offset(r) + got,
+			   "truncated token stream: document %llu (record at byte %llu) needs %zu more bytes, the input ends after %zu",
+			   (unsigned long long)r->docs, (unsigned long long)off, body, got);
+		return -1;
+	}
+	const unsigned char *p = (const unsigned char *)r->buf + r->pos;
+	ALLOC_GROW(r->id, (size_t)id_len + 1, r->id_alloc);
+	memcpy(r->id, p, id_len);
+	r->id[id_len] = '\0';
+	p += id_len;
+	uint32_t max;
+	if (check_ids(r, p, id_len, n, &max, err) < 0)
+		return -1;
+	doc->ids = NULL;
+	if (!r->raw_only) {
+		ALLOC_GROW(r->ids, (size_t)n + 1, r->ids_alloc);
+		for (size_t i = 0; i < n; i++)
+			r->ids[i] = raw_at(p, (uint32_t)width, i);
+		doc->ids = r->ids;
+	}
+	doc->raw = p;
+	p += (size_t)n * width;
+	doc->mask = NULL;
+	if (has_mask) {
+		if (check_mask(r, p, id_len, n, err) < 0)
+			return -1;
+		doc->mask = p;
+	}
+	doc->id = r->id;
+	doc->id_len = id_len;
+	doc->ntokens = n;
+	doc->max_id = max;
+	doc->index = r->docs;
+	doc->offset = off;
+	r->pos += body;
+	r->docs++;
+	r->tokens += n;
+	r->seg_docs++;
+	r->seg_tokens += n;
+	return 1;
+}
+
 int tokstream_reader_next(struct tokstream_reader *r, struct tokstream_doc *doc, struct buf *err)
 {
 	for (;;) {
 		if (r->done)
 			return 0;
 		uint64_t off = cur_offset(r);
-		size_t got = 0;
-		int rc = fill(r, 8, &got, err);
+		uint32_t id_len, n;
+		int rc = doc_head(r, off, &id_len, &n, err);
 		if (rc < 0)
 			return -1;
-		if (rc == 0) {
-			reader_err(r, err, off + got,
-				   got ? "truncated token stream: document record cut short"
-				       : "truncated token stream: no end marker after %llu documents",
-				   (unsigned long long)r->docs);
-			return -1;
-		}
-		const unsigned char *p = (const unsigned char *)r->buf + r->pos;
-		uint32_t id_len = le_get32(p), n = le_get32(p + 4);
-		if (id_len == TOKSTREAM_END) {
-			rc = read_end(r, err);
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		if (id_len > TOKSTREAM_MAX_ID) {
-			reader_err(r, err, off, "record id length %u is over the limit of 1 MiB (corrupt stream?)",
-				   id_len);
-			return -1;
-		}
-		const size_t width = r->h.token_width;
-		const int has_mask = !!(r->h.flags & TOKSTREAM_F_MASK);
-		const size_t body = (size_t)id_len + (size_t)n * (width + (size_t)has_mask);
-		r->pos += 8;
-		rc = fill(r, body, &got, err);
-		if (rc < 0)
-			return -1;
-		if (rc == 0) {
-			reader_err(r, err, cur_offset(r) + got,
-				   "truncated token stream: document %llu (record at byte %llu) needs %zu more bytes, the input ends after %zu",
-				   (unsigned long long)r->docs, (unsigned long long)off, body, got);
-			return -1;
-		}
-		p = (const unsigned char *)r->buf + r->pos;
-		ALLOC_GROW(r->id, (size_t)id_len + 1, r->id_alloc);
-		memcpy(r->id, p, id_len);
-		r->id[id_len] = '\0';
-		p += id_len;
-		const uint32_t max = raw_max(p, n, (uint32_t)width);
-		if (n && max >= r->h.vocab_size) {
-			size_t at = 0;
-			while (raw_at(p, (uint32_t)width, at) != max)
-				at++;
-			reader_err(r, err, cur_offset(r) + id_len + at * width,
-				   "document %llu (id %.*s): token id %u is not below the vocab size %u",
-				   (unsigned long long)r->docs, (int)(id_len > 200 ? 200 : id_len), r->id,
-				   max, r->h.vocab_size);
-			return -1;
-		}
-		doc->ids = NULL;
-		if (!r->raw_only) {
-			ALLOC_GROW(r->ids, (size_t)n + 1, r->ids_alloc);
-			for (size_t i = 0; i < n; i++)
-				r->ids[i] = raw_at(p, (uint32_t)width, i);
-			doc->ids = r->ids;
-		}
-		doc->raw = p;
-		p += (size_t)n * width;
-		doc->mask = NULL;
-		if (has_mask) {
-			for (size_t i = 0; i < n; i++)
-				if (p[i] > 1) {
-					reader_err(r, err, cur_offset(r) + id_len + n * width + i,
-						   "document %llu (id %.*s): mask byte %u (must be 0 or 1)",
-						   (unsigned long long)r->docs,
-						   (int)(id_len > 200 ? 200 : id_len), r->id, p[i]);
-					return -1;
-				}
-			doc->mask = p;
-		}
-		doc->id = r->id;
-		doc->id_len = id_len;
-		doc->ntokens = n;
-		doc->max_id = max;
-		doc->index = r->docs;
-		doc->offset = off;
-		r->pos += body;
-		r->docs++;
-		r->tokens += n;
-		r->seg_docs++;
-		r->seg_tokens += n;
-		return 1;
+		if (rc > 0)
+			return doc_body(r, doc, off, id_len, n, err);
 	}
 }
 

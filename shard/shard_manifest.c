@@ -35,7 +35,8 @@ static const char *dtype_name(uint32_t width)
 	return width == 2 ? "uint16" : "int32";
 }
 
-void shard_manifest_build(const struct shard_writer *w, struct buf *out)
+/* What the shards hold: format and dtype, tokenizer, vocabulary, end-of-text and mask. */
+static void manifest_format(const struct shard_writer *w, struct buf *out)
 {
 	const struct shard_opts *o = &w->o;
 	buf_addstr(out, "{\n  \"grist_shard_manifest\": 1,\n");
@@ -66,6 +67,12 @@ void shard_manifest_build(const struct shard_writer *w, struct buf *out)
 			    : (o->format == SHARD_NANOGPT || o->append_eod) ? "after" : "none";
 	buf_addf(out, "  \"eot_placement\": \"%s\",\n", place);
 	buf_addf(out, "  \"loss_mask\": %s,\n", w->has_mask ? "true" : "false");
+}
+
+/* How they were cut: packing, shuffle, split and shard size. */
+static void manifest_settings(const struct shard_writer *w, struct buf *out)
+{
+	const struct shard_opts *o = &w->o;
 	if (o->pack)
 		buf_addf(out, "  \"pack\": {\"seq_len\": %u, \"pad_id\": %u, \"window\": %u, "
 			      "\"on_overlong\": \"%s\", \"rows\": %llu, \"real_tokens\": %llu, "
@@ -97,6 +104,11 @@ void shard_manifest_build(const struct shard_writer *w, struct buf *out)
 		buf_addf(out, "  \"shard_tokens\": %llu,\n", (unsigned long long)w->limit);
 	else
 		buf_addstr(out, "  \"shard_tokens\": null,\n");
+}
+
+/* The counts and every shard with its side files, sizes and hashes. */
+static void manifest_shards(const struct shard_writer *w, struct buf *out)
+{
 	uint64_t tokens = w->split[0].tokens + w->split[1].tokens;
 	uint64_t docs = w->split[0].documents + w->split[1].documents;
 	buf_addf(out, "  \"input_documents\": %llu,\n  \"input_tokens\": %llu,\n",
@@ -126,6 +138,13 @@ void shard_manifest_build(const struct shard_writer *w, struct buf *out)
 		buf_addstr(out, "]}");
 	}
 	buf_addstr(out, w->nrecs ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+void shard_manifest_build(const struct shard_writer *w, struct buf *out)
+{
+	manifest_format(w, out);
+	manifest_settings(w, out);
+	manifest_shards(w, out);
 }
 
 static int ends_with(const char *s, const char *suffix)

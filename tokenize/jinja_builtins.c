@@ -499,100 +499,139 @@ static struct jval to_number(struct jinja_ctx *cx, struct jval v, int want_int, 
 	return dflt;
 }
 
+/* A filter call's arguments, positional then keyword (kw names the last nkw). */
+struct fargs {
+	struct jval *args;
+	size_t nargs;
+	const char **kw;
+	size_t nkw;
+};
+#define FARG(pos, name, dflt) arg(a->args, a->nargs, a->kw, a->nkw, (pos), (name), (dflt))
+
+/* The filters over strings: 1 with the result in *r when f is one of them. */
+static int str_filter(struct jinja_ctx *cx, const char *f, struct jval v, const struct fargs *a,
+		      struct jval *r)
+{
+	if (!strcmp(f, "trim")) {
+		struct jval chars = FARG(0, "chars", jv_none);
+		*r = do_strip(cx, jv_to_str(cx, v), chars.k == JK_NONE ? NULL : str_arg(cx, chars, "trim characters"), 3);
+	} else if (!strcmp(f, "tojson")) {
+		struct jval ind = FARG(0, "indent", jv_none);
+		struct buf b = BUF_INIT;
+		jv_tojson(cx, v, &b, ind.k == JK_NONE ? -1 : (int)int_arg(cx, ind, "indent"), 0);
+		*r = jv_str(cx, jarena_strdup(&cx->arena, b.data, b.len), b.len, NULL);
+		buf_release(&b);
+	} else if (!strcmp(f, "upper")) {
+		*r = do_case(cx, jv_to_str(cx, v), 0);
+	} else if (!strcmp(f, "lower")) {
+		*r = do_case(cx, jv_to_str(cx, v), 1);
+	} else if (!strcmp(f, "title")) {
+		*r = do_case(cx, jv_to_str(cx, v), 2);
+	} else if (!strcmp(f, "capitalize")) {
+		/* Jinja's capitalize: first character upper, the rest lower */
+		struct jval low = do_case(cx, jv_to_str(cx, v), 1);
+		*r = do_case(cx, low.u.s, 3);
+	} else if (!strcmp(f, "string")) {
+		const struct jstr *s = jv_to_str(cx, v);
+		*r = jv_str(cx, s->p, s->len, s->tag);
+	} else if (!strcmp(f, "replace")) {
+		*r = do_replace(cx, jv_to_str(cx, v), str_arg(cx, FARG(0, "", jv_none), "replace argument"),
+				str_arg(cx, FARG(1, "new", jv_none), "replace argument"),
+				int_arg(cx, FARG(2, "count", jv_int(-1)), "count"));
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* attribute= of each item of l, as a list. */
+static struct jval map_attr(struct jinja_ctx *cx, struct jval l, struct jval attr)
+{
+	struct jval m = jv_list(cx);
+	for (size_t i = 0; i < l.u.l->n; i++)
+		jarr_push(cx, m.u.l, attr_path(cx, l.u.l->v[i], str_arg(cx, attr, "attribute")));
+	return m;
+}
+
+/* The filters over lists (and dicts' items): 1 with the result in *r when f is one of them. */
+static int list_filter(struct jinja_ctx *cx, const struct jnode *n, struct jval v,
+		       const struct fargs *a, struct jval *r)
+{
+	const char *f = n->s;
+	if (!strcmp(f, "length") || !strcmp(f, "count")) {
+		*r = jv_int((int64_t)length_of(cx, v));
+	} else if (!strcmp(f, "first") || !strcmp(f, "last")) {
+		struct jval l = as_list(cx, v);
+		*r = !l.u.l->n ? jv_undef : l.u.l->v[f[0] == 'f' ? 0 : l.u.l->n - 1];
+	} else if (!strcmp(f, "join")) {
+		struct jval attr = FARG(1, "attribute", jv_none);
+		struct jval l = as_list(cx, v);
+		if (attr.k != JK_NONE)
+			l = map_attr(cx, l, attr);
+		struct jval sep = FARG(0, "d", jv_cstr(cx, ""));
+		*r = do_join(cx, l, str_arg(cx, sep, "join separator"));
+	} else if (!strcmp(f, "list")) {
+		*r = as_list(cx, v);
+	} else if (!strcmp(f, "reverse")) {
+		if (v.k == JK_STR)
+			jx_fail(cx, JINJA_ERR_UNSUPPORTED, "unsupported: reverse of a string");
+		struct jval l = as_list(cx, v);
+		*r = jv_list(cx);
+		for (size_t i = l.u.l->n; i-- > 0;)
+			jarr_push(cx, r->u.l, l.u.l->v[i]);
+	} else if (!strcmp(f, "items")) {
+		if (v.k != JK_UNDEF && v.k != JK_DICT)
+			jx_fail(cx, JINJA_ERR_RUNTIME, "items of %s", jv_kind_name(v));
+		*r = v.k == JK_UNDEF ? jv_list(cx) : pairs(cx, v.u.d);
+	} else if (!strcmp(f, "selectattr") || !strcmp(f, "rejectattr")) {
+		*r = select_attr(cx, n, v, a->args, a->nargs, f[0] == 'r');
+	} else if (!strcmp(f, "map")) {
+		struct jval attr = FARG(99, "attribute", jv_none);
+		if (attr.k == JK_NONE)
+			jx_fail(cx, JINJA_ERR_UNSUPPORTED, "unsupported: map without attribute=");
+		*r = map_attr(cx, as_list(cx, v), attr);
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* default, int, float, abs: 1 with the result in *r when f is one of them. */
+static int value_filter(struct jinja_ctx *cx, const char *f, struct jval v, const struct fargs *a,
+			struct jval *r)
+{
+	struct jval a0 = FARG(0, "", jv_none);
+	if (!strcmp(f, "default") || !strcmp(f, "d")) {
+		struct jval dflt = FARG(0, "default_value", jv_cstr(cx, ""));
+		int boolean = jv_truthy(FARG(1, "boolean", jv_bool(0)));
+		*r = v.k == JK_UNDEF || (boolean && !jv_truthy(v)) ? dflt : v;
+	} else if (!strcmp(f, "int")) {
+		*r = to_number(cx, v, 1, a->nargs ? a0 : jv_int(0));
+	} else if (!strcmp(f, "float")) {
+		*r = to_number(cx, v, 0, a->nargs ? a0 : jv_float(0));
+	} else if (!strcmp(f, "abs")) {
+		if (v.k == JK_INT)
+			*r = jv_int(v.u.i < 0 ? -v.u.i : v.u.i);
+		else if (v.k == JK_FLOAT)
+			*r = jv_float(v.u.f < 0 ? -v.u.f : v.u.f);
+		else
+			jx_fail(cx, JINJA_ERR_RUNTIME, "abs of %s", jv_kind_name(v));
+	} else {
+		return 0;
+	}
+	return 1;
+}
+#undef FARG
+
 struct jval jx_filter(struct jinja_ctx *cx, const struct jnode *n, struct jval v, struct jval *args,
 		      size_t nargs, const char **kw, size_t nkw)
 {
-	const char *f = n->s;
-	struct jval a0 = arg(args, nargs, kw, nkw, 0, "", jv_none);
-	if (!strcmp(f, "trim")) {
-		struct jval chars = arg(args, nargs, kw, nkw, 0, "chars", jv_none);
-		return do_strip(cx, jv_to_str(cx, v), chars.k == JK_NONE ? NULL : str_arg(cx, chars, "trim characters"), 3);
-	}
-	if (!strcmp(f, "length") || !strcmp(f, "count"))
-		return jv_int((int64_t)length_of(cx, v));
-	if (!strcmp(f, "tojson")) {
-		struct jval ind = arg(args, nargs, kw, nkw, 0, "indent", jv_none);
-		struct buf b = BUF_INIT;
-		jv_tojson(cx, v, &b, ind.k == JK_NONE ? -1 : (int)int_arg(cx, ind, "indent"), 0);
-		struct jval r = jv_str(cx, jarena_strdup(&cx->arena, b.data, b.len), b.len, NULL);
-		buf_release(&b);
+	const struct fargs a = { args, nargs, kw, nkw };
+	struct jval r;
+	if (str_filter(cx, n->s, v, &a, &r) || list_filter(cx, n, v, &a, &r) ||
+	    value_filter(cx, n->s, v, &a, &r))
 		return r;
-	}
-	if (!strcmp(f, "upper")) return do_case(cx, jv_to_str(cx, v), 0);
-	if (!strcmp(f, "lower")) return do_case(cx, jv_to_str(cx, v), 1);
-	if (!strcmp(f, "title")) return do_case(cx, jv_to_str(cx, v), 2);
-	if (!strcmp(f, "capitalize")) {
-		/* Jinja's capitalize: first character upper, the rest lower */
-		struct jval low = do_case(cx, jv_to_str(cx, v), 1);
-		return do_case(cx, low.u.s, 3);
-	}
-	if (!strcmp(f, "first") || !strcmp(f, "last")) {
-		struct jval l = as_list(cx, v);
-		if (!l.u.l->n)
-			return jv_undef;
-		return l.u.l->v[f[0] == 'f' ? 0 : l.u.l->n - 1];
-	}
-	if (!strcmp(f, "join")) {
-		struct jval attr = arg(args, nargs, kw, nkw, 1, "attribute", jv_none);
-		struct jval l = as_list(cx, v);
-		if (attr.k != JK_NONE) {
-			struct jval m = jv_list(cx);
-			for (size_t i = 0; i < l.u.l->n; i++)
-				jarr_push(cx, m.u.l, attr_path(cx, l.u.l->v[i], str_arg(cx, attr, "attribute")));
-			l = m;
-		}
-		struct jval sep = arg(args, nargs, kw, nkw, 0, "d", jv_cstr(cx, ""));
-		return do_join(cx, l, str_arg(cx, sep, "join separator"));
-	}
-	if (!strcmp(f, "default") || !strcmp(f, "d")) {
-		struct jval dflt = arg(args, nargs, kw, nkw, 0, "default_value", jv_cstr(cx, ""));
-		int boolean = jv_truthy(arg(args, nargs, kw, nkw, 1, "boolean", jv_bool(0)));
-		return v.k == JK_UNDEF || (boolean && !jv_truthy(v)) ? dflt : v;
-	}
-	if (!strcmp(f, "list")) return as_list(cx, v);
-	if (!strcmp(f, "string")) {
-		const struct jstr *s = jv_to_str(cx, v);
-		return jv_str(cx, s->p, s->len, s->tag);
-	}
-	if (!strcmp(f, "int")) return to_number(cx, v, 1, nargs ? a0 : jv_int(0));
-	if (!strcmp(f, "float")) return to_number(cx, v, 0, nargs ? a0 : jv_float(0));
-	if (!strcmp(f, "abs")) {
-		if (v.k == JK_INT) return jv_int(v.u.i < 0 ? -v.u.i : v.u.i);
-		if (v.k == JK_FLOAT) return jv_float(v.u.f < 0 ? -v.u.f : v.u.f);
-		jx_fail(cx, JINJA_ERR_RUNTIME, "abs of %s", jv_kind_name(v));
-	}
-	if (!strcmp(f, "reverse")) {
-		if (v.k == JK_STR)
-			jx_fail(cx, JINJA_ERR_UNSUPPORTED, "unsupported: reverse of a string");
-		struct jval l = as_list(cx, v), r = jv_list(cx);
-		for (size_t i = l.u.l->n; i-- > 0;)
-			jarr_push(cx, r.u.l, l.u.l->v[i]);
-		return r;
-	}
-	if (!strcmp(f, "replace"))
-		return do_replace(cx, jv_to_str(cx, v), str_arg(cx, a0, "replace argument"),
-				  str_arg(cx, arg(args, nargs, kw, nkw, 1, "new", jv_none), "replace argument"),
-				  int_arg(cx, arg(args, nargs, kw, nkw, 2, "count", jv_int(-1)), "count"));
-	if (!strcmp(f, "items")) {
-		if (v.k == JK_UNDEF)
-			return jv_list(cx);
-		if (v.k != JK_DICT)
-			jx_fail(cx, JINJA_ERR_RUNTIME, "items of %s", jv_kind_name(v));
-		return pairs(cx, v.u.d);
-	}
-	if (!strcmp(f, "selectattr") || !strcmp(f, "rejectattr"))
-		return select_attr(cx, n, v, args, nargs, f[0] == 'r');
-	if (!strcmp(f, "map")) {
-		struct jval attr = arg(args, nargs, kw, nkw, 99, "attribute", jv_none);
-		if (attr.k == JK_NONE)
-			jx_fail(cx, JINJA_ERR_UNSUPPORTED, "unsupported: map without attribute=");
-		struct jval l = as_list(cx, v), r = jv_list(cx);
-		for (size_t i = 0; i < l.u.l->n; i++)
-			jarr_push(cx, r.u.l, attr_path(cx, l.u.l->v[i], str_arg(cx, attr, "attribute")));
-		return r;
-	}
-	/* safe */
-	return v;
+	return v; /* safe */
 }
 
 /* ---- tests ---- */

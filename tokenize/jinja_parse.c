@@ -268,9 +268,10 @@ static struct jnode *parse_filter_expr(struct parser *P, struct jnode *n)
 	}
 }
 
-static struct jnode *parse_primary(struct parser *P)
+/* A name, true/false/none, string literals (adjacent ones concatenate, as in Python) or a
+ * number at t; NULL when t is none of these. */
+static struct jnode *parse_atom(struct parser *P, const struct jtoken *t)
 {
-	const struct jtoken *t = cur(P);
 	struct jnode *n;
 	switch (t->type) {
 	case JT_NAME:
@@ -287,7 +288,6 @@ static struct jnode *parse_primary(struct parser *P)
 		}
 		return n;
 	case JT_STRING: {
-		/* Adjacent literals concatenate, as in Python. */
 		struct buf s = BUF_INIT;
 		while (cur(P)->type == JT_STRING) {
 			buf_add(&s, cur(P)->p, cur(P)->len);
@@ -310,56 +310,71 @@ static struct jnode *parse_primary(struct parser *P)
 		n->f = t->f;
 		return n;
 	default:
-		break;
+		return NULL;
 	}
-	if (is_op(t, "(")) {
+}
+
+/* After "(": a parenthesized expression, or a tuple (a list for our purposes); () is empty. */
+static struct jnode *parse_paren(struct parser *P, const struct jtoken *t)
+{
+	if (is_op(cur(P), ")")) {
 		P->i++;
-		if (is_op(cur(P), ")")) { /* () : empty tuple */
+		return node(P, JN_LIST, t);
+	}
+	struct jnode *e = parse_expr(P);
+	if (is_op(cur(P), ",")) {
+		struct jnode *n = node(P, JN_LIST, t);
+		jnodes_push(&n->args, e, P->a);
+		while (is_op(cur(P), ",")) {
 			P->i++;
-			return node(P, JN_LIST, t);
-		}
-		struct jnode *e = parse_expr(P);
-		if (is_op(cur(P), ",")) { /* a tuple: a list for our purposes */
-			n = node(P, JN_LIST, t);
-			jnodes_push(&n->args, e, P->a);
-			while (is_op(cur(P), ",")) {
-				P->i++;
-				if (is_op(cur(P), ")"))
-					break;
-				jnodes_push(&n->args, parse_expr(P), P->a);
-			}
-			e = n;
-		}
-		expect_op(P, ")");
-		return e;
-	}
-	if (is_op(t, "[")) {
-		P->i++;
-		n = node(P, JN_LIST, t);
-		while (!is_op(cur(P), "]")) {
-			if (n->args.n)
-				expect_op(P, ",");
-			if (is_op(cur(P), "]"))
+			if (is_op(cur(P), ")"))
 				break;
 			jnodes_push(&n->args, parse_expr(P), P->a);
 		}
-		P->i++;
-		return n;
+		e = n;
 	}
-	if (is_op(t, "{")) {
-		P->i++;
-		n = node(P, JN_DICT, t);
-		while (!is_op(cur(P), "}")) {
-			if (n->args.n)
-				expect_op(P, ",");
-			if (is_op(cur(P), "}"))
-				break;
-			jnodes_push(&n->args, parse_expr(P), P->a);
+	expect_op(P, ")");
+	return e;
+}
+
+/* After "[" or "{": the items up to `close` (a trailing comma allowed); a dict's are key: value
+ * pairs, one after the other in args. */
+static struct jnode *parse_items(struct parser *P, const struct jtoken *t, enum jn_kind type,
+				 const char *close)
+{
+	struct jnode *n = node(P, type, t);
+	while (!is_op(cur(P), close)) {
+		if (n->args.n)
+			expect_op(P, ",");
+		if (is_op(cur(P), close))
+			break;
+		jnodes_push(&n->args, parse_expr(P), P->a);
+		if (type == JN_DICT) {
 			expect_op(P, ":");
 			jnodes_push(&n->args, parse_expr(P), P->a);
 		}
-		P->i++;
+	}
+	P->i++;
+	return n;
+}
+
+static struct jnode *parse_primary(struct parser *P)
+{
+	const struct jtoken *t = cur(P);
+	struct jnode *n = parse_atom(P, t);
+	if (n)
 		return n;
+	if (is_op(t, "(")) {
+		P->i++;
+		return parse_paren(P, t);
+	}
+	if (is_op(t, "[")) {
+		P->i++;
+		return parse_items(P, t, JN_LIST, "]");
+	}
+	if (is_op(t, "{")) {
+		P->i++;
+		return parse_items(P, t, JN_DICT, "}");
 	}
 	perr(P, JINJA_ERR_SYNTAX, t, "expected an expression, got %s", tok_desc(t));
 }
