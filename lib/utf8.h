@@ -94,6 +94,27 @@ static inline size_t utf8_lead_len(unsigned char b)
 	return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
 }
 
+/* The offset of the character after the one at s[i] (i < n): past s[i] and the continuation
+ * bytes (10xxxxxx) that follow it, at most n. In ill-formed text it stops at the next byte
+ * that is not a continuation byte, so a loop over it always advances. */
+static inline size_t utf8_next(const unsigned char *s, size_t n, size_t i)
+{
+	i++;
+	while (i < n && (s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+/* The offset of the character before s[i] (0 < i): back over continuation bytes to the byte
+ * that starts it, at least `lo` (a lower bound, e.g. the start of the text). */
+static inline size_t utf8_prev(const unsigned char *s, size_t lo, size_t i)
+{
+	do
+		i--;
+	while (i > lo && (s[i] & 0xC0) == 0x80);
+	return i;
+}
+
 /* Decodes the sequence at s in text already known to be well-formed (no checks, no bounds):
  * the tokenizer's per-character step after the whole text was validated once. */
 static inline uint32_t utf8_decode_valid(const unsigned char *s, size_t *len)

@@ -66,7 +66,9 @@ static inline uint32_t pair_rank(const struct bpe *b, uint32_t x, uint32_t y, ui
 	const struct tok_vocab *v = b->v;
 	if (v->bytes_rank) {
 		uint32_t id;
-		if (b->memo) {
+		if (end - start == 2) { /* two bytes: the table is quicker than the memo */
+			id = v->pair2[(unsigned char)b->p[start] << 8 | (unsigned char)b->p[start + 1]];
+		} else if (b->memo) {
 			struct tok_pair_memo *m = tok_pair_memo_slot(b->memo, x, y);
 			if (m->key != ~((uint64_t)x << 32 | y)) {
 				m->key = ~((uint64_t)x << 32 | y);
@@ -225,9 +227,7 @@ static size_t char_symbols(const struct tok_vocab *v, const char *p, size_t n, u
 	size_t m = 0;
 	int last_unk = 0;
 	for (size_t i = 0; i < n;) {
-		size_t k = 1;
-		while (i + k < n && ((unsigned char)p[i + k] & 0xC0) == 0x80)
-			k++;
+		size_t k = utf8_next((const unsigned char *)p, n, i) - i;
 		uint32_t id = tok_strmap_get(&v->map, p + i, (uint32_t)k);
 		if (id == TOK_NONE && v->byte_fallback) {
 			size_t j = 0;
@@ -279,9 +279,7 @@ static void wordpiece(const struct tok_vocab *v, const char *p, size_t n, struct
 			}
 			if (id != TOK_NONE)
 				break;
-			do
-				end--;
-			while (end > start && ((unsigned char)p[end] & 0xC0) == 0x80);
+			end = utf8_prev((const unsigned char *)p, start, end);
 		}
 		if (id == TOK_NONE) {
 			out->n = before;
@@ -446,7 +444,7 @@ static inline void push_ids(struct tok_ids *o, const uint32_t *ids, size_t n)
 }
 
 /* A piece of more than 16 bytes, or a short one with 0 or more than 3 ids: the long table. */
-static void long_piece(struct tok_state *st, const char *p, size_t n, struct tok_cache_bucket *b,
+static __attribute__((noinline)) void long_piece(struct tok_state *st, const char *p, size_t n, struct tok_cache_bucket *b,
 		       uint64_t k0, uint64_t k1)
 {
 	struct tok_cache *c = &st->cache;
@@ -471,36 +469,109 @@ static void long_piece(struct tok_state *st, const char *p, size_t n, struct tok
 		tok_cache_long_put(c, p, n, h, o->v + before, nids);
 }
 
+/* Masks keeping the first n bytes of a 16-byte load (low word, high word). */
+static const uint64_t mask_lo[17] = { 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFF, 0xFFFFFFFFFFFF,
+	0xFFFFFFFFFFFFFF, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL };
+static const uint64_t mask_hi[17] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF,
+	0xFFFFFFFFFF, 0xFFFFFFFFFFFF, 0xFFFFFFFFFFFFFF, ~0ULL };
+
+/* A short piece (n <= 16) as two words: the bytes after it are read and masked off when they
+ * are inside the text (p + 16 <= end), else only its own bytes are read. */
+static inline void piece_key(const char *p, size_t n, const char *end, uint64_t *k0, uint64_t *k1)
+{
+	if (p + 16 <= end) {
+		memcpy(k0, p, 8);
+		memcpy(k1, p + 8, 8);
+		*k0 &= mask_lo[n];
+		*k1 &= mask_hi[n];
+	} else {
+		tok_load16(p, n, k0, k1);
+	}
+}
+
+/* A short piece (1 <= n <= 16) with its key and bucket: its ids from the table (1; o must have
+ * room for TOK_CACHE_SHORT_IDS more), else from long_piece (0). */
+static inline int short_piece_in(struct tok_state *st, const char *p, size_t n, uint64_t k0, uint64_t k1,
+				 struct tok_cache_bucket *b, struct tok_ids *o)
+{
+	const struct tok_cache_slot *s = tok_cache_find(b, k0, k1, n);
+	if (s) {
+		memcpy(o->v + o->n, s->ids, sizeof(s->ids));
+		o->n += s->nids;
+		return 1;
+	}
+	long_piece(st, p, n, b, k0, k1);
+	return 0;
+}
+
+/* The same for a piece of a text ending at `end`. */
+static inline int short_piece(struct tok_state *st, const char *p, size_t n, const char *end,
+			      struct tok_ids *o)
+{
+	uint64_t k0, k1;
+	piece_key(p, n, end, &k0, &k1);
+	return short_piece_in(st, p, n, k0, k1, tok_cache_bucket_of(&st->cache, k0, k1, n), o);
+}
+
 static void on_piece(void *ctx, const char *p, size_t n)
 {
 	struct tok_state *st = ctx;
+	struct tok_ids *o = st->out;
 	if (n > TOK_CACHE_SHORT_KEY) {
 		long_piece(st, p, n, NULL, 0, 0);
 		return;
 	}
-	uint64_t k0, k1;
-	if ((uintptr_t)p >= st->lo && (uintptr_t)p + 16 <= st->hi) {
-		/* the bytes after the piece are inside the text: load 16, keep n */
-		static const uint64_t m0[17] = { 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFF,
-			0xFFFFFFFFFFFF, 0xFFFFFFFFFFFFFF, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL,
-			~0ULL, ~0ULL };
-		memcpy(&k0, p, 8);
-		memcpy(&k1, p + 8, 8);
-		k0 &= m0[n];
-		k1 &= n > 8 ? m0[n - 8] : 0;
-	} else {
-		tok_load16(p, n, &k0, &k1);
+	/* a piece in another buffer (a pre-tokenizer step's copy) is read only within itself */
+	int inside = (uintptr_t)p >= st->lo && (uintptr_t)p + n <= st->hi;
+	ALLOC_GROW(o->v, o->n + TOK_CACHE_SHORT_IDS, o->alloc);
+	short_piece(st, p, n, inside ? (const char *)st->hi : p + n, o);
+}
+
+#define PIECE_GROUP 64    /* pieces keyed at once in on_pieces */
+#define PREFETCH_AHEAD 8  /* buckets fetched this many pieces ahead */
+
+/* A batch of pieces from the hand-written splitter (tok_pretok.h), all inside text[0..len)
+ * (the text pretok_gap gave, or an earlier step's copy): the loop that runs once per piece.
+ * The table is 4 MB read at random, so a group's keys and buckets are computed first and each
+ * bucket is fetched from memory a few pieces before it is read. */
+static void on_pieces(void *ctx, const char *text, size_t len, size_t start, const size_t *ends, size_t n)
+{
+	struct tok_state *st = ctx;
+	struct tok_ids *o = st->out;
+	const char *end = text + len;
+	struct {
+		uint64_t k0, k1;
+		struct tok_cache_bucket *b; /* NULL: a long piece */
+	} key[PIECE_GROUP];
+	ALLOC_GROW(o->v, o->n + n * TOK_CACHE_SHORT_IDS, o->alloc);
+	for (size_t g = 0; g < n; g += PIECE_GROUP) {
+		size_t m = n - g < PIECE_GROUP ? n - g : PIECE_GROUP, from = start;
+		for (size_t i = 0; i < m; i++) {
+			size_t plen = ends[g + i] - from;
+			key[i].b = NULL;
+			if (plen <= TOK_CACHE_SHORT_KEY) {
+				piece_key(text + from, plen, end, &key[i].k0, &key[i].k1);
+				key[i].b = tok_cache_bucket_of(&st->cache, key[i].k0, key[i].k1, plen);
+				if (i < PREFETCH_AHEAD)
+					__builtin_prefetch(key[i].b);
+			}
+			from = ends[g + i];
+		}
+		for (size_t i = 0; i < m; i++) {
+			if (i + PREFETCH_AHEAD < m && key[i + PREFETCH_AHEAD].b)
+				__builtin_prefetch(key[i + PREFETCH_AHEAD].b);
+			const char *p = text + start;
+			size_t plen = ends[g + i] - start;
+			start = ends[g + i];
+			if (key[i].b) {
+				if (short_piece_in(st, p, plen, key[i].k0, key[i].k1, key[i].b, o))
+					continue;
+			} else {
+				long_piece(st, p, plen, NULL, 0, 0);
+			}
+			ALLOC_GROW(o->v, o->n + (n - g - i) * TOK_CACHE_SHORT_IDS, o->alloc);
+		}
 	}
-	struct tok_cache_bucket *b = tok_cache_bucket_of(&st->cache, k0, k1, n);
-	const struct tok_cache_slot *s = tok_cache_find(b, k0, k1, n);
-	if (s) {
-		struct tok_ids *o = st->out;
-		ALLOC_GROW(o->v, o->n + TOK_CACHE_SHORT_IDS, o->alloc);
-		memcpy(o->v + o->n, s->ids, sizeof(s->ids));
-		o->n += s->nids;
-		return;
-	}
-	long_piece(st, p, n, b, k0, k1);
 }
 
 int tok_encoder_init(struct tok_encoder *e, const struct tok_vocab *v, int use_fast, struct buf *err)
@@ -527,6 +598,7 @@ struct tok_state *tok_state_new(const struct tok_encoder *e)
 	struct tok_state *st = xcalloc(1, sizeof(*st));
 	st->enc = e;
 	tok_pretok_state_init(&st->pre, &e->pretok);
+	st->pre.pieces_fn = on_pieces;
 	tok_cache_init(&st->cache);
 	buf_init(&st->norm_out, 0);
 	buf_init(&st->norm_tmp, 0);

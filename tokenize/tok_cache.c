@@ -11,7 +11,9 @@ void tok_cache_init(struct tok_cache *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->memo = xcalloc((size_t)1 << TOK_PAIR_MEMO_BITS, sizeof(*c->memo));
-	c->buckets = xcalloc((size_t)1 << TOK_CACHE_SHORT_BITS, sizeof(*c->buckets));
+	size_t bsize = ((size_t)1 << TOK_CACHE_SHORT_BITS) * sizeof(*c->buckets);
+	c->buckets = tok_table_alloc(bsize); /* 4 MB read at random: huge pages */
+	memset(c->buckets, 0, bsize);
 	c->slots = xcalloc(LONG_ENTRIES * 2, sizeof(*c->slots));
 	c->mask = LONG_ENTRIES * 2 - 1;
 	c->gen = 1;

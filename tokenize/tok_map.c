@@ -19,7 +19,7 @@ static size_t cap_for(size_t expected)
 
 /* A table of `size` bytes; from 2 MiB up on transparent huge pages where the kernel offers them
  * on request (madvise mode): filling 8 MB of slots then costs 4 page faults instead of 2048. */
-static void *alloc_table(size_t size)
+void *tok_table_alloc(size_t size)
 {
 #ifdef MADV_HUGEPAGE
 	if (size >= HUGE_PAGE) {
@@ -36,7 +36,7 @@ static void *alloc_table(size_t size)
 void tok_strmap_init(struct tok_strmap *m, size_t expected, const char *base)
 {
 	size_t cap = cap_for(expected);
-	m->slots = alloc_table(cap * sizeof(*m->slots));
+	m->slots = tok_table_alloc(cap * sizeof(*m->slots));
 	memset(m->slots, 0xFF, cap * sizeof(*m->slots)); /* id TOK_NONE: empty */
 	m->base = base;
 	m->mask = cap - 1;

@@ -59,6 +59,10 @@ static inline uint64_t tok_hash_bytes(const void *src, size_t n)
 	return tok_mix(h, a, b);
 }
 
+/* size bytes (uninitialized, freed with free()), on transparent huge pages from 2 MiB up where
+ * the kernel offers them: fewer page faults and TLB misses over a large table. */
+void *tok_table_alloc(size_t size);
+
 /* Byte string -> id. Slots hold offsets into one key buffer (`base`, the vocabulary's blob):
  * 16 bytes each, so a probe reads one slot. */
 struct tok_strmap_slot {

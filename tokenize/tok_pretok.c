@@ -5,8 +5,11 @@
 #include <pcre2.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_hf.h"
+
+#define TOK_SPLIT_BATCH 256 /* pieces handed to pieces_fn at once */
 
 /* Unicode White_Space, as Rust's regex and Oniguruma define \s. */
 #define WS_CLASS_BODY "\\t-\\r\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
@@ -195,6 +198,7 @@ void tok_pretok_free(struct tok_pretok *p)
 
 void tok_pretok_state_init(struct tok_pretok_state *st, const struct tok_pretok *p)
 {
+	st->pieces_fn = NULL;
 	st->md = pcre2_match_data_create(4, NULL);
 	st->mctx = pcre2_match_context_create(NULL);
 	st->jstack = pcre2_jit_stack_create(32 * 1024, 4 * 1024 * 1024, NULL);
@@ -284,9 +288,7 @@ static int run_merging(const struct tok_pretok *p, struct tok_pretok_state *st, 
 		if (me == ms) {
 			if (me >= len)
 				break;
-			off++;
-			while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80)
-				off++;
+			off = utf8_next((const unsigned char *)text, len, off);
 		}
 	}
 	if (r < 0) {
@@ -401,6 +403,12 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 		buf_add(b, text, len);
 		return emit(p, st, k, b->data, b->len, fn, ctx, err);
 	}
+	if (s->fast && k + 1 == p->n_steps && st->pieces_fn) {
+		size_t ends[TOK_SPLIT_BATCH], off = 0, m;
+		for (size_t start = 0; (m = tok_split_batch(s->fast, text, len, &off, ends, TOK_SPLIT_BATCH)); start = off)
+			st->pieces_fn(ctx, text, len, start, ends, m);
+		return 0;
+	}
 	if (s->fast && k + 1 == p->n_steps) {
 		tok_split_each(s->fast, text, len, fn, ctx);
 		return 0;
@@ -444,9 +452,7 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 		if (me == ms) { /* empty match: step over one character */
 			if (me >= len)
 				break;
-			me++;
-			while (me < len && ((unsigned char)text[me] & 0xC0) == 0x80)
-				me++;
+			me = utf8_next((const unsigned char *)text, len, me);
 		}
 		off = me;
 	}

@@ -43,6 +43,11 @@ struct tok_pretok_state {
 	 * 0 of the document (HF's offsets_original().0 == 0, Metaspace prepend_scheme "first"),
 	 * else NULL. */
 	const char *doc_start;
+	/* Optional, set by the caller: where a hand-written splitter that is the last step hands
+	 * its pieces, a batch at a time, instead of one call of tok_piece_fn per piece. text[0..len)
+	 * is the text that step splits (the caller's, or a copy an earlier step made); piece i is
+	 * text[i ? ends[i - 1] : start .. ends[i]). */
+	void (*pieces_fn)(void *ctx, const char *text, size_t len, size_t start, const size_t *ends, size_t n);
 };
 
 /* use_fast: allow the hand-written splitter for known patterns. */
@@ -69,5 +74,9 @@ size_t tok_split_o200k(const unsigned char *s, size_t n);
 size_t tok_split_gpt2(const unsigned char *s, size_t n);
 /* The whole text through splitter `fast` (TOK_FAST_*), each piece handed to fn. */
 void tok_split_each(int fast, const char *text, size_t len, tok_piece_fn fn, void *ctx);
+/* The next pieces of text from offset *off with splitter `fast`: their ends (offsets into
+ * text, increasing), at most max of them; *off moves to the last end. Returns the count (0
+ * when *off == len). Piece i is text[i ? ends[i - 1] : old *off .. ends[i]). */
+size_t tok_split_batch(int fast, const char *text, size_t len, size_t *off, size_t *ends, size_t max);
 
 #endif

@@ -25,6 +25,10 @@
 #include "lib/xalloc.h"
 
 enum { C_L = 1, C_N = 2, C_WS = 4, C_CRLF = 8, C_U = 16, C_W = 32 };
+
+/* The splitters run once per piece (every 5 bytes of text): their helpers are forced inline
+ * into the loops of tok_split_batch, where a call would cost more than most pieces. */
+#define SPLIT_INLINE static inline __attribute__((always_inline))
 /* C_U: [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}], C_W: [\p{Ll}\p{Lm}\p{Lo}\p{M}] (o200k's classes) */
 
 /*
@@ -56,7 +60,7 @@ static void build_classes(void)
 }
 
 /* Classify code points [block * 256, block * 256 + 256). */
-static void build_block(uint32_t block)
+static __attribute__((noinline)) void build_block(uint32_t block)
 {
 	pthread_mutex_lock(&block_lock);
 	if (!__atomic_load_n(&block_ready[block], __ATOMIC_ACQUIRE)) {
@@ -91,43 +95,95 @@ static void build_block(uint32_t block)
 	pthread_mutex_unlock(&block_lock);
 }
 
+/* The blocks of U+0000..U+07FF (every one- and two-byte sequence) are built at once, so the
+ * lookups of those characters need no readiness check (cls_next). */
 void tok_split_init(void)
 {
 	pthread_once(&cls_once, build_classes);
-	build_block(0);
+	for (uint32_t block = 0; block < 8; block++)
+		build_block(block);
 }
 
-static inline unsigned cls_of(uint32_t cp)
+SPLIT_INLINE unsigned cls_of(uint32_t cp)
 {
 	if (!__atomic_load_n(&block_ready[cp >> 8], __ATOMIC_ACQUIRE))
 		build_block(cp >> 8);
 	return cls_table[cp];
 }
 
-static inline unsigned cls_at(const unsigned char *s, size_t n, size_t i, size_t *k)
+/* The class of the character at s[i] (i < n), and its length, by its lead byte: ASCII and
+ * two-byte sequences straight from the table (their blocks are always ready), longer ones
+ * decoded. */
+SPLIT_INLINE unsigned cls_next(const unsigned char *s, size_t i, size_t *k)
+{
+	unsigned c = s[i];
+	if (c < 0x80) {
+		*k = 1;
+		return cls_table[c];
+	}
+	if (c < 0xE0) {
+		*k = 2;
+		return cls_table[(c & 0x1F) << 6 | (s[i + 1] & 0x3F)];
+	}
+	return cls_of(utf8_decode_valid(s + i, k));
+}
+
+SPLIT_INLINE unsigned cls_at(const unsigned char *s, size_t n, size_t i, size_t *k)
 {
 	if (i >= n) {
 		*k = 0;
 		return 0;
 	}
-	uint32_t cp = utf8_decode_valid(s + i, k);
-	return cls_of(cp);
+	return cls_next(s, i, k);
 }
 
-/* Ends of runs: first index >= i whose class lacks `want`. */
-static inline size_t run_of(const unsigned char *s, size_t n, size_t i, unsigned want)
+#define SWAR_ONES 0x0101010101010101ULL
+#define SWAR_HIGH 0x8080808080808080ULL
+
+/* The high bit of each byte of w that is an ASCII byte in [lo, hi] (0 < lo <= hi < 0x7F):
+ * with the high bits cleared no byte's sum carries into the next one. */
+SPLIT_INLINE uint64_t swar_range(uint64_t w, uint64_t x, unsigned lo, unsigned hi)
+{
+	uint64_t ge = x + SWAR_ONES * (0x80 - lo), gt = x + SWAR_ONES * (0x7F - hi);
+	return ge & ~gt & ~w & SWAR_HIGH;
+}
+
+/* The bytes of w (eight text bytes) in class `want` (C_L, C_N, C_U or C_W) as far as ASCII
+ * decides it: the high bit of each ASCII byte of the class. */
+SPLIT_INLINE uint64_t swar_class(uint64_t w, unsigned want)
+{
+	uint64_t x = w & ~SWAR_HIGH;
+	switch (want) {
+	case C_L:
+		return swar_range(w, x | SWAR_ONES * 0x20, 'a', 'z');
+	case C_W:
+		return swar_range(w, x, 'a', 'z');
+	case C_U:
+		return swar_range(w, x, 'A', 'Z');
+	default: /* C_N */
+		return swar_range(w, x, '0', '9');
+	}
+}
+
+/* Ends of runs: first index >= i whose class lacks `want` (one of C_L, C_N, C_U, C_W).
+ * ASCII is taken eight bytes at a time while eight bytes are left. */
+SPLIT_INLINE size_t run_of(const unsigned char *s, size_t n, size_t i, unsigned want)
 {
 	while (i < n) {
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			if (!(cls_table[c] & want))
+		if (i + 8 <= n && (want == C_L || want == C_W || want == C_U || want == C_N)) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			uint64_t stop = ~swar_class(w, want) & SWAR_HIGH;
+			if (!stop) {
+				i += 8;
+				continue;
+			}
+			i += (size_t)__builtin_ctzll(stop) >> 3;
+			if (s[i] < 0x80)
 				return i;
-			i++;
-			continue;
 		}
 		size_t k;
-		uint32_t cp = utf8_decode_valid(s + i, &k);
-		if (!(cls_of(cp) & want))
+		if (!(cls_next(s, i, &k) & want))
 			return i;
 		i += k;
 	}
@@ -135,25 +191,25 @@ static inline size_t run_of(const unsigned char *s, size_t n, size_t i, unsigned
 }
 
 /* Run of characters outside the classes in `avoid` (punctuation and symbols: not WS, L, N). */
-static inline size_t run_not(const unsigned char *s, size_t n, size_t i, unsigned avoid)
+SPLIT_INLINE size_t run_not(const unsigned char *s, size_t n, size_t i, unsigned avoid)
 {
 	while (i < n) {
 		size_t k;
-		if (cls_at(s, n, i, &k) & avoid)
+		if (cls_next(s, i, &k) & avoid)
 			return i;
 		i += k;
 	}
 	return n;
 }
 
-static inline int lower_is(unsigned char c, char want)
+SPLIT_INLINE int lower_is(unsigned char c, char want)
 {
 	return (c | 0x20) == want;
 }
 
 /* (?i:'s|'t|'re|'ve|'m|'ll|'d) at s[0] == '\'': match length or 0. Caseless 's' also matches
  * U+017F LATIN SMALL LETTER LONG S (Unicode case folding); no other letter here has a fold. */
-static size_t contraction(const unsigned char *s, size_t n)
+static __attribute__((noinline)) size_t contraction(const unsigned char *s, size_t n)
 {
 	if (n < 2)
 		return 0;
@@ -168,57 +224,41 @@ static size_t contraction(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* The class of the character at s[i] (i < n), and its length. */
-static inline unsigned cls_next(const unsigned char *s, size_t i, size_t *k)
+/* Length of the white-space run at s[0] and the start of its last character; the index of its
+ * last CR or LF (SIZE_MAX if none). */
+SPLIT_INLINE size_t ws_run(const unsigned char *s, size_t n, size_t *last, size_t *last_crlf)
 {
-	if (s[i] < 0x80) {
-		*k = 1;
-		return cls_table[s[i]];
+	size_t j = 0;
+	*last = 0;
+	*last_crlf = SIZE_MAX;
+	while (j < n) {
+		size_t k;
+		unsigned c = cls_next(s, j, &k);
+		if (!(c & C_WS))
+			break;
+		if (c & C_CRLF)
+			*last_crlf = j;
+		*last = j;
+		j += k;
 	}
-	return cls_of(utf8_decode_valid(s + i, k));
+	return j;
 }
 
-/*
- * The most common pieces, ASCII-led: a letter run, or one character that is not CR, LF, a
- * letter or a number followed by a letter run (cl100k's and o200k's "[^\r\n\p{L}\p{N}]?\p{L}+"
- * when no contraction, which starts with '\'', comes first). Returns 0 when the piece is not
- * of that shape (the full splitter decides).
- */
-static inline size_t ascii_letters_cl100k(const unsigned char *s, size_t n)
-{
-	unsigned c0 = cls_table[s[0]];
-	if (c0 & C_L)
-		return run_of(s, n, 1, C_L);
-	if ((c0 & (C_CRLF | C_N)) || s[0] == '\'' || n < 2)
-		return 0;
-	size_t k1;
-	if (cls_next(s, 1, &k1) & C_L)
-		return run_of(s, n, 1 + k1, C_L);
-	return 0;
-}
-
-static inline size_t split_cl100k(const unsigned char *s, size_t n)
+SPLIT_INLINE size_t split_cl100k(const unsigned char *s, size_t n)
 {
 	size_t k0, k1;
-	if (s[0] < 0x80) {
-		size_t e = ascii_letters_cl100k(s, n);
-		if (e)
-			return e;
-	}
-	unsigned c0 = cls_at(s, n, 0, &k0);
-
-	/* 1. contractions */
+	unsigned c0 = cls_next(s, 0, &k0);
+	/* 2. [^\r\n\p{L}\p{N}]?\p{L}+ : a letter run starting here, or with the optional character
+	 *    if a letter follows it; (1. contractions start with '\'', tried first) */
+	if (c0 & C_L)
+		return run_of(s, n, k0, C_L);
 	if (s[0] == '\'') {
 		size_t m = contraction(s, n);
 		if (m)
 			return m;
 	}
-	/* 2. [^\r\n\p{L}\p{N}]?\p{L}+ : with the optional character if a letter follows it,
-	 *    else a letter run starting here. */
-	if (c0 & C_L)
-		return run_of(s, n, k0, C_L);
-	if (!(c0 & (C_CRLF | C_N))) {
-		unsigned c1 = cls_at(s, n, k0, &k1);
+	if (!(c0 & (C_CRLF | C_N)) && k0 < n) {
+		unsigned c1 = cls_next(s, k0, &k1);
 		if (c1 & C_L)
 			return run_of(s, n, k0 + k1, C_L);
 	}
@@ -227,7 +267,7 @@ static inline size_t split_cl100k(const unsigned char *s, size_t n)
 		size_t i = k0;
 		for (int d = 1; d < 3 && i < n; d++) {
 			size_t k;
-			if (!(cls_at(s, n, i, &k) & C_N))
+			if (!(cls_next(s, i, &k) & C_N))
 				break;
 			i += k;
 		}
@@ -236,31 +276,17 @@ static inline size_t split_cl100k(const unsigned char *s, size_t n)
 	/* 4. ' ?[^\s\p{L}\p{N}]+[\r\n]*' */
 	{
 		size_t start = 0;
-		if (s[0] == ' ') {
-			unsigned c1 = cls_at(s, n, 1, &k1);
-			if (k1 && !(c1 & (C_WS | C_L | C_N)))
-				start = 1;
-		}
-		unsigned cs = start ? 0 : c0;
-		if (start || !(cs & (C_WS | C_L | C_N))) {
+		if (s[0] == ' ' && n > 1 && !(cls_next(s, 1, &k1) & (C_WS | C_L | C_N)))
+			start = 1;
+		if (start || !(c0 & (C_WS | C_L | C_N))) {
 			size_t i = run_not(s, n, start, C_WS | C_L | C_N);
 			while (i < n && (s[i] == '\r' || s[i] == '\n'))
 				i++;
 			return i;
 		}
 	}
-	/* Here s[0] is white space. j: end of the white-space run. */
-	size_t j = 0, last_crlf = SIZE_MAX, prev = 0;
-	while (j < n) {
-		size_t k;
-		unsigned c = cls_at(s, n, j, &k);
-		if (!(c & C_WS))
-			break;
-		if (c & C_CRLF)
-			last_crlf = j;
-		prev = j;
-		j += k;
-	}
+	/* Here s[0] is white space. */
+	size_t prev, last_crlf, j = ws_run(s, n, &prev, &last_crlf);
 	/* 5. \s*[\r\n]+ : up to and including the run's last CR or LF */
 	if (last_crlf != SIZE_MAX)
 		return last_crlf + 1;
@@ -279,31 +305,11 @@ size_t tok_split_cl100k(const unsigned char *s, size_t n)
 	return split_cl100k(s, n);
 }
 
-/* Length of the white-space run at s[0] and the start of its last character; the index of its
- * last CR or LF (SIZE_MAX if none). */
-static inline size_t ws_run(const unsigned char *s, size_t n, size_t *last, size_t *last_crlf)
-{
-	size_t j = 0;
-	*last = 0;
-	*last_crlf = SIZE_MAX;
-	while (j < n) {
-		size_t k;
-		unsigned c = cls_at(s, n, j, &k);
-		if (!(c & C_WS))
-			break;
-		if (c & C_CRLF)
-			*last_crlf = j;
-		*last = j;
-		j += k;
-	}
-	return j;
-}
-
 /*
  * GPT-2: 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
  * (contractions are case-sensitive here).
  */
-static inline size_t split_gpt2(const unsigned char *s, size_t n)
+SPLIT_INLINE size_t split_gpt2(const unsigned char *s, size_t n)
 {
 	size_t k0, k1;
 	if (s[0] == '\'' && n >= 2) {
@@ -341,7 +347,7 @@ size_t tok_split_gpt2(const unsigned char *s, size_t n)
 /* o200k, the letter alternatives from position i:
  *   [U]*[W]+C?  (alt 1) and [U]+[W]*C?  (alt 2), C the optional caseless contraction.
  * Returns the end, or 0 when the alternative does not match at i. */
-static size_t o200k_alt1(const unsigned char *s, size_t n, size_t i)
+SPLIT_INLINE size_t o200k_alt1(const unsigned char *s, size_t n, size_t i)
 {
 	/* U* takes the U run [i, b); W+ needs a W at b (then the W run), else backtracking
 	 * gives U* back to the last W inside the run, and W+ is that one character. */
@@ -361,7 +367,7 @@ static size_t o200k_alt1(const unsigned char *s, size_t n, size_t i)
 	return end;
 }
 
-static size_t o200k_alt2(const unsigned char *s, size_t n, size_t i)
+SPLIT_INLINE size_t o200k_alt2(const unsigned char *s, size_t n, size_t i)
 {
 	size_t k;
 	if (!(cls_at(s, n, i, &k) & C_U))
@@ -379,19 +385,31 @@ static size_t o200k_alt2(const unsigned char *s, size_t n, size_t i)
  * (the optional first character) and in U and W, so each letter alternative is tried with the
  * first character as P, then without.
  */
-static inline size_t split_o200k(const unsigned char *s, size_t n)
+SPLIT_INLINE size_t split_o200k(const unsigned char *s, size_t n)
 {
-	size_t k0, e;
-	unsigned c0 = cls_at(s, n, 0, &k0);
+	size_t k0, k1, e;
+	unsigned c0 = cls_next(s, 0, &k0);
 	int p_ok = !(c0 & (C_CRLF | C_L | C_N));
-	if (p_ok && k0 < n && (e = o200k_alt1(s, n, k0)))
+	/* The common case: an ASCII lower-case letter first, or after the P character. It is no U,
+	 * so alternative 1 from there is its W run and the contraction. */
+	size_t w = (unsigned)(s[0] - 'a') < 26 ? 1 : p_ok && k0 < n && (unsigned)(s[k0] - 'a') < 26 ? k0 + 1 : 0;
+	if (w) {
+		e = run_of(s, n, w, C_W);
+		if (e < n && s[e] == '\'')
+			e += contraction(s + e, n - e);
 		return e;
-	if ((e = o200k_alt1(s, n, 0)))
-		return e;
-	if (p_ok && k0 < n && (e = o200k_alt2(s, n, k0)))
-		return e;
-	if ((e = o200k_alt2(s, n, 0)))
-		return e;
+	}
+	/* the letter alternatives need a U or W character first, or after the P character */
+	if ((c0 & (C_U | C_W)) || (p_ok && (cls_at(s, n, k0, &k1) & (C_U | C_W)))) {
+		if (p_ok && k0 < n && (e = o200k_alt1(s, n, k0)))
+			return e;
+		if ((e = o200k_alt1(s, n, 0)))
+			return e;
+		if (p_ok && k0 < n && (e = o200k_alt2(s, n, k0)))
+			return e;
+		if ((e = o200k_alt2(s, n, 0)))
+			return e;
+	}
 	if (c0 & C_N) {
 		size_t i = k0;
 		for (int d = 1; d < 3 && i < n; d++) {
@@ -403,7 +421,7 @@ static inline size_t split_o200k(const unsigned char *s, size_t n)
 		return i;
 	}
 	{
-		size_t start = 0, k1;
+		size_t start = 0;
 		if (s[0] == ' ') {
 			unsigned c1 = cls_at(s, n, 1, &k1);
 			if (k1 && !(c1 & (C_WS | C_L | C_N)))
@@ -448,4 +466,26 @@ void tok_split_each(int fast, const char *text, size_t len, tok_piece_fn fn, voi
 			fn(ctx, text + off, n = split_gpt2(s + off, len - off));
 		break;
 	}
+}
+
+size_t tok_split_batch(int fast, const char *text, size_t len, size_t *off, size_t *ends, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = *off, m = 0;
+	switch (fast) {
+	case TOK_FAST_CL100K:
+		for (; i < len && m < max; m++)
+			ends[m] = i += split_cl100k(s + i, len - i);
+		break;
+	case TOK_FAST_O200K:
+		for (; i < len && m < max; m++)
+			ends[m] = i += split_o200k(s + i, len - i);
+		break;
+	default:
+		for (; i < len && m < max; m++)
+			ends[m] = i += split_gpt2(s + i, len - i);
+		break;
+	}
+	*off = i;
+	return m;
 }

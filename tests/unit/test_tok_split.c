@@ -97,6 +97,36 @@ TEST(edge_alphabet)
 	CHECK(bad == 0);
 }
 
+/* Runs of ASCII letters and digits of every length around the splitter's eight-byte steps,
+ * with case changes (o200k), digits, marks, non-ASCII letters and boundary bytes ('@', '[',
+ * '`', '{', '/', ':') at every offset in them. */
+TEST(ascii_runs)
+{
+	static const char *const alpha[] = {
+		"a", "z", "A", "Z", "m", "Q", "0", "9", "@", "[", "`", "{", "/", ":", " ", "'",
+		"\xc3\xa9", "\xc3\x89", "\xd0\x96", "\xcc\x81", "\xe4\xb8\xad", "\xd9\xa3", "\xc2\xb2",
+	};
+	char s[128];
+	int bad = 0;
+	for (int iter = 0; iter < 20000 && bad < 3; iter++) {
+		size_t n = 0, len = 1 + rnd(24), odd = rnd(len + 1);
+		unsigned lettercase = rnd(3);
+		for (size_t i = 0; i < len; i++) {
+			if (i == odd || rnd(16) == 0) {
+				const char *p = alpha[rnd(sizeof(alpha) / sizeof(alpha[0]))];
+				memcpy(s + n, p, strlen(p));
+				n += strlen(p);
+			} else {
+				/* mostly one kind per string: lower, upper, or mixed letters and digits */
+				unsigned k = lettercase == 2 ? rnd(3) : lettercase;
+				s[n++] = (char)(k == 0 ? 'a' + rnd(26) : k == 1 ? 'A' + rnd(26) : '0' + rnd(10));
+			}
+		}
+		bad += !same_split(s, n);
+	}
+	CHECK(bad == 0);
+}
+
 static size_t put_cp(char *o, uint32_t cp)
 {
 	if (cp < 0x80) {
@@ -177,6 +207,7 @@ int main(void)
 			continue;
 		RUN(corpus);
 		RUN(edge_alphabet);
+		RUN(ascii_runs);
 		RUN(fuzz);
 		tok_regex_free(re);
 	}

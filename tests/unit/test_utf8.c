@@ -132,11 +132,40 @@ TEST(repair_maximal_subparts)
 	buf_release(&b);
 }
 
+/* utf8_next and utf8_prev step over whole characters: around every scalar's encoding, and in
+ * ill-formed and cut-short text without leaving [lo, n]. */
+TEST(next_prev)
+{
+	unsigned char b[UTF8_MAX + 2];
+	size_t bad = 0;
+	for (uint32_t cp = 0; cp < 0x110000; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		b[0] = 'x';
+		size_t n = utf8_encode(cp, b + 1);
+		b[n + 1] = 'y';
+		bad += utf8_next(b, n + 2, 0) != 1 || utf8_next(b, n + 2, 1) != n + 1 ||
+		       utf8_next(b, n + 2, n + 1) != n + 2 || utf8_next(b, n + 1, 1) != n + 1 ||
+		       utf8_prev(b, 0, n + 2) != n + 1 || utf8_prev(b, 0, n + 1) != 1 ||
+		       utf8_prev(b, 0, 1) != 0;
+	}
+	CHECK(bad == 0);
+	const unsigned char *s = (const unsigned char *)"\x80\x80" "a\xe2\x82";
+	CHECK(utf8_next(s, 5, 0) == 2);  /* stray continuation bytes: to the next other byte */
+	CHECK(utf8_next(s, 5, 2) == 3);
+	CHECK(utf8_next(s, 5, 3) == 5);  /* cut short: stops at n */
+	CHECK(utf8_next(s, 4, 3) == 4);
+	CHECK(utf8_prev(s, 0, 2) == 0);  /* never below lo */
+	CHECK(utf8_prev(s, 1, 2) == 1);
+	CHECK(utf8_prev(s, 0, 5) == 3);
+}
+
 int main(void)
 {
 	RUN(encode_decode_every_scalar);
 	RUN(decode_agrees_with_definition);
 	RUN(valid_prefix);
 	RUN(repair_maximal_subparts);
+	RUN(next_prev);
 	return HARNESS_SUMMARY();
 }
