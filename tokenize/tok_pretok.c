@@ -370,6 +370,71 @@ static int run_metaspace(const struct tok_pretok *p, struct tok_pretok_state *st
 	return emit(p, st, k, b->data + start, b->len - start, fn, ctx, err);
 }
 
+/* A hand-written splitter (tok_split.c): as the last step, its pieces go to pieces_fn in
+ * batches when the caller set one, else one by one to fn. */
+static int run_fast(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
+		    const char *text, size_t len, tok_piece_fn fn, void *ctx, struct buf *err)
+{
+	const struct tok_pretok_step *s = &p->steps[k];
+	if (k + 1 == p->n_steps && st->pieces_fn) {
+		size_t ends[TOK_SPLIT_BATCH], off = 0, m;
+		for (size_t start = 0; (m = tok_split_batch(s->fast, text, len, &off, ends, TOK_SPLIT_BATCH)); start = off)
+			st->pieces_fn(ctx, text, len, start, ends, m);
+		return 0;
+	}
+	if (k + 1 == p->n_steps) {
+		tok_split_each(s->fast, text, len, fn, ctx);
+		return 0;
+	}
+	size_t (*split)(const unsigned char *, size_t) = s->fast == TOK_FAST_CL100K ? tok_split_cl100k
+							 : s->fast == TOK_FAST_O200K ? tok_split_o200k
+							 : tok_split_gpt2;
+	for (size_t off = 0, n; off < len; off += n) {
+		n = split((const unsigned char *)text + off, len - off);
+		if (emit(p, st, k, text + off, n, fn, ctx, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* Split with Isolated, Removed (gaps) or matches only: PCRE2's matches in order. */
+static int run_regex(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
+		     const char *text, size_t len, tok_piece_fn fn, void *ctx, struct buf *err)
+{
+	const struct tok_pretok_step *s = &p->steps[k];
+	pcre2_match_data *md = st->md;
+	size_t off = 0, gap = 0;
+	while (off <= len) {
+		int rc = pcre2_jit_match(s->re, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, st->mctx);
+		if (rc == PCRE2_ERROR_JIT_BADOPTION)
+			rc = pcre2_match(s->re, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, st->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(rc, msg, sizeof(msg));
+			buf_addf(err, "pre-tokenization regex failed at byte %zu: %s", off, (char *)msg);
+			return -1;
+		}
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		size_t ms = ov[0], me = ov[1];
+		if (s->mode != TOK_SPLIT_MATCHES && emit(p, st, k, text + gap, ms - gap, fn, ctx, err))
+			return -1;
+		if (s->mode != TOK_SPLIT_GAPS && emit(p, st, k, text + ms, me - ms, fn, ctx, err))
+			return -1;
+		gap = me;
+		if (me == ms) { /* empty match: step over one character */
+			if (me >= len)
+				break;
+			me = utf8_next((const unsigned char *)text, len, me);
+		}
+		off = me;
+	}
+	if (s->mode != TOK_SPLIT_MATCHES && emit(p, st, k, text + gap, len - gap, fn, ctx, err))
+		return -1;
+	return 0;
+}
+
 static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, size_t k,
 		    const char *text, size_t len, tok_piece_fn fn, void *ctx, struct buf *err)
 {
@@ -403,62 +468,11 @@ static int run_step(const struct tok_pretok *p, struct tok_pretok_state *st, siz
 		buf_add(b, text, len);
 		return emit(p, st, k, b->data, b->len, fn, ctx, err);
 	}
-	if (s->fast && k + 1 == p->n_steps && st->pieces_fn) {
-		size_t ends[TOK_SPLIT_BATCH], off = 0, m;
-		for (size_t start = 0; (m = tok_split_batch(s->fast, text, len, &off, ends, TOK_SPLIT_BATCH)); start = off)
-			st->pieces_fn(ctx, text, len, start, ends, m);
-		return 0;
-	}
-	if (s->fast && k + 1 == p->n_steps) {
-		tok_split_each(s->fast, text, len, fn, ctx);
-		return 0;
-	}
-	if (s->fast) {
-		size_t (*split)(const unsigned char *, size_t) =
-			s->fast == TOK_FAST_CL100K ? tok_split_cl100k
-			: s->fast == TOK_FAST_O200K ? tok_split_o200k : tok_split_gpt2;
-		size_t off = 0;
-		while (off < len) {
-			size_t n = split((const unsigned char *)text + off, len - off);
-			if (emit(p, st, k, text + off, n, fn, ctx, err))
-				return -1;
-			off += n;
-		}
-		return 0;
-	}
+	if (s->fast)
+		return run_fast(p, st, k, text, len, fn, ctx, err);
 	if (s->mode >= TOK_SPLIT_MERGED_PREV)
 		return run_merging(p, st, k, text, len, fn, ctx, err);
-	pcre2_match_data *md = st->md;
-	size_t off = 0, gap = 0;
-	while (off <= len) {
-		int rc = pcre2_jit_match(s->re, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, st->mctx);
-		if (rc == PCRE2_ERROR_JIT_BADOPTION)
-			rc = pcre2_match(s->re, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, st->mctx);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
-		if (rc < 0) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(rc, msg, sizeof(msg));
-			buf_addf(err, "pre-tokenization regex failed at byte %zu: %s", off, (char *)msg);
-			return -1;
-		}
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-		size_t ms = ov[0], me = ov[1];
-		if (s->mode != TOK_SPLIT_MATCHES && emit(p, st, k, text + gap, ms - gap, fn, ctx, err))
-			return -1;
-		if (s->mode != TOK_SPLIT_GAPS && emit(p, st, k, text + ms, me - ms, fn, ctx, err))
-			return -1;
-		gap = me;
-		if (me == ms) { /* empty match: step over one character */
-			if (me >= len)
-				break;
-			me = utf8_next((const unsigned char *)text, len, me);
-		}
-		off = me;
-	}
-	if (s->mode != TOK_SPLIT_MATCHES && emit(p, st, k, text + gap, len - gap, fn, ctx, err))
-		return -1;
-	return 0;
+	return run_regex(p, st, k, text, len, fn, ctx, err);
 }
 
 int tok_pretok_run(const struct tok_pretok *p, struct tok_pretok_state *st, const char *text,
