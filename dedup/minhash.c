@@ -10,6 +10,7 @@
 #include "dedup/dedup_norm.h"
 #include "lib/le.h"
 #include "lib/splitmix.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 int minhash_params_check(const struct minhash_params *p, struct buf *err)
@@ -62,7 +63,7 @@ static void find_units(const struct minhash_params *p, struct minhash_scratch *s
 	if (p->char_ngrams > 0) {
 		ALLOC_GROW(s->starts, len + 1, s->alloc_starts);
 		for (size_t i = 0; i < len; i++)
-			if (((unsigned char)norm[i] & 0xC0) != 0x80)
+			if (!utf8_is_cont((unsigned char)norm[i]))
 				s->starts[s->nstarts++] = i;
 		return;
 	}

@@ -94,13 +94,29 @@ static inline size_t utf8_lead_len(unsigned char b)
 	return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
 }
 
+/* Whether b is a continuation byte (10xxxxxx), i.e. not the first byte of a character. */
+static inline int utf8_is_cont(unsigned char b)
+{
+	return (b & 0xC0) == 0x80;
+}
+
+/* The number of characters in s[0..n): the bytes that are not continuation bytes (each byte of
+ * ill-formed text that is not a continuation byte counts as one). */
+static inline size_t utf8_count(const unsigned char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += !utf8_is_cont(s[i]);
+	return k;
+}
+
 /* The offset of the character after the one at s[i] (i < n): past s[i] and the continuation
  * bytes (10xxxxxx) that follow it, at most n. In ill-formed text it stops at the next byte
  * that is not a continuation byte, so a loop over it always advances. */
 static inline size_t utf8_next(const unsigned char *s, size_t n, size_t i)
 {
 	i++;
-	while (i < n && (s[i] & 0xC0) == 0x80)
+	while (i < n && utf8_is_cont(s[i]))
 		i++;
 	return i;
 }
@@ -111,7 +127,7 @@ static inline size_t utf8_prev(const unsigned char *s, size_t lo, size_t i)
 {
 	do
 		i--;
-	while (i > lo && (s[i] & 0xC0) == 0x80);
+	while (i > lo && utf8_is_cont(s[i]));
 	return i;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/jinja_int.h"
 
@@ -91,9 +92,7 @@ static struct jval do_strip(struct jinja_ctx *cx, const struct jstr *s, const st
 			a += n;
 	if (which & 2)
 		while (b > a) {
-			size_t k = b - 1;
-			while (k > a && ((unsigned char)s->p[k] & 0xC0) == 0x80)
-				k--;
+			size_t k = utf8_prev((const unsigned char *)s->p, a, b);
 			if (!strip_match(cp_at(s->p, s->len, k, &n), chars))
 				break;
 			b = k;
@@ -103,10 +102,7 @@ static struct jval do_strip(struct jinja_ctx *cx, const struct jstr *s, const st
 
 static size_t cp_count(const struct jstr *s)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < s->len; i++)
-		k += ((unsigned char)s->p[i] & 0xC0) != 0x80;
-	return k;
+	return utf8_count((const unsigned char *)s->p, s->len);
 }
 
 /* mode: 0 upper, 1 lower, 2 title, 3 capitalize */
@@ -167,9 +163,7 @@ static struct jval do_split(struct jinja_ctx *cx, const struct jstr *s, const st
 			if (max >= 0 && (int64_t)l.u.l->n == max) {
 				size_t e = s->len;
 				while (e > i) {
-					size_t k = e - 1;
-					while (k > i && ((unsigned char)s->p[k] & 0xC0) == 0x80)
-						k--;
+					size_t k = utf8_prev((const unsigned char *)s->p, i, e);
 					if (!py_space(cp_at(s->p, s->len, k, &n)))
 						break;
 					e = k;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/jinja_int.h"
 
@@ -208,9 +209,7 @@ static struct jval eval_slice(struct jinja_ctx *cx, struct jscope *sc, const str
 			jx_fail(cx, JINJA_ERR_UNSUPPORTED, "unsupported: string slice with a step");
 		/* code point positions -> byte offsets */
 		const struct jstr *s = obj.u.s;
-		size_t ncp = 0;
-		for (size_t i = 0; i < s->len; i++)
-			ncp += ((unsigned char)s->p[i] & 0xC0) != 0x80;
+		size_t ncp = utf8_count((const unsigned char *)s->p, s->len);
 		int64_t lo = a.k == JK_NONE ? 0 : as_int(cx, a, "slice start");
 		int64_t hi = b.k == JK_NONE ? (int64_t)ncp : as_int(cx, b, "slice stop");
 		if (lo < 0) lo += (int64_t)ncp;
@@ -219,7 +218,7 @@ static struct jval eval_slice(struct jinja_ctx *cx, struct jscope *sc, const str
 		hi = hi < 0 ? 0 : hi > (int64_t)ncp ? (int64_t)ncp : hi;
 		size_t bl = 0, bh = 0, k = 0;
 		for (size_t i = 0; i <= s->len; i++) {
-			if (i == s->len || ((unsigned char)s->p[i] & 0xC0) != 0x80) {
+			if (i == s->len || !utf8_is_cont((unsigned char)s->p[i])) {
 				if ((int64_t)k == lo) bl = i;
 				if ((int64_t)k == hi) bh = i;
 				k++;
@@ -396,9 +395,7 @@ static struct jarr *iter_items(struct jinja_ctx *cx, struct jval it)
 	} else if (it.k == JK_STR) {
 		const struct jstr *s = it.u.s;
 		for (size_t i = 0; i < s->len;) {
-			size_t j = i + 1;
-			while (j < s->len && ((unsigned char)s->p[j] & 0xC0) == 0x80)
-				j++;
+			size_t j = utf8_next((const unsigned char *)s->p, s->len, i);
 			jarr_push(cx, l.u.l, jv_substr(cx, s, i, j));
 			i = j;
 		}

@@ -95,7 +95,7 @@ static void where(struct lexer *L, size_t pre_pos, unsigned *line, unsigned *col
 		if (L->src[L->line_off] == '\n') {
 			L->line++;
 			L->col = 1;
-		} else if (((unsigned char)L->src[L->line_off] & 0xC0) != 0x80) {
+		} else if (!utf8_is_cont((unsigned char)L->src[L->line_off])) {
 			L->col++;
 		}
 	}

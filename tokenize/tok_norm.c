@@ -7,6 +7,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/tok_norm_precompiled.h"
 #include "tokenize/tok_pretok.h"
@@ -190,9 +191,7 @@ static int final_sigma(const char *s, size_t n, size_t i)
 {
 	int before = 0;
 	for (size_t j = i; j > 0;) {
-		size_t k = j - 1;
-		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
+		size_t k = utf8_prev((const unsigned char *)s, 0, j);
 		int32_t c;
 		next_cp(s, n, k, &c);
 		j = k;
@@ -241,9 +240,7 @@ static void strip(const char *s, size_t n, int left, int right, struct buf *out)
 		a += k;
 	}
 	while (right && b > a) {
-		size_t k = b - 1;
-		while (k > a && ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
+		size_t k = utf8_prev((const unsigned char *)s, a, b);
 		int32_t c;
 		next_cp(s, n, k, &c);
 		if (!is_white_space(c))
@@ -336,9 +333,7 @@ static int replace_re(const char *s, size_t n, void *re, const char *with, struc
 		if (ov[1] == ov[0]) { /* empty match: copy one character and go on */
 			if (off >= n)
 				break;
-			size_t k = 1;
-			while (off + k < n && ((unsigned char)s[off + k] & 0xC0) == 0x80)
-				k++;
+			size_t k = utf8_next((const unsigned char *)s, n, off) - off;
 			buf_add(out, s + off, k);
 			gap = off = off + k;
 		}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 
 int tok_special_any(const struct tok_vocab *v, int normalized)
@@ -66,10 +67,7 @@ static int32_t cp_at(const char *s, size_t n, size_t i, size_t *k)
 
 static size_t cp_before(const char *s, size_t i)
 {
-	size_t k = i - 1;
-	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-		k--;
-	return k;
+	return utf8_prev((const unsigned char *)s, 0, i);
 }
 
 static int is_white_space(int32_t c)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/die.h"
+#include "lib/utf8.h"
 #include "lib/xalloc.h"
 #include "tokenize/train.h"
 
@@ -201,9 +202,7 @@ int train_split(const struct train_splitter *s, struct train_split_state *st, co
 		size_t ms = ov[0], me = ov[1];
 		if (me == ms) {
 			/* An empty match: step over one character (UTF-8) and look again. */
-			pos = ms + 1;
-			while (pos < len && ((unsigned char)text[pos] & 0xC0) == 0x80)
-				pos++;
+			pos = utf8_next((const unsigned char *)text, len, ms);
 			continue;
 		}
 		if (ms > gap)

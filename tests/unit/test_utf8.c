@@ -160,6 +160,30 @@ TEST(next_prev)
 	CHECK(utf8_prev(s, 0, 5) == 3);
 }
 
+TEST(cont_count)
+{
+	/* Every byte: a continuation byte is exactly 10xxxxxx (RFC 3629's tail bytes). */
+	size_t bad = 0;
+	for (unsigned b = 0; b < 256; b++)
+		bad += utf8_is_cont((unsigned char)b) != (b >= 0x80 && b <= 0xBF);
+	CHECK(bad == 0);
+	/* The count of characters equals the number of code points encoded, for every scalar. */
+	unsigned char buf[UTF8_MAX * 3];
+	bad = 0;
+	for (uint32_t cp = 0; cp < 0x110000; cp += 7) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		size_t n = utf8_encode(cp, buf);
+		n += utf8_encode(0x10FFFF - cp, buf + n);
+		buf[n++] = 'z';
+		bad += utf8_count(buf, n) != 3;
+	}
+	CHECK(bad == 0);
+	/* Ill-formed text: each byte that is not a continuation byte counts once. */
+	CHECK(utf8_count((const unsigned char *)"\x80\xc3\xa9\xff" "a", 5) == 3);
+	CHECK(utf8_count((const unsigned char *)"", 0) == 0);
+}
+
 int main(void)
 {
 	RUN(encode_decode_every_scalar);
@@ -167,5 +191,6 @@ int main(void)
 	RUN(valid_prefix);
 	RUN(repair_maximal_subparts);
 	RUN(next_prev);
+	RUN(cont_count);
 	return HARNESS_SUMMARY();
 }
