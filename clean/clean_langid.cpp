@@ -1,6 +1,10 @@
 // CLD2 wrapper: the only C++ in clean (see clean_langid.h).
 #include "clean/clean_langid.h"
 
+extern "C" {
+#include "lib/utf8.h"
+}
+
 #include <cctype>
 #include <climits>
 #include <cstdio>
@@ -32,7 +36,7 @@ static const char *iso639_1(const char *code)
 // some within 64 bytes (so a piece does not start or end inside a word).
 static size_t cut(const char *s, size_t p, size_t lo)
 {
-	while (p > lo && ((unsigned char)s[p] & 0xC0) == 0x80)
+	while (p > lo && utf8_is_cont((unsigned char)s[p]))
 		p--;
 	for (size_t q = p; q > lo && p - q < 64; q--)
 		if (s[q - 1] == ' ' || s[q - 1] == '\n' || s[q - 1] == '\t')

@@ -133,20 +133,10 @@ size_t clean_count_byte(const char *s, size_t n, char c)
 	return k;
 }
 
-/* Code points in valid UTF-8: bytes that are not continuation bytes (10xxxxxx), 8 at a time
- * (the per-byte flags are summed with a multiply: no popcount instruction needed). */
+/* Code points in valid UTF-8 (lib/utf8.h's count, eight bytes at a time). */
 size_t clean_count_chars(const char *s, size_t n)
 {
-	size_t cont = 0, i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		uint64_t t = (w & ~(w << 1) & 0x8080808080808080ull) >> 7;
-		cont += (size_t)((t * 0x0101010101010101ull) >> 56);
-	}
-	for (; i < n; i++)
-		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
-	return n - cont;
+	return utf8_count((const unsigned char *)s, n);
 }
 
 /* Gopher's stop words: the, be, to, of, and, that, have, with. A word of 2-4 ASCII letters is

@@ -256,9 +256,7 @@ static size_t char_symbols(const struct tok_vocab *v, const char *p, size_t n, u
 /* HF WordPiece on one word (see tok_vocab.h). */
 static void wordpiece(const struct tok_vocab *v, const char *p, size_t n, struct tok_ids *out)
 {
-	size_t chars = 0;
-	for (size_t i = 0; i < n; i++)
-		chars += ((unsigned char)p[i] & 0xC0) != 0x80;
+	size_t chars = utf8_count((const unsigned char *)p, n);
 	if (chars > v->wp_max_chars || n > UINT32_MAX - v->wp_prefix_len) {
 		tok_ids_push(out, v->unk_id);
 		return;

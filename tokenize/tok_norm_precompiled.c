@@ -42,7 +42,7 @@ static int value_ok(const struct tok_precompiled *pc, uint32_t at)
 {
 	if (at > pc->norm_len)
 		return 0;
-	return at == pc->norm_len || ((unsigned char)pc->norm[at] & 0xC0) != 0x80;
+	return at == pc->norm_len || !utf8_is_cont((unsigned char)pc->norm[at]);
 }
 
 /*

