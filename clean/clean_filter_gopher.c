@@ -27,6 +27,11 @@ static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, 
 			e--;
 	}
 	size_t pieces = 1 + clean_count_byte(s + a, e - a, '\n');
+	/* one piece has no duplicate: not worth hashing the whole text */
+	if (pieces == 1 || (minrun == 2 && !memmem(s + a, e - a, "\n\n", 2))) {
+		d.n = 1;
+		return d;
+	}
 	clean_tab_reset(ctx, pieces);
 	size_t start = a, i = a;
 	for (;;) {

@@ -14,7 +14,30 @@
 #include "clean/clean_textstats.h"
 
 void clean_tab_reset(struct clean_filter_ctx *ctx, size_t n);
-struct slot *clean_tab_get(struct clean_filter_ctx *ctx, uint64_t key, uint32_t idx, int *fresh);
+
+/* Finds or inserts key; *fresh tells which. The table never fills: callers size it for all.
+ * Inline: the n-gram rules call it once per word position. */
+static inline struct slot *clean_tab_get(struct clean_filter_ctx *ctx, uint64_t key, uint32_t idx,
+					 int *fresh)
+{
+	size_t mask = ctx->tabmask, h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
+	uint32_t gen = ctx->gen;
+	for (;; h = (h + 1) & mask) {
+		struct slot *sl = &ctx->tab[h];
+		if (sl->gen != gen) {
+			sl->gen = gen;
+			sl->key = key;
+			sl->first = idx;
+			sl->count = 0;
+			*fresh = 1;
+			return sl;
+		}
+		if (sl->key == key) {
+			*fresh = 0;
+			return sl;
+		}
+	}
+}
 
 /* The document's language's config: resolved the first time a rule asks. */
 const struct clean_filter_config *clean_filter_lang(struct clean_filter_ctx *ctx);
