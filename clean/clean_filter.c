@@ -371,6 +371,7 @@ int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_fi
 	ctx->lr = lr;
 	int ok = 1;
 	for (int k = 0; ok && k < cfg->norder; k++) {
+		ctx->next_filter = k + 1 < cfg->norder ? cfg->order[k + 1] : -1;
 		switch (cfg->order[k]) {
 		case CLEAN_F_LENGTH:
 			ok = filter_length(cfg, *text, *len, v);

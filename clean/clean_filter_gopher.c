@@ -293,29 +293,13 @@ int clean_ends_ellipsis(const char *s, size_t n)
 	return last >= 0x80 && (clean_ends_with(s, n, "\u2026") || clean_ends_with(s, n, "\u22EF"));
 }
 
-int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
-				struct clean_filter_ctx *ctx, const char *s, size_t n,
-				struct clean_verdict *v)
+/* The rules of Gopher's quality filter that need no language: # and ellipsis ratios, bullet
+ * and ellipsis lines, words with a letter. */
+static int gopher_quality_independent(const struct clean_filter_config *cfg,
+				      struct clean_filter_ctx *ctx, const char *s, size_t n,
+				      struct clean_verdict *v)
 {
-	clean_text_analyze(ctx, s, n);
-	size_t nw = ctx->nw, nonsym = ctx->nonsym, core = ctx->core_sum, alpha = ctx->alpha_words;
-	if ((double)nonsym < cfg->v[CP_G_MIN_WORDS])
-		REJECT(CP_G_MIN_WORDS, (double)nonsym);
-	if ((double)nonsym > cfg->v[CP_G_MAX_WORDS])
-		REJECT(CP_G_MAX_WORDS, (double)nonsym);
-	/* the first language-dependent rule: the language is looked up here, not before */
-	const struct clean_filter_config *lc = clean_filter_lang(ctx);
-	double mean = nonsym ? (double)core / (double)nonsym : 0;
-	if (clean_lang_rule(lc, v, CP_G_MIN_MEAN_WORD_LEN) && mean < lc->v[CP_G_MIN_MEAN_WORD_LEN]) {
-		v->rule = clean_params[CP_G_MIN_MEAN_WORD_LEN].name;
-		v->value = mean;
-		return 0;
-	}
-	if (clean_lang_rule(lc, v, CP_G_MAX_MEAN_WORD_LEN) && mean > lc->v[CP_G_MAX_MEAN_WORD_LEN]) {
-		v->rule = clean_params[CP_G_MAX_MEAN_WORD_LEN].name;
-		v->value = mean;
-		return 0;
-	}
+	size_t nw = ctx->nw, alpha = ctx->alpha_words;
 	if (nw) {
 		double r = (double)clean_count_byte(s, n, '#') / (double)nw;
 		if (r > cfg->v[CP_G_MAX_HASH_RATIO])
@@ -351,6 +335,44 @@ int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
 	double r = nw ? (double)alpha / (double)nw : 0;
 	if (r < cfg->v[CP_G_MIN_ALPHA_WORDS])
 		REJECT(CP_G_MIN_ALPHA_WORDS, r);
+	return 1;
+}
+
+int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
+				struct clean_filter_ctx *ctx, const char *s, size_t n,
+				struct clean_verdict *v)
+{
+	clean_text_analyze(ctx, s, n);
+	size_t nonsym = ctx->nonsym, core = ctx->core_sum;
+	if ((double)nonsym < cfg->v[CP_G_MIN_WORDS])
+		REJECT(CP_G_MIN_WORDS, (double)nonsym);
+	if ((double)nonsym > cfg->v[CP_G_MAX_WORDS])
+		REJECT(CP_G_MAX_WORDS, (double)nonsym);
+	/*
+	 * The first language-dependent rule: the language is looked up here, not before. When
+	 * that means identifying it (CLD2 costs more than all the rules of a document), the
+	 * rules that need no language run first, and C4's document rejects when C4 comes next:
+	 * a document they reject is never identified. Its reported rule is then theirs, where
+	 * the mean word length or the stop words could have failed first.
+	 */
+	int early = ctx->lr && ctx->lr->identifies && !ctx->lcfg;
+	if (early && (!gopher_quality_independent(cfg, ctx, s, n, v) ||
+		      (ctx->next_filter == CLEAN_F_C4 && !clean_filter_c4_screen(cfg, ctx, s, n, v))))
+		return 0;
+	const struct clean_filter_config *lc = clean_filter_lang(ctx);
+	double mean = nonsym ? (double)core / (double)nonsym : 0;
+	if (clean_lang_rule(lc, v, CP_G_MIN_MEAN_WORD_LEN) && mean < lc->v[CP_G_MIN_MEAN_WORD_LEN]) {
+		v->rule = clean_params[CP_G_MIN_MEAN_WORD_LEN].name;
+		v->value = mean;
+		return 0;
+	}
+	if (clean_lang_rule(lc, v, CP_G_MAX_MEAN_WORD_LEN) && mean > lc->v[CP_G_MAX_MEAN_WORD_LEN]) {
+		v->rule = clean_params[CP_G_MAX_MEAN_WORD_LEN].name;
+		v->value = mean;
+		return 0;
+	}
+	if (!early && !gopher_quality_independent(cfg, ctx, s, n, v))
+		return 0;
 	if (!lc->stop && !lc->stop_gopher && !lc->off[CP_G_MIN_STOP_WORDS]) {
 		v->skipped |= 1ull << CP_G_MIN_STOP_WORDS; /* no list for this language */
 	} else if (clean_lang_rule(lc, v, CP_G_MIN_STOP_WORDS)) {

@@ -110,6 +110,11 @@ int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
 				struct clean_verdict *v);
 int clean_filter_c4(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 		    const char **text, size_t *len, struct clean_verdict *v);
+/* C4's document rejects (lorem_ipsum, curly_bracket) on s[0, n) when they cannot depend on
+ * the language (no language turns c4.terminal_punct on, which would drop lines before them):
+ * 0 (v set) if C4 will reject the document, 1 if it may not. Writes nothing. */
+int clean_filter_c4_screen(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+			   const char *s, size_t n, struct clean_verdict *v);
 int clean_filter_fineweb(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 			 const char *s, size_t n, struct clean_verdict *v);
 

@@ -591,7 +591,7 @@ TEST(default_set_and_scripts)
 	CHECK(run(&cfg, chinese, strlen(chinese), NULL) != NULL);
 	static const char *const docs[][2] = { { "zh", chinese }, { "ja", japanese } };
 	for (int k = 0; k < 2; k++) {
-		struct clean_lang_resolver lr = { lang_of, (void *)clean_langset_get(&ls, docs[k][0]) };
+		struct clean_lang_resolver lr = { lang_of, (void *)clean_langset_get(&ls, docs[k][0]), 0 };
 		struct clean_verdict vd;
 		const char *t = docs[k][1];
 		size_t n = strlen(t);
