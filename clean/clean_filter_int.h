@@ -100,6 +100,8 @@ static inline int clean_ends_with(const char *s, size_t n, const char *suf)
 int clean_ends_terminal(const char *s, size_t n, const char *extra);
 /* Length of a sentence-final mark of a script other than Latin at s (。 ！ ？ । ။ ። ...), or 0. */
 size_t clean_sentence_mark(const unsigned char *s, size_t n);
+/* Those marks, NULL-terminated. */
+extern const char *const clean_script_marks[];
 /* Does the line end in an ellipsis ("...", U+2026, U+22EF, U+2025)? */
 int clean_ends_ellipsis(const char *s, size_t n);
 
