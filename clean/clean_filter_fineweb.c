@@ -4,9 +4,12 @@
  */
 #include "clean/clean_filter_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
+
+#include "lib/utf8.h"
 
 /* ---- FineWeb ---------------------------------------------------------------------------------- */
 
@@ -56,7 +59,6 @@ size_t clean_sentence_mark(const unsigned char *s, size_t n)
  * ASCII marks a language uses for its own (extra: Greek ';', Armenian ':'). */
 int clean_ends_terminal(const char *s, size_t n, const char *extra)
 {
-	static const char *const multi[] = { "\u2026", "\u201D", "\u2019", "\u00BB" };
 	if (!n)
 		return 0;
 	char c = s[n - 1];
@@ -64,13 +66,18 @@ int clean_ends_terminal(const char *s, size_t n, const char *extra)
 		return 1;
 	if (!(c & 0x80))
 		return 0;
-	for (size_t k = 0; k < sizeof(multi) / sizeof(*multi); k++)
-		if (clean_ends_with(s, n, multi[k]))
-			return 1;
-	for (size_t k = 0; script_marks[k]; k++)
-		if (clean_ends_with(s, n, script_marks[k]))
-			return 1;
-	return 0;
+	/* The line's last character, from its lead byte: a mark's encoding that ends the line
+	 * starts at that byte (its other bytes are continuation bytes), so comparing it with the
+	 * marks is comparing the line's end with each of them. */
+	size_t k = 1;
+	while (k < n && k < 4 && utf8_is_cont((unsigned char)s[n - k]))
+		k++;
+	const unsigned char *u = (const unsigned char *)s + n - k;
+	if (clean_sentence_mark(u, k) == k)
+		return 1;
+	int32_t cp;
+	return utf8_decode(u, k, &cp) == k &&
+	       (cp == 0x2026 || cp == 0x201D || cp == 0x2019 || cp == 0xBB); /* … ” ’ » */
 }
 
 int clean_filter_fineweb(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
@@ -94,12 +101,18 @@ int clean_filter_fineweb(const struct clean_filter_config *cfg, struct clean_fil
 		if (a < e) {
 			lines++;
 			punct += clean_ends_terminal(s + i, e - i, lc->extra_term);
-			size_t c = clean_count_chars(s + i, e - i);
-			shortl += (double)c <= lc->v[CP_F_SHORT_LINE_LEN];
+			/* a character is 1-4 bytes: only lines between short_len and 4 x short_len
+			 * bytes need their characters counted to tell, and duplicates */
+			double short_len = lc->v[CP_F_SHORT_LINE_LEN], bytes = (double)(e - i);
+			size_t c = SIZE_MAX;
+			if (bytes <= short_len)
+				shortl++;
+			else if (!(bytes > 4 * short_len))
+				shortl += (double)(c = clean_count_chars(s + i, e - i)) <= short_len;
 			int fresh;
 			clean_tab_get(ctx, XXH3_64bits(s + i, e - i), 0, &fresh);
 			if (!fresh)
-				dup_chars += c;
+				dup_chars += c != SIZE_MAX ? c : clean_count_chars(s + i, e - i);
 		}
 		if (!nl)
 			break;

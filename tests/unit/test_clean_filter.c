@@ -689,6 +689,17 @@ TEST(sentence_marks)
 			}
 			bad += clean_sentence_mark(u, n) != want;
 		}
+		/* FineWeb's line end: a line ending in this character ends in punctuation if the
+		 * character is one of the marks or … ” ’ » */
+		static const char *const multi[] = { "\u2026", "\u201D", "\u2019", "\u00BB" };
+		char line[8] = "a";
+		memcpy(line + 1, u, l);
+		int want = 0;
+		for (size_t k = 0; clean_script_marks[k]; k++)
+			want |= strlen(clean_script_marks[k]) == l && !memcmp(u, clean_script_marks[k], l);
+		for (size_t k = 0; k < 4; k++)
+			want |= strlen(multi[k]) == l && !memcmp(u, multi[k], l);
+		bad += clean_ends_terminal(line, l + 1, "") != want;
 	}
 	CHECK(bad == 0);
 	/* a mark's last byte replaced: no longer a mark */
