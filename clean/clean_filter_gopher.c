@@ -26,9 +26,10 @@ static int has_blank_line(const char *s, size_t n)
 }
 
 /* Pieces of text separated by runs of "\n" of at least `minrun`; with `strip`, the text's outer
- * white space is removed first (paragraphs: re.split(r"\n{2,}", text.strip())). */
+ * white space is removed first (paragraphs: re.split(r"\n{2,}", text.strip())). `nl`: the
+ * text's newlines, counted once for both uses. */
 static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, size_t n,
-				   size_t minrun, int strip)
+				   size_t minrun, int strip, size_t nl)
 {
 	struct dups d = { 0, 0, 0 };
 	size_t a = 0, e = n;
@@ -38,7 +39,12 @@ static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, 
 		while (e > a && clean_is_ws_byte((unsigned char)s[e - 1]))
 			e--;
 	}
-	size_t pieces = 1 + clean_count_byte(s + a, e - a, '\n');
+	/* the newlines of the stripped text: those in the white space stripped are not */
+	for (size_t k = 0; k < a; k++)
+		nl -= s[k] == '\n';
+	for (size_t k = e; k < n; k++)
+		nl -= s[k] == '\n';
+	size_t pieces = 1 + nl;
 	/* one piece has no duplicate: not worth hashing the whole text */
 	if (pieces == 1 || (minrun == 2 && !has_blank_line(s + a, e - a))) {
 		d.n = 1;
@@ -50,10 +56,10 @@ static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, 
 		/* find the next separator run of length >= minrun */
 		size_t run_start = e, run_end = e;
 		for (i = start; i < e; i++) {
-			const char *nl = memchr(s + i, '\n', e - i);
-			if (!nl)
+			const char *p = memchr(s + i, '\n', e - i);
+			if (!p)
 				break;
-			i = (size_t)(nl - s);
+			i = (size_t)(p - s);
 			size_t j = i;
 			while (j < e && s[j] == '\n')
 				j++;
@@ -105,12 +111,13 @@ static size_t ngram_chars(const struct clean_filter_ctx *ctx, size_t i, size_t n
 static int dup_piece_rules(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 			   const char *s, size_t n, double total, struct clean_verdict *v)
 {
-	struct dups d = find_dup_pieces(ctx, s, n, 2, 1);
+	size_t nl = clean_count_byte(s, n, '\n');
+	struct dups d = find_dup_pieces(ctx, s, n, 2, 1, nl);
 	if (d.n && (double)d.dup / (double)d.n > cfg->v[CP_R_DUP_PARA_FRAC])
 		REJECT(CP_R_DUP_PARA_FRAC, (double)d.dup / (double)d.n);
 	if ((double)d.dup_chars / total > cfg->v[CP_R_DUP_PARA_CHAR_FRAC])
 		REJECT(CP_R_DUP_PARA_CHAR_FRAC, (double)d.dup_chars / total);
-	d = find_dup_pieces(ctx, s, n, 1, 0);
+	d = find_dup_pieces(ctx, s, n, 1, 0, nl);
 	if (d.n && (double)d.dup / (double)d.n > cfg->v[CP_R_DUP_LINE_FRAC])
 		REJECT(CP_R_DUP_LINE_FRAC, (double)d.dup / (double)d.n);
 	if ((double)d.dup_chars / total > cfg->v[CP_R_DUP_LINE_CHAR_FRAC])
