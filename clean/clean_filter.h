@@ -192,5 +192,7 @@ double clean_broken_word_fraction(const char *s, size_t n);
 /* 0 makes clean_broken_word_fraction look at every word with a non-ASCII byte or a '?' (the
  * plain path, for tests comparing the two). */
 extern int clean_broken_simd;
+/* 0 makes C4's sentence count look at every byte (the plain path, for tests). */
+extern int clean_c4_sentence_simd;
 
 #endif

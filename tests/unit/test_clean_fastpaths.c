@@ -453,8 +453,52 @@ TEST(broken_word_scan_equals_plain)
 	buf_release(&doc);
 }
 
+/* C4's sentence count with its 16-byte skip gives the plain count: every document is counted
+ * to the end (a minimum of 1000 sentences), with marks of other scripts, runs of . ! ? and
+ * lines ending in them at every offset. */
+TEST(sentence_skip_equals_plain)
+{
+	static const char *const extra[] = { "a.b", "x...", "?!", "\xE3\x80\x82", "\xE0\xA5\xA4",
+					     "\xD5\xA3", "\xE1\x81\x8B", "end.\t", "\xD0\xB4\xD0\xB0." };
+	struct clean_filter_ctx *ctx = clean_filter_ctx_new();
+	struct clean_filter_config c4;
+	clean_filter_config_init(&c4);
+	c4.order[0] = CLEAN_F_C4;
+	c4.norder = 1;
+	c4.v[CP_C4_MIN_SENTENCES] = 1000;
+	c4.off[CP_C4_MIN_WORDS_PER_LINE] = 1;
+	struct buf b = BUF_INIT;
+	int bad = 0, counted = 0;
+	for (int iter = 0; iter < 3000; iter++) {
+		random_doc(&b, iter % 3);
+		for (int k = (int)rnd(40); k > 0; k--) {
+			buf_addstr(&b, rnd(3) ? " " : "\n");
+			buf_addstr(&b, extra[rnd(sizeof(extra) / sizeof(*extra))]);
+		}
+		struct clean_verdict va, vb;
+		const char *ta = b.data, *tb = b.data;
+		size_t la = b.len, lb = b.len;
+		clean_c4_sentence_simd = 1;
+		int ka = clean_filter_run(&c4, ctx, &ta, &la, &va);
+		clean_c4_sentence_simd = 0;
+		int kb = clean_filter_run(&c4, ctx, &tb, &lb, &vb);
+		clean_c4_sentence_simd = 1;
+		int sent = !ka && !strcmp(va.rule, "c4.min_sentences");
+		counted += sent && va.value > 5;
+		if ((ka != kb || (!ka && (strcmp(va.rule, vb.rule) || va.value != vb.value))) && bad++ < 3)
+			fprintf(stderr, "doc %d: %s %g (skip) and %s %g (plain)\n", iter,
+				ka ? "keep" : va.rule, ka ? 0 : va.value, kb ? "keep" : vb.rule, kb ? 0 : vb.value);
+	}
+	printf("sentences: %d of 3000 documents counted above 5\n", counted);
+	CHECK(counted > 1000);
+	CHECK(bad == 0);
+	buf_release(&b);
+	clean_filter_ctx_free(ctx);
+}
+
 int main(void)
 {
+	RUN(sentence_skip_equals_plain);
 	RUN(broken_word_scan_equals_plain);
 	RUN(block_analysis_equals_scalar);
 	RUN(ngram_rules_match_naive_reference);
