@@ -245,12 +245,15 @@ int clean_broken_simd = 1;
 static unsigned bw_candidates(const unsigned char *p)
 {
 	const __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m = _mm_cmpeq_epi8(x0, _mm_set1_epi8('?'));
+	unsigned high = (unsigned)_mm_movemask_epi8(x0);
+	if (!high) /* ASCII (English text): only '?' */
+		return (unsigned)_mm_movemask_epi8(m);
 	const __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
 	const __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
 	const __m128i zero = _mm_setzero_si128();
-	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x0, _mm_set1_epi8('?')),
-				 _mm_cmpeq_epi8(_mm_and_si128(x0, _mm_set1_epi8((char)0xFE)),
-						_mm_set1_epi8((char)0xC2)));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_and_si128(x0, _mm_set1_epi8((char)0xFE)),
+					   _mm_set1_epi8((char)0xC2)));
 	__m128i grc = _mm_sub_epi8(x0, _mm_set1_epi8((char)0xCD));
 	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_subs_epu8(grc, _mm_set1_epi8(7)), zero));
 	__m128i t1 = _mm_sub_epi8(x1, _mm_set1_epi8((char)0x80));
