@@ -184,6 +184,13 @@ static int make_tiktoken(struct tok_vocab *v, size_t extra)
 		rtoks[n_rtoks++] = t;
 		next++;
 	}
+	/* whole pieces that merges cannot reach (no token has two of these letters) */
+	static const char *const whole[] = { "xyzzy", "zyx", "xyzxyzxyzxyzxyzxyzxy" };
+	for (size_t i = 0; i < 3; i++) {
+		struct rtok t = { .n = strlen(whole[i]), .id = next++ };
+		memcpy(t.s, whole[i], t.n);
+		rtoks[n_rtoks++] = t;
+	}
 	struct buf file = BUF_INIT, err = BUF_INIT;
 	for (size_t i = 0; i < n_rtoks; i++) {
 		base64_encode(&file, rtoks[i].s, rtoks[i].n);
@@ -227,6 +234,18 @@ TEST(random_tiktoken_vocabs)
 		struct buf err = BUF_INIT;
 		CHECK(tok_encoder_init(&enc, &v, 1, &err) == 0);
 		struct tok_state *st = tok_state_new(&enc);
+		/* the whole-piece lookup (with the hash the cache computed), short and long */
+		for (int rep = 0; rep < 2; rep++) {
+			static const char *const whole[] = { "xyzzy", "xyzxyzxyzxyzxyzxyzxy" };
+			for (int w = 0; w < 2; w++) {
+				got.n = 0;
+				CHECK(tok_encode(st, whole[w], strlen(whole[w]), 0, &got, &err) == 0);
+				CHECK(got.n == 1 && got.v[0] == rtok_find(whole[w], strlen(whole[w])));
+				got.n = 0;
+				tok_bpe_piece(&v, whole[w], strlen(whole[w]), 0, &got);
+				CHECK(got.n == 1);
+			}
+		}
 		for (int iter = 0; iter < 3000 && !bad; iter++) {
 			size_t n = 1 + rnd(iter % 2 ? 12 : 60);
 			for (size_t i = 0; i < n; i++)
