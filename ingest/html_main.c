@@ -14,10 +14,9 @@
 #include "ingest/html_charset.h"
 #include "ingest/html_main_int.h"
 
+#include "lib/le.h"
 #include "lib/xalloc.h"
 
-#include <ctype.h>
-#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -159,6 +158,13 @@ static int word_hint(const char *w, size_t len)
 	return in_list(w, pos_words, N(pos_words));
 }
 
+/* Class and id words are runs of ASCII letters and digits (as isalnum() says in the C.UTF-8
+ * locale ingest runs in, without a call per byte). */
+static inline int is_word_byte(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10 || (unsigned)((c | 0x20) - 'a') < 26;
+}
+
 /* word_hint, remembered in c for short words; h is the word's hash. */
 static int word_hint_cached(struct html_cache *c, const char *w, size_t len, uint32_t h)
 {
@@ -182,11 +188,11 @@ static int value_hint_uncached(struct html_cache *c, const char *v)
 	while (*v) {
 		size_t k = 0;
 		uint32_t h = 2166136261u;
-		while (*v && !isalnum((unsigned char)*v))
+		while (*v && !is_word_byte((unsigned char)*v))
 			v++;
-		while (*v && isalnum((unsigned char)*v)) {
+		while (*v && is_word_byte((unsigned char)*v)) {
 			if (k + 1 < sizeof(w)) {
-				w[k] = (char)tolower((unsigned char)*v);
+				w[k] = (char)(*v | ((unsigned)(*v - 'A') < 26 ? 0x20 : 0));
 				h = (h ^ (unsigned char)w[k++]) * 16777619u;
 			}
 			v++;
@@ -306,14 +312,6 @@ static void add_pre_text(struct hmain *m, const char *s, size_t n)
 		b->link += chars;
 }
 
-/* Eight bytes of s, little-endian (byte 0 lowest), whatever their alignment. */
-static inline uint64_t load8(const unsigned char *s)
-{
-	uint64_t x;
-	memcpy(&x, s, 8);
-	return le64toh(x);
-}
-
 /* A bit in each byte of x that ends a run of plain ASCII: whitespace and control characters
  * (bytes up to 0x20) and bytes of non-ASCII characters (0x80 and up). A subtraction's borrow
  * can mark a byte after a marked one, never before: the lowest mark is exact. */
@@ -335,7 +333,7 @@ static size_t copy_word(const unsigned char **ps, const unsigned char *end, unsi
 	unsigned c = 0, k = 0;
 	for (;;) {
 		while (end - p >= 8) {
-			uint64_t x = load8(p), stops = ascii_stops(x);
+			uint64_t x = le_get64(p), stops = ascii_stops(x);
 			memcpy(o, p, 8);
 			size_t len = stops ? (size_t)__builtin_ctzll(stops) >> 3 : 8;
 			p += len;
@@ -470,7 +468,7 @@ static int id_is_slug(const char *v)
 {
 	int words = 0;
 	for (int in = 0; *v; v++) {
-		int a = isalnum((unsigned char)*v) != 0;
+		int a = is_word_byte((unsigned char)*v);
 		words += a && !in;
 		in = a;
 	}
