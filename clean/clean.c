@@ -269,7 +269,8 @@ static int filtered_out(struct doc *d)
 	struct clean_verdict v;
 	const char *before = d->s;
 	size_t before_len = d->n;
-	struct clean_lang_resolver lr = { resolve_lang, d };
+	struct clean_lang_resolver lr = { resolve_lang, d,
+					  d->cl->lang_mode != CLEAN_LANGID_OFF && !d->identified };
 	int keep = clean_filter_run_lang(&d->cl->fcfg, t->fctx, &d->s, &d->n, &v, &lr);
 	t->nospace_docs += (uint64_t)v.nospace;
 	for (uint64_t m = v.skipped; m; m &= m - 1)

@@ -18,6 +18,9 @@
  */
 #include "clean/clean_filter_int.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,28 +50,6 @@ void clean_tab_reset(struct clean_filter_ctx *ctx, size_t n)
 	}
 }
 
-/* Finds or inserts key; *fresh tells which. The table never fills: callers size it for all. */
-struct slot *clean_tab_get(struct clean_filter_ctx *ctx, uint64_t key, uint32_t idx, int *fresh)
-{
-	size_t mask = ctx->tabmask, h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
-	uint32_t gen = ctx->gen;
-	for (;; h = (h + 1) & mask) {
-		struct slot *sl = &ctx->tab[h];
-		if (sl->gen != gen) {
-			sl->gen = gen;
-			sl->key = key;
-			sl->first = idx;
-			sl->count = 0;
-			*fresh = 1;
-			return sl;
-		}
-		if (sl->key == key) {
-			*fresh = 0;
-			return sl;
-		}
-	}
-}
-
 /* ---- length --------------------------------------------------------------------------- */
 
 /*
@@ -84,8 +65,29 @@ static double latin1_fraction(const char *s, size_t n)
 {
 	if (!memchr(s, 0xC3, n))
 		return 0;
-	size_t latin1 = 0, letters = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t latin1 = 0, letters = 0, i = 0;
+#ifdef __SSE2__
+	/* 16 bytes per step: matches subtract 1 from byte counters, summed every 255 steps */
+	const __m128i zero = _mm_setzero_si128();
+	while (i + 16 <= n) {
+		__m128i al = zero, l1 = zero;
+		for (int r = 0; r < 255 && i + 16 <= n; r++, i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			__m128i y = _mm_or_si128(x, _mm_set1_epi8(0x20));
+			/* signed compares: bytes >= 0x80 are negative, so never ASCII letters */
+			__m128i ascii = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8(0x60)),
+						      _mm_cmplt_epi8(y, _mm_set1_epi8(0x7B)));
+			__m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)0xBF)),
+						     _mm_cmplt_epi8(x, zero));
+			al = _mm_sub_epi8(al, _mm_or_si128(ascii, lead));
+			l1 = _mm_sub_epi8(l1, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC3)));
+		}
+		__m128i sa = _mm_sad_epu8(al, zero), sl = _mm_sad_epu8(l1, zero);
+		letters += (size_t)_mm_cvtsi128_si32(sa) + (size_t)_mm_extract_epi16(sa, 4);
+		latin1 += (size_t)_mm_cvtsi128_si32(sl) + (size_t)_mm_extract_epi16(sl, 4);
+	}
+#endif
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80)
 			letters += (unsigned)((c | 0x20) - 'a') < 26u;
@@ -169,11 +171,13 @@ static int broken_word(const unsigned char *w, size_t n, int *has_letter)
 	return 0;
 }
 
-/* Can the word w[0, n) be broken at all? Byte classes that over-approximate what
- * broken_word() looks for: a sign or mis-decoded lead ('?', U+00A1..U+00FF, U+FFFD), or a
- * Latin letter together with a Greek or Cyrillic one. Words of one script (a Russian word,
- * a Chinese one) are passed without decoding. */
-enum { BQ_LATIN = 1, BQ_GRC = 2, BQ_SIGN = 4 };
+/* Can a word be broken at all? Byte classes that over-approximate what broken_word() looks
+ * for: a sign or mis-decoded lead ('?', U+00A1..U+00FF, U+FFFD), or a Latin letter together
+ * with a Greek or Cyrillic one. Words of one script (a Russian word, a Chinese one) are passed
+ * without decoding. 0xE1 and 0xEF lead both what is looked for (U+1E00..U+1FFF, U+FFFD) and
+ * whole scripts that are not (Georgian, Khmer, Myanmar; CJK's full-width punctuation): their
+ * next bytes decide (BQ_LOOK), so that such words are not all decoded. */
+enum { BQ_LATIN = 1, BQ_GRC = 2, BQ_SIGN = 4, BQ_SPACE = 8, BQ_LOOK = 16 };
 static unsigned char bq_class[256];
 
 static void bq_init(void)
@@ -186,18 +190,41 @@ static void bq_init(void)
 		bq_class[c] = BQ_LATIN;
 	for (int c = 0xCD; c <= 0xD4; c++) /* U+0340..U+053F: Greek, Cyrillic */
 		bq_class[c] = BQ_GRC;
-	bq_class[0xE1] = BQ_LATIN | BQ_GRC; /* U+1E00..U+1EFF Latin, U+1F00..U+1FFF Greek */
-	bq_class[0xEF] = BQ_SIGN;           /* U+FFFD */
+	bq_class[0xE1] = bq_class[0xEF] = BQ_LOOK;
+	bq_class[' '] = bq_class['\n'] = bq_class['\t'] = bq_class['\r'] = bq_class['\f'] = BQ_SPACE;
 }
 
-static int maybe_broken(const unsigned char *w, size_t n)
+/* The class of the character led by 0xE1 or 0xEF at u[i]: U+1E00..U+1EFF is Latin,
+ * U+1F00..U+1FFF Greek, U+FFFD a sign; an invalid sequence is a sign too (broken_word()
+ * reads it as U+FFFD). */
+static unsigned bq_look(const unsigned char *u, size_t i, size_t n)
+{
+	if (i + 2 >= n || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+		return BQ_SIGN;
+	if (u[i] == 0xEF)
+		return u[i + 1] == 0xBF && u[i + 2] == 0xBD ? BQ_SIGN : 0;
+	return u[i + 1] < 0xB8 ? 0 : u[i + 1] < 0xBC ? BQ_LATIN : BQ_GRC;
+}
+
+/* The end of the word starting at a (at white space or n); *maybe says whether it can be
+ * broken. One pass: the classes of its bytes are collected while its end is looked for. */
+static size_t bq_word(const unsigned char *u, size_t a, size_t n, int *maybe)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, bq_init);
 	unsigned k = 0;
-	for (size_t i = 0; i < n; i++)
-		k |= bq_class[w[i]];
-	return (k & BQ_SIGN) || (k & (BQ_LATIN | BQ_GRC)) == (BQ_LATIN | BQ_GRC);
+	size_t e = a;
+	for (; e < n; e++) {
+		unsigned c = bq_class[u[e]];
+		if (c & (BQ_SPACE | BQ_LOOK)) {
+			if (c & BQ_SPACE)
+				break;
+			c = bq_look(u, e, n);
+		}
+		k |= c;
+	}
+	*maybe = (k & BQ_SIGN) || (k & (BQ_LATIN | BQ_GRC)) == (BQ_LATIN | BQ_GRC);
+	return e;
 }
 
 static int bw_space(unsigned char c)
@@ -223,13 +250,12 @@ double clean_broken_word_fraction(const char *s, size_t n)
 			i++;
 		if (i == n)
 			break;
-		size_t a = i, e = i;
+		size_t a = i;
 		while (a > 0 && !bw_space(u[a - 1]))
 			a--;
-		while (e < n && !bw_space(u[e]))
-			e++;
-		int letter = 0;
-		broken += maybe_broken(u + a, e - a) && broken_word(u + a, e - a, &letter);
+		int maybe, letter = 0;
+		size_t e = bq_word(u, a, n, &maybe);
+		broken += maybe && broken_word(u + a, e - a, &letter);
 		i = e;
 	}
 	/* one broken word is a slip (a homoglyph typed by hand), not a mis-decoded text */
@@ -345,6 +371,7 @@ int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_fi
 	ctx->lr = lr;
 	int ok = 1;
 	for (int k = 0; ok && k < cfg->norder; k++) {
+		ctx->next_filter = k + 1 < cfg->norder ? cfg->order[k + 1] : -1;
 		switch (cfg->order[k]) {
 		case CLEAN_F_LENGTH:
 			ok = filter_length(cfg, *text, *len, v);

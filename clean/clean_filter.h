@@ -154,6 +154,10 @@ void clean_lang_letters(const struct clean_filter_config *lc);
 struct clean_lang_resolver {
 	const struct clean_filter_config *(*resolve)(void *arg);
 	void *arg;
+	/* resolving identifies the language (CLD2): then the cheap language-independent rules
+	 * that follow the first language-dependent one run before it, so that a document they
+	 * reject is never identified (docs/clean.md, "Speed") */
+	int identifies;
 };
 
 struct clean_filter_ctx;

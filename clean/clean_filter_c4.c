@@ -181,6 +181,7 @@ struct c4 {
 	double min_words, min_sent;
 	struct buf line, *out;
 	int wrote_any;
+	int screen; /* clean_filter_c4_screen: only the document rejects matter, nothing is written */
 };
 
 enum { A_LOREM = 1, A_JS = 2, A_TERMS = 4, A_PRIVACY = 8, A_COOKIE = 16 };
@@ -303,6 +304,8 @@ static int c4_line(struct c4 *c, const char *s, size_t a, size_t z)
 	     HAS(A_COOKIE, "use of cookies") || HAS(A_COOKIE, "use cookies")))
 		DROP_LINE();
 #undef DROP_LINE
+	if (c->screen)
+		return 1;
 	/* sentences matter only until there are enough */
 	if (c->count_sent && (double)c->sentences < c->min_sent)
 		c->sentences += count_sentences(l, ll, (size_t)(c->min_sent - (double)c->sentences) + 1);
@@ -328,8 +331,6 @@ static void c4_setup(struct c4 *c, const char *s, size_t n)
 	c->curly = memchr(s, '{', n) != NULL;
 	c->brackets = memchr(s, '[', n) != NULL;
 	c->found = find_anchors(s, n);
-	c->out = &ctx->c4out[ctx->c4cur ^= 1];
-	buf_reset(c->out);
 	/* FineWeb wants the word count of the result: the analysis' count minus the analysis'
 	 * words on the dropped lines (every word lies inside one line), so kept lines need
 	 * their words counted only up to the per-line minimum. A line that citation removal
@@ -346,8 +347,14 @@ static void c4_setup(struct c4 *c, const char *s, size_t n)
 	c->word_limit = c->check_words ? (size_t)c->min_words + 1 : 0;
 	c->check_long = !cfg->off[CP_C4_MAX_WORD_LEN] &&
 			!(c->same_words && (double)ctx->max_word <= cfg->v[CP_C4_MAX_WORD_LEN]);
-	/* language-dependent: the sentence count and the line-end rule */
 	c->lc = cfg;
+}
+
+/* The language-dependent part: the sentence count and the line-end rule. */
+static void c4_setup_lang(struct c4 *c)
+{
+	const struct clean_filter_config *cfg = c->cfg;
+	struct clean_filter_ctx *ctx = c->ctx;
 	if (!cfg->off[CP_C4_MIN_SENTENCES] || RULE_ON(CP_C4_TERMINAL_PUNCT) || cfg->any_c4_terminal)
 		c->lc = clean_filter_lang(ctx);
 	c->count_sent = clean_lang_rule(c->lc, c->v, CP_C4_MIN_SENTENCES);
@@ -385,16 +392,14 @@ static double list_word_fraction(const char *s, size_t n)
 	return words >= 20 ? (double)lists / (double)words : 0;
 }
 
-int clean_filter_c4(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
-		    const char **text, size_t *len, struct clean_verdict *v)
+/* Every line of s[0, n) through c4_line: 0 if the document is rejected. */
+static int c4_lines(struct c4 *c, const char *s, size_t n)
 {
-	const char *s = *text;
-	size_t n = *len;
-	struct c4 c = { .cfg = cfg, .ctx = ctx, .v = v, .line = BUF_INIT };
-	c4_setup(&c, s, n);
+	const struct clean_filter_ctx *ctx = c->ctx;
 	int only_nl = ctx->analyzed == 1 && ctx->atext == s && ctx->alen == n ? !ctx->has_crff
 										 : clean_only_newlines(s, n);
-	for (size_t i = 0; i <= n;) {
+	int ok = 1;
+	for (size_t i = 0; ok && i <= n;) {
 		size_t e = clean_line_end(s, i, n, only_nl);
 		size_t a = i, z = e;
 		i = e + (e < n && s[e] == '\r' && e + 1 < n && s[e + 1] == '\n' ? 2 : 1);
@@ -402,12 +407,37 @@ int clean_filter_c4(const struct clean_filter_config *cfg, struct clean_filter_c
 			a++;
 		while (z > a && clean_is_ws_byte((unsigned char)s[z - 1]))
 			z--;
-		if (c4_line(&c, s, a, z) < 0) {
-			buf_release(&c.line);
-			return 0;
-		}
+		ok = c4_line(c, s, a, z) >= 0;
 	}
-	buf_release(&c.line);
+	buf_release(&c->line);
+	return ok;
+}
+
+int clean_filter_c4_screen(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+			   const char *s, size_t n, struct clean_verdict *v)
+{
+	/* the curly bracket is the reject that matters (junk code); a lorem ipsum line before it
+	 * is found on the way, as C4 itself would */
+	if (!RULE_ON(CP_C4_CURLY_BRACKET) || RULE_ON(CP_C4_TERMINAL_PUNCT) || cfg->any_c4_terminal ||
+	    !memchr(s, '{', n))
+		return 1;
+	struct c4 c = { .cfg = cfg, .ctx = ctx, .v = v, .line = BUF_INIT, .screen = 1 };
+	c4_setup(&c, s, n);
+	return c4_lines(&c, s, n);
+}
+
+int clean_filter_c4(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+		    const char **text, size_t *len, struct clean_verdict *v)
+{
+	const char *s = *text;
+	size_t n = *len;
+	struct c4 c = { .cfg = cfg, .ctx = ctx, .v = v, .line = BUF_INIT };
+	c4_setup(&c, s, n);
+	c4_setup_lang(&c);
+	c.out = &ctx->c4out[ctx->c4cur ^= 1];
+	buf_reset(c.out);
+	if (!c4_lines(&c, s, n))
+		return 0;
 	if (c.derive)
 		c.out_words = ctx->nw - c.dropped_words;
 	if (c.count_sent && (double)c.sentences < c.min_sent) {

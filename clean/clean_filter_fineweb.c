@@ -4,9 +4,12 @@
  */
 #include "clean/clean_filter_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
+
+#include "lib/utf8.h"
 
 /* ---- FineWeb ---------------------------------------------------------------------------------- */
 
@@ -16,23 +19,38 @@
  * question and exclamation marks, Tibetan shad, Khmer khan and bariyoosan, Sinhala kunddaliya,
  * double ! and ? marks. A line or sentence ending in one of them is terminated, whatever the
  * language: they do not occur at the end of a line of another script's prose. */
-static const char *const script_marks[] = {
+const char *const clean_script_marks[] = {
 	"\u3002", "\uFF01", "\uFF1F", "\uFF0E", "\uFF61", "\u0964", "\u0965", "\u061F", "\u06D4",
 	"\u104B", "\u1362", "\u1367", "\u0589", "\u055E", "\u055C", "\u0F0D", "\u17D4", "\u17D5",
-	"\u0DF4", "\u203C", "\u2047", "\u2048", "\u2049",
+	"\u0DF4", "\u203C", "\u2047", "\u2048", "\u2049", NULL
 };
+#define script_marks clean_script_marks
 
+/* Called at every lead byte of CJK and Indic text by C4's sentence count: the character is
+ * decoded and compared with the marks' code points (clean_script_marks, checked against it in
+ * tests/unit/test_clean_filter.c) instead of comparing bytes with each mark in turn. */
 size_t clean_sentence_mark(const unsigned char *s, size_t n)
 {
-	/* the marks' first bytes: most characters (CJK ideographs, Cyrillic) start otherwise */
-	if (!n || s[0] < 0xD5 ||
-	    !(s[0] == 0xD5 || s[0] == 0xD6 || s[0] == 0xD8 || s[0] == 0xDB || s[0] == 0xE0 ||
-	      s[0] == 0xE1 || s[0] == 0xE2 || s[0] == 0xE3 || s[0] == 0xEF))
+	unsigned b = n ? s[0] : 0;
+	if (b >= 0xD5 && b < 0xE0) { /* two bytes: Armenian, Arabic */
+		if (n < 2 || (s[1] & 0xC0) != 0x80)
+			return 0;
+		switch ((b & 0x1F) << 6 | (s[1] & 0x3F)) {
+		case 0x55C: case 0x55E: case 0x589: case 0x61F: case 0x6D4:
+			return 2;
+		}
 		return 0;
-	for (size_t k = 0; k < sizeof(script_marks) / sizeof(*script_marks); k++) {
-		size_t l = strlen(script_marks[k]);
-		if (n >= l && !memcmp(s, script_marks[k], l))
-			return l;
+	}
+	/* three bytes, leads E0..E3 and EF (CJK ideographs, E4..E9, are never marks) */
+	if ((b < 0xE0 || b > 0xE3) && b != 0xEF)
+		return 0;
+	if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (b == 0xE0 && s[1] < 0xA0))
+		return 0; /* not a (shortest) three-byte character */
+	switch ((b & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F)) {
+	case 0x964: case 0x965: case 0xDF4: case 0xF0D: case 0x104B: case 0x1362: case 0x1367:
+	case 0x17D4: case 0x17D5: case 0x203C: case 0x2047: case 0x2048: case 0x2049: case 0x3002:
+	case 0xFF01: case 0xFF0E: case 0xFF1F: case 0xFF61:
+		return 3;
 	}
 	return 0;
 }
@@ -41,7 +59,6 @@ size_t clean_sentence_mark(const unsigned char *s, size_t n)
  * ASCII marks a language uses for its own (extra: Greek ';', Armenian ':'). */
 int clean_ends_terminal(const char *s, size_t n, const char *extra)
 {
-	static const char *const multi[] = { "\u2026", "\u201D", "\u2019", "\u00BB" };
 	if (!n)
 		return 0;
 	char c = s[n - 1];
@@ -49,13 +66,18 @@ int clean_ends_terminal(const char *s, size_t n, const char *extra)
 		return 1;
 	if (!(c & 0x80))
 		return 0;
-	for (size_t k = 0; k < sizeof(multi) / sizeof(*multi); k++)
-		if (clean_ends_with(s, n, multi[k]))
-			return 1;
-	for (size_t k = 0; k < sizeof(script_marks) / sizeof(*script_marks); k++)
-		if (clean_ends_with(s, n, script_marks[k]))
-			return 1;
-	return 0;
+	/* The line's last character, from its lead byte: a mark's encoding that ends the line
+	 * starts at that byte (its other bytes are continuation bytes), so comparing it with the
+	 * marks is comparing the line's end with each of them. */
+	size_t k = 1;
+	while (k < n && k < 4 && utf8_is_cont((unsigned char)s[n - k]))
+		k++;
+	const unsigned char *u = (const unsigned char *)s + n - k;
+	if (clean_sentence_mark(u, k) == k)
+		return 1;
+	int32_t cp;
+	return utf8_decode(u, k, &cp) == k &&
+	       (cp == 0x2026 || cp == 0x201D || cp == 0x2019 || cp == 0xBB); /* … ” ’ » */
 }
 
 int clean_filter_fineweb(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
@@ -79,12 +101,18 @@ int clean_filter_fineweb(const struct clean_filter_config *cfg, struct clean_fil
 		if (a < e) {
 			lines++;
 			punct += clean_ends_terminal(s + i, e - i, lc->extra_term);
-			size_t c = clean_count_chars(s + i, e - i);
-			shortl += (double)c <= lc->v[CP_F_SHORT_LINE_LEN];
+			/* a character is 1-4 bytes: only lines between short_len and 4 x short_len
+			 * bytes need their characters counted to tell, and duplicates */
+			double short_len = lc->v[CP_F_SHORT_LINE_LEN], bytes = (double)(e - i);
+			size_t c = SIZE_MAX;
+			if (bytes <= short_len)
+				shortl++;
+			else if (!(bytes > 4 * short_len))
+				shortl += (double)(c = clean_count_chars(s + i, e - i)) <= short_len;
 			int fresh;
 			clean_tab_get(ctx, XXH3_64bits(s + i, e - i), 0, &fresh);
 			if (!fresh)
-				dup_chars += c;
+				dup_chars += c != SIZE_MAX ? c : clean_count_chars(s + i, e - i);
 		}
 		if (!nl)
 			break;

@@ -13,10 +13,23 @@ struct dups {
 	size_t n, dup, dup_chars;
 };
 
+/* Does s[0, n) hold "\n\n"? (memchr per line: glibc's memmem costs more on a two-byte needle.) */
+static int has_blank_line(const char *s, size_t n)
+{
+	const char *p = s, *e = s + n;
+	while ((p = memchr(p, '\n', (size_t)(e - p))) && p + 1 < e) {
+		if (p[1] == '\n')
+			return 1;
+		p += 2;
+	}
+	return 0;
+}
+
 /* Pieces of text separated by runs of "\n" of at least `minrun`; with `strip`, the text's outer
- * white space is removed first (paragraphs: re.split(r"\n{2,}", text.strip())). */
+ * white space is removed first (paragraphs: re.split(r"\n{2,}", text.strip())). `nl`: the
+ * text's newlines, counted once for both uses. */
 static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, size_t n,
-				   size_t minrun, int strip)
+				   size_t minrun, int strip, size_t nl)
 {
 	struct dups d = { 0, 0, 0 };
 	size_t a = 0, e = n;
@@ -26,17 +39,27 @@ static struct dups find_dup_pieces(struct clean_filter_ctx *ctx, const char *s, 
 		while (e > a && clean_is_ws_byte((unsigned char)s[e - 1]))
 			e--;
 	}
-	size_t pieces = 1 + clean_count_byte(s + a, e - a, '\n');
+	/* the newlines of the stripped text: those in the white space stripped are not */
+	for (size_t k = 0; k < a; k++)
+		nl -= s[k] == '\n';
+	for (size_t k = e; k < n; k++)
+		nl -= s[k] == '\n';
+	size_t pieces = 1 + nl;
+	/* one piece has no duplicate: not worth hashing the whole text */
+	if (pieces == 1 || (minrun == 2 && !has_blank_line(s + a, e - a))) {
+		d.n = 1;
+		return d;
+	}
 	clean_tab_reset(ctx, pieces);
 	size_t start = a, i = a;
 	for (;;) {
 		/* find the next separator run of length >= minrun */
 		size_t run_start = e, run_end = e;
 		for (i = start; i < e; i++) {
-			const char *nl = memchr(s + i, '\n', e - i);
-			if (!nl)
+			const char *p = memchr(s + i, '\n', e - i);
+			if (!p)
 				break;
-			i = (size_t)(nl - s);
+			i = (size_t)(p - s);
 			size_t j = i;
 			while (j < e && s[j] == '\n')
 				j++;
@@ -88,12 +111,13 @@ static size_t ngram_chars(const struct clean_filter_ctx *ctx, size_t i, size_t n
 static int dup_piece_rules(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 			   const char *s, size_t n, double total, struct clean_verdict *v)
 {
-	struct dups d = find_dup_pieces(ctx, s, n, 2, 1);
+	size_t nl = clean_count_byte(s, n, '\n');
+	struct dups d = find_dup_pieces(ctx, s, n, 2, 1, nl);
 	if (d.n && (double)d.dup / (double)d.n > cfg->v[CP_R_DUP_PARA_FRAC])
 		REJECT(CP_R_DUP_PARA_FRAC, (double)d.dup / (double)d.n);
 	if ((double)d.dup_chars / total > cfg->v[CP_R_DUP_PARA_CHAR_FRAC])
 		REJECT(CP_R_DUP_PARA_CHAR_FRAC, (double)d.dup_chars / total);
-	d = find_dup_pieces(ctx, s, n, 1, 0);
+	d = find_dup_pieces(ctx, s, n, 1, 0, nl);
 	if (d.n && (double)d.dup / (double)d.n > cfg->v[CP_R_DUP_LINE_FRAC])
 		REJECT(CP_R_DUP_LINE_FRAC, (double)d.dup / (double)d.n);
 	if ((double)d.dup_chars / total > cfg->v[CP_R_DUP_LINE_CHAR_FRAC])
@@ -276,29 +300,13 @@ int clean_ends_ellipsis(const char *s, size_t n)
 	return last >= 0x80 && (clean_ends_with(s, n, "\u2026") || clean_ends_with(s, n, "\u22EF"));
 }
 
-int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
-				struct clean_filter_ctx *ctx, const char *s, size_t n,
-				struct clean_verdict *v)
+/* The rules of Gopher's quality filter that need no language: # and ellipsis ratios, bullet
+ * and ellipsis lines, words with a letter. */
+static int gopher_quality_independent(const struct clean_filter_config *cfg,
+				      struct clean_filter_ctx *ctx, const char *s, size_t n,
+				      struct clean_verdict *v)
 {
-	clean_text_analyze(ctx, s, n);
-	size_t nw = ctx->nw, nonsym = ctx->nonsym, core = ctx->core_sum, alpha = ctx->alpha_words;
-	if ((double)nonsym < cfg->v[CP_G_MIN_WORDS])
-		REJECT(CP_G_MIN_WORDS, (double)nonsym);
-	if ((double)nonsym > cfg->v[CP_G_MAX_WORDS])
-		REJECT(CP_G_MAX_WORDS, (double)nonsym);
-	/* the first language-dependent rule: the language is looked up here, not before */
-	const struct clean_filter_config *lc = clean_filter_lang(ctx);
-	double mean = nonsym ? (double)core / (double)nonsym : 0;
-	if (clean_lang_rule(lc, v, CP_G_MIN_MEAN_WORD_LEN) && mean < lc->v[CP_G_MIN_MEAN_WORD_LEN]) {
-		v->rule = clean_params[CP_G_MIN_MEAN_WORD_LEN].name;
-		v->value = mean;
-		return 0;
-	}
-	if (clean_lang_rule(lc, v, CP_G_MAX_MEAN_WORD_LEN) && mean > lc->v[CP_G_MAX_MEAN_WORD_LEN]) {
-		v->rule = clean_params[CP_G_MAX_MEAN_WORD_LEN].name;
-		v->value = mean;
-		return 0;
-	}
+	size_t nw = ctx->nw, alpha = ctx->alpha_words;
 	if (nw) {
 		double r = (double)clean_count_byte(s, n, '#') / (double)nw;
 		if (r > cfg->v[CP_G_MAX_HASH_RATIO])
@@ -334,6 +342,44 @@ int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
 	double r = nw ? (double)alpha / (double)nw : 0;
 	if (r < cfg->v[CP_G_MIN_ALPHA_WORDS])
 		REJECT(CP_G_MIN_ALPHA_WORDS, r);
+	return 1;
+}
+
+int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
+				struct clean_filter_ctx *ctx, const char *s, size_t n,
+				struct clean_verdict *v)
+{
+	clean_text_analyze(ctx, s, n);
+	size_t nonsym = ctx->nonsym, core = ctx->core_sum;
+	if ((double)nonsym < cfg->v[CP_G_MIN_WORDS])
+		REJECT(CP_G_MIN_WORDS, (double)nonsym);
+	if ((double)nonsym > cfg->v[CP_G_MAX_WORDS])
+		REJECT(CP_G_MAX_WORDS, (double)nonsym);
+	/*
+	 * The first language-dependent rule: the language is looked up here, not before. When
+	 * that means identifying it (CLD2 costs more than all the rules of a document), the
+	 * rules that need no language run first, and C4's document rejects when C4 comes next:
+	 * a document they reject is never identified. Its reported rule is then theirs, where
+	 * the mean word length or the stop words could have failed first.
+	 */
+	int early = ctx->lr && ctx->lr->identifies && !ctx->lcfg;
+	if (early && (!gopher_quality_independent(cfg, ctx, s, n, v) ||
+		      (ctx->next_filter == CLEAN_F_C4 && !clean_filter_c4_screen(cfg, ctx, s, n, v))))
+		return 0;
+	const struct clean_filter_config *lc = clean_filter_lang(ctx);
+	double mean = nonsym ? (double)core / (double)nonsym : 0;
+	if (clean_lang_rule(lc, v, CP_G_MIN_MEAN_WORD_LEN) && mean < lc->v[CP_G_MIN_MEAN_WORD_LEN]) {
+		v->rule = clean_params[CP_G_MIN_MEAN_WORD_LEN].name;
+		v->value = mean;
+		return 0;
+	}
+	if (clean_lang_rule(lc, v, CP_G_MAX_MEAN_WORD_LEN) && mean > lc->v[CP_G_MAX_MEAN_WORD_LEN]) {
+		v->rule = clean_params[CP_G_MAX_MEAN_WORD_LEN].name;
+		v->value = mean;
+		return 0;
+	}
+	if (!early && !gopher_quality_independent(cfg, ctx, s, n, v))
+		return 0;
 	if (!lc->stop && !lc->stop_gopher && !lc->off[CP_G_MIN_STOP_WORDS]) {
 		v->skipped |= 1ull << CP_G_MIN_STOP_WORDS; /* no list for this language */
 	} else if (clean_lang_rule(lc, v, CP_G_MIN_STOP_WORDS)) {

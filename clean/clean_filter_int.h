@@ -14,7 +14,30 @@
 #include "clean/clean_textstats.h"
 
 void clean_tab_reset(struct clean_filter_ctx *ctx, size_t n);
-struct slot *clean_tab_get(struct clean_filter_ctx *ctx, uint64_t key, uint32_t idx, int *fresh);
+
+/* Finds or inserts key; *fresh tells which. The table never fills: callers size it for all.
+ * Inline: the n-gram rules call it once per word position. */
+static inline struct slot *clean_tab_get(struct clean_filter_ctx *ctx, uint64_t key, uint32_t idx,
+					 int *fresh)
+{
+	size_t mask = ctx->tabmask, h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
+	uint32_t gen = ctx->gen;
+	for (;; h = (h + 1) & mask) {
+		struct slot *sl = &ctx->tab[h];
+		if (sl->gen != gen) {
+			sl->gen = gen;
+			sl->key = key;
+			sl->first = idx;
+			sl->count = 0;
+			*fresh = 1;
+			return sl;
+		}
+		if (sl->key == key) {
+			*fresh = 0;
+			return sl;
+		}
+	}
+}
 
 /* The document's language's config: resolved the first time a rule asks. */
 const struct clean_filter_config *clean_filter_lang(struct clean_filter_ctx *ctx);
@@ -77,6 +100,8 @@ static inline int clean_ends_with(const char *s, size_t n, const char *suf)
 int clean_ends_terminal(const char *s, size_t n, const char *extra);
 /* Length of a sentence-final mark of a script other than Latin at s (。 ！ ？ । ။ ። ...), or 0. */
 size_t clean_sentence_mark(const unsigned char *s, size_t n);
+/* Those marks, NULL-terminated. */
+extern const char *const clean_script_marks[];
 /* Does the line end in an ellipsis ("...", U+2026, U+22EF, U+2025)? */
 int clean_ends_ellipsis(const char *s, size_t n);
 
@@ -87,6 +112,11 @@ int clean_filter_gopher_quality(const struct clean_filter_config *cfg,
 				struct clean_verdict *v);
 int clean_filter_c4(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 		    const char **text, size_t *len, struct clean_verdict *v);
+/* C4's document rejects (lorem_ipsum, curly_bracket) on s[0, n) when they cannot depend on
+ * the language (no language turns c4.terminal_punct on, which would drop lines before them):
+ * 0 (v set) if C4 will reject the document, 1 if it may not. Writes nothing. */
+int clean_filter_c4_screen(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
+			   const char *s, size_t n, struct clean_verdict *v);
 int clean_filter_fineweb(const struct clean_filter_config *cfg, struct clean_filter_ctx *ctx,
 			 const char *s, size_t n, struct clean_verdict *v);
 

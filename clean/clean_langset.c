@@ -184,9 +184,11 @@ int clean_langset_build(struct clean_langset *ls, struct clean_filter_config *gl
 	qsort(ls->cfg, ls->n, sizeof(*ls->cfg), cmp_cfg);
 	if (lang_config(ls, &ls->un, global, "un", err) < 0)
 		return -1;
-	for (size_t k = 0; k < ls->n; k++)
-		if (ls->cfg[k].v[CP_C4_TERMINAL_PUNCT] && !ls->cfg[k].off[CP_C4_TERMINAL_PUNCT])
+	for (size_t k = 0; k <= ls->n; k++) { /* and un's, last */
+		const struct clean_filter_config *c = k < ls->n ? &ls->cfg[k] : &ls->un;
+		if (c->v[CP_C4_TERMINAL_PUNCT] && !c->off[CP_C4_TERMINAL_PUNCT])
 			global->any_c4_terminal = 1;
+	}
 	for (size_t i = 0; i < global->nover; i++) /* a [lang] section sets an n-gram threshold */
 		if (global->over[i].param >= CP_R_TOP_2GRAM && global->over[i].param <= CP_R_DUP_10GRAM)
 			global->any_lang_ngram = 1;

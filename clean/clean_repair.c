@@ -9,6 +9,9 @@
 
 #include "lib/utf8.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 /* An encoded surrogate ED A0..BF 80..BF: returns the surrogate value or 0. */
@@ -192,10 +195,24 @@ static void strip_c1(const char *s, size_t n, struct buf *out, struct clean_repa
 
 static const unsigned char fffd[3] = { 0xEF, 0xBF, 0xBD };
 
-/* End of the run of plain bytes (printable ASCII, tab, LF) from j: 8 bytes at a time while all
- * are, then byte by byte. */
+/* End of the run of plain bytes (printable ASCII, tab, LF) from j: 16 bytes at a time (SSE2)
+ * or 8 while all are, then byte by byte. */
 static size_t plain_run_end(const unsigned char *u, size_t j, size_t n)
 {
+#ifdef __SSE2__
+	for (; j + 16 <= n; j += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + j));
+		/* signed compares: bytes >= 0x80 are negative, never plain */
+		__m128i plain = _mm_or_si128(
+			_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)),
+				      _mm_cmplt_epi8(x, _mm_set1_epi8(0x7F))),
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+				     _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+		unsigned m = (unsigned)_mm_movemask_epi8(plain);
+		if (m != 0xFFFF)
+			return j + (size_t)__builtin_ctz(~m);
+	}
+#endif
 	for (; j + 8 <= n; j += 8) {
 		uint64_t w, ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 		memcpy(&w, u + j, 8);

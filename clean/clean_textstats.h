@@ -62,6 +62,7 @@ struct clean_filter_ctx {
 	/* the language: lcfg once resolved (by lr, at the first rule that depends on it) */
 	const struct clean_filter_config *base, *lcfg;
 	const struct clean_lang_resolver *lr;
+	int next_filter; /* the filter after the running one in the order (CLEAN_F_*), or -1 */
 	struct buf c4out[2];
 	int c4cur;
 	/* analysis of (atext, alen) */

@@ -115,9 +115,8 @@ static int one_line(void *shared, void *thread_state, struct batch *b, const str
 			    c->raw ? l->p : r.line, c->raw ? l->len : r.len, c->raw);
 		return 0;
 	}
-	case RECORD_EMPTY:
+	case RECORD_EMPTY: /* counted by stage_check_record */
 		emptied = 1;
-		counts_add_rule(&b->counts, "emptied_text", 1);
 		break;
 	case RECORD_KEEP:
 		record_text(&r, &t->text);

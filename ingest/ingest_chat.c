@@ -62,7 +62,7 @@ struct ingest_chat *ingest_chat_new(const struct common_opts *o)
 			BUG("ingest_chat: key_len does not match key_names");
 	struct ingest_chat *c = xcalloc(1, sizeof(*c));
 	c->o = *o;
-	c->o.on_missing = ON_MISSING_EMPTY;
+	c->o.on_missing = ON_MISSING_ANY; /* the layouts read other fields */
 	chat_init(&c->chat);
 	buf_init(&c->msgs, 0);
 	buf_init(&c->rec, 0);

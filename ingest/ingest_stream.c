@@ -280,8 +280,8 @@ static int stream_by_content(struct ingest *in, struct source *pre, const char *
 		return stream_decoded(in, pre, codec, name, depth);
 	if (m == MAGIC_7Z && !path)
 		return stream_7z(in, pre, name, depth);
-	if (pq_magic(head->data, head->len) && (memchr(head->data, 0, head->len) ||
-						!strcmp(ext, "parquet") || pq_path_has_tail(path)))
+	if (m == MAGIC_PARQUET && (memchr(head->data, 0, head->len) || !strcmp(ext, "parquet") ||
+				   pq_path_has_tail(path)))
 		return ingest_parquet(in, pre, name, path);
 	if (ingest_magic_container(m))
 		return ingest_archive(in, pre, name, path, CONT_AUTO, depth);

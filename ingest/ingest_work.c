@@ -23,6 +23,7 @@
 
 static const char *const rule_missing = "missing_text";
 static const char *const rule_html = "html_parse_error";
+static const char *const rule_emptied = "emptied_text";
 static const char *const rule_non_text = "non_text_content";
 static const char *const rule_encoding = "http_content_encoding";
 static const char *const note_not_gzip = "http_body_not_gzip";
@@ -113,9 +114,8 @@ static int jsonl_line(struct ingest *in, struct ingest_thread *t, struct batch *
 	case RECORD_DROP:
 		stage_reject(b, "ingest", l, &r, &t->check);
 		return 0;
-	case RECORD_EMPTY:
+	case RECORD_EMPTY: /* counted by stage_check_record */
 		empty_text = 1;
-		counts_add_rule(&b->counts, "emptied_text", 1);
 		break;
 	case RECORD_KEEP:
 		counts_text_length(&b->counts, t->check.text_len);
@@ -400,6 +400,12 @@ static int doc_text(struct ingest *in, struct ingest_thread *t, struct batch *b,
 		if (html_convert(in, t, b, body, n, charset[0] ? charset : NULL) < 0) {
 			*rule = rule_html;
 			rc = -1;
+		} else if (!t->text.len && n) {
+			/* A page with no text left: dropped as clean drops a text its processing
+			 * emptied, not written as "" (docs/design.md, "Empty texts"). */
+			*rule = rule_emptied;
+			buf_addstr(&t->reason, "0");
+			rc = -1;
 		}
 	} else {
 		buf_add(&t->text, body, n);
@@ -532,7 +538,7 @@ static int doc_check_text(struct ingest *in, struct ingest_thread *t, struct bat
 			reject_value(b, rule_missing, NULL, b->source, d->number, "", 0, rej_extra);
 			return 0;
 		}
-		counts_add_rule(&b->counts, "emptied_text", 1); /* t->text is empty */
+		counts_note(&b->counts, rule_missing, 1); /* t->text is empty */
 	}
 	if (t->text.len > o->max_doc_bytes) {
 		char v[32];
@@ -606,6 +612,10 @@ void ingest_work(void *shared, void *thread_state, struct batch *b)
 			buf_reset(&t->text);
 			if (html_convert(in, t, b, b->data, b->len, NULL) < 0) {
 				reject_value(b, rule_html, NULL, b->source, 1, "", 0, NULL);
+				return;
+			}
+			if (!t->text.len) { /* a page with no text left (as in doc_text) */
+				reject_value(b, rule_emptied, "0", b->source, 1, "", 0, NULL);
 				return;
 			}
 			text_record(in, t, b, t->text.data, t->text.len, 1);

@@ -66,6 +66,8 @@ static void register_temp(char *t)
 		signal(SIGINT, on_fatal_signal);
 		signal(SIGTERM, on_fatal_signal);
 		signal(SIGHUP, on_fatal_signal);
+		/* A write past `ulimit -f` raises SIGXFSZ, whose default action kills the process. */
+		signal(SIGXFSZ, on_fatal_signal);
 		/* A closed pipe (`| head`) still ends the process by SIGPIPE, after the cleanup. */
 		signal(SIGPIPE, on_fatal_signal);
 	}

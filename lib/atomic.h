@@ -11,8 +11,8 @@
  *   reached through links): written through a duplicate of descriptor N, so `2>>log` appends;
  * - anything else that is not a regular file (a device such as /dev/null, a FIFO, a terminal,
  *   other files under /proc): opened and written in place; never renamed over.
- * Temporary files still open when the process dies (die(), SIGINT, SIGTERM, SIGHUP, SIGPIPE) are
- * removed; after SIGKILL a `NAME.tmp.PID.XXXXXX` may remain, never NAME itself, and the next
+ * Temporary files still open when the process dies (die(), SIGINT, SIGTERM, SIGHUP, SIGPIPE,
+ * SIGXFSZ) are removed; after SIGKILL a `NAME.tmp.PID.XXXXXX` may remain, never NAME itself, and the next
  * atomic_open() of NAME removes it once process PID no longer exists.
  */
 #ifndef GRIST_ATOMIC_H

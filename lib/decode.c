@@ -47,7 +47,9 @@ struct dec {
 };
 
 /* The signatures, in the order they are tried: the codecs first (codec_of_magic is magic_of),
- * the archives' signatures at offset 0 before tar's at 257. */
+ * the archives' and Parquet's signatures at offset 0 before tar's at 257 (ingest has always
+ * tried Parquet before tar), WARC's after it (a tar whose first member is under WARC/ is a
+ * tar). */
 static const struct {
 	enum magic m;
 	unsigned off, len;
@@ -69,9 +71,9 @@ static const struct {
 	{ MAGIC_CPIO, 0, 6, "070707" }, /* old ASCII */
 	{ MAGIC_CPIO, 0, 2, "\xc7\x71" }, /* old binary, little-endian */
 	{ MAGIC_CPIO, 0, 2, "\x71\xc7" }, /* old binary, big-endian */
+	{ MAGIC_PARQUET, 0, 4, "PAR1" },
 	{ MAGIC_TAR, 257, 5, "ustar" },     /* after the signatures at offset 0 */
 	{ MAGIC_WARC, 0, 5, "WARC/" },
-	{ MAGIC_PARQUET, 0, 4, "PAR1" },
 };
 
 enum magic magic_of(const void *vp, size_t n)

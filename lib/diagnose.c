@@ -30,7 +30,9 @@ uint64_t diagnose_record_drops(const struct counts *c, struct buf *rules)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < c->nrules; i++) {
-		if (!diagnose_record_rule(c->rules[i].rule) || !c->rules[i].n)
+		/* a note (--on-missing empty's missing_text) kept its record */
+		if (c->rules[i].kind != RULE_REJECT || !diagnose_record_rule(c->rules[i].rule) ||
+		    !c->rules[i].n)
 			continue;
 		n += c->rules[i].n;
 		buf_addf(rules, "%s%s %llu", rules->len ? ", " : "", c->rules[i].rule,

@@ -37,6 +37,15 @@ void json_validator_free(struct json_validator *v);
 int json_validate(struct json_validator *v, const char *line, size_t len, struct buf *reason,
 		  size_t *offset);
 
+/*
+ * The simdjson kernel validation runs (stage 1 and string unescaping), chosen at run time by
+ * libsimdjson from the CPU: "icelake", "haswell", "westmere" or "fallback".
+ * json_validate_use_kernel() is for tests: it switches validators created afterwards to the
+ * named kernel (process-wide, not thread-safe) and returns -1 if this CPU cannot run it.
+ */
+const char *json_validate_kernel(void);
+int json_validate_use_kernel(const char *name);
+
 enum jval_type { JV_STRING, JV_NUMBER, JV_OBJECT, JV_ARRAY, JV_TRUE, JV_FALSE, JV_NULL };
 
 struct json_member {

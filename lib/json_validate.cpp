@@ -7,6 +7,16 @@
 // all checked (docs/json-libraries.md has the measurements). On a failure jansson re-parses the
 // line to name the reason and the byte offset; that slow path runs only for bad lines.
 // A parser is not thread-safe: each worker thread owns its own json_validator.
+//
+// Kernels: the walk below is compiled with baseline x86-64 flags, so its symbols say
+// simdjson::fallback (in 3.0.1 On-Demand exists only for the compile-time "builtin"
+// implementation), but the work per byte is not there: the parser takes stage 1 (structure
+// and UTF-8) and string unescaping from simdjson::get_active_implementation(), which libsimdjson
+// picks at run time (icelake, haswell, westmere or fallback, from CPUID). What the fallback
+// namespace holds is the generic iterator, which compiled with -mavx2 -mbmi -mbmi2 -mpclmul
+// -mpopcnt gave the same instruction count (docs/json-libraries.md), so there is no second
+// object or dispatch here. json_validate_use_kernel() lets the unit tests check every kernel
+// the machine runs against the same verdicts.
 #include <new>
 #include <string.h>
 #include <string_view>
@@ -32,6 +42,20 @@ extern "C" struct json_validator *json_validator_new(void)
 extern "C" void json_validator_free(struct json_validator *v)
 {
 	delete v;
+}
+
+extern "C" const char *json_validate_kernel(void)
+{
+	return get_active_implementation()->name().c_str();
+}
+
+extern "C" int json_validate_use_kernel(const char *name)
+{
+	const implementation *impl = get_available_implementations()[name];
+	if (!impl || !impl->supported_by_runtime_system())
+		return -1;
+	get_active_implementation() = impl;
+	return 0;
 }
 
 static bool is_digit(char c)

@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum on_missing { ON_MISSING_SKIP, ON_MISSING_EMPTY, ON_MISSING_ERROR };
+/* --on-missing. ON_MISSING_ANY is no option: a caller that does not read the text field (ingest
+ * --chat's layouts) gets RECORD_EMPTY for a record without one, counted nowhere. */
+enum on_missing { ON_MISSING_SKIP, ON_MISSING_EMPTY, ON_MISSING_ERROR, ON_MISSING_ANY };
 enum on_invalid { ON_INVALID_SKIP, ON_INVALID_ERROR };
 
 struct common_opts {

@@ -44,7 +44,8 @@ void stage_emit(void *run, struct batch *b);
  * The record policies every stage applies to an input line, in one place: --on-invalid,
  * --on-missing, --max-doc-bytes. stage_check_record() parses the line and decides:
  *   RECORD_KEEP   a usable record (check->text_len is the decoded text length);
- *   RECORD_EMPTY  text missing/null/not a string under --on-missing=empty: use "" as the text;
+ *   RECORD_EMPTY  text missing/null/not a string under --on-missing=empty: use "" as the text
+ *                 (counted here, as a note under check->rule);
  *   RECORD_DROP   skip it: check->rule, check->value (JSON, may be empty) and check->raw (the
  *                 line was not JSON) say why; stage_reject() counts it and writes the rejects
  *                 line (a stage with its own reject ordering may do that itself);

@@ -19,7 +19,8 @@ void counts_reset(struct counts *c)
 static void add_rule(struct counts *c, const char *rule, uint64_t n, enum rule_kind kind)
 {
 	for (int i = 0; i < c->nrules; i++)
-		if (c->rules[i].rule == rule || !strcmp(c->rules[i].rule, rule)) {
+		if (c->rules[i].kind == kind &&
+		    (c->rules[i].rule == rule || !strcmp(c->rules[i].rule, rule))) {
 			c->rules[i].n += n;
 			return;
 		}

@@ -53,7 +53,8 @@ void counts_add_rule(struct counts *c, const char *rule, uint64_t n);
  * and apart from the rejects in the summary line; not in records_in, never in --rejects.
  */
 void counts_skip(struct counts *c, const char *rule, uint64_t n);
-/* Records kept after a repair worth counting (a body declared gzip that was not): "notes". */
+/* Records repaired or filled in, worth counting (a body declared gzip that was not, a missing
+ * text written as "" under --on-missing empty): "notes". A later rule may still drop them. */
 void counts_note(struct counts *c, const char *rule, uint64_t n);
 void counts_text_length(struct counts *c, uint64_t len);
 void counts_merge(struct counts *into, const struct counts *from);

@@ -13,7 +13,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "lib/buf.h"
 #include "parquet/pq_meta.h"
@@ -27,11 +26,6 @@ struct pq_file {
 	struct pq_meta meta;
 };
 
-/* Does this look like the start of a Parquet file? */
-static inline int pq_magic(const void *p, size_t n)
-{
-	return n >= 4 && !memcmp(p, "PAR1", 4);
-}
 /* Does the file at path (NULL: no) end with "PAR1"? */
 int pq_path_has_tail(const char *path);
 /*

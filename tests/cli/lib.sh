@@ -47,3 +47,43 @@ tok_parity() {
 		--hf-decoded "$m.dec.jsonl" > parity.txt ||
 		{ fail "$m --allow-special --add-special / --decode differs from tokenizers"; cat parity.txt; }
 }
+# html_score PAGES EXPECTED CHARSETS: the main-content scorer setup of t3010 and t3013. grist
+# --html main and --html text on PAGES/*.html and, outside BUILD=asan (jsdom is heavy; the
+# release build of the same `make test` runs it), Readability (@mozilla/readability on jsdom,
+# tests/npm); tests/html-eval/score.py scores them against EXPECTED into score.json, systems
+# "grist", "whole-page" and (release) "readability".
+html_score() {
+	local pages=$1 expected=$2 charsets=$3 root ev npm systems
+	root=$(cd "$FIX/../.." && pwd) ev=$root/tests/html-eval npm=$root/tests/npm
+	"$ev/run-grist.sh" "$GRIST" "$pages" main main.jsonl || fail "grist --html main on $pages"
+	"$ev/run-grist.sh" "$GRIST" "$pages" text text.jsonl || fail "grist --html text on $pages"
+	systems="grist=main.jsonl whole-page=text.jsonl"
+	if [ "$BUILD" != asan ]; then
+		[ -d "$npm/node_modules/@mozilla/readability" ] ||
+			{ fail "no tests/npm/node_modules: run make deps"; done_testing; }
+		node "$npm/readability-eval.js" "$pages" "$charsets" read.jsonl || fail "readability"
+		systems="grist=main.jsonl readability=read.jsonl whole-page=text.jsonl"
+	else
+		echo "BUILD=asan: Readability not run here (the release build compares with it)"
+	fi
+	# shellcheck disable=SC2086
+	python3 "$ev/score.py" "$expected" $systems --json score.json || fail "score"
+}
+# pq_read_back WANT FILE.parquet JSONCOLS [READERS]: FILE read back by each of READERS
+# ("duckdb arrow grist" by default: DuckDB, arrow-rs in parquet-wasm, grist ingest) equals WANT
+# (JSONL) as tests/npm/parquet-peer.js compares them (ids kept; JSONCOLS, comma-separated,
+# maybe empty: columns compared as JSON values). Each reader's rows are left in FILE.READER.
+pq_read_back() {
+	local want=$1 pq=$2 json=$3 readers=${4:-duckdb arrow grist} r out peer
+	peer="$(cd "$FIX/../.." && pwd)/tests/npm/parquet-peer.js"
+	for r in $readers; do
+		out=${pq%.parquet}.$r
+		case $r in
+		duckdb) node "$peer" sql "COPY (SELECT * FROM '$pq') TO '$out' (FORMAT json)" > /dev/null ;;
+		arrow) node "$peer" arrow-read "$pq" > "$out" ;;
+		grist) "$GRIST" ingest -q "$pq" > "$out" ;;
+		esac || { fail "$pq: $r read"; continue; }
+		node "$peer" compare "$want" "$out" --keep-id ${json:+--json "$json"} > cmp.txt ||
+			{ fail "$pq: $r read-back"; cat cmp.txt; }
+	done
+}

@@ -1,8 +1,9 @@
 #!/bin/bash
-# Issue 11.9: temporaries and signals. A stage killed by SIGPIPE (`| head`) or SIGTERM removes
-# its temporary files before dying; after SIGKILL, the next run of any command that writes the
-# same output removes the temporaries the dead process left (NAME.tmp.PID.XXXXXX, PID gone),
-# and never those of a process that is still running.
+# Issue 11.9: temporaries and signals. A stage killed by SIGPIPE (`| head`), SIGTERM, SIGINT,
+# SIGHUP or SIGXFSZ (a file past `ulimit -f`) removes its temporary files before dying; after
+# SIGKILL, the next run of any command that writes the same output removes the temporaries the
+# dead process left (NAME.tmp.PID.XXXXXX, PID gone), and never those of a process that is still
+# running.
 . ./lib.sh
 python3 - <<'PY'
 import json
@@ -41,6 +42,19 @@ for sig in TERM INT HUP; do
 	expect_eq "SIG$sig: no temporary left" "" "$(temps)"
 	[ -e out.jsonl ] && fail "SIG$sig: output published by a killed run"
 done
+
+# SIGXFSZ: a write past the file-size limit (ulimit -f) kills the process like the signals
+# above; it must not leave NAME.tmp.PID.XXXXXX behind either (the output is ~40 MB, the limit
+# 1 MB; the rejects and the stats file are small and still open when the output grows past it).
+(ulimit -f 1024; exec $GRIST ingest -q big.jsonl -o fs.jsonl --rejects fsrej.jsonl --stats fs.json)
+expect_eq "ulimit -f: killed by SIGXFSZ (128+25)" 153 $?
+expect_eq "SIGXFSZ: no temporary left" "" "$(temps)"
+[ -e fs.jsonl ] && fail "SIGXFSZ: output published by a killed run"
+rm -f -- *.tmp.*
+(ulimit -f 1024; exec $GRIST clean -q big.jsonl --rejects fsrej.jsonl > fs.out)
+expect_eq "stdout past ulimit -f: killed by SIGXFSZ" 153 $?
+expect_eq "SIGXFSZ on stdout: no temporary left" "" "$(temps)"
+rm -f -- *.tmp.* fs.out core core.*
 
 # SIGKILL leaves temporaries; the next run writing those names removes them, whatever the stage.
 killed() { # killed N ARGS...: start grist ARGS reading the FIFO, kill -9 it once it has made

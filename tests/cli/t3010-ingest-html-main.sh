@@ -13,20 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$FIX/../.." && pwd)
 EV=$ROOT/tests/html-eval
-NPM=$ROOT/tests/npm
-
-"$EV/run-grist.sh" "$GRIST" "$EV/pages" main main.jsonl || fail "grist --html main on the set"
-"$EV/run-grist.sh" "$GRIST" "$EV/pages" text text.jsonl || fail "grist --html text on the set"
-systems="grist=main.jsonl whole-page=text.jsonl"
-if [ "$BUILD" != asan ]; then
-	[ -d "$NPM/node_modules/@mozilla/readability" ] || { fail "no tests/npm/node_modules: run make deps"; done_testing; }
-	node "$NPM/readability-eval.js" "$EV/pages" "$EV/charsets.txt" read.jsonl || fail "readability"
-	systems="grist=main.jsonl readability=read.jsonl whole-page=text.jsonl"
-else
-	echo "BUILD=asan: Readability not run here (the release build compares with it)"
-fi
-# shellcheck disable=SC2086
-python3 "$EV/score.py" "$EV/expected" $systems --json score.json || fail "score"
+html_score "$EV/pages" "$EV/expected" "$EV/charsets.txt"
 mean() { python3 -c 'import json,sys; print("%.4f" % json.load(open("score.json"))["summary"][sys.argv[1]]["all"][2])' "$1"; }
 g=$(mean grist) w=$(mean whole-page)
 awk -v g="$g" 'BEGIN { exit !(g >= 0.90) }' || fail "grist mean F1 $g < 0.90"

@@ -12,24 +12,11 @@
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$FIX/../.." && pwd)
 HR=$ROOT/tests/html-real
-EV=$ROOT/tests/html-eval
-NPM=$ROOT/tests/npm
 
 python3 "$HR/label.py" make labelled || fail "label.py make"
 diff -r labelled "$HR/expected" > /dev/null || fail "tests/html-real/expected differs from its labels"
 
-"$EV/run-grist.sh" "$GRIST" "$HR/pages" main main.jsonl || fail "grist --html main on the pages"
-"$EV/run-grist.sh" "$GRIST" "$HR/pages" text text.jsonl || fail "grist --html text on the pages"
-systems="grist=main.jsonl whole-page=text.jsonl"
-if [ "$BUILD" != asan ]; then
-	[ -d "$NPM/node_modules/@mozilla/readability" ] || { fail "no tests/npm/node_modules: run make deps"; done_testing; }
-	node "$NPM/readability-eval.js" "$HR/pages" "$HR/charsets.txt" read.jsonl || fail "readability"
-	systems="grist=main.jsonl readability=read.jsonl whole-page=text.jsonl"
-else
-	echo "BUILD=asan: Readability not run here (the release build compares with it)"
-fi
-# shellcheck disable=SC2086
-python3 "$EV/score.py" "$HR/expected" $systems --json score.json || fail "score"
+html_score "$HR/pages" "$HR/expected" "$HR/charsets.txt"
 python3 - "$BUILD" <<'PY' || fail "floors (above)"
 import json, sys
 s = json.load(open("score.json"))["summary"]

@@ -50,12 +50,7 @@ expect_grep "JSON annotation" '"name":"mixed","converted_type":"JSON"' schema.js
 expect_grep "STRING annotation" '"name":"text","converted_type":"UTF8"' schema.jsonl
 
 # read back equal: DuckDB, arrow-rs, grist
-$PEER sql "COPY (SELECT * FROM 'out.parquet') TO 'duck.json' (FORMAT json)" > /dev/null || fail "DuckDB read"
-$PEER compare want.jsonl duck.json --keep-id --json meta,mixed > cmp.txt || { fail "DuckDB read-back"; cat cmp.txt; }
-$PEER arrow-read out.parquet > arrow.jsonl || fail "arrow-rs read"
-$PEER compare want.jsonl arrow.jsonl --keep-id --json meta,mixed > cmp.txt || { fail "arrow-rs read-back"; cat cmp.txt; }
-"$G" ingest -q out.parquet > back.jsonl || fail "grist read"
-$PEER compare want.jsonl back.jsonl --keep-id --json meta,mixed > cmp.txt || { fail "grist read-back"; cat cmp.txt; }
+pq_read_back want.jsonl out.parquet meta,mixed
 
 # another record stage writes Parquet too
 "$G" dedup -q --exact want.jsonl -o dd.parquet || fail "dedup -o dd.parquet"
@@ -73,8 +68,7 @@ expect_grep "CRC message" "row group 2.*column 'text'.*page CRC mismatch at byte
 # --schema: the given types; a record that does not fit fails, and no file is left behind
 printf '{"text":"string","n":"int64","score":"double","ok":"boolean","meta":"json","mixed":"json","lang":"string","maybe":"string","late":"string","id":"string","source":"string"}' > schema.json
 "$G" ingest -q in.jsonl --schema schema.json -o fixed.parquet || fail "--schema"
-"$G" ingest -q fixed.parquet > fixed.jsonl
-$PEER compare want.jsonl fixed.jsonl --keep-id --json meta,mixed > cmp.txt || { fail "--schema read-back"; cat cmp.txt; }
+pq_read_back want.jsonl fixed.parquet meta,mixed grist
 printf '{"text":"string","n":"boolean"}' > bad.json
 "$G" ingest -q in.jsonl --schema bad.json -o bad.parquet 2> bad.err
 expect_eq "schema misfit exit" 1 $?
@@ -85,8 +79,7 @@ expect_grep "schema misfit message" "record 1: field 'n' holds a int64, not the 
 # --parquet-level: a higher zstd level gives a smaller file that reads back the same; out of range is usage
 "$G" ingest -q in.jsonl --row-group-bytes 256K --parquet-level 12 -o l12.parquet || fail "--parquet-level 12"
 [ "$(stat -c %s l12.parquet)" -lt "$(stat -c %s out.parquet)" ] || fail "--parquet-level 12 is not smaller: $(stat -c %s l12.parquet) vs $(stat -c %s out.parquet)"
-$PEER sql "COPY (SELECT * FROM 'l12.parquet') TO 'l12.json' (FORMAT json)" > /dev/null || fail "DuckDB read level 12"
-$PEER compare want.jsonl l12.json --keep-id --json meta,mixed > cmp.txt || { fail "level 12 read-back"; cat cmp.txt; }
+pq_read_back want.jsonl l12.parquet meta,mixed duckdb
 expect_exit "--parquet-level 0" 2 "$G" ingest -q in.jsonl --parquet-level 0 -o l0.parquet 2> /dev/null
 
 # no records: a valid empty file

@@ -18,9 +18,16 @@ for l in open("rej.jsonl"):
     assert r["stage"] == "clean" and r["source"].startswith(r["source"].split(":")[0])
     print(r["record"]["id"], r["rule"], r["value"])')"
 expect_grep "stats per rule" '"rejects":{"gopher_rep.top_2gram":1,"gopher_rep.dup_line_frac":1,"c4.curly_bracket":1,"c4.lorem_ipsum":1,"gopher.min_alpha_words":1}' stats.json
-# the numbers document has no language CLD2 can name: its language-dependent rules (mean
-# word length, stop words) are not applied and counted, the others still reject it
-expect_grep "language rules not applied to un" '"lang_rules_not_applied":{"gopher.min_mean_word_length":1,"gopher.max_mean_word_length":1}' stats.json
+# Documents that rules needing no language reject are not identified (CLD2 costs more than
+# the rules): the code and numbers documents, which reach Gopher's quality filter, are
+# rejected by C4's curly bracket and Gopher's alpha words before their language is asked for
+expect_grep "rejected before identification" '"rejected_before_lang_id":{"in":4,"kept":0,"rejects":{"c4.curly_bracket":1,"gopher.min_alpha_words":1,' stats.json
+# identified first (--lang-id all), the numbers document has no language CLD2 can name: its
+# language-dependent rules (mean word length, stop words) are not applied and counted, the
+# others still reject it
+$GRIST clean -q --lang-id all --rejects rej-all.jsonl --stats stats-all.json "$IN" > out-all
+cmp -s out out-all || fail "--lang-id all keeps the same documents"
+expect_grep "language rules not applied to un" '"lang_rules_not_applied":{"gopher.min_mean_word_length":1,"gopher.max_mean_word_length":1}' stats-all.json
 expect_grep "stats: documents segmented by ICU" '"icu_segmented_docs":2' stats.json
 # the kept English record: only text rewritten (C4 joins kept lines), other fields in order
 /usr/bin/python3 - "$IN" <<'PY' || fail "kept record fields"

@@ -45,7 +45,8 @@ expect_eq "min score keeps the rest" 4 "$(wc -l < hi)"
 # A low-confidence identification is not trusted to choose rules (--lang-rules-min-score,
 # default 0.25): three languages in one document make CLD2 answer fr with score 0.2, so the
 # [lang.fr] stop-word threshold that rejects everything does not apply; the language-independent
-# rules still do (the second document's curly bracket, reached after the language).
+# rules still do (the second document's curly bracket, reached after the language: both are
+# identified first, --lang-id all).
 # The whole text is identified (--lang-sample 0): a 512-byte sample of its start, middle and
 # end weighs the three languages differently.
 /usr/bin/python3 - > mixed.jsonl <<'PY'
@@ -60,7 +61,7 @@ print(json.dumps({"id": "mixed", "text": "\n".join([en, de, fr])}, ensure_ascii=
 print(json.dumps({"id": "mixed-code", "text": "\n".join([en, de, fr + " {x}"])}, ensure_ascii=False))
 PY
 printf '[lang.fr]\ngopher.min_stop_words = 1000\n' > fr.cfg
-$GRIST clean -q --lang-sample 0 --config fr.cfg --stats lst --rejects lrej mixed.jsonl > low
+$GRIST clean -q --lang-id all --lang-sample 0 --config fr.cfg --stats lst --rejects lrej mixed.jsonl > low
 expect_eq "low confidence: kept, lang and score as CLD2 said" "mixed fr 0.2" "$(/usr/bin/python3 -c '
 import json
 for l in open("low"):
@@ -68,10 +69,17 @@ for l in open("low"):
 expect_grep "low confidence: language-independent rules apply" '"rule":"c4.curly_bracket"' lrej
 expect_grep "low confidence: counted" '"lang_low_confidence_docs":2' lst
 expect_grep "low confidence: language rules not applied" '"gopher.min_stop_words":2' lst
-$GRIST clean -q --lang-sample 0 --config fr.cfg --lang-rules-min-score 0 --rejects lrej0 mixed.jsonl > low0
+$GRIST clean -q --lang-id all --lang-sample 0 --config fr.cfg --lang-rules-min-score 0 --rejects lrej0 mixed.jsonl > low0
 expect_eq "--lang-rules-min-score 0 trusts fr" "gopher.min_stop_words gopher.min_stop_words" \
 	"$(/usr/bin/python3 -c '
 import json; print(*[json.loads(l)["rule"] for l in open("lrej0")])')"
+# Identified when a rule first needs the language (the default), a document that C4's curly
+# bracket rejects is rejected before that, unidentified: its rule is C4's, not the stop words'
+$GRIST clean -q --lang-sample 0 --config fr.cfg --lang-rules-min-score 0 --stats lst1 --rejects lrej1 mixed.jsonl > low1
+expect_eq "the curly bracket rejects before identification" "gopher.min_stop_words c4.curly_bracket" \
+	"$(/usr/bin/python3 -c '
+import json; print(*[json.loads(l)["rule"] for l in open("lrej1")])')"
+expect_grep "... and that document is not identified" '"rejected_before_lang_id":{"in":1,"kept":0,"rejects":{"c4.curly_bracket":1}}' lst1
 # --lang-id off takes lang_score from the record too
 printf '{"id":"a","lang":"fr","lang_score":0.1,"text":"%s"}\n{"id":"b","lang":"fr","text":"%s"}\n' \
 	"$(sed -n 1p mixed.jsonl | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())["text"])[1:-1])')" \

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "clean/clean_filter.h"
+#include "clean/clean_filter_int.h"
 
 static struct clean_filter_ctx *ctx;
 
@@ -499,6 +500,8 @@ TEST(broken_words)
 		"manipulaci\xC3\x83\xC2\xB3n", /* manipulaciÃ³n: UTF-8 read as cp1252 */
 		"don\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2t", /* donâ€™t */
 		"S\xC3\x83\xC5\x93o",  /* SÃœo: Ã and cp1252's 0x9C */
+		"a\xE1\xBC\x80",        /* aἀ: Latin next to Greek Extended (lead 0xE1) */
+		"\xE1\xB8\x80\xD0\xBA", /* Ḁк: Latin Extended Additional next to Cyrillic */
 	};
 	for (size_t i = 0; i < sizeof(broken) / sizeof(*broken); i++) {
 		double r = broken_share(broken[i], 2);
@@ -521,6 +524,8 @@ TEST(broken_words)
 		"S\xC3\x83O",           /* SÃO (Portuguese) */
 		"20\xC2\xB0" "C", "km\xC2\xB2",
 		"\xE4\xBD\xA0\xE5\xA5\xBD", /* 你好 */
+		"\xE4\xBD\xA0\xE5\xA5\xBD\xEF\xBC\x81", /* 你好！: full-width, lead 0xEF, no U+FFFD */
+		"\xE1\x83\x90\xE1\x83\x91" "a",   /* აბa: Georgian (lead 0xE1) next to Latin */
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(*fine); i++) {
 		double r = broken_share(fine[i], 20);
@@ -591,7 +596,7 @@ TEST(default_set_and_scripts)
 	CHECK(run(&cfg, chinese, strlen(chinese), NULL) != NULL);
 	static const char *const docs[][2] = { { "zh", chinese }, { "ja", japanese } };
 	for (int k = 0; k < 2; k++) {
-		struct clean_lang_resolver lr = { lang_of, (void *)clean_langset_get(&ls, docs[k][0]) };
+		struct clean_lang_resolver lr = { lang_of, (void *)clean_langset_get(&ls, docs[k][0]), 0 };
 		struct clean_verdict vd;
 		const char *t = docs[k][1];
 		size_t n = strlen(t);
@@ -653,6 +658,56 @@ TEST(config_parsing)
 	buf_release(&err);
 }
 
+/* clean_sentence_mark decodes; the marks list is the definition: every code point (and a
+ * cut or invalid sequence) must give what comparing bytes with each mark gives. */
+TEST(sentence_marks)
+{
+	size_t bad = 0;
+	for (uint32_t cp = 0x80; cp < 0x110000; cp++) {
+		if (cp >= 0xD800 && cp < 0xE000)
+			continue;
+		unsigned char u[8] = { 0 };
+		size_t l = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+		if (l == 2) {
+			u[0] = (unsigned char)(0xC0 | cp >> 6);
+		} else if (l == 3) {
+			u[0] = (unsigned char)(0xE0 | cp >> 12);
+			u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		} else {
+			u[0] = (unsigned char)(0xF0 | cp >> 18);
+			u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+			u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		}
+		u[l - 1] = (unsigned char)(0x80 | (cp & 0x3F));
+		u[l] = 'x';
+		for (size_t n = 1; n <= l + 1; n++) { /* cut short, whole, and followed by a byte */
+			size_t want = 0;
+			for (size_t k = 0; clean_script_marks[k] && !want; k++) {
+				size_t ml = strlen(clean_script_marks[k]);
+				if (n >= ml && !memcmp(u, clean_script_marks[k], ml))
+					want = ml;
+			}
+			bad += clean_sentence_mark(u, n) != want;
+		}
+		/* FineWeb's line end: a line ending in this character ends in punctuation if the
+		 * character is one of the marks or … ” ’ » */
+		static const char *const multi[] = { "\u2026", "\u201D", "\u2019", "\u00BB" };
+		char line[8] = "a";
+		memcpy(line + 1, u, l);
+		int want = 0;
+		for (size_t k = 0; clean_script_marks[k]; k++)
+			want |= strlen(clean_script_marks[k]) == l && !memcmp(u, clean_script_marks[k], l);
+		for (size_t k = 0; k < 4; k++)
+			want |= strlen(multi[k]) == l && !memcmp(u, multi[k], l);
+		bad += clean_ends_terminal(line, l + 1, "") != want;
+	}
+	CHECK(bad == 0);
+	/* a mark's last byte replaced: no longer a mark */
+	CHECK(clean_sentence_mark((const unsigned char *)"\xE3\x80\x82", 3) == 3);
+	CHECK(clean_sentence_mark((const unsigned char *)"\xE3\x80\x41", 3) == 0);
+	CHECK(clean_sentence_mark((const unsigned char *)"\xD8\x9F", 2) == 2);
+}
+
 int main(void)
 {
 	ctx = clean_filter_ctx_new();
@@ -662,6 +717,7 @@ int main(void)
 	RUN(fineweb_rules);
 	RUN(length_rules);
 	RUN(broken_words);
+	RUN(sentence_marks);
 	RUN(default_set_and_scripts);
 	RUN(config_parsing);
 	clean_filter_ctx_free(ctx);

@@ -208,7 +208,7 @@ TEST(rules_by_language)
 	const char *t = german;
 	size_t n = strlen(german);
 	CHECK(!clean_filter_run(&g, ctx, &t, &n, &v) && !strcmp(v.rule, "gopher.min_stop_words"));
-	struct clean_lang_resolver lr = { fixed_lang, (void *)clean_langset_get(&ls, "de") };
+	struct clean_lang_resolver lr = { fixed_lang, (void *)clean_langset_get(&ls, "de"), 0 };
 	t = german;
 	n = strlen(german);
 	CHECK(clean_filter_run_lang(&g, ctx, &t, &n, &v, &lr));

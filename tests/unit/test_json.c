@@ -42,6 +42,118 @@ TEST(validate_accepts_and_rejects)
 	json_validator_free(v);
 }
 
+/*
+ * Defects and valid sequences at every offset from 0 to 140 within a string (so across the
+ * 64-byte blocks of simdjson's stage 1 and the 32/64-byte steps of its string unescaping),
+ * numbers at block edges and nesting at the depth limit, under every simdjson kernel this CPU
+ * runs: the verdicts are fixed and must not depend on the kernel libsimdjson picks.
+ */
+struct vcase {
+	const char *in; /* inserted after k bytes of padding inside a string, or as a number */
+	int ok;
+};
+
+static int validate_padded(struct json_validator *v, const char *pre, size_t k, const char *in,
+			   const char *post, struct buf *why)
+{
+	struct buf line = BUF_INIT;
+	size_t off;
+	buf_addstr(&line, pre);
+	for (size_t i = 0; i < k; i++)
+		buf_addch(&line, 'a' + (char)(i % 26));
+	buf_addstr(&line, in);
+	buf_addstr(&line, post);
+	int rc = validate(v, line.data, &off, why);
+	buf_release(&line);
+	return rc;
+}
+
+/* An object holding depth - 1 nested arrays, the innermost holding `inner` (nothing or one
+ * value). */
+static int validate_nested(struct json_validator *v, int depth, const char *inner,
+			   struct buf *why)
+{
+	struct buf line = BUF_INIT;
+	size_t off;
+	buf_addstr(&line, "{\"a\":");
+	for (int i = 1; i < depth; i++)
+		buf_addch(&line, '[');
+	buf_addstr(&line, inner);
+	for (int i = 1; i < depth; i++)
+		buf_addch(&line, ']');
+	buf_addstr(&line, "}");
+	int rc = validate(v, line.data, &off, why);
+	buf_release(&line);
+	return rc;
+}
+
+static void kernel_cases(const char *kernel)
+{
+	static const struct vcase in_string[] = {
+		{ "\xff", 0 }, { "\xc0\xaf", 0 }, { "\xed\xa0\x80", 0 }, { "\xe2\x82", 0 },
+		{ "\xf4\x90\x80\x80", 0 }, { "\x80", 0 }, { "\x01", 0 }, { "\x1f", 0 },
+		{ "\\q", 0 }, { "\\u12G4", 0 }, { "\\u12", 0 }, { "\\", 0 },
+		{ "\xe2\x82\xac", 1 }, { "\xf0\x9f\x98\x80", 1 }, { "\xc3\xa9", 1 },
+		{ "\\ud83d\\ude00", 1 }, { "\\\"", 1 }, { "\\\\", 1 }, { "\\u00e9", 1 },
+		{ "\x7f", 1 },
+	};
+	static const struct vcase numbers[] = {
+		{ "-0.5E-7", 1 }, { "123456789012345678901234567890", 1 }, { "1e400", 1 },
+		{ "0", 1 }, { "01", 0 }, { "1.", 0 }, { "-", 0 }, { "1e", 0 }, { ".5", 0 },
+		{ "+1", 0 }, { "0x1", 0 }, { "1e+", 0 }, { "--1", 0 },
+	};
+	struct json_validator *v = json_validator_new();
+	struct buf why = BUF_INIT;
+	for (size_t k = 0; k <= 140; k++) {
+		for (size_t i = 0; i < sizeof(in_string) / sizeof(*in_string); i++) {
+			int rc = validate_padded(v, "{\"s\":\"", k, in_string[i].in, "z\"}", &why);
+			if (rc != (in_string[i].ok ? 0 : -1))
+				fprintf(stderr, "%s: string case %zu at %zu: rc %d\n", kernel, i, k, rc);
+			CHECK(rc == (in_string[i].ok ? 0 : -1));
+		}
+		for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++) {
+			/* the number ends at byte 7 + k: the padding string shifts it across blocks */
+			struct buf tail = BUF_INIT;
+			buf_addstr(&tail, numbers[i].in);
+			buf_addstr(&tail, "}");
+			int rc = validate_padded(v, "{\"s\":\"", k, "\",\"n\":", tail.data, &why);
+			buf_release(&tail);
+			CHECK(rc == (numbers[i].ok ? 0 : -1));
+		}
+		CHECK(validate_padded(v, "{\"s\":\"", k, "\"}", " ", &why) == 0);
+		CHECK(validate_padded(v, "{\"s\":\"", k, "\"}", " x", &why) == -1);
+		CHECK(validate_padded(v, "{\"s\":\"", k, "\"", "", &why) == -1);
+	}
+	/* A value counts as a level: 1000 containers pass when the innermost is empty, 999 when
+	 * it holds a value. */
+	CHECK(validate_nested(v, JSON_MAX_DEPTH, "", &why) == 0);
+	CHECK(validate_nested(v, JSON_MAX_DEPTH + 1, "", &why) == -1);
+	CHECK(validate_nested(v, JSON_MAX_DEPTH - 1, "0", &why) == 0);
+	CHECK(validate_nested(v, JSON_MAX_DEPTH, "0", &why) == -1);
+	CHECK(validate_nested(v, JSON_MAX_DEPTH - 1, "\"\xff\"", &why) == -1);
+	buf_release(&why);
+	json_validator_free(v);
+}
+
+TEST(validate_same_on_every_kernel)
+{
+	static const char *const kernels[] = { "fallback", "westmere", "haswell", "icelake" };
+	const char *best = json_validate_kernel();
+	char best_name[32];
+	snprintf(best_name, sizeof best_name, "%s", best);
+	int ran = 0;
+	for (size_t i = 0; i < sizeof(kernels) / sizeof(*kernels); i++) {
+		if (json_validate_use_kernel(kernels[i]) < 0)
+			continue;
+		CHECK_STR(json_validate_kernel(), kernels[i]);
+		kernel_cases(kernels[i]);
+		ran++;
+	}
+	CHECK(ran >= 1);
+	CHECK(json_validate_use_kernel("no-such-kernel") == -1);
+	CHECK(json_validate_use_kernel(best_name) == 0);
+}
+
 TEST(member_iteration)
 {
 	const char *s = " { \"a\" : 1 , \"t\\u0065xt\":\"x\\\"}\" ,\"o\":{\"k\":[1,\"]\"]},\"n\":null}";
@@ -176,6 +288,7 @@ TEST(string_encode_fast_paths)
 int main(void)
 {
 	RUN(validate_accepts_and_rejects);
+	RUN(validate_same_on_every_kernel);
 	RUN(member_iteration);
 	RUN(string_decode);
 	RUN(string_encode_round_trip);
