@@ -4,6 +4,8 @@
 #include "lib/json.h"
 #include "lib/utf8.h"
 
+#include <malloc.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
@@ -11,6 +13,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+#include <libxml/xmlmemory.h>
 
 /* libxml2 reports some problems (encoding conversion errors) through its generic error
  * handler even with HTML_PARSE_NOERROR: library code must not print. */
@@ -20,8 +23,46 @@ static void quiet_errors(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/*
+ * libxml2's HTML parser collects every attribute value in a 100-byte buffer that it grows with
+ * xmlRealloc to 200 as soon as it holds a byte: one realloc per attribute. glibc's realloc
+ * bypasses the per-thread cache and moves the block through the arena (~490 instructions
+ * each on Debian's docs). So libxml2 gets blocks of at least 256 bytes, where that first
+ * growth happens in place, and a realloc that must move takes a new block from the cache,
+ * copies and frees. Blocks still come from malloc and go back with free: blocks allocated
+ * before the switch mix freely with the others.
+ */
+enum { LX_MIN_BLOCK = 256 };
+
+static void *roomy_malloc(size_t n)
+{
+	return malloc(n < LX_MIN_BLOCK ? LX_MIN_BLOCK : n);
+}
+
+static void *cached_realloc(void *p, size_t n)
+{
+	if (!p || !n)
+		return realloc(p, n);
+	size_t have = malloc_usable_size(p);
+	if (have >= n)
+		return p;
+	void *q = malloc(n);
+	if (q) {
+		memcpy(q, p, have);
+		free(p);
+	}
+	return q;
+}
+
 void html_text_init(void)
 {
+	xmlFreeFunc f;
+	xmlMallocFunc m;
+	xmlReallocFunc r;
+	xmlStrdupFunc d;
+	/* Only over libc's own functions (not a debugging allocator someone installed). */
+	if (xmlMemGet(&f, &m, &r, &d) == 0 && f == free && m == malloc && r == realloc)
+		xmlMemSetup(f, roomy_malloc, cached_realloc, d);
 	xmlInitParser();
 	xmlSetGenericErrorFunc(NULL, quiet_errors);
 }

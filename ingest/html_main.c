@@ -14,9 +14,9 @@
 #include "ingest/html_charset.h"
 #include "ingest/html_main_int.h"
 
+#include "lib/le.h"
 #include "lib/xalloc.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -70,9 +70,16 @@ static const struct tagdef *tag_of(const char *name)
 }
 
 /* tag_of, remembered by the name's address (see struct hmain). */
+/* A slot for a name's address: libxml2's dictionary packs names next to each other, so the
+ * low bits alone would put neighbours in one slot. */
+static size_t ptr_slot(const void *p, size_t slots)
+{
+	return (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15u) >> 40) % slots;
+}
+
 static const struct tagdef *tag_cached(struct hmain *m, const char *name)
 {
-	size_t k = ((uintptr_t)name >> 3) % TAG_CACHE;
+	size_t k = ptr_slot(name, TAG_CACHE);
 	if (m->tag_key[k] != name) {
 		m->tag_key[k] = name;
 		m->tag_val[k] = tag_of(name);
@@ -151,28 +158,52 @@ static int word_hint(const char *w, size_t len)
 	return in_list(w, pos_words, N(pos_words));
 }
 
+/* Class and id words are runs of ASCII letters and digits (as isalnum() says in the C.UTF-8
+ * locale ingest runs in, without a call per byte). */
+static inline int is_word_byte(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10 || (unsigned)((c | 0x20) - 'a') < 26;
+}
+
+/* word_hint, remembered in c for short words; h is the word's hash. */
+static int word_hint_cached(struct html_cache *c, const char *w, size_t len, uint32_t h)
+{
+	if (len >= sizeof(c->words[0].s))
+		return word_hint(w, len);
+	struct word_cache *e = &c->words[h % WORD_CACHE];
+	if (e->len == len + 1 && !memcmp(e->s, w, len))
+		return e->hint;
+	e->hint = (int8_t)word_hint(w, len);
+	e->len = (uint8_t)(len + 1);
+	memcpy(e->s, w, len);
+	return e->hint;
+}
+
 /* The hint of a class or id value: any boilerplate word wins over content words; bit 2 set
  * for a footnote word. */
-static int value_hint_uncached(const char *v)
+static int value_hint_uncached(struct html_cache *c, const char *v)
 {
 	int pos = 0;
 	char w[48];
 	while (*v) {
 		size_t k = 0;
-		while (*v && !isalnum((unsigned char)*v))
+		uint32_t h = 2166136261u;
+		while (*v && !is_word_byte((unsigned char)*v))
 			v++;
-		while (*v && isalnum((unsigned char)*v)) {
-			if (k + 1 < sizeof(w))
-				w[k++] = (char)tolower((unsigned char)*v);
+		while (*v && is_word_byte((unsigned char)*v)) {
+			if (k + 1 < sizeof(w)) {
+				w[k] = (char)(*v | ((unsigned)(*v - 'A') < 26 ? 0x20 : 0));
+				h = (h ^ (unsigned char)w[k++]) * 16777619u;
+			}
 			v++;
 		}
 		w[k] = '\0';
 		if (!k)
 			continue;
-		int h = word_hint(w, k);
-		if (h < 0)
+		int hint = word_hint_cached(c, w, k, h);
+		if (hint < 0)
 			return -1;
-		pos |= h;
+		pos |= hint;
 	}
 	return pos;
 }
@@ -188,12 +219,12 @@ static uint32_t hash_str(uint32_t h, const char *s)
 static int value_hint(struct hmain *m, const char *v)
 {
 	size_t len = strlen(v);
-	if (len >= sizeof(m->hint_cache[0].s))
-		return value_hint_uncached(v);
-	struct hint_cache *c = &m->hint_cache[hash_str(2166136261u, v) % HINT_CACHE];
+	if (len >= sizeof(m->cache->hints[0].s))
+		return value_hint_uncached(m->cache, v);
+	struct hint_cache *c = &m->cache->hints[hash_str(2166136261u, v) % HINT_CACHE];
 	if (c->len == len + 1 && !memcmp(c->s, v, len))
 		return c->hint;
-	c->hint = (int8_t)value_hint_uncached(v);
+	c->hint = (int8_t)value_hint_uncached(m->cache, v);
 	c->len = (uint8_t)(len + 1);
 	memcpy(c->s, v, len);
 	return c->hint;
@@ -266,53 +297,112 @@ static inline int is_ws(char c)
 	return byte_class[(unsigned char)c] & BC_WS;
 }
 
+/* Text inside <pre>: kept as it is; only its non-space bytes are counted. */
+static void add_pre_text(struct hmain *m, const char *s, size_t n)
+{
+	if (!m->open)
+		open_block(m);
+	buf_add(&m->text, s, n);
+	uint32_t chars = 0;
+	for (size_t i = 0; i < n; i++)
+		chars += !is_ws(s[i]);
+	struct hblock *b = &m->blocks[m->nblocks - 1];
+	b->chars += chars;
+	if (m->anchor > 0)
+		b->link += chars;
+}
+
+/* A bit in each byte of x that ends a run of plain ASCII: whitespace and control characters
+ * (bytes up to 0x20) and bytes of non-ASCII characters (0x80 and up). A subtraction's borrow
+ * can mark a byte after a marked one, never before: the lowest mark is exact. */
+static inline uint64_t ascii_stops(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	return ((x - ones * 0x21) & ~x & high) | (x & high);
+}
+
+/* Copy the run of non-space at *ps (before end) to o; returns its length, with the byte
+ * classes it holds in *cls and its Han/kana/Hangul characters in *cjk. Plain ASCII goes eight
+ * bytes at a time (stored whole: o has eight bytes of slack); other bytes (runs of non-ASCII
+ * text, control characters, the last few bytes) one at a time. */
+static size_t copy_word(const unsigned char **ps, const unsigned char *end, unsigned char *o,
+			unsigned *cls, unsigned *cjk)
+{
+	const unsigned char *p = *ps, *w0 = p;
+	unsigned char *o0 = o;
+	unsigned c = 0, k = 0;
+	for (;;) {
+		while (end - p >= 8) {
+			uint64_t x = le_get64(p), stops = ascii_stops(x);
+			memcpy(o, p, 8);
+			size_t len = stops ? (size_t)__builtin_ctzll(stops) >> 3 : 8;
+			p += len;
+			o += len;
+			if (stops)
+				break;
+		}
+		/* The byte that stopped it (or one of the last few), and the rest of a run of
+		 * non-ASCII bytes after it (never whitespace). */
+		if (p == end || (byte_class[*p] & BC_WS))
+			break;
+		do {
+			unsigned b = byte_class[*p];
+			c |= b;
+			k += b >> 2;
+			*o++ = *p++;
+		} while (p < end && *p >= 0x80);
+	}
+	/* The ASCII copied eight at a time was not classified: look for a letter or digit in it. */
+	for (const unsigned char *q = w0; !(c & BC_WORD) && q < p; q++)
+		c |= byte_class[*q] & BC_WORD;
+	*ps = p;
+	*cls = c;
+	*cjk = k;
+	return (size_t)(o - o0);
+}
+
+/*
+ * Text outside <pre>: runs of whitespace become one space (or the newline a <br> asked for),
+ * and each run of non-space is counted in its block. The words are copied straight into
+ * m->text, grown once per call: the call's n bytes and one separator are the most it can add
+ * (and copy_word's slack). A word split across two calls (libxml2 hands text over in pieces,
+ * one at each entity) counts as two, as it always has.
+ */
 static void add_text(struct hmain *m, const char *s, size_t n)
 {
 	if (m->pre) {
-		if (!m->open)
-			open_block(m);
-		buf_add(&m->text, s, n);
-		struct hblock *b = &m->blocks[m->nblocks - 1];
-		for (size_t i = 0; i < n; i++)
-			if (!is_ws(s[i])) {
-				b->chars++;
-				b->link += m->anchor > 0;
-			}
+		add_pre_text(m, s, n);
 		return;
 	}
-	for (size_t i = 0; i < n;) {
-		if (is_ws(s[i])) {
+	struct buf *t = &m->text;
+	buf_grow(t, n + 1 + 8);
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		if (byte_class[*p] & BC_WS) {
 			if (!m->pending_space)
 				m->pending_space = 1;
-			i++;
+			p++;
 			continue;
-		}
-		size_t j = i, cjk = 0;
-		unsigned cls = 0;
-		for (; j < n; j++) {
-			unsigned c = byte_class[(unsigned char)s[j]];
-			if (c & BC_WS)
-				break;
-			cls |= c;
-			cjk += c >> 2;
 		}
 		if (!m->open)
 			open_block(m);
 		else if (m->pending_space)
-			buf_addch(&m->text, m->pending_space == 2 ? '\n' : ' ');
+			t->data[t->len++] = m->pending_space == 2 ? '\n' : ' ';
 		m->pending_space = 0;
-		buf_add(&m->text, s + i, j - i);
+		unsigned cls, cjk;
+		uint32_t k = (uint32_t)copy_word(&p, end, (unsigned char *)t->data + t->len, &cls, &cjk);
+		t->len += k;
 		struct hblock *b = &m->blocks[m->nblocks - 1];
-		b->chars += (uint32_t)(j - i);
+		b->chars += k;
 		if (m->anchor) {
-			b->link += (uint32_t)(j - i);
+			b->link += k;
 			b->links += !m->anchor_counted;
 			m->anchor_counted = 1;
 		} else {
-			b->own += cjk ? (uint32_t)cjk : (cls & BC_WORD) != 0;
+			b->own += cjk ? cjk : (cls & BC_WORD) != 0;
 		}
-		i = j;
 	}
+	t->data[t->len] = '\0';
 }
 
 struct attrs {
@@ -320,26 +410,54 @@ struct attrs {
 	int hidden;
 };
 
-static void read_attrs(const xmlChar **a, struct attrs *at)
+enum { AT_OTHER, AT_CLASS, AT_ID, AT_ROLE, AT_ITEMPROP, AT_LANG, AT_REL, AT_HREF, AT_HIDDEN,
+       AT_ARIA_HIDDEN, AT_STYLE };
+
+static uint8_t attr_id(const char *k)
+{
+	static const char *const names[] = { "", "class", "id", "role", "itemprop", "lang",
+					     "rel", "href", "hidden", "aria-hidden", "style" };
+	for (size_t i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(k, names[i]))
+			return (uint8_t)i;
+	return AT_OTHER;
+}
+
+/* attr_id, remembered by the name's address (see struct hmain). */
+static int attr_cached(struct hmain *m, const char *k)
+{
+	size_t h = ptr_slot(k, ATTR_CACHE);
+	if (m->attr_key[h] != k) {
+		m->attr_key[h] = k;
+		m->attr_val[h] = attr_id(k);
+	}
+	return m->attr_val[h];
+}
+
+static void read_attrs(struct hmain *m, const xmlChar **a, struct attrs *at)
 {
 	memset(at, 0, sizeof(*at));
 	for (; a && a[0]; a += 2) {
-		const char *k = (const char *)a[0], *v = a[1] ? (const char *)a[1] : "";
-		if (!strchr("chirlas", k[0]))
-			continue;
-		if (!strcmp(k, "class")) at->cls = v;
-		else if (!strcmp(k, "id")) at->id = v;
-		else if (!strcmp(k, "role")) at->role = v;
-		else if (!strcmp(k, "itemprop")) at->itemprop = v;
-		else if (!strcmp(k, "lang")) at->lang = v;
-		else if (!strcmp(k, "rel")) at->rel = v;
-		else if (!strcmp(k, "href")) at->href = v;
-		else if (!strcmp(k, "hidden")) at->hidden = 1;
-		else if (!strcmp(k, "aria-hidden") && !strcmp(v, "true")) at->hidden = 1;
-		else if (!strcmp(k, "style")) {
+		const char *v = a[1] ? (const char *)a[1] : "";
+		switch (attr_cached(m, (const char *)a[0])) {
+		case AT_CLASS: at->cls = v; break;
+		case AT_ID: at->id = v; break;
+		case AT_ROLE: at->role = v; break;
+		case AT_ITEMPROP: at->itemprop = v; break;
+		case AT_LANG: at->lang = v; break;
+		case AT_REL: at->rel = v; break;
+		case AT_HREF: at->href = v; break;
+		case AT_HIDDEN: at->hidden = 1; break;
+		case AT_ARIA_HIDDEN:
+			if (!strcmp(v, "true"))
+				at->hidden = 1;
+			break;
+		case AT_STYLE: {
 			const char *d = strstr(v, "display");
 			if (d && strstr(d, "none"))
 				at->hidden = 1;
+			break;
+		}
 		}
 	}
 }
@@ -350,7 +468,7 @@ static int id_is_slug(const char *v)
 {
 	int words = 0;
 	for (int in = 0; *v; v++) {
-		int a = isalnum((unsigned char)*v) != 0;
+		int a = is_word_byte((unsigned char)*v);
 		words += a && !in;
 		in = a;
 	}
@@ -414,7 +532,7 @@ static void head_start(struct hmain *m, const struct tagdef *td, const xmlChar *
 		m->in_title = m->in_head;
 	if (td && !strcmp(td->name, "link")) {
 		struct attrs at;
-		read_attrs(a, &at);
+		read_attrs(m, a, &at);
 		if (at.rel && at.href && !strcasecmp(at.rel, "canonical") && !m->meta->canonical.len)
 			buf_addstr(&m->meta->canonical, at.href);
 	}
@@ -438,7 +556,7 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **a)
 		return;
 	}
 	struct attrs at;
-	read_attrs(a, &at);
+	read_attrs(m, a, &at);
 	if (at.hidden) {
 		m->skip = 1;
 		return;
@@ -534,6 +652,7 @@ void html_meta_init(struct html_meta *m)
 	buf_init(&m->lang, 0);
 	buf_init(&m->canonical, 0);
 	m->charset_guessed = 0;
+	m->cache = NULL;
 }
 
 void html_meta_release(struct html_meta *m)
@@ -541,6 +660,13 @@ void html_meta_release(struct html_meta *m)
 	buf_release(&m->title);
 	buf_release(&m->lang);
 	buf_release(&m->canonical);
+	if (m->cache) {
+		free(m->cache->nodes);
+		free(m->cache->blocks);
+		buf_release(&m->cache->text);
+		free(m->cache);
+		m->cache = NULL;
+	}
 }
 
 static void trim(struct buf *b)
@@ -585,10 +711,21 @@ int html_main_text(struct buf *out, struct html_meta *meta, const char *p, size_
 		return 0;
 	struct buf fixed = BUF_INIT;
 	meta->charset_guessed = html_decode(&fixed, &p, &n, charset);
+	if (!meta->cache)
+		meta->cache = xcalloc(1, sizeof(*meta->cache));
+	struct html_cache *c = meta->cache;
 	struct hmain m;
 	memset(&m, 0, sizeof(m));
 	m.meta = meta;
-	buf_init(&m.text, n / 2 + 64);
+	m.cache = c;
+	/* The arrays of the pages before, emptied (their allocations are reused). */
+	m.nodes = c->nodes;
+	m.nodes_alloc = c->nodes_alloc;
+	m.blocks = c->blocks;
+	m.blocks_alloc = c->blocks_alloc;
+	m.text = c->text;
+	buf_reset(&m.text);
+	buf_grow(&m.text, n / 2 + 64);
 	ALLOC_GROW(m.nodes, 64, m.nodes_alloc);
 	memset(&m.nodes[0], 0, sizeof(m.nodes[0]));
 	m.nodes[0].kind = HK_ROOT;
@@ -597,9 +734,11 @@ int html_main_text(struct buf *out, struct html_meta *meta, const char *p, size_
 	if (!rc)
 		html_select(&m, out);
 	trim(&meta->title);
-	free(m.nodes);
-	free(m.blocks);
-	buf_release(&m.text);
+	c->nodes = m.nodes;
+	c->nodes_alloc = m.nodes_alloc;
+	c->blocks = m.blocks;
+	c->blocks_alloc = m.blocks_alloc;
+	c->text = m.text;
 	buf_release(&fixed);
 	return rc;
 }

@@ -18,6 +18,9 @@ struct html_meta {
 	struct buf lang;      /* <html lang> as written */
 	struct buf canonical; /* <link rel=canonical href> */
 	int charset_guessed;  /* the encoding was guessed (ingest/html_charset.c) */
+	/* Kept from one page to the next by html_main_text (one html_meta per thread): the
+	 * element and text arrays, and the class/id hints already worked out. */
+	struct html_cache *cache;
 };
 
 void html_meta_init(struct html_meta *m);

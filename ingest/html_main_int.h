@@ -47,11 +47,30 @@ struct hblock {
 	uint8_t kind;   /* HB_TEXT, 1..6 for headings, HB_PRE */
 };
 
-enum { HINT_CACHE = 64, TAG_CACHE = 64 };
+/* Class and id values seen before, with their hints: a page's values repeat, and so do a
+ * site's from page to page. Direct-mapped by hash; values of 62 bytes or more are not kept. */
+enum { HINT_CACHE = 512, WORD_CACHE = 1024, TAG_CACHE = 64, ATTR_CACHE = 32 };
 struct hint_cache {
 	uint8_t len; /* value length + 1; 0: empty */
 	int8_t hint;
-	char s[46];
+	char s[62];
+};
+/* The same for the words of values not kept there (ids are mostly unique, their words are
+ * not): lowercased words of up to 29 bytes. */
+struct word_cache {
+	uint8_t len;
+	int8_t hint;
+	char s[30];
+};
+
+struct html_cache {
+	struct hint_cache hints[HINT_CACHE];
+	struct word_cache words[WORD_CACHE];
+	struct hnode *nodes;
+	size_t nodes_alloc;
+	struct hblock *blocks;
+	size_t blocks_alloc;
+	struct buf text;
 };
 
 struct hmain {
@@ -66,11 +85,14 @@ struct hmain {
 	int skip, in_head, in_title, pre, anchor, heading;
 	int anchor_counted; /* the open <a> is counted in its block's links */
 	int open, pending_sep, pending_space;
-	struct hint_cache hint_cache[HINT_CACHE];
-	/* Tag lookups by name pointer: libxml2 interns element names in its dictionary, so within
-	 * one parse a name has one address (html_main.c tag_cached). */
+	struct html_cache *cache;
+	/* Tag and attribute lookups by name pointer: libxml2 interns element and attribute names
+	 * in its dictionary, so within one parse a name has one address (html_main.c
+	 * tag_cached, attr_cached). */
 	const void *tag_key[TAG_CACHE];
 	const void *tag_val[TAG_CACHE];
+	const void *attr_key[ATTR_CACHE];
+	uint8_t attr_val[ATTR_CACHE];
 };
 
 /* Choose the main content of m and append it to out. */

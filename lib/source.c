@@ -80,11 +80,23 @@ uint64_t source_input_bytes(void)
 	return __atomic_load_n(&input_bytes, __ATOMIC_RELAXED);
 }
 
+/* Room to have before the next read. A source that knows its size (an archive member, a file)
+ * is read into one allocation of that size: the rest, and one byte more so that the read that
+ * finds the end needs no growth (growing by 64 KiB at a time copied large members several
+ * times over). Sizes past the limit, and sources without one, grow 64 KiB at a time. */
+static size_t read_room(const struct source *s, uint64_t limit)
+{
+	if (s->size < 0 || (uint64_t)s->size < s->consumed || (uint64_t)s->size - s->consumed > limit)
+		return 1 << 16;
+	return (size_t)((uint64_t)s->size - s->consumed) + 1;
+}
+
 int source_read_all(struct source *s, struct buf *out, uint64_t limit, struct buf *err)
 {
 	for (;;) {
-		if (buf_avail(out) < (1 << 16))
-			buf_grow(out, 1 << 16);
+		size_t room = read_room(s, limit);
+		if (buf_avail(out) < room)
+			buf_grow(out, room);
 		ssize_t r = source_read(s, out->data + out->len, buf_avail(out), err);
 		if (r < 0)
 			return -1;

@@ -6,11 +6,12 @@
 
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
+#include "tokenize/tok_bpe_merge.h"
 #include "tokenize/tok_cache.h"
 #include "tokenize/tok_hf.h"
 #include "tokenize/tok_special.h"
 
-#define SMALL_PIECE 48          /* array scan below this many bytes, heap above */
+#define STACK_SYMS 192 /* symbols of a piece held on the stack */
 
 void tok_ids_push(struct tok_ids *ids, uint32_t id)
 {
@@ -36,186 +37,6 @@ struct tok_state {
 	struct buf norm_out, norm_tmp;
 	struct tok_ids scratch;
 };
-
-/* ---- merge loops ----
- * A symbol is a token id and, for bytes_rank vocabularies, the offset of its first byte in the
- * piece: the pair (i, j) spans the piece from i's offset to the offset of the symbol after j. */
-
-/* One merge loop's inputs: the vocabulary, the piece, and the thread's memo of pair ranks
- * (tok_cache.h; NULL: none). */
-struct bpe {
-	const struct tok_vocab *v;
-	const char *p;
-	struct tok_cache *memo;
-};
-
-static uint32_t bytes_rank(const struct tok_vocab *v, const char *p, uint32_t start, uint32_t end)
-{
-	uint32_t n = end - start;
-	if (n == 2)
-		return v->pair2[(unsigned char)p[start] << 8 | (unsigned char)p[start + 1]];
-	if (n <= 16)
-		return tok_strmap_get_short(&v->map, p + start, n);
-	return tok_strmap_get_h(&v->map, p + start, n, tok_hash_bytes(p + start, n));
-}
-
-/* Rank and merged id of the adjacent symbols a, b covering p[start..end). */
-static inline uint32_t pair_rank(const struct bpe *b, uint32_t x, uint32_t y, uint32_t start, uint32_t end,
-				 uint32_t *merged)
-{
-	const struct tok_vocab *v = b->v;
-	if (v->bytes_rank) {
-		uint32_t id;
-		if (end - start == 2) { /* two bytes: the table is quicker than the memo */
-			id = v->pair2[(unsigned char)b->p[start] << 8 | (unsigned char)b->p[start + 1]];
-		} else if (b->memo) {
-			struct tok_pair_memo *m = tok_pair_memo_slot(b->memo, x, y);
-			if (m->key != ~((uint64_t)x << 32 | y)) {
-				m->key = ~((uint64_t)x << 32 | y);
-				m->id = bytes_rank(v, b->p, start, end);
-			}
-			id = m->id;
-		} else {
-			id = bytes_rank(v, b->p, start, end);
-		}
-		*merged = id;
-		return id;
-	}
-	const struct tok_pair_slot *s = tok_pairmap_get(&v->pairs, x, y);
-	if (!s)
-		return TOK_NONE;
-	*merged = s->id;
-	return s->rank;
-}
-
-struct sym {
-	uint32_t id, off, rank, merged; /* rank, merged: of the pair this symbol starts */
-};
-
-static inline void sym_rank(const struct bpe *b, struct sym *y, size_t i, size_t m)
-{
-	y[i].rank = i + 1 < m ? pair_rank(b, y[i].id, y[i + 1].id, y[i].off, y[i + 2].off, &y[i].merged)
-			      : TOK_NONE;
-}
-
-/* Array scan: merges y[0..m) (y[m].off = the piece's length) in place; appends the result. */
-static void bpe_array(const struct bpe *b, struct sym *y, size_t m, struct tok_ids *out)
-{
-	for (size_t i = 0; i < m; i++)
-		sym_rank(b, y, i, m);
-	while (m > 1) {
-		uint32_t best = TOK_NONE;
-		size_t bi = 0;
-		for (size_t i = 0; i + 1 < m; i++)
-			if (y[i].rank < best)
-				best = y[i].rank, bi = i;
-		if (best == TOK_NONE)
-			break;
-		y[bi].id = y[bi].merged;
-		for (size_t i = bi + 1; i < m; i++) /* drops y[bi + 1], moves the end offset too */
-			y[i] = y[i + 1];
-		m--;
-		sym_rank(b, y, bi, m);
-		if (bi > 0)
-			sym_rank(b, y, bi - 1, m);
-	}
-	ALLOC_GROW(out->v, out->n + m, out->alloc);
-	for (size_t i = 0; i < m; i++)
-		out->v[out->n + i] = y[i].id;
-	out->n += m;
-}
-
-/* Heap of (rank << 32 | position): the smallest rank, then the leftmost position. */
-struct node {
-	uint32_t id, rank, merged, prev, next; /* prev/next: TOK_NONE at the ends */
-	uint32_t off;
-	int alive;
-};
-
-static void heap_push(uint64_t *h, size_t *n, uint64_t x)
-{
-	size_t i = (*n)++;
-	while (i) {
-		size_t parent = (i - 1) / 2;
-		if (h[parent] <= x)
-			break;
-		h[i] = h[parent];
-		i = parent;
-	}
-	h[i] = x;
-}
-
-static uint64_t heap_pop(uint64_t *h, size_t *n)
-{
-	uint64_t top = h[0], x = h[--(*n)];
-	size_t i = 0;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= *n)
-			break;
-		if (c + 1 < *n && h[c + 1] < h[c])
-			c++;
-		if (h[c] >= x)
-			break;
-		h[i] = h[c];
-		i = c;
-	}
-	if (*n)
-		h[i] = x;
-	return top;
-}
-
-/* Ranks the pair node i starts (TOK_NONE at the end) and queues it. */
-static void node_rank(const struct bpe *b, uint32_t len, struct node *nd, uint32_t i,
-		      uint64_t *h, size_t *hn)
-{
-	uint32_t j = nd[i].next;
-	if (j == TOK_NONE) {
-		nd[i].rank = TOK_NONE;
-		return;
-	}
-	uint32_t end = nd[j].next != TOK_NONE ? nd[nd[j].next].off : len;
-	nd[i].rank = pair_rank(b, nd[i].id, nd[j].id, nd[i].off, end, &nd[i].merged);
-	if (nd[i].rank != TOK_NONE)
-		heap_push(h, hn, (uint64_t)nd[i].rank << 32 | i);
-}
-
-static void bpe_heap(const struct bpe *b, const struct sym *y, size_t n, struct tok_ids *out)
-{
-	struct node *nd = xmalloc(n * sizeof(*nd));
-	/* Each merge pushes at most two entries. */
-	uint64_t *h = xmalloc((3 * n + 1) * sizeof(uint64_t));
-	size_t hn = 0;
-	uint32_t len = y[n].off;
-	for (size_t i = 0; i < n; i++) {
-		nd[i].id = y[i].id;
-		nd[i].off = y[i].off;
-		nd[i].prev = i ? (uint32_t)(i - 1) : TOK_NONE;
-		nd[i].next = i + 1 < n ? (uint32_t)(i + 1) : TOK_NONE;
-		nd[i].alive = 1;
-	}
-	for (size_t i = 0; i < n; i++)
-		node_rank(b, len, nd, (uint32_t)i, h, &hn);
-	while (hn) {
-		uint64_t e = heap_pop(h, &hn);
-		uint32_t i = (uint32_t)e, r = (uint32_t)(e >> 32);
-		if (!nd[i].alive || nd[i].rank != r)
-			continue; /* stale */
-		uint32_t j = nd[i].next;
-		nd[i].id = nd[i].merged;
-		nd[j].alive = 0;
-		nd[i].next = nd[j].next;
-		if (nd[j].next != TOK_NONE)
-			nd[nd[j].next].prev = i;
-		node_rank(b, len, nd, i, h, &hn);
-		if (nd[i].prev != TOK_NONE)
-			node_rank(b, len, nd, nd[i].prev, h, &hn);
-	}
-	for (uint32_t i = 0; i != TOK_NONE; i = nd[i].next)
-		tok_ids_push(out, nd[i].id);
-	free(nd);
-	free(h);
-}
 
 /*
  * A piece as HF's BPE model sees it when it is not byte-level: its characters, each the token
@@ -368,8 +189,22 @@ static void unigram(const struct tok_vocab *v, const char *p, size_t n, struct t
 	free(best);
 }
 
-static void bpe_piece(const struct tok_vocab *v, struct tok_cache *memo, const char *p, size_t n, int force,
-		      struct tok_ids *out)
+/* The piece's id when the vocabulary has the whole of it (h: tok_hash_bytes of it), else
+ * TOK_NONE. */
+static uint32_t whole_piece(const struct tok_vocab *v, const char *p, size_t n, uint64_t h)
+{
+	if (!v->map.slots || n > UINT32_MAX)
+		return TOK_NONE;
+	if (n > 16)
+		return tok_strmap_get_h(&v->map, p, (uint32_t)n, h);
+	uint64_t k0, k1;
+	tok_load16(p, n, &k0, &k1);
+	return tok_strmap_get_words(&v->map, k0, k1, (uint32_t)n, h);
+}
+
+/* The ids of piece p[0..n), h its tok_hash_bytes; memo: the thread's pair memo or NULL. */
+static void bpe_piece(const struct tok_vocab *v, struct tok_cache *memo, const char *p, size_t n, uint64_t h,
+		      int force, struct tok_ids *out)
 {
 	if (!n)
 		return;
@@ -382,12 +217,12 @@ static void bpe_piece(const struct tok_vocab *v, struct tok_cache *memo, const c
 		return;
 	}
 	if (v->model == TOK_MODEL_WORDLEVEL) {
-		uint32_t id = n <= UINT32_MAX ? tok_strmap_get(&v->map, p, (uint32_t)n) : TOK_NONE;
+		uint32_t id = whole_piece(v, p, n, h);
 		tok_ids_push(out, id != TOK_NONE ? id : v->unk_id);
 		return;
 	}
-	if (v->whole_piece && n <= UINT32_MAX) {
-		uint32_t id = tok_strmap_get(&v->map, p, (uint32_t)n);
+	if (v->whole_piece) {
+		uint32_t id = whole_piece(v, p, n, h);
 		if (id != TOK_NONE) {
 			tok_ids_push(out, id);
 			return;
@@ -400,36 +235,32 @@ static void bpe_piece(const struct tok_vocab *v, struct tok_cache *memo, const c
 	/* symbols: the bytes, the characters (at most n), or HF's affixed word (tok_hf_bpe.c) */
 	size_t cap = !v->byte_level && v->hf_word ? tok_hf_word_max(v, n) : n;
 	cap = cap > n ? cap : n;
-	struct sym stack[SMALL_PIECE * 4 + 1];
-	struct sym *y = cap < SMALL_PIECE * 4 ? stack : xmalloc((cap + 1) * sizeof(*y));
+	struct tok_bpe_sym stack[STACK_SYMS + 1];
+	struct tok_bpe_sym *y = cap < STACK_SYMS ? stack : xmalloc((cap + 1) * sizeof(*y));
 	size_t m;
 	if (v->byte_level) {
 		for (size_t i = 0; i < n; i++)
-			y[i] = (struct sym){ v->byte_id[(unsigned char)p[i]], (uint32_t)i, 0, 0 };
+			y[i] = (struct tok_bpe_sym){ v->byte_id[(unsigned char)p[i]], (uint32_t)i, 0, 0 };
 		m = n;
 	} else {
-		uint32_t idstack[SMALL_PIECE * 4];
-		uint32_t *ids = cap <= SMALL_PIECE * 4 ? idstack : xmalloc(cap * sizeof(uint32_t));
+		uint32_t idstack[STACK_SYMS];
+		uint32_t *ids = cap < STACK_SYMS ? idstack : xmalloc(cap * sizeof(uint32_t));
 		m = v->hf_word ? tok_hf_word_symbols(v, p, n, ids) : char_symbols(v, p, n, ids);
-		for (size_t i = 0; i < m; i++)
-			y[i] = (struct sym){ ids[i], 0, 0, 0 };
+		for (size_t i = 0; i < m; i++) /* offsets are read for bytes_rank only */
+			y[i] = (struct tok_bpe_sym){ ids[i], 0, 0, 0 };
 		if (ids != idstack)
 			free(ids);
 	}
 	y[m].off = (uint32_t)n;
-	if (!m)
-		; /* every character dropped (no token, no fallback, no unknown token) */
-	else if (force == 1 || (force == 0 && m <= SMALL_PIECE))
-		bpe_array(&(struct bpe){ v, p, memo }, y, m, out);
-	else
-		bpe_heap(&(struct bpe){ v, p, memo }, y, m, out);
+	if (m) /* else every character dropped (no token, no fallback, no unknown token) */
+		tok_bpe_merge(&(struct tok_bpe_run){ v, p, (uint32_t)n, memo }, y, m, force, out);
 	if (y != stack)
 		free(y);
 }
 
 void tok_bpe_piece(const struct tok_vocab *v, const char *p, size_t n, int force, struct tok_ids *out)
 {
-	bpe_piece(v, NULL, p, n, force, out);
+	bpe_piece(v, NULL, p, n, tok_hash_bytes(p, n), force, out);
 }
 
 /* ---- per-piece callback with the cache (tok_cache.h) ---- */
@@ -441,30 +272,37 @@ static inline void push_ids(struct tok_ids *o, const uint32_t *ids, size_t n)
 	o->n += n;
 }
 
-/* A piece of more than 16 bytes, or a short one with 0 or more than 3 ids: the long table. */
-static __attribute__((noinline)) void long_piece(struct tok_state *st, const char *p, size_t n, struct tok_cache_bucket *b,
-		       uint64_t k0, uint64_t k1)
+/* A short piece's key: its bytes as tok_load16 gives them. Its hash tok_mix(n, k0, k1) is
+ * tok_hash_bytes, which the cache, the long table and the vocabulary map all use. */
+struct piece_key {
+	uint64_t k0, k1;
+};
+
+/* A piece not in the short table: more than 16 bytes (b NULL, k unused), or a short one that
+ * missed its bucket b (with 0 or more than 3 ids it is in the long table). */
+static __attribute__((noinline)) void long_piece(struct tok_state *st, const char *p, size_t n,
+						 struct tok_cache_bucket *b, const struct piece_key *k)
 {
 	struct tok_cache *c = &st->cache;
 	struct tok_ids *o = st->out;
+	uint64_t h = b ? tok_mix(n, k->k0, k->k1) : tok_hash_bytes(p, n);
 	if (n > TOK_CACHE_LONG_KEY) {
-		bpe_piece(st->enc->vocab, c, p, n, 0, o);
+		bpe_piece(st->enc->vocab, c, p, n, h, 0, o);
 		return;
 	}
-	uint32_t h = (uint32_t)tok_hash_bytes(p, n);
 	size_t nids;
-	const uint32_t *ids = tok_cache_long_get(c, p, n, h, &nids);
+	const uint32_t *ids = tok_cache_long_get(c, p, n, (uint32_t)h, &nids);
 	if (ids) {
 		push_ids(o, ids, nids);
 		return;
 	}
 	size_t before = o->n;
-	bpe_piece(st->enc->vocab, c, p, n, 0, o);
+	bpe_piece(st->enc->vocab, c, p, n, h, 0, o);
 	nids = o->n - before;
 	if (b && nids && nids <= TOK_CACHE_SHORT_IDS)
-		tok_cache_put(b, k0, k1, n, o->v + before, nids);
+		tok_cache_put(b, k->k0, k->k1, n, o->v + before, nids);
 	else
-		tok_cache_long_put(c, p, n, h, o->v + before, nids);
+		tok_cache_long_put(c, p, n, (uint32_t)h, o->v + before, nids);
 }
 
 /* Masks keeping the first n bytes of a 16-byte load (low word, high word). */
@@ -475,30 +313,30 @@ static const uint64_t mask_hi[17] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFFFF, 0
 
 /* A short piece (n <= 16) as two words: the bytes after it are read and masked off when they
  * are inside the text (p + 16 <= end), else only its own bytes are read. */
-static inline void piece_key(const char *p, size_t n, const char *end, uint64_t *k0, uint64_t *k1)
+static inline void piece_key(const char *p, size_t n, const char *end, struct piece_key *k)
 {
 	if (p + 16 <= end) {
-		memcpy(k0, p, 8);
-		memcpy(k1, p + 8, 8);
-		*k0 &= mask_lo[n];
-		*k1 &= mask_hi[n];
+		memcpy(&k->k0, p, 8);
+		memcpy(&k->k1, p + 8, 8);
+		k->k0 &= mask_lo[n];
+		k->k1 &= mask_hi[n];
 	} else {
-		tok_load16(p, n, k0, k1);
+		tok_load16(p, n, &k->k0, &k->k1);
 	}
 }
 
 /* A short piece (1 <= n <= 16) with its key and bucket: its ids from the table (1; o must have
  * room for TOK_CACHE_SHORT_IDS more), else from long_piece (0). */
-static inline int short_piece_in(struct tok_state *st, const char *p, size_t n, uint64_t k0, uint64_t k1,
+static inline int short_piece_in(struct tok_state *st, const char *p, size_t n, const struct piece_key *k,
 				 struct tok_cache_bucket *b, struct tok_ids *o)
 {
-	const struct tok_cache_slot *s = tok_cache_find(b, k0, k1, n);
+	const struct tok_cache_slot *s = tok_cache_find(b, k->k0, k->k1, n);
 	if (s) {
 		memcpy(o->v + o->n, s->ids, sizeof(s->ids));
 		o->n += s->nids;
 		return 1;
 	}
-	long_piece(st, p, n, b, k0, k1);
+	long_piece(st, p, n, b, k);
 	return 0;
 }
 
@@ -506,9 +344,9 @@ static inline int short_piece_in(struct tok_state *st, const char *p, size_t n, 
 static inline int short_piece(struct tok_state *st, const char *p, size_t n, const char *end,
 			      struct tok_ids *o)
 {
-	uint64_t k0, k1;
-	piece_key(p, n, end, &k0, &k1);
-	return short_piece_in(st, p, n, k0, k1, tok_cache_bucket_of(&st->cache, k0, k1, n), o);
+	struct piece_key k;
+	piece_key(p, n, end, &k);
+	return short_piece_in(st, p, n, &k, tok_cache_bucket_h(&st->cache, tok_mix(n, k.k0, k.k1)), o);
 }
 
 static void on_piece(void *ctx, const char *p, size_t n)
@@ -516,7 +354,7 @@ static void on_piece(void *ctx, const char *p, size_t n)
 	struct tok_state *st = ctx;
 	struct tok_ids *o = st->out;
 	if (n > TOK_CACHE_SHORT_KEY) {
-		long_piece(st, p, n, NULL, 0, 0);
+		long_piece(st, p, n, NULL, NULL);
 		return;
 	}
 	/* a piece in another buffer (a pre-tokenizer step's copy) is read only within itself */
@@ -537,35 +375,33 @@ static void on_pieces(void *ctx, const char *text, size_t len, size_t start, con
 	struct tok_state *st = ctx;
 	struct tok_ids *o = st->out;
 	const char *end = text + len;
-	struct {
-		uint64_t k0, k1;
-		struct tok_cache_bucket *b; /* NULL: a long piece */
-	} key[PIECE_GROUP];
+	struct piece_key key[PIECE_GROUP];
+	struct tok_cache_bucket *bucket[PIECE_GROUP]; /* NULL: a long piece */
 	ALLOC_GROW(o->v, o->n + n * TOK_CACHE_SHORT_IDS, o->alloc);
 	for (size_t g = 0; g < n; g += PIECE_GROUP) {
 		size_t m = n - g < PIECE_GROUP ? n - g : PIECE_GROUP, from = start;
 		for (size_t i = 0; i < m; i++) {
 			size_t plen = ends[g + i] - from;
-			key[i].b = NULL;
+			bucket[i] = NULL;
 			if (plen <= TOK_CACHE_SHORT_KEY) {
-				piece_key(text + from, plen, end, &key[i].k0, &key[i].k1);
-				key[i].b = tok_cache_bucket_of(&st->cache, key[i].k0, key[i].k1, plen);
+				piece_key(text + from, plen, end, &key[i]);
+				bucket[i] = tok_cache_bucket_h(&st->cache, tok_mix(plen, key[i].k0, key[i].k1));
 				if (i < PREFETCH_AHEAD)
-					__builtin_prefetch(key[i].b);
+					__builtin_prefetch(bucket[i]);
 			}
 			from = ends[g + i];
 		}
 		for (size_t i = 0; i < m; i++) {
-			if (i + PREFETCH_AHEAD < m && key[i + PREFETCH_AHEAD].b)
-				__builtin_prefetch(key[i + PREFETCH_AHEAD].b);
+			if (i + PREFETCH_AHEAD < m && bucket[i + PREFETCH_AHEAD])
+				__builtin_prefetch(bucket[i + PREFETCH_AHEAD]);
 			const char *p = text + start;
 			size_t plen = ends[g + i] - start;
 			start = ends[g + i];
-			if (key[i].b) {
-				if (short_piece_in(st, p, plen, key[i].k0, key[i].k1, key[i].b, o))
+			if (bucket[i]) {
+				if (short_piece_in(st, p, plen, &key[i], bucket[i], o))
 					continue;
 			} else {
-				long_piece(st, p, plen, NULL, 0, 0);
+				long_piece(st, p, plen, NULL, NULL);
 			}
 			ALLOC_GROW(o->v, o->n + (n - g - i) * TOK_CACHE_SHORT_IDS, o->alloc);
 		}

@@ -69,11 +69,10 @@ struct tok_cache {
 void tok_cache_init(struct tok_cache *c);
 void tok_cache_free(struct tok_cache *c);
 
-/* The bucket of a short piece whose bytes tok_load16 gave as k0, k1. */
-static inline struct tok_cache_bucket *tok_cache_bucket_of(const struct tok_cache *c, uint64_t k0,
-							   uint64_t k1, size_t n)
+/* The bucket of a short piece whose bytes tok_load16 gave as k0, k1, by its hash h =
+ * tok_mix(n, k0, k1) (= tok_hash_bytes, which the vocabulary map and the long table use too). */
+static inline struct tok_cache_bucket *tok_cache_bucket_h(const struct tok_cache *c, uint64_t h)
 {
-	uint64_t h = tok_mix(n, k0, k1);
 	return &c->buckets[(uint32_t)h >> (32 - TOK_CACHE_SHORT_BITS)];
 }
 

@@ -98,12 +98,12 @@ static inline uint32_t tok_strmap_get_h(const struct tok_strmap *m, const char *
 	}
 }
 
-/* The same for a key of 1 to 16 bytes, compared as two words instead of by memcmp. */
-static inline uint32_t tok_strmap_get_short(const struct tok_strmap *m, const char *key, uint32_t len)
+/* The same for a key of 1 to 16 bytes given as tok_load16's two words and its hash
+ * (tok_mix(len, k0, k1), which is tok_hash_bytes), compared as words instead of by memcmp. */
+static inline uint32_t tok_strmap_get_words(const struct tok_strmap *m, uint64_t k0, uint64_t k1,
+					    uint32_t len, uint64_t h)
 {
-	uint64_t k0, k1, s0, s1;
-	tok_load16(key, len, &k0, &k1);
-	uint64_t h = tok_mix(len, k0, k1);
+	uint64_t s0, s1;
 	uint32_t hh = (uint32_t)(h >> 32);
 	for (size_t i = (size_t)h & m->mask;; i = (i + 1) & m->mask) {
 		const struct tok_strmap_slot *s = &m->slots[i];
@@ -115,6 +115,14 @@ static inline uint32_t tok_strmap_get_short(const struct tok_strmap *m, const ch
 				return s->id;
 		}
 	}
+}
+
+/* The same from the key's bytes. */
+static inline uint32_t tok_strmap_get_short(const struct tok_strmap *m, const char *key, uint32_t len)
+{
+	uint64_t k0, k1;
+	tok_load16(key, len, &k0, &k1);
+	return tok_strmap_get_words(m, k0, k1, len, tok_mix(len, k0, k1));
 }
 
 static inline uint32_t tok_strmap_get(const struct tok_strmap *m, const char *key, uint32_t len)

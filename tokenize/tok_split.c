@@ -23,6 +23,7 @@
 
 #include "lib/utf8.h"
 #include "lib/xalloc.h"
+#include "tokenize/tok_split_planes.h"
 
 enum { C_L = 1, C_N = 2, C_WS = 4, C_CRLF = 8, C_U = 16, C_W = 32 };
 
@@ -166,11 +167,12 @@ SPLIT_INLINE uint64_t swar_class(uint64_t w, unsigned want)
 }
 
 /* Ends of runs: first index >= i whose class lacks `want` (one of C_L, C_N, C_U, C_W).
- * ASCII is taken eight bytes at a time while eight bytes are left. */
+ * ASCII is taken eight bytes at a time while eight bytes are left (from an ASCII byte: in
+ * other scripts the eight bytes would stop at once, character after character). */
 SPLIT_INLINE size_t run_of(const unsigned char *s, size_t n, size_t i, unsigned want)
 {
 	while (i < n) {
-		if (i + 8 <= n && (want == C_L || want == C_W || want == C_U || want == C_N)) {
+		if (s[i] < 0x80 && i + 8 <= n && (want == C_L || want == C_W || want == C_U || want == C_N)) {
 			uint64_t w;
 			memcpy(&w, s + i, 8);
 			uint64_t stop = ~swar_class(w, want) & SWAR_HIGH;
@@ -300,7 +302,7 @@ SPLIT_INLINE size_t split_cl100k(const unsigned char *s, size_t n)
 	return j;
 }
 
-size_t tok_split_cl100k(const unsigned char *s, size_t n)
+__attribute__((noinline)) size_t tok_split_cl100k(const unsigned char *s, size_t n)
 {
 	return split_cl100k(s, n);
 }
@@ -339,7 +341,7 @@ SPLIT_INLINE size_t split_gpt2(const unsigned char *s, size_t n)
 	return last > 0 ? last : j;
 }
 
-size_t tok_split_gpt2(const unsigned char *s, size_t n)
+__attribute__((noinline)) size_t tok_split_gpt2(const unsigned char *s, size_t n)
 {
 	return split_gpt2(s, n);
 }
@@ -442,50 +444,262 @@ SPLIT_INLINE size_t split_o200k(const unsigned char *s, size_t n)
 	return last > 0 ? last : j;
 }
 
-size_t tok_split_o200k(const unsigned char *s, size_t n)
+__attribute__((noinline)) size_t tok_split_o200k(const unsigned char *s, size_t n)
 {
 	return split_o200k(s, n);
+}
+
+/*
+ * The ASCII fast path of the batch loop. Bit planes of the ASCII classes of the 64 bytes from a
+ * window's base (tok_split_planes.h) give the end of a letter, digit, punctuation or
+ * white-space run with one count of trailing zeros; the window moves on (its planes rebuilt at
+ * the current piece) when a piece starts near its end or runs out of it. A piece is decided
+ * here only when every byte its decision looks at is ASCII and inside the window: its own bytes
+ * and the byte that ends its run (a non-ASCII byte there could be a letter, mark, digit or
+ * white space that continues it). Everything else goes through the per-character splitters
+ * above, so both agree with PCRE2 by construction of the latter.
+ */
+struct split_win {
+	const unsigned char *text;
+	size_t len, base; /* the planes describe text[base, base + 64) */
+	uint64_t pl[TOK_PL_COUNT];
+	/* The most common piece, a letter run with the optional character before it: where
+	 * one starts (`word`), and the plane of its run (`run`). */
+	uint64_t word, run;
+};
+
+/* Fast-path results besides a piece length: 0, the per-character path decides; WIN_END, the
+ * piece reached the window's end (move the window to the piece and try again). */
+#define WIN_END SIZE_MAX
+#define NOT_PUNCT (SIZE_MAX - 1) /* fast_punct: s[0] starts no punctuation piece */
+
+static __attribute__((noinline)) void win_move(struct split_win *w, size_t i, int fast)
+{
+	size_t left = w->len - i;
+	uint64_t *pl = w->pl;
+	w->base = i;
+	tok_split_planes(w->text + i, left < 64 ? left : 64, pl,
+			 fast == TOK_FAST_CL100K ? TOK_PLANES_CL100K : fast == TOK_FAST_O200K ? TOK_PLANES_O200K : TOK_PLANES_GPT2);
+	/* [^\r\n\p{L}\p{N}] before a run: cl100k without the apostrophe (its contractions come
+	 * first), o200k's run of lower case (the upper-case ones take fast_o200k), gpt2's space */
+	uint64_t opt = pl[TOK_PL_A] & ~(pl[TOK_PL_L] | pl[TOK_PL_N] | pl[TOK_PL_NL]);
+	if (fast == TOK_FAST_CL100K) {
+		w->run = pl[TOK_PL_L];
+		opt &= ~pl[TOK_PL_Q];
+	} else if (fast == TOK_FAST_O200K) {
+		w->run = pl[TOK_PL_LO];
+	} else {
+		w->run = pl[TOK_PL_L];
+		opt = pl[TOK_PL_SP];
+	}
+	w->word = w->run | (opt & w->run >> 1);
+}
+
+SPLIT_INLINE unsigned bit(uint64_t x, unsigned j)
+{
+	return (unsigned)(x >> j) & 1;
+}
+
+/* The first clear bit of x at or after bit j (j < 64), 64 if none. */
+SPLIT_INLINE unsigned run_end(uint64_t x, unsigned j)
+{
+	uint64_t stop = ~x & (~0ULL << j);
+	return stop ? (unsigned)__builtin_ctzll(stop) : 64;
+}
+
+/* The piece [sh, e) of a run that ends at bit e: decided when the byte there is ASCII (so
+ * outside the run's class). */
+SPLIT_INLINE size_t run_piece(uint64_t a, unsigned sh, unsigned e)
+{
+	return e == 64 ? WIN_END : bit(a, e) ? e - sh : 0;
+}
+
+/* The white-space alternatives of cl100k and o200k (\s*[\r\n]+|\s+(?!\S)|\s+) at a white-space
+ * byte; gpt2 (crlf 0) has only the last two. */
+SPLIT_INLINE size_t fast_ws(const struct split_win *w, unsigned sh, uint64_t a, int crlf)
+{
+	unsigned e = run_end(w->pl[TOK_PL_W], sh);
+	if (e == 64 || !bit(a, e))
+		return e == 64 ? WIN_END : 0;
+	uint64_t cr = crlf ? w->pl[TOK_PL_NL] & (((1ULL << e) - 1) ^ ((1ULL << sh) - 1)) : 0;
+	if (cr)
+		return 64 - (unsigned)__builtin_clzll(cr) - sh;
+	return e - sh > 1 ? e - sh - 1 : 1; /* all but the last character, when that leaves one */
+}
+
+/* ' ?[^\s\p{L}\p{N}]+' and the trailing run of `tail` bytes ([\r\n]* or [\r\n/]*), when s[0]
+ * starts it; NOT_PUNCT when it does not. */
+SPLIT_INLINE size_t fast_punct(const struct split_win *w, unsigned sh, uint64_t a, const unsigned char *s,
+			       uint64_t tail)
+{
+	uint64_t p = w->pl[TOK_PL_P];
+	unsigned j = sh + !bit(p, sh);
+	if (!bit(p, j) || (j > sh && s[0] != ' '))
+		return NOT_PUNCT;
+	unsigned e = run_end(p, j);
+	if (e == 64 || !bit(a, e))
+		return e == 64 ? WIN_END : 0;
+	e = run_end(tail, e);
+	return e == 64 ? WIN_END : e - sh;
+}
+
+SPLIT_INLINE size_t fast_cl100k(const struct split_win *w, unsigned sh, const unsigned char *s, size_t n)
+{
+	uint64_t a = w->pl[TOK_PL_A], l = w->pl[TOK_PL_L], d = w->pl[TOK_PL_N];
+	if (bit(l, sh))
+		return run_piece(a, sh, run_end(l, sh));
+	if (!bit(a, sh))
+		return 0;
+	if (s[0] == '\'') {
+		size_t m = contraction(s, n);
+		if (m)
+			return m;
+	}
+	if (!bit(w->pl[TOK_PL_NL] | d, sh)) { /* [^\r\n\p{L}\p{N}]?\p{L}+ */
+		if (!bit(a, sh + 1))
+			return 0;
+		if (bit(l, sh + 1))
+			return run_piece(a, sh, run_end(l, sh + 1));
+	}
+	if (bit(d, sh)) { /* \p{N}{1,3} */
+		unsigned e = run_end(d, sh);
+		return e - sh >= 3 ? 3 : run_piece(a, sh, e);
+	}
+	size_t p = fast_punct(w, sh, a, s, w->pl[TOK_PL_NL]);
+	return p != NOT_PUNCT ? p : fast_ws(w, sh, a, 1);
+}
+
+SPLIT_INLINE size_t fast_o200k(const struct split_win *w, unsigned sh, const unsigned char *s, size_t n)
+{
+	uint64_t a = w->pl[TOK_PL_A], l = w->pl[TOK_PL_L], d = w->pl[TOK_PL_N];
+	if (!bit(a, sh))
+		return 0;
+	unsigned j = sh;
+	if (!bit(l, sh)) { /* the optional [^\r\n\p{L}\p{N}] first */
+		j = 64;
+		if (!bit(w->pl[TOK_PL_NL] | d, sh)) {
+			if (!bit(a, sh + 1))
+				return 0;
+			j = bit(l, sh + 1) ? sh + 1 : 64;
+		}
+	}
+	if (j < 64) {
+		/* ASCII has no character in both U and W: [U]*[W]+ is the upper-case run and the
+		 * lower-case run after it, [U]+[W]* the upper-case run alone when no W follows. */
+		unsigned b = run_end(w->pl[TOK_PL_UP], j), e = b;
+		if (b == 64 || !bit(a, b))
+			return b == 64 ? WIN_END : 0;
+		if (bit(w->pl[TOK_PL_LO], b)) {
+			e = run_end(w->pl[TOK_PL_LO], b);
+			if (e == 64 || !bit(a, e))
+				return e == 64 ? WIN_END : 0;
+		}
+		size_t len = e - sh;
+		if (len < n && s[len] == '\'')
+			len += contraction(s + len, n - len);
+		return len;
+	}
+	if (bit(d, sh)) {
+		unsigned e = run_end(d, sh);
+		return e - sh >= 3 ? 3 : run_piece(a, sh, e);
+	}
+	size_t p = fast_punct(w, sh, a, s, w->pl[TOK_PL_NL] | w->pl[TOK_PL_SL]);
+	return p != NOT_PUNCT ? p : fast_ws(w, sh, a, 1);
+}
+
+SPLIT_INLINE size_t fast_gpt2(const struct split_win *w, unsigned sh, const unsigned char *s)
+{
+	uint64_t a = w->pl[TOK_PL_A];
+	if (!bit(a, sh) || s[0] == '\'')
+		return 0; /* (contractions: the per-character splitter) */
+	uint64_t l = w->pl[TOK_PL_L], d = w->pl[TOK_PL_N], p = w->pl[TOK_PL_P];
+	unsigned j = sh;
+	if (s[0] == ' ') { /* ' ?' before a letter, digit or punctuation run */
+		if (!bit(a, sh + 1))
+			return 0;
+		j += bit(l | d | p, sh + 1);
+	}
+	uint64_t x = bit(l, j) ? l : bit(d, j) ? d : bit(p, j) ? p : 0;
+	if (x)
+		return run_piece(a, sh, run_end(x, j));
+	return fast_ws(w, sh, a, 0);
+}
+
+/* A letter run at bit sh of the window (w->word): its length, or 0 or WIN_END. o200k's
+ * lower-case run may end in a contraction. */
+SPLIT_INLINE size_t fast_word(const struct split_win *w, unsigned sh, int fast)
+{
+	unsigned e = run_end(w->run, sh + !bit(w->run, sh));
+	size_t len = run_piece(w->pl[TOK_PL_A], sh, e);
+	if (fast == TOK_FAST_O200K && len && len != WIN_END && w->text[w->base + e] == '\'')
+		len += contraction(w->text + w->base + e, w->len - w->base - e);
+	return len;
+}
+
+/* Pieces of text from *off, up to max of them, with the ASCII fast path first: all the pieces
+ * it decides in a window one after the other, then a piece of the per-character path or a
+ * move of the window. */
+SPLIT_INLINE size_t split_batch(int fast, const char *text, size_t len, size_t *off, size_t *ends, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	struct split_win w = { s, len, 0, { 0 }, 0, 0 };
+	size_t i = *off, m = 0;
+	if (i < len)
+		win_move(&w, i, fast);
+	while (i < len && m < max) {
+		/* (a piece start at most 61 bytes in: the fast paths look two bytes ahead) */
+		if (i - w.base > 61)
+			win_move(&w, i, fast);
+		const size_t base = w.base;
+		unsigned sh = (unsigned)(i - base);
+		size_t e;
+		for (;;) {
+			e = bit(w.word, sh) ? fast_word(&w, sh, fast)
+			  : fast == TOK_FAST_CL100K ? fast_cl100k(&w, sh, s + base + sh, len - base - sh)
+			  : fast == TOK_FAST_O200K ? fast_o200k(&w, sh, s + base + sh, len - base - sh)
+			  : fast_gpt2(&w, sh, s + base + sh);
+			if (e == 0 || e == WIN_END)
+				break;
+			sh += (unsigned)e;
+			ends[m++] = base + sh;
+			if (sh > 61 || m >= max)
+				break;
+		}
+		i = base + sh;
+		if (i >= len || m >= max || sh > 61)
+			continue;
+		if (e == WIN_END && sh) { /* the piece again from a window that starts with it */
+			win_move(&w, i, fast);
+			continue;
+		}
+		/* (not inline: keeps the fast loop's registers) */
+		e = fast == TOK_FAST_CL100K ? tok_split_cl100k(s + i, len - i)
+		  : fast == TOK_FAST_O200K ? tok_split_o200k(s + i, len - i)
+		  : tok_split_gpt2(s + i, len - i);
+		ends[m++] = i += e;
+	}
+	*off = i;
+	return m;
+}
+
+size_t tok_split_batch(int fast, const char *text, size_t len, size_t *off, size_t *ends, size_t max)
+{
+	switch (fast) {
+	case TOK_FAST_CL100K:
+		return split_batch(TOK_FAST_CL100K, text, len, off, ends, max);
+	case TOK_FAST_O200K:
+		return split_batch(TOK_FAST_O200K, text, len, off, ends, max);
+	default:
+		return split_batch(TOK_FAST_GPT2, text, len, off, ends, max);
+	}
 }
 
 /* Cuts text into pieces with splitter `fast` (TOK_FAST_*), each handed to fn. */
 void tok_split_each(int fast, const char *text, size_t len, tok_piece_fn fn, void *ctx)
 {
-	const unsigned char *s = (const unsigned char *)text;
-	size_t off = 0, n;
-	switch (fast) {
-	case TOK_FAST_CL100K:
-		for (; off < len; off += n)
-			fn(ctx, text + off, n = split_cl100k(s + off, len - off));
-		break;
-	case TOK_FAST_O200K:
-		for (; off < len; off += n)
-			fn(ctx, text + off, n = split_o200k(s + off, len - off));
-		break;
-	default:
-		for (; off < len; off += n)
-			fn(ctx, text + off, n = split_gpt2(s + off, len - off));
-		break;
+	size_t ends[256], off = 0, m;
+	for (size_t start = 0; (m = tok_split_batch(fast, text, len, &off, ends, 256)); start = off) {
+		for (size_t k = 0; k < m; start = ends[k++])
+			fn(ctx, text + start, ends[k] - start);
 	}
-}
-
-size_t tok_split_batch(int fast, const char *text, size_t len, size_t *off, size_t *ends, size_t max)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t i = *off, m = 0;
-	switch (fast) {
-	case TOK_FAST_CL100K:
-		for (; i < len && m < max; m++)
-			ends[m] = i += split_cl100k(s + i, len - i);
-		break;
-	case TOK_FAST_O200K:
-		for (; i < len && m < max; m++)
-			ends[m] = i += split_o200k(s + i, len - i);
-		break;
-	default:
-		for (; i < len && m < max; m++)
-			ends[m] = i += split_gpt2(s + i, len - i);
-		break;
-	}
-	*off = i;
-	return m;
 }

@@ -96,5 +96,12 @@ check broken.json 2 "broken.json:.*invalid JSON"
 check "$FIX/tokenize/bad-base64.tiktoken" 2 "bad-base64.tiktoken:3: bad base64 token"
 printf 'IQ== 0\nIg== x\n' > badrank.tiktoken
 check badrank.tiktoken 2 "badrank.tiktoken:2: bad rank"
+# ranks: empty, 2^32 - 1 (no id), past 64 bits, a trailing byte, after a CRLF line
+n=0
+for r in '' 4294967295 99999999999999999999 12x '1\r\nIw== 2x\r'; do
+	n=$((n + 1))
+	printf "IQ== 0\r\nIg== $r\n" > rank$n.tiktoken
+	check rank$n.tiktoken 2 "rank$n.tiktoken:$((n == 5 ? 3 : 2)): bad rank"
+done
 check no_such_vocab 2 "no_such_vocab: no such vocabulary file or name"
 done_testing

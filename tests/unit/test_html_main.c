@@ -179,6 +179,43 @@ TEST(real_page_shapes)
 	buf_release(&page);
 }
 
+/* One html_meta serves a thread's pages one after another: what it keeps from page to page
+ * (arrays, text buffer, class/id hints) changes nothing: each page gives the text a fresh
+ * html_meta gives, also after a long page and with more class values and words than the hint
+ * caches hold (thousands of "wIxJ" words, seven bytes like "sidebar", evict each other). */
+TEST(scratch_kept_between_pages)
+{
+	struct html_meta shared;
+	html_meta_init(&shared);
+	struct buf page = BUF_INIT, kept = BUF_INIT;
+	int long_paras = 0;
+	for (int i = 0; i < 40; i++) {
+		buf_reset(&page);
+		buf_addf(&page, "<body><div class='menu-%d'><a href=/>Home</a></div><article>", i);
+		for (int j = 0; j < (i % 3 ? 3 : 300); j++)
+			buf_addf(&page, "<div class='w%dx%d %s%s'><p id='%s%d'>%s %d.%d%s</p></div>",
+				 i, j, j % 2 ? "sidebar" : "content",
+				 j % 5 ? "" : " long-enough-to-pass-by-the-cache-of-whole-values",
+				 j % 3 ? "note" : "comment", j, PROSE, i, j, j % 2 ? " inaside" : "");
+		buf_addstr(&page, "</article><footer>foot</footer></body>");
+		buf_reset(&kept);
+		buf_addstr(&kept, main_text(page.data, &shared));
+		CHECK_STR(main_text(page.data, NULL), kept.data);
+		CHECK(!has(kept.data, "inaside"));
+		/* the long pages differ only in their numbers: each keeps as many paragraphs */
+		int paras = 0;
+		for (const char *q = kept.data; (q = strstr(q, PROSE)) != NULL; q++)
+			paras++;
+		if (i == 0)
+			long_paras = paras;
+		else if (i % 3 == 0)
+			CHECK(paras == long_paras);
+	}
+	html_meta_release(&shared);
+	buf_release(&page);
+	buf_release(&kept);
+}
+
 int main(void)
 {
 	html_text_init();
@@ -189,5 +226,6 @@ int main(void)
 	RUN(hostile);
 	RUN(charset_order);
 	RUN(real_page_shapes);
+	RUN(scratch_kept_between_pages);
 	return HARNESS_SUMMARY();
 }

@@ -337,6 +337,30 @@ TEST(source_from_callback)
 	buf_release(&err);
 }
 
+/* source_read_all: a source that knows its size is read into one allocation of that size
+ * (archive members: growing 64 KiB at a time copied large ones several times); a source whose
+ * size was wrong is still read to its end. */
+TEST(read_all_known_size)
+{
+	static char big[100000];
+	memset(big, 'x', sizeof(big));
+	struct source s;
+	source_init_memory(&s, "m", big, sizeof(big));
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	CHECK(source_read_all(&s, &out, sizeof(big), &err) == 0);
+	CHECK(out.len == sizeof(big) && out.data[out.len] == '\0');
+	CHECK(out.cap <= sizeof(big) + 2); /* the data, its NUL, the byte of the last read */
+	source_close(&s);
+	const char *text = "hello world";
+	source_init_fn(&s, "cb", cb_read, NULL, &text, 5); /* says 5 bytes, has 11 */
+	buf_reset(&out);
+	CHECK(source_read_all(&s, &out, 100, &err) == 0);
+	CHECK_STR(out.data, "hello world");
+	source_close(&s);
+	buf_release(&out);
+	buf_release(&err);
+}
+
 /* record_position_json: "SOURCE:N" with the source repaired, and the reject's "source" is it. */
 TEST(position_json)
 {
@@ -364,5 +388,6 @@ int main(void)
 	RUN(counts_skips_and_notes);
 	RUN(position_json);
 	RUN(source_from_callback);
+	RUN(read_all_known_size);
 	return HARNESS_SUMMARY();
 }
