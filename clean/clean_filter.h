@@ -189,5 +189,10 @@ int clean_filter_run_lang(const struct clean_filter_config *cfg, struct clean_fi
 /* Share of a document's words (with a letter) that only mis-decoding makes (exported for
  * tests; docs/clean.md, mojibake.max_broken_words); 0 below 20 such words. */
 double clean_broken_word_fraction(const char *s, size_t n);
+/* 0 makes clean_broken_word_fraction look at every word with a non-ASCII byte or a '?' (the
+ * plain path, for tests comparing the two). */
+extern int clean_broken_simd;
+/* 0 makes C4's sentence count look at every byte (the plain path, for tests). */
+extern int clean_c4_sentence_simd;
 
 #endif

@@ -413,8 +413,93 @@ TEST(line_words_reuse_analysis)
 	clean_filter_ctx_free(ctx);
 }
 
+/* The 16-byte candidate scan of the mis-decoding word check finds every word the plain path
+ * (every word with a non-ASCII byte or '?') finds broken: random documents of broken and
+ * correct words of many scripts, truncated and invalid sequences, 0xE1/0xEF at every offset
+ * of a 16-byte step and at the very end. */
+TEST(broken_word_scan_equals_plain)
+{
+	static const char *const pieces[] = {
+		"word", "l\xD0\xBA" "er", "Koli?ina", "za\xC2\xBF\xC3\xB3\xC2\xB3\xC3\xA6", "don\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2t",
+		"\xD0\xBF\xD1\x80\xD0\xB8", "\xE4\xB8\xAD\xE6\x96\x87", "\xEF\xBC\x8C", "\xEF\xBF\xBD", "a\xEF\xBF\xBD" "b",
+		"\xE1\x83\x90", "\xE1\xBA\xA1", "\xE1\xBC\x80", "x\xE1\xBC\x80", "\xE1\x80", "\xEF\xBF", "\xEF",
+		"\xE1", "\xCE\xB1\xCE\xB2", "a\xCE\xB1", "10\xCE\xBCs", "caf\xC3\xA9", "http://x/?a=b", "?",
+		"\xD8\xB9\xD8\xB1\xD8\xA8", "\xE0\xA4\xB9\xE0\xA4\xBF", "\xE1\x80\x41", "\xEF\xBC\x41", "b?",
+	};
+	struct buf doc = BUF_INIT;
+	int bad = 0, nonzero = 0;
+	for (int iter = 0; iter < 20000; iter++) {
+		buf_reset(&doc);
+		int words = 18 + (int)rnd(30);
+		for (int w = 0; w < words; w++) {
+			if (w)
+				buf_addstr(&doc, rnd(8) ? " " : "\n");
+			int parts = 1 + (int)rnd(3);
+			for (int k = 0; k < parts; k++)
+				buf_addstr(&doc, pieces[rnd(iter % 2 ? 8 : sizeof(pieces) / sizeof(*pieces))]);
+		}
+		clean_broken_simd = 1;
+		double fast = clean_broken_word_fraction(doc.data, doc.len);
+		clean_broken_simd = 0;
+		double plain = clean_broken_word_fraction(doc.data, doc.len);
+		clean_broken_simd = 1;
+		nonzero += fast > 0;
+		if (fast != plain && bad++ < 3)
+			fprintf(stderr, "doc %d: broken words %g (16-byte scan) and %g (plain)\n", iter, fast, plain);
+	}
+	printf("broken words: %d of 20000 documents measured above 0\n", nonzero);
+	CHECK(nonzero > 2000);
+	CHECK(bad == 0);
+	buf_release(&doc);
+}
+
+/* C4's sentence count with its 16-byte skip gives the plain count: every document is counted
+ * to the end (a minimum of 1000 sentences), with marks of other scripts, runs of . ! ? and
+ * lines ending in them at every offset. */
+TEST(sentence_skip_equals_plain)
+{
+	static const char *const extra[] = { "a.b", "x...", "?!", "\xE3\x80\x82", "\xE0\xA5\xA4",
+					     "\xD5\xA3", "\xE1\x81\x8B", "end.\t", "\xD0\xB4\xD0\xB0." };
+	struct clean_filter_ctx *ctx = clean_filter_ctx_new();
+	struct clean_filter_config c4;
+	clean_filter_config_init(&c4);
+	c4.order[0] = CLEAN_F_C4;
+	c4.norder = 1;
+	c4.v[CP_C4_MIN_SENTENCES] = 1000;
+	c4.off[CP_C4_MIN_WORDS_PER_LINE] = 1;
+	struct buf b = BUF_INIT;
+	int bad = 0, counted = 0;
+	for (int iter = 0; iter < 3000; iter++) {
+		random_doc(&b, iter % 3);
+		for (int k = (int)rnd(40); k > 0; k--) {
+			buf_addstr(&b, rnd(3) ? " " : "\n");
+			buf_addstr(&b, extra[rnd(sizeof(extra) / sizeof(*extra))]);
+		}
+		struct clean_verdict va, vb;
+		const char *ta = b.data, *tb = b.data;
+		size_t la = b.len, lb = b.len;
+		clean_c4_sentence_simd = 1;
+		int ka = clean_filter_run(&c4, ctx, &ta, &la, &va);
+		clean_c4_sentence_simd = 0;
+		int kb = clean_filter_run(&c4, ctx, &tb, &lb, &vb);
+		clean_c4_sentence_simd = 1;
+		int sent = !ka && !strcmp(va.rule, "c4.min_sentences");
+		counted += sent && va.value > 5;
+		if ((ka != kb || (!ka && (strcmp(va.rule, vb.rule) || va.value != vb.value))) && bad++ < 3)
+			fprintf(stderr, "doc %d: %s %g (skip) and %s %g (plain)\n", iter,
+				ka ? "keep" : va.rule, ka ? 0 : va.value, kb ? "keep" : vb.rule, kb ? 0 : vb.value);
+	}
+	printf("sentences: %d of 3000 documents counted above 5\n", counted);
+	CHECK(counted > 1000);
+	CHECK(bad == 0);
+	buf_release(&b);
+	clean_filter_ctx_free(ctx);
+}
+
 int main(void)
 {
+	RUN(sentence_skip_equals_plain);
+	RUN(broken_word_scan_equals_plain);
 	RUN(block_analysis_equals_scalar);
 	RUN(ngram_rules_match_naive_reference);
 	RUN(c4_then_fineweb_equals_separate_runs);
